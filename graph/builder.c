@@ -1,0 +1,476 @@
+/* builder.c: accumulate edge lists, logs and cascades; build S, R and T from them. */
+#include "builder_internal.h"
+#include <math.h>
+#include <omp.h>
+
+int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data, size_t len,
+                            const clout_read_opts *o, char msg[CLOUT_MSG_LEN]);
+int clout_i_read_log_text(clout_builder *b, const char *name, char *data, size_t len,
+                          const clout_read_opts *o, const clout_i_action *acts, int nacts,
+                          char msg[CLOUT_MSG_LEN]);
+int clout_i_read_cascades_text(clout_builder *b, const char *name, const char *data, size_t len,
+                               const char *prefix, bool skip_bad, char msg[CLOUT_MSG_LEN]);
+int clout_i_parse_action_weights(const char *spec, clout_i_action **out, int *nout,
+                                 char msg[CLOUT_MSG_LEN]);
+
+void clout_read_opts_init(clout_read_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->dedupe = CLOUT_DEDUPE_SUM;
+    o->default_action_weight = 1.0;
+}
+
+#undef FREE_ALL
+#define FREE_ALL clout_builder_free(&nb)
+
+int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    clout_builder *nb = calloc(1, sizeof(*nb));
+    ASSERT_MSG(nb != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    nb->undirected = opts->undirected;
+    nb->dedupe = opts->dedupe;
+    TRY(clout_idmap_new(&nb->users, msg));
+    TRY(clout_idmap_new(&nb->items, msg));
+    *b = nb;
+    return CLOUT_OK;
+}
+
+void clout_builder_free(clout_builder **b)
+{
+    if (b == NULL || *b == NULL) return;
+    clout_builder *x = *b;
+    clout_idmap_free(&x->users);
+    clout_idmap_free(&x->items);
+    free(x->esrc);
+    free(x->edst);
+    free(x->ew);
+    free(x->iu);
+    free(x->ii);
+    free(x->iw);
+    free(x->it);
+    for (int i = 0; i < x->nsources; i++) free(x->sources[i]);
+    free(x->sources);
+    free(x->action_weights);
+    free(x);
+    *b = NULL;
+}
+
+void clout_builder_stats(const clout_builder *b, clout_read_stats *st)
+{
+    *st = b->stats;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+int clout_i_builder_reserve_edges(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN])
+{
+    if (b->ne + extra <= b->ecap) return CLOUT_OK;
+    int64_t cap = b->ne + extra;
+    int64_t *s = clout_i_realloc(b->esrc, (size_t)cap, sizeof(int64_t));
+    ASSERT_MSG(s != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld edges", (long long)cap);
+    b->esrc = s;
+    int64_t *d = clout_i_realloc(b->edst, (size_t)cap, sizeof(int64_t));
+    ASSERT_MSG(d != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld edges", (long long)cap);
+    b->edst = d;
+    float *w = clout_i_realloc(b->ew, (size_t)cap, sizeof(float));
+    ASSERT_MSG(w != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld edges", (long long)cap);
+    b->ew = w;
+    b->ecap = cap;
+    return CLOUT_OK;
+}
+
+int clout_i_builder_reserve_inter(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN])
+{
+    if (b->ni + extra <= b->icap) return CLOUT_OK;
+    int64_t cap = b->ni + extra;
+    int64_t *u = clout_i_realloc(b->iu, (size_t)cap, sizeof(int64_t));
+    ASSERT_MSG(u != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
+    b->iu = u;
+    int64_t *i = clout_i_realloc(b->ii, (size_t)cap, sizeof(int64_t));
+    ASSERT_MSG(i != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
+    b->ii = i;
+    float *w = clout_i_realloc(b->iw, (size_t)cap, sizeof(float));
+    ASSERT_MSG(w != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
+    b->iw = w;
+    double *t = clout_i_realloc(b->it, (size_t)cap, sizeof(double));
+    ASSERT_MSG(t != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
+    b->it = t;
+    b->icap = cap;
+    return CLOUT_OK;
+}
+
+int clout_i_builder_add_source(clout_builder *b, const char *name, char msg[CLOUT_MSG_LEN])
+{
+    char **s = clout_i_realloc(b->sources, (size_t)b->nsources + 1, sizeof(char *));
+    ASSERT_MSG(s != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    b->sources = s;
+    const char *base = strrchr(name, '/');
+    s[b->nsources] = clout_i_strdup(base ? base + 1 : name);
+    ASSERT_MSG(s[b->nsources] != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    b->nsources++;
+    return CLOUT_OK;
+}
+
+clout_idmap *clout_i_builder_users(clout_builder *b)
+{
+    return b->users;
+}
+
+int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const int64_t *dst, int64_t m,
+                                    char msg[CLOUT_MSG_LEN])
+{
+    int64_t n = clout_idmap_size(b->users);
+    TRY(clout_i_builder_reserve_edges(b, m, msg));
+    int64_t at = b->ne;
+    for (int64_t k = 0; k < m; k++) {
+        ASSERT_MSG(src[k] >= 0 && src[k] < n && dst[k] >= 0 && dst[k] < n, CLOUT_ERR_INVALID,
+                   "edge %lld names a vertex outside 0..%lld", (long long)k, (long long)(n - 1));
+        if (src[k] == dst[k]) {
+            b->self_loops++;
+            continue;
+        }
+        b->esrc[at] = src[k];
+        b->edst[at] = dst[k];
+        b->ew[at] = 1.0f;
+        at++;
+    }
+    b->ne = at;
+    return CLOUT_OK;
+}
+
+/* ------------------------------------------------------------------ adding inputs */
+
+int clout_builder_add_edges_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                                const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    int s = clout_i_read_edges_text(b, name, data, len, opts, msg);
+    if (s >= 0) TRY(clout_i_builder_add_source(b, name, msg));
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL clout_i_text_free(&t)
+
+int clout_builder_add_edges(clout_builder *b, const char *path, const clout_read_opts *opts,
+                            char msg[CLOUT_MSG_LEN])
+{
+    clout_i_text t = {0};
+    double t0 = clout_i_now();
+    TRY(clout_i_text_read(&t, path, msg));
+    b->stats.read_s += clout_i_now() - t0;
+    int s = clout_builder_add_edges_mem(b, path, t.data, t.len, opts, msg);
+    FREE_ALL;
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (acts)                                                                         \
+            for (int k_ = 0; k_ < nacts; k_++) free(acts[k_].name);                       \
+        free(acts);                                                                       \
+    } while (0)
+
+static int add_log(clout_builder *b, const char *name, char *data, size_t len,
+                   const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_action *acts = NULL;
+    int nacts = 0;
+    ASSERT_MSG(!(opts->date_cols && opts->time_col), CLOUT_ERR_INVALID,
+               "give either --time-col or --date-cols, not both");
+    if (opts->action_weights) {
+        TRY(clout_i_parse_action_weights(opts->action_weights, &acts, &nacts, msg));
+        if (b->action_weights == NULL) {
+            b->action_weights = clout_i_strdup(opts->action_weights);
+            ASSERT_MSG(b->action_weights != NULL, CLOUT_ERR_NOMEM, "out of memory");
+        }
+    }
+    int s = clout_i_read_log_text(b, name, data, len, opts, acts, nacts, msg);
+    if (s >= 0) TRY(clout_i_builder_add_source(b, name, msg));
+    FREE_ALL;
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL free(copy)
+
+int clout_builder_add_log_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                              const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    char *copy = NULL;
+    ALLOC_TRY(copy, len + 1, char);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    int s = add_log(b, name, copy, len, opts, msg);
+    FREE_ALL;
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL clout_i_text_free(&t)
+
+int clout_builder_add_log(clout_builder *b, const char *path, const clout_read_opts *opts,
+                          char msg[CLOUT_MSG_LEN])
+{
+    clout_i_text t = {0};
+    double t0 = clout_i_now();
+    TRY(clout_i_text_read(&t, path, msg));
+    b->stats.read_s += clout_i_now() - t0;
+    int s = add_log(b, path, t.data, t.len, opts, msg);
+    FREE_ALL;
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+/* The default item prefix of a cascade file: its base name up to the first dot, then ':'. */
+static void cascade_prefix(const char *name, const clout_read_opts *opts, char *buf, size_t n)
+{
+    if (opts->item_prefix) {
+        snprintf(buf, n, "%s", opts->item_prefix);
+        return;
+    }
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    size_t len = strcspn(base, ".");
+    if (len > 200) len = 200;
+    snprintf(buf, n, "%.*s:", (int)len, base);
+}
+
+int clout_builder_add_cascades_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                                   const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    char prefix[CLOUT_MAX_TOKEN];
+    cascade_prefix(name, opts, prefix, sizeof prefix);
+    ASSERT_MSG(strlen(prefix) < CLOUT_MAX_TOKEN - 32, CLOUT_ERR_INVALID, "--item-prefix is too long");
+    int s = clout_i_read_cascades_text(b, name, data, len, prefix, opts->skip_bad_lines, msg);
+    if (s >= 0) TRY(clout_i_builder_add_source(b, name, msg));
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL clout_i_text_free(&t)
+
+int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_read_opts *opts,
+                               char msg[CLOUT_MSG_LEN])
+{
+    clout_i_text t = {0};
+    double t0 = clout_i_now();
+    TRY(clout_i_text_read(&t, path, msg));
+    b->stats.read_s += clout_i_now() - t0;
+    int s = clout_builder_add_cascades_mem(b, path, t.data, t.len, opts, msg);
+    FREE_ALL;
+    return s;
+}
+
+/* ------------------------------------------------------------------ building matrices */
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(ptr);                                                                    \
+        FREE_PTR(ord);                                                                    \
+        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(Ap);                                                                     \
+        FREE_PTR(Aj);                                                                     \
+        FREE_PTR(Ax);                                                                     \
+    } while (0)
+
+/* S from the edge list: rows sorted, duplicates combined by the dedupe rule. */
+static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLOUT_MSG_LEN])
+{
+    int64_t *ptr = NULL, *ord = NULL, *cnt = NULL;
+    uint64_t *Ap = NULL, *Aj = NULL;
+    float *Ax = NULL;
+    int64_t m = b->ne;
+    if (b->undirected) {
+        TRY(clout_i_builder_reserve_edges(b, m, msg));
+        memcpy(b->esrc + m, b->edst, (size_t)m * sizeof(int64_t));
+        memcpy(b->edst + m, b->esrc, (size_t)m * sizeof(int64_t));
+        memcpy(b->ew + m, b->ew, (size_t)m * sizeof(float));
+        b->ne = m = 2 * m;
+    }
+    TRY(clout_i_csr_order(n, m, b->esrc, b->edst, &ptr, &ord, msg));
+    const int64_t *col = b->edst;
+    const float *w = b->ew;
+    CALLOC_TRY(cnt, n + 1, int64_t);
+    #pragma omp parallel for schedule(dynamic, 4096)
+    for (int64_t r = 0; r < n; r++) {
+        int64_t c = 0;
+        for (int64_t k = ptr[r]; k < ptr[r + 1]; k++)
+            if (k == ptr[r] || col[ord[k]] != col[ord[k - 1]]) c++;
+        cnt[r] = c;
+    }
+    ALLOC_TRY(Ap, n + 1, uint64_t);
+    Ap[0] = 0;
+    for (int64_t r = 0; r < n; r++) Ap[r + 1] = Ap[r] + (uint64_t)cnt[r];
+    int64_t nnz = (int64_t)Ap[n];
+    ALLOC_TRY(Aj, nnz ? nnz : 1, uint64_t);
+    ALLOC_TRY(Ax, nnz ? nnz : 1, float);
+    clout_dedupe rule = b->dedupe;
+    bool iso = true;
+    #pragma omp parallel for schedule(dynamic, 4096) reduction(&& : iso)
+    for (int64_t r = 0; r < n; r++) {
+        int64_t at = (int64_t)Ap[r] - 1;
+        for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) {
+            int64_t e = ord[k];
+            if (k == ptr[r] || col[e] != col[ord[k - 1]]) {
+                at++;
+                Aj[at] = (uint64_t)col[e];
+                Ax[at] = w[e];
+            } else if (rule == CLOUT_DEDUPE_SUM) {
+                Ax[at] += w[e];
+            } else if (rule == CLOUT_DEDUPE_MAX) {
+                if (w[e] > Ax[at]) Ax[at] = w[e];
+            }
+        }
+        for (int64_t k = (int64_t)Ap[r]; k < (int64_t)Ap[r + 1]; k++) iso = iso && Ax[k] == 1.0f;
+    }
+    FREE_PTR(ptr);
+    FREE_PTR(ord);
+    FREE_PTR(cnt);
+    float one = 1.0f;
+    if (iso) FREE_PTR(Ax);
+    TRY(clout_i_pack_csr(S, GrB_FP32, n, n, &Ap, &Aj, (void **)&Ax, &one, msg));
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(ptr);                                                                    \
+        FREE_PTR(ord);                                                                    \
+        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(tcnt);                                                                   \
+        FREE_PTR(Rp);                                                                     \
+        FREE_PTR(Rj);                                                                     \
+        FREE_PTR(Rx);                                                                     \
+        FREE_PTR(Tp);                                                                     \
+        FREE_PTR(Tj);                                                                     \
+        FREE_PTR(Tx);                                                                     \
+        FREE_GRB(Rm);                                                                     \
+    } while (0)
+
+/* R (summed weights) and T (earliest time, where any row had one) from the interactions. */
+static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, GrB_Matrix *T,
+                       char msg[CLOUT_MSG_LEN])
+{
+    int64_t *ptr = NULL, *ord = NULL, *cnt = NULL, *tcnt = NULL;
+    uint64_t *Rp = NULL, *Rj = NULL, *Tp = NULL, *Tj = NULL;
+    float *Rx = NULL;
+    double *Tx = NULL;
+    GrB_Matrix Rm = NULL;
+    int64_t m = b->ni;
+    TRY(clout_i_csr_order(n, m, b->iu, b->ii, &ptr, &ord, msg));
+    const int64_t *col = b->ii;
+    CALLOC_TRY(cnt, n + 1, int64_t);
+    CALLOC_TRY(tcnt, n + 1, int64_t);
+    #pragma omp parallel for schedule(dynamic, 4096)
+    for (int64_t r = 0; r < n; r++) {
+        int64_t c = 0, tc = 0;
+        bool has_t = false;
+        for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) {
+            if (k == ptr[r] || col[ord[k]] != col[ord[k - 1]]) {
+                c++;
+                tc += has_t;
+                has_t = false;
+            }
+            has_t = has_t || !isnan(b->it[ord[k]]);
+        }
+        tc += has_t;
+        cnt[r] = c;
+        tcnt[r] = tc;
+    }
+    ALLOC_TRY(Rp, n + 1, uint64_t);
+    ALLOC_TRY(Tp, n + 1, uint64_t);
+    Rp[0] = Tp[0] = 0;
+    for (int64_t r = 0; r < n; r++) {
+        Rp[r + 1] = Rp[r] + (uint64_t)cnt[r];
+        Tp[r + 1] = Tp[r] + (uint64_t)tcnt[r];
+    }
+    int64_t nr = (int64_t)Rp[n], nt = (int64_t)Tp[n];
+    ALLOC_TRY(Rj, nr ? nr : 1, uint64_t);
+    ALLOC_TRY(Rx, nr ? nr : 1, float);
+    ALLOC_TRY(Tj, nt ? nt : 1, uint64_t);
+    ALLOC_TRY(Tx, nt ? nt : 1, double);
+    #pragma omp parallel for schedule(dynamic, 4096)
+    for (int64_t r = 0; r < n; r++) {
+        int64_t at = (int64_t)Rp[r] - 1, tat = (int64_t)Tp[r] - 1;
+        double tmin = NAN;
+        for (int64_t k = ptr[r]; k <= ptr[r + 1]; k++) {
+            bool fresh = k == ptr[r + 1] || k == ptr[r] || col[ord[k]] != col[ord[k - 1]];
+            if (fresh && k > ptr[r] && !isnan(tmin)) {
+                tat++;
+                Tj[tat] = (uint64_t)col[ord[k - 1]];
+                Tx[tat] = tmin;
+            }
+            if (k == ptr[r + 1]) break;
+            int64_t e = ord[k];
+            if (fresh) {
+                at++;
+                Rj[at] = (uint64_t)col[e];
+                Rx[at] = b->iw[e];
+                tmin = b->it[e];
+            } else {
+                Rx[at] += b->iw[e];
+                if (!isnan(b->it[e]) && (isnan(tmin) || b->it[e] < tmin)) tmin = b->it[e];
+            }
+        }
+    }
+    FREE_PTR(ptr);
+    FREE_PTR(ord);
+    FREE_PTR(cnt);
+    FREE_PTR(tcnt);
+    float one = 1.0f;
+    double zero = 0.0;
+    TRY(clout_i_pack_csr(&Rm, GrB_FP32, n, ni, &Rp, &Rj, (void **)&Rx, &one, msg));
+    TRY(clout_i_pack_csr(T, GrB_FP64, n, ni, &Tp, &Tj, (void **)&Tx, &zero, msg));
+    *R = Rm;
+    Rm = NULL;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_GRB(S);                                                                      \
+        FREE_GRB(R);                                                                      \
+        FREE_GRB(T);                                                                      \
+        clout_graph_free(&g);                                                             \
+    } while (0)
+
+int clout_builder_finish(clout_builder **bp, clout_graph **G, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix S = NULL, R = NULL, T = NULL;
+    clout_graph *g = NULL;
+    clout_builder *b = *bp;
+    double t0 = clout_i_now();
+    int64_t n = clout_idmap_size(b->users), ni = clout_idmap_size(b->items);
+    ASSERT_MSG(n > 0, CLOUT_ERR_DATA, "no users: give at least one edge list, log or cascade file");
+    TRY(build_social(b, n, &S, msg));
+    TRY(build_inter(b, n, ni, &R, &T, msg));
+    g = calloc(1, sizeof(*g));
+    ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    g->S = S;
+    g->R = R;
+    g->T = T;
+    S = R = T = NULL;
+    g->directed = !b->undirected;
+    g->users = b->users;
+    g->items = b->items;
+    b->users = b->items = NULL;
+    g->self_loops_dropped = b->self_loops;
+    g->bad_lines_skipped = b->bad_lines;
+    g->action_weights = b->action_weights;
+    b->action_weights = NULL;
+    g->sources = b->sources;
+    g->nsources = b->nsources;
+    b->sources = NULL;
+    b->nsources = 0;
+    b->stats.build_s += clout_i_now() - t0;
+    clout_builder_free(bp);
+    *G = g;
+    return CLOUT_OK;
+}

@@ -1,0 +1,185 @@
+/* csr_build.c: turning coordinate lists into sorted CSR order, and moving CSR arrays in and out
+ * of GraphBLAS matrices without copies (GxB pack/unpack). */
+#include "internal.h"
+#include <omp.h>
+
+typedef struct {
+    int64_t col, pos;
+} colpos;
+
+static inline bool cp_less(colpos a, colpos b)
+{
+    return a.col < b.col || (a.col == b.col && a.pos < b.pos);
+}
+
+static void insertion_sort(colpos *a, int64_t n)
+{
+    for (int64_t i = 1; i < n; i++) {
+        colpos x = a[i];
+        int64_t j = i - 1;
+        while (j >= 0 && cp_less(x, a[j])) {
+            a[j + 1] = a[j];
+            j--;
+        }
+        a[j + 1] = x;
+    }
+}
+
+/* Quicksort with median-of-three and an insertion-sort finish; keys are unique (pos), so the
+ * result is the stable order by column. Recursion on the smaller side bounds the depth. */
+static void sort_colpos(colpos *a, int64_t n)
+{
+    while (n > 24) {
+        colpos x = a[0], y = a[n / 2], z = a[n - 1], piv;
+        if (cp_less(x, y)) piv = cp_less(y, z) ? y : (cp_less(x, z) ? z : x);
+        else piv = cp_less(x, z) ? x : (cp_less(y, z) ? z : y);
+        int64_t i = 0, j = n - 1;
+        for (;;) {
+            while (cp_less(a[i], piv)) i++;
+            while (cp_less(piv, a[j])) j--;
+            if (i >= j) break;
+            colpos t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        int64_t left = j + 1;
+        if (left < n - left) {
+            sort_colpos(a, left);
+            a += left;
+            n -= left;
+        } else {
+            sort_colpos(a + left, n - left);
+            n = left;
+        }
+    }
+    insertion_sort(a, n);
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(p);                                                                      \
+        FREE_PTR(cp);                                                                     \
+        FREE_PTR(ord);                                                                    \
+    } while (0)
+
+int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
+                      int64_t **ptr, int64_t **order, char msg[CLOUT_MSG_LEN])
+{
+    int64_t *cnt = NULL, *p = NULL, *ord = NULL;
+    colpos *cp = NULL;
+    int nt = omp_get_max_threads();
+    /* per-thread row histograms cost nrows*nt words: fall back to one thread when that dwarfs
+     * the edge list */
+    if ((double)nrows * nt > 4.0 * (double)nnz + 1e6) nt = 1;
+    CALLOC_TRY(cnt, (size_t)(nrows + 1) * (size_t)nt, int64_t);
+    ALLOC_TRY(p, nrows + 1, int64_t);
+    ALLOC_TRY(cp, nnz, colpos);
+    ALLOC_TRY(ord, nnz, int64_t);
+    #pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num(), T = omp_get_num_threads();
+        int64_t lo = nnz * t / T, hi = nnz * (t + 1) / T;
+        int64_t *c = cnt + (size_t)t * (size_t)(nrows + 1);
+        for (int64_t k = lo; k < hi; k++) c[row[k]]++;
+        #pragma omp barrier
+        #pragma omp single
+        {
+            /* exclusive scan in (row, thread) order keeps the scatter stable */
+            int64_t run = 0;
+            for (int64_t r = 0; r < nrows; r++) {
+                p[r] = run;
+                for (int u = 0; u < T; u++) {
+                    int64_t *cu = cnt + (size_t)u * (size_t)(nrows + 1);
+                    int64_t v = cu[r];
+                    cu[r] = run;
+                    run += v;
+                }
+            }
+            p[nrows] = run;
+        }
+        for (int64_t k = lo; k < hi; k++) {
+            int64_t d = c[row[k]]++;
+            cp[d].col = col[k];
+            cp[d].pos = k;
+        }
+        #pragma omp barrier
+        #pragma omp for schedule(dynamic, 1024)
+        for (int64_t r = 0; r < nrows; r++) {
+            int64_t b = p[r], e = p[r + 1];
+            sort_colpos(cp + b, e - b);
+            for (int64_t k = b; k < e; k++) ord[k] = cp[k].pos;
+        }
+    }
+    FREE_PTR(cnt);
+    FREE_PTR(cp);
+    *ptr = p;
+    *order = ord;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_GRB(M);                                                                      \
+        FREE_PTR(*ptr);                                                                   \
+        FREE_PTR(*idx);                                                                   \
+        if (vals) FREE_PTR(*vals);                                                        \
+        FREE_PTR(iso_copy);                                                               \
+    } while (0)
+
+int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols, uint64_t **ptr,
+                     uint64_t **idx, void **vals, const void *iso_val, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix M = NULL;
+    void *iso_copy = NULL;
+    size_t tsize = 0;
+    GRB_TRY(GxB_Type_size(&tsize, type));
+    GRB_TRY(GrB_Matrix_new(&M, type, (GrB_Index)nrows, (GrB_Index)ncols));
+    GRB_TRY(GxB_set(M, GxB_FORMAT, GxB_BY_ROW));
+    uint64_t nnz = (*ptr)[nrows];
+    GrB_Index ap = (GrB_Index)(nrows + 1) * sizeof(uint64_t);
+    GrB_Index aj = (nnz ? nnz : 1) * sizeof(uint64_t);
+    if (vals == NULL || *vals == NULL) {
+        iso_copy = malloc(tsize);
+        ASSERT_MSG(iso_copy != NULL, CLOUT_ERR_NOMEM, "out of memory");
+        memcpy(iso_copy, iso_val, tsize);
+        GRB_TRY(GxB_Matrix_pack_CSR(M, ptr, idx, &iso_copy, ap, aj, tsize, true, false, NULL));
+    } else {
+        GrB_Index ax = (nnz ? nnz : 1) * tsize;
+        GRB_TRY(GxB_Matrix_pack_CSR(M, ptr, idx, vals, ap, aj, ax, false, false, NULL));
+    }
+    /* pack took ownership and set the pointers to NULL */
+    *A = M;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
+{
+    memset(c, 0, sizeof(*c));
+    GRB_TRY(GrB_Matrix_nrows(&c->nrows, A));
+    GRB_TRY(GrB_Matrix_ncols(&c->ncols, A));
+    GRB_TRY(GrB_Matrix_nvals(&c->nvals, A));
+    GRB_TRY(GxB_set(A, GxB_FORMAT, GxB_BY_ROW));
+    GRB_TRY(GxB_set(A, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GrB_Matrix_wait(A, GrB_MATERIALIZE));
+    /* jumbled = NULL asks GraphBLAS for sorted rows */
+    GRB_TRY(GxB_Matrix_unpack_CSR(A, &c->ptr, &c->idx, &c->vals, &c->ptr_size, &c->idx_size,
+                                  &c->vals_size, &c->iso, NULL, NULL));
+    c->jumbled = false;
+    return CLOUT_OK;
+}
+
+int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
+{
+    GRB_TRY(GxB_Matrix_pack_CSR(A, &c->ptr, &c->idx, &c->vals, c->ptr_size, c->idx_size,
+                                c->vals_size, c->iso, c->jumbled, NULL));
+    GRB_TRY(GxB_set(A, GxB_SPARSITY_CONTROL, GxB_AUTO_SPARSITY));
+    return CLOUT_OK;
+}

@@ -1,0 +1,146 @@
+/* graph.c: the graph store (clout_graph): creation, counts, cached parts, invariants. */
+#include "internal.h"
+
+#undef FREE_ALL
+#define FREE_ALL clout_graph_free(&g)
+
+int clout_graph_new(clout_graph **G, bool directed, char msg[CLOUT_MSG_LEN])
+{
+    clout_graph *g = calloc(1, sizeof(*g));
+    ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    g->directed = directed;
+    TRY(clout_idmap_new(&g->users, msg));
+    TRY(clout_idmap_new(&g->items, msg));
+    GRB_TRY(GrB_Matrix_new(&g->S, GrB_FP32, 0, 0));
+    GRB_TRY(GrB_Matrix_new(&g->R, GrB_FP32, 0, 0));
+    GRB_TRY(GrB_Matrix_new(&g->T, GrB_FP64, 0, 0));
+    *G = g;
+    return CLOUT_OK;
+}
+
+void clout_graph_drop_cache(clout_graph *G)
+{
+    if (G == NULL) return;
+    FREE_GRB(G->ST);
+    FREE_GRB(G->out_degree);
+    FREE_GRB(G->in_degree);
+}
+
+void clout_graph_free(clout_graph **G)
+{
+    if (G == NULL || *G == NULL) return;
+    clout_graph *g = *G;
+    clout_graph_drop_cache(g);
+    FREE_GRB(g->S);
+    FREE_GRB(g->R);
+    FREE_GRB(g->T);
+    clout_idmap_free(&g->users);
+    clout_idmap_free(&g->items);
+    free(g->action_weights);
+    for (int i = 0; i < g->nsources; i++) free(g->sources[i]);
+    free(g->sources);
+    free(g);
+    *G = NULL;
+}
+
+int64_t clout_graph_users(const clout_graph *G)
+{
+    return clout_idmap_size(G->users);
+}
+
+int64_t clout_graph_items(const clout_graph *G)
+{
+    return clout_idmap_size(G->items);
+}
+
+static int64_t nvals(GrB_Matrix A)
+{
+    GrB_Index n = 0;
+    if (A == NULL || GrB_Matrix_nvals(&n, A) != GrB_SUCCESS) return 0;
+    return (int64_t)n;
+}
+
+int64_t clout_graph_social_edges(const clout_graph *G)
+{
+    return nvals(G->S);
+}
+
+int64_t clout_graph_interactions(const clout_graph *G)
+{
+    return nvals(G->R);
+}
+
+#undef FREE_ALL
+#define FREE_ALL FREE_GRB(ST)
+
+int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix ST = NULL;
+    if (G->ST != NULL) return CLOUT_OK;
+    GrB_Index n;
+    GRB_TRY(GrB_Matrix_nrows(&n, G->S));
+    GRB_TRY(GrB_Matrix_new(&ST, GrB_FP32, n, n));
+    GRB_TRY(GxB_set(ST, GxB_FORMAT, GxB_BY_ROW));
+    GRB_TRY(GrB_transpose(ST, NULL, NULL, G->S, NULL));
+    G->ST = ST;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_GRB(x);                                                                      \
+        FREE_GRB(out);                                                                    \
+        FREE_GRB(in);                                                                     \
+    } while (0)
+
+int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Vector x = NULL, out = NULL, in = NULL;
+    if (G->out_degree != NULL && G->in_degree != NULL) return CLOUT_OK;
+    GrB_Index n;
+    GRB_TRY(GrB_Matrix_nrows(&n, G->S));
+    /* degree = S (or S') times a vector of ones over the PLUS_ONE semiring: structure only */
+    GRB_TRY(GrB_Vector_new(&x, GrB_INT64, n));
+    GRB_TRY(GrB_Vector_assign_INT64(x, NULL, NULL, 1, GrB_ALL, n, NULL));
+    GRB_TRY(GrB_Vector_new(&out, GrB_INT64, n));
+    GRB_TRY(GrB_Vector_new(&in, GrB_INT64, n));
+    GRB_TRY(GrB_mxv(out, NULL, NULL, GxB_PLUS_PAIR_INT64, G->S, x, NULL));
+    GRB_TRY(GrB_mxv(in, NULL, NULL, GxB_PLUS_PAIR_INT64, G->S, x, GrB_DESC_T0));
+    FREE_GRB(x);
+    FREE_GRB(G->out_degree);
+    FREE_GRB(G->in_degree);
+    G->out_degree = out;
+    G->in_degree = in;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+int clout_graph_check(const clout_graph *G, char msg[CLOUT_MSG_LEN])
+{
+    ASSERT_MSG(G != NULL && G->S && G->R && G->T && G->users && G->items, CLOUT_ERR_INVALID,
+               "graph is missing a part");
+    GrB_Index sr, sc, rr, rc, tr, tc;
+    GRB_TRY(GrB_Matrix_nrows(&sr, G->S));
+    GRB_TRY(GrB_Matrix_ncols(&sc, G->S));
+    GRB_TRY(GrB_Matrix_nrows(&rr, G->R));
+    GRB_TRY(GrB_Matrix_ncols(&rc, G->R));
+    GRB_TRY(GrB_Matrix_nrows(&tr, G->T));
+    GRB_TRY(GrB_Matrix_ncols(&tc, G->T));
+    GrB_Index nu = (GrB_Index)clout_graph_users(G), ni = (GrB_Index)clout_graph_items(G);
+    ASSERT_MSG(sr == nu && sc == nu, CLOUT_ERR_INVALID, "S is %llux%llu but there are %llu users",
+               (unsigned long long)sr, (unsigned long long)sc, (unsigned long long)nu);
+    ASSERT_MSG(rr == nu && rc == ni && tr == nu && tc == ni, CLOUT_ERR_INVALID,
+               "R or T does not match %llu users x %llu items", (unsigned long long)nu,
+               (unsigned long long)ni);
+    GrB_Type t;
+    GRB_TRY(GxB_Matrix_type(&t, G->S));
+    ASSERT_MSG(t == GrB_FP32, CLOUT_ERR_INVALID, "S must be FP32");
+    GRB_TRY(GxB_Matrix_type(&t, G->R));
+    ASSERT_MSG(t == GrB_FP32, CLOUT_ERR_INVALID, "R must be FP32");
+    GRB_TRY(GxB_Matrix_type(&t, G->T));
+    ASSERT_MSG(t == GrB_FP64, CLOUT_ERR_INVALID, "T must be FP64");
+    return CLOUT_OK;
+}

@@ -1,0 +1,128 @@
+/* read_cascades.c: cascade files, one cascade per line: `seed u1 t1 u2 t2 ...`.
+ * Cascade k (0-based, in file order) becomes item <prefix>k; the seed adopts it at time 0 and
+ * each ui at time ti, with weight 1. */
+#include "builder_internal.h"
+#include <math.h>
+
+#undef FREE_ALL
+#define FREE_ALL free(itembuf)
+
+#define BAD(...)                                                                          \
+    do {                                                                                  \
+        snprintf(why_buf, sizeof why_buf, __VA_ARGS__);                                   \
+        goto bad_line;                                                                    \
+    } while (0)
+
+static int push(clout_builder *b, int64_t u, int64_t it, double t, char msg[CLOUT_MSG_LEN])
+{
+    if (b->ni == b->icap) {
+        int s = clout_i_builder_reserve_inter(b, b->icap ? b->icap : 4096, msg);
+        if (s < 0) return s;
+    }
+    b->iu[b->ni] = u;
+    b->ii[b->ni] = it;
+    b->iw[b->ni] = 1.0f;
+    b->it[b->ni] = t;
+    b->ni++;
+    return CLOUT_OK;
+}
+
+static const char *next_tok(const char **p, const char *le, size_t *len)
+{
+    const char *q = *p;
+    while (q < le && (*q == ' ' || *q == '\t' || *q == ',')) q++;
+    const char *t = q;
+    while (q < le && *q != ' ' && *q != '\t' && *q != ',') q++;
+    *p = q;
+    *len = (size_t)(q - t);
+    return *len ? t : NULL;
+}
+
+int clout_i_read_cascades_text(clout_builder *b, const char *name, const char *data, size_t len,
+                               const char *prefix, bool skip_bad, char msg[CLOUT_MSG_LEN])
+{
+    char *itembuf = NULL;
+    double t0 = clout_i_now();
+    size_t plen = strlen(prefix);
+    ALLOC_TRY(itembuf, plen + 32, char);
+    memcpy(itembuf, prefix, plen);
+    const char *p = data, *end = data + len;
+    int64_t lineno = 0, cascades = 0, bad = 0, first_bad_line = 0, acts = 0;
+    char why_buf[240], first_bad[240] = "";
+    int64_t ni_start = b->ni;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (eol == NULL) eol = end;
+        const char *line = p, *le = eol;
+        p = eol + 1;
+        lineno++;
+        if (le > line && le[-1] == '\r') le--;
+        for (const char *c = line; c < le; c++)
+            if ((unsigned char)*c < ' ' && *c != '\t') BAD("unexpected control byte 0x%02x (binary data?)",
+                                                           (unsigned)(unsigned char)*c);
+        const char *q = line;
+        while (q < le && (*q == ' ' || *q == '\t')) q++;
+        if (q == le || *q == '#') continue;
+        int64_t mark = b->ni;
+        size_t tl;
+        const char *seed = next_tok(&q, le, &tl);
+        if (tl > CLOUT_MAX_TOKEN) BAD("id longer than %d bytes", CLOUT_MAX_TOKEN);
+        int n = snprintf(itembuf + plen, 32, "%lld", (long long)cascades);
+        int64_t it = clout_idmap_intern(b->items, itembuf, plen + (size_t)n, msg);
+        if (it < 0) BAD("%s", msg);
+        int64_t u = clout_idmap_intern(b->users, seed, tl, msg);
+        if (u < 0) BAD("%s", msg);
+        TRY(push(b, u, it, 0.0, msg));
+        for (;;) {
+            size_t ul, tml;
+            const char *ut = next_tok(&q, le, &ul);
+            if (ut == NULL) break;
+            const char *tt = next_tok(&q, le, &tml);
+            if (tt == NULL) {
+                b->ni = mark;
+                BAD("user '%.*s' has no activation time (expected seed u1 t1 u2 t2 ...)", (int)(ul > 40 ? 40 : ul), ut);
+            }
+            if (ul > CLOUT_MAX_TOKEN) {
+                b->ni = mark;
+                BAD("id longer than %d bytes", CLOUT_MAX_TOKEN);
+            }
+            double t;
+            const char *why;
+            if (!clout_i_parse_time(tt, tml, &t, &why)) {
+                b->ni = mark;
+                BAD("%s, found '%.*s'", why, (int)(tml > 40 ? 40 : tml), tt);
+            }
+            u = clout_idmap_intern(b->users, ut, ul, msg);
+            if (u < 0) {
+                b->ni = mark;
+                BAD("%s", msg);
+            }
+            TRY(push(b, u, it, t, msg));
+        }
+        cascades++;
+        continue;
+    bad_line:
+        if (bad == 0) {
+            first_bad_line = lineno;
+            memcpy(first_bad, why_buf, sizeof first_bad);
+        }
+        bad++;
+        if (!skip_bad) ERR(CLOUT_ERR_DATA, "%s:%lld: %s", name, (long long)lineno, why_buf);
+    }
+    acts = b->ni - ni_start;
+    if (cascades == 0)
+        ERR(CLOUT_ERR_DATA, "%s:%lld: no cascades found (%s)", name, (long long)clout_i_line_of(data, len),
+            len == 0 ? "the file is empty" : bad ? "every line was bad" : "only comments or blank lines");
+    b->bad_lines += bad;
+    b->stats.parse_s += clout_i_now() - t0;
+    b->stats.bytes += (int64_t)len;
+    b->stats.records += acts;
+    b->stats.bad_lines += bad;
+    FREE_ALL;
+    if (bad > 0) {
+        clout_i_setmsg(msg, "%s: skipped %lld bad line%s; the first, line %lld: %s", name, (long long)bad,
+                       bad == 1 ? "" : "s", (long long)first_bad_line, first_bad);
+        return CLOUT_WARN_SKIPPED_LINES;
+    }
+    return CLOUT_OK;
+}

@@ -1,0 +1,677 @@
+/* snapshot.c: .clout files. msgpack: ["CLOUT", version, {metadata, id maps, matrices}]; every
+ * matrix is CSR arrays as little-endian bin blobs (column indices 32-bit when they fit).
+ *
+ * Writing uses msgpack-c's packer. Reading uses the small strict reader below instead of
+ * msgpack-c's unpacker, because every length must be checked against the bytes that remain
+ * before anything is allocated, and blobs are copied straight into the arrays GraphBLAS adopts. */
+#include "internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <msgpack.h>
+#include <msgpack/fbuffer.h>
+#include <omp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the .clout format stores little-endian arrays; this port needs byte swapping"
+#endif
+
+/* ================================================================== writing */
+
+static void pack_str(msgpack_packer *pk, const char *s)
+{
+    size_t n = strlen(s);
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, s, n);
+}
+
+static void pack_bin(msgpack_packer *pk, const void *p, size_t n)
+{
+    msgpack_pack_bin(pk, n);
+    msgpack_pack_bin_body(pk, p, n);
+}
+
+static void pack_idmap(msgpack_packer *pk, const char *key, const clout_idmap *map)
+{
+    const char *blob;
+    size_t blen;
+    const int64_t *off;
+    clout_i_idmap_blob(map, &blob, &blen, &off);
+    pack_str(pk, key);
+    msgpack_pack_map(pk, 3);
+    pack_str(pk, "count");
+    msgpack_pack_int64(pk, clout_idmap_size(map));
+    pack_str(pk, "blob");
+    pack_bin(pk, blob, blen);
+    pack_str(pk, "offsets");
+    pack_bin(pk, off, (size_t)(clout_idmap_size(map) + 1) * sizeof(int64_t));
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (borrowed) clout_i_csr_return(A, &c, msg);                                     \
+        free(buf);                                                                        \
+    } while (0)
+
+static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_csr c;
+    bool borrowed = false;
+    uint32_t *buf = NULL;
+    GrB_Type type;
+    size_t tsize;
+    GRB_TRY(GxB_Matrix_type(&type, A));
+    GRB_TRY(GxB_Type_size(&tsize, type));
+    TRY(clout_i_csr_borrow(A, &c, msg));
+    borrowed = true;
+    bool narrow = c.ncols <= UINT32_MAX;
+    pack_str(pk, key);
+    msgpack_pack_map(pk, 8);
+    pack_str(pk, "nrows");
+    msgpack_pack_uint64(pk, c.nrows);
+    pack_str(pk, "ncols");
+    msgpack_pack_uint64(pk, c.ncols);
+    pack_str(pk, "nvals");
+    msgpack_pack_uint64(pk, c.nvals);
+    pack_str(pk, "type");
+    pack_str(pk, type == GrB_FP32 ? "fp32" : "fp64");
+    pack_str(pk, "iso");
+    if (c.iso) msgpack_pack_true(pk);
+    else msgpack_pack_false(pk);
+    pack_str(pk, "ptr");
+    pack_bin(pk, c.ptr, (size_t)(c.nrows + 1) * sizeof(uint64_t));
+    pack_str(pk, narrow ? "idx32" : "idx64");
+    if (narrow) {
+        const size_t B = 1 << 16;
+        ALLOC_TRY(buf, B, uint32_t);
+        msgpack_pack_bin(pk, (size_t)c.nvals * 4);
+        for (size_t k = 0; k < c.nvals; k += B) {
+            size_t e = k + B < c.nvals ? k + B : c.nvals;
+            for (size_t i = k; i < e; i++) buf[i - k] = (uint32_t)c.idx[i];
+            msgpack_pack_bin_body(pk, buf, (e - k) * 4);
+        }
+    } else {
+        pack_bin(pk, c.idx, (size_t)c.nvals * sizeof(uint64_t));
+    }
+    pack_str(pk, "vals");
+    pack_bin(pk, c.vals, (c.iso ? 1 : (size_t)c.nvals) * tsize);
+    borrowed = false;
+    TRY(clout_i_csr_return(A, &c, msg));
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL clout_outfile_abort(&out)
+
+int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    clout_outfile out = {0};
+    TRY(clout_graph_check(G, msg));
+    TRY(clout_outfile_open(&out, path, msg));
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out.f, msgpack_fbuffer_write);
+    msgpack_pack_array(&pk, 3);
+    pack_str(&pk, "CLOUT");
+    msgpack_pack_int(&pk, CLOUT_SNAPSHOT_VERSION);
+    msgpack_pack_map(&pk, 15);
+    pack_str(&pk, "directed");
+    if (G->directed) msgpack_pack_true(&pk);
+    else msgpack_pack_false(&pk);
+    pack_str(&pk, "users");
+    msgpack_pack_int64(&pk, clout_graph_users(G));
+    pack_str(&pk, "items");
+    msgpack_pack_int64(&pk, clout_graph_items(G));
+    pack_str(&pk, "social_edges");
+    msgpack_pack_int64(&pk, clout_graph_social_edges(G));
+    pack_str(&pk, "interactions");
+    msgpack_pack_int64(&pk, clout_graph_interactions(G));
+    pack_str(&pk, "self_loops_dropped");
+    msgpack_pack_int64(&pk, G->self_loops_dropped);
+    pack_str(&pk, "bad_lines_skipped");
+    msgpack_pack_int64(&pk, G->bad_lines_skipped);
+    pack_str(&pk, "action_weights");
+    if (G->action_weights) pack_str(&pk, G->action_weights);
+    else msgpack_pack_nil(&pk);
+    pack_str(&pk, "sources");
+    msgpack_pack_array(&pk, (size_t)G->nsources);
+    for (int i = 0; i < G->nsources; i++) pack_str(&pk, G->sources[i]);
+    pack_idmap(&pk, "user_ids", G->users);
+    pack_idmap(&pk, "item_ids", G->items);
+    TRY(pack_matrix(&pk, "S", G->S, msg));
+    TRY(pack_matrix(&pk, "R", G->R, msg));
+    TRY(pack_matrix(&pk, "T", G->T, msg));
+    pack_str(&pk, "writer");
+    pack_str(&pk, "clout " CLOUT_VERSION_STRING);
+    TRY(clout_outfile_commit(&out, msg));
+    return CLOUT_OK;
+}
+
+/* ================================================================== reading */
+
+typedef struct {
+    const uint8_t *p, *end;
+    const char *name;
+    const uint8_t *start;
+    char *msg;
+    int depth;
+} rd;
+
+#define RD_FAIL(r, ...)                                                                   \
+    do {                                                                                  \
+        char why_[300];                                                                   \
+        snprintf(why_, sizeof why_, __VA_ARGS__);                                         \
+        clout_i_setmsg((r)->msg, "%s: byte %lld: %s", (r)->name,                          \
+                       (long long)((r)->p - (r)->start), why_);                          \
+        return false;                                                                     \
+    } while (0)
+
+static bool need(rd *r, uint64_t n)
+{
+    if ((uint64_t)(r->end - r->p) < n)
+        RD_FAIL(r, "truncated: %llu bytes needed, %lld left", (unsigned long long)n,
+                (long long)(r->end - r->p));
+    return true;
+}
+
+static uint64_t be(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++) v = (v << 8) | p[i];
+    return v;
+}
+
+static bool rd_uint(rd *r, uint64_t *v)
+{
+    if (!need(r, 1)) return false;
+    uint8_t t = *r->p;
+    if (t <= 0x7f) {
+        *v = t;
+        r->p++;
+        return true;
+    }
+    int n = t == 0xcc ? 1 : t == 0xcd ? 2 : t == 0xce ? 4 : t == 0xcf ? 8 : 0;
+    if (n == 0 && (t == 0xd0 || t == 0xd1 || t == 0xd2 || t == 0xd3)) {
+        n = 1 << (t - 0xd0);
+        if (!need(r, 1 + (uint64_t)n)) return false;
+        uint64_t raw = be(r->p + 1, n);
+        int64_t sv = n == 1 ? (int8_t)raw : n == 2 ? (int16_t)raw : n == 4 ? (int32_t)raw : (int64_t)raw;
+        if (sv < 0) RD_FAIL(r, "expected a non-negative integer, found %lld", (long long)sv);
+        *v = (uint64_t)sv;
+        r->p += 1 + n;
+        return true;
+    }
+    if (n == 0) RD_FAIL(r, "expected an integer (msgpack type byte 0x%02x)", t);
+    if (!need(r, 1 + (uint64_t)n)) return false;
+    *v = be(r->p + 1, n);
+    r->p += 1 + n;
+    return true;
+}
+
+static bool rd_str(rd *r, const char **s, size_t *len)
+{
+    if (!need(r, 1)) return false;
+    uint8_t t = *r->p;
+    uint64_t n;
+    int h;
+    if ((t & 0xe0) == 0xa0) {
+        n = t & 0x1f;
+        h = 1;
+    } else if (t == 0xd9 || t == 0xda || t == 0xdb) {
+        int k = 1 << (t - 0xd9);
+        if (!need(r, 1 + (uint64_t)k)) return false;
+        n = be(r->p + 1, k);
+        h = 1 + k;
+    } else {
+        RD_FAIL(r, "expected a string (msgpack type byte 0x%02x)", t);
+    }
+    if (!need(r, (uint64_t)h + n)) return false;
+    *s = (const char *)r->p + h;
+    *len = (size_t)n;
+    r->p += h + n;
+    return true;
+}
+
+static bool rd_bin(rd *r, const uint8_t **s, uint64_t *len)
+{
+    if (!need(r, 1)) return false;
+    uint8_t t = *r->p;
+    if (t != 0xc4 && t != 0xc5 && t != 0xc6) RD_FAIL(r, "expected binary data (msgpack type byte 0x%02x)", t);
+    int k = 1 << (t - 0xc4);
+    if (!need(r, 1 + (uint64_t)k)) return false;
+    uint64_t n = be(r->p + 1, k);
+    if (!need(r, 1 + (uint64_t)k + n)) return false;
+    *s = r->p + 1 + k;
+    *len = n;
+    r->p += 1 + k + n;
+    return true;
+}
+
+static bool rd_container(rd *r, bool map, uint64_t *n)
+{
+    if (!need(r, 1)) return false;
+    uint8_t t = *r->p;
+    uint8_t fix = map ? 0x80 : 0x90, b16 = map ? 0xde : 0xdc;
+    if ((t & 0xf0) == fix) {
+        *n = t & 0x0f;
+        r->p++;
+    } else if (t == b16 || t == b16 + 1) {
+        int k = t == b16 ? 2 : 4;
+        if (!need(r, 1 + (uint64_t)k)) return false;
+        *n = be(r->p + 1, k);
+        r->p += 1 + k;
+    } else {
+        RD_FAIL(r, "expected %s (msgpack type byte 0x%02x)", map ? "a map" : "an array", t);
+    }
+    /* each element takes at least one byte: a count beyond the bytes left is hostile */
+    if (*n > (uint64_t)(r->end - r->p)) RD_FAIL(r, "%s of %llu elements exceeds the file", map ? "map" : "array",
+                                                (unsigned long long)*n);
+    return true;
+}
+
+static bool rd_bool(rd *r, bool *v)
+{
+    if (!need(r, 1)) return false;
+    if (*r->p != 0xc2 && *r->p != 0xc3) RD_FAIL(r, "expected true or false");
+    *v = *r->p == 0xc3;
+    r->p++;
+    return true;
+}
+
+static bool rd_skip(rd *r)
+{
+    if (++r->depth > 32) RD_FAIL(r, "nesting deeper than 32");
+    if (!need(r, 1)) return false;
+    uint8_t t = *r->p;
+    bool ok = true;
+    uint64_t n, u;
+    const char *s;
+    size_t sl;
+    const uint8_t *b;
+    if (t <= 0x7f || t >= 0xe0 || t == 0xc0 || t == 0xc2 || t == 0xc3) {
+        r->p++;
+    } else if ((t >= 0xcc && t <= 0xcf) || (t >= 0xd0 && t <= 0xd3)) {
+        int k = t >= 0xd0 ? 1 << (t - 0xd0) : 1 << (t - 0xcc);
+        ok = need(r, 1 + (uint64_t)k);
+        if (ok) r->p += 1 + k;
+    } else if (t == 0xca || t == 0xcb) {
+        int k = t == 0xca ? 4 : 8;
+        ok = need(r, 1 + (uint64_t)k);
+        if (ok) r->p += 1 + k;
+    } else if ((t & 0xe0) == 0xa0 || (t >= 0xd9 && t <= 0xdb)) {
+        ok = rd_str(r, &s, &sl);
+    } else if (t >= 0xc4 && t <= 0xc6) {
+        ok = rd_bin(r, &b, &u);
+    } else if ((t & 0xf0) == 0x90 || t == 0xdc || t == 0xdd) {
+        ok = rd_container(r, false, &n);
+        for (uint64_t i = 0; ok && i < n; i++) ok = rd_skip(r);
+    } else if ((t & 0xf0) == 0x80 || t == 0xde || t == 0xdf) {
+        ok = rd_container(r, true, &n);
+        for (uint64_t i = 0; ok && i < 2 * n; i++) ok = rd_skip(r);
+    } else {
+        RD_FAIL(r, "unsupported msgpack type byte 0x%02x", t);
+    }
+    r->depth--;
+    return ok;
+}
+
+static bool key_is(const char *k, size_t kl, const char *want)
+{
+    return strlen(want) == kl && memcmp(k, want, kl) == 0;
+}
+
+/* ---------------- matrices */
+
+typedef struct {
+    uint64_t nrows, ncols, nvals;
+    bool iso, have[8];
+    int type; /* 4: fp32, 8: fp64 */
+    const uint8_t *ptr, *idx, *vals;
+    uint64_t ptr_len, idx_len, vals_len;
+    int idx_bytes;
+} mat_desc;
+
+static bool rd_matrix(rd *r, mat_desc *m)
+{
+    uint64_t n;
+    memset(m, 0, sizeof(*m));
+    if (!rd_container(r, true, &n)) return false;
+    for (uint64_t i = 0; i < n; i++) {
+        const char *k;
+        size_t kl;
+        if (!rd_str(r, &k, &kl)) return false;
+        bool ok;
+        if (key_is(k, kl, "nrows")) ok = rd_uint(r, &m->nrows), m->have[0] = true;
+        else if (key_is(k, kl, "ncols")) ok = rd_uint(r, &m->ncols), m->have[1] = true;
+        else if (key_is(k, kl, "nvals")) ok = rd_uint(r, &m->nvals), m->have[2] = true;
+        else if (key_is(k, kl, "iso")) ok = rd_bool(r, &m->iso), m->have[3] = true;
+        else if (key_is(k, kl, "type")) {
+            const char *t;
+            size_t tl;
+            ok = rd_str(r, &t, &tl);
+            if (ok && key_is(t, tl, "fp32")) m->type = 4;
+            else if (ok && key_is(t, tl, "fp64")) m->type = 8;
+            else if (ok) RD_FAIL(r, "unknown matrix type '%.*s'", (int)(tl > 20 ? 20 : tl), t);
+            m->have[4] = true;
+        } else if (key_is(k, kl, "ptr")) ok = rd_bin(r, &m->ptr, &m->ptr_len), m->have[5] = true;
+        else if (key_is(k, kl, "idx32")) ok = rd_bin(r, &m->idx, &m->idx_len), m->idx_bytes = 4, m->have[6] = true;
+        else if (key_is(k, kl, "idx64")) ok = rd_bin(r, &m->idx, &m->idx_len), m->idx_bytes = 8, m->have[6] = true;
+        else if (key_is(k, kl, "vals")) ok = rd_bin(r, &m->vals, &m->vals_len), m->have[7] = true;
+        else ok = rd_skip(r);
+        if (!ok) return false;
+    }
+    for (int i = 0; i < 8; i++)
+        if (!m->have[i]) RD_FAIL(r, "matrix is missing a part (nrows, ncols, nvals, iso, type, ptr, idx, vals)");
+    if (m->nrows >= (UINT64_C(1) << 60) || m->ncols >= (UINT64_C(1) << 60)) RD_FAIL(r, "matrix dimension too large");
+    if (m->ptr_len != (m->nrows + 1) * 8) RD_FAIL(r, "row pointer array has %llu bytes, expected %llu",
+                                                  (unsigned long long)m->ptr_len,
+                                                  (unsigned long long)((m->nrows + 1) * 8));
+    if (m->nvals > m->idx_len || m->idx_len != m->nvals * (uint64_t)m->idx_bytes)
+        RD_FAIL(r, "column index array has %llu bytes, expected %llu", (unsigned long long)m->idx_len,
+                (unsigned long long)(m->nvals * (uint64_t)m->idx_bytes));
+    uint64_t want = (m->iso ? 1 : m->nvals) * (uint64_t)m->type;
+    if (m->vals_len != want) RD_FAIL(r, "value array has %llu bytes, expected %llu",
+                                     (unsigned long long)m->vals_len, (unsigned long long)want);
+    return true;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(Ap);                                                                     \
+        FREE_PTR(Aj);                                                                     \
+        FREE_PTR(Ax);                                                                     \
+    } while (0)
+
+/* Validate a matrix's arrays and hand them to GraphBLAS. Checks: ptr starts at 0, never
+ * decreases, ends at nvals; columns in range and strictly increasing in each row; values finite
+ * (weights also >= 0). */
+static int make_matrix(const mat_desc *m, const char *name, const char *what, uint64_t nrows,
+                       uint64_t ncols, int type, bool nonneg, GrB_Matrix *A, char msg[CLOUT_MSG_LEN])
+{
+    uint64_t *Ap = NULL, *Aj = NULL;
+    void *Ax = NULL;
+    ASSERT_MSG(m->nrows == nrows && m->ncols == ncols, CLOUT_ERR_DATA,
+               "%s: matrix %s is %llux%llu, expected %llux%llu", name, what, (unsigned long long)m->nrows,
+               (unsigned long long)m->ncols, (unsigned long long)nrows, (unsigned long long)ncols);
+    ASSERT_MSG(m->type == type, CLOUT_ERR_DATA, "%s: matrix %s has the wrong value type", name, what);
+    ALLOC_TRY(Ap, nrows + 1, uint64_t);
+    memcpy(Ap, m->ptr, (nrows + 1) * 8);
+    ASSERT_MSG(Ap[0] == 0 && Ap[nrows] == m->nvals, CLOUT_ERR_DATA,
+               "%s: matrix %s: row pointers do not span its %llu entries", name, what,
+               (unsigned long long)m->nvals);
+    bool ok = true;
+    for (uint64_t i = 0; i < nrows && ok; i++) ok = Ap[i] <= Ap[i + 1];
+    ASSERT_MSG(ok, CLOUT_ERR_DATA, "%s: matrix %s: row pointers decrease", name, what);
+    ALLOC_TRY(Aj, m->nvals ? m->nvals : 1, uint64_t);
+    if (m->idx_bytes == 8) {
+        memcpy(Aj, m->idx, m->nvals * 8);
+    } else {
+        const uint8_t *src = m->idx;
+        #pragma omp parallel for schedule(static)
+        for (int64_t k = 0; k < (int64_t)m->nvals; k++) {
+            uint32_t v;
+            memcpy(&v, src + 4 * (size_t)k, 4);
+            Aj[k] = v;
+        }
+    }
+    int64_t bad_row = -1;
+    #pragma omp parallel for schedule(dynamic, 4096) reduction(max : bad_row)
+    for (int64_t i = 0; i < (int64_t)nrows; i++) {
+        for (uint64_t k = Ap[i]; k < Ap[i + 1]; k++)
+            if (Aj[k] >= ncols || (k > Ap[i] && Aj[k] <= Aj[k - 1])) {
+                bad_row = i > bad_row ? i : bad_row;
+                break;
+            }
+    }
+    ASSERT_MSG(bad_row < 0, CLOUT_ERR_DATA,
+               "%s: matrix %s, row %lld: column indices out of range or not strictly increasing", name, what,
+               (long long)bad_row);
+    uint64_t nx = m->iso ? 1 : m->nvals;
+    ALLOC_TRY(Ax, (nx ? nx : 1) * (size_t)type, uint8_t);
+    memcpy(Ax, m->vals, nx * (size_t)type);
+    int64_t bad_val = -1;
+    #pragma omp parallel for schedule(static) reduction(max : bad_val)
+    for (int64_t k = 0; k < (int64_t)nx; k++) {
+        double v = type == 4 ? (double)((float *)Ax)[k] : ((double *)Ax)[k];
+        if (!isfinite(v) || (nonneg && v < 0)) bad_val = k > bad_val ? k : bad_val;
+    }
+    ASSERT_MSG(bad_val < 0, CLOUT_ERR_DATA, "%s: matrix %s holds a value that is %s", name, what,
+               nonneg ? "negative, infinite or NaN" : "infinite or NaN");
+    if (m->iso) {
+        char iso_val[8];
+        memcpy(iso_val, Ax, (size_t)type);
+        FREE_PTR(Ax);
+        TRY(clout_i_pack_csr(A, type == 4 ? GrB_FP32 : GrB_FP64, (int64_t)nrows, (int64_t)ncols, &Ap, &Aj, NULL,
+                             iso_val, msg));
+    } else {
+        TRY(clout_i_pack_csr(A, type == 4 ? GrB_FP32 : GrB_FP64, (int64_t)nrows, (int64_t)ncols, &Ap, &Aj, &Ax,
+                             NULL, msg));
+    }
+    return CLOUT_OK;
+}
+
+/* ---------------- id maps */
+
+typedef struct {
+    uint64_t count;
+    const uint8_t *blob, *off;
+    uint64_t blob_len, off_len;
+    bool have;
+} ids_desc;
+
+static bool rd_ids(rd *r, ids_desc *d)
+{
+    uint64_t n;
+    memset(d, 0, sizeof(*d));
+    if (!rd_container(r, true, &n)) return false;
+    int got = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const char *k;
+        size_t kl;
+        if (!rd_str(r, &k, &kl)) return false;
+        bool ok;
+        if (key_is(k, kl, "count")) ok = rd_uint(r, &d->count), got |= 1;
+        else if (key_is(k, kl, "blob")) ok = rd_bin(r, &d->blob, &d->blob_len), got |= 2;
+        else if (key_is(k, kl, "offsets")) ok = rd_bin(r, &d->off, &d->off_len), got |= 4;
+        else ok = rd_skip(r);
+        if (!ok) return false;
+    }
+    if (got != 7) RD_FAIL(r, "id map is missing count, blob or offsets");
+    if (d->count >= (UINT64_C(1) << 40) || d->off_len != (d->count + 1) * 8)
+        RD_FAIL(r, "id map offsets have %llu bytes for %llu ids", (unsigned long long)d->off_len,
+                (unsigned long long)d->count);
+    d->have = true;
+    return true;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(blob);                                                                   \
+        FREE_PTR(off);                                                                    \
+    } while (0)
+
+static int make_idmap(const ids_desc *d, const char *name, const char *what, clout_idmap **map,
+                      char msg[CLOUT_MSG_LEN])
+{
+    char *blob = NULL;
+    int64_t *off = NULL;
+    int64_t n = (int64_t)d->count;
+    ALLOC_TRY(off, n + 1, int64_t);
+    memcpy(off, d->off, (size_t)(n + 1) * 8);
+    ALLOC_TRY(blob, d->blob_len ? d->blob_len : 1, char);
+    memcpy(blob, d->blob, d->blob_len);
+    ASSERT_MSG(off[0] == 0 && off[n] == (int64_t)d->blob_len, CLOUT_ERR_DATA,
+               "%s: %s ids: offsets do not span the blob", name, what);
+    for (int64_t i = 0; i < n; i++) {
+        int64_t a = off[i], b = off[i + 1];
+        ASSERT_MSG(b > a + 1 && b - a - 1 <= CLOUT_MAX_TOKEN, CLOUT_ERR_DATA,
+                   "%s: %s id %lld: bad length", name, what, (long long)i);
+        ASSERT_MSG(blob[b - 1] == '\0' && memchr(blob + a, '\0', (size_t)(b - a - 1)) == NULL, CLOUT_ERR_DATA,
+                   "%s: %s id %lld is not a NUL-terminated token", name, what, (long long)i);
+    }
+    TRY(clout_i_idmap_from_blob(map, &blob, d->blob_len, &off, n, msg));
+    return CLOUT_OK;
+}
+
+/* ---------------- the file */
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        clout_graph_free(&g);                                                             \
+        clout_idmap_free(&users);                                                         \
+        clout_idmap_free(&items);                                                         \
+        FREE_GRB(S);                                                                      \
+        FREE_GRB(R);                                                                      \
+        FREE_GRB(T);                                                                      \
+        free(aw);                                                                         \
+        if (srcs)                                                                         \
+            for (uint64_t k_ = 0; k_ < nsrc; k_++) free(srcs[k_]);                        \
+        free(srcs);                                                                       \
+    } while (0)
+
+#define RD_TRY(call)                                                                      \
+    do {                                                                                  \
+        if (!(call)) {                                                                    \
+            FREE_ALL;                                                                     \
+            return CLOUT_ERR_DATA;                                                        \
+        }                                                                                 \
+    } while (0)
+
+int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
+                            char msg[CLOUT_MSG_LEN])
+{
+    clout_graph *g = NULL;
+    clout_idmap *users = NULL, *items = NULL;
+    GrB_Matrix S = NULL, R = NULL, T = NULL;
+    char *aw = NULL, **srcs = NULL;
+    uint64_t nsrc = 0;
+    rd r = {data, data + len, name, data, msg, 0};
+    static const uint8_t magic[] = {0x93, 0xa5, 'C', 'L', 'O', 'U', 'T'};
+    ASSERT_MSG(len >= sizeof magic && memcmp(data, magic, sizeof magic) == 0, CLOUT_ERR_DATA,
+               "%s: not a .clout snapshot (bad magic bytes)", name);
+    r.p += sizeof magic;
+    uint64_t version, nkeys;
+    RD_TRY(rd_uint(&r, &version));
+    ASSERT_MSG(version == CLOUT_SNAPSHOT_VERSION, CLOUT_ERR_DATA,
+               "%s: snapshot format version %llu is not supported (this clout reads version %d)", name,
+               (unsigned long long)version, CLOUT_SNAPSHOT_VERSION);
+    RD_TRY(rd_container(&r, true, &nkeys));
+    bool directed = true, have_dir = false;
+    uint64_t nusers = 0, nitems = 0, loops = 0, badl = 0;
+    ids_desc uid = {0}, iid = {0};
+    mat_desc ms, mr, mt;
+    bool hs = false, hr = false, ht = false;
+    for (uint64_t i = 0; i < nkeys; i++) {
+        const char *k;
+        size_t kl;
+        RD_TRY(rd_str(&r, &k, &kl));
+        if (key_is(k, kl, "directed")) {
+            RD_TRY(rd_bool(&r, &directed));
+            have_dir = true;
+        } else if (key_is(k, kl, "users")) RD_TRY(rd_uint(&r, &nusers));
+        else if (key_is(k, kl, "items")) RD_TRY(rd_uint(&r, &nitems));
+        else if (key_is(k, kl, "self_loops_dropped")) RD_TRY(rd_uint(&r, &loops));
+        else if (key_is(k, kl, "bad_lines_skipped")) RD_TRY(rd_uint(&r, &badl));
+        else if (key_is(k, kl, "action_weights")) {
+            if (r.p < r.end && *r.p == 0xc0) {
+                r.p++;
+            } else {
+                const char *s;
+                size_t sl;
+                RD_TRY(rd_str(&r, &s, &sl));
+                free(aw);
+                aw = clout_i_malloc(sl + 1, 1);
+                ASSERT_MSG(aw != NULL, CLOUT_ERR_NOMEM, "out of memory");
+                memcpy(aw, s, sl);
+                aw[sl] = '\0';
+            }
+        } else if (key_is(k, kl, "sources") && srcs == NULL) {
+            uint64_t n;
+            RD_TRY(rd_container(&r, false, &n));
+            CALLOC_TRY(srcs, n, char *);
+            for (nsrc = 0; nsrc < n;) {
+                const char *s;
+                size_t sl;
+                RD_TRY(rd_str(&r, &s, &sl));
+                srcs[nsrc] = clout_i_malloc(sl + 1, 1);
+                ASSERT_MSG(srcs[nsrc] != NULL, CLOUT_ERR_NOMEM, "out of memory");
+                memcpy(srcs[nsrc], s, sl);
+                srcs[nsrc][sl] = '\0';
+                nsrc++;
+            }
+        } else if (key_is(k, kl, "user_ids")) RD_TRY(rd_ids(&r, &uid));
+        else if (key_is(k, kl, "item_ids")) RD_TRY(rd_ids(&r, &iid));
+        else if (key_is(k, kl, "S")) RD_TRY((hs = rd_matrix(&r, &ms)));
+        else if (key_is(k, kl, "R")) RD_TRY((hr = rd_matrix(&r, &mr)));
+        else if (key_is(k, kl, "T")) RD_TRY((ht = rd_matrix(&r, &mt)));
+        else RD_TRY(rd_skip(&r));
+    }
+    ASSERT_MSG(have_dir && uid.have && iid.have && hs && hr && ht, CLOUT_ERR_DATA,
+               "%s: snapshot is missing a part (directed, user_ids, item_ids, S, R or T)", name);
+    ASSERT_MSG(uid.count == nusers && iid.count == nitems, CLOUT_ERR_DATA,
+               "%s: id map sizes disagree with the user and item counts", name);
+    TRY(make_idmap(&uid, name, "user", &users, msg));
+    TRY(make_idmap(&iid, name, "item", &items, msg));
+    TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, &S, msg));
+    TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, &R, msg));
+    TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, &T, msg));
+    g = calloc(1, sizeof(*g));
+    ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    g->S = S;
+    g->R = R;
+    g->T = T;
+    S = R = T = NULL;
+    g->users = users;
+    g->items = items;
+    users = items = NULL;
+    g->directed = directed;
+    g->self_loops_dropped = (int64_t)loops;
+    g->bad_lines_skipped = (int64_t)badl;
+    g->action_weights = aw;
+    aw = NULL;
+    g->sources = srcs;
+    g->nsources = (int)nsrc;
+    srcs = NULL;
+    nsrc = 0;
+    *G = g;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (fd >= 0) close(fd);                                                           \
+        free(buf);                                                                        \
+    } while (0)
+
+int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    uint8_t *buf = NULL;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        int e = errno;
+        ERR(e == ENOENT || e == EACCES || e == ENOTDIR ? CLOUT_ERR_NO_INPUT : CLOUT_ERR_IO,
+            "%s: cannot open: %s", path, strerror(e));
+    }
+    struct stat st;
+    ASSERT_MSG(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), CLOUT_ERR_NO_INPUT,
+               "%s: not a regular file", path);
+    size_t len = (size_t)st.st_size;
+    ALLOC_TRY(buf, len ? len : 1, uint8_t);
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got > (1u << 30) ? (1u << 30) : len - got);
+        if (n < 0 && errno == EINTR) continue;
+        ASSERT_MSG(n > 0, CLOUT_ERR_IO, "%s: read failed: %s", path, n < 0 ? strerror(errno) : "file shrank");
+        got += (size_t)n;
+    }
+    TRY(clout_snapshot_load_mem(G, path, buf, len, msg));
+    FREE_ALL;
+    return CLOUT_OK;
+}

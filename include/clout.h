@@ -1,0 +1,259 @@
+/* clout.h: the one public header of clout, a graph analytics engine for social influence.
+ *
+ * Sections: version, status codes, library state, random numbers, progress, output files,
+ * id maps, the graph store, readers (graph builder), snapshots, generators, output tables.
+ *
+ * Conventions (LAGraph style): every call that can fail returns an int status (0 ok, negative
+ * error, positive warning) and takes a caller-owned `char msg[CLOUT_MSG_LEN]` that receives a
+ * message naming the problem. Outputs are assigned only on success; on failure the caller's
+ * objects are untouched. Handles passed by `**` are moved in (the caller's pointer becomes NULL).
+ */
+#ifndef CLOUT_H
+#define CLOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <GraphBLAS.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- version */
+#define CLOUT_VERSION_MAJOR 0
+#define CLOUT_VERSION_MINOR 1
+#define CLOUT_VERSION_PATCH 0
+#define CLOUT_VERSION_STRING "0.1.0"
+
+/* ---------------------------------------------------------------- status codes */
+#define CLOUT_MSG_LEN 512
+
+enum {
+    CLOUT_OK = 0,
+    CLOUT_WARN_SKIPPED_LINES = 1,   /* bad input lines were skipped (--skip-bad-lines) */
+    CLOUT_ERR_INVALID = -1001,      /* bad argument or option value (exit 2) */
+    CLOUT_ERR_DATA = -1002,         /* malformed input data (exit 65) */
+    CLOUT_ERR_NO_INPUT = -1003,     /* input file missing or unreadable (exit 66) */
+    CLOUT_ERR_IO = -1004,           /* read/write failure (exit 74) */
+    CLOUT_ERR_NOMEM = -1005,        /* out of memory (exit 70) */
+    CLOUT_ERR_INTERNAL = -1006,     /* a bug or broken invariant (exit 70) */
+    CLOUT_ERR_GRAPHBLAS = -1007,    /* a GraphBLAS call failed (exit 70) */
+    CLOUT_ERR_IGRAPH = -1008,       /* an igraph call failed (exit 70) */
+    CLOUT_ERR_NOT_CACHED = -1009,   /* an expert call needs a cached part that is absent */
+};
+
+/* Process exit codes of the clout program (sysexits.h values). */
+enum {
+    CLOUT_EXIT_OK = 0,
+    CLOUT_EXIT_USAGE = 2,
+    CLOUT_EXIT_DATA = 65,
+    CLOUT_EXIT_NO_INPUT = 66,
+    CLOUT_EXIT_INTERNAL = 70,
+    CLOUT_EXIT_IO = 74,
+};
+
+/* Exit code for a status: 0 for success and warnings, else one of CLOUT_EXIT_*. */
+int clout_exit_code(int status);
+/* Short name of a status ("bad data", "I/O error", ...). */
+const char *clout_status_name(int status);
+/* Map a GraphBLAS GrB_Info or an igraph_error_t into clout's range (0 stays 0). */
+int clout_status_from_grb(int info);
+int clout_status_from_igraph(int err);
+
+/* ---------------------------------------------------------------- library state */
+/* Start GraphBLAS (non-blocking mode), replace igraph's aborting error handler. Call once. */
+int clout_init(char msg[CLOUT_MSG_LEN]);
+int clout_finalize(void);
+/* Set the thread count of OpenMP, GraphBLAS and OpenBLAS together (n >= 1). */
+int clout_set_threads(int n, char msg[CLOUT_MSG_LEN]);
+int clout_get_threads(void);
+/* Monotonic wall clock in seconds (for timings). */
+double clout_now(void);
+
+/* ---------------------------------------------------------------- random numbers
+ * Counter-based: a draw is a pure function of (seed, stream, index), so any algorithm that keys
+ * its draws by item index gives identical results for any thread count. The function is the
+ * SplitMix64 finalizer applied to a Weyl combination of the three keys, mixed twice. */
+uint64_t clout_rng_u64(uint64_t seed, uint64_t stream, uint64_t index);
+/* Uniform double in [0, 1), 53 random bits. */
+double clout_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
+/* Uniform integer in [0, bound) (bound >= 1), unbiased (Lemire's method, rejection keyed by index). */
+uint64_t clout_rng_bounded(uint64_t seed, uint64_t stream, uint64_t index, uint64_t bound);
+
+/* ---------------------------------------------------------------- progress
+ * A progress line on stderr with rate and ETA, drawn only when stderr is a terminal and progress
+ * is enabled. Updates are cheap (rate-limited); call from one thread. */
+typedef struct clout_progress clout_progress;
+void clout_progress_enable(bool on);       /* global switch (--quiet turns it off) */
+clout_progress *clout_progress_start(const char *label, double total, const char *unit);
+void clout_progress_update(clout_progress *p, double done);
+void clout_progress_end(clout_progress *p); /* clears the line; NULL is allowed */
+
+/* ---------------------------------------------------------------- output files
+ * Atomic output: write to a temporary file beside the target, rename on commit. Path NULL or "-"
+ * writes to stdout. On abort (or failure) the temporary file is removed and the target untouched. */
+typedef struct clout_outfile {
+    FILE *f;
+    char *tmp_path;     /* NULL for stdout */
+    char *path;         /* NULL for stdout */
+} clout_outfile;
+int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_LEN]);
+int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN]);
+void clout_outfile_abort(clout_outfile *out);
+
+/* ---------------------------------------------------------------- id maps
+ * External ids are arbitrary byte tokens (no NUL, at most CLOUT_MAX_TOKEN bytes). Dense indices
+ * 0..n-1 are assigned in order of first appearance across the inputs, in the order given. */
+#define CLOUT_MAX_TOKEN 4096
+typedef struct clout_idmap clout_idmap;
+int clout_idmap_new(clout_idmap **map, char msg[CLOUT_MSG_LEN]);
+void clout_idmap_free(clout_idmap **map);
+int64_t clout_idmap_size(const clout_idmap *map);
+/* The token of index i, NUL-terminated; *len (may be NULL) receives its length. */
+const char *clout_idmap_name(const clout_idmap *map, int64_t i, size_t *len);
+/* Index of a token, or -1. O(1) expected. */
+int64_t clout_idmap_find(const clout_idmap *map, const char *tok, size_t len);
+/* Index of a token, inserting it if absent. Returns the index or a negative status. */
+int64_t clout_idmap_intern(clout_idmap *map, const char *tok, size_t len, char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- the graph store */
+typedef struct clout_graph {
+    /* primary parts */
+    GrB_Matrix S;           /* users x users, FP32: social ties u->v with weight */
+    GrB_Matrix R;           /* users x items, FP32: summed behaviour weights */
+    GrB_Matrix T;           /* users x items, FP64: first-interaction time, epoch seconds */
+    clout_idmap *users;
+    clout_idmap *items;
+    bool directed;          /* false: S holds both directions of every tie */
+    /* metadata */
+    int64_t self_loops_dropped;
+    int64_t bad_lines_skipped;
+    char *action_weights;   /* the behaviour weights used, as "action=w,..." (may be NULL) */
+    char **sources;         /* input file names, in order */
+    int nsources;
+    /* cached parts, computed on demand, dropped when a primary part changes */
+    GrB_Matrix ST;          /* S transposed */
+    GrB_Vector out_degree;  /* INT64, number of out-ties per user (absent entries: 0) */
+    GrB_Vector in_degree;   /* INT64 */
+} clout_graph;
+
+/* A graph with no users, no items and empty matrices. */
+int clout_graph_new(clout_graph **G, bool directed, char msg[CLOUT_MSG_LEN]);
+void clout_graph_free(clout_graph **G);
+int64_t clout_graph_users(const clout_graph *G);
+int64_t clout_graph_items(const clout_graph *G);
+int64_t clout_graph_social_edges(const clout_graph *G);   /* entries of S */
+int64_t clout_graph_interactions(const clout_graph *G);   /* entries of R */
+/* Compute G->ST, G->out_degree and G->in_degree if absent. O(|S|). */
+int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN]);
+int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN]);
+/* Drop every cached part (call after changing S, R or T). */
+void clout_graph_drop_cache(clout_graph *G);
+/* Check invariants: dimensions agree with the id maps, types are right. */
+int clout_graph_check(const clout_graph *G, char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- readers */
+typedef enum { CLOUT_DEDUPE_SUM = 0, CLOUT_DEDUPE_MAX, CLOUT_DEDUPE_FIRST } clout_dedupe;
+
+typedef struct clout_read_opts {
+    bool undirected;        /* store both directions of every tie */
+    clout_dedupe dedupe;    /* how repeated ties combine (default sum) */
+    bool header;            /* edge lists: skip the first line */
+    bool skip_bad_lines;    /* count bad lines and go on instead of failing */
+    /* interaction logs */
+    char sep;               /* 0: detect from the header (tab, comma, else whitespace); ' ' = whitespace */
+    const char *user_col, *item_col, *action_col, *time_col, *weight_col;  /* NULL: defaults */
+    const char *date_cols;  /* "year,month,day": time assembled from three columns */
+    const char *action_weights;  /* "listen=1,like=2" */
+    double default_action_weight; /* used for actions not listed when has_default_action_weight */
+    bool has_default_action_weight;
+    const char *item_prefix;/* prepended to item ids of the next file; NULL: "" for logs, file stem + ":" for cascades */
+} clout_read_opts;
+void clout_read_opts_init(clout_read_opts *o);
+
+/* A builder accumulates inputs; clout_builder_finish turns them into a graph. */
+typedef struct clout_builder clout_builder;
+int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
+void clout_builder_free(clout_builder **b);
+/* Edge list `src dst [weight]`; .gz read directly. Parsed in parallel. */
+int clout_builder_add_edges(clout_builder *b, const char *path, const clout_read_opts *opts,
+                            char msg[CLOUT_MSG_LEN]);
+/* Delimited interaction log with a header row. */
+int clout_builder_add_log(clout_builder *b, const char *path, const clout_read_opts *opts,
+                          char msg[CLOUT_MSG_LEN]);
+/* Cascades: one per line, `seed u1 t1 u2 t2 ...`; each cascade becomes one item. */
+int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_read_opts *opts,
+                               char msg[CLOUT_MSG_LEN]);
+/* Build S, R, T (dedupe, both directions when undirected). Moves *b in. */
+int clout_builder_finish(clout_builder **b, clout_graph **G, char msg[CLOUT_MSG_LEN]);
+
+/* Same as the add calls but from memory (name is used in messages); used by the fuzzers. */
+int clout_builder_add_edges_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                                const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
+int clout_builder_add_log_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                              const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
+int clout_builder_add_cascades_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                                   const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
+
+/* Phase timings of the last builder calls (seconds), for benchmarks. */
+typedef struct clout_read_stats {
+    double read_s, parse_s, map_s, build_s;
+    int64_t bytes, lines, records, bad_lines, self_loops;
+} clout_read_stats;
+void clout_builder_stats(const clout_builder *b, clout_read_stats *st);
+
+/* ---------------------------------------------------------------- snapshots (.clout)
+ * msgpack: [ "CLOUT", version, {metadata..., id maps, matrices as CSR arrays} ]. Little-endian
+ * binary blobs. Loading checks every length against the file size before allocating. */
+#define CLOUT_SNAPSHOT_VERSION 1
+int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_MSG_LEN]);
+int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN]);
+int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
+                            char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- generators
+ * Edge arrays (src[i] -> dst[i]) are malloc'd and owned by the caller. */
+typedef struct clout_edges {
+    int64_t n;          /* vertices */
+    int64_t m;          /* edges */
+    int64_t *src, *dst;
+} clout_edges;
+void clout_edges_free(clout_edges *e);
+/* R-MAT: 2^scale vertices, `edges` draws with quadrant probabilities a, b, c (d = 1-a-b-c); edge i
+ * is a pure function of (seed, i). Self-loops and duplicates removed; result sorted by (src, dst). */
+int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, double b, double c,
+                        uint64_t seed, char msg[CLOUT_MSG_LEN]);
+/* Barabasi-Albert (igraph_barabasi_game, psumtree), n vertices, m out-edges per new vertex. */
+int clout_generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
+                      char msg[CLOUT_MSG_LEN]);
+/* Erdos-Renyi G(n, m) (igraph_erdos_renyi_game_gnm). */
+int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
+                      char msg[CLOUT_MSG_LEN]);
+/* A graph whose users are named "0".."n-1", S = the edges with weight 1. Moves nothing. */
+int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed, char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- output tables
+ * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON
+ * (an array of objects, or one object for a record) or msgpack (the same shapes). */
+typedef enum { CLOUT_FMT_CSV = 0, CLOUT_FMT_JSON, CLOUT_FMT_MSGPACK } clout_format;
+typedef enum { CLOUT_COL_STR = 0, CLOUT_COL_INT, CLOUT_COL_REAL, CLOUT_COL_BOOL } clout_coltype;
+typedef struct clout_table clout_table;
+/* record: the table has exactly one row and JSON/msgpack write it as a bare object. */
+int clout_table_begin(clout_table **t, FILE *f, clout_format fmt, int ncols, const char *const *names,
+                      const clout_coltype *types, bool record, char msg[CLOUT_MSG_LEN]);
+/* Cells of the current row, in column order. A string cell may be NULL (empty / null). */
+void clout_table_str(clout_table *t, const char *s, size_t len);
+void clout_table_int(clout_table *t, int64_t v);
+void clout_table_real(clout_table *t, double v);  /* shortest text that round-trips a double */
+void clout_table_real32(clout_table *t, float v); /* shortest text that round-trips a float */
+void clout_table_bool(clout_table *t, bool v);
+void clout_table_null(clout_table *t);
+int clout_table_end(clout_table **t, char msg[CLOUT_MSG_LEN]);  /* closes the array; checks ferror */
+int clout_format_parse(const char *s, clout_format *fmt);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

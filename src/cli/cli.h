@@ -1,0 +1,56 @@
+/* cli.h: shared pieces of the clout program's commands. */
+#ifndef CLOUT_CLI_H
+#define CLOUT_CLI_H
+#include "clout.h"
+#include <stdbool.h>
+
+/* Options every command takes. */
+typedef struct {
+    int threads;            /* 0: leave the default */
+    bool quiet;
+    clout_format fmt;
+    const char *out;        /* NULL: stdout */
+} cli_common;
+
+/* One option of a command. arg: 0 flag, 1 takes a value. */
+typedef struct {
+    const char *name;       /* long name without dashes */
+    char shortname;         /* 0 for none */
+    int arg;
+    int id;
+} cli_opt;
+
+enum { CLI_THREADS = 1000, CLI_QUIET, CLI_FORMAT, CLI_OUT, CLI_HELP };
+
+/* Iterates over argv: returns an option id and its value, 0 for a positional argument (in
+ * *val), -1 at the end, or -2 after printing a usage error. */
+typedef struct {
+    int argc, i;
+    char **argv;
+    const char *cmd;
+    const cli_opt *opts;
+} cli_parser;
+void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, const cli_opt *opts);
+int cli_next(cli_parser *p, const char **val);
+
+/* Handles the common options; returns 1 if id was one, 0 if not, or an exit code + 100 (help
+ * printed: 100, usage error: 102). */
+int cli_common_opt(cli_common *c, int id, const char *val, const char *cmd);
+/* Apply threads and quiet; returns an exit code (0 ok). */
+int cli_apply(const cli_common *c);
+
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "clout: msg" for a failed status; returns its exit code. Warnings print "clout: warning: msg". */
+int cli_report(int status, const char *msg);
+bool cli_parse_i64(const char *s, int64_t *out);
+bool cli_parse_double(const char *s, double *out);
+
+void cli_print_help(const char *cmd);
+extern const cli_opt cli_common_opts[];
+
+int cmd_ingest(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_generate(int argc, char **argv);
+
+#endif

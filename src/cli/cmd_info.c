@@ -1,0 +1,104 @@
+/* cmd_info.c: clout info: counts and metadata of a snapshot, as one record. */
+#include "cli.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const cli_opt opts[] = {{NULL, 0, 0, 0}};
+
+/* Smallest and largest first-interaction time (NaN when there is none). */
+static int time_range(const clout_graph *G, double *lo, double *hi, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Index n = 0;
+    *lo = *hi = NAN;
+    if (GrB_Matrix_nvals(&n, G->T) != GrB_SUCCESS) return CLOUT_ERR_GRAPHBLAS;
+    if (n == 0) return CLOUT_OK;
+    GrB_Info a = GrB_Matrix_reduce_FP64(lo, NULL, GrB_MIN_MONOID_FP64, G->T, NULL);
+    GrB_Info b = GrB_Matrix_reduce_FP64(hi, NULL, GrB_MAX_MONOID_FP64, G->T, NULL);
+    if (a != GrB_SUCCESS || b != GrB_SUCCESS) {
+        snprintf(msg, CLOUT_MSG_LEN, "GraphBLAS reduce failed");
+        return CLOUT_ERR_GRAPHBLAS;
+    }
+    return CLOUT_OK;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    const char *cmd = "info", *path = NULL, *val;
+    cli_common c = {0};
+    cli_parser p;
+    int id;
+    cli_parser_init(&p, cmd, argc, argv, opts);
+    while ((id = cli_next(&p, &val)) != -1) {
+        if (id == -2) return CLOUT_EXIT_USAGE;
+        int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (id == 0) {
+            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
+            path = val;
+        }
+    }
+    if (path == NULL) return cli_usage_error(cmd, "name the snapshot: clout info G.clout");
+    int code = cli_apply(&c);
+    if (code) return code;
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_graph *G = NULL;
+    clout_outfile out = {0};
+    clout_table *t = NULL;
+    int s = clout_snapshot_load(&G, path, msg);
+    if (s < 0) return cli_report(s, msg);
+    double lo, hi;
+    bool weighted = false;
+    GrB_Index sn = 0;
+    if (s >= 0) s = time_range(G, &lo, &hi, msg);
+    if (s >= 0 && GrB_Matrix_nvals(&sn, G->S) == GrB_SUCCESS && sn > 0) {
+        bool iso = false;
+        GxB_Matrix_iso(&iso, G->S);
+        float v = 1;
+        if (iso) GrB_Matrix_reduce_FP32(&v, NULL, GrB_MAX_MONOID_FP32, G->S, NULL);
+        weighted = !iso || v != 1.0f;
+    }
+    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    if (s < 0) {
+        clout_graph_free(&G);
+        return cli_report(s, msg);
+    }
+    static const char *names[] = {"users", "items", "social_edges", "interactions", "timed_interactions",
+                                  "directed", "weighted", "time_min", "time_max", "self_loops_dropped",
+                                  "bad_lines_skipped", "action_weights", "sources"};
+    s = clout_table_begin(&t, out.f, c.fmt, 13, names, NULL, true, msg);
+    if (s >= 0) {
+        GrB_Index tn = 0;
+        GrB_Matrix_nvals(&tn, G->T);
+        clout_table_int(t, clout_graph_users(G));
+        clout_table_int(t, clout_graph_items(G));
+        clout_table_int(t, clout_graph_social_edges(G));
+        clout_table_int(t, clout_graph_interactions(G));
+        clout_table_int(t, (int64_t)tn);
+        clout_table_bool(t, G->directed);
+        clout_table_bool(t, weighted);
+        if (isnan(lo)) clout_table_null(t);
+        else clout_table_real(t, lo);
+        if (isnan(hi)) clout_table_null(t);
+        else clout_table_real(t, hi);
+        clout_table_int(t, G->self_loops_dropped);
+        clout_table_int(t, G->bad_lines_skipped);
+        if (G->action_weights) clout_table_str(t, G->action_weights, strlen(G->action_weights));
+        else clout_table_null(t);
+        size_t len = 0;
+        for (int i = 0; i < G->nsources; i++) len += strlen(G->sources[i]) + 1;
+        char *joined = calloc(len + 1, 1);
+        for (int i = 0; joined && i < G->nsources; i++) {
+            if (i) strcat(joined, ";");
+            strcat(joined, G->sources[i]);
+        }
+        clout_table_str(t, joined ? joined : "", joined ? strlen(joined) : 0);
+        free(joined);
+        s = clout_table_end(&t, msg);
+    }
+    if (s >= 0) s = clout_outfile_commit(&out, msg);
+    else clout_outfile_abort(&out);
+    clout_graph_free(&G);
+    return cli_report(s, msg);
+}

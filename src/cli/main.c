@@ -1,0 +1,159 @@
+/* main.c: the clout program: dispatch to one command per file, help texts. */
+#include "cli.h"
+#include <stdio.h>
+#include <string.h>
+
+#define COMMON_HELP                                                                       \
+    "Common options:\n"                                                                   \
+    "  -o, --output FILE    write the result to FILE (atomically: a temporary file is\n"  \
+    "                       renamed at the end); default: standard output\n"              \
+    "  --format F           csv (default), json or msgpack\n"                             \
+    "  --threads N          threads for OpenMP, GraphBLAS and OpenBLAS together\n"        \
+    "  -q, --quiet          no progress on stderr (shown only when stderr is a terminal)\n" \
+    "  -h, --help           this text\n"                                                  \
+    "\n"                                                                                  \
+    "Reproducibility: every random choice comes from a counter-based generator keyed by\n" \
+    "(seed, item index), so results are identical for any --threads.\n"                   \
+    "Exit codes: 0 ok, 2 usage, 65 bad data, 66 missing input, 70 internal, 74 I/O.\n"
+
+typedef struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *summary;
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"ingest", cmd_ingest, "read edge lists, interaction logs and cascades into a .clout snapshot",
+     "Usage: clout ingest [options] INPUTS... -o G.clout\n"
+     "\n"
+     "Inputs (any number, read in the order given; .gz files are read directly):\n"
+     "  --edges FILE         social ties, one per line: src dst [weight], separated by spaces,\n"
+     "                       tabs or commas; lines starting with # or % are comments\n"
+     "  --interactions FILE  a delimited log whose first row names its columns\n"
+     "  --cascades FILE      one cascade per line: seed u1 t1 u2 t2 ... (the seed at time 0);\n"
+     "                       cascade k becomes item PREFIXk\n"
+     "\n"
+     "Social graph:\n"
+     "  --undirected         store both directions of every tie\n"
+     "  --dedupe RULE        repeated ties: sum (default), max or first\n"
+     "  --header             edge lists: skip the first line\n"
+     "Options that describe the input files that FOLLOW them on the command line:\n"
+     "  --sep C              log separator: tab, comma, space (runs of blanks) or one character;\n"
+     "                       default: detected from the header (tab, else comma, else blanks)\n"
+     "  --user-col NAME      (default user)    --item-col NAME (default item)\n"
+     "  --action-col NAME    (default action)  --weight-col NAME (default weight)\n"
+     "  --time-col NAME      (default time): epoch seconds (integer or fractional) or ISO-8601\n"
+     "                       YYYY-MM-DD[THH:MM[:SS[.f]]][Z|+HH:MM]; an empty cell means no time\n"
+     "  --date-cols Y,M,D    time assembled from three integer columns (midnight UTC)\n"
+     "  --action-weights L   e.g. listen=1,like=2,share=4: weight of each action; an action\n"
+     "                       not listed is an error unless --default-action-weight W is given\n"
+     "  --item-prefix P      prepended to item ids (default: none for logs, the file name\n"
+     "                       up to its first dot plus ':' for cascades)\n"
+     "Row weight = action weight x weight column (each 1 when absent). Repeated (user, item)\n"
+     "rows are combined: weights summed, time = the earliest.\n"
+     "\n"
+     "Bad input:\n"
+     "  --skip-bad-lines     skip malformed lines with one warning and a count (default: stop\n"
+     "                       at the first with FILE:LINE: what was expected, exit 65)\n"
+     "  --timings            print the time of each phase on stderr\n"
+     "\n"
+     "Example:\n"
+     "  clout ingest --undirected --dedupe max --header --edges datasets/lastfm/user_friends.dat \\\n"
+     "      --user-col userID --item-col artistID --interactions datasets/lastfm/user_artists.dat.gz \\\n"
+     "      -o lastfm.clout\n"},
+    {"info", cmd_info, "counts and metadata of a snapshot",
+     "Usage: clout info G.clout [--format csv|json|msgpack]\n"
+     "\n"
+     "One record: users, items, social_edges (entries of S; an undirected tie counts twice),\n"
+     "interactions (distinct user-item pairs), timed_interactions, directed, weighted,\n"
+     "time_min, time_max, self_loops_dropped, bad_lines_skipped, action_weights, sources.\n"
+     "\n"
+     "Example:\n"
+     "  clout info lastfm.clout --format json\n"},
+    {"export", cmd_export, "write a snapshot's ties or interactions as a table",
+     "Usage: clout export G.clout --what social|interactions [-o FILE]\n"
+     "\n"
+     "  --what social        columns src,dst,weight; an undirected graph writes each tie once\n"
+     "  --what interactions  columns user,item,weight,time (time empty when unknown)\n"
+     "Numbers are written with the fewest digits that read back exactly, so ingesting the CSV\n"
+     "again (with --header, and --undirected for an undirected graph) gives the same graph.\n"
+     "\n"
+     "Example:\n"
+     "  clout export lastfm.clout --what social -o friends.csv\n"},
+    {"generate", cmd_generate, "synthetic graphs: R-MAT, Barabasi-Albert, Erdos-Renyi",
+     "Usage: clout generate rmat|ba|er [options] [-o FILE]\n"
+     "\n"
+     "  rmat: --scale S (2^S users) --edges M (draws) --a A --b B --c C (default .57 .19 .19);\n"
+     "        duplicates and self-loops removed, so fewer than M edges remain\n"
+     "  ba:   --nodes N --m M [--directed]: Barabasi-Albert, M edges per new node (igraph)\n"
+     "  er:   --nodes N --edges M [--directed]: uniform random graph G(n, m) (igraph)\n"
+     "  --seed S             (default 1) the same seed gives the same graph\n"
+     "  --undirected-store   with -o G.clout, store ties in both directions\n"
+     "With -o FILE.clout a snapshot is written (users named 0..n-1); otherwise the edge list\n"
+     "as a table src,dst.\n"
+     "\n"
+     "Example:\n"
+     "  clout generate rmat --scale 20 --edges 16777216 --seed 1 -o rmat20.clout\n"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+void cli_print_help(const char *cmd)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, cmd) == 0) {
+            printf("clout %s: %s\n\n%s\n%s", cmd, commands[i].summary, commands[i].help, COMMON_HELP);
+            return;
+        }
+}
+
+static void print_usage(FILE *f)
+{
+    fprintf(f, "clout %s: graph analytics for social influence\n\n"
+               "Usage: clout COMMAND [options]\n\nCommands:\n", CLOUT_VERSION_STRING);
+    for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-10s %s\n  %-10s %s\n\n", "help CMD", "the options of a command", "--version", "version");
+    fputs(COMMON_HELP, f);
+}
+
+int main(int argc, char **argv)
+{
+    char msg[CLOUT_MSG_LEN] = "";
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLOUT_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("clout %s\n", CLOUT_VERSION_STRING);
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        print_usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0) {
+        if (argc < 3) {
+            print_usage(stdout);
+            return 0;
+        }
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            if (strcmp(commands[i].name, argv[2]) == 0) {
+                cli_print_help(argv[2]);
+                return 0;
+            }
+        fprintf(stderr, "clout: no command '%s' (try 'clout --help')\n", argv[2]);
+        return CLOUT_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(commands[i].name, cmd) != 0) continue;
+        int s = clout_init(msg);
+        if (s < 0) return cli_report(s, msg);
+        int code = commands[i].run(argc - 2, argv + 2);
+        clout_finalize();
+        return code;
+    }
+    fprintf(stderr, "clout: no command '%s' (try 'clout --help')\n", cmd);
+    return CLOUT_EXIT_USAGE;
+}

@@ -1,0 +1,145 @@
+/* opts.c: option parsing and messages shared by the commands. */
+#include "cli.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, const cli_opt *opts)
+{
+    p->argc = argc;
+    p->argv = argv;
+    p->i = 0;
+    p->cmd = cmd;
+    p->opts = opts;
+}
+
+static const cli_opt common[] = {
+    {"threads", 0, 1, CLI_THREADS}, {"quiet", 'q', 0, CLI_QUIET}, {"format", 0, 1, CLI_FORMAT},
+    {"output", 'o', 1, CLI_OUT},    {"help", 'h', 0, CLI_HELP},   {NULL, 0, 0, 0}};
+
+static const cli_opt *find(const cli_opt *o, const char *name, size_t len, char shortname)
+{
+    for (; o->name; o++)
+        if (shortname ? o->shortname == shortname : (strlen(o->name) == len && strncmp(o->name, name, len) == 0))
+            return o;
+    return NULL;
+}
+
+int cli_next(cli_parser *p, const char **val)
+{
+    if (p->i >= p->argc) return -1;
+    const char *a = p->argv[p->i++];
+    *val = NULL;
+    if (a[0] != '-' || strcmp(a, "-") == 0) {
+        *val = a;
+        return 0;
+    }
+    const cli_opt *o;
+    const char *inline_val = NULL;
+    if (a[1] == '-') {
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        if (eq) inline_val = eq + 1;
+        o = find(p->opts, name, len, 0);
+        if (!o) o = find(common, name, len, 0);
+    } else {
+        if (a[2] != '\0') inline_val = a + 2;
+        o = find(p->opts, NULL, 0, a[1]);
+        if (!o) o = find(common, NULL, 0, a[1]);
+    }
+    if (o == NULL) return cli_usage_error(p->cmd, "unknown option '%s'", a), -2;
+    if (o->arg == 0) {
+        if (inline_val) return cli_usage_error(p->cmd, "option '%s' takes no value", a), -2;
+        return o->id;
+    }
+    if (inline_val) {
+        *val = inline_val;
+    } else {
+        if (p->i >= p->argc) return cli_usage_error(p->cmd, "option '%s' needs a value", a), -2;
+        *val = p->argv[p->i++];
+    }
+    return o->id;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "clout %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see 'clout help %s')\n", cmd);
+    va_end(ap);
+    return CLOUT_EXIT_USAGE;
+}
+
+bool cli_parse_i64(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end) return false;
+    *out = v;
+    return true;
+}
+
+bool cli_parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v)) return false;
+    *out = v;
+    return true;
+}
+
+int cli_common_opt(cli_common *c, int id, const char *val, const char *cmd)
+{
+    int64_t n;
+    switch (id) {
+    case CLI_THREADS:
+        if (!cli_parse_i64(val, &n) || n < 1 || n > 4096)
+            return 100 + cli_usage_error(cmd, "--threads needs a whole number from 1 to 4096, got '%s'", val);
+        c->threads = (int)n;
+        return 1;
+    case CLI_QUIET:
+        c->quiet = true;
+        return 1;
+    case CLI_FORMAT:
+        if (clout_format_parse(val, &c->fmt) != CLOUT_OK)
+            return 100 + cli_usage_error(cmd, "--format must be csv, json or msgpack, got '%s'", val);
+        return 1;
+    case CLI_OUT:
+        c->out = val;
+        return 1;
+    case CLI_HELP:
+        cli_print_help(cmd);
+        return 100;
+    default:
+        return 0;
+    }
+}
+
+int cli_apply(const cli_common *c)
+{
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_progress_enable(!c->quiet);
+    if (c->threads > 0) {
+        int s = clout_set_threads(c->threads, msg);
+        if (s < 0) return cli_report(s, msg);
+    }
+    return 0;
+}
+
+int cli_report(int status, const char *msg)
+{
+    if (status > 0) {
+        if (msg && *msg) fprintf(stderr, "clout: warning: %s\n", msg);
+        return 0;
+    }
+    if (status == 0) return 0;
+    fprintf(stderr, "clout: %s\n", msg && *msg ? msg : clout_status_name(status));
+    return clout_exit_code(status);
+}

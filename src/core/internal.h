@@ -1,0 +1,152 @@
+/* internal.h: helpers shared by clout's .c files (not installed).
+ *
+ * Each .c file defines FREE_WORK (temporaries) and FREE_ALL (temporaries + outputs) before the
+ * functions that use TRY / GRB_TRY / ASSERT_MSG / ERR; those macros free and return on failure. */
+#ifndef CLOUT_INTERNAL_H
+#define CLOUT_INTERNAL_H
+
+#include "clout.h"
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define CLOUT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CLOUT_LIKELY(x) __builtin_expect(!!(x), 1)
+#define CLOUT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define CLOUT_PRINTF(a, b)
+#define CLOUT_LIKELY(x) (x)
+#define CLOUT_UNLIKELY(x) (x)
+#endif
+
+/* Write a message into msg (overwrites). */
+void clout_i_setmsg(char msg[CLOUT_MSG_LEN], const char *fmt, ...) CLOUT_PRINTF(2, 3);
+
+/* Overflow-checked allocation; NULL on overflow or failure. */
+void *clout_i_malloc(size_t n, size_t size);
+void *clout_i_calloc(size_t n, size_t size);
+void *clout_i_realloc(void *p, size_t n, size_t size);
+char *clout_i_strdup(const char *s);
+
+/* Wall clock, seconds. */
+double clout_i_now(void);
+
+#define ERR(status, ...)                                                                  \
+    do {                                                                                  \
+        clout_i_setmsg(msg, __VA_ARGS__);                                                 \
+        FREE_ALL;                                                                         \
+        return (status);                                                                  \
+    } while (0)
+
+#define ASSERT_MSG(cond, status, ...)                                                     \
+    do {                                                                                  \
+        if (CLOUT_UNLIKELY(!(cond))) ERR(status, __VA_ARGS__);                            \
+    } while (0)
+
+#define TRY(call)                                                                         \
+    do {                                                                                  \
+        int try_status_ = (call);                                                         \
+        if (CLOUT_UNLIKELY(try_status_ < 0)) {                                            \
+            FREE_ALL;                                                                     \
+            return try_status_;                                                           \
+        }                                                                                 \
+    } while (0)
+
+#define GRB_TRY(call)                                                                     \
+    do {                                                                                  \
+        GrB_Info grb_info_ = (call);                                                      \
+        if (CLOUT_UNLIKELY(grb_info_ < GrB_SUCCESS)) {                                    \
+            clout_i_setmsg(msg, "GraphBLAS error %d in %s (%s:%d)", (int)grb_info_,       \
+                           __func__, __FILE__, __LINE__);                                 \
+            FREE_ALL;                                                                     \
+            return clout_status_from_grb((int)grb_info_);                                 \
+        }                                                                                 \
+    } while (0)
+
+#define ALLOC_TRY(p, n, type)                                                             \
+    do {                                                                                  \
+        (p) = (type *)clout_i_malloc((size_t)(n), sizeof(type));                          \
+        if (CLOUT_UNLIKELY((p) == NULL))                                                  \
+            ERR(CLOUT_ERR_NOMEM, "out of memory allocating %zu x %zu bytes in %s",        \
+                (size_t)(n), sizeof(type), __func__);                                     \
+    } while (0)
+
+#define CALLOC_TRY(p, n, type)                                                            \
+    do {                                                                                  \
+        (p) = (type *)clout_i_calloc((size_t)(n), sizeof(type));                          \
+        if (CLOUT_UNLIKELY((p) == NULL))                                                  \
+            ERR(CLOUT_ERR_NOMEM, "out of memory allocating %zu x %zu bytes in %s",        \
+                (size_t)(n), sizeof(type), __func__);                                     \
+    } while (0)
+
+#define FREE_PTR(p) do { free(p); (p) = NULL; } while (0)
+#define FREE_GRB(M) do { if ((M) != NULL) GrB_free(&(M)); } while (0)
+
+/* ---- text input (src/core/textfile.c): a whole file in memory, .gz inflated ---- */
+typedef struct clout_i_text {
+    char *data;         /* owned, len + 1 bytes, data[len] == '\n' sentinel-free NUL */
+    size_t len;
+    const char *name;   /* for messages; not owned */
+} clout_i_text;
+/* Read a file (gzip detected by magic bytes, not the name). */
+int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]);
+void clout_i_text_free(clout_i_text *t);
+/* 1-based line number of byte offset off. */
+int64_t clout_i_line_of(const char *data, size_t off);
+
+/* ---- token hashing (graph/idmap.c) ---- */
+static inline uint64_t clout_i_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static inline uint64_t clout_i_hash(const char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    return clout_i_mix64(h ^ w);
+}
+/* Insert with a precomputed hash. */
+int64_t clout_i_idmap_intern_h(clout_idmap *map, const char *tok, size_t len, uint64_t h,
+                               char msg[CLOUT_MSG_LEN]);
+/* Build from a blob of NUL-terminated tokens and offsets (moved in; off has n+1 entries). */
+int clout_i_idmap_from_blob(clout_idmap **map, char **blob, size_t blob_len, int64_t **off,
+                            int64_t n, char msg[CLOUT_MSG_LEN]);
+/* The blob and offsets (borrowed). */
+void clout_i_idmap_blob(const clout_idmap *map, const char **blob, size_t *blob_len,
+                        const int64_t **off);
+
+/* ---- CSR construction (graph/csr_build.c) ---- */
+/* Stable bucket of (row[k], col[k]) by row, then by column within each row, k = 0..nnz-1.
+ * ptr: nrows+1 offsets; order: for each sorted slot the original k. Duplicates are adjacent,
+ * in input order. */
+int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
+                      int64_t **ptr, int64_t **order, char msg[CLOUT_MSG_LEN]);
+/* Pack CSR arrays (moved in: GraphBLAS takes ownership) into a new matrix. vals NULL: iso
+ * value *iso_val. */
+int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols, uint64_t **ptr,
+                     uint64_t **idx, void **vals, const void *iso_val, char msg[CLOUT_MSG_LEN]);
+/* Borrow a matrix's CSR arrays zero-copy (GxB unpack; rows sorted); give them back with
+ * clout_i_csr_return, which packs them in again. While borrowed, A must not be used. */
+typedef struct clout_i_csr {
+    uint64_t *ptr, *idx;
+    void *vals;
+    GrB_Index ptr_size, idx_size, vals_size;
+    bool iso, jumbled;
+    GrB_Index nrows, ncols, nvals;
+} clout_i_csr;
+int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
+int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
+
+#endif

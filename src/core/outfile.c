@@ -1,0 +1,73 @@
+/* outfile.c: atomic output files (temporary file in the target folder, renamed on commit). */
+#include "internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#undef FREE_ALL
+#define FREE_ALL clout_outfile_abort(out)
+
+int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    out->f = NULL;
+    out->tmp_path = out->path = NULL;
+    if (path == NULL || strcmp(path, "-") == 0) {
+        out->f = stdout;
+        return CLOUT_OK;
+    }
+    out->path = clout_i_strdup(path);
+    size_t n = strlen(path) + 32;
+    out->tmp_path = malloc(n);
+    ASSERT_MSG(out->path && out->tmp_path, CLOUT_ERR_NOMEM, "out of memory");
+    /* Same folder as the target, so the final rename stays on one file system. */
+    snprintf(out->tmp_path, n, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(out->tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        FREE_PTR(out->tmp_path);
+        ERR(CLOUT_ERR_IO, "%s: cannot create output file: %s", path, strerror(e));
+    }
+    fchmod(fd, 0644);
+    out->f = fdopen(fd, "wb");
+    if (out->f == NULL) {
+        close(fd);
+        ERR(CLOUT_ERR_IO, "%s: cannot open output file: %s", path, strerror(errno));
+    }
+    return CLOUT_OK;
+}
+
+int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN])
+{
+    if (out->f == stdout) {
+        out->f = NULL;
+        if (fflush(stdout) != 0 || ferror(stdout))
+            ERR(CLOUT_ERR_IO, "error writing to standard output: %s", strerror(errno));
+        return CLOUT_OK;
+    }
+    FILE *f = out->f;
+    out->f = NULL;
+    bool ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
+    int e = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        e = errno;
+    }
+    if (!ok) ERR(CLOUT_ERR_IO, "%s: write failed: %s", out->path, strerror(e));
+    if (rename(out->tmp_path, out->path) != 0)
+        ERR(CLOUT_ERR_IO, "%s: cannot rename temporary file into place: %s", out->path,
+            strerror(errno));
+    FREE_PTR(out->tmp_path);
+    FREE_PTR(out->path);
+    return CLOUT_OK;
+}
+
+void clout_outfile_abort(clout_outfile *out)
+{
+    if (out->f != NULL && out->f != stdout) fclose(out->f);
+    if (out->f == stdout) fflush(stdout);
+    out->f = NULL;
+    if (out->tmp_path != NULL) unlink(out->tmp_path);
+    FREE_PTR(out->tmp_path);
+    FREE_PTR(out->path);
+}

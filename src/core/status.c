@@ -1,0 +1,109 @@
+/* status.c: status codes, messages, checked allocation. */
+#include "internal.h"
+#include <igraph.h>
+#include <time.h>
+
+void clout_i_setmsg(char msg[CLOUT_MSG_LEN], const char *fmt, ...)
+{
+    if (msg == NULL) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, CLOUT_MSG_LEN, fmt, ap);
+    va_end(ap);
+}
+
+void *clout_i_malloc(size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    return malloc(bytes == 0 ? 1 : bytes);
+}
+
+void *clout_i_calloc(size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size) return NULL;
+    return calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
+}
+
+void *clout_i_realloc(void *p, size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    return realloc(p, bytes == 0 ? 1 : bytes);
+}
+
+char *clout_i_strdup(const char *s)
+{
+    if (s == NULL) return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d != NULL) memcpy(d, s, n);
+    return d;
+}
+
+double clout_i_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+double clout_now(void)
+{
+    return clout_i_now();
+}
+
+int clout_exit_code(int status)
+{
+    switch (status) {
+    case CLOUT_ERR_INVALID: return CLOUT_EXIT_USAGE;
+    case CLOUT_ERR_DATA: return CLOUT_EXIT_DATA;
+    case CLOUT_ERR_NO_INPUT: return CLOUT_EXIT_NO_INPUT;
+    case CLOUT_ERR_IO: return CLOUT_EXIT_IO;
+    default: return status >= 0 ? CLOUT_EXIT_OK : CLOUT_EXIT_INTERNAL;
+    }
+}
+
+const char *clout_status_name(int status)
+{
+    switch (status) {
+    case CLOUT_OK: return "ok";
+    case CLOUT_WARN_SKIPPED_LINES: return "bad lines skipped";
+    case CLOUT_ERR_INVALID: return "invalid argument";
+    case CLOUT_ERR_DATA: return "bad data";
+    case CLOUT_ERR_NO_INPUT: return "missing input";
+    case CLOUT_ERR_IO: return "I/O error";
+    case CLOUT_ERR_NOMEM: return "out of memory";
+    case CLOUT_ERR_INTERNAL: return "internal error";
+    case CLOUT_ERR_GRAPHBLAS: return "GraphBLAS error";
+    case CLOUT_ERR_IGRAPH: return "igraph error";
+    case CLOUT_ERR_NOT_CACHED: return "not cached";
+    default: return status > 0 ? "warning" : "error";
+    }
+}
+
+int clout_status_from_grb(int info)
+{
+    if (info == GrB_SUCCESS || info == GrB_NO_VALUE) return CLOUT_OK;
+    switch (info) {
+    case GrB_OUT_OF_MEMORY: return CLOUT_ERR_NOMEM;
+    case GrB_INVALID_VALUE:
+    case GrB_INVALID_INDEX:
+    case GrB_DIMENSION_MISMATCH:
+    case GrB_DOMAIN_MISMATCH:
+    case GrB_NULL_POINTER: return CLOUT_ERR_INVALID;
+    default: return CLOUT_ERR_GRAPHBLAS;
+    }
+}
+
+int clout_status_from_igraph(int err)
+{
+    if (err == IGRAPH_SUCCESS) return CLOUT_OK;
+    switch (err) {
+    case IGRAPH_ENOMEM: return CLOUT_ERR_NOMEM;
+    case IGRAPH_EINVAL: return CLOUT_ERR_INVALID;
+    case IGRAPH_PARSEERROR: return CLOUT_ERR_DATA;
+    case IGRAPH_EFILE: return CLOUT_ERR_IO;
+    default: return CLOUT_ERR_IGRAPH;
+    }
+}

@@ -1,0 +1,133 @@
+/* textfile.c: whole input files in memory; gzip inflated on the fly (detected by magic bytes). */
+#include "internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (fd >= 0) close(fd);                                                           \
+        FREE_PTR(buf);                                                                    \
+    } while (0)
+
+static int open_input(const char *path, char msg[CLOUT_MSG_LEN])
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        int e = errno;
+        clout_i_setmsg(msg, "%s: cannot open: %s", path, strerror(e));
+        return (e == ENOENT || e == EACCES || e == ENOTDIR) ? CLOUT_ERR_NO_INPUT : CLOUT_ERR_IO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        clout_i_setmsg(msg, "%s: is a directory, expected a file", path);
+        return CLOUT_ERR_NO_INPUT;
+    }
+    return fd;
+}
+
+int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    char *buf = NULL;
+    t->data = NULL;
+    t->len = 0;
+    t->name = path;
+    int fd = open_input(path, msg);
+    if (fd < 0) return fd;
+    unsigned char magic[2] = {0, 0};
+    ssize_t got = pread(fd, magic, 2, 0);
+    if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        gzFile gz = gzdopen(fd, "rb");
+        ASSERT_MSG(gz != NULL, CLOUT_ERR_NOMEM, "%s: cannot start gzip reader", path);
+        fd = -1; /* owned by gz now */
+        gzbuffer(gz, 1 << 20);
+        size_t cap = 1 << 20, len = 0;
+        buf = malloc(cap);
+        if (buf == NULL) {
+            gzclose(gz);
+            ERR(CLOUT_ERR_NOMEM, "%s: out of memory", path);
+        }
+        for (;;) {
+            if (cap - len < (1 << 20)) {
+                size_t ncap = cap * 2;
+                char *nb = realloc(buf, ncap);
+                if (nb == NULL) {
+                    gzclose(gz);
+                    ERR(CLOUT_ERR_NOMEM, "%s: out of memory inflating %zu bytes", path, ncap);
+                }
+                buf = nb;
+                cap = ncap;
+            }
+            unsigned want = (unsigned)((cap - len - 1) > (1u << 30) ? (1u << 30) : (cap - len - 1));
+            int n = gzread(gz, buf + len, want);
+            if (n < 0) {
+                int zerr = 0;
+                const char *zm = gzerror(gz, &zerr);
+                char copy[128];
+                snprintf(copy, sizeof copy, "%s", zm ? zm : "?");
+                gzclose(gz);
+                ERR(CLOUT_ERR_DATA, "%s: corrupt gzip data: %s", path, copy);
+            }
+            if (n == 0) break;
+            len += (size_t)n;
+        }
+        int zerr = 0;
+        gzerror(gz, &zerr);
+        gzclose(gz);
+        ASSERT_MSG(zerr == Z_OK || zerr == Z_STREAM_END, CLOUT_ERR_DATA, "%s: truncated gzip data",
+                   path);
+        buf[len] = '\0';
+        t->data = buf;
+        t->len = len;
+        return CLOUT_OK;
+    }
+    struct stat st;
+    size_t cap = 1 << 16, len = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) cap = (size_t)st.st_size + 1;
+    buf = malloc(cap);
+    ASSERT_MSG(buf != NULL, CLOUT_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, cap);
+    for (;;) {
+        if (len + 1 >= cap) {
+            size_t ncap = cap * 2;
+            char *nb = realloc(buf, ncap);
+            ASSERT_MSG(nb != NULL, CLOUT_ERR_NOMEM, "%s: out of memory reading", path);
+            buf = nb;
+            cap = ncap;
+        }
+        size_t want = cap - len - 1;
+        if (want > (1u << 30)) want = 1u << 30;
+        ssize_t n = read(fd, buf + len, want);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ERR(CLOUT_ERR_IO, "%s: read failed: %s", path, strerror(errno));
+        }
+        if (n == 0) break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    t->data = buf;
+    t->len = len;
+    return CLOUT_OK;
+}
+
+void clout_i_text_free(clout_i_text *t)
+{
+    FREE_PTR(t->data);
+    t->len = 0;
+}
+
+int64_t clout_i_line_of(const char *data, size_t off)
+{
+    int64_t line = 1;
+    const char *p = data, *end = data + off;
+    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        line++;
+        p++;
+    }
+    return line;
+}

@@ -1,0 +1,50 @@
+/* threads.c: library start-up and one thread count for OpenMP, GraphBLAS and OpenBLAS. */
+#include "internal.h"
+#include <cblas.h>
+#include <igraph.h>
+#include <omp.h>
+
+static int clout_threads = 1;
+
+int clout_init(char msg[CLOUT_MSG_LEN])
+{
+    if (msg) msg[0] = '\0';
+    /* igraph's default handler aborts the process; errors are returned and mapped instead. */
+    igraph_set_error_handler(igraph_error_handler_ignore);
+    igraph_set_warning_handler(igraph_warning_handler_ignore);
+    GrB_Info info = GrB_init(GrB_NONBLOCKING);
+    if (info != GrB_SUCCESS) {
+        clout_i_setmsg(msg, "GraphBLAS failed to start (GrB_init returned %d)", (int)info);
+        return clout_status_from_grb((int)info);
+    }
+    clout_threads = omp_get_max_threads();
+    return CLOUT_OK;
+}
+
+int clout_finalize(void)
+{
+    GrB_finalize();
+    return CLOUT_OK;
+}
+
+int clout_set_threads(int n, char msg[CLOUT_MSG_LEN])
+{
+    if (n < 1 || n > 4096) {
+        clout_i_setmsg(msg, "thread count must be between 1 and 4096, got %d", n);
+        return CLOUT_ERR_INVALID;
+    }
+    omp_set_num_threads(n);
+    openblas_set_num_threads(n);
+    GrB_Info info = GxB_Global_Option_set(GxB_GLOBAL_NTHREADS, n);
+    if (info != GrB_SUCCESS) {
+        clout_i_setmsg(msg, "GraphBLAS refused %d threads (error %d)", n, (int)info);
+        return clout_status_from_grb((int)info);
+    }
+    clout_threads = n;
+    return CLOUT_OK;
+}
+
+int clout_get_threads(void)
+{
+    return clout_threads;
+}

@@ -1,0 +1,65 @@
+/* check.h: a tiny test harness: CHECK(cond, ...) counts failures and reports file:line. */
+#ifndef CLOUT_CHECK_H
+#define CLOUT_CHECK_H
+#include "clout.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int check_failures = 0, check_count = 0;
+
+#define CHECK(cond, ...)                                                                  \
+    do {                                                                                  \
+        check_count++;                                                                    \
+        if (!(cond)) {                                                                    \
+            check_failures++;                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);      \
+            fprintf(stderr, __VA_ARGS__);                                                 \
+            fputc('\n', stderr);                                                          \
+        }                                                                                 \
+    } while (0)
+
+#define CHECK_OK(call)                                                                    \
+    do {                                                                                  \
+        char m_[CLOUT_MSG_LEN] = "";                                                      \
+        int s_ = (call);                                                                  \
+        (void)m_;                                                                         \
+        CHECK(s_ >= 0, "status %d: %s", s_, msg);                                         \
+    } while (0)
+
+static inline void check_init(void)
+{
+    char msg[CLOUT_MSG_LEN];
+    if (clout_init(msg) != CLOUT_OK) {
+        fprintf(stderr, "clout_init failed: %s\n", msg);
+        exit(1);
+    }
+}
+
+static inline int check_done(const char *name)
+{
+    clout_finalize();
+    printf("%s: %d checks, %d failed\n", name, check_count, check_failures);
+    return check_failures ? 1 : 0;
+}
+
+/* S(i,j) by external ids, or NAN when absent. */
+static inline double check_S(const clout_graph *G, const char *u, const char *v)
+{
+    int64_t i = clout_idmap_find(G->users, u, strlen(u)), j = clout_idmap_find(G->users, v, strlen(v));
+    if (i < 0 || j < 0) return NAN;
+    float x;
+    if (GrB_Matrix_extractElement_FP32(&x, G->S, (GrB_Index)i, (GrB_Index)j) != GrB_SUCCESS) return NAN;
+    return x;
+}
+
+static inline double check_RT(const clout_graph *G, GrB_Matrix A, const char *u, const char *it)
+{
+    int64_t i = clout_idmap_find(G->users, u, strlen(u)), j = clout_idmap_find(G->items, it, strlen(it));
+    if (i < 0 || j < 0) return NAN;
+    double x;
+    if (GrB_Matrix_extractElement_FP64(&x, A, (GrB_Index)i, (GrB_Index)j) != GrB_SUCCESS) return NAN;
+    return x;
+}
+#endif

@@ -1,0 +1,129 @@
+/* test_snapshot.c: .clout files: save/load round trip, and truncated, corrupted and hostile
+ * files rejected with CLOUT_ERR_DATA (never a crash; the sanitizer build checks leaks). */
+#include "check.h"
+#include <unistd.h>
+
+static char msg[CLOUT_MSG_LEN];
+
+static bool same_matrix(GrB_Matrix A, GrB_Matrix B)
+{
+    GrB_Index an, bn, ar, br, ac, bc, dn;
+    GrB_Matrix_nvals(&an, A);
+    GrB_Matrix_nvals(&bn, B);
+    GrB_Matrix_nrows(&ar, A);
+    GrB_Matrix_nrows(&br, B);
+    GrB_Matrix_ncols(&ac, A);
+    GrB_Matrix_ncols(&bc, B);
+    if (an != bn || ar != br || ac != bc) return false;
+    GrB_Matrix D = NULL;
+    GrB_Matrix_new(&D, GrB_BOOL, ar, ac);
+    GrB_Matrix_eWiseMult_BinaryOp(D, NULL, NULL, GrB_EQ_FP64, A, B, NULL);
+    bool eq = true;
+    GrB_Matrix_nvals(&dn, D);
+    GrB_Matrix_reduce_BOOL(&eq, NULL, GrB_LAND_MONOID_BOOL, D, NULL);
+    GrB_free(&D);
+    return dn == an && eq;
+}
+
+static clout_graph *sample_graph(void)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    clout_builder_new(&b, &o, msg);
+    const char *e = "a b 0.5\nb c 2\nc a 1\nd a 3\n";
+    const char *l = "user,item,time,weight\na,x,2020-01-01,1\nb,x,,2\ne,y,5,0.25\n";
+    CHECK(clout_builder_add_edges_mem(b, "e.txt", e, strlen(e), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_add_log_mem(b, "l.csv", l, strlen(l), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    return G;
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *d = malloc(*len + 1);
+    *len = fread(d, 1, *len, f);
+    fclose(f);
+    return d;
+}
+
+int main(void)
+{
+    check_init();
+    char path[] = "/tmp/clout-test-XXXXXX.clout";
+    int fd = mkstemps(path, 6);
+    close(fd);
+    clout_graph *G = sample_graph(), *H = NULL;
+    CHECK(clout_snapshot_save(G, path, msg) == 0, "%s", msg);
+    CHECK(clout_snapshot_load(&H, path, msg) == 0, "%s", msg);
+    if (G && H) {
+        CHECK(same_matrix(G->S, H->S) && same_matrix(G->R, H->R) && same_matrix(G->T, H->T), "matrices differ");
+        CHECK(clout_graph_users(H) == 5 && clout_graph_items(H) == 2, "counts");
+        bool names = true;
+        for (int64_t i = 0; i < clout_graph_users(G); i++)
+            names = names && strcmp(clout_idmap_name(G->users, i, NULL), clout_idmap_name(H->users, i, NULL)) == 0;
+        CHECK(names, "user ids differ");
+        CHECK(H->directed == G->directed && H->nsources == 2 && strcmp(H->sources[1], "l.csv") == 0, "metadata");
+        CHECK(clout_idmap_find(H->users, "e", 1) == 4, "id index rebuilt on load");
+    }
+    clout_graph_free(&H);
+
+    size_t len;
+    uint8_t *data = slurp(path, &len);
+    /* every truncation fails cleanly */
+    int bad = 0;
+    for (size_t cut = 0; cut < len; cut++) {
+        int s = clout_snapshot_load_mem(&H, "cut.clout", data, cut, msg);
+        if (s != CLOUT_ERR_DATA || H != NULL) bad++;
+        clout_graph_free(&H);
+    }
+    CHECK(bad == 0, "%d truncations were not rejected", bad);
+    /* single-byte corruptions: a load either fails with CLOUT_ERR_DATA or yields a valid graph
+     * (a flipped weight bit can still be a valid weight) */
+    uint8_t *copy = malloc(len);
+    int other = 0;
+    for (size_t k = 0; k < len; k++) {
+        for (int v = 0; v < 3; v++) {
+            memcpy(copy, data, len);
+            copy[k] = (uint8_t)(v == 0 ? copy[k] ^ 0xff : v == 1 ? 0xdb : copy[k] + 1);
+            int s = clout_snapshot_load_mem(&H, "flip.clout", copy, len, msg);
+            if (s == 0) {
+                if (clout_graph_check(H, msg) != 0) other++;
+            } else if (s != CLOUT_ERR_DATA) {
+                other++;
+            }
+            clout_graph_free(&H);
+        }
+    }
+    CHECK(other == 0, "%d corruptions gave neither a valid graph nor a data error", other);
+    /* an unknown version */
+    memcpy(copy, data, len);
+    copy[7] = 9;
+    CHECK(clout_snapshot_load_mem(&H, "v.clout", copy, len, msg) == CLOUT_ERR_DATA &&
+              strstr(msg, "version 9 is not supported"),
+          "version: %s", msg);
+    /* a hostile length: a bin32 header claiming 4 GB */
+    static const uint8_t hostile[] = {0x93, 0xa5, 'C', 'L', 'O', 'U', 'T', 0x01, 0x81, 0xa1, 'S',
+                                      0x81, 0xa3, 'p', 't', 'r', 0xc6, 0xff, 0xff, 0xff, 0xff};
+    CHECK(clout_snapshot_load_mem(&H, "h.clout", hostile, sizeof hostile, msg) == CLOUT_ERR_DATA &&
+              strstr(msg, "truncated"),
+          "hostile: %s", msg);
+    static const uint8_t hostile2[] = {0x93, 0xa5, 'C', 'L', 'O', 'U', 'T', 0x01, 0xdf, 0xff, 0xff, 0xff, 0xff};
+    CHECK(clout_snapshot_load_mem(&H, "h.clout", hostile2, sizeof hostile2, msg) == CLOUT_ERR_DATA &&
+              strstr(msg, "exceeds the file"),
+          "hostile map: %s", msg);
+    CHECK(clout_snapshot_load_mem(&H, "text.clout", (const uint8_t *)"a b\n", 4, msg) == CLOUT_ERR_DATA &&
+              strstr(msg, "not a .clout snapshot"),
+          "magic: %s", msg);
+    CHECK(clout_snapshot_load(&H, "/nonexistent/x.clout", msg) == CLOUT_ERR_NO_INPUT, "missing file: %s", msg);
+    free(copy);
+    free(data);
+    clout_graph_free(&G);
+    unlink(path);
+    return check_done("test_snapshot");
+}

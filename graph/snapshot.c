@@ -509,7 +509,7 @@ static int make_idmap(const ids_desc *d, const char *name, const char *what, clo
                "%s: %s ids: offsets do not span the blob", name, what);
     for (int64_t i = 0; i < n; i++) {
         int64_t a = off[i], b = off[i + 1];
-        ASSERT_MSG(b > a + 1 && b - a - 1 <= CLOUT_MAX_TOKEN, CLOUT_ERR_DATA,
+        ASSERT_MSG(b > a + 1 && b <= (int64_t)d->blob_len && b - a - 1 <= CLOUT_MAX_TOKEN, CLOUT_ERR_DATA,
                    "%s: %s id %lld: bad length", name, what, (long long)i);
         ASSERT_MSG(blob[b - 1] == '\0' && memchr(blob + a, '\0', (size_t)(b - a - 1)) == NULL, CLOUT_ERR_DATA,
                    "%s: %s id %lld is not a NUL-terminated token", name, what, (long long)i);

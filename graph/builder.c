@@ -296,7 +296,7 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
     const int64_t *col = b->edst;
     const float *w = b->ew;
     CALLOC_TRY(cnt, n + 1, int64_t);
-    #pragma omp parallel for schedule(dynamic, 4096)
+    #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t c = 0;
         for (int64_t k = ptr[r]; k < ptr[r + 1]; k++)
@@ -311,7 +311,7 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
     ALLOC_TRY(Ax, nnz ? nnz : 1, float);
     clout_dedupe rule = b->dedupe;
     bool iso = true;
-    #pragma omp parallel for schedule(dynamic, 4096) reduction(&& : iso)
+    #pragma omp parallel for schedule(dynamic, 4096) reduction(&& : iso) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t at = (int64_t)Ap[r] - 1;
         for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) {
@@ -367,7 +367,7 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
     const int64_t *col = b->ii;
     CALLOC_TRY(cnt, n + 1, int64_t);
     CALLOC_TRY(tcnt, n + 1, int64_t);
-    #pragma omp parallel for schedule(dynamic, 4096)
+    #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t c = 0, tc = 0;
         bool has_t = false;
@@ -395,7 +395,7 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
     ALLOC_TRY(Rx, nr ? nr : 1, float);
     ALLOC_TRY(Tj, nt ? nt : 1, uint64_t);
     ALLOC_TRY(Tx, nt ? nt : 1, double);
-    #pragma omp parallel for schedule(dynamic, 4096)
+    #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t at = (int64_t)Rp[r] - 1, tat = (int64_t)Tp[r] - 1;
         double tmin = NAN;

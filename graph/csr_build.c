@@ -79,7 +79,7 @@ int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int6
     ALLOC_TRY(p, nrows + 1, int64_t);
     ALLOC_TRY(cp, nnz, colpos);
     ALLOC_TRY(ord, nnz, int64_t);
-    #pragma omp parallel num_threads(nt)
+    #pragma omp parallel num_threads(nt) if (nnz > 50000)
     {
         int t = omp_get_thread_num(), T = omp_get_num_threads();
         int64_t lo = nnz * t / T, hi = nnz * (t + 1) / T;

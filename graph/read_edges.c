@@ -319,7 +319,7 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
     prog = clout_progress_start("reading edges", (double)body, "B");
     int64_t done_chunks = 0;
     bool skip = o->skip_bad_lines;
-    #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+    #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nch > 1)
     for (int64_t k = 0; k < nch; k++) {
         /* every chunk parses fully: skipping a later chunk after an earlier failure would need
          * ordering between threads and the failure path is rare */
@@ -382,7 +382,7 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
         gbase[k + 1] = gbase[k] + c->ne;
     }
     TRY(clout_i_builder_reserve_edges(b, nedges, msg));
-    #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+    #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nch > 1)
     for (int64_t k = 0; k < nch; k++) {
         chunk *c = &ch[k];
         const int64_t *m = gmap[k];
@@ -391,7 +391,7 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
             b->esrc[at + e] = m[c->src[e]];
             b->edst[at + e] = m[c->dst[e]];
         }
-        memcpy(b->ew + at, c->w, (size_t)c->ne * sizeof(float));
+        if (c->ne > 0) memcpy(b->ew + at, c->w, (size_t)c->ne * sizeof(float));
     }
     b->ne += nedges;
     b->self_loops += loops;

@@ -411,7 +411,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
         memcpy(Aj, m->idx, m->nvals * 8);
     } else {
         const uint8_t *src = m->idx;
-        #pragma omp parallel for schedule(static)
+        #pragma omp parallel for schedule(static) if (m->nvals > 100000)
         for (int64_t k = 0; k < (int64_t)m->nvals; k++) {
             uint32_t v;
             memcpy(&v, src + 4 * (size_t)k, 4);
@@ -419,7 +419,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
         }
     }
     int64_t bad_row = -1;
-    #pragma omp parallel for schedule(dynamic, 4096) reduction(max : bad_row)
+    #pragma omp parallel for schedule(dynamic, 4096) reduction(max : bad_row) if (m->nvals > 100000)
     for (int64_t i = 0; i < (int64_t)nrows; i++) {
         for (uint64_t k = Ap[i]; k < Ap[i + 1]; k++)
             if (Aj[k] >= ncols || (k > Ap[i] && Aj[k] <= Aj[k - 1])) {
@@ -434,7 +434,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     ALLOC_TRY(Ax, (nx ? nx : 1) * (size_t)type, uint8_t);
     memcpy(Ax, m->vals, nx * (size_t)type);
     int64_t bad_val = -1;
-    #pragma omp parallel for schedule(static) reduction(max : bad_val)
+    #pragma omp parallel for schedule(static) reduction(max : bad_val) if (nx > 100000)
     for (int64_t k = 0; k < (int64_t)nx; k++) {
         double v = type == 4 ? (double)((float *)Ax)[k] : ((double *)Ax)[k];
         if (!isfinite(v) || (nonneg && v < 0)) bad_val = k > bad_val ? k : bad_val;

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const cli_opt opts[] = {{NULL, 0, 0, 0}};
+enum { O_TIMINGS = 1 };
+static const cli_opt opts[] = {{"timings", 0, 0, O_TIMINGS}, {NULL, 0, 0, 0}};
 
 /* Smallest and largest first-interaction time (NaN when there is none). */
 static int time_range(const clout_graph *G, double *lo, double *hi, char msg[CLOUT_MSG_LEN])
@@ -29,11 +30,13 @@ int cmd_info(int argc, char **argv)
     cli_common c = {0};
     cli_parser p;
     int id;
+    bool timings = false;
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
         int r = cli_common_opt(&c, id, val, cmd);
         if (r >= 100) return r - 100;
+        if (id == O_TIMINGS) timings = true;
         if (id == 0) {
             if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
             path = val;
@@ -46,8 +49,10 @@ int cmd_info(int argc, char **argv)
     clout_graph *G = NULL;
     clout_outfile out = {0};
     clout_table *t = NULL;
+    double t0 = clout_now();
     int s = clout_snapshot_load(&G, path, msg);
     if (s < 0) return cli_report(s, msg);
+    if (timings) fprintf(stderr, "timings: load %.3f s\n", clout_now() - t0);
     double lo, hi;
     bool weighted = false;
     GrB_Index sn = 0;

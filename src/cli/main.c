@@ -1,7 +1,9 @@
 /* main.c: the clout program: dispatch to one command per file, help texts. */
 #include "cli.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define COMMON_HELP                                                                       \
     "Common options:\n"                                                                   \
@@ -63,11 +65,12 @@ static const command commands[] = {
      "      --user-col userID --item-col artistID --interactions datasets/lastfm/user_artists.dat.gz \\\n"
      "      -o lastfm.clout\n"},
     {"info", cmd_info, "counts and metadata of a snapshot",
-     "Usage: clout info G.clout [--format csv|json|msgpack]\n"
+     "Usage: clout info G.clout [--format csv|json|msgpack] [--timings]\n"
      "\n"
      "One record: users, items, social_edges (entries of S; an undirected tie counts twice),\n"
      "interactions (distinct user-item pairs), timed_interactions, directed, weighted,\n"
      "time_min, time_max, self_loops_dropped, bad_lines_skipped, action_weights, sources.\n"
+     "  --timings            print the time taken to load the snapshot on stderr\n"
      "\n"
      "Example:\n"
      "  clout info lastfm.clout --format json\n"},
@@ -117,9 +120,20 @@ static void print_usage(FILE *f)
     fputs(COMMON_HELP, f);
 }
 
+/* OpenMP's default spin-wait makes 2-thread runs 10-20x slower while another process holds a
+ * core. libgomp reads OMP_WAIT_POLICY when it is loaded, before main, so when the variable is
+ * unset the program sets it to PASSIVE and runs itself again (set it to ACTIVE to keep spinning). */
+static void passive_wait(char **argv)
+{
+    if (getenv("OMP_WAIT_POLICY") != NULL) return;
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
     char msg[CLOUT_MSG_LEN] = "";
+    passive_wait(argv);
     if (argc < 2) {
         print_usage(stderr);
         return CLOUT_EXIT_USAGE;

@@ -28,6 +28,7 @@ int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[C
     clout_builder *nb = calloc(1, sizeof(*nb));
     ASSERT_MSG(nb != NULL, CLOUT_ERR_NOMEM, "out of memory");
     nb->undirected = opts->undirected;
+    nb->unit_weights = true;
     nb->dedupe = opts->dedupe;
     TRY(clout_idmap_new(&nb->users, msg));
     TRY(clout_idmap_new(&nb->items, msg));
@@ -271,7 +272,76 @@ int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_r
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_PTR(ptr);                                                                    \
-        FREE_PTR(ord);                                                                    \
+        FREE_PTR(cp);                                                                     \
+        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(Ap);                                                                     \
+        FREE_PTR(Aj);                                                                     \
+        FREE_PTR(Ax);                                                                     \
+    } while (0)
+
+/* S when every tie has weight 1: sort columns only, reuse the edge source array (no longer
+ * needed once rows are bucketed) as the column array GraphBLAS adopts, and store S iso-valued
+ * unless summing duplicates made multiplicities. Fresh memory is what page faults cost. */
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(ptr);                                                                    \
+        FREE_PTR(cs);                                                                     \
+        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(Ap);                                                                     \
+        FREE_PTR(Aj);                                                                     \
+        FREE_PTR(Ax);                                                                     \
+    } while (0)
+
+static int build_social_unit(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLOUT_MSG_LEN])
+{
+    int64_t *ptr = NULL, *cs = NULL, *cnt = NULL;
+    uint64_t *Ap = NULL, *Aj = NULL;
+    float *Ax = NULL;
+    int64_t m = b->ne;
+    TRY(clout_i_csr_sort_cols(n, m, b->esrc, b->edst, &ptr, &cs, msg));
+    CALLOC_TRY(cnt, n + 1, int64_t);
+    #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
+    for (int64_t r = 0; r < n; r++) {
+        int64_t c = 0;
+        for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) c += k == ptr[r] || cs[k] != cs[k - 1];
+        cnt[r] = c;
+    }
+    ALLOC_TRY(Ap, n + 1, uint64_t);
+    Ap[0] = 0;
+    for (int64_t r = 0; r < n; r++) Ap[r + 1] = Ap[r] + (uint64_t)cnt[r];
+    int64_t nnz = (int64_t)Ap[n];
+    bool counts = b->dedupe == CLOUT_DEDUPE_SUM && nnz < m;
+    Aj = (uint64_t *)b->esrc;
+    b->esrc = NULL;
+    b->ecap = 0;
+    if (Aj == NULL) ALLOC_TRY(Aj, 1, uint64_t);
+    if (counts) ALLOC_TRY(Ax, nnz ? nnz : 1, float);
+    #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
+    for (int64_t r = 0; r < n; r++) {
+        int64_t at = (int64_t)Ap[r] - 1;
+        for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) {
+            if (k == ptr[r] || cs[k] != cs[k - 1]) {
+                Aj[++at] = (uint64_t)cs[k];
+                if (counts) Ax[at] = 1.0f;
+            } else if (counts) {
+                Ax[at] += 1.0f;
+            }
+        }
+    }
+    FREE_PTR(ptr);
+    FREE_PTR(cs);
+    FREE_PTR(cnt);
+    float one = 1.0f;
+    TRY(clout_i_pack_csr(S, GrB_FP32, n, n, &Ap, &Aj, counts ? (void **)&Ax : NULL, &one, msg));
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(ptr);                                                                    \
+        FREE_PTR(cp);                                                                     \
         FREE_PTR(cnt);                                                                    \
         FREE_PTR(Ap);                                                                     \
         FREE_PTR(Aj);                                                                     \
@@ -281,7 +351,8 @@ int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_r
 /* S from the edge list: rows sorted, duplicates combined by the dedupe rule. */
 static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLOUT_MSG_LEN])
 {
-    int64_t *ptr = NULL, *ord = NULL, *cnt = NULL;
+    int64_t *ptr = NULL, *cnt = NULL;
+    clout_i_colpos *cp = NULL;
     uint64_t *Ap = NULL, *Aj = NULL;
     float *Ax = NULL;
     int64_t m = b->ne;
@@ -292,15 +363,19 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
         memcpy(b->ew + m, b->ew, (size_t)m * sizeof(float));
         b->ne = m = 2 * m;
     }
-    TRY(clout_i_csr_order(n, m, b->esrc, b->edst, &ptr, &ord, msg));
-    const int64_t *col = b->edst;
+    if (b->unit_weights) {
+        FREE_ALL;
+        return build_social_unit(b, n, S, msg);
+    }
+    TRY(clout_i_csr_order(n, m, b->esrc, b->edst, &ptr, &cp, msg));
     const float *w = b->ew;
+    bool unit = b->unit_weights;
     CALLOC_TRY(cnt, n + 1, int64_t);
     #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t c = 0;
         for (int64_t k = ptr[r]; k < ptr[r + 1]; k++)
-            if (k == ptr[r] || col[ord[k]] != col[ord[k - 1]]) c++;
+            if (k == ptr[r] || cp[k].col != cp[k - 1].col) c++;
         cnt[r] = c;
     }
     ALLOC_TRY(Ap, n + 1, uint64_t);
@@ -315,21 +390,22 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
     for (int64_t r = 0; r < n; r++) {
         int64_t at = (int64_t)Ap[r] - 1;
         for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) {
-            int64_t e = ord[k];
-            if (k == ptr[r] || col[e] != col[ord[k - 1]]) {
+            /* unit weights are not read: a random access per entry saved */
+            float we = unit ? 1.0f : w[cp[k].pos];
+            if (k == ptr[r] || cp[k].col != cp[k - 1].col) {
                 at++;
-                Aj[at] = (uint64_t)col[e];
-                Ax[at] = w[e];
+                Aj[at] = (uint64_t)cp[k].col;
+                Ax[at] = we;
             } else if (rule == CLOUT_DEDUPE_SUM) {
-                Ax[at] += w[e];
+                Ax[at] += we;
             } else if (rule == CLOUT_DEDUPE_MAX) {
-                if (w[e] > Ax[at]) Ax[at] = w[e];
+                if (we > Ax[at]) Ax[at] = we;
             }
         }
         for (int64_t k = (int64_t)Ap[r]; k < (int64_t)Ap[r + 1]; k++) iso = iso && Ax[k] == 1.0f;
     }
     FREE_PTR(ptr);
-    FREE_PTR(ord);
+    FREE_PTR(cp);
     FREE_PTR(cnt);
     float one = 1.0f;
     if (iso) FREE_PTR(Ax);
@@ -341,7 +417,7 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_PTR(ptr);                                                                    \
-        FREE_PTR(ord);                                                                    \
+        FREE_PTR(cp);                                                                     \
         FREE_PTR(cnt);                                                                    \
         FREE_PTR(tcnt);                                                                   \
         FREE_PTR(Rp);                                                                     \
@@ -357,14 +433,14 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
 static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, GrB_Matrix *T,
                        char msg[CLOUT_MSG_LEN])
 {
-    int64_t *ptr = NULL, *ord = NULL, *cnt = NULL, *tcnt = NULL;
+    int64_t *ptr = NULL, *cnt = NULL, *tcnt = NULL;
+    clout_i_colpos *cp = NULL;
     uint64_t *Rp = NULL, *Rj = NULL, *Tp = NULL, *Tj = NULL;
     float *Rx = NULL;
     double *Tx = NULL;
     GrB_Matrix Rm = NULL;
     int64_t m = b->ni;
-    TRY(clout_i_csr_order(n, m, b->iu, b->ii, &ptr, &ord, msg));
-    const int64_t *col = b->ii;
+    TRY(clout_i_csr_order(n, m, b->iu, b->ii, &ptr, &cp, msg));
     CALLOC_TRY(cnt, n + 1, int64_t);
     CALLOC_TRY(tcnt, n + 1, int64_t);
     #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
@@ -372,12 +448,12 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
         int64_t c = 0, tc = 0;
         bool has_t = false;
         for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) {
-            if (k == ptr[r] || col[ord[k]] != col[ord[k - 1]]) {
+            if (k == ptr[r] || cp[k].col != cp[k - 1].col) {
                 c++;
                 tc += has_t;
                 has_t = false;
             }
-            has_t = has_t || !isnan(b->it[ord[k]]);
+            has_t = has_t || !isnan(b->it[cp[k].pos]);
         }
         tc += has_t;
         cnt[r] = c;
@@ -400,17 +476,17 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
         int64_t at = (int64_t)Rp[r] - 1, tat = (int64_t)Tp[r] - 1;
         double tmin = NAN;
         for (int64_t k = ptr[r]; k <= ptr[r + 1]; k++) {
-            bool fresh = k == ptr[r + 1] || k == ptr[r] || col[ord[k]] != col[ord[k - 1]];
+            bool fresh = k == ptr[r + 1] || k == ptr[r] || cp[k].col != cp[k - 1].col;
             if (fresh && k > ptr[r] && !isnan(tmin)) {
                 tat++;
-                Tj[tat] = (uint64_t)col[ord[k - 1]];
+                Tj[tat] = (uint64_t)cp[k - 1].col;
                 Tx[tat] = tmin;
             }
             if (k == ptr[r + 1]) break;
-            int64_t e = ord[k];
+            int64_t e = cp[k].pos;
             if (fresh) {
                 at++;
-                Rj[at] = (uint64_t)col[e];
+                Rj[at] = (uint64_t)cp[k].col;
                 Rx[at] = b->iw[e];
                 tmin = b->it[e];
             } else {
@@ -420,7 +496,7 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
         }
     }
     FREE_PTR(ptr);
-    FREE_PTR(ord);
+    FREE_PTR(cp);
     FREE_PTR(cnt);
     FREE_PTR(tcnt);
     float one = 1.0f;

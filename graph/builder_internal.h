@@ -16,6 +16,7 @@ struct clout_builder {
     int64_t *esrc, *edst;
     float *ew;
     int64_t ne, ecap;
+    bool unit_weights;  /* every tie so far has weight 1: S can skip the weights */
     /* interactions; it[k] is NaN when the row had no time */
     int64_t *iu, *ii;
     float *iw;

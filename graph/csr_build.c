@@ -3,9 +3,7 @@
 #include "internal.h"
 #include <omp.h>
 
-typedef struct {
-    int64_t col, pos;
-} colpos;
+typedef clout_i_colpos colpos;
 
 static inline bool cp_less(colpos a, colpos b)
 {
@@ -57,19 +55,54 @@ static void sort_colpos(colpos *a, int64_t n)
     insertion_sort(a, n);
 }
 
+static void sort_i64(int64_t *a, int64_t n)
+{
+    while (n > 24) {
+        int64_t x = a[0], y = a[n / 2], z = a[n - 1];
+        int64_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        int64_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i] < piv) i++;
+            while (piv < a[j]) j--;
+            if (i >= j) break;
+            int64_t t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+            i++;
+            j--;
+        }
+        int64_t left = j + 1;
+        if (left < n - left) {
+            sort_i64(a, left);
+            a += left;
+            n -= left;
+        } else {
+            sort_i64(a + left, n - left);
+            n = left;
+        }
+    }
+    for (int64_t i = 1; i < n; i++) {
+        int64_t x = a[i], j = i - 1;
+        while (j >= 0 && x < a[j]) {
+            a[j + 1] = a[j];
+            j--;
+        }
+        a[j + 1] = x;
+    }
+}
+
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_PTR(cnt);                                                                    \
         FREE_PTR(p);                                                                      \
         FREE_PTR(cp);                                                                     \
-        FREE_PTR(ord);                                                                    \
     } while (0)
 
 int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
-                      int64_t **ptr, int64_t **order, char msg[CLOUT_MSG_LEN])
+                      int64_t **ptr, clout_i_colpos **sorted, char msg[CLOUT_MSG_LEN])
 {
-    int64_t *cnt = NULL, *p = NULL, *ord = NULL;
+    int64_t *cnt = NULL, *p = NULL;
     colpos *cp = NULL;
     int nt = omp_get_max_threads();
     /* per-thread row histograms cost nrows*nt words: fall back to one thread when that dwarfs
@@ -78,7 +111,6 @@ int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int6
     CALLOC_TRY(cnt, (size_t)(nrows + 1) * (size_t)nt, int64_t);
     ALLOC_TRY(p, nrows + 1, int64_t);
     ALLOC_TRY(cp, nnz, colpos);
-    ALLOC_TRY(ord, nnz, int64_t);
     #pragma omp parallel num_threads(nt) if (nnz > 50000)
     {
         int t = omp_get_thread_num(), T = omp_get_num_threads();
@@ -109,15 +141,61 @@ int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int6
         #pragma omp barrier
         #pragma omp for schedule(dynamic, 1024)
         for (int64_t r = 0; r < nrows; r++) {
-            int64_t b = p[r], e = p[r + 1];
-            sort_colpos(cp + b, e - b);
-            for (int64_t k = b; k < e; k++) ord[k] = cp[k].pos;
+            sort_colpos(cp + p[r], p[r + 1] - p[r]);
         }
     }
     FREE_PTR(cnt);
-    FREE_PTR(cp);
     *ptr = p;
-    *order = ord;
+    *sorted = cp;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(p);                                                                      \
+        FREE_PTR(cs);                                                                     \
+    } while (0)
+
+int clout_i_csr_sort_cols(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
+                          int64_t **ptr, int64_t **cols, char msg[CLOUT_MSG_LEN])
+{
+    int64_t *cnt = NULL, *p = NULL, *cs = NULL;
+    int nt = omp_get_max_threads();
+    if ((double)nrows * nt > 4.0 * (double)nnz + 1e6) nt = 1;
+    CALLOC_TRY(cnt, (size_t)(nrows + 1) * (size_t)nt, int64_t);
+    ALLOC_TRY(p, nrows + 1, int64_t);
+    ALLOC_TRY(cs, nnz, int64_t);
+    #pragma omp parallel num_threads(nt) if (nnz > 50000)
+    {
+        int t = omp_get_thread_num(), T = omp_get_num_threads();
+        int64_t lo = nnz * t / T, hi = nnz * (t + 1) / T;
+        int64_t *c = cnt + (size_t)t * (size_t)(nrows + 1);
+        for (int64_t k = lo; k < hi; k++) c[row[k]]++;
+        #pragma omp barrier
+        #pragma omp single
+        {
+            int64_t run = 0;
+            for (int64_t r = 0; r < nrows; r++) {
+                p[r] = run;
+                for (int u = 0; u < T; u++) {
+                    int64_t *cu = cnt + (size_t)u * (size_t)(nrows + 1);
+                    int64_t v = cu[r];
+                    cu[r] = run;
+                    run += v;
+                }
+            }
+            p[nrows] = run;
+        }
+        for (int64_t k = lo; k < hi; k++) cs[c[row[k]]++] = col[k];
+        #pragma omp barrier
+        #pragma omp for schedule(dynamic, 1024)
+        for (int64_t r = 0; r < nrows; r++) sort_i64(cs + p[r], p[r + 1] - p[r]);
+    }
+    FREE_PTR(cnt);
+    *ptr = p;
+    *cols = cs;
     return CLOUT_OK;
 }
 

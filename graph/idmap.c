@@ -143,6 +143,20 @@ int64_t clout_i_idmap_intern_h(clout_idmap *map, const char *tok, size_t len, ui
     return k;
 }
 
+int clout_i_idmap_reserve(clout_idmap *map, int64_t extra, char msg[CLOUT_MSG_LEN])
+{
+    uint64_t want = (uint64_t)(map->n + extra) * 2 + 2, cap = map->mask + 1;
+    while (cap <= want) cap *= 2;
+    if (cap != map->mask + 1) ASSERT_MSG(rehash(map, cap) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    if (map->n + extra + 2 > map->off_cap) {
+        int64_t *o = clout_i_realloc(map->off, (size_t)(map->n + extra + 2), sizeof(int64_t));
+        ASSERT_MSG(o != NULL, CLOUT_ERR_NOMEM, "out of memory");
+        map->off = o;
+        map->off_cap = map->n + extra + 2;
+    }
+    return CLOUT_OK;
+}
+
 int64_t clout_idmap_intern(clout_idmap *map, const char *tok, size_t len, char msg[CLOUT_MSG_LEN])
 {
     ASSERT_MSG(len > 0, CLOUT_ERR_DATA, "empty id");

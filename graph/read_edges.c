@@ -1,26 +1,45 @@
 /* read_edges.c: edge lists `src dst [weight]`, parsed in parallel.
  *
- * The text is cut into line-aligned chunks. Each thread parses its chunks into edges over
- * chunk-local token ids (a small open-addressing table pointing into the text). The chunks'
- * tokens are then merged into the user map in chunk order, which numbers users by first
- * appearance whatever the thread count, and the edges are translated to global ids in parallel. */
+ * The text is cut into line-aligned chunks, one per thread (more for files over 1 GB). Each
+ * thread parses its chunk into edges over chunk-local token ids. Integer ids written canonically
+ * (no sign, no leading zero) below a bound sized by the chunk find their local id in a direct
+ * table, one memory access; every other token goes through an open-addressing table whose slots
+ * hold the token's first 8 bytes, so short ids are compared without touching the text. The
+ * chunks' tokens are then merged into the user map in chunk order, which numbers users by first
+ * appearance whatever the thread count, and the edges are translated to user indices in
+ * parallel. */
 #include "builder_internal.h"
 #include <math.h>
 #include <omp.h>
 
 typedef struct {
+    uint64_t head;  /* the token's first 8 bytes, zero-padded */
+    uint32_t tag;   /* high hash bits | min(length, 255) */
+    uint32_t id1;   /* local id + 1; 0 = empty */
+} tslot;
+
+typedef struct {
     const char *beg, *end;
-    /* chunk-local tokens */
+    const char *base;   /* start of the whole text: token offsets count from here */
+    /* chunk-local tokens, by their first occurrence */
     int64_t *tok_off;
     uint32_t *tok_len;
-    uint64_t *tok_hash;
+    int64_t *tok_val;   /* value of a token held in the direct table, else -1 */
+    uint64_t *tok_hash; /* text hash of a token held in the hash table */
     int64_t ntok, tokcap;
-    uint64_t *slot;
+    /* canonical integers below dmax: a direct table of local id + 1 */
+    uint32_t *direct;
+    uint64_t dcap, dmax;
+    /* every other token */
+    tslot *slot;
     uint64_t mask;
-    /* edges over local ids */
+    int64_t nhashed;
+    /* edges over local ids, written straight into the builder's arrays (a region of one slot
+     * per line), then translated in place */
     int64_t *src, *dst;
     float *w;
-    int64_t ne, ecap;
+    int64_t lines, ne;
+    bool unit_weights;
     int64_t self_loops, bad_lines, records;
     /* first problem in this chunk */
     bool failed, nomem;
@@ -32,84 +51,116 @@ static void chunk_free(chunk *c)
 {
     free(c->tok_off);
     free(c->tok_len);
+    free(c->tok_val);
     free(c->tok_hash);
+    free(c->direct);
     free(c->slot);
-    free(c->src);
-    free(c->dst);
-    free(c->w);
     memset(c, 0, sizeof(*c));
 }
 
-static bool chunk_grow_tokens(chunk *c)
+static inline uint64_t head8(const char *t, size_t len)
+{
+    uint64_t h = 0;
+    memcpy(&h, t, len < 8 ? len : 8);
+    return h;
+}
+
+static inline uint32_t tag_of(uint64_t h, size_t len)
+{
+    return (uint32_t)(h >> 32) << 8 | (uint32_t)(len < 255 ? len : 255);
+}
+
+static inline void slot_put(tslot *s, uint64_t mask, uint64_t h, uint64_t head, uint32_t tag, uint32_t id1)
+{
+    uint64_t i = h & mask;
+    while (s[i].id1) i = (i + 1) & mask;
+    s[i] = (tslot){head, tag, id1};
+}
+
+static bool grow_hash(chunk *c)
+{
+    uint64_t cap = c->slot ? (c->mask + 1) * 2 : 1024;
+    tslot *s = calloc(cap, sizeof(tslot));
+    if (!s) return false;
+    for (int64_t k = 0; k < c->ntok; k++) {
+        if (c->tok_val[k] >= 0) continue;
+        const char *t = c->base + c->tok_off[k];
+        slot_put(s, cap - 1, c->tok_hash[k], head8(t, c->tok_len[k]), tag_of(c->tok_hash[k], c->tok_len[k]),
+                 (uint32_t)(k + 1));
+    }
+    free(c->slot);
+    c->slot = s;
+    c->mask = cap - 1;
+    return true;
+}
+
+static bool grow_tokens(chunk *c)
 {
     int64_t cap = c->tokcap ? c->tokcap * 2 : 4096;
     int64_t *o = clout_i_realloc(c->tok_off, (size_t)cap, sizeof(int64_t));
     if (o) c->tok_off = o;
     uint32_t *l = clout_i_realloc(c->tok_len, (size_t)cap, sizeof(uint32_t));
     if (l) c->tok_len = l;
+    int64_t *v = clout_i_realloc(c->tok_val, (size_t)cap, sizeof(int64_t));
+    if (v) c->tok_val = v;
     uint64_t *h = clout_i_realloc(c->tok_hash, (size_t)cap, sizeof(uint64_t));
     if (h) c->tok_hash = h;
-    if (!o || !l || !h) return false;
+    if (!o || !l || !v || !h) return false;
     c->tokcap = cap;
-    /* table capacity at least 2x tokens */
-    uint64_t scap = (uint64_t)cap * 2;
-    uint64_t *s = calloc(scap, sizeof(uint64_t));
-    if (!s) return false;
-    for (int64_t k = 0; k < c->ntok; k++) {
-        uint64_t i = c->tok_hash[k] & (scap - 1);
-        while (s[i]) i = (i + 1) & (scap - 1);
-        s[i] = (uint64_t)(k + 1);
-    }
-    free(c->slot);
-    c->slot = s;
-    c->mask = scap - 1;
     return true;
 }
 
-/* local id of a token (inserted if new), or -1 when out of memory */
-static inline int64_t chunk_intern(chunk *c, const char *base, const char *tok, size_t len)
+static inline int64_t new_token(chunk *c, const char *tok, size_t len, int64_t val, uint64_t h)
 {
-    uint64_t h = clout_i_hash(tok, len);
-    uint64_t i = h & c->mask;
-    for (;;) {
-        uint64_t s = c->slot[i];
-        if (s == 0) break;
-        int64_t k = (int64_t)s - 1;
-        if (c->tok_hash[k] == h && c->tok_len[k] == len && memcmp(base + c->tok_off[k], tok, len) == 0)
-            return k;
-        i = (i + 1) & c->mask;
-    }
-    if (c->ntok + 1 > c->tokcap) {
-        if (!chunk_grow_tokens(c)) return -1;
-        i = h & c->mask;
-        while (c->slot[i]) i = (i + 1) & c->mask;
-    }
+    if (c->ntok == c->tokcap && !grow_tokens(c)) return -1;
+    if (c->ntok >= (int64_t)UINT32_MAX - 1) return -1;
     int64_t k = c->ntok++;
-    c->tok_off[k] = tok - base;
+    c->tok_off[k] = tok - c->base;
     c->tok_len[k] = (uint32_t)len;
+    c->tok_val[k] = val;
     c->tok_hash[k] = h;
-    c->slot[i] = (uint64_t)(k + 1);
     return k;
 }
 
-static bool chunk_push(chunk *c, int64_t s, int64_t d, float w)
+/* local id of a token (inserted if new), or -1 when out of memory */
+static inline int64_t chunk_intern(chunk *c, const char *tok, size_t len, bool canonical, uint64_t v)
 {
-    if (c->ne == c->ecap) {
-        int64_t cap = c->ecap ? c->ecap * 2 : 1 << 14;
-        int64_t *a = clout_i_realloc(c->src, (size_t)cap, sizeof(int64_t));
-        if (a) c->src = a;
-        int64_t *b = clout_i_realloc(c->dst, (size_t)cap, sizeof(int64_t));
-        if (b) c->dst = b;
-        float *x = clout_i_realloc(c->w, (size_t)cap, sizeof(float));
-        if (x) c->w = x;
-        if (!a || !b || !x) return false;
-        c->ecap = cap;
+    if (canonical) {
+        if (v < c->dmax) {
+            if (v >= c->dcap) {
+                uint64_t cap = c->dcap ? c->dcap : 1024;
+                while (cap <= v) cap *= 2;
+                if (cap > c->dmax) cap = c->dmax;
+                uint32_t *d = clout_i_realloc(c->direct, cap, sizeof(uint32_t));
+                if (!d) return -1;
+                memset(d + c->dcap, 0, (cap - c->dcap) * sizeof(uint32_t));
+                c->direct = d;
+                c->dcap = cap;
+            }
+            uint32_t id1 = c->direct[v];
+            if (id1) return (int64_t)id1 - 1;
+            int64_t k = new_token(c, tok, len, (int64_t)v, 0);
+            if (k >= 0) c->direct[v] = (uint32_t)(k + 1);
+            return k;
+        }
     }
-    c->src[c->ne] = s;
-    c->dst[c->ne] = d;
-    c->w[c->ne] = w;
-    c->ne++;
-    return true;
+    uint64_t h = clout_i_hash(tok, len), head = head8(tok, len);
+    uint32_t tag = tag_of(h, len);
+    uint64_t i = h & c->mask;
+    for (;;) {
+        tslot s = c->slot[i];
+        if (s.id1 == 0) break;
+        if (s.tag == tag && s.head == head) {
+            int64_t k = (int64_t)s.id1 - 1;
+            if (len <= 8 || (c->tok_len[k] == len && memcmp(c->base + c->tok_off[k], tok, len) == 0)) return k;
+        }
+        i = (i + 1) & c->mask;
+    }
+    int64_t k = new_token(c, tok, len, -1, h);
+    if (k < 0) return -1;
+    c->slot[i] = (tslot){head, tag, (uint32_t)(k + 1)};
+    if ((uint64_t)++c->nhashed * 2 > c->mask && !grow_hash(c)) return -1;
+    return k;
 }
 
 static const double pow10tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9, 1e10,
@@ -183,49 +234,87 @@ bool clout_i_parse_weight(const char *s, size_t len, double *out, const char **w
         goto bad_line;                                                                    \
     } while (0)
 
-/* Parse [c->beg, c->end). base is the start of the whole text (token offsets are from base). */
-static void parse_chunk(chunk *c, const char *base, bool skip_bad)
+/* Skip blanks; true when p is at the end of a line (LF, CRLF or the end of the text). */
+static inline bool at_eol(const char **pp, const char *end)
 {
+    const char *p = *pp;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    *pp = p;
+    return p == end || *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'));
+}
+
+/* Parse [c->beg, c->end) in one pass over the bytes (no per-line memchr): each field's digits
+ * are accumulated while it is scanned, so integer ids cost no second look. base is the start of
+ * the whole text (token offsets count from there). */
+static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done_bytes, clout_progress *prog)
+{
+    const char *tick = c->beg;
     const char *p = c->beg, *end = c->end;
     char first_err[200] = "";
     size_t first_off = 0;
     bool have_first = false;
-    if (!chunk_grow_tokens(c)) {
+    c->unit_weights = true;
+    if (!grow_tokens(c) || !grow_hash(c)) {
         c->nomem = true;
         return;
     }
     while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        if (eol == NULL) eol = end;
-        const char *line = p, *le = eol;
-        p = eol + 1;
-        if (le > line && le[-1] == '\r') le--;
-        const char *q = line;
-        while (q < le && (*q == ' ' || *q == '\t')) q++;
-        if (q == le || *q == '#' || *q == '%') continue;
+        if (p - tick > (4 << 20)) {
+            int64_t add = p - tick, now;
+            tick = p;
+            #pragma omp atomic capture
+            now = *done_bytes += add;
+            if (omp_get_thread_num() == 0) clout_progress_update(prog, (double)now);
+        }
+        const char *line = p;
+        if (at_eol(&p, end)) {
+            /* a blank line */
+            if (p < end) p += *p == '\r' ? 2 : 1;
+            if (p > end) p = end;
+            continue;
+        }
+        if (*p == '#' || *p == '%') {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            p = nl ? nl + 1 : end;
+            continue;
+        }
         size_t bad_off = 0;
-        const char *tok[4];
-        size_t tlen[4];
+        const char *tok[3];
+        size_t tlen[3];
+        uint64_t val[3];
+        bool num[3];
         int nf = 0;
         for (;;) {
-            const char *t = q;
-            while (q < le && (unsigned char)*q > ' ' && *q != ',') q++;
-            if (q < le && (unsigned char)*q < ' ' && *q != '\t')
-                FAIL((size_t)(q - base), "unexpected control byte 0x%02x (binary data?)",
-                     (unsigned)(unsigned char)*q);
-            if (q == t) FAIL((size_t)(t - base), "empty field (two separators in a row)");
+            const char *t = p;
+            uint64_t v = 0;
+            while (p < end && (unsigned)(*p - '0') < 10u) {
+                v = v * 10 + (unsigned)(*p - '0');
+                p++;
+            }
+            size_t nd = (size_t)(p - t);
+            while (p < end && (unsigned char)*p > ' ' && *p != ',') p++;
+            size_t tl = (size_t)(p - t);
+            if (tl == 0) {
+                if (*p == ',') FAIL((size_t)(p - base), "empty field (two separators in a row)");
+                FAIL((size_t)(p - base), "unexpected control byte 0x%02x (binary data?)", (unsigned)(unsigned char)*p);
+            }
             if (nf == 3) FAIL((size_t)(t - base), "expected 2 or 3 fields (src dst [weight]), found more");
             tok[nf] = t;
-            tlen[nf] = (size_t)(q - t);
+            tlen[nf] = tl;
+            val[nf] = v;
+            num[nf] = nd == tl && tl <= 18 && (tl == 1 || t[0] != '0');
             nf++;
-            while (q < le && (*q == ' ' || *q == '\t')) q++;
-            if (q < le && *q == ',') {
-                q++;
-                while (q < le && (*q == ' ' || *q == '\t')) q++;
-                if (q == le) FAIL((size_t)(q - base), "line ends with a separator");
+            if (at_eol(&p, end)) break;
+            if (*p == ',') {
+                p++;
+                if (at_eol(&p, end)) FAIL((size_t)(p - base), "line ends with a separator");
+            } else if ((unsigned char)*p < ' ') {
+                FAIL((size_t)(p - base), "unexpected control byte 0x%02x (binary data?)", (unsigned)(unsigned char)*p);
             }
-            if (q >= le) break;
         }
+        /* p is at the line end: step over it */
+        if (p < end) p += *p == '\r' ? 2 : 1;
+        if (p > end) p = end;
         if (nf < 2)
             FAIL((size_t)(line - base), "expected 2 or 3 fields (src dst [weight]), found %d", nf);
         if (tlen[0] > CLOUT_MAX_TOKEN || tlen[1] > CLOUT_MAX_TOKEN)
@@ -233,14 +322,17 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad)
         double w = 1.0;
         if (nf == 3) {
             const char *why = NULL;
-            if (!clout_i_parse_weight(tok[2], tlen[2], &w, &why))
+            if (num[2] && tlen[2] <= 15) {
+                w = (double)val[2];
+            } else if (!clout_i_parse_weight(tok[2], tlen[2], &w, &why)) {
                 FAIL((size_t)(tok[2] - base), "%s, found '%.*s'", why, (int)(tlen[2] > 40 ? 40 : tlen[2]),
                      tok[2]);
+            }
             if (w > 3.4028234663852886e38)
                 FAIL((size_t)(tok[2] - base), "weight %.17g does not fit a 32-bit float", w);
         }
-        int64_t s = chunk_intern(c, base, tok[0], tlen[0]);
-        int64_t d = s < 0 ? -1 : chunk_intern(c, base, tok[1], tlen[1]);
+        int64_t s = chunk_intern(c, tok[0], tlen[0], num[0], val[0]);
+        int64_t d = s < 0 ? -1 : chunk_intern(c, tok[1], tlen[1], num[1], val[1]);
         if (s < 0 || d < 0) {
             c->nomem = true;
             return;
@@ -250,10 +342,11 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad)
             c->self_loops++;
             continue;
         }
-        if (!chunk_push(c, s, d, (float)w)) {
-            c->nomem = true;
-            return;
-        }
+        c->src[c->ne] = s;
+        c->dst[c->ne] = d;
+        c->w[c->ne] = (float)w;
+        c->unit_weights = c->unit_weights && w == 1.0;
+        c->ne++;
         continue;
     bad_line:
         if (!have_first) {
@@ -263,6 +356,10 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad)
         }
         c->bad_lines++;
         if (!skip_bad) break;
+        {
+            const char *nl = memchr(base + bad_off, '\n', (size_t)(end - (base + bad_off)));
+            p = nl ? nl + 1 : end;
+        }
     }
     if (have_first) {
         c->failed = true;
@@ -281,6 +378,7 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad)
             for (int64_t k_ = 0; k_ < nch; k_++) free(gmap[k_]);                          \
         FREE_PTR(gmap);                                                                   \
         FREE_PTR(gbase);                                                                  \
+        FREE_PTR(gdirect);                                                                \
         clout_progress_end(prog);                                                         \
         prog = NULL;                                                                      \
     } while (0)
@@ -289,7 +387,7 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
                             const clout_read_opts *o, char msg[CLOUT_MSG_LEN])
 {
     chunk *ch = NULL;
-    int64_t nch = 0, **gmap = NULL, *gbase = NULL;
+    int64_t nch = 0, **gmap = NULL, *gbase = NULL, *gdirect = NULL;
     clout_progress *prog = NULL;
     double t0 = clout_i_now();
     const char *start = data, *end = data + len;
@@ -297,11 +395,13 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
         const char *nl = memchr(data, '\n', len);
         start = nl ? nl + 1 : end;
     }
-    /* line-aligned chunks: about 8 per thread so uneven lines balance, at least 1 MB each */
+    /* one line-aligned chunk per thread (none smaller than 256 kB), and none over 1 GB so local
+     * ids fit 32 bits */
     int nt = omp_get_max_threads();
     size_t body = (size_t)(end - start);
-    int64_t want = (int64_t)nt * 8;
-    if ((size_t)want > body / (1 << 20) + 1) want = (int64_t)(body / (1 << 20)) + 1;
+    int64_t want = nt;
+    if ((size_t)want > body / (256 << 10) + 1) want = (int64_t)(body / (256 << 10)) + 1;
+    if ((size_t)want < body / (1u << 30) + 1) want = (int64_t)(body / (1u << 30)) + 1;
     CALLOC_TRY(ch, want, chunk);
     const char *cur = start;
     for (int64_t k = 0; k < want && cur < end; k++) {
@@ -313,30 +413,44 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
         }
         ch[nch].beg = cur;
         ch[nch].end = stop;
+        ch[nch].base = data;
+        /* the direct table holds integer ids up to a bound that keeps it within the chunk's size */
+        size_t bytes = (size_t)(stop - cur);
+        ch[nch].dmax = bytes / 4 < 1024 ? 1024 : bytes / 4;
         nch++;
         cur = stop;
     }
+    /* at most one edge per line: count lines, give each chunk a region of the builder's arrays */
+    #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nch > 1)
+    for (int64_t k = 0; k < nch; k++) {
+        int64_t n = 1;
+        for (const char *q = ch[k].beg; q < ch[k].end; q++) n += *q == '\n';
+        ch[k].lines = n;
+    }
+    int64_t total_lines = 0;
+    for (int64_t k = 0; k < nch; k++) total_lines += ch[k].lines;
+    TRY(clout_i_builder_reserve_edges(b, total_lines, msg));
+    for (int64_t k = 0, at = b->ne; k < nch; k++) {
+        ch[k].src = b->esrc + at;
+        ch[k].dst = b->edst + at;
+        ch[k].w = b->ew + at;
+        at += ch[k].lines;
+    }
     prog = clout_progress_start("reading edges", (double)body, "B");
-    int64_t done_chunks = 0;
+    int64_t done_bytes = 0;
     bool skip = o->skip_bad_lines;
     #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nch > 1)
     for (int64_t k = 0; k < nch; k++) {
-        /* every chunk parses fully: skipping a later chunk after an earlier failure would need
-         * ordering between threads and the failure path is rare */
-        parse_chunk(&ch[k], data, skip);
-        #pragma omp atomic
-        done_chunks++;
-        if (omp_get_thread_num() == 0) {
-            int64_t dc;
-            #pragma omp atomic read
-            dc = done_chunks;
-            clout_progress_update(prog, (double)body * (double)dc / (double)nch);
-        }
+        /* every chunk parses fully: stopping later chunks after an earlier failure would need
+         * ordering between threads, and the failure path is rare */
+        parse_chunk(&ch[k], data, skip, &done_bytes, prog);
     }
     clout_progress_end(prog);
     prog = NULL;
     double t1 = clout_i_now();
     int64_t bad = 0, loops = 0, records = 0, nedges = 0;
+    bool unit = true;
+    uint64_t maxd = 0;
     for (int64_t k = 0; k < nch; k++) {
         ASSERT_MSG(!ch[k].nomem, CLOUT_ERR_NOMEM, "%s: out of memory while parsing", name);
         if (ch[k].failed && !skip)
@@ -346,6 +460,8 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
         loops += ch[k].self_loops;
         records += ch[k].records;
         nedges += ch[k].ne;
+        unit = unit && ch[k].unit_weights;
+        if (ch[k].dcap > maxd) maxd = ch[k].dcap;
     }
     if (records == 0)
         ERR(CLOUT_ERR_DATA, "%s:%lld: no edges found (%s)", name,
@@ -360,40 +476,65 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
                 break;
             }
     }
-    /* merge chunk tokens into the user map in chunk order: first appearance numbering */
+    /* merge chunk tokens into the user map in chunk order: first-appearance numbering. An
+     * integer id seen by an earlier chunk is found in gdirect without hashing its text. */
     CALLOC_TRY(gmap, nch, int64_t *);
     ALLOC_TRY(gbase, nch + 1, int64_t);
+    if (nch > 1) CALLOC_TRY(gdirect, maxd, int64_t);
+    int64_t ntok_all = 0;
+    for (int64_t k = 0; k < nch; k++) ntok_all += ch[k].ntok;
+    TRY(clout_i_idmap_reserve(b->users, ch[0].ntok + (ntok_all - ch[0].ntok) / 4, msg));
     gbase[0] = b->ne;
     for (int64_t k = 0; k < nch; k++) {
         chunk *c = &ch[k];
-        ALLOC_TRY(gmap[k], c->ntok, int64_t);
+        free(c->slot);
+        c->slot = NULL;
+        FREE_PTR(c->direct);
+        ALLOC_TRY(gmap[k], c->ntok ? c->ntok : 1, int64_t);
         for (int64_t j = 0; j < c->ntok; j++) {
-            int64_t g = clout_i_idmap_intern_h(b->users, data + c->tok_off[j], c->tok_len[j],
-                                               c->tok_hash[j], msg);
+            int64_t v = c->tok_val[j];
+            if (gdirect && v >= 0 && gdirect[v]) {
+                gmap[k][j] = gdirect[v] - 1;
+                continue;
+            }
+            const char *t = data + c->tok_off[j];
+            uint64_t h = v >= 0 ? clout_i_hash(t, c->tok_len[j]) : c->tok_hash[j];
+            int64_t g = clout_i_idmap_intern_h(b->users, t, c->tok_len[j], h, msg);
             if (g < 0) {
                 int s = (int)g;
                 FREE_ALL;
                 return s;
             }
             gmap[k][j] = g;
+            if (gdirect && v >= 0) gdirect[v] = g + 1;
         }
-        free(c->slot);
-        c->slot = NULL;
         gbase[k + 1] = gbase[k] + c->ne;
     }
-    TRY(clout_i_builder_reserve_edges(b, nedges, msg));
-    #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nch > 1)
+    FREE_PTR(gdirect);
+    /* translate to user indices and close the gaps left by comments, self-loops and bad lines:
+     * chunk k moves left to gbase[k]. In place, in order: a chunk's writes never pass its reads,
+     * and an earlier chunk is done before a later one writes into its region. */
     for (int64_t k = 0; k < nch; k++) {
         chunk *c = &ch[k];
         const int64_t *m = gmap[k];
-        int64_t at = gbase[k];
-        for (int64_t e = 0; e < c->ne; e++) {
-            b->esrc[at + e] = m[c->src[e]];
-            b->edst[at + e] = m[c->dst[e]];
+        int64_t *S = b->esrc + gbase[k], *D = b->edst + gbase[k];
+        float *W = b->ew + gbase[k];
+        if (S == c->src) {
+            #pragma omp parallel for schedule(static) num_threads(nt) if (c->ne > 100000)
+            for (int64_t e = 0; e < c->ne; e++) {
+                S[e] = m[c->src[e]];
+                D[e] = m[c->dst[e]];
+            }
+        } else {
+            for (int64_t e = 0; e < c->ne; e++) {
+                S[e] = m[c->src[e]];
+                D[e] = m[c->dst[e]];
+                W[e] = c->w[e];
+            }
         }
-        if (c->ne > 0) memcpy(b->ew + at, c->w, (size_t)c->ne * sizeof(float));
     }
     b->ne += nedges;
+    b->unit_weights = b->unit_weights && unit;
     b->self_loops += loops;
     b->bad_lines += bad;
     double t2 = clout_i_now();
@@ -403,10 +544,6 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
     b->stats.records += records;
     b->stats.bad_lines += bad;
     b->stats.self_loops += loops;
-    for (int64_t k = 0; k < nch; k++) free(gmap[k]);
-    FREE_PTR(gmap);
-    FREE_PTR(gbase);
-    for (int64_t k = 0; k < nch; k++) chunk_free(&ch[k]);
-    FREE_PTR(ch);
+    FREE_ALL;
     return bad > 0 ? CLOUT_WARN_SKIPPED_LINES : CLOUT_OK;
 }

@@ -120,20 +120,32 @@ static void print_usage(FILE *f)
     fputs(COMMON_HELP, f);
 }
 
-/* OpenMP's default spin-wait makes 2-thread runs 10-20x slower while another process holds a
- * core. libgomp reads OMP_WAIT_POLICY when it is loaded, before main, so when the variable is
- * unset the program sets it to PASSIVE and runs itself again (set it to ACTIVE to keep spinning). */
-static void passive_wait(char **argv)
+/* Two settings that must be in the environment before the process starts, so the program
+ * sets them and runs itself again (once; any value the caller set is kept):
+ * - OMP_WAIT_POLICY=PASSIVE: OpenMP's default spin-wait makes 2-thread runs 10-20x slower while
+ *   another process holds a core; libgomp reads the variable when it is loaded, before main.
+ * - GLIBC_TUNABLES=glibc.malloc.hugetlb=1: large arrays on transparent huge pages; first-touch
+ *   page faults otherwise dominate ingesting and loading big graphs. */
+static void set_runtime_env(char **argv)
 {
-    if (getenv("OMP_WAIT_POLICY") != NULL) return;
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    execv("/proc/self/exe", argv);
+    if (getenv("CLOUT_ENV_SET") != NULL) return;
+    setenv("CLOUT_ENV_SET", "1", 1);
+    bool again = false;
+    if (getenv("OMP_WAIT_POLICY") == NULL) {
+        setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+        again = true;
+    }
+    if (getenv("GLIBC_TUNABLES") == NULL) {
+        setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
+        again = true;
+    }
+    if (again) execv("/proc/self/exe", argv);
 }
 
 int main(int argc, char **argv)
 {
     char msg[CLOUT_MSG_LEN] = "";
-    passive_wait(argv);
+    set_runtime_env(argv);
     if (argc < 2) {
         print_usage(stderr);
         return CLOUT_EXIT_USAGE;

@@ -85,9 +85,10 @@ double clout_i_now(void);
 
 /* ---- text input (src/core/textfile.c): a whole file in memory, .gz inflated ---- */
 typedef struct clout_i_text {
-    char *data;         /* owned, len + 1 bytes, data[len] == '\n' sentinel-free NUL */
+    char *data;         /* owned: a private writable mapping of the file, or malloc'd (gzip) */
     size_t len;
     const char *name;   /* for messages; not owned */
+    size_t map_len;     /* > 0: data is an mmap of this many bytes */
 } clout_i_text;
 /* Read a file (gzip detected by magic bytes, not the name). */
 int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]);
@@ -120,6 +121,8 @@ static inline uint64_t clout_i_hash(const char *s, size_t n)
 /* Insert with a precomputed hash. */
 int64_t clout_i_idmap_intern_h(clout_idmap *map, const char *tok, size_t len, uint64_t h,
                                char msg[CLOUT_MSG_LEN]);
+/* Room for extra more tokens without rehashing. */
+int clout_i_idmap_reserve(clout_idmap *map, int64_t extra, char msg[CLOUT_MSG_LEN]);
 /* Build from a blob of NUL-terminated tokens and offsets (moved in; off has n+1 entries). */
 int clout_i_idmap_from_blob(clout_idmap **map, char **blob, size_t blob_len, int64_t **off,
                             int64_t n, char msg[CLOUT_MSG_LEN]);
@@ -128,11 +131,17 @@ void clout_i_idmap_blob(const clout_idmap *map, const char **blob, size_t *blob_
                         const int64_t **off);
 
 /* ---- CSR construction (graph/csr_build.c) ---- */
-/* Stable bucket of (row[k], col[k]) by row, then by column within each row, k = 0..nnz-1.
- * ptr: nrows+1 offsets; order: for each sorted slot the original k. Duplicates are adjacent,
- * in input order. */
+/* Sort (row[k], col[k]), k = 0..nnz-1, by row, then column, then k. ptr: nrows+1 offsets;
+ * sorted: for each slot the column and the original k. Duplicates are adjacent, in input order. */
+typedef struct {
+    int64_t col, pos;
+} clout_i_colpos;
 int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
-                      int64_t **ptr, int64_t **order, char msg[CLOUT_MSG_LEN]);
+                      int64_t **ptr, clout_i_colpos **sorted, char msg[CLOUT_MSG_LEN]);
+/* The same without positions, for entries whose order among duplicates does not matter: cols
+ * holds each row's columns sorted. Half the memory of clout_i_csr_order. */
+int clout_i_csr_sort_cols(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
+                          int64_t **ptr, int64_t **cols, char msg[CLOUT_MSG_LEN]);
 /* Pack CSR arrays (moved in: GraphBLAS takes ownership) into a new matrix. vals NULL: iso
  * value *iso_val. */
 int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols, uint64_t **ptr,

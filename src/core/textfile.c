@@ -2,6 +2,7 @@
 #include "internal.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -87,7 +88,19 @@ int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]
     }
     struct stat st;
     size_t cap = 1 << 16, len = 0;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) cap = (size_t)st.st_size + 1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        /* a regular file is mapped, not copied: no fresh memory to zero, no copy; private and
+         * writable so readers may unescape fields in place (copy-on-write) */
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (m != MAP_FAILED) {
+            madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+            close(fd);
+            t->data = m;
+            t->len = t->map_len = (size_t)st.st_size;
+            return CLOUT_OK;
+        }
+        cap = (size_t)st.st_size + 1;
+    }
     buf = malloc(cap);
     ASSERT_MSG(buf != NULL, CLOUT_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, cap);
     for (;;) {
@@ -117,8 +130,10 @@ int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]
 
 void clout_i_text_free(clout_i_text *t)
 {
-    FREE_PTR(t->data);
-    t->len = 0;
+    if (t->map_len > 0) munmap(t->data, t->map_len);
+    else free(t->data);
+    t->data = NULL;
+    t->len = t->map_len = 0;
 }
 
 int64_t clout_i_line_of(const char *data, size_t off)

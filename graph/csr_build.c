@@ -5,6 +5,42 @@
 
 typedef clout_i_colpos colpos;
 
+int clout_i_sort_u64(uint64_t *a, int64_t n)
+{
+    /* LSD radix sort, 16 bits a pass, skipping passes above the largest key */
+    uint64_t mx = 0;
+    for (int64_t i = 0; i < n; i++) mx |= a[i];
+    int bits = 0;
+    while (bits < 64 && (mx >> bits) != 0) bits += 16;
+    if (bits == 0) return CLOUT_OK;
+    uint64_t *tmp = clout_i_malloc((size_t)n, sizeof(uint64_t));
+    int64_t *cnt = clout_i_malloc(1 << 16, sizeof(int64_t));
+    if (tmp == NULL || cnt == NULL) {
+        free(tmp);
+        free(cnt);
+        return CLOUT_ERR_NOMEM;
+    }
+    uint64_t *src = a, *dst = tmp;
+    for (int shift = 0; shift < bits; shift += 16) {
+        memset(cnt, 0, (1 << 16) * sizeof(int64_t));
+        for (int64_t i = 0; i < n; i++) cnt[(src[i] >> shift) & 0xffff]++;
+        int64_t run = 0;
+        for (int b = 0; b < (1 << 16); b++) {
+            int64_t c = cnt[b];
+            cnt[b] = run;
+            run += c;
+        }
+        for (int64_t i = 0; i < n; i++) dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint64_t));
+    free(tmp);
+    free(cnt);
+    return CLOUT_OK;
+}
+
 static inline bool cp_less(colpos a, colpos b)
 {
     return a.col < b.col || (a.col == b.col && a.pos < b.pos);

@@ -13,42 +13,6 @@ void clout_edges_free(clout_edges *e)
     e->n = e->m = 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* LSD radix sort of 64-bit keys, 16 bits a pass (keys are src << scale | dst). */
-static int radix_sort(uint64_t *a, int64_t n, int bits)
-{
-    uint64_t *tmp = clout_i_malloc((size_t)n, sizeof(uint64_t));
-    if (tmp == NULL) return CLOUT_ERR_NOMEM;
-    int64_t cnt[1 << 16];
-    for (int shift = 0; shift < bits; shift += 16) {
-        memset(cnt, 0, sizeof cnt);
-        for (int64_t i = 0; i < n; i++) cnt[(a[i] >> shift) & 0xffff]++;
-        int64_t run = 0;
-        for (int b = 0; b < (1 << 16); b++) {
-            int64_t c = cnt[b];
-            cnt[b] = run;
-            run += c;
-        }
-        for (int64_t i = 0; i < n; i++) tmp[cnt[(a[i] >> shift) & 0xffff]++] = a[i];
-        uint64_t *s = a;
-        a = tmp;
-        tmp = s;
-    }
-    /* an odd number of passes leaves the result in the scratch array */
-    if (((bits + 15) / 16) % 2 == 1) {
-        memcpy(tmp, a, (size_t)n * sizeof(uint64_t));
-        free(a);
-    } else {
-        free(tmp);
-    }
-    return CLOUT_OK;
-}
-
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
@@ -81,13 +45,8 @@ int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, do
         }
         key[i] = (s << scale) | d;
     }
-    int bits = 2 * scale;
-    if (edges > 4096) {
-        int st = radix_sort(key, edges, bits);
-        ASSERT_MSG(st == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory sorting %lld edges", (long long)edges);
-    } else {
-        qsort(key, (size_t)edges, sizeof(uint64_t), cmp_u64);
-    }
+    ASSERT_MSG(clout_i_sort_u64(key, edges) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory sorting %lld edges",
+               (long long)edges);
     uint64_t mask = (UINT64_C(1) << scale) - 1;
     int64_t m = 0;
     for (int64_t i = 0; i < edges; i++) {

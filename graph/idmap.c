@@ -79,10 +79,22 @@ static int64_t lookup(const clout_idmap *map, const char *tok, size_t len, uint6
     }
 }
 
+static int rehash(clout_idmap *map, uint64_t cap);
+
+/* A loaded map gets its hash index on first use. */
+static int ensure_index(clout_idmap *map)
+{
+    if (map->slot != NULL) return CLOUT_OK;
+    uint64_t cap = 1024;
+    while (cap < (uint64_t)map->n * 2 + 2) cap *= 2;
+    return rehash(map, cap);
+}
+
 int64_t clout_idmap_find(const clout_idmap *map, const char *tok, size_t len)
 {
     uint64_t pos = 0;
-    if (map == NULL || map->slot == NULL) return -1;
+    if (map == NULL || map->n == 0) return -1;
+    if (ensure_index((clout_idmap *)map) != CLOUT_OK) return -1;
     return lookup(map, tok, len, token_hash(tok, len), &pos);
 }
 
@@ -111,6 +123,7 @@ int64_t clout_i_idmap_intern_h(clout_idmap *map, const char *tok, size_t len, ui
                                char msg[CLOUT_MSG_LEN])
 {
     uint64_t pos = 0;
+    ASSERT_MSG(ensure_index(map) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory indexing ids");
     int64_t k = lookup(map, tok, len, h, &pos);
     if (k >= 0) return k;
     ASSERT_MSG(map->n < (int64_t)IDX_MASK - 1, CLOUT_ERR_DATA, "more than 2^40 distinct ids");
@@ -145,6 +158,7 @@ int64_t clout_i_idmap_intern_h(clout_idmap *map, const char *tok, size_t len, ui
 
 int clout_i_idmap_reserve(clout_idmap *map, int64_t extra, char msg[CLOUT_MSG_LEN])
 {
+    ASSERT_MSG(ensure_index(map) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory indexing ids");
     uint64_t want = (uint64_t)(map->n + extra) * 2 + 2, cap = map->mask + 1;
     while (cap <= want) cap *= 2;
     if (cap != map->mask + 1) ASSERT_MSG(rehash(map, cap) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
@@ -169,11 +183,13 @@ int64_t clout_idmap_intern(clout_idmap *map, const char *tok, size_t len, char m
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         clout_idmap_free(&map);                                                           \
+        free(hk);                                                                         \
     } while (0)
 
 int clout_i_idmap_from_blob(clout_idmap **out, char **blob, size_t blob_len, int64_t **off,
                             int64_t n, char msg[CLOUT_MSG_LEN])
 {
+    uint64_t *hk = NULL;
     clout_idmap *map = calloc(1, sizeof(*map));
     ASSERT_MSG(map != NULL, CLOUT_ERR_NOMEM, "out of memory");
     map->blob = *blob;
@@ -183,18 +199,31 @@ int clout_i_idmap_from_blob(clout_idmap **out, char **blob, size_t blob_len, int
     map->off_cap = n + 1;
     *blob = NULL;
     *off = NULL;
-    uint64_t cap = 1024;
-    while (cap < (uint64_t)n * 2 + 2) cap *= 2;
-    map->slot = NULL;
-    int s = rehash(map, cap);
-    ASSERT_MSG(s == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory building an id index");
-    /* A snapshot could hold the same token twice: that would make two users one. */
-    for (int64_t k = 0; k < n; k++) {
-        uint64_t pos = 0;
-        const char *t = map->blob + map->off[k];
-        size_t len = (size_t)(map->off[k + 1] - map->off[k] - 1);
-        int64_t j = lookup(map, t, len, token_hash(t, len), &pos);
-        ASSERT_MSG(j == k, CLOUT_ERR_DATA, "id '%.64s' appears twice in an id map", t);
+    map->slot = NULL; /* indexed on first lookup */
+    /* A snapshot could hold the same token twice, which would make two users one. Equal tokens
+     * have equal hashes: sort the hashes and compare the tokens of equal neighbours only. */
+    if (n > 1) {
+        hk = clout_i_malloc((size_t)n, sizeof(uint64_t));
+        ASSERT_MSG(hk != NULL, CLOUT_ERR_NOMEM, "out of memory checking ids");
+        const char *blob_ = map->blob;
+        const int64_t *off_ = map->off;
+        #pragma omp parallel for schedule(static) if (n > 100000)
+        for (int64_t k = 0; k < n; k++) hk[k] = token_hash(blob_ + off_[k], (size_t)(off_[k + 1] - off_[k] - 1));
+        ASSERT_MSG(clout_i_sort_u64(hk, n) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory checking ids");
+        bool collide = false;
+        for (int64_t k = 1; k < n && !collide; k++) collide = hk[k] == hk[k - 1];
+        FREE_PTR(hk);
+        /* a 64-bit hash collision among distinct tokens is rare: then check exactly */
+        if (collide) {
+            ASSERT_MSG(ensure_index(map) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory indexing ids");
+            for (int64_t k = 0; k < n; k++) {
+                uint64_t pos = 0;
+                const char *t = map->blob + map->off[k];
+                size_t len = (size_t)(map->off[k + 1] - map->off[k] - 1);
+                int64_t j = lookup(map, t, len, token_hash(t, len), &pos);
+                ASSERT_MSG(j == k, CLOUT_ERR_DATA, "id '%.64s' appears twice in an id map", t);
+            }
+        }
     }
     *out = map;
     return CLOUT_OK;

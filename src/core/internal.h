@@ -142,6 +142,8 @@ int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int6
  * holds each row's columns sorted. Half the memory of clout_i_csr_order. */
 int clout_i_csr_sort_cols(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
                           int64_t **ptr, int64_t **cols, char msg[CLOUT_MSG_LEN]);
+/* Sort 64-bit keys ascending (LSD radix). */
+int clout_i_sort_u64(uint64_t *a, int64_t n);
 /* Pack CSR arrays (moved in: GraphBLAS takes ownership) into a new matrix. vals NULL: iso
  * value *iso_val. */
 int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols, uint64_t **ptr,

@@ -101,6 +101,18 @@ int main(void)
         }
     }
     CHECK(other == 0, "%d corruptions gave neither a valid graph nor a data error", other);
+    /* two users with the same id: the user blob holds "a\0b\0c\0d\0e\0"; make b an a */
+    memcpy(copy, data, len);
+    uint8_t *at = NULL;
+    for (size_t k = 0; k + 4 <= len && !at; k++)
+        if (memcmp(copy + k, "a\0b\0c", 5) == 0) at = copy + k;
+    CHECK(at != NULL, "user blob not found");
+    if (at) {
+        at[2] = 'a';
+        CHECK(clout_snapshot_load_mem(&H, "dup.clout", copy, len, msg) == CLOUT_ERR_DATA &&
+                  strstr(msg, "id 'a' appears twice"),
+              "duplicate ids: %s", msg);
+    }
     /* an unknown version */
     memcpy(copy, data, len);
     copy[7] = 9;

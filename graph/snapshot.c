@@ -11,6 +11,7 @@
 #include <msgpack.h>
 #include <msgpack/fbuffer.h>
 #include <omp.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -411,7 +412,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
         memcpy(Aj, m->idx, m->nvals * 8);
     } else {
         const uint8_t *src = m->idx;
-        #pragma omp parallel for schedule(static) if (m->nvals > 100000)
+        #pragma omp parallel for schedule(static) if (m->nvals > 1000000)
         for (int64_t k = 0; k < (int64_t)m->nvals; k++) {
             uint32_t v;
             memcpy(&v, src + 4 * (size_t)k, 4);
@@ -419,7 +420,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
         }
     }
     int64_t bad_row = -1;
-    #pragma omp parallel for schedule(dynamic, 4096) reduction(max : bad_row) if (m->nvals > 100000)
+    #pragma omp parallel for schedule(dynamic, 4096) reduction(max : bad_row) if (m->nvals > 1000000)
     for (int64_t i = 0; i < (int64_t)nrows; i++) {
         for (uint64_t k = Ap[i]; k < Ap[i + 1]; k++)
             if (Aj[k] >= ncols || (k > Ap[i] && Aj[k] <= Aj[k - 1])) {
@@ -434,7 +435,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     ALLOC_TRY(Ax, (nx ? nx : 1) * (size_t)type, uint8_t);
     memcpy(Ax, m->vals, nx * (size_t)type);
     int64_t bad_val = -1;
-    #pragma omp parallel for schedule(static) reduction(max : bad_val) if (nx > 100000)
+    #pragma omp parallel for schedule(static) reduction(max : bad_val) if (nx > 1000000)
     for (int64_t k = 0; k < (int64_t)nx; k++) {
         double v = type == 4 ? (double)((float *)Ax)[k] : ((double *)Ax)[k];
         if (!isfinite(v) || (nonneg && v < 0)) bad_val = k > bad_val ? k : bad_val;
@@ -647,12 +648,15 @@ int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *da
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         if (fd >= 0) close(fd);                                                           \
+        if (map != NULL && map != MAP_FAILED) munmap(map, len);                            \
         free(buf);                                                                        \
     } while (0)
 
 int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN])
 {
     uint8_t *buf = NULL;
+    void *map = NULL;
+    size_t len = 0;
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
         int e = errno;
@@ -662,16 +666,21 @@ int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LE
     struct stat st;
     ASSERT_MSG(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), CLOUT_ERR_NO_INPUT,
                "%s: not a regular file", path);
-    size_t len = (size_t)st.st_size;
-    ALLOC_TRY(buf, len ? len : 1, uint8_t);
-    size_t got = 0;
-    while (got < len) {
-        ssize_t n = read(fd, buf + got, len - got > (1u << 30) ? (1u << 30) : len - got);
-        if (n < 0 && errno == EINTR) continue;
-        ASSERT_MSG(n > 0, CLOUT_ERR_IO, "%s: read failed: %s", path, n < 0 ? strerror(errno) : "file shrank");
-        got += (size_t)n;
+    len = (size_t)st.st_size;
+    /* mapped read-only: the loader copies what GraphBLAS adopts straight out of the page cache */
+    if (len > 0) map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (map == MAP_FAILED || len == 0) {
+        map = NULL;
+        ALLOC_TRY(buf, len ? len : 1, uint8_t);
+        size_t got = 0;
+        while (got < len) {
+            ssize_t n = read(fd, buf + got, len - got > (1u << 30) ? (1u << 30) : len - got);
+            if (n < 0 && errno == EINTR) continue;
+            ASSERT_MSG(n > 0, CLOUT_ERR_IO, "%s: read failed: %s", path, n < 0 ? strerror(errno) : "file shrank");
+            got += (size_t)n;
+        }
     }
-    TRY(clout_snapshot_load_mem(G, path, buf, len, msg));
+    TRY(clout_snapshot_load_mem(G, path, map ? map : buf, len, msg));
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -165,8 +165,19 @@ void clout_table_str(clout_table *t, const char *s, size_t len)
 void clout_table_int(clout_table *t, int64_t v)
 {
     cell_begin(t);
-    if (t->fmt == CLOUT_FMT_MSGPACK) msgpack_pack_int64(&t->pk, v);
-    else fprintf(t->f, "%lld", (long long)v);
+    if (t->fmt == CLOUT_FMT_MSGPACK) {
+        msgpack_pack_int64(&t->pk, v);
+    } else {
+        /* hand-rolled: printf dominated writing large edge tables */
+        char buf[24], *e = buf + sizeof buf, *p = e;
+        uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (v < 0) *--p = '-';
+        fwrite(p, 1, (size_t)(e - p), t->f);
+    }
     cell_end(t);
 }
 

@@ -42,6 +42,7 @@ enum {
     CLOUT_ERR_GRAPHBLAS = -1007,    /* a GraphBLAS call failed (exit 70) */
     CLOUT_ERR_IGRAPH = -1008,       /* an igraph call failed (exit 70) */
     CLOUT_ERR_NOT_CACHED = -1009,   /* an expert call needs a cached part that is absent */
+    CLOUT_ERR_NOT_CONVERGED = -1010,/* an iterative method hit its iteration limit (exit 70) */
 };
 
 /* Process exit codes of the clout program (sysexits.h values). */
@@ -233,6 +234,24 @@ int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uin
                       char msg[CLOUT_MSG_LEN]);
 /* A graph whose users are named "0".."n-1", S = the edges with weight 1. Moves nothing. */
 int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed, char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- key-user metrics */
+/* PageRank of every user on S (weights count; dangling users jump to the teleport distribution).
+ * personal: n weights >= 0 (normalized here) or NULL for uniform. Iterates until the L1 change
+ * is below tol; CLOUT_ERR_NOT_CONVERGED after max_iter. *rank: n doubles (malloc'd), sum 1.
+ * Caches G->ST. Time O(iterations x |S|). */
+int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
+                   double **rank, int *iters, char msg[CLOUT_MSG_LEN]);
+/* Multi-source BFS along S from users src[0..ns-1]: newcount[s * (max_hops + 1) + d] = users
+ * first reached from src[s] at hop d (d = 1..max_hops; entry 0 is 0). */
+int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+                char msg[CLOUT_MSG_LEN]);
+/* k-core number of every user in the undirected view of S. *core: n int64 (malloc'd). O(n + m). */
+int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN]);
+/* From T: adoptions (items u interacted with, from R), exposures and conversions of u's timed
+ * adoptions (see graph/conversion.c); window in seconds (INFINITY: no limit). */
+int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t **exposures,
+                     int64_t **conversions, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON

@@ -52,5 +52,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 
 #endif

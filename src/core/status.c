@@ -78,6 +78,7 @@ const char *clout_status_name(int status)
     case CLOUT_ERR_GRAPHBLAS: return "GraphBLAS error";
     case CLOUT_ERR_IGRAPH: return "igraph error";
     case CLOUT_ERR_NOT_CACHED: return "not cached";
+    case CLOUT_ERR_NOT_CONVERGED: return "did not converge";
     default: return status > 0 ? "warning" : "error";
     }
 }

@@ -1,0 +1,240 @@
+/* cmd_metrics.c: clout metrics: one row of key-user metrics per user. */
+#include "cli.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW };
+static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0, 1, O_MAXDEPTH},
+                               {"only", 0, 1, O_ONLY},          {"damping", 0, 1, O_DAMPING},
+                               {"tol", 0, 1, O_TOL},            {"personalize", 0, 1, O_PERSONAL},
+                               {"window", 0, 1, O_WINDOW},      {NULL, 0, 0, 0}};
+
+/* metric groups, each computed once when any of its columns is wanted */
+enum { M_DEG, M_PR, M_CORE, M_REACH, M_DEPTH, M_CONV, NGROUPS };
+static const char *const group_cols[NGROUPS] = {
+    "out_degree,in_degree,w_out_degree", "pagerank", "core", "reach_", "depth,mean_hops",
+    "adoptions,exposures,conversions,conversion_rate"};
+
+static int group_of(const char *col)
+{
+    if (strncmp(col, "reach_", 6) == 0) return M_REACH;
+    for (int g = 0; g < NGROUPS; g++) {
+        const char *p = group_cols[g];
+        size_t n = strlen(col);
+        while ((p = strstr(p, col)) != NULL) {
+            if ((p == group_cols[g] || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) return g;
+            p += n;
+        }
+    }
+    return -1;
+}
+
+/* --personalize FILE: "user [weight]" per line (blank-, tab- or comma-separated; # comments) */
+static int read_personal(const char *path, const clout_graph *G, double **out, char msg[CLOUT_MSG_LEN])
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open", path);
+        return CLOUT_ERR_NO_INPUT;
+    }
+    int64_t n = clout_graph_users(G);
+    double *p = calloc((size_t)n, sizeof(double));
+    char line[8192];
+    int64_t lineno = 0;
+    int s = p ? CLOUT_OK : CLOUT_ERR_NOMEM;
+    while (s == CLOUT_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *tok = strtok(line, " \t,\r\n");
+        if (!tok || tok[0] == '#') continue;
+        char *w = strtok(NULL, " \t,\r\n");
+        double x = 1;
+        if (w && (!cli_parse_double(w, &x) || x < 0)) {
+            snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: expected a weight >= 0, found '%.40s'", path, (long long)lineno, w);
+            s = CLOUT_ERR_DATA;
+            break;
+        }
+        int64_t u = clout_idmap_find(G->users, tok, strlen(tok));
+        if (u < 0) {
+            snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: no user '%.64s' in the graph", path, (long long)lineno, tok);
+            s = CLOUT_ERR_DATA;
+            break;
+        }
+        p[u] += x;
+    }
+    fclose(f);
+    if (s != CLOUT_OK) {
+        free(p);
+        return s;
+    }
+    *out = p;
+    return CLOUT_OK;
+}
+
+int cmd_metrics(int argc, char **argv)
+{
+    const char *cmd = "metrics", *path = NULL, *only = NULL, *personal_path = NULL, *val;
+    cli_common c = {0};
+    cli_parser p;
+    int id;
+    int64_t hops = 3, maxdepth = 32;
+    double damping = 0.85, tol = 1e-10, window = INFINITY;
+    cli_parser_init(&p, cmd, argc, argv, opts);
+    while ((id = cli_next(&p, &val)) != -1) {
+        if (id == -2) return CLOUT_EXIT_USAGE;
+        int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (r == 1) continue;
+        bool ok = true;
+        switch (id) {
+        case 0:
+            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
+            path = val;
+            break;
+        case O_HOPS: ok = cli_parse_i64(val, &hops) && hops >= 1 && hops <= 100; break;
+        case O_MAXDEPTH: ok = cli_parse_i64(val, &maxdepth) && maxdepth >= 1 && maxdepth <= 100000; break;
+        case O_ONLY: only = val; break;
+        case O_DAMPING: ok = cli_parse_double(val, &damping) && damping >= 0 && damping < 1; break;
+        case O_TOL: ok = cli_parse_double(val, &tol) && tol > 0; break;
+        case O_PERSONAL: personal_path = val; break;
+        case O_WINDOW: ok = cli_parse_double(val, &window) && window >= 0; break;
+        default: break;
+        }
+        if (!ok) return cli_usage_error(cmd, "bad value '%s' (--hops 1..100, --max-depth 1..100000, --damping in [0,1), --tol > 0, --window >= 0)", val);
+    }
+    if (path == NULL) return cli_usage_error(cmd, "name the snapshot: clout metrics G.clout");
+    bool want[NGROUPS];
+    for (int g = 0; g < NGROUPS; g++) want[g] = only == NULL;
+    if (only) {
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", only);
+        for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+            int g = group_of(t);
+            if (g < 0)
+                return cli_usage_error(cmd, "--only: no column '%s' (columns: out_degree, in_degree, w_out_degree, "
+                                       "pagerank, core, reach_1..reach_D, depth, mean_hops, adoptions, exposures, "
+                                       "conversions, conversion_rate)", t);
+            want[g] = true;
+        }
+    }
+    int code = cli_apply(&c);
+    if (code) return code;
+
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_graph *G = NULL;
+    clout_outfile out = {0};
+    clout_table *t = NULL;
+    double *pr = NULL, *personal = NULL, *wdeg = NULL;
+    int64_t *core = NULL, *newc = NULL, *src = NULL, *ad = NULL, *ex = NULL, *cv = NULL, *od = NULL, *id_ = NULL;
+    int s = clout_snapshot_load(&G, path, msg);
+    int64_t n = s >= 0 ? clout_graph_users(G) : 0;
+    int iters = 0;
+    if (s >= 0 && want[M_DEG]) {
+        s = clout_graph_cache_degrees(G, msg);
+        od = calloc((size_t)n + 1, sizeof(int64_t));
+        id_ = calloc((size_t)n + 1, sizeof(int64_t));
+        wdeg = calloc((size_t)n + 1, sizeof(double));
+        GrB_Vector wv = NULL;
+        if (s >= 0 && (!od || !id_ || !wdeg)) s = CLOUT_ERR_NOMEM;
+        for (int64_t i = 0; s >= 0 && i < n; i++) {
+            GrB_Vector_extractElement_INT64(&od[i], G->out_degree, (GrB_Index)i);
+            GrB_Vector_extractElement_INT64(&id_[i], G->in_degree, (GrB_Index)i);
+        }
+        if (s >= 0 && (GrB_Vector_new(&wv, GrB_FP64, (GrB_Index)n) != GrB_SUCCESS ||
+                       GrB_Matrix_reduce_Monoid(wv, NULL, NULL, GrB_PLUS_MONOID_FP64, G->S, NULL) != GrB_SUCCESS))
+            s = CLOUT_ERR_GRAPHBLAS;
+        for (int64_t i = 0; s >= 0 && i < n; i++) GrB_Vector_extractElement_FP64(&wdeg[i], wv, (GrB_Index)i);
+        GrB_free(&wv);
+    }
+    if (s >= 0 && want[M_PR]) {
+        if (personal_path) s = read_personal(personal_path, G, &personal, msg);
+        if (s >= 0) s = clout_pagerank(G, damping, tol, 10000, personal, &pr, &iters, msg);
+    }
+    if (s >= 0 && want[M_CORE]) s = clout_coreness(G, &core, msg);
+    int64_t depth_cap = want[M_DEPTH] ? (maxdepth > hops ? maxdepth : hops) : hops;
+    if (s >= 0 && (want[M_REACH] || want[M_DEPTH])) {
+        src = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+        newc = malloc((size_t)(n ? n : 1) * (size_t)(depth_cap + 1) * sizeof(int64_t));
+        if (!src || !newc) s = CLOUT_ERR_NOMEM;
+        for (int64_t i = 0; s >= 0 && i < n; i++) src[i] = i;
+        if (s >= 0) s = clout_reach(G, src, n, (int)depth_cap, newc, msg);
+    }
+    if (s >= 0 && want[M_CONV]) s = clout_conversion(G, window, &ad, &ex, &cv, msg);
+    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    if (s >= 0) {
+        const char *names[64];
+        char reach_names[100][16];
+        int nc = 0;
+        names[nc++] = "user";
+        if (want[M_DEG]) names[nc++] = "out_degree", names[nc++] = "in_degree", names[nc++] = "w_out_degree";
+        if (want[M_PR]) names[nc++] = "pagerank";
+        if (want[M_CORE]) names[nc++] = "core";
+        if (want[M_REACH])
+            for (int64_t d = 1; d <= hops; d++) {
+                snprintf(reach_names[d - 1], 16, "reach_%lld", (long long)d);
+                names[nc++] = reach_names[d - 1];
+            }
+        if (want[M_DEPTH]) names[nc++] = "depth", names[nc++] = "mean_hops";
+        if (want[M_CONV])
+            names[nc++] = "adoptions", names[nc++] = "exposures", names[nc++] = "conversions",
+            names[nc++] = "conversion_rate";
+        s = clout_table_begin(&t, out.f, c.fmt, nc, names, NULL, false, msg);
+        for (int64_t i = 0; s >= 0 && i < n; i++) {
+            size_t len;
+            const char *name = clout_idmap_name(G->users, i, &len);
+            clout_table_str(t, name, len);
+            if (want[M_DEG]) {
+                clout_table_int(t, od[i]);
+                clout_table_int(t, id_[i]);
+                clout_table_real(t, wdeg[i]);
+            }
+            if (want[M_PR]) clout_table_real(t, pr[i]);
+            if (want[M_CORE]) clout_table_int(t, core[i]);
+            const int64_t *row = newc ? newc + i * (depth_cap + 1) : NULL;
+            if (want[M_REACH]) {
+                int64_t cum = 0;
+                for (int64_t d = 1; d <= hops; d++) {
+                    cum += row[d];
+                    clout_table_int(t, cum);
+                }
+            }
+            if (want[M_DEPTH]) {
+                int64_t depth = 0, tot = 0;
+                double sum = 0;
+                for (int64_t d = 1; d <= depth_cap; d++)
+                    if (row[d] > 0) {
+                        depth = d;
+                        tot += row[d];
+                        sum += (double)d * (double)row[d];
+                    }
+                clout_table_int(t, depth);
+                clout_table_real(t, tot ? sum / (double)tot : 0.0);
+            }
+            if (want[M_CONV]) {
+                clout_table_int(t, ad[i]);
+                clout_table_int(t, ex[i]);
+                clout_table_int(t, cv[i]);
+                clout_table_real(t, ex[i] ? (double)cv[i] / (double)ex[i] : 0.0);
+            }
+        }
+        if (s >= 0) s = clout_table_end(&t, msg);
+    }
+    if (s >= 0) s = clout_outfile_commit(&out, msg);
+    else clout_outfile_abort(&out);
+    if (s >= 0 && want[M_PR] && !c.quiet && iters > 0)
+        fprintf(stderr, "clout: pagerank converged in %d iterations\n", iters);
+    free(pr);
+    free(personal);
+    free(wdeg);
+    free(core);
+    free(newc);
+    free(src);
+    free(ad);
+    free(ex);
+    free(cv);
+    free(od);
+    free(id_);
+    clout_graph_free(&G);
+    return cli_report(s, msg);
+}

@@ -1,0 +1,258 @@
+/* test_metrics.c: key-user metrics against igraph as the oracle, on every bundled graph:
+ * PageRank (PRPACK), BFS layers (reach, depth, mean hops), coreness; conversions on a hand-made
+ * log where every exposure and conversion is known by construction. */
+#include "check.h"
+#include <igraph.h>
+
+static char msg[CLOUT_MSG_LEN];
+static const char *root;
+
+typedef struct {
+    const char *name, *file;
+    bool undirected, header;
+    int sample; /* users checked by BFS; 0: all */
+} dataset;
+
+static clout_graph *load(const dataset *d)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", root, d->file);
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    o.undirected = d->undirected;
+    o.header = d->header;
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    clout_builder_new(&b, &o, msg);
+    int s = clout_builder_add_edges(b, path, &o, msg);
+    CHECK(s >= 0, "%s: %s", d->name, msg);
+    s = clout_builder_finish(&b, &G, msg);
+    CHECK(s >= 0, "%s: %s", d->name, msg);
+    return G;
+}
+
+/* igraph copy of S: directed, one edge per entry, weights = S's values */
+static void to_igraph(const clout_graph *G, igraph_t *g, igraph_vector_t *w)
+{
+    GrB_Index nv;
+    GrB_Matrix_nvals(&nv, G->S);
+    GrB_Index *I = malloc(nv * sizeof(GrB_Index) + 8), *J = malloc(nv * sizeof(GrB_Index) + 8);
+    double *X = malloc(nv * sizeof(double) + 8);
+    GrB_Matrix_extractTuples_FP64(I, J, X, &nv, G->S);
+    igraph_vector_int_t el;
+    igraph_vector_int_init(&el, (igraph_integer_t)(2 * nv));
+    igraph_vector_init(w, (igraph_integer_t)nv);
+    for (GrB_Index k = 0; k < nv; k++) {
+        VECTOR(el)[2 * k] = (igraph_integer_t)I[k];
+        VECTOR(el)[2 * k + 1] = (igraph_integer_t)J[k];
+        VECTOR(*w)[k] = X[k];
+    }
+    igraph_create(g, &el, (igraph_integer_t)clout_graph_users(G), IGRAPH_DIRECTED);
+    igraph_vector_int_destroy(&el);
+    free(I);
+    free(J);
+    free(X);
+}
+
+static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph_vector_t *w)
+{
+    int64_t n = clout_graph_users(G);
+    double *pr = NULL;
+    int it = 0;
+    /* weighted, uniform teleport */
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    igraph_vector_t ref;
+    igraph_vector_init(&ref, 0);
+    igraph_real_t value;
+    CHECK(igraph_pagerank(g, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(), true, 0.85, w, NULL) == 0,
+          "igraph pagerank");
+    /* tolerance 1e-6 max abs (the bound); ours iterates to an L1 change of 1e-12 */
+    double md = 0;
+    for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
+    CHECK(md < 1e-6, "%s: weighted PageRank differs from PRPACK by %.3g", d->name, md);
+    free(pr);
+    /* unweighted: every weight 1 */
+    igraph_vector_t ones;
+    igraph_vector_init(&ones, igraph_vector_size(w));
+    igraph_vector_fill(&ones, 1.0);
+    igraph_pagerank(g, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(), true, 0.85, &ones, NULL);
+    GrB_Matrix keep = G->S, U = NULL;
+    GrB_Index nn = (GrB_Index)n;
+    GrB_Matrix_new(&U, GrB_FP32, nn, nn);
+    GrB_Matrix_apply_BinaryOp2nd_FP32(U, NULL, NULL, GrB_SECOND_FP32, keep, 1.0f, NULL);
+    G->S = U;
+    clout_graph_drop_cache(G);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    md = 0;
+    for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
+    CHECK(md < 1e-6, "%s: unweighted PageRank differs from PRPACK by %.3g", d->name, md);
+    free(pr);
+    /* personalized: teleport to the first 10 users, weights 1..10 */
+    double *pers = calloc((size_t)n, sizeof(double));
+    igraph_vector_t reset;
+    igraph_vector_init(&reset, n);
+    for (int64_t i = 0; i < n && i < 10; i++) pers[i] = VECTOR(reset)[i] = (double)(i + 1);
+    igraph_personalized_pagerank(g, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(), true, 0.85, &reset,
+                                 &ones, NULL);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, pers, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    md = 0;
+    for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
+    CHECK(md < 1e-6, "%s: personalized PageRank differs from PRPACK by %.3g", d->name, md);
+    free(pr);
+    free(pers);
+    G->S = keep;
+    GrB_free(&U);
+    clout_graph_drop_cache(G);
+    igraph_vector_destroy(&reset);
+    igraph_vector_destroy(&ones);
+    igraph_vector_destroy(&ref);
+}
+
+static void check_bfs(const dataset *d, const clout_graph *G, const igraph_t *g)
+{
+    int64_t n = clout_graph_users(G);
+    int64_t ns = d->sample && d->sample < n ? d->sample : n;
+    int H = 40;
+    int64_t *src = malloc((size_t)ns * sizeof(int64_t));
+    for (int64_t k = 0; k < ns; k++)
+        src[k] = ns == n ? k : (int64_t)clout_rng_bounded(11, 0, (uint64_t)k, (uint64_t)n);
+    int64_t *newc = malloc((size_t)ns * (H + 1) * sizeof(int64_t));
+    CHECK(clout_reach(G, src, ns, H, newc, msg) == 0, "%s: %s", d->name, msg);
+    igraph_vector_int_t order, layers;
+    igraph_vector_int_init(&order, 0);
+    igraph_vector_int_init(&layers, 0);
+    int bad = 0;
+    for (int64_t k = 0; k < ns; k++) {
+        igraph_bfs_simple(g, (igraph_integer_t)src[k], IGRAPH_OUT, &order, &layers, NULL);
+        /* layers[h]..layers[h+1] are the vertices at distance h */
+        int64_t nl = igraph_vector_int_size(&layers) - 1;
+        for (int h = 1; h <= H; h++) {
+            int64_t want = h < nl ? VECTOR(layers)[h + 1] - VECTOR(layers)[h] : 0;
+            if (newc[k * (H + 1) + h] != want) {
+                if (bad++ < 5)
+                    fprintf(stderr, "%s: source %lld hop %d: clout %lld, igraph %lld\n", d->name, (long long)src[k], h,
+                            (long long)newc[k * (H + 1) + h], (long long)want);
+            }
+        }
+        if (nl - 1 > H) bad++; /* deeper than the check covers: widen H */
+    }
+    CHECK(bad == 0, "%s: %d BFS layer counts differ from igraph_bfs_simple over %lld sources", d->name, bad,
+          (long long)ns);
+    igraph_vector_int_destroy(&order);
+    igraph_vector_int_destroy(&layers);
+    free(src);
+    free(newc);
+}
+
+static void check_core(const dataset *d, clout_graph *G, const igraph_t *g)
+{
+    int64_t *core = NULL;
+    CHECK(clout_coreness(G, &core, msg) == 0, "%s: %s", d->name, msg);
+    igraph_t u;
+    igraph_copy(&u, g);
+    igraph_to_undirected(&u, IGRAPH_TO_UNDIRECTED_COLLAPSE, NULL);
+    igraph_simplify(&u, true, true, NULL);
+    igraph_vector_int_t ref;
+    igraph_vector_int_init(&ref, 0);
+    igraph_coreness(&u, &ref, IGRAPH_ALL);
+    int bad = 0;
+    for (int64_t i = 0; core && i < clout_graph_users(G); i++) bad += core[i] != VECTOR(ref)[i];
+    CHECK(bad == 0, "%s: %d core numbers differ from igraph_coreness", d->name, bad);
+    igraph_vector_int_destroy(&ref);
+    igraph_destroy(&u);
+    free(core);
+}
+
+/* A log where every exposure and conversion is known by construction. Ties: a->b, a->c, a->d,
+ * b->a. Items: x adopted by a at 10, b at 20, c at 5, d never; y adopted by a at 100 and d at
+ * 100 + 7200. For a: item x exposes b (adopts later) and d (never), not c (adopted before a);
+ * b converts (20 > 10). Item y exposes b, c, d; d converts at +7200 s. So a: 2 timed adoptions,
+ * exposures 2 + 3 = 5, conversions 2 without a window, 1 with a 3600 s window. For b: item x,
+ * neighbour a adopted before b: no exposure. */
+static void check_conversion(void)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    const char *e = "a b\na c\na d\nb a\n";
+    const char *l = "user,item,time\na,x,10\nb,x,20\nc,x,5\na,y,100\nd,y,7300\nc,z,\n";
+    clout_builder_new(&b, &o, msg);
+    clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg);
+    CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    int64_t *ad, *ex, *cv;
+    CHECK(clout_conversion(G, INFINITY, &ad, &ex, &cv, msg) == 0, "%s", msg);
+    int64_t a = clout_idmap_find(G->users, "a", 1), bb = clout_idmap_find(G->users, "b", 1),
+            c = clout_idmap_find(G->users, "c", 1);
+    CHECK(ad[a] == 2 && ex[a] == 5 && cv[a] == 2, "a: adoptions %lld exposures %lld conversions %lld",
+          (long long)ad[a], (long long)ex[a], (long long)cv[a]);
+    CHECK(ad[bb] == 1 && ex[bb] == 0 && cv[bb] == 0, "b: %lld %lld %lld", (long long)ad[bb], (long long)ex[bb],
+          (long long)cv[bb]);
+    CHECK(ad[c] == 2 && ex[c] == 0, "c has no out-ties: %lld %lld", (long long)ad[c], (long long)ex[c]);
+    free(ad);
+    free(ex);
+    free(cv);
+    CHECK(clout_conversion(G, 3600, &ad, &ex, &cv, msg) == 0, "%s", msg);
+    CHECK(ex[a] == 5 && cv[a] == 1, "a with a 1 h window: exposures %lld conversions %lld", (long long)ex[a],
+          (long long)cv[a]);
+    free(ad);
+    free(ex);
+    free(cv);
+    clout_graph_free(&G);
+}
+
+/* a hand-checked PageRank: a 3-cycle plus a dangling user; by symmetry the cycle shares equally
+ * and the dangling user, reached from nobody, keeps (1-d)/n plus its share of dangling mass */
+static void check_small(void)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    const char *e = "1 2\n2 3\n3 1\n4 4\n";
+    clout_builder_new(&b, &o, msg);
+    clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg);
+    clout_builder_finish(&b, &G, msg);
+    double *pr = NULL;
+    int it;
+    CHECK(clout_pagerank(G, 0.85, 1e-14, 10000, NULL, &pr, &it, msg) == 0, "%s", msg);
+    /* x4 = (1-d)/4 + d*x4/4  =>  x4 = (1-d)/(4-d); the cycle shares the rest */
+    double x4 = 0.15 / (4 - 0.85), x1 = (1 - x4) / 3;
+    CHECK(pr && fabs(pr[3] - x4) < 1e-12 && fabs(pr[0] - x1) < 1e-12, "small PageRank %.15g %.15g, expected %.15g %.15g",
+          pr ? pr[3] : 0, pr ? pr[0] : 0, x4, x1);
+    free(pr);
+    /* non-convergence is an error */
+    CHECK(clout_pagerank(G, 0.85, 1e-14, 2, NULL, &pr, &it, msg) == CLOUT_ERR_NOT_CONVERGED &&
+              strstr(msg, "did not converge in 2 iterations"),
+          "non-convergence: %s", msg);
+    clout_graph_free(&G);
+}
+
+int main(int argc, char **argv)
+{
+    check_init();
+    root = argc > 1 ? argv[1] : ".";
+    static const dataset sets[] = {
+        {"wiki-Vote", "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false, 300},
+        {"Last.fm friends", "datasets/lastfm_hetrec2011/user_friends.dat", true, true, 0},
+        {"NetHEPT", "datasets/nethept/NetHEPT.txt.gz", false, true, 300},
+        {"StackExchange", "datasets/stackexchange_christianity_cascades/graph.txt", false, true, 0},
+    };
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        clout_graph *G = load(&sets[i]);
+        if (!G) continue;
+        igraph_t g;
+        igraph_vector_t w;
+        to_igraph(G, &g, &w);
+        check_pagerank(&sets[i], G, &g, &w);
+        check_bfs(&sets[i], G, &g);
+        check_core(&sets[i], G, &g);
+        igraph_vector_destroy(&w);
+        igraph_destroy(&g);
+        clout_graph_free(&G);
+    }
+    check_small();
+    check_conversion();
+    return check_done("test_metrics");
+}

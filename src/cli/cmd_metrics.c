@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW };
+enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS };
 static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0, 1, O_MAXDEPTH},
                                {"only", 0, 1, O_ONLY},          {"damping", 0, 1, O_DAMPING},
                                {"tol", 0, 1, O_TOL},            {"personalize", 0, 1, O_PERSONAL},
-                               {"window", 0, 1, O_WINDOW},      {NULL, 0, 0, 0}};
+                               {"window", 0, 1, O_WINDOW},      {"timings", 0, 0, O_TIMINGS},
+                               {NULL, 0, 0, 0}};
 
 /* metric groups, each computed once when any of its columns is wanted */
 enum { M_DEG, M_PR, M_CORE, M_REACH, M_DEPTH, M_CONV, NGROUPS };
@@ -80,6 +81,7 @@ int cmd_metrics(int argc, char **argv)
     int id;
     int64_t hops = 3, maxdepth = 32;
     double damping = 0.85, tol = 1e-10, window = INFINITY;
+    bool timings = false;
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
@@ -99,6 +101,7 @@ int cmd_metrics(int argc, char **argv)
         case O_TOL: ok = cli_parse_double(val, &tol) && tol > 0; break;
         case O_PERSONAL: personal_path = val; break;
         case O_WINDOW: ok = cli_parse_double(val, &window) && window >= 0; break;
+        case O_TIMINGS: timings = true; break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (--hops 1..100, --max-depth 1..100000, --damping in [0,1), --tol > 0, --window >= 0)", val);
@@ -127,9 +130,12 @@ int cmd_metrics(int argc, char **argv)
     clout_table *t = NULL;
     double *pr = NULL, *personal = NULL, *wdeg = NULL;
     int64_t *core = NULL, *newc = NULL, *src = NULL, *ad = NULL, *ex = NULL, *cv = NULL, *od = NULL, *id_ = NULL;
+    double tm[NGROUPS + 1] = {0}, t0 = clout_now();
     int s = clout_snapshot_load(&G, path, msg);
+    tm[NGROUPS] = clout_now() - t0;
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
     int iters = 0;
+    t0 = clout_now();
     if (s >= 0 && want[M_DEG]) {
         s = clout_graph_cache_degrees(G, msg);
         od = calloc((size_t)n + 1, sizeof(int64_t));
@@ -147,11 +153,22 @@ int cmd_metrics(int argc, char **argv)
         for (int64_t i = 0; s >= 0 && i < n; i++) GrB_Vector_extractElement_FP64(&wdeg[i], wv, (GrB_Index)i);
         GrB_free(&wv);
     }
+    tm[M_DEG] = clout_now() - t0;
     if (s >= 0 && want[M_PR]) {
         if (personal_path) s = read_personal(personal_path, G, &personal, msg);
+        /* the transpose is cached on the graph: timed apart from the iterations */
+        t0 = clout_now();
+        if (s >= 0) s = clout_graph_cache_transpose(G, msg);
+        double tt = clout_now() - t0;
+        t0 = clout_now();
         if (s >= 0) s = clout_pagerank(G, damping, tol, 10000, personal, &pr, &iters, msg);
+        tm[M_PR] = clout_now() - t0;
+        if (timings) fprintf(stderr, "timings: transpose %.3f s\n", tt);
     }
+    t0 = clout_now();
     if (s >= 0 && want[M_CORE]) s = clout_coreness(G, &core, msg);
+    tm[M_CORE] = clout_now() - t0;
+    t0 = clout_now();
     int64_t depth_cap = want[M_DEPTH] ? (maxdepth > hops ? maxdepth : hops) : hops;
     if (s >= 0 && (want[M_REACH] || want[M_DEPTH])) {
         src = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
@@ -160,7 +177,14 @@ int cmd_metrics(int argc, char **argv)
         for (int64_t i = 0; s >= 0 && i < n; i++) src[i] = i;
         if (s >= 0) s = clout_reach(G, src, n, (int)depth_cap, newc, msg);
     }
+    tm[M_REACH] = clout_now() - t0;
+    t0 = clout_now();
     if (s >= 0 && want[M_CONV]) s = clout_conversion(G, window, &ad, &ex, &cv, msg);
+    tm[M_CONV] = clout_now() - t0;
+    if (s >= 0 && timings)
+        fprintf(stderr, "timings: load %.3f s, degrees %.3f s, pagerank %.3f s (%d iterations), core %.3f s, "
+                        "reach+depth %.3f s, conversion %.3f s\n",
+                tm[NGROUPS], tm[M_DEG], tm[M_PR], iters, tm[M_CORE], tm[M_REACH], tm[M_CONV]);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         const char *names[64];

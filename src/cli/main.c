@@ -108,6 +108,16 @@ static const command commands[] = {
      "\n"
      "Example:\n"
      "  clout metrics lastfm.clout --hops 2 --only pagerank,reach_2,conversion_rate -o metrics.csv\n"},
+    {"reach", cmd_reach, "users reached per hop from given users (multi-source BFS)",
+     "Usage: clout reach G.clout --from USERS [--hops D]\n"
+     "\n"
+     "  --from USERS         comma-separated user ids, or @FILE with one id per line\n"
+     "  --hops D             hops to follow along S's edge direction (default 3)\n"
+     "Rows user,hop,new,reached: users first reached at that hop, and all reached within it\n"
+     "(the user itself not counted).\n"
+     "\n"
+     "Example:\n"
+     "  clout reach lastfm.clout --from 2,275 --hops 3\n"},
     {"generate", cmd_generate, "synthetic graphs: R-MAT, Barabasi-Albert, Erdos-Renyi",
      "Usage: clout generate rmat|ba|er [options] [-o FILE]\n"
      "\n"

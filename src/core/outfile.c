@@ -16,6 +16,15 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
         out->f = stdout;
         return CLOUT_OK;
     }
+    /* a device or pipe (/dev/null, /dev/stdout, a FIFO) is written directly: there is nothing
+     * to replace atomically, and renaming over it would destroy it */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        ASSERT_MSG(!S_ISDIR(st.st_mode), CLOUT_ERR_IO, "%s: is a directory", path);
+        out->f = fopen(path, "wb");
+        ASSERT_MSG(out->f != NULL, CLOUT_ERR_IO, "%s: cannot open for writing: %s", path, strerror(errno));
+        return CLOUT_OK;
+    }
     out->path = clout_i_strdup(path);
     size_t n = strlen(path) + 32;
     out->tmp_path = malloc(n);
@@ -39,6 +48,16 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
 
 int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN])
 {
+    if (out->f != NULL && out->f != stdout && out->tmp_path == NULL) {
+        /* a device or pipe opened directly */
+        FILE *f = out->f;
+        out->f = NULL;
+        bool ok = fflush(f) == 0 && !ferror(f);
+        int e = errno;
+        if (fclose(f) != 0) ok = false;
+        if (!ok) ERR(CLOUT_ERR_IO, "write failed: %s", strerror(e));
+        return CLOUT_OK;
+    }
     if (out->f == stdout) {
         out->f = NULL;
         if (fflush(stdout) != 0 || ferror(stdout))

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# cli_metrics.sh: clout metrics and clout reach on a graph small enough to work out by hand:
+# 1->2, 2->3, 3->1, 3->4 (weight 2.5).
+. "$(dirname "$0")/lib.sh"
+"$CLOUT" ingest -q --edges "$D/edges.txt" -o "$T/g.clout"
+expect 0 "$CLOUT" metrics "$T/g.clout" --only out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,mean_hops
+# by hand: 1 reaches 2 (hop 1), 3 (hop 2), 4 (hop 3); 2 reaches 3, then 1 and 4; 3 reaches 1 and 4,
+# then 2; 4 reaches nobody. Undirected view: triangle 1-2-3 (core 2) plus 3-4 (core 1).
+want='user,out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,mean_hops
+1,1,1,1,2,1,2,3,3,2
+2,1,1,1,2,1,3,3,2,1.6666666666666667
+3,2,1,3.5,2,2,3,3,2,1.3333333333333333
+4,0,1,0,1,0,0,0,0,0'
+eq "$(cat "$T/out")" "$want" "metrics table"
+expect 0 "$CLOUT" reach "$T/g.clout" --from 1,4 --hops 3
+eq "$(cat "$T/out")" $'user,hop,new,reached\n1,1,1,1\n1,2,1,2\n1,3,1,3\n4,1,0,0\n4,2,0,0\n4,3,0,0' "reach table"
+echo 2 > "$T/from.txt"
+expect 0 "$CLOUT" reach "$T/g.clout" --from @"$T/from.txt" --hops 1
+eq "$(tail -1 "$T/out")" "2,1,1,1" "reach --from @FILE"
+expect_err 65 "no user 'x' in the graph" "$CLOUT" reach "$T/g.clout" --from 1,x
+expect_err 2 "--only: no column 'bogus'" "$CLOUT" metrics "$T/g.clout" --only bogus
+expect_err 2 "bad value" "$CLOUT" metrics "$T/g.clout" --damping 1.5
+# PageRank sums to 1 and is ordered as the cycle feeds it: 3 collects from 2, 1 from 3 and
+# 4 from 3 (half of 3's weight-split rank goes to 4 in proportion 2.5/3.5)
+"$CLOUT" metrics "$T/g.clout" --only pagerank --format json | /usr/bin/python3 -c '
+import json, sys
+r = {d["user"]: d["pagerank"] for d in json.load(sys.stdin)}
+assert abs(sum(r.values()) - 1) < 1e-9, r
+assert r["4"] > r["1"], r   # 4 gets 2.5/3.5 of 3s rank, 1 gets 1/3.5
+' && ok || bad "pagerank json"
+# personalized PageRank: all teleport mass on user 4, a dangling user: its mass goes back to 4
+printf '4 1\n' > "$T/p.txt"
+"$CLOUT" metrics "$T/g.clout" --only pagerank --personalize "$T/p.txt" --format json | /usr/bin/python3 -c '
+import json, sys
+r = {d["user"]: d["pagerank"] for d in json.load(sys.stdin)}
+assert abs(r["4"] - 1) < 1e-9 and r["1"] < 1e-9, r
+' && ok || bad "personalized pagerank"
+printf 'nobody 1\n' > "$T/p.txt"
+expect_err 65 "p.txt:1: no user 'nobody'" "$CLOUT" metrics "$T/g.clout" --only pagerank --personalize "$T/p.txt"
+# writing to a device writes through it, never replaces it
+"$CLOUT" metrics "$T/g.clout" --only core -o /dev/null
+[ -c /dev/null ] && ok || bad "/dev/null is no longer a character device"
+finish

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_FROM = 1, O_HOPS };
-static const cli_opt opts[] = {{"from", 0, 1, O_FROM}, {"hops", 0, 1, O_HOPS}, {NULL, 0, 0, 0}};
+enum { O_FROM = 1, O_HOPS, O_TIMINGS };
+static const cli_opt opts[] = {{"from", 0, 1, O_FROM}, {"hops", 0, 1, O_HOPS}, {"timings", 0, 0, O_TIMINGS},
+                               {NULL, 0, 0, 0}};
 
 /* ids from "a,b,c" or "@FILE" (one id per line, # comments) into dense indices */
 static int parse_from(const char *spec, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN])
@@ -92,6 +93,7 @@ int cmd_reach(int argc, char **argv)
     cli_parser p;
     int id;
     int64_t hops = 3;
+    bool timings = false;
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
@@ -101,6 +103,8 @@ int cmd_reach(int argc, char **argv)
         if (id == 0) {
             if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
             path = val;
+        } else if (id == O_TIMINGS) {
+            timings = true;
         } else if (id == O_FROM) {
             from = val;
         } else if (id == O_HOPS && !(cli_parse_i64(val, &hops) && hops >= 1 && hops <= 100000)) {
@@ -115,12 +119,17 @@ int cmd_reach(int argc, char **argv)
     clout_outfile out = {0};
     clout_table *t = NULL;
     int64_t *src = NULL, ns = 0, *newc = NULL;
+    double t0 = clout_now();
     int s = clout_snapshot_load(&G, path, msg);
+    double t1 = clout_now();
     if (s >= 0) s = parse_from(from, G, &src, &ns, msg);
+    double t2 = clout_now();
     if (s >= 0) {
         newc = malloc((size_t)ns * (size_t)(hops + 1) * sizeof(int64_t));
         s = newc ? clout_reach(G, src, ns, (int)hops, newc, msg) : CLOUT_ERR_NOMEM;
     }
+    if (s >= 0 && timings)
+        fprintf(stderr, "timings: load %.3f s, ids %.3f s, reach %.3f s\n", t1 - t0, t2 - t1, clout_now() - t2);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         static const char *names[] = {"user", "hop", "new", "reached"};

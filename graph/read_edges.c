@@ -234,6 +234,39 @@ bool clout_i_parse_weight(const char *s, size_t len, double *out, const char **w
         goto bad_line;                                                                    \
     } while (0)
 
+/* A parsed line waiting for its id lookups. */
+typedef struct {
+    const char *tok[2];
+    size_t len[2];
+    bool num[2];
+    uint64_t val[2];
+    float w;
+} pend;
+
+#define RING 8
+
+/* Look up a pending line's ids and record its edge; false when out of memory. */
+static inline bool flush_one(chunk *c, const pend *q)
+{
+    int64_t s = chunk_intern(c, q->tok[0], q->len[0], q->num[0], q->val[0]);
+    int64_t d = s < 0 ? -1 : chunk_intern(c, q->tok[1], q->len[1], q->num[1], q->val[1]);
+    if (s < 0 || d < 0) {
+        c->nomem = true;
+        return false;
+    }
+    c->records++;
+    if (s == d) {
+        c->self_loops++;
+        return true;
+    }
+    c->src[c->ne] = s;
+    c->dst[c->ne] = d;
+    c->w[c->ne] = q->w;
+    c->unit_weights = c->unit_weights && q->w == 1.0f;
+    c->ne++;
+    return true;
+}
+
 /* Skip blanks; true when p is at the end of a line (LF, CRLF or the end of the text). */
 static inline bool at_eol(const char **pp, const char *end)
 {
@@ -250,6 +283,8 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
 {
     const char *tick = c->beg;
     const char *p = c->beg, *end = c->end;
+    pend ring[RING];
+    int64_t nring = 0;
     char first_err[200] = "";
     size_t first_off = 0;
     bool have_first = false;
@@ -331,22 +366,13 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
             if (w > 3.4028234663852886e38)
                 FAIL((size_t)(tok[2] - base), "weight %.17g does not fit a 32-bit float", w);
         }
-        int64_t s = chunk_intern(c, tok[0], tlen[0], num[0], val[0]);
-        int64_t d = s < 0 ? -1 : chunk_intern(c, tok[1], tlen[1], num[1], val[1]);
-        if (s < 0 || d < 0) {
-            c->nomem = true;
-            return;
-        }
-        c->records++;
-        if (s == d) {
-            c->self_loops++;
-            continue;
-        }
-        c->src[c->ne] = s;
-        c->dst[c->ne] = d;
-        c->w[c->ne] = (float)w;
-        c->unit_weights = c->unit_weights && w == 1.0;
-        c->ne++;
+        /* the ids' table slots are prefetched now and looked up RING lines later, so the
+         * memory latency of the lookups overlaps the parsing of the lines in between */
+        pend *q = &ring[nring++ & (RING - 1)];
+        *q = (pend){{tok[0], tok[1]}, {tlen[0], tlen[1]}, {num[0], num[1]}, {val[0], val[1]}, (float)w};
+        for (int k = 0; k < 2; k++)
+            if (num[k] && val[k] < c->dcap) __builtin_prefetch(&c->direct[val[k]]);
+        if (nring >= RING && !flush_one(c, &ring[nring & (RING - 1)])) return;
         continue;
     bad_line:
         if (!have_first) {
@@ -361,6 +387,8 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
             p = nl ? nl + 1 : end;
         }
     }
+    for (int64_t k = nring >= RING ? nring - RING + 1 : 0; k < nring; k++)
+        if (!flush_one(c, &ring[k & (RING - 1)])) return;
     if (have_first) {
         c->failed = true;
         c->err_off = first_off;

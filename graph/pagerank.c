@@ -2,7 +2,8 @@
  *
  * Pull form: y = ST * t with t = x ./ w_out, where ST (S transposed, stored by row) is cached on
  * the graph, so each iteration is one row-wise sparse matrix x dense vector product (the form
- * GraphBLAS runs fastest; a by-row S with a transpose descriptor is about 4x slower). Dangling
+ * GraphBLAS runs fastest; a by-row S with a transpose descriptor is about 4x slower). For an
+ * unweighted graph the product is PLUS_SECOND over ST's pattern, with no copy of the matrix. Dangling
  * users (no out-weight) give their rank to the teleport distribution p (uniform, or the
  * personalization vector), as igraph's PRPACK solver does:
  *     x' = d * (ST * t) + (d * dangling(x) + 1 - d) * p
@@ -39,11 +40,24 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
     int64_t n = clout_graph_users(G);
     ASSERT_MSG(n > 0, CLOUT_ERR_INVALID, "the graph has no users");
     TRY(clout_graph_cache_transpose(G, msg));
-    /* FP64 copy of ST: a mixed-type product would run GraphBLAS's slow generic kernel. An
-     * unweighted ST is iso-valued and stays so: no values to stream. */
-    GRB_TRY(GrB_Matrix_new(&A, GrB_FP64, (GrB_Index)n, (GrB_Index)n));
-    GRB_TRY(GxB_set(A, GxB_FORMAT, GxB_BY_ROW));
-    GRB_TRY(GrB_Matrix_apply(A, NULL, NULL, GrB_IDENTITY_FP64, G->ST, NULL));
+    /* An unweighted ST is used as it is with the PLUS_SECOND semiring, which reads only its
+     * pattern. A weighted one gets an FP64 copy: a mixed-type PLUS_TIMES would run GraphBLAS's
+     * slow generic kernel. */
+    bool iso = false;
+    float w1 = 1;
+    GRB_TRY(GxB_Matrix_iso(&iso, G->ST));
+    /* the common value of an iso ST (1 for an unweighted graph) scales every product */
+    if (iso) GRB_TRY(GrB_Matrix_reduce_FP32(&w1, NULL, GrB_MAX_MONOID_FP32, G->ST, NULL));
+    GrB_Semiring semiring = GrB_PLUS_TIMES_SEMIRING_FP64;
+    GrB_Matrix M = G->ST;
+    if (!iso) {
+        GRB_TRY(GrB_Matrix_new(&A, GrB_FP64, (GrB_Index)n, (GrB_Index)n));
+        GRB_TRY(GxB_set(A, GxB_FORMAT, GxB_BY_ROW));
+        GRB_TRY(GrB_Matrix_apply(A, NULL, NULL, GrB_IDENTITY_FP64, G->ST, NULL));
+        M = A;
+    } else {
+        semiring = GxB_PLUS_SECOND_FP64;
+    }
     /* weighted out-degree */
     GRB_TRY(GrB_Vector_new(&wv, GrB_FP64, (GrB_Index)n));
     GRB_TRY(GrB_Matrix_reduce_Monoid(wv, NULL, NULL, GrB_PLUS_MONOID_FP64, G->S, NULL));
@@ -64,7 +78,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
         }
         GrB_Info info = GrB_Vector_extractTuples_FP64(wi, wx, &nw, wv);
         for (GrB_Index k = 0; info == GrB_SUCCESS && k < nw; k++)
-            if (wx[k] > 0) inv[wi[k]] = 1.0 / wx[k];
+            if (wx[k] > 0) inv[wi[k]] = (iso ? (double)w1 : 1.0) / wx[k];
         free(wi);
         free(wx);
         GRB_TRY(info);
@@ -102,7 +116,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
          * lent to GraphBLAS as full vectors */
         GRB_TRY(GxB_Vector_pack_Full(tv, (void **)&t, bytes, false, NULL));
         GRB_TRY(GxB_Vector_pack_Full(yv, (void **)&y, bytes, false, NULL));
-        GRB_TRY(GrB_mxv(yv, NULL, GrB_PLUS_FP64, GrB_PLUS_TIMES_SEMIRING_FP64, A, tv, NULL));
+        GRB_TRY(GrB_mxv(yv, NULL, GrB_PLUS_FP64, semiring, M, tv, NULL));
         GrB_Index sz;
         bool iso;
         GRB_TRY(GxB_Vector_unpack_Full(tv, (void **)&t, &sz, &iso, NULL));

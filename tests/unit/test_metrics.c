@@ -87,6 +87,14 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
     CHECK(md < 1e-6, "%s: unweighted PageRank differs from PRPACK by %.3g", d->name, md);
     free(pr);
+    /* every weight 2.5, stored iso-valued: PageRank only sees relative weights */
+    GrB_Matrix_apply_BinaryOp2nd_FP32(U, NULL, NULL, GrB_SECOND_FP32, keep, 2.5f, NULL);
+    clout_graph_drop_cache(G);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    md = 0;
+    for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
+    CHECK(md < 1e-6, "%s: PageRank with uniform weights 2.5 differs from PRPACK by %.3g", d->name, md);
+    free(pr);
     /* personalized: teleport to the first 10 users, weights 1..10 */
     double *pers = calloc((size_t)n, sizeof(double));
     igraph_vector_t reset;

@@ -5,7 +5,7 @@
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (borrowed) clout_i_csr_return(U, &c, msg);                                     \
+        if (borrowed) clout_i_csr_return(B, &c, msg);                                     \
         FREE_GRB(U);                                                                      \
         FREE_PTR(deg);                                                                    \
         FREE_PTR(bin);                                                                    \
@@ -15,16 +15,22 @@
 
 int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN])
 {
-    GrB_Matrix U = NULL;
+    GrB_Matrix U = NULL, B = NULL;
     clout_i_csr c;
     bool borrowed = false;
     int64_t *deg = NULL, *bin = NULL, *pos = NULL, *vert = NULL;
     int64_t n = clout_graph_users(G);
-    TRY(clout_graph_cache_transpose(G, msg));
-    /* U = pattern of S + S', without the diagonal (S has no self-loops) */
-    GRB_TRY(GrB_Matrix_new(&U, GrB_BOOL, (GrB_Index)n, (GrB_Index)n));
-    GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(U, NULL, NULL, GxB_PAIR_BOOL, G->S, G->ST, NULL));
-    TRY(clout_i_csr_borrow(U, &c, msg));
+    /* the undirected view: S itself when S holds both directions of every tie, else the
+     * pattern of S + S' (S has no self-loops, so neither has the view) */
+    if (G->directed) {
+        TRY(clout_graph_cache_transpose(G, msg));
+        GRB_TRY(GrB_Matrix_new(&U, GrB_BOOL, (GrB_Index)n, (GrB_Index)n));
+        GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(U, NULL, NULL, GxB_PAIR_BOOL, G->S, G->ST, NULL));
+        B = U;
+    } else {
+        B = G->S;
+    }
+    TRY(clout_i_csr_borrow(B, &c, msg));
     borrowed = true;
     const uint64_t *Ap = c.ptr, *Aj = c.idx;
     ALLOC_TRY(deg, n, int64_t);
@@ -68,6 +74,13 @@ int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN])
     }
     *core = deg;
     deg = NULL;
+    borrowed = false;
+    int st = clout_i_csr_return(B, &c, msg);
     FREE_ALL;
+    if (st < 0) {
+        free(*core);
+        *core = NULL;
+        return st;
+    }
     return CLOUT_OK;
 }

@@ -248,6 +248,12 @@ int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_ho
                 char msg[CLOUT_MSG_LEN]);
 /* k-core number of every user in the undirected view of S. *core: n int64 (malloc'd). O(n + m). */
 int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN]);
+/* Betweenness (shortest paths by hops along S; an undirected graph counts each pair once) of
+ * every user, through igraph. samples > 0 estimates it from that many source users drawn with
+ * the counter-based generator (seed), scaled to the whole graph. *bc: n doubles (malloc'd). */
+int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN]);
+/* Local clustering coefficient of every user in the undirected simple view (0 below degree 2). */
+int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN]);
 /* From T: adoptions (items u interacted with, from R), exposures and conversions of u's timed
  * adoptions (see graph/conversion.c); window in seconds (INFINITY: no limit). */
 int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t **exposures,

@@ -5,18 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS };
+enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS, O_BSAMPLES, O_SEED };
 static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0, 1, O_MAXDEPTH},
                                {"only", 0, 1, O_ONLY},          {"damping", 0, 1, O_DAMPING},
                                {"tol", 0, 1, O_TOL},            {"personalize", 0, 1, O_PERSONAL},
                                {"window", 0, 1, O_WINDOW},      {"timings", 0, 0, O_TIMINGS},
+                               {"betweenness-samples", 0, 1, O_BSAMPLES}, {"seed", 0, 1, O_SEED},
                                {NULL, 0, 0, 0}};
 
 /* metric groups, each computed once when any of its columns is wanted */
-enum { M_DEG, M_PR, M_CORE, M_REACH, M_DEPTH, M_CONV, NGROUPS };
+enum { M_DEG, M_PR, M_CORE, M_BTW, M_CLU, M_REACH, M_DEPTH, M_CONV, NGROUPS };
 static const char *const group_cols[NGROUPS] = {
-    "out_degree,in_degree,w_out_degree", "pagerank", "core", "reach_", "depth,mean_hops",
-    "adoptions,exposures,conversions,conversion_rate"};
+    "out_degree,in_degree,w_out_degree", "pagerank", "core", "betweenness", "clustering", "reach_",
+    "depth,mean_hops", "adoptions,exposures,conversions,conversion_rate"};
 
 static int group_of(const char *col)
 {
@@ -79,7 +80,7 @@ int cmd_metrics(int argc, char **argv)
     cli_common c = {0};
     cli_parser p;
     int id;
-    int64_t hops = 3, maxdepth = 32;
+    int64_t hops = 3, maxdepth = 32, bsamples = 0, seed = 1;
     double damping = 0.85, tol = 1e-10, window = INFINITY;
     bool timings = false;
     cli_parser_init(&p, cmd, argc, argv, opts);
@@ -102,6 +103,8 @@ int cmd_metrics(int argc, char **argv)
         case O_PERSONAL: personal_path = val; break;
         case O_WINDOW: ok = cli_parse_double(val, &window) && window >= 0; break;
         case O_TIMINGS: timings = true; break;
+        case O_BSAMPLES: ok = cli_parse_i64(val, &bsamples) && bsamples >= 0; break;
+        case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (--hops 1..100, --max-depth 1..100000, --damping in [0,1), --tol > 0, --window >= 0)", val);
@@ -116,7 +119,7 @@ int cmd_metrics(int argc, char **argv)
             int g = group_of(t);
             if (g < 0)
                 return cli_usage_error(cmd, "--only: no column '%s' (columns: out_degree, in_degree, w_out_degree, "
-                                       "pagerank, core, reach_1..reach_D, depth, mean_hops, adoptions, exposures, "
+                                       "pagerank, core, betweenness, clustering, reach_1..reach_D, depth, mean_hops, adoptions, exposures, "
                                        "conversions, conversion_rate)", t);
             want[g] = true;
         }
@@ -128,7 +131,7 @@ int cmd_metrics(int argc, char **argv)
     clout_graph *G = NULL;
     clout_outfile out = {0};
     clout_table *t = NULL;
-    double *pr = NULL, *personal = NULL, *wdeg = NULL;
+    double *pr = NULL, *personal = NULL, *wdeg = NULL, *btw = NULL, *clu = NULL;
     int64_t *core = NULL, *newc = NULL, *src = NULL, *ad = NULL, *ex = NULL, *cv = NULL, *od = NULL, *id_ = NULL;
     double tm[NGROUPS + 1] = {0}, t0 = clout_now();
     int s = clout_snapshot_load(&G, path, msg);
@@ -169,6 +172,12 @@ int cmd_metrics(int argc, char **argv)
     if (s >= 0 && want[M_CORE]) s = clout_coreness(G, &core, msg);
     tm[M_CORE] = clout_now() - t0;
     t0 = clout_now();
+    if (s >= 0 && want[M_BTW]) s = clout_betweenness(G, bsamples, (uint64_t)seed, &btw, msg);
+    tm[M_BTW] = clout_now() - t0;
+    t0 = clout_now();
+    if (s >= 0 && want[M_CLU]) s = clout_clustering(G, &clu, msg);
+    tm[M_CLU] = clout_now() - t0;
+    t0 = clout_now();
     int64_t depth_cap = want[M_DEPTH] ? (maxdepth > hops ? maxdepth : hops) : hops;
     if (s >= 0 && (want[M_REACH] || want[M_DEPTH])) {
         src = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
@@ -183,8 +192,8 @@ int cmd_metrics(int argc, char **argv)
     tm[M_CONV] = clout_now() - t0;
     if (s >= 0 && timings)
         fprintf(stderr, "timings: load %.3f s, degrees %.3f s, pagerank %.3f s (%d iterations), core %.3f s, "
-                        "reach+depth %.3f s, conversion %.3f s\n",
-                tm[NGROUPS], tm[M_DEG], tm[M_PR], iters, tm[M_CORE], tm[M_REACH], tm[M_CONV]);
+                        "betweenness %.3f s, clustering %.3f s, reach+depth %.3f s, conversion %.3f s\n",
+                tm[NGROUPS], tm[M_DEG], tm[M_PR], iters, tm[M_CORE], tm[M_BTW], tm[M_CLU], tm[M_REACH], tm[M_CONV]);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         const char *names[64];
@@ -194,6 +203,8 @@ int cmd_metrics(int argc, char **argv)
         if (want[M_DEG]) names[nc++] = "out_degree", names[nc++] = "in_degree", names[nc++] = "w_out_degree";
         if (want[M_PR]) names[nc++] = "pagerank";
         if (want[M_CORE]) names[nc++] = "core";
+        if (want[M_BTW]) names[nc++] = "betweenness";
+        if (want[M_CLU]) names[nc++] = "clustering";
         if (want[M_REACH])
             for (int64_t d = 1; d <= hops; d++) {
                 snprintf(reach_names[d - 1], 16, "reach_%lld", (long long)d);
@@ -215,6 +226,8 @@ int cmd_metrics(int argc, char **argv)
             }
             if (want[M_PR]) clout_table_real(t, pr[i]);
             if (want[M_CORE]) clout_table_int(t, core[i]);
+            if (want[M_BTW]) clout_table_real(t, btw[i]);
+            if (want[M_CLU]) clout_table_real(t, clu[i]);
             const int64_t *row = newc ? newc + i * (depth_cap + 1) : NULL;
             if (want[M_REACH]) {
                 int64_t cum = 0;
@@ -252,6 +265,8 @@ int cmd_metrics(int argc, char **argv)
     free(personal);
     free(wdeg);
     free(core);
+    free(btw);
+    free(clu);
     free(newc);
     free(src);
     free(ad);

@@ -12,6 +12,11 @@ want='user,out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,
 3,2,1,3.5,2,2,3,3,2,1.3333333333333333
 4,0,1,0,1,0,0,0,0,0'
 eq "$(cat "$T/out")" "$want" "metrics table"
+# betweenness by hand: 3->2 runs through 1; 1->3 and 1->4 through 2; 1->4, 2->1, 2->4 through
+# 3. Clustering of the undirected view: 1 and 2 sit in the triangle (1), 3 has one triangle of
+# three neighbour pairs (1/3), 4 has one neighbour (0).
+expect 0 "$CLOUT" metrics "$T/g.clout" --only betweenness,clustering
+eq "$(cat "$T/out")" $'user,betweenness,clustering\n1,1,1\n2,2,1\n3,3,0.3333333333333333\n4,0,0' "betweenness and clustering"
 expect 0 "$CLOUT" reach "$T/g.clout" --from 1,4 --hops 3
 eq "$(cat "$T/out")" $'user,hop,new,reached\n1,1,1,1\n1,2,1,2\n1,3,1,3\n4,1,0,0\n4,2,0,0\n4,3,0,0' "reach table"
 echo 2 > "$T/from.txt"

@@ -110,7 +110,8 @@ static const command commands[] = {
      "--only COLS computes only the named columns (comma-separated).\n"
      "\n"
      "Example:\n"
-     "  clout metrics lastfm.clout --hops 2 --only pagerank,reach_2,conversion_rate -o metrics.csv\n"},
+     "  clout metrics lastfm.clout --hops 2 --only pagerank,reach_2,conversion_rate -o metrics.csv\n"
+     "Not yet available: ic_range, ic_depth, --approx (HyperANF).\n"},
     {"reach", cmd_reach, "users reached per hop from given users (multi-source BFS)",
      "Usage: clout reach G.clout --from USERS [--hops D]\n"
      "\n"

@@ -400,6 +400,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
                (unsigned long long)m->ncols, (unsigned long long)nrows, (unsigned long long)ncols);
     ASSERT_MSG(m->type == type, CLOUT_ERR_DATA, "%s: matrix %s has the wrong value type", name, what);
     ALLOC_TRY(Ap, nrows + 1, uint64_t);
+    clout_i_prefault(Ap, (nrows + 1) * 8);
     memcpy(Ap, m->ptr, (nrows + 1) * 8);
     ASSERT_MSG(Ap[0] == 0 && Ap[nrows] == m->nvals, CLOUT_ERR_DATA,
                "%s: matrix %s: row pointers do not span its %llu entries", name, what,
@@ -408,6 +409,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     for (uint64_t i = 0; i < nrows && ok; i++) ok = Ap[i] <= Ap[i + 1];
     ASSERT_MSG(ok, CLOUT_ERR_DATA, "%s: matrix %s: row pointers decrease", name, what);
     ALLOC_TRY(Aj, m->nvals ? m->nvals : 1, uint64_t);
+    clout_i_prefault(Aj, m->nvals * 8);
     if (m->idx_bytes == 8) {
         memcpy(Aj, m->idx, m->nvals * 8);
     } else {
@@ -433,6 +435,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
                (long long)bad_row);
     uint64_t nx = m->iso ? 1 : m->nvals;
     ALLOC_TRY(Ax, (nx ? nx : 1) * (size_t)type, uint8_t);
+    clout_i_prefault(Ax, nx * (size_t)type);
     memcpy(Ax, m->vals, nx * (size_t)type);
     int64_t bad_val = -1;
     #pragma omp parallel for schedule(static) reduction(max : bad_val) if (nx > 1000000)

@@ -28,6 +28,8 @@ void *clout_i_malloc(size_t n, size_t size);
 void *clout_i_calloc(size_t n, size_t size);
 void *clout_i_realloc(void *p, size_t n, size_t size);
 char *clout_i_strdup(const char *s);
+/* Map the pages of a fresh allocation that is about to be written in full. */
+void clout_i_prefault(void *p, size_t bytes);
 
 /* Wall clock, seconds. */
 double clout_i_now(void);

@@ -1,6 +1,7 @@
 /* status.c: status codes, messages, checked allocation. */
 #include "internal.h"
 #include <igraph.h>
+#include <sys/mman.h>
 #include <time.h>
 
 void clout_i_setmsg(char msg[CLOUT_MSG_LEN], const char *fmt, ...)
@@ -30,6 +31,20 @@ void *clout_i_realloc(void *p, size_t n, size_t size)
     if (size != 0 && n > SIZE_MAX / size) return NULL;
     size_t bytes = n * size;
     return realloc(p, bytes == 0 ? 1 : bytes);
+}
+
+void clout_i_prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    /* one system call maps the pages instead of one trap per page on first touch (expensive on
+     * virtual machines); an older kernel says EINVAL and the pages fault in as usual */
+    if (p == NULL || bytes < (64u << 10)) return;
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (e > a) madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 char *clout_i_strdup(const char *s)

@@ -259,6 +259,33 @@ int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN]);
 int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t **exposures,
                      int64_t **conversions, char msg[CLOUT_MSG_LEN]);
 
+/* ---------------------------------------------------------------- diffusion (Independent Cascade)
+ * Edge probabilities on S (u->v: u can influence v): wc p = w(u,v) / sum_x w(x,v); const:P;
+ * trivalency (0.1, 0.01 or 0.001 per edge, drawn with the counter-based generator); weight (the
+ * weights themselves, each in [0, 1]). */
+typedef enum { CLOUT_PROB_WC = 0, CLOUT_PROB_CONST, CLOUT_PROB_TRIVALENCY, CLOUT_PROB_WEIGHT } clout_prob_kind;
+typedef struct clout_prob_model {
+    clout_prob_kind kind;
+    double p;           /* const:P */
+    uint64_t seed;      /* trivalency draws */
+} clout_prob_model;
+/* "wc", "const:0.1", "trivalency", "weight"; CLOUT_ERR_INVALID otherwise. */
+int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
+/* The influence graph: S's ties with their probabilities, as CSR arrays both ways. CLOUT_ERR_DATA
+ * (naming the tie) when --prob weight meets a weight outside [0, 1]. Caches G->ST. */
+typedef struct clout_influence clout_influence;
+int clout_influence_new(clout_influence **P, clout_graph *G, const clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
+void clout_influence_free(clout_influence **P);
+/* theta reverse-reachable sets from uniform random roots; count[v] = sets containing v (n
+ * entries). sigma({v}) is estimated by n * count[v] / theta. OpenMP over sets; set j draws from
+ * its own stream, so counts are identical for any thread count. */
+int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN]);
+/* For each users[i]: sims Monte Carlo cascades from that user alone; spread[i] = mean number of
+ * active users (the user included), spread_se[i] its standard error, depth[i] the mean number of
+ * rounds that activated someone. spread_se and depth may be NULL. */
+int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
+                      double *spread, double *spread_se, double *depth, char msg[CLOUT_MSG_LEN]);
+
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON
  * (an array of objects, or one object for a record) or msgpack (the same shapes). */

@@ -5,19 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS, O_BSAMPLES, O_SEED };
+enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS, O_BSAMPLES, O_SEED,
+       O_MODEL, O_PROB, O_RRSETS, O_SIMS };
 static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0, 1, O_MAXDEPTH},
                                {"only", 0, 1, O_ONLY},          {"damping", 0, 1, O_DAMPING},
                                {"tol", 0, 1, O_TOL},            {"personalize", 0, 1, O_PERSONAL},
                                {"window", 0, 1, O_WINDOW},      {"timings", 0, 0, O_TIMINGS},
                                {"betweenness-samples", 0, 1, O_BSAMPLES}, {"seed", 0, 1, O_SEED},
+                               {"model", 0, 1, O_MODEL},        {"prob", 0, 1, O_PROB},
+                               {"rr-sets", 0, 1, O_RRSETS},     {"sims", 0, 1, O_SIMS},
                                {NULL, 0, 0, 0}};
 
 /* metric groups, each computed once when any of its columns is wanted */
-enum { M_DEG, M_PR, M_CORE, M_BTW, M_CLU, M_REACH, M_DEPTH, M_CONV, NGROUPS };
+enum { M_DEG, M_PR, M_CORE, M_BTW, M_CLU, M_REACH, M_DEPTH, M_ICR, M_ICD, M_CONV, NGROUPS };
 static const char *const group_cols[NGROUPS] = {
     "out_degree,in_degree,w_out_degree", "pagerank", "core", "betweenness", "clustering", "reach_",
-    "depth,mean_hops", "adoptions,exposures,conversions,conversion_rate"};
+    "depth,mean_hops", "ic_range,ic_range_se", "ic_depth", "adoptions,exposures,conversions,conversion_rate"};
 
 static int group_of(const char *col)
 {
@@ -80,7 +83,8 @@ int cmd_metrics(int argc, char **argv)
     cli_common c = {0};
     cli_parser p;
     int id;
-    int64_t hops = 3, maxdepth = 32, bsamples = 0, seed = 1;
+    int64_t hops = 3, maxdepth = 32, bsamples = 0, seed = 1, rrsets = 200000, sims = 200;
+    const char *prob = "wc";
     double damping = 0.85, tol = 1e-10, window = INFINITY;
     bool timings = false;
     cli_parser_init(&p, cmd, argc, argv, opts);
@@ -105,6 +109,18 @@ int cmd_metrics(int argc, char **argv)
         case O_TIMINGS: timings = true; break;
         case O_BSAMPLES: ok = cli_parse_i64(val, &bsamples) && bsamples >= 0; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
+        case O_MODEL:
+            if (strcmp(val, "ic") != 0) return cli_usage_error(cmd, "--model: only ic is available for metrics, got '%s'", val);
+            break;
+        case O_PROB: {
+            clout_prob_model tmp;
+            char m2[CLOUT_MSG_LEN];
+            if (clout_prob_parse(val, &tmp, m2) != CLOUT_OK) return cli_usage_error(cmd, "%s", m2);
+            prob = val;
+            break;
+        }
+        case O_RRSETS: ok = cli_parse_i64(val, &rrsets) && rrsets >= 1; break;
+        case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (--hops 1..100, --max-depth 1..100000, --damping in [0,1), --tol > 0, --window >= 0)", val);
@@ -119,7 +135,7 @@ int cmd_metrics(int argc, char **argv)
             int g = group_of(t);
             if (g < 0)
                 return cli_usage_error(cmd, "--only: no column '%s' (columns: out_degree, in_degree, w_out_degree, "
-                                       "pagerank, core, betweenness, clustering, reach_1..reach_D, depth, mean_hops, adoptions, exposures, "
+                                       "pagerank, core, betweenness, clustering, ic_range, ic_range_se, ic_depth, reach_1..reach_D, depth, mean_hops, adoptions, exposures, "
                                        "conversions, conversion_rate)", t);
             want[g] = true;
         }
@@ -131,7 +147,10 @@ int cmd_metrics(int argc, char **argv)
     clout_graph *G = NULL;
     clout_outfile out = {0};
     clout_table *t = NULL;
-    double *pr = NULL, *personal = NULL, *wdeg = NULL, *btw = NULL, *clu = NULL;
+    double *pr = NULL, *personal = NULL, *wdeg = NULL, *btw = NULL, *clu = NULL, *icd = NULL, *icsp = NULL;
+    int64_t *rrc = NULL, *all = NULL;
+    clout_influence *P = NULL;
+    clout_prob_model pm;
     int64_t *core = NULL, *newc = NULL, *src = NULL, *ad = NULL, *ex = NULL, *cv = NULL, *od = NULL, *id_ = NULL;
     double tm[NGROUPS + 1] = {0}, t0 = clout_now();
     int s = clout_snapshot_load(&G, path, msg);
@@ -190,10 +209,33 @@ int cmd_metrics(int argc, char **argv)
     t0 = clout_now();
     if (s >= 0 && want[M_CONV]) s = clout_conversion(G, window, &ad, &ex, &cv, msg);
     tm[M_CONV] = clout_now() - t0;
+    if (s >= 0 && (want[M_ICR] || want[M_ICD])) {
+        s = clout_prob_parse(prob, &pm, msg);
+        pm.seed = (uint64_t)seed;
+        if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
+    }
+    t0 = clout_now();
+    if (s >= 0 && want[M_ICR]) {
+        rrc = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+        s = rrc ? clout_rr_counts(P, rrsets, (uint64_t)seed, rrc, msg) : CLOUT_ERR_NOMEM;
+    }
+    tm[M_ICR] = clout_now() - t0;
+    t0 = clout_now();
+    if (s >= 0 && want[M_ICD]) {
+        all = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+        icd = malloc((size_t)(n ? n : 1) * sizeof(double));
+        icsp = malloc((size_t)(n ? n : 1) * sizeof(double));
+        if (!all || !icd || !icsp) s = CLOUT_ERR_NOMEM;
+        for (int64_t i = 0; s >= 0 && i < n; i++) all[i] = i;
+        if (s >= 0) s = clout_ic_cascades(P, all, n, sims, (uint64_t)seed, icsp, NULL, icd, msg);
+    }
+    tm[M_ICD] = clout_now() - t0;
     if (s >= 0 && timings)
         fprintf(stderr, "timings: load %.3f s, degrees %.3f s, pagerank %.3f s (%d iterations), core %.3f s, "
-                        "betweenness %.3f s, clustering %.3f s, reach+depth %.3f s, conversion %.3f s\n",
-                tm[NGROUPS], tm[M_DEG], tm[M_PR], iters, tm[M_CORE], tm[M_BTW], tm[M_CLU], tm[M_REACH], tm[M_CONV]);
+                        "betweenness %.3f s, clustering %.3f s, reach+depth %.3f s, conversion %.3f s, "
+                        "ic_range %.3f s, ic_depth %.3f s\n",
+                tm[NGROUPS], tm[M_DEG], tm[M_PR], iters, tm[M_CORE], tm[M_BTW], tm[M_CLU], tm[M_REACH], tm[M_CONV],
+                tm[M_ICR], tm[M_ICD]);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         const char *names[64];
@@ -211,6 +253,8 @@ int cmd_metrics(int argc, char **argv)
                 names[nc++] = reach_names[d - 1];
             }
         if (want[M_DEPTH]) names[nc++] = "depth", names[nc++] = "mean_hops";
+        if (want[M_ICR]) names[nc++] = "ic_range", names[nc++] = "ic_range_se";
+        if (want[M_ICD]) names[nc++] = "ic_depth";
         if (want[M_CONV])
             names[nc++] = "adoptions", names[nc++] = "exposures", names[nc++] = "conversions",
             names[nc++] = "conversion_rate";
@@ -248,6 +292,13 @@ int cmd_metrics(int argc, char **argv)
                 clout_table_int(t, depth);
                 clout_table_real(t, tot ? sum / (double)tot : 0.0);
             }
+            if (want[M_ICR]) {
+                /* sigma({u}) = n * (share of RR sets containing u); binomial standard error */
+                double f = (double)rrc[i] / (double)rrsets;
+                clout_table_real(t, (double)n * f);
+                clout_table_real(t, (double)n * sqrt(f * (1 - f) / (double)rrsets));
+            }
+            if (want[M_ICD]) clout_table_real(t, icd[i]);
             if (want[M_CONV]) {
                 clout_table_int(t, ad[i]);
                 clout_table_int(t, ex[i]);
@@ -265,6 +316,11 @@ int cmd_metrics(int argc, char **argv)
     free(personal);
     free(wdeg);
     free(core);
+    free(rrc);
+    free(all);
+    free(icd);
+    free(icsp);
+    clout_influence_free(&P);
     free(btw);
     free(clu);
     free(newc);

@@ -96,6 +96,12 @@ static const command commands[] = {
      "  betweenness          shortest paths by hops through u (igraph); with\n"
      "                       --betweenness-samples N estimated from N sampled sources (--seed S)\n"
      "  clustering           local clustering coefficient of the undirected view\n"
+     "  ic_range, ic_range_se  expected number of users a cascade from u alone activates (u\n"
+     "                       included) under Independent Cascade, for all users at once from\n"
+     "                       --rr-sets N reverse-reachable sets (default 200000), with its\n"
+     "                       standard error; --prob wc|const:P|trivalency|weight (default wc)\n"
+     "  ic_depth             expected rounds of u's cascade, from --sims N Monte Carlo\n"
+     "                       cascades per user (default 200); --seed S for both\n"
      "  reach_1..reach_D     users other than u within d hops along S (D = --hops, default 3),\n"
      "                       exact, by multi-source BFS in GraphBLAS\n"
      "  depth, mean_hops     the largest hop at which u still reaches a new user (0 without\n"
@@ -111,7 +117,7 @@ static const command commands[] = {
      "\n"
      "Example:\n"
      "  clout metrics lastfm.clout --hops 2 --only pagerank,reach_2,conversion_rate -o metrics.csv\n"
-     "Not yet available: ic_range, ic_depth, --approx (HyperANF).\n"},
+     "Not yet available: --model lt, --approx (HyperANF).\n"},
     {"reach", cmd_reach, "users reached per hop from given users (multi-source BFS)",
      "Usage: clout reach G.clout --from USERS [--hops D]\n"
      "\n"

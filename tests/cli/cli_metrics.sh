@@ -17,6 +17,19 @@ eq "$(cat "$T/out")" "$want" "metrics table"
 # three neighbour pairs (1/3), 4 has one neighbour (0).
 expect 0 "$CLOUT" metrics "$T/g.clout" --only betweenness,clustering
 eq "$(cat "$T/out")" $'user,betweenness,clustering\n1,1,1\n2,2,1\n3,3,0.3333333333333333\n4,0,0' "betweenness and clustering"
+# IC with const:1 is deterministic: u's cascade is everything it reaches, in depth rounds
+expect 0 "$CLOUT" metrics "$T/g.clout" --only ic_range,ic_range_se,ic_depth --prob const:1 --rr-sets 20000 --sims 10
+eq "$(cut -d, -f1,4 "$T/out" | tr '\n' ' ')" "user,ic_depth 1,3 2,2 3,2 4,0 " "ic_depth with const:1"
+# sigma({u}) = 4 for users 1-3 (they reach everyone), 1 for user 4: RR estimates within 4 se
+/usr/bin/python3 -c '
+import csv, sys
+rows = {r["user"]: r for r in csv.DictReader(open(sys.argv[1]))}
+for u, want in (("1", 4), ("2", 4), ("3", 4), ("4", 1)):
+    est, se = float(rows[u]["ic_range"]), float(rows[u]["ic_range_se"])
+    assert abs(est - want) <= 4 * se + 1e-9, (u, est, se, want)
+' "$T/out" && ok || bad "ic_range with const:1"
+expect_err 2 "--prob must be wc, const:P, trivalency or weight" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob gossip
+expect_err 65 "not a probability in [0, 1]" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob weight
 expect 0 "$CLOUT" reach "$T/g.clout" --from 1,4 --hops 3
 eq "$(cat "$T/out")" $'user,hop,new,reached\n1,1,1,1\n1,2,1,2\n1,3,1,3\n4,1,0,0\n4,2,0,0\n4,3,0,0' "reach table"
 echo 2 > "$T/from.txt"

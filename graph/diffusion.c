@@ -1,0 +1,296 @@
+/* diffusion.c: edge probabilities of the Independent Cascade model, reverse-reachable (RR)
+ * sets, and Monte Carlo cascades.
+ *
+ * Probabilities (on S, an edge u->v: u can influence v): wc p = w(u,v) / sum_x w(x,v);
+ * const:P; trivalency (each edge draws 0.1, 0.01 or 0.001, keyed by its position in S); weight
+ * (the weights themselves, each in [0, 1]). They are kept as plain CSR arrays in both
+ * directions: samplers walk them directly.
+ *
+ * Every coin is a counter-based draw: RR set j uses stream (j, 1) and counts its coins; the
+ * cascade (u, s) of user u's s-th simulation flips the coin of out-edge k with index k of stream
+ * (u * sims + s, 2). Results are therefore the same for any thread count. */
+#include "internal.h"
+#include <math.h>
+#include <omp.h>
+
+struct clout_influence {
+    int64_t n, m;
+    uint64_t *optr, *oidx;  /* out-edges (S's rows) */
+    double *op;
+    uint64_t *iptr, *iidx;  /* in-edges (S' rows) */
+    double *ip;
+};
+
+void clout_influence_free(clout_influence **P)
+{
+    if (P == NULL || *P == NULL) return;
+    clout_influence *x = *P;
+    free(x->optr);
+    free(x->oidx);
+    free(x->op);
+    free(x->iptr);
+    free(x->iidx);
+    free(x->ip);
+    free(x);
+    *P = NULL;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_LEN])
+{
+    memset(m, 0, sizeof(*m));
+    m->seed = 1;
+    if (strcmp(spec, "wc") == 0) {
+        m->kind = CLOUT_PROB_WC;
+    } else if (strcmp(spec, "trivalency") == 0) {
+        m->kind = CLOUT_PROB_TRIVALENCY;
+    } else if (strcmp(spec, "weight") == 0) {
+        m->kind = CLOUT_PROB_WEIGHT;
+    } else if (strncmp(spec, "const:", 6) == 0) {
+        char *end;
+        m->kind = CLOUT_PROB_CONST;
+        m->p = strtod(spec + 6, &end);
+        ASSERT_MSG(end != spec + 6 && *end == '\0' && m->p >= 0 && m->p <= 1, CLOUT_ERR_INVALID,
+                   "--prob const:P needs a probability P in [0, 1], got '%s'", spec + 6);
+    } else {
+        ERR(CLOUT_ERR_INVALID, "--prob must be wc, const:P, trivalency or weight, got '%s'", spec);
+    }
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (bs) clout_i_csr_return(G->S, &cs, msg);                                       \
+        if (bt) clout_i_csr_return(G->ST, &ct, msg);                                      \
+        clout_influence_free(&P);                                                         \
+        FREE_PTR(inw);                                                                    \
+    } while (0)
+
+int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_model *m, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_csr cs, ct;
+    bool bs = false, bt = false;
+    clout_influence *P = NULL;
+    double *inw = NULL;
+    int64_t n = clout_graph_users(G);
+    TRY(clout_graph_cache_transpose(G, msg));
+    P = calloc(1, sizeof(*P));
+    ASSERT_MSG(P != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    TRY(clout_i_csr_borrow(G->S, &cs, msg));
+    bs = true;
+    TRY(clout_i_csr_borrow(G->ST, &ct, msg));
+    bt = true;
+    int64_t nnz = (int64_t)cs.nvals;
+    P->n = n;
+    P->m = nnz;
+    ALLOC_TRY(P->optr, n + 1, uint64_t);
+    ALLOC_TRY(P->iptr, n + 1, uint64_t);
+    ALLOC_TRY(P->oidx, nnz ? nnz : 1, uint64_t);
+    ALLOC_TRY(P->iidx, nnz ? nnz : 1, uint64_t);
+    ALLOC_TRY(P->op, nnz ? nnz : 1, double);
+    ALLOC_TRY(P->ip, nnz ? nnz : 1, double);
+    memcpy(P->optr, cs.ptr, (size_t)(n + 1) * sizeof(uint64_t));
+    memcpy(P->iptr, ct.ptr, (size_t)(n + 1) * sizeof(uint64_t));
+    memcpy(P->oidx, cs.idx, (size_t)nnz * sizeof(uint64_t));
+    memcpy(P->iidx, ct.idx, (size_t)nnz * sizeof(uint64_t));
+    const float *sv = cs.vals, *tv = ct.vals;
+    /* in-weight of every user, for wc */
+    CALLOC_TRY(inw, n, double);
+    for (int64_t v = 0; v < n; v++)
+        for (uint64_t k = ct.ptr[v]; k < ct.ptr[v + 1]; k++) inw[v] += ct.iso ? tv[0] : tv[k];
+    static const double tri[3] = {0.1, 0.01, 0.001};
+    for (int64_t u = 0; u < n; u++)
+        for (uint64_t k = cs.ptr[u]; k < cs.ptr[u + 1]; k++) {
+            int64_t v = (int64_t)cs.idx[k];
+            double w = cs.iso ? sv[0] : sv[k], p;
+            switch (m->kind) {
+            case CLOUT_PROB_WC: p = inw[v] > 0 ? w / inw[v] : 0; break;
+            case CLOUT_PROB_CONST: p = m->p; break;
+            case CLOUT_PROB_TRIVALENCY: p = tri[clout_rng_bounded(m->seed, 0x74726976, k, 3)]; break;
+            default:
+                if (!(w >= 0 && w <= 1)) {
+                    size_t la, lb;
+                    const char *a = clout_idmap_name(G->users, u, &la), *b = clout_idmap_name(G->users, v, &lb);
+                    ERR(CLOUT_ERR_DATA, "--prob weight: the weight of tie %.64s -> %.64s is %g, not a probability in [0, 1]",
+                        a, b, w);
+                }
+                p = w;
+            }
+            P->op[k] = p > 1 ? 1 : p;
+        }
+    /* in-edge probabilities: the same values in S' order (find each by binary search in the
+     * out-row of its source) */
+    for (int64_t v = 0; v < n; v++)
+        for (uint64_t k = ct.ptr[v]; k < ct.ptr[v + 1]; k++) {
+            uint64_t u = ct.idx[k], lo = cs.ptr[u], hi = cs.ptr[u + 1];
+            while (lo < hi) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                if (cs.idx[mid] < (uint64_t)v) lo = mid + 1;
+                else hi = mid;
+            }
+            P->ip[k] = P->op[lo];
+        }
+    bs = false;
+    TRY(clout_i_csr_return(G->S, &cs, msg));
+    bt = false;
+    TRY(clout_i_csr_return(G->ST, &ct, msg));
+    FREE_PTR(inw);
+    *out = P;
+    P = NULL;
+    return CLOUT_OK;
+}
+
+/* ---------------------------------------------------------------- RR sets */
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(cnt);                                                                    \
+        clout_progress_end(prog);                                                         \
+    } while (0)
+
+int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN])
+{
+    int64_t *cnt = NULL;
+    clout_progress *prog = NULL;
+    int64_t n = P->n;
+    ASSERT_MSG(theta > 0, CLOUT_ERR_INVALID, "the number of RR sets must be positive");
+    ASSERT_MSG(n > 0, CLOUT_ERR_INVALID, "the graph has no users");
+    int nt = omp_get_max_threads();
+    CALLOC_TRY(cnt, (size_t)nt * (size_t)n, int64_t);
+    bool nomem = false;
+    int64_t done = 0;
+    prog = clout_progress_start("RR sets", (double)theta, " sets");
+    #pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num();
+        int64_t *mine = cnt + (size_t)t * (size_t)n;
+        /* visited marks: the set number + 1 that last reached a user (no clearing) */
+        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
+        if (!mark || !queue) {
+            #pragma omp atomic write
+            nomem = true;
+        }
+        #pragma omp for schedule(dynamic, 256)
+        for (int64_t j = 0; j < theta; j++) {
+            if (!mark || !queue) continue;
+            uint64_t coin = 0;
+            int64_t r = (int64_t)clout_rng_bounded(seed, 0, (uint64_t)j, (uint64_t)n);
+            int64_t h = 0, q = 0;
+            queue[q++] = r;
+            mark[r] = j + 1;
+            while (h < q) {
+                int64_t v = queue[h++];
+                mine[v]++;
+                for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) {
+                    int64_t u = (int64_t)P->iidx[k];
+                    if (mark[u] == j + 1) continue;
+                    double p = P->ip[k];
+                    if (p >= 1 || (p > 0 && clout_rng_uniform(seed, ((uint64_t)j << 1) | 1, coin++) < p)) {
+                        mark[u] = j + 1;
+                        queue[q++] = u;
+                    }
+                }
+            }
+            if (t == 0 && (j & 1023) == 0) {
+                int64_t d;
+                #pragma omp atomic read
+                d = done;
+                clout_progress_update(prog, (double)d);
+            }
+            #pragma omp atomic
+            done++;
+        }
+        free(mark);
+        free(queue);
+    }
+    ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory sampling RR sets");
+    for (int64_t v = 0; v < n; v++) {
+        int64_t s = 0;
+        for (int t = 0; t < nt; t++) s += cnt[(size_t)t * (size_t)n + (size_t)v];
+        count[v] = s;
+    }
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+/* ---------------------------------------------------------------- Monte Carlo cascades */
+
+#undef FREE_ALL
+#define FREE_ALL clout_progress_end(prog)
+
+int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
+                      double *spread, double *spread_se, double *depth, char msg[CLOUT_MSG_LEN])
+{
+    clout_progress *prog = NULL;
+    int64_t n = P->n;
+    ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
+    bool nomem = false;
+    int64_t done = 0;
+    prog = clout_progress_start("cascades", (double)nu, " users");
+    #pragma omp parallel
+    {
+        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
+        if (!mark || !queue) {
+            #pragma omp atomic write
+            nomem = true;
+        }
+        int64_t stamp = 0;
+        #pragma omp for schedule(dynamic, 16)
+        for (int64_t i = 0; i < nu; i++) {
+            if (!mark || !queue) continue;
+            int64_t u = users[i];
+            double s1 = 0, s2 = 0, dsum = 0;
+            for (int64_t s = 0; s < sims; s++) {
+                uint64_t stream = (((uint64_t)u * (uint64_t)sims + (uint64_t)s) << 1);
+                stamp++;
+                int64_t h = 0, q = 0, rounds = 0;
+                queue[q++] = u;
+                mark[u] = stamp;
+                /* breadth-first by rounds: one round activates the next layer */
+                while (h < q) {
+                    int64_t end = q;
+                    bool grew = false;
+                    for (; h < end; h++) {
+                        int64_t v = queue[h];
+                        for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
+                            int64_t w = (int64_t)P->oidx[k];
+                            if (mark[w] == stamp) continue;
+                            double p = P->op[k];
+                            if (p >= 1 || (p > 0 && clout_rng_uniform(seed, stream, k) < p)) {
+                                mark[w] = stamp;
+                                queue[q++] = w;
+                                grew = true;
+                            }
+                        }
+                    }
+                    if (grew) rounds++;
+                }
+                s1 += (double)q;
+                s2 += (double)q * (double)q;
+                dsum += (double)rounds;
+            }
+            double mean = s1 / (double)sims;
+            spread[i] = mean;
+            if (spread_se)
+                spread_se[i] = sims > 1 ? sqrt(fmax(0, (s2 - s1 * mean) / (double)(sims - 1)) / (double)sims) : 0;
+            if (depth) depth[i] = dsum / (double)sims;
+            #pragma omp atomic
+            done++;
+            if (omp_get_thread_num() == 0) {
+                int64_t d;
+                #pragma omp atomic read
+                d = done;
+                clout_progress_update(prog, (double)d);
+            }
+        }
+        free(mark);
+        free(queue);
+    }
+    ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory simulating cascades");
+    FREE_ALL;
+    return CLOUT_OK;
+}

@@ -1,0 +1,182 @@
+/* test_diffusion.c: IC probabilities, RR-set and Monte Carlo estimates against the exact spread
+ * and depth of tiny graphs (every live-edge world enumerated), against each other on a bundled
+ * graph, and identical for 1 and 2 threads. All draws are seeded: a pass is reproducible. */
+#include "check.h"
+
+static char msg[CLOUT_MSG_LEN];
+
+static clout_graph *from_text(const char *edges, bool undirected)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    o.undirected = undirected;
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    clout_builder_new(&b, &o, msg);
+    CHECK(clout_builder_add_edges_mem(b, "e", edges, strlen(edges), &o, msg) >= 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    return G;
+}
+
+/* exact sigma({u}) and expected depth by enumerating the 2^m live-edge worlds */
+static void exact(const clout_graph *G, const double *p, const int64_t *src, const int64_t *dst, int m, int64_t u,
+                  double *sigma, double *depth)
+{
+    int64_t n = clout_graph_users(G);
+    *sigma = *depth = 0;
+    for (uint32_t world = 0; world < (1u << m); world++) {
+        double pw = 1;
+        for (int e = 0; e < m; e++) pw *= (world >> e & 1) ? p[e] : 1 - p[e];
+        int dist[16];
+        for (int v = 0; v < n; v++) dist[v] = -1;
+        dist[u] = 0;
+        int q[16], h = 0, t = 0, maxd = 0;
+        q[t++] = (int)u;
+        while (h < t) {
+            int v = q[h++];
+            for (int e = 0; e < m; e++)
+                if ((world >> e & 1) && src[e] == v && dist[dst[e]] < 0) {
+                    dist[dst[e]] = dist[v] + 1;
+                    maxd = dist[dst[e]];
+                    q[t++] = (int)dst[e];
+                }
+        }
+        *sigma += pw * t;
+        *depth += pw * maxd;
+    }
+}
+
+static void tiny(const char *model)
+{
+    /* 7 users, 11 ties (a cycle, a chord, a fan): small enough to enumerate 2^11 worlds */
+    const char *e = "0 1 1\n1 2 2\n2 3 1\n3 0 1\n0 2 3\n2 4 1\n4 5 1\n5 6 2\n6 4 1\n1 5 1\n3 6 1\n";
+    clout_graph *G = from_text(e, false);
+    int64_t n = clout_graph_users(G);
+    clout_prob_model pm;
+    CHECK(clout_prob_parse(model, &pm, msg) == 0, "%s", msg);
+    clout_influence *P = NULL;
+    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    /* the edge list with dense ids and the model's probabilities, computed here independently */
+    int64_t src[11], dst[11];
+    double w[11], p[11], inw[16] = {0};
+    const char *c = e;
+    for (int k = 0; k < 11; k++) {
+        char a[8], b[8];
+        int len;
+        sscanf(c, "%7s %7s %lf%n", a, b, &w[k], &len);
+        c += len + 1;
+        src[k] = clout_idmap_find(G->users, a, strlen(a));
+        dst[k] = clout_idmap_find(G->users, b, strlen(b));
+        inw[dst[k]] += w[k];
+    }
+    for (int k = 0; k < 11; k++) p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[dst[k]] : 0.3;
+    int64_t theta = 400000, sims = 40000, *cnt = malloc((size_t)n * sizeof(int64_t)), users[16];
+    double sp[16], se[16], dp[16];
+    for (int64_t u = 0; u < n; u++) users[u] = u;
+    CHECK(clout_rr_counts(P, theta, 3, cnt, msg) == 0, "%s", msg);
+    CHECK(clout_ic_cascades(P, users, n, sims, 3, sp, se, dp, msg) == 0, "%s", msg);
+    for (int64_t u = 0; u < n; u++) {
+        double sig, dep;
+        exact(G, p, src, dst, 11, u, &sig, &dep);
+        double f = (double)cnt[u] / (double)theta, rr = (double)n * f, rrse = (double)n * sqrt(f * (1 - f) / (double)theta);
+        /* 4 standard errors: a sound estimator fails this about once in 16,000 checks */
+        CHECK(fabs(rr - sig) < 4 * rrse, "%s user %lld: RR estimate %.4f +- %.4f, exact %.4f", model, (long long)u, rr,
+              rrse, sig);
+        CHECK(fabs(sp[u] - sig) < 4 * se[u], "%s user %lld: Monte Carlo %.4f +- %.4f, exact %.4f", model, (long long)u,
+              sp[u], se[u], sig);
+        /* depth is at most 6 here, so its standard error is below 6 / sqrt(sims) = 0.03 */
+        CHECK(fabs(dp[u] - dep) < 0.12, "%s user %lld: depth %.4f, exact %.4f", model, (long long)u, dp[u], dep);
+    }
+    free(cnt);
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+}
+
+static void models(void)
+{
+    /* wc by hand: a->c weight 1, b->c weight 3: p = 1/4 and 3/4; sigma({a}) = 1.25 */
+    clout_graph *G = from_text("a c 1\nb c 3\n", false);
+    clout_prob_model pm;
+    clout_influence *P = NULL;
+    clout_prob_parse("wc", &pm, msg);
+    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    int64_t a = clout_idmap_find(G->users, "a", 1), b = clout_idmap_find(G->users, "b", 1);
+    double sp[2], se[2];
+    int64_t us[2] = {a, b};
+    CHECK(clout_ic_cascades(P, us, 2, 100000, 9, sp, se, NULL, msg) == 0, "%s", msg);
+    CHECK(fabs(sp[0] - 1.25) < 4 * se[0] && fabs(sp[1] - 1.75) < 4 * se[1], "wc: %.4f %.4f", sp[0], sp[1]);
+    clout_influence_free(&P);
+    /* weight: a weight of 3 is not a probability */
+    clout_prob_parse("weight", &pm, msg);
+    CHECK(clout_influence_new(&P, G, &pm, msg) == CLOUT_ERR_DATA && strstr(msg, "tie b -> c is 3"), "weight: %s", msg);
+    clout_graph_free(&G);
+    CHECK(clout_prob_parse("const:1.5", &pm, msg) == CLOUT_ERR_INVALID, "const above 1");
+    CHECK(clout_prob_parse("gossip", &pm, msg) == CLOUT_ERR_INVALID && strstr(msg, "--prob must be"), "%s", msg);
+    /* const:1 on a path reaches everything, deterministically */
+    G = from_text("1 2\n2 3\n3 4\n", false);
+    clout_prob_parse("const:1", &pm, msg);
+    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    double d[1];
+    int64_t one = 0;
+    CHECK(clout_ic_cascades(P, &one, 1, 10, 1, sp, NULL, d, msg) == 0 && sp[0] == 4 && d[0] == 3,
+          "const:1 path: spread %g depth %g", sp[0], d[0]);
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+}
+
+static void bundled_and_threads(const char *root)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/datasets/snap_wiki_vote/Wiki-Vote.txt.gz", root);
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    clout_builder_new(&b, &o, msg);
+    CHECK(clout_builder_add_edges(b, path, &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    if (!G) return;
+    int64_t n = clout_graph_users(G);
+    clout_prob_model pm;
+    clout_prob_parse("wc", &pm, msg);
+    clout_influence *P = NULL;
+    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    int64_t theta = 300000, *c1 = malloc((size_t)n * sizeof(int64_t)), *c2 = malloc((size_t)n * sizeof(int64_t));
+    clout_set_threads(1, msg);
+    CHECK(clout_rr_counts(P, theta, 5, c1, msg) == 0, "%s", msg);
+    enum { K = 20 };
+    int64_t users[K];
+    for (int k = 0; k < K; k++) users[k] = (int64_t)clout_rng_bounded(5, 9, (uint64_t)k, (uint64_t)n);
+    double s1[K], e1[K], d1[K], s2[K], e2[K], d2[K];
+    CHECK(clout_ic_cascades(P, users, K, 4000, 5, s1, e1, d1, msg) == 0, "%s", msg);
+    clout_set_threads(2, msg);
+    CHECK(clout_rr_counts(P, theta, 5, c2, msg) == 0, "%s", msg);
+    CHECK(clout_ic_cascades(P, users, K, 4000, 5, s2, e2, d2, msg) == 0, "%s", msg);
+    CHECK(memcmp(c1, c2, (size_t)n * sizeof(int64_t)) == 0, "RR counts depend on the thread count");
+    CHECK(memcmp(s1, s2, sizeof s1) == 0 && memcmp(d1, d2, sizeof d1) == 0, "cascades depend on the thread count");
+    /* the RR estimate of each sampled user within 4 combined standard errors of Monte Carlo */
+    int bad = 0;
+    for (int k = 0; k < K; k++) {
+        double f = (double)c1[users[k]] / (double)theta, rr = (double)n * f;
+        double se = sqrt((double)n * (double)n * f * (1 - f) / (double)theta + e1[k] * e1[k]);
+        if (fabs(rr - s1[k]) > 4 * se) {
+            bad++;
+            fprintf(stderr, "user %lld: RR %.3f, Monte Carlo %.3f, combined se %.3f\n", (long long)users[k], rr, s1[k], se);
+        }
+    }
+    CHECK(bad == 0, "wiki-Vote: %d of %d sampled users disagree between RR sets and Monte Carlo", bad, K);
+    free(c1);
+    free(c2);
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+}
+
+int main(int argc, char **argv)
+{
+    check_init();
+    models();
+    tiny("wc");
+    tiny("const:0.3");
+    bundled_and_threads(argc > 1 ? argv[1] : ".");
+    return check_done("test_diffusion");
+}

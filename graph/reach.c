@@ -8,6 +8,7 @@
  * GraphBLAS parallelizes each product internally; batches run one after another (GraphBLAS is
  * never called from inside an OpenMP region of ours). */
 #include "internal.h"
+#include <math.h>
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
@@ -78,6 +79,112 @@ int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_ho
         FREE_GRB(V);
         FREE_GRB(cnt);
         clout_progress_update(prog, (double)(b0 + nb));
+    }
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+/* ---------------------------------------------------------------- approximate: HyperANF
+ * Boldi, Rosa and Vigna's HyperANF: every user holds a HyperLogLog counter of the users within t
+ * hops, B(u, t+1) = {u} + union of B(w, t) over u's out-neighbours w, which for HyperLogLog is a
+ * register-wise max. With m = 2^log2m registers a counter's relative standard error is
+ * 1.04 / sqrt(m). Users hash by the counter-based generator keyed by their index, so the
+ * estimate is identical for any thread count. Memory: 2 n m bytes. */
+
+static double hll_estimate(const uint8_t *r, int m, double alpha)
+{
+    double sum = 0;
+    int zeros = 0;
+    for (int j = 0; j < m; j++) {
+        sum += ldexp(1.0, -r[j]);
+        zeros += r[j] == 0;
+    }
+    double e = alpha * m * m / sum;
+    if (e <= 2.5 * m && zeros > 0) e = m * log((double)m / zeros); /* linear counting */
+    return e;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (borrowed) clout_i_csr_return(G->S, &c, msg);                                  \
+        FREE_PTR(cur);                                                                    \
+        FREE_PTR(nxt);                                                                    \
+        FREE_PTR(prev);                                                                   \
+        FREE_PTR(sum);                                                                    \
+        FREE_PTR(first);                                                                  \
+        clout_progress_end(prog);                                                         \
+    } while (0)
+
+int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint64_t seed, double *reach,
+                       int64_t *depth, double *mean_hops, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_csr c;
+    bool borrowed = false;
+    uint8_t *cur = NULL, *nxt = NULL;
+    double *prev = NULL, *sum = NULL, *first = NULL;
+    clout_progress *prog = NULL;
+    int64_t n = clout_graph_users(G);
+    ASSERT_MSG(log2m >= 4 && log2m <= 12, CLOUT_ERR_INVALID, "--approx-registers needs 2^4 to 2^12 registers");
+    ASSERT_MSG(hops >= 1 && max_depth >= hops, CLOUT_ERR_INVALID, "hops must be >= 1 and <= the depth cap");
+    int m = 1 << log2m;
+    double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
+    ALLOC_TRY(cur, (size_t)n * (size_t)m, uint8_t);
+    ALLOC_TRY(nxt, (size_t)n * (size_t)m, uint8_t);
+    ALLOC_TRY(prev, n, double);
+    CALLOC_TRY(sum, n, double);
+    memset(cur, 0, (size_t)n * (size_t)m);
+    #pragma omp parallel for schedule(static)
+    for (int64_t v = 0; v < n; v++) {
+        uint64_t h = clout_rng_u64(seed, 0x68797065, (uint64_t)v);
+        int j = (int)(h >> (64 - log2m));
+        uint64_t rest = h << log2m;
+        int rank = rest ? __builtin_clzll(rest) + 1 : 64 - log2m + 1;
+        cur[(size_t)v * (size_t)m + (size_t)j] = (uint8_t)rank;
+        prev[v] = hll_estimate(cur + (size_t)v * (size_t)m, m, alpha);
+        depth[v] = 0;
+    }
+    TRY(clout_i_csr_borrow(G->S, &c, msg));
+    borrowed = true;
+    const uint64_t *Ap = c.ptr, *Aj = c.idx;
+    ALLOC_TRY(first, n, double);
+    memcpy(first, prev, (size_t)n * sizeof(double));
+    prog = clout_progress_start("approximate reach", max_depth, " hops");
+    for (int t = 1; t <= max_depth; t++) {
+        int64_t changed = 0;
+        #pragma omp parallel for schedule(dynamic, 1024) reduction(+ : changed)
+        for (int64_t v = 0; v < n; v++) {
+            uint8_t *dst = nxt + (size_t)v * (size_t)m;
+            memcpy(dst, cur + (size_t)v * (size_t)m, (size_t)m);
+            for (uint64_t k = Ap[v]; k < Ap[v + 1]; k++) {
+                const uint8_t *src = cur + (size_t)Aj[k] * (size_t)m;
+                for (int j = 0; j < m; j++) dst[j] = src[j] > dst[j] ? src[j] : dst[j];
+            }
+            if (memcmp(dst, cur + (size_t)v * (size_t)m, (size_t)m) != 0) {
+                double e = hll_estimate(dst, m, alpha);
+                /* counters only grow: a smaller estimate is noise, not shrinkage */
+                if (e < prev[v]) e = prev[v];
+                sum[v] += t * (e - prev[v]);
+                prev[v] = e;
+                depth[v] = t;
+                changed++;
+            }
+            if (t <= hops) reach[(size_t)v * (size_t)hops + (size_t)(t - 1)] = fmax(0, prev[v] - first[v]);
+        }
+        uint8_t *sw = cur;
+        cur = nxt;
+        nxt = sw;
+        clout_progress_update(prog, t);
+        if (changed == 0) {
+            /* balls stopped growing: later hops reach no one new */
+            for (int u = t + 1; u <= hops; u++)
+                for (int64_t v = 0; v < n; v++) reach[(size_t)v * (size_t)hops + (size_t)(u - 1)] = fmax(0, prev[v] - first[v]);
+            break;
+        }
+    }
+    for (int64_t v = 0; v < n; v++) {
+        double tot = prev[v] - first[v];
+        mean_hops[v] = tot > 0 ? sum[v] / tot : 0;
     }
     FREE_ALL;
     return CLOUT_OK;

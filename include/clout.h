@@ -246,6 +246,13 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
  * first reached from src[s] at hop d (d = 1..max_hops; entry 0 is 0). */
 int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
                 char msg[CLOUT_MSG_LEN]);
+/* Approximate reach by HyperANF (HyperLogLog counters of 2^log2m registers each, relative
+ * standard error 1.04 / sqrt(2^log2m)): reach[v * hops + d - 1] estimates the users other than v
+ * within d hops (d = 1..hops); depth[v] is the last hop at which v's counter grew (capped at
+ * max_depth) and mean_hops[v] the mean distance, from the counters' growth per hop. O(max_depth x
+ * |S| x 2^log2m) time, 2 n 2^log2m bytes. Identical for any thread count. */
+int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint64_t seed, double *reach,
+                       int64_t *depth, double *mean_hops, char msg[CLOUT_MSG_LEN]);
 /* k-core number of every user in the undirected view of S. *core: n int64 (malloc'd). O(n + m). */
 int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN]);
 /* Betweenness (shortest paths by hops along S; an undirected graph counts each pair once) of

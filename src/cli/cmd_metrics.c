@@ -6,7 +6,7 @@
 #include <string.h>
 
 enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS, O_BSAMPLES, O_SEED,
-       O_MODEL, O_PROB, O_RRSETS, O_SIMS };
+       O_MODEL, O_PROB, O_RRSETS, O_SIMS, O_APPROX, O_AREGS };
 static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0, 1, O_MAXDEPTH},
                                {"only", 0, 1, O_ONLY},          {"damping", 0, 1, O_DAMPING},
                                {"tol", 0, 1, O_TOL},            {"personalize", 0, 1, O_PERSONAL},
@@ -14,6 +14,7 @@ static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0,
                                {"betweenness-samples", 0, 1, O_BSAMPLES}, {"seed", 0, 1, O_SEED},
                                {"model", 0, 1, O_MODEL},        {"prob", 0, 1, O_PROB},
                                {"rr-sets", 0, 1, O_RRSETS},     {"sims", 0, 1, O_SIMS},
+                               {"approx", 0, 0, O_APPROX},      {"approx-registers", 0, 1, O_AREGS},
                                {NULL, 0, 0, 0}};
 
 /* metric groups, each computed once when any of its columns is wanted */
@@ -85,6 +86,8 @@ int cmd_metrics(int argc, char **argv)
     int id;
     int64_t hops = 3, maxdepth = 32, bsamples = 0, seed = 1, rrsets = 200000, sims = 200;
     const char *prob = "wc";
+    bool approx = false;
+    int64_t aregs = 7;
     double damping = 0.85, tol = 1e-10, window = INFINITY;
     bool timings = false;
     cli_parser_init(&p, cmd, argc, argv, opts);
@@ -121,6 +124,8 @@ int cmd_metrics(int argc, char **argv)
         }
         case O_RRSETS: ok = cli_parse_i64(val, &rrsets) && rrsets >= 1; break;
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
+        case O_APPROX: approx = true; break;
+        case O_AREGS: ok = cli_parse_i64(val, &aregs) && aregs >= 4 && aregs <= 12; break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (--hops 1..100, --max-depth 1..100000, --damping in [0,1), --tol > 0, --window >= 0)", val);
@@ -198,7 +203,17 @@ int cmd_metrics(int argc, char **argv)
     tm[M_CLU] = clout_now() - t0;
     t0 = clout_now();
     int64_t depth_cap = want[M_DEPTH] ? (maxdepth > hops ? maxdepth : hops) : hops;
-    if (s >= 0 && (want[M_REACH] || want[M_DEPTH])) {
+    double *areach = NULL, *amean = NULL;
+    int64_t *adepth = NULL;
+    if (s >= 0 && (want[M_REACH] || want[M_DEPTH]) && approx) {
+        areach = malloc((size_t)(n ? n : 1) * (size_t)hops * sizeof(double));
+        adepth = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+        amean = malloc((size_t)(n ? n : 1) * sizeof(double));
+        s = areach && adepth && amean
+                ? clout_reach_approx(G, (int)hops, (int)(want[M_DEPTH] ? depth_cap : hops), (int)aregs, (uint64_t)seed,
+                                     areach, adepth, amean, msg)
+                : CLOUT_ERR_NOMEM;
+    } else if (s >= 0 && (want[M_REACH] || want[M_DEPTH])) {
         src = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
         newc = malloc((size_t)(n ? n : 1) * (size_t)(depth_cap + 1) * sizeof(int64_t));
         if (!src || !newc) s = CLOUT_ERR_NOMEM;
@@ -273,14 +288,19 @@ int cmd_metrics(int argc, char **argv)
             if (want[M_BTW]) clout_table_real(t, btw[i]);
             if (want[M_CLU]) clout_table_real(t, clu[i]);
             const int64_t *row = newc ? newc + i * (depth_cap + 1) : NULL;
-            if (want[M_REACH]) {
+            if (want[M_REACH] && approx) {
+                for (int64_t d = 1; d <= hops; d++) clout_table_real(t, areach[i * hops + d - 1]);
+            } else if (want[M_REACH]) {
                 int64_t cum = 0;
                 for (int64_t d = 1; d <= hops; d++) {
                     cum += row[d];
                     clout_table_int(t, cum);
                 }
             }
-            if (want[M_DEPTH]) {
+            if (want[M_DEPTH] && approx) {
+                clout_table_int(t, adepth[i]);
+                clout_table_real(t, amean[i]);
+            } else if (want[M_DEPTH]) {
                 int64_t depth = 0, tot = 0;
                 double sum = 0;
                 for (int64_t d = 1; d <= depth_cap; d++)
@@ -316,6 +336,9 @@ int cmd_metrics(int argc, char **argv)
     free(personal);
     free(wdeg);
     free(core);
+    free(areach);
+    free(adepth);
+    free(amean);
     free(rrc);
     free(all);
     free(icd);

@@ -107,6 +107,10 @@ static const command commands[] = {
      "  depth, mean_hops     the largest hop at which u still reaches a new user (0 without\n"
      "                       out-ties) and the mean distance to the users it reaches, both\n"
      "                       within --max-depth M hops (default 32)\n"
+     "  --approx             reach, depth and mean_hops from HyperANF counters of 2^B registers\n"
+     "                       (--approx-registers B, default 7): relative standard error\n"
+     "                       1.04/sqrt(2^B), 9.2% by default; for graphs where exact\n"
+     "                       neighbourhoods are too large\n"
      "  adoptions            items u interacted with\n"
      "  exposures            over u's timed adoptions: out-neighbours that had not adopted the\n"
      "                       item before u\n"
@@ -117,7 +121,7 @@ static const command commands[] = {
      "\n"
      "Example:\n"
      "  clout metrics lastfm.clout --hops 2 --only pagerank,reach_2,conversion_rate -o metrics.csv\n"
-     "Not yet available: --model lt, --approx (HyperANF).\n"},
+     "Not yet available: --model lt.\n"},
     {"reach", cmd_reach, "users reached per hop from given users (multi-source BFS)",
      "Usage: clout reach G.clout --from USERS [--hops D]\n"
      "\n"

@@ -324,6 +324,44 @@ static void check_betweenness_sampling(const dataset *d)
     clout_graph_free(&G);
 }
 
+/* HyperANF stays within its stated error: with 2^7 registers the relative standard error is
+ * 1.04 / sqrt(128) = 9.2%. Over users whose exact 3-hop reach is at least 50, the RMS relative
+ * error must not exceed 1.25 times that, and 90% of them must lie within two standard errors
+ * (a normal error would put 95% there). */
+static void check_approx(const dataset *d)
+{
+    clout_graph *G = load(d);
+    int64_t n = clout_graph_users(G);
+    int H = 3;
+    int64_t *src = malloc((size_t)n * sizeof(int64_t)), *newc = malloc((size_t)n * (H + 1) * sizeof(int64_t));
+    double *est = malloc((size_t)n * H * sizeof(double)), *mh = malloc((size_t)n * sizeof(double));
+    int64_t *dep = malloc((size_t)n * sizeof(int64_t));
+    for (int64_t v = 0; v < n; v++) src[v] = v;
+    CHECK(clout_reach(G, src, n, H, newc, msg) == 0, "%s", msg);
+    CHECK(clout_reach_approx(G, H, H, 7, 1, est, dep, mh, msg) == 0, "%s", msg);
+    double se = 1.04 / sqrt(128.0), sq = 0;
+    int64_t cnt = 0, within = 0;
+    for (int64_t v = 0; v < n; v++) {
+        int64_t exact = newc[v * (H + 1) + 1] + newc[v * (H + 1) + 2] + newc[v * (H + 1) + 3];
+        if (exact < 50) continue;
+        double rel = (est[v * H + 2] - (double)exact) / (double)exact;
+        sq += rel * rel;
+        cnt++;
+        within += fabs(rel) <= 2 * se;
+    }
+    double rms = cnt ? sqrt(sq / (double)cnt) : 0;
+    CHECK(cnt > 100, "%s: only %lld users reach 50", d->name, (long long)cnt);
+    CHECK(rms <= 1.25 * se, "%s: HyperANF RMS relative error %.3f, stated %.3f", d->name, rms, se);
+    CHECK(within >= 0.9 * (double)cnt, "%s: %lld of %lld estimates within 2 standard errors", d->name, (long long)within,
+          (long long)cnt);
+    free(src);
+    free(newc);
+    free(est);
+    free(mh);
+    free(dep);
+    clout_graph_free(&G);
+}
+
 int main(int argc, char **argv)
 {
     check_init();
@@ -353,5 +391,7 @@ int main(int argc, char **argv)
     check_betweenness_clustering(false);
     check_betweenness_sampling(&sets[3]);
     check_betweenness_sampling(&sets[1]);
+    check_approx(&sets[0]);
+    check_approx(&sets[2]);
     return check_done("test_metrics");
 }

@@ -127,10 +127,45 @@ static void sort_i64(int64_t *a, int64_t n)
     }
 }
 
+/* Stable bucketing by row, the part both sorts share. Block t of nt is the entry range
+ * [nnz t / nt, nnz (t+1) / nt); on return p holds the row offsets and off[t * (nrows+1) + r] the
+ * slot where block t writes its next entry of row r: blocks in order within each row, so the
+ * scatter keeps input order. Per-block histograms cost nrows x nt words, so a single block is
+ * used when that dwarfs the entries. */
+static int bucket_rows(int64_t nrows, int64_t nnz, const int64_t *row, int *nt_out, int64_t **off_out, int64_t *p)
+{
+    int nt = omp_get_max_threads();
+    if ((double)nrows * nt > 4.0 * (double)nnz + 1e6) nt = 1;
+    int64_t *off = clout_i_calloc((size_t)(nrows + 1) * (size_t)nt, sizeof(int64_t));
+    if (off == NULL) return CLOUT_ERR_NOMEM;
+    /* block t of nt is a fixed entry range, whatever team runs the loop */
+    #pragma omp parallel for schedule(static, 1) num_threads(nt) if (nnz > 50000)
+    for (int t = 0; t < nt; t++) {
+        int64_t lo = nnz * t / nt, hi = nnz * (t + 1) / nt;
+        int64_t *c = off + (size_t)t * (size_t)(nrows + 1);
+        for (int64_t k = lo; k < hi; k++) c[row[k]]++;
+    }
+    int used = nt;
+    int64_t run = 0;
+    for (int64_t r = 0; r < nrows; r++) {
+        p[r] = run;
+        for (int u = 0; u < used; u++) {
+            int64_t *cu = off + (size_t)u * (size_t)(nrows + 1);
+            int64_t v = cu[r];
+            cu[r] = run;
+            run += v;
+        }
+    }
+    p[nrows] = run;
+    *nt_out = used;
+    *off_out = off;
+    return CLOUT_OK;
+}
+
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(off);                                                                    \
         FREE_PTR(p);                                                                      \
         FREE_PTR(cp);                                                                     \
     } while (0)
@@ -138,49 +173,24 @@ static void sort_i64(int64_t *a, int64_t n)
 int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
                       int64_t **ptr, clout_i_colpos **sorted, char msg[CLOUT_MSG_LEN])
 {
-    int64_t *cnt = NULL, *p = NULL;
+    int64_t *off = NULL, *p = NULL;
     colpos *cp = NULL;
-    int nt = omp_get_max_threads();
-    /* per-thread row histograms cost nrows*nt words: fall back to one thread when that dwarfs
-     * the edge list */
-    if ((double)nrows * nt > 4.0 * (double)nnz + 1e6) nt = 1;
-    CALLOC_TRY(cnt, (size_t)(nrows + 1) * (size_t)nt, int64_t);
+    int nt;
     ALLOC_TRY(p, nrows + 1, int64_t);
     ALLOC_TRY(cp, nnz, colpos);
-    #pragma omp parallel num_threads(nt) if (nnz > 50000)
-    {
-        int t = omp_get_thread_num(), T = omp_get_num_threads();
-        int64_t lo = nnz * t / T, hi = nnz * (t + 1) / T;
-        int64_t *c = cnt + (size_t)t * (size_t)(nrows + 1);
-        for (int64_t k = lo; k < hi; k++) c[row[k]]++;
-        #pragma omp barrier
-        #pragma omp single
-        {
-            /* exclusive scan in (row, thread) order keeps the scatter stable */
-            int64_t run = 0;
-            for (int64_t r = 0; r < nrows; r++) {
-                p[r] = run;
-                for (int u = 0; u < T; u++) {
-                    int64_t *cu = cnt + (size_t)u * (size_t)(nrows + 1);
-                    int64_t v = cu[r];
-                    cu[r] = run;
-                    run += v;
-                }
-            }
-            p[nrows] = run;
-        }
+    ASSERT_MSG(bucket_rows(nrows, nnz, row, &nt, &off, p) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    #pragma omp parallel for schedule(static, 1) num_threads(nt) if (nt > 1 && nnz > 50000)
+    for (int t = 0; t < nt; t++) {
+        int64_t lo = nnz * t / nt, hi = nnz * (t + 1) / nt, *c = off + (size_t)t * (size_t)(nrows + 1);
         for (int64_t k = lo; k < hi; k++) {
             int64_t d = c[row[k]]++;
             cp[d].col = col[k];
             cp[d].pos = k;
         }
-        #pragma omp barrier
-        #pragma omp for schedule(dynamic, 1024)
-        for (int64_t r = 0; r < nrows; r++) {
-            sort_colpos(cp + p[r], p[r + 1] - p[r]);
-        }
     }
-    FREE_PTR(cnt);
+    #pragma omp parallel for schedule(dynamic, 1024) if (nnz > 50000)
+    for (int64_t r = 0; r < nrows; r++) sort_colpos(cp + p[r], p[r + 1] - p[r]);
+    FREE_PTR(off);
     *ptr = p;
     *sorted = cp;
     return CLOUT_OK;
@@ -189,7 +199,7 @@ int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int6
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(off);                                                                    \
         FREE_PTR(p);                                                                      \
         FREE_PTR(cs);                                                                     \
     } while (0)
@@ -197,39 +207,19 @@ int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int6
 int clout_i_csr_sort_cols(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
                           int64_t **ptr, int64_t **cols, char msg[CLOUT_MSG_LEN])
 {
-    int64_t *cnt = NULL, *p = NULL, *cs = NULL;
-    int nt = omp_get_max_threads();
-    if ((double)nrows * nt > 4.0 * (double)nnz + 1e6) nt = 1;
-    CALLOC_TRY(cnt, (size_t)(nrows + 1) * (size_t)nt, int64_t);
+    int64_t *off = NULL, *p = NULL, *cs = NULL;
+    int nt;
     ALLOC_TRY(p, nrows + 1, int64_t);
     ALLOC_TRY(cs, nnz, int64_t);
-    #pragma omp parallel num_threads(nt) if (nnz > 50000)
-    {
-        int t = omp_get_thread_num(), T = omp_get_num_threads();
-        int64_t lo = nnz * t / T, hi = nnz * (t + 1) / T;
-        int64_t *c = cnt + (size_t)t * (size_t)(nrows + 1);
-        for (int64_t k = lo; k < hi; k++) c[row[k]]++;
-        #pragma omp barrier
-        #pragma omp single
-        {
-            int64_t run = 0;
-            for (int64_t r = 0; r < nrows; r++) {
-                p[r] = run;
-                for (int u = 0; u < T; u++) {
-                    int64_t *cu = cnt + (size_t)u * (size_t)(nrows + 1);
-                    int64_t v = cu[r];
-                    cu[r] = run;
-                    run += v;
-                }
-            }
-            p[nrows] = run;
-        }
+    ASSERT_MSG(bucket_rows(nrows, nnz, row, &nt, &off, p) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    #pragma omp parallel for schedule(static, 1) num_threads(nt) if (nt > 1 && nnz > 50000)
+    for (int t = 0; t < nt; t++) {
+        int64_t lo = nnz * t / nt, hi = nnz * (t + 1) / nt, *c = off + (size_t)t * (size_t)(nrows + 1);
         for (int64_t k = lo; k < hi; k++) cs[c[row[k]]++] = col[k];
-        #pragma omp barrier
-        #pragma omp for schedule(dynamic, 1024)
-        for (int64_t r = 0; r < nrows; r++) sort_i64(cs + p[r], p[r + 1] - p[r]);
     }
-    FREE_PTR(cnt);
+    #pragma omp parallel for schedule(dynamic, 1024) if (nnz > 50000)
+    for (int64_t r = 0; r < nrows; r++) sort_i64(cs + p[r], p[r + 1] - p[r]);
+    FREE_PTR(off);
     *ptr = p;
     *cols = cs;
     return CLOUT_OK;

@@ -294,3 +294,121 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
     FREE_ALL;
     return CLOUT_OK;
 }
+
+/* ---------------------------------------------------------------- seed sets: IC and LT */
+
+/* LT weights: b(u,v) = p(u,v) of the model, rescaled per user v so that its in-weights sum to at
+ * most 1 (wc and weight already do; const and trivalency may not). */
+static double *lt_weights(const clout_influence *P)
+{
+    double *b = clout_i_malloc((size_t)(P->m ? P->m : 1), sizeof(double));
+    double *in = clout_i_calloc((size_t)(P->n ? P->n : 1), sizeof(double));
+    if (!b || !in) {
+        free(b);
+        free(in);
+        return NULL;
+    }
+    for (int64_t v = 0; v < P->n; v++)
+        for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) in[v] += P->ip[k];
+    for (int64_t u = 0; u < P->n; u++)
+        for (uint64_t k = P->optr[u]; k < P->optr[u + 1]; k++) {
+            int64_t v = (int64_t)P->oidx[k];
+            b[k] = in[v] > 1 ? P->op[k] / in[v] : P->op[k];
+        }
+    free(in);
+    return b;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(b);                                                                      \
+        clout_progress_end(prog);                                                         \
+    } while (0)
+
+int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
+                   int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
+{
+    double *b = NULL;
+    clout_progress *prog = NULL;
+    int64_t n = P->n;
+    ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
+    ASSERT_MSG(ns > 0, CLOUT_ERR_INVALID, "the seed set is empty");
+    for (int64_t i = 0; i < ns; i++)
+        ASSERT_MSG(seeds[i] >= 0 && seeds[i] < n, CLOUT_ERR_INVALID, "seed %lld is not a user", (long long)seeds[i]);
+    if (lt) {
+        b = lt_weights(P);
+        ASSERT_MSG(b != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    }
+    bool nomem = false;
+    int64_t done = 0;
+    prog = clout_progress_start("simulations", (double)sims, "");
+    #pragma omp parallel
+    {
+        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
+        int64_t *seen = lt ? calloc((size_t)n, sizeof(int64_t)) : NULL;
+        double *acc = lt ? malloc((size_t)n * sizeof(double)) : NULL;
+        if (!mark || !queue || (lt && (!seen || !acc))) {
+            #pragma omp atomic write
+            nomem = true;
+        }
+        #pragma omp for schedule(dynamic, 16)
+        for (int64_t s = 0; s < sims; s++) {
+            if (!mark || !queue || (lt && (!seen || !acc))) continue;
+            /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by user) */
+            int64_t stamp = s + 1, h = 0, q = 0, rounds = 0;
+            for (int64_t i = 0; i < ns; i++)
+                if (mark[seeds[i]] != stamp) {
+                    mark[seeds[i]] = stamp;
+                    queue[q++] = seeds[i];
+                }
+            while (h < q) {
+                int64_t end = q;
+                bool grew = false;
+                for (; h < end; h++) {
+                    int64_t v = queue[h];
+                    for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
+                        int64_t w = (int64_t)P->oidx[k];
+                        if (mark[w] == stamp) continue;
+                        bool on;
+                        if (lt) {
+                            if (seen[w] != stamp) {
+                                seen[w] = stamp;
+                                acc[w] = 0;
+                            }
+                            acc[w] += b[k];
+                            /* threshold of w, drawn once per simulation */
+                            on = acc[w] >= clout_rng_uniform(seed, ((uint64_t)s << 2) | 1, (uint64_t)w);
+                        } else {
+                            double p = P->op[k];
+                            on = p >= 1 || (p > 0 && clout_rng_uniform(seed, ((uint64_t)s << 2) | 3, k) < p);
+                        }
+                        if (on) {
+                            mark[w] = stamp;
+                            queue[q++] = w;
+                            grew = true;
+                        }
+                    }
+                }
+                if (grew) rounds++;
+            }
+            sizes[s] = q;
+            if (depths) depths[s] = rounds;
+            #pragma omp atomic
+            done++;
+            if (omp_get_thread_num() == 0) {
+                int64_t d;
+                #pragma omp atomic read
+                d = done;
+                clout_progress_update(prog, (double)d);
+            }
+        }
+        free(mark);
+        free(queue);
+        free(seen);
+        free(acc);
+    }
+    ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory simulating");
+    FREE_ALL;
+    return CLOUT_OK;
+}

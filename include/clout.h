@@ -293,6 +293,14 @@ int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int6
 int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
                       double *spread, double *spread_se, double *depth, char msg[CLOUT_MSG_LEN]);
 
+/* sims Monte Carlo cascades from the seed set under IC (lt false) or Linear Threshold (lt true;
+ * weights b(u,v) = the model's probabilities, rescaled so each user's in-weights sum to at most
+ * 1; thresholds uniform in [0, 1)). sizes[s]: active users at the end of simulation s (seeds
+ * included); depths[s] (may be NULL): rounds that activated someone. Simulation s draws from its
+ * own streams, so results are identical for any thread count. */
+int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
+                   int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN]);
+
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON
  * (an array of objects, or one object for a record) or msgpack (the same shapes). */

@@ -132,6 +132,21 @@ static const command commands[] = {
      "\n"
      "Example:\n"
      "  clout reach lastfm.clout --from 2,275 --hops 3\n"},
+    {"simulate", cmd_simulate, "Monte Carlo spread of a seed set under IC or LT",
+     "Usage: clout simulate G.clout --seeds FILE [--model ic|lt] [--prob P] [--sims N] [--seed S]\n"
+     "\n"
+     "  --seeds FILE         one user id per line, or a CSV with a column user\n"
+     "  --model ic|lt        Independent Cascade (default) or Linear Threshold (weights b(u,v) =\n"
+     "                       the probabilities, rescaled so each user's in-weights sum to <= 1;\n"
+     "                       thresholds uniform in [0, 1))\n"
+     "  --prob P             wc (default), const:P, trivalency or weight\n"
+     "  --sims N             simulations (default 10000), OpenMP over simulations\n"
+     "  --histogram FILE     also write the distribution of cascade sizes: size,count,share\n"
+     "One record: spread (mean active users, seeds included), stderr, ci95_low, ci95_high,\n"
+     "depth (mean rounds until no new activation), seeds, sims, model, prob.\n"
+     "\n"
+     "Example:\n"
+     "  clout simulate wiki.clout --seeds seeds.txt --model ic --prob wc --sims 10000 --format json\n"},
     {"generate", cmd_generate, "synthetic graphs: R-MAT, Barabasi-Albert, Erdos-Renyi",
      "Usage: clout generate rmat|ba|er [options] [-o FILE]\n"
      "\n"

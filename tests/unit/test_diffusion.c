@@ -92,6 +92,119 @@ static void tiny(const char *model)
     clout_graph_free(&G);
 }
 
+/* exact LT spread of a seed set: in the live-edge view of LT each user keeps at most one of its
+ * in-ties, tie k with probability b_k; enumerate every choice of every user */
+static double exact_lt(int n, const double *b, const int64_t *src, const int64_t *dst, int m, const int64_t *seeds,
+                       int ns)
+{
+    int pick[16], in[16][16], nin[16] = {0};
+    for (int e = 0; e < m; e++) in[dst[e]][nin[dst[e]]++] = e;
+    for (int v = 0; v < n; v++) pick[v] = -1;
+    double total = 0;
+    for (;;) {
+        double pw = 1;
+        for (int v = 0; v < n; v++) {
+            double none = 1;
+            for (int j = 0; j < nin[v]; j++) none -= b[in[v][j]];
+            pw *= pick[v] < 0 ? none : b[in[v][pick[v]]];
+        }
+        if (pw > 0) {
+            bool act[16] = {false};
+            for (int i = 0; i < ns; i++) act[seeds[i]] = true;
+            for (bool grew = true; grew;) {
+                grew = false;
+                for (int v = 0; v < n; v++)
+                    if (!act[v] && pick[v] >= 0 && act[src[in[v][pick[v]]]]) act[v] = grew = true;
+            }
+            int cnt = 0;
+            for (int v = 0; v < n; v++) cnt += act[v];
+            total += pw * cnt;
+        }
+        /* next choice vector (odometer over pick[v] in -1 .. nin[v]-1) */
+        int v = 0;
+        while (v < n && ++pick[v] >= nin[v]) pick[v++] = -1;
+        if (v == n) break;
+    }
+    return total;
+}
+
+/* exact IC spread of a seed set over every live-edge world */
+static double exact_ic(int n, const double *p, const int64_t *src, const int64_t *dst, int m, const int64_t *seeds,
+                       int ns)
+{
+    double total = 0;
+    for (uint32_t world = 0; world < (1u << m); world++) {
+        double pw = 1;
+        for (int e = 0; e < m; e++) pw *= (world >> e & 1) ? p[e] : 1 - p[e];
+        bool act[16] = {false};
+        for (int i = 0; i < ns; i++) act[seeds[i]] = true;
+        for (bool grew = true; grew;) {
+            grew = false;
+            for (int e = 0; e < m; e++)
+                if ((world >> e & 1) && act[src[e]] && !act[dst[e]]) act[dst[e]] = grew = true;
+        }
+        int cnt = 0;
+        for (int v = 0; v < n; v++) cnt += act[v];
+        total += pw * cnt;
+    }
+    return total;
+}
+
+static void seed_sets(const char *model)
+{
+    const char *e = "0 1 1\n1 2 2\n2 3 1\n3 0 1\n0 2 3\n2 4 1\n4 5 1\n5 6 2\n6 4 1\n1 5 1\n3 6 1\n";
+    clout_graph *G = from_text(e, false);
+    int n = (int)clout_graph_users(G);
+    clout_prob_model pm;
+    clout_prob_parse(model, &pm, msg);
+    clout_influence *P = NULL;
+    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    int64_t src[11], dst[11];
+    double w[11], p[11], inw[16] = {0};
+    const char *c = e;
+    for (int k = 0; k < 11; k++) {
+        char a[8], bb[8];
+        int len;
+        sscanf(c, "%7s %7s %lf%n", a, bb, &w[k], &len);
+        c += len + 1;
+        src[k] = clout_idmap_find(G->users, a, strlen(a));
+        dst[k] = clout_idmap_find(G->users, bb, strlen(bb));
+        inw[dst[k]] += w[k];
+    }
+    for (int k = 0; k < 11; k++) p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[dst[k]] : 0.3;
+    int64_t sets[3][2] = {{0, 0}, {2, 5}, {3, 6}};
+    int lens[3] = {1, 2, 2};
+    enum { SIMS = 60000 };
+    int64_t *sz = malloc(SIMS * sizeof(int64_t)), *sz2 = malloc(SIMS * sizeof(int64_t));
+    for (int q = 0; q < 3; q++) {
+        int64_t seeds[2];
+        for (int i = 0; i < lens[q]; i++)
+            seeds[i] = clout_idmap_find(G->users, (char[]){(char)('0' + sets[q][i]), 0}, 1);
+        for (int lt = 0; lt < 2; lt++) {
+            CHECK(clout_simulate(P, lt, seeds, lens[q], SIMS, 4, sz, NULL, msg) == 0, "%s", msg);
+            double mean = 0, var = 0;
+            for (int i = 0; i < SIMS; i++) mean += (double)sz[i];
+            mean /= SIMS;
+            for (int i = 0; i < SIMS; i++) var += ((double)sz[i] - mean) * ((double)sz[i] - mean);
+            double se = sqrt(var / (SIMS - 1) / SIMS);
+            double want = lt ? exact_lt(n, p, src, dst, 11, seeds, lens[q]) : exact_ic(n, p, src, dst, 11, seeds, lens[q]);
+            CHECK(fabs(mean - want) < 4 * se + 1e-12, "%s %s seed set %d: Monte Carlo %.4f +- %.4f, exact %.4f", model,
+                  lt ? "LT" : "IC", q, mean, se, want);
+        }
+    }
+    /* the same sizes for 1 and 2 threads */
+    int64_t two[2] = {0, 4};
+    clout_set_threads(1, msg);
+    clout_simulate(P, true, two, 2, SIMS, 8, sz, NULL, msg);
+    clout_set_threads(2, msg);
+    clout_simulate(P, true, two, 2, SIMS, 8, sz2, NULL, msg);
+    CHECK(memcmp(sz, sz2, SIMS * sizeof(int64_t)) == 0, "LT simulations depend on the thread count");
+    free(sz);
+    free(sz2);
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+}
+
 static void models(void)
 {
     /* wc by hand: a->c weight 1, b->c weight 3: p = 1/4 and 3/4; sigma({a}) = 1.25 */
@@ -177,6 +290,8 @@ int main(int argc, char **argv)
     models();
     tiny("wc");
     tiny("const:0.3");
+    seed_sets("wc");
+    seed_sets("const:0.3");
     bundled_and_threads(argc > 1 ? argv[1] : ".");
     return check_done("test_diffusion");
 }

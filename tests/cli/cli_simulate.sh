@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# cli_simulate.sh: clout simulate on the hand-made graph 1->2, 2->3, 3->1, 3->4, where const:1
+# makes every cascade deterministic; seed files in both accepted forms; bad input.
+. "$(dirname "$0")/lib.sh"
+"$CLOUT" ingest -q --edges "$D/edges.txt" -o "$T/g.clout"
+printf '1\n' > "$T/s1.txt"
+printf 'rank,user,gain,spread\n1,4,1,1\n' > "$T/s4.csv"
+for m in ic lt; do
+  # from 1: 2 in round 1, 3 in round 2, 4 in round 3 (LT: each user has one in-tie of weight 1)
+  expect 0 "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --model $m --prob const:1 --sims 50 --format json
+  /usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["spread"] == 4 and d["stderr"] == 0 and d["depth"] == 3 and d["seeds"] == 1 and d["model"] == sys.argv[2], d
+' "$T/out" $m && ok || bad "simulate $m from user 1: $(cat "$T/out")"
+  # from 4 (no out-ties), read from the CSV that clout im writes: nobody else
+  expect 0 "$CLOUT" simulate "$T/g.clout" --seeds "$T/s4.csv" --model $m --prob const:1 --sims 50
+  eq "$(tail -1 "$T/out" | cut -d, -f1,2,5)" "1,0,0" "simulate $m from user 4"
+done
+# the histogram of sizes: with const:0 from user 1 every cascade is the seed alone
+expect 0 "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --prob const:0 --sims 20 --histogram "$T/h.csv"
+eq "$(cat "$T/h.csv")" $'size,count,share\n1,20,1' "histogram"
+# the same numbers for 1 and 2 threads
+a=$("$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --prob const:0.5 --sims 3000 --threads 1)
+b=$("$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --prob const:0.5 --sims 3000 --threads 2)
+eq "$a" "$b" "simulate depends on --threads"
+printf 'nobody\n' > "$T/bad.txt"
+expect_err 65 "bad.txt:1: no user 'nobody'" "$CLOUT" simulate "$T/g.clout" --seeds "$T/bad.txt"
+expect_err 66 "cannot open" "$CLOUT" simulate "$T/g.clout" --seeds "$T/none.txt"
+expect_err 2 "--model must be ic or lt" "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --model sir
+expect_err 65 "not a probability" "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --prob weight
+finish

@@ -22,15 +22,27 @@
         FREE_PTR(X);                                                                      \
         FREE_PTR(ci);                                                                     \
         FREE_PTR(cx);                                                                     \
+        FREE_PTR(fi);                                                                     \
+        FREE_PTR(fj);                                                                     \
+        FREE_PTR(hit);                                                                    \
         clout_progress_end(prog);                                                         \
     } while (0)
 
-int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
-                char msg[CLOUT_MSG_LEN])
+/* one reached user: (source row in the batch, hop, user) */
+typedef struct {
+    int64_t row, hop;
+    GrB_Index user;
+} hit_t;
+
+/* Counts per hop, and with visit != NULL every reached user, source by source in hop order. */
+static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+                      clout_reach_visit visit, void *ctx, char msg[CLOUT_MSG_LEN])
 {
     GrB_Matrix F = NULL, V = NULL;
     GrB_Vector cnt = NULL, ones = NULL;
-    GrB_Index *I = NULL, *J = NULL, *ci = NULL;
+    GrB_Index *I = NULL, *J = NULL, *ci = NULL, *fi = NULL, *fj = NULL;
+    hit_t *hit = NULL;
+    int64_t nhit = 0, hitcap = 0;
     bool *X = NULL;
     int64_t *cx = NULL;
     clout_progress *prog = NULL;
@@ -74,6 +86,40 @@ int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_ho
             GrB_Index nc = (GrB_Index)nb;
             GRB_TRY(GrB_Vector_extractTuples_INT64(ci, cx, &nc, cnt));
             for (GrB_Index k = 0; k < nc; k++) newcount[(b0 + (int64_t)ci[k]) * (max_hops + 1) + d] = cx[k];
+            if (visit) {
+                /* keep this hop's users; they are handed out source by source after the batch */
+                if (nhit + (int64_t)nf > hitcap) {
+                    hitcap = (nhit + (int64_t)nf) * 2;
+                    hit_t *h2 = clout_i_realloc(hit, (size_t)hitcap, sizeof(hit_t));
+                    ASSERT_MSG(h2 != NULL, CLOUT_ERR_NOMEM, "out of memory listing reached users");
+                    hit = h2;
+                }
+                FREE_PTR(fi);
+                FREE_PTR(fj);
+                ALLOC_TRY(fi, nf, GrB_Index);
+                ALLOC_TRY(fj, nf, GrB_Index);
+                GrB_Index got = nf;
+                GRB_TRY(GrB_Matrix_extractTuples_BOOL(fi, fj, NULL, &got, F));
+                for (GrB_Index k = 0; k < got; k++) hit[nhit++] = (hit_t){(int64_t)fi[k], d, fj[k]};
+            }
+        }
+        if (visit) {
+            /* stable counting sort by source row: hops stay in order, users sorted within a hop */
+            int64_t *start = clout_i_calloc((size_t)nb + 1, sizeof(int64_t));
+            hit_t *sorted = clout_i_malloc((size_t)(nhit ? nhit : 1), sizeof(hit_t));
+            if (!start || !sorted) {
+                free(start);
+                free(sorted);
+                ERR(CLOUT_ERR_NOMEM, "out of memory listing reached users");
+            }
+            for (int64_t k = 0; k < nhit; k++) start[hit[k].row + 1]++;
+            for (int64_t r = 0; r < nb; r++) start[r + 1] += start[r];
+            for (int64_t k = 0; k < nhit; k++) sorted[start[hit[k].row]++] = hit[k];
+            for (int64_t k = 0; k < nhit; k++)
+                visit(ctx, b0 + sorted[k].row, (int)sorted[k].hop, (int64_t)sorted[k].user);
+            free(start);
+            free(sorted);
+            nhit = 0;
         }
         FREE_GRB(F);
         FREE_GRB(V);
@@ -82,6 +128,18 @@ int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     }
     FREE_ALL;
     return CLOUT_OK;
+}
+
+int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+                char msg[CLOUT_MSG_LEN])
+{
+    return reach_core(G, src, ns, max_hops, newcount, NULL, NULL, msg);
+}
+
+int clout_reach_list(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+                     clout_reach_visit visit, void *ctx, char msg[CLOUT_MSG_LEN])
+{
+    return reach_core(G, src, ns, max_hops, newcount, visit, ctx, msg);
 }
 
 /* ---------------------------------------------------------------- approximate: HyperANF

@@ -246,6 +246,11 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
  * first reached from src[s] at hop d (d = 1..max_hops; entry 0 is 0). */
 int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
                 char msg[CLOUT_MSG_LEN]);
+/* The same, also calling visit(ctx, s, hop, user) for every user first reached from src[s] at
+ * that hop: source by source, hops in order, users by index within a hop. */
+typedef void (*clout_reach_visit)(void *ctx, int64_t s, int hop, int64_t user);
+int clout_reach_list(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+                     clout_reach_visit visit, void *ctx, char msg[CLOUT_MSG_LEN]);
 /* Approximate reach by HyperANF (HyperLogLog counters of 2^log2m registers each, relative
  * standard error 1.04 / sqrt(2^log2m)): reach[v * hops + d - 1] estimates the users other than v
  * within d hops (d = 1..hops); depth[v] is the last hop at which v's counter grew (capped at

@@ -4,9 +4,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_FROM = 1, O_HOPS, O_TIMINGS };
+enum { O_FROM = 1, O_HOPS, O_TIMINGS, O_LIST };
 static const cli_opt opts[] = {{"from", 0, 1, O_FROM}, {"hops", 0, 1, O_HOPS}, {"timings", 0, 0, O_TIMINGS},
-                               {NULL, 0, 0, 0}};
+                               {"list", 0, 0, O_LIST}, {NULL, 0, 0, 0}};
+
+typedef struct {
+    clout_table *t;
+    const clout_graph *G;
+    const int64_t *src;
+} list_ctx;
+
+/* one row per reached user: source, hop, user */
+static void list_row(void *ctx, int64_t s, int hop, int64_t user)
+{
+    list_ctx *c = ctx;
+    size_t len;
+    const char *name = clout_idmap_name(c->G->users, c->src[s], &len);
+    clout_table_str(c->t, name, len);
+    clout_table_int(c->t, hop);
+    name = clout_idmap_name(c->G->users, user, &len);
+    clout_table_str(c->t, name, len);
+}
 
 /* ids from "a,b,c" or "@FILE" (one id per line, # comments) into dense indices */
 static int parse_from(const char *spec, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN])
@@ -93,7 +111,7 @@ int cmd_reach(int argc, char **argv)
     cli_parser p;
     int id;
     int64_t hops = 3;
-    bool timings = false;
+    bool timings = false, list = false;
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
@@ -105,6 +123,8 @@ int cmd_reach(int argc, char **argv)
             path = val;
         } else if (id == O_TIMINGS) {
             timings = true;
+        } else if (id == O_LIST) {
+            list = true;
         } else if (id == O_FROM) {
             from = val;
         } else if (id == O_HOPS && !(cli_parse_i64(val, &hops) && hops >= 1 && hops <= 100000)) {
@@ -124,6 +144,23 @@ int cmd_reach(int argc, char **argv)
     double t1 = clout_now();
     if (s >= 0) s = parse_from(from, G, &src, &ns, msg);
     double t2 = clout_now();
+    if (s >= 0 && list) {
+        /* --list: stream the reached users straight into the table */
+        static const char *ln[] = {"user", "hop", "reached_user"};
+        newc = malloc((size_t)ns * (size_t)(hops + 1) * sizeof(int64_t));
+        s = newc ? clout_outfile_open(&out, c.out, msg) : CLOUT_ERR_NOMEM;
+        if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, 3, ln, NULL, false, msg);
+        list_ctx lc = {t, G, src};
+        if (s >= 0) s = clout_reach_list(G, src, ns, (int)hops, newc, list_row, &lc, msg);
+        if (s >= 0) s = clout_table_end(&t, msg);
+        else clout_table_end(&t, msg);
+        if (s >= 0) s = clout_outfile_commit(&out, msg);
+        else clout_outfile_abort(&out);
+        free(src);
+        free(newc);
+        clout_graph_free(&G);
+        return cli_report(s, msg);
+    }
     if (s >= 0) {
         newc = malloc((size_t)ns * (size_t)(hops + 1) * sizeof(int64_t));
         s = newc ? clout_reach(G, src, ns, (int)hops, newc, msg) : CLOUT_ERR_NOMEM;

@@ -129,6 +129,7 @@ static const command commands[] = {
      "  --hops D             hops to follow along S's edge direction (default 3)\n"
      "Rows user,hop,new,reached: users first reached at that hop, and all reached within it\n"
      "(the user itself not counted).\n"
+     "  --list               instead, one row per reached user: user,hop,reached_user\n"
      "\n"
      "Example:\n"
      "  clout reach lastfm.clout --from 2,275 --hops 3\n"},

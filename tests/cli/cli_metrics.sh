@@ -32,6 +32,9 @@ expect_err 2 "--prob must be wc, const:P, trivalency or weight" "$CLOUT" metrics
 expect_err 65 "not a probability in [0, 1]" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob weight
 expect 0 "$CLOUT" reach "$T/g.clout" --from 1,4 --hops 3
 eq "$(cat "$T/out")" $'user,hop,new,reached\n1,1,1,1\n1,2,1,2\n1,3,1,3\n4,1,0,0\n4,2,0,0\n4,3,0,0' "reach table"
+# --list: every reached user, source by source, hop by hop
+expect 0 "$CLOUT" reach "$T/g.clout" --from 2,1 --hops 3 --list
+eq "$(cat "$T/out")" $'user,hop,reached_user\n2,1,3\n2,2,1\n2,2,4\n1,1,2\n1,2,3\n1,3,4' "reach --list"
 echo 2 > "$T/from.txt"
 expect 0 "$CLOUT" reach "$T/g.clout" --from @"$T/from.txt" --hops 1
 eq "$(tail -1 "$T/out")" "2,1,1,1" "reach --from @FILE"

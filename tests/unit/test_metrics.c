@@ -116,6 +116,30 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     igraph_vector_destroy(&ref);
 }
 
+typedef struct {
+    int64_t *s, *u;
+    int *h;
+    int64_t n, cap;
+} hits;
+
+static void collect(void *ctx, int64_t s, int hop, int64_t user)
+{
+    hits *x = ctx;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? 2 * x->cap : 1024;
+        x->s = realloc(x->s, (size_t)x->cap * sizeof(int64_t));
+        x->u = realloc(x->u, (size_t)x->cap * sizeof(int64_t));
+        x->h = realloc(x->h, (size_t)x->cap * sizeof(int));
+    }
+    x->s[x->n] = s, x->u[x->n] = user, x->h[x->n] = hop, x->n++;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    igraph_integer_t x = *(const igraph_integer_t *)a, y = *(const igraph_integer_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void check_bfs(const dataset *d, const clout_graph *G, const igraph_t *g)
 {
     int64_t n = clout_graph_users(G);
@@ -126,6 +150,11 @@ static void check_bfs(const dataset *d, const clout_graph *G, const igraph_t *g)
         src[k] = ns == n ? k : (int64_t)clout_rng_bounded(11, 0, (uint64_t)k, (uint64_t)n);
     int64_t *newc = malloc((size_t)ns * (H + 1) * sizeof(int64_t));
     CHECK(clout_reach(G, src, ns, H, newc, msg) == 0, "%s: %s", d->name, msg);
+    /* the listed users, hop by hop, are igraph's BFS layers (first 3 hops of 50 sources) */
+    int64_t nl_src = ns < 50 ? ns : 50;
+    hits x = {0};
+    int64_t *newc2 = malloc((size_t)nl_src * 4 * sizeof(int64_t));
+    CHECK(clout_reach_list(G, src, nl_src, 3, newc2, collect, &x, msg) == 0, "%s", msg);
     igraph_vector_int_t order, layers;
     igraph_vector_int_init(&order, 0);
     igraph_vector_int_init(&layers, 0);
@@ -143,7 +172,24 @@ static void check_bfs(const dataset *d, const clout_graph *G, const igraph_t *g)
             }
         }
         if (nl - 1 > H) bad++; /* deeper than the check covers: widen H */
+        if (k < nl_src) {
+            for (int h = 1; h <= 3 && h < nl; h++) {
+                igraph_integer_t lo = VECTOR(layers)[h], hi = VECTOR(layers)[h + 1];
+                qsort(&VECTOR(order)[lo], (size_t)(hi - lo), sizeof(igraph_integer_t), cmp_int);
+                int64_t at = 0;
+                for (int64_t q = 0; q < x.n; q++)
+                    if (x.s[q] == k && x.h[q] == h) {
+                        if (lo + at >= hi || VECTOR(order)[lo + at] != x.u[q]) bad++;
+                        at++;
+                    }
+                if (at != hi - lo) bad++;
+            }
+        }
     }
+    free(x.s);
+    free(x.u);
+    free(x.h);
+    free(newc2);
     CHECK(bad == 0, "%s: %d BFS layer counts differ from igraph_bfs_simple over %lld sources", d->name, bad,
           (long long)ns);
     igraph_vector_int_destroy(&order);

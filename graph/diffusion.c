@@ -13,13 +13,6 @@
 #include <math.h>
 #include <omp.h>
 
-struct clout_influence {
-    int64_t n, m;
-    uint64_t *optr, *oidx;  /* out-edges (S's rows) */
-    double *op;
-    uint64_t *iptr, *iidx;  /* in-edges (S' rows) */
-    double *ip;
-};
 
 void clout_influence_free(clout_influence **P)
 {

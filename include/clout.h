@@ -306,6 +306,16 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
 int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
                    int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN]);
 
+/* ---------------------------------------------------------------- influence maximization (IC) */
+/* IMM (Tang, Shi, Xiao 2015) with Chen's fresh-sample selection: k seeds whose spread is at least
+ * (1 - 1/e - eps) OPT with probability >= 1 - delta (delta <= 0: 1/n). spread[i]: the RR estimate
+ * after seed i; *rr_used: RR sets of the final selection. Identical for any thread count. */
+int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+                 double *spread, int64_t *rr_used, char msg[CLOUT_MSG_LEN]);
+/* Baselines: the k users with most out-ties, or degree-discount (Chen, Wang, Yang 2009; p = the
+ * mean tie probability). */
+int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
+
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON
  * (an array of objects, or one object for a record) or msgpack (the same shapes). */

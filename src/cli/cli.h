@@ -55,5 +55,6 @@ int cmd_generate(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_reach(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_im(int argc, char **argv);
 
 #endif

@@ -148,6 +148,21 @@ static const command commands[] = {
      "\n"
      "Example:\n"
      "  clout simulate wiki.clout --seeds seeds.txt --model ic --prob wc --sims 10000 --format json\n"},
+    {"im", cmd_im, "influence maximization under IC: IMM and baselines",
+     "Usage: clout im G.clout -k K [--algo imm|degree|degree-discount] [--prob P]\n"
+     "                 [--epsilon E] [--delta D] [--seed S]\n"
+     "\n"
+     "  --algo imm           (default) IMM (Tang, Shi, Xiao 2015) with the final selection on fresh\n"
+     "                       RR sets (W. Chen 2018): spread >= (1 - 1/e - E) OPT with probability\n"
+     "                       >= 1 - D; --epsilon E (0.1), --delta D (default 1/n)\n"
+     "  --algo degree        the K users with the most out-ties\n"
+     "  --algo degree-discount  Chen, Wang, Yang (KDD 2009), p = the mean tie probability\n"
+     "  --prob P             wc (default), const:P, trivalency or weight\n"
+     "Table rank,user,gain,spread (imm's running RR estimate; empty for the baselines). RR sets,\n"
+     "time and the guarantee go to stderr. Not available yet: opim-c, celf, pagerank, --model lt.\n"
+     "\n"
+     "Example:\n"
+     "  clout im wiki.clout -k 50 --algo imm --epsilon 0.1 -o seeds.csv\n"},
     {"generate", cmd_generate, "synthetic graphs: R-MAT, Barabasi-Albert, Erdos-Renyi",
      "Usage: clout generate rmat|ba|er [options] [-o FILE]\n"
      "\n"

@@ -18,6 +18,15 @@
 #define CLOUT_PRINTF(a, b)
 #define CLOUT_LIKELY(x) (x)
 #define CLOUT_UNLIKELY(x) (x)
+/* ---- the influence graph (graph/diffusion.c): S's ties with probabilities, both ways ---- */
+struct clout_influence {
+    int64_t n, m;
+    uint64_t *optr, *oidx;  /* out-edges (S's rows) */
+    double *op;
+    uint64_t *iptr, *iidx;  /* in-edges (S' rows) */
+    double *ip;
+};
+
 #endif
 
 /* Write a message into msg (overwrites). */
@@ -161,5 +170,14 @@ typedef struct clout_i_csr {
 } clout_i_csr;
 int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
+
+/* ---- the influence graph (graph/diffusion.c): S's ties with probabilities, both ways ---- */
+struct clout_influence {
+    int64_t n, m;
+    uint64_t *optr, *oidx;  /* out-edges (S's rows) */
+    double *op;
+    uint64_t *iptr, *iidx;  /* in-edges (S' rows) */
+    double *ip;
+};
 
 #endif

@@ -29,4 +29,15 @@ expect_err 65 "bad.txt:1: no user 'nobody'" "$CLOUT" simulate "$T/g.clout" --see
 expect_err 66 "cannot open" "$CLOUT" simulate "$T/g.clout" --seeds "$T/none.txt"
 expect_err 2 "--model must be ic or lt" "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --model sir
 expect_err 65 "not a probability" "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --prob weight
+# im: with const:1 users 1, 2 and 3 each reach everyone; ties go to the first user
+expect 0 "$CLOUT" im "$T/g.clout" -k 1 --prob const:1 -q
+eq "$(cat "$T/out")" $'rank,user,gain,spread\n1,1,4,4' "im with const:1"
+expect 0 "$CLOUT" im "$T/g.clout" -k 2 --algo degree -q
+eq "$(sed -n 2p "$T/out")" "1,3,," "degree baseline: user 3 has two out-ties"
+expect_err 2 "-k 5 exceeds the 4 users" "$CLOUT" im "$T/g.clout" -k 5
+expect_err 2 "bad value '0'" "$CLOUT" im "$T/g.clout" -k 1 --epsilon 0
+expect_err 2 "--algo must be imm" "$CLOUT" im "$T/g.clout" -k 1 --algo magic
+# the seeds im writes feed simulate
+"$CLOUT" im "$T/g.clout" -k 2 -q -o "$T/seeds.csv"
+expect 0 "$CLOUT" simulate "$T/g.clout" --seeds "$T/seeds.csv" --sims 100
 finish

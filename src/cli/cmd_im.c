@@ -1,0 +1,120 @@
+/* cmd_im.c: clout im: influence maximization under Independent Cascade. */
+#include "cli.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { O_K = 1, O_ALGO, O_MODEL, O_PROB, O_EPS, O_DELTA, O_SEED };
+static const cli_opt opts[] = {{"k", 'k', 1, O_K},         {"algo", 0, 1, O_ALGO},   {"model", 0, 1, O_MODEL},
+                               {"prob", 0, 1, O_PROB},     {"epsilon", 0, 1, O_EPS}, {"delta", 0, 1, O_DELTA},
+                               {"seed", 0, 1, O_SEED},     {NULL, 0, 0, 0}};
+
+int cmd_im(int argc, char **argv)
+{
+    const char *cmd = "im", *path = NULL, *algo = "imm", *prob = "wc", *val;
+    cli_common c = {0};
+    cli_parser p;
+    int id;
+    int64_t k = 0, seed = 1;
+    double eps = 0.1, delta = 0;
+    cli_parser_init(&p, cmd, argc, argv, opts);
+    while ((id = cli_next(&p, &val)) != -1) {
+        if (id == -2) return CLOUT_EXIT_USAGE;
+        int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (r == 1) continue;
+        bool ok = true;
+        switch (id) {
+        case 0:
+            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
+            path = val;
+            break;
+        case O_K: ok = cli_parse_i64(val, &k) && k >= 1 && k <= 1000000; break;
+        case O_ALGO:
+            if (strcmp(val, "imm") && strcmp(val, "degree") && strcmp(val, "degree-discount"))
+                return cli_usage_error(cmd, "--algo must be imm, degree or degree-discount (opim-c, celf and pagerank are "
+                                            "not available yet), got '%s'", val);
+            algo = val;
+            break;
+        case O_MODEL:
+            if (strcmp(val, "ic") != 0) return cli_usage_error(cmd, "--model: only ic is available for im, got '%s'", val);
+            break;
+        case O_PROB: {
+            clout_prob_model tmp;
+            char m2[CLOUT_MSG_LEN];
+            if (clout_prob_parse(val, &tmp, m2) != CLOUT_OK) return cli_usage_error(cmd, "%s", m2);
+            prob = val;
+            break;
+        }
+        case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
+        case O_DELTA: ok = cli_parse_double(val, &delta) && delta > 0 && delta < 1; break;
+        case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
+        default: break;
+        }
+        if (!ok) return cli_usage_error(cmd, "bad value '%s' (-k >= 1, --epsilon and --delta in (0, 1), --seed >= 0)", val);
+    }
+    if (path == NULL || k == 0) return cli_usage_error(cmd, "usage: clout im G.clout -k K [--algo imm]");
+    int code = cli_apply(&c);
+    if (code) return code;
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_graph *G = NULL;
+    clout_influence *P = NULL;
+    clout_outfile out = {0};
+    clout_table *t = NULL;
+    clout_prob_model pm;
+    int64_t *seeds = NULL, used = 0;
+    double *spread = NULL;
+    int s = clout_snapshot_load(&G, path, msg);
+    if (s >= 0 && k > clout_graph_users(G)) {
+        snprintf(msg, CLOUT_MSG_LEN, "-k %lld exceeds the %lld users", (long long)k, (long long)clout_graph_users(G));
+        s = CLOUT_ERR_INVALID;
+    }
+    if (s >= 0) s = clout_prob_parse(prob, &pm, msg);
+    pm.seed = (uint64_t)seed;
+    if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
+    double t0 = clout_now();
+    if (s >= 0) {
+        seeds = malloc((size_t)k * sizeof(int64_t));
+        spread = malloc((size_t)k * sizeof(double));
+        if (!seeds || !spread) s = CLOUT_ERR_NOMEM;
+    }
+    bool imm = strcmp(algo, "imm") == 0;
+    if (s >= 0 && imm) s = clout_im_imm(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
+    else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
+    double secs = clout_now() - t0;
+    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    if (s >= 0) {
+        static const char *names[] = {"rank", "user", "gain", "spread"};
+        s = clout_table_begin(&t, out.f, c.fmt, 4, names, NULL, false, msg);
+        for (int64_t i = 0; s >= 0 && i < k; i++) {
+            size_t len;
+            const char *name = clout_idmap_name(G->users, seeds[i], &len);
+            clout_table_int(t, i + 1);
+            clout_table_str(t, name, len);
+            /* the baselines estimate no spread */
+            if (imm) {
+                clout_table_real(t, spread[i] - (i ? spread[i - 1] : 0));
+                clout_table_real(t, spread[i]);
+            } else {
+                clout_table_null(t);
+                clout_table_null(t);
+            }
+        }
+        if (s >= 0) s = clout_table_end(&t, msg);
+        if (s >= 0) s = clout_outfile_commit(&out, msg);
+        else clout_outfile_abort(&out);
+    }
+    if (s >= 0 && !c.quiet && imm)
+        fprintf(stderr, "clout: imm: %lld RR sets, %.3f s; spread >= (1 - 1/e - %g) OPT = %.3f OPT with probability >= 1 - %g\n",
+                (long long)used, secs, eps, 1 - 1 / M_E - eps, delta > 0 ? delta : 1.0 / (double)clout_graph_users(G));
+    free(seeds);
+    free(spread);
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+    if (s == CLOUT_ERR_INVALID) {
+        fprintf(stderr, "clout im: %s\n", msg);
+        return CLOUT_EXIT_USAGE;
+    }
+    return cli_report(s, msg);
+}

@@ -312,6 +312,10 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
  * after seed i; *rr_used: RR sets of the final selection. Identical for any thread count. */
 int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                  double *spread, int64_t *rr_used, char msg[CLOUT_MSG_LEN]);
+/* CELF (Leskovec et al. 2007): lazy greedy on Monte Carlo spread (sims cascades per
+ * evaluation); spread[i] = the estimate after seed i. For small graphs and as a check on imm. */
+int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,
+                  char msg[CLOUT_MSG_LEN]);
 /* Baselines: the k users with most out-ties, or degree-discount (Chen, Wang, Yang 2009; p = the
  * mean tie probability). */
 int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *seeds, char msg[CLOUT_MSG_LEN]);

@@ -5,10 +5,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_K = 1, O_ALGO, O_MODEL, O_PROB, O_EPS, O_DELTA, O_SEED };
+enum { O_K = 1, O_ALGO, O_MODEL, O_PROB, O_EPS, O_DELTA, O_SEED, O_SIMS };
 static const cli_opt opts[] = {{"k", 'k', 1, O_K},         {"algo", 0, 1, O_ALGO},   {"model", 0, 1, O_MODEL},
                                {"prob", 0, 1, O_PROB},     {"epsilon", 0, 1, O_EPS}, {"delta", 0, 1, O_DELTA},
-                               {"seed", 0, 1, O_SEED},     {NULL, 0, 0, 0}};
+                               {"seed", 0, 1, O_SEED},     {"sims", 0, 1, O_SIMS},   {NULL, 0, 0, 0}};
+
+static int cmp_rank(const void *a, const void *b, void *ctx)
+{
+    const double *pr = ctx;
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return pr[x] > pr[y] ? -1 : pr[x] < pr[y] ? 1 : (x > y) - (x < y);
+}
+
+/* PageRank baseline: the k users ranked highest on the reversed graph (influence flows along S,
+ * so a user pointed to by influential users there is one who reaches many here). */
+static int pagerank_seeds(clout_graph *G, int64_t k, int64_t *seeds, char msg[CLOUT_MSG_LEN])
+{
+    int s = clout_graph_cache_transpose(G, msg);
+    if (s < 0) return s;
+    clout_graph R = *G;
+    R.S = G->ST;
+    R.ST = NULL;
+    R.out_degree = R.in_degree = NULL;
+    double *pr = NULL;
+    int it;
+    s = clout_pagerank(&R, 0.85, 1e-10, 10000, NULL, &pr, &it, msg);
+    if (R.ST) GrB_free(&R.ST);
+    if (s < 0) return s;
+    int64_t n = clout_graph_users(G);
+    int64_t *ord = malloc((size_t)n * sizeof(int64_t));
+    if (!ord) {
+        free(pr);
+        return CLOUT_ERR_NOMEM;
+    }
+    for (int64_t i = 0; i < n; i++) ord[i] = i;
+    qsort_r(ord, (size_t)n, sizeof(int64_t), cmp_rank, pr);
+    memcpy(seeds, ord, (size_t)k * sizeof(int64_t));
+    free(ord);
+    free(pr);
+    return CLOUT_OK;
+}
 
 int cmd_im(int argc, char **argv)
 {
@@ -16,7 +52,7 @@ int cmd_im(int argc, char **argv)
     cli_common c = {0};
     cli_parser p;
     int id;
-    int64_t k = 0, seed = 1;
+    int64_t k = 0, seed = 1, sims = 1000;
     double eps = 0.1, delta = 0;
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
@@ -32,8 +68,9 @@ int cmd_im(int argc, char **argv)
             break;
         case O_K: ok = cli_parse_i64(val, &k) && k >= 1 && k <= 1000000; break;
         case O_ALGO:
-            if (strcmp(val, "imm") && strcmp(val, "degree") && strcmp(val, "degree-discount"))
-                return cli_usage_error(cmd, "--algo must be imm, degree or degree-discount (opim-c, celf and pagerank are "
+            if (strcmp(val, "imm") && strcmp(val, "celf") && strcmp(val, "degree") && strcmp(val, "degree-discount") &&
+                strcmp(val, "pagerank"))
+                return cli_usage_error(cmd, "--algo must be imm, celf, degree, degree-discount or pagerank (opim-c is "
                                             "not available yet), got '%s'", val);
             algo = val;
             break;
@@ -50,6 +87,7 @@ int cmd_im(int argc, char **argv)
         case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
         case O_DELTA: ok = cli_parse_double(val, &delta) && delta > 0 && delta < 1; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
+        case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (-k >= 1, --epsilon and --delta in (0, 1), --seed >= 0)", val);
@@ -79,8 +117,10 @@ int cmd_im(int argc, char **argv)
         spread = malloc((size_t)k * sizeof(double));
         if (!seeds || !spread) s = CLOUT_ERR_NOMEM;
     }
-    bool imm = strcmp(algo, "imm") == 0;
+    bool imm = strcmp(algo, "imm") == 0, celf = strcmp(algo, "celf") == 0;
     if (s >= 0 && imm) s = clout_im_imm(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
+    else if (s >= 0 && celf) s = clout_im_celf(P, (int)k, sims, (uint64_t)seed, seeds, spread, msg);
+    else if (s >= 0 && strcmp(algo, "pagerank") == 0) s = pagerank_seeds(G, k, seeds, msg);
     else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
     double secs = clout_now() - t0;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
@@ -93,7 +133,7 @@ int cmd_im(int argc, char **argv)
             clout_table_int(t, i + 1);
             clout_table_str(t, name, len);
             /* the baselines estimate no spread */
-            if (imm) {
+            if (imm || celf) {
                 clout_table_real(t, spread[i] - (i ? spread[i - 1] : 0));
                 clout_table_real(t, spread[i]);
             } else {

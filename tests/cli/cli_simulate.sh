@@ -32,6 +32,10 @@ expect_err 65 "not a probability" "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.
 # im: with const:1 users 1, 2 and 3 each reach everyone; ties go to the first user
 expect 0 "$CLOUT" im "$T/g.clout" -k 1 --prob const:1 -q
 eq "$(cat "$T/out")" $'rank,user,gain,spread\n1,1,4,4' "im with const:1"
+expect 0 "$CLOUT" im "$T/g.clout" -k 1 --algo celf --prob const:1 --sims 50 -q
+eq "$(cat "$T/out")" $'rank,user,gain,spread\n1,1,4,4' "celf with const:1"
+expect 0 "$CLOUT" im "$T/g.clout" -k 4 --algo pagerank -q
+eq "$(tail -n +2 "$T/out" | cut -d, -f2 | sort | tr '\n' ' ')" "1 2 3 4 " "pagerank baseline ranks every user once"
 expect 0 "$CLOUT" im "$T/g.clout" -k 2 --algo degree -q
 eq "$(sed -n 2p "$T/out")" "1,3,," "degree baseline: user 3 has two out-ties"
 expect_err 2 "-k 5 exceeds the 4 users" "$CLOUT" im "$T/g.clout" -k 5

@@ -335,3 +335,46 @@ int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, 
     FREE_ALL;
     return CLOUT_OK;
 }
+
+/* ---------------------------------------------------------------- PageRank baseline */
+
+static int cmp_rank(const void *a, const void *b, void *ctx)
+{
+    const double *pr = ctx;
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return pr[x] > pr[y] ? -1 : pr[x] < pr[y] ? 1 : (x > y) - (x < y);
+}
+
+/* PageRank baseline: the k users ranked highest on the reversed graph (influence flows along S,
+ * so a user pointed to by influential users there is one who reaches many here). */
+int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_LEN])
+{
+    if (k < 1 || k > clout_graph_users(G)) {
+        clout_i_setmsg(msg, "k must be between 1 and the %lld users, got %d", (long long)clout_graph_users(G), k);
+        return CLOUT_ERR_INVALID;
+    }
+    int s = clout_graph_cache_transpose(G, msg);
+    if (s < 0) return s;
+    clout_graph R = *G;
+    R.S = G->ST;
+    R.ST = NULL;
+    R.out_degree = R.in_degree = NULL;
+    double *pr = NULL;
+    int it;
+    s = clout_pagerank(&R, 0.85, 1e-10, 10000, NULL, &pr, &it, msg);
+    if (R.ST) GrB_free(&R.ST);
+    if (s < 0) return s;
+    int64_t n = clout_graph_users(G);
+    int64_t *ord = malloc((size_t)n * sizeof(int64_t));
+    if (!ord) {
+        free(pr);
+        return CLOUT_ERR_NOMEM;
+    }
+    for (int64_t i = 0; i < n; i++) ord[i] = i;
+    qsort_r(ord, (size_t)n, sizeof(int64_t), cmp_rank, pr);
+    memcpy(seeds, ord, (size_t)k * sizeof(int64_t));
+    free(ord);
+    free(pr);
+    return CLOUT_OK;
+}
+

@@ -319,6 +319,8 @@ int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, 
 /* Baselines: the k users with most out-ties, or degree-discount (Chen, Wang, Yang 2009; p = the
  * mean tie probability). */
 int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
+/* Baseline: the k users with the highest PageRank on the reversed graph (caches G->ST). */
+int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON

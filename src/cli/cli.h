@@ -56,5 +56,6 @@ int cmd_metrics(int argc, char **argv);
 int cmd_reach(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_im(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif

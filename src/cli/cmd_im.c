@@ -10,42 +10,6 @@ static const cli_opt opts[] = {{"k", 'k', 1, O_K},         {"algo", 0, 1, O_ALGO
                                {"prob", 0, 1, O_PROB},     {"epsilon", 0, 1, O_EPS}, {"delta", 0, 1, O_DELTA},
                                {"seed", 0, 1, O_SEED},     {"sims", 0, 1, O_SIMS},   {NULL, 0, 0, 0}};
 
-static int cmp_rank(const void *a, const void *b, void *ctx)
-{
-    const double *pr = ctx;
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return pr[x] > pr[y] ? -1 : pr[x] < pr[y] ? 1 : (x > y) - (x < y);
-}
-
-/* PageRank baseline: the k users ranked highest on the reversed graph (influence flows along S,
- * so a user pointed to by influential users there is one who reaches many here). */
-static int pagerank_seeds(clout_graph *G, int64_t k, int64_t *seeds, char msg[CLOUT_MSG_LEN])
-{
-    int s = clout_graph_cache_transpose(G, msg);
-    if (s < 0) return s;
-    clout_graph R = *G;
-    R.S = G->ST;
-    R.ST = NULL;
-    R.out_degree = R.in_degree = NULL;
-    double *pr = NULL;
-    int it;
-    s = clout_pagerank(&R, 0.85, 1e-10, 10000, NULL, &pr, &it, msg);
-    if (R.ST) GrB_free(&R.ST);
-    if (s < 0) return s;
-    int64_t n = clout_graph_users(G);
-    int64_t *ord = malloc((size_t)n * sizeof(int64_t));
-    if (!ord) {
-        free(pr);
-        return CLOUT_ERR_NOMEM;
-    }
-    for (int64_t i = 0; i < n; i++) ord[i] = i;
-    qsort_r(ord, (size_t)n, sizeof(int64_t), cmp_rank, pr);
-    memcpy(seeds, ord, (size_t)k * sizeof(int64_t));
-    free(ord);
-    free(pr);
-    return CLOUT_OK;
-}
-
 int cmd_im(int argc, char **argv)
 {
     const char *cmd = "im", *path = NULL, *algo = "imm", *prob = "wc", *val;
@@ -120,7 +84,7 @@ int cmd_im(int argc, char **argv)
     bool imm = strcmp(algo, "imm") == 0, celf = strcmp(algo, "celf") == 0;
     if (s >= 0 && imm) s = clout_im_imm(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
     else if (s >= 0 && celf) s = clout_im_celf(P, (int)k, sims, (uint64_t)seed, seeds, spread, msg);
-    else if (s >= 0 && strcmp(algo, "pagerank") == 0) s = pagerank_seeds(G, k, seeds, msg);
+    else if (s >= 0 && strcmp(algo, "pagerank") == 0) s = clout_im_pagerank(G, (int)k, seeds, msg);
     else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
     double secs = clout_now() - t0;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);

@@ -41,6 +41,18 @@ eq "$(sed -n 2p "$T/out")" "1,3,," "degree baseline: user 3 has two out-ties"
 expect_err 2 "-k 5 exceeds the 4 users" "$CLOUT" im "$T/g.clout" -k 5
 expect_err 2 "bad value '0'" "$CLOUT" im "$T/g.clout" -k 1 --epsilon 0
 expect_err 2 "--algo must be imm" "$CLOUT" im "$T/g.clout" -k 1 --algo magic
+# compare: every algorithm and k scored by one evaluator; with const:1 from user 1 all 4 are reached
+expect 0 "$CLOUT" compare "$T/g.clout" --algos imm,degree --prob const:1 -k 1,2 --sims 50 --plot "$T/p.svg" -q
+eq "$(cut -d, -f1-4 "$T/out" | tr '\n' ' ')" "algo,k,spread,stderr imm,1,4,0 imm,2,4,0 degree,1,4,0 degree,2,4,0 " "compare table"
+/usr/bin/python3 -c '
+import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot()
+lines = r.findall("{http://www.w3.org/2000/svg}polyline")
+assert len(lines) == 2 and all(len(l.get("points").split()) == 2 for l in lines), [l.get("points") for l in lines]
+assert any(t.text == "imm" for t in r.iter("{http://www.w3.org/2000/svg}text"))
+' "$T/p.svg" && ok || bad "compare --plot SVG"
+expect_err 2 "opim-c is not available yet" "$CLOUT" compare "$T/g.clout" --algos opim-c
+expect_err 2 "-k 9 exceeds the 4 users" "$CLOUT" compare "$T/g.clout" -k 9
 # the seeds im writes feed simulate
 "$CLOUT" im "$T/g.clout" -k 2 -q -o "$T/seeds.csv"
 expect 0 "$CLOUT" simulate "$T/g.clout" --seeds "$T/seeds.csv" --sims 100

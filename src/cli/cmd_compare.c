@@ -1,0 +1,234 @@
+/* cmd_compare.c: clout compare: the experiment IM papers run. Every algorithm picks k seeds for
+ * every k; one Monte Carlo evaluator (the same simulations for every seed set) scores them. */
+#include "cli.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { O_ALGOS = 1, O_KS, O_SIMS, O_PROB, O_SEED, O_PLOT, O_EPS };
+static const cli_opt opts[] = {{"algos", 0, 1, O_ALGOS}, {"k", 'k', 1, O_KS},     {"sims", 0, 1, O_SIMS},
+                               {"prob", 0, 1, O_PROB},   {"seed", 0, 1, O_SEED},  {"plot", 0, 1, O_PLOT},
+                               {"epsilon", 0, 1, O_EPS}, {NULL, 0, 0, 0}};
+
+#define MAXA 8
+#define MAXK 64
+
+typedef struct {
+    char name[32];
+    int64_t k[MAXK];
+    double spread[MAXK], se[MAXK], secs[MAXK];
+} series;
+
+static int pick(clout_graph *G, const clout_influence *P, const char *algo, int64_t k, double eps, int64_t sims,
+                uint64_t seed, int64_t *seeds, char msg[CLOUT_MSG_LEN])
+{
+    double *sp = malloc((size_t)k * sizeof(double));
+    int64_t used;
+    int s;
+    if (!sp) return CLOUT_ERR_NOMEM;
+    if (strcmp(algo, "imm") == 0) s = clout_im_imm(P, (int)k, eps, 0, seed, seeds, sp, &used, msg);
+    else if (strcmp(algo, "celf") == 0) s = clout_im_celf(P, (int)k, sims, seed, seeds, sp, msg);
+    else if (strcmp(algo, "degree") == 0) s = clout_im_degree(P, (int)k, false, seeds, msg);
+    else if (strcmp(algo, "degree-discount") == 0) s = clout_im_degree(P, (int)k, true, seeds, msg);
+    else s = clout_im_pagerank(G, (int)k, seeds, msg);
+    free(sp);
+    return s;
+}
+
+static void esc(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<') fputs("&lt;", f);
+        else if (*s == '>') fputs("&gt;", f);
+        else if (*s == '&') fputs("&amp;", f);
+        else fputc(*s, f);
+    }
+}
+
+/* A standalone SVG: spread against k, one line per algorithm, axes with ticks, a legend. */
+static void plot(FILE *f, const series *ser, int na, int nk, const char *title)
+{
+    static const char *color[MAXA] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+    const double W = 720, H = 440, L = 70, R = 190, T = 40, B = 55;
+    double kmax = 1, smax = 1;
+    for (int a = 0; a < na; a++)
+        for (int i = 0; i < nk; i++) {
+            if (ser[a].k[i] > kmax) kmax = (double)ser[a].k[i];
+            if (ser[a].spread[i] > smax) smax = ser[a].spread[i];
+        }
+    /* round the y range up to a 1-2-5 step */
+    double step = pow(10, floor(log10(smax / 5)));
+    if (smax / step > 25) step *= 5;
+    else if (smax / step > 10) step *= 2;
+    double ytop = ceil(smax / step) * step;
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n", W, H, W, H);
+    fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%.0f\" y=\"24\" font-size=\"15\">", L);
+    esc(f, title);
+    fprintf(f, "</text>\n");
+#define X(v) (L + (v) / kmax * (W - L - R))
+#define Y(v) (H - B - (v) / ytop * (H - T - B))
+    fprintf(f, "<g stroke=\"#444\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
+               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
+            L, H - B, W - R, H - B, L, H - B, L, (double)T);
+    for (double y = 0; y <= ytop + 1e-9; y += step)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%.1f\" "
+                   "text-anchor=\"end\">%g</text>\n", L, Y(y), W - R, Y(y), L - 6, Y(y) + 4, y);
+    for (int i = 0; i < nk; i++)
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%lld</text>\n", X((double)ser[0].k[i]), H - B + 18,
+                (long long)ser[0].k[i]);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">seeds k</text>\n", (L + W - R) / 2, H - 12);
+    fprintf(f, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">expected spread</text>\n",
+            (T + H - B) / 2, (T + H - B) / 2);
+    for (int a = 0; a < na; a++) {
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color[a % MAXA]);
+        for (int i = 0; i < nk; i++) fprintf(f, "%s%.1f,%.1f", i ? " " : "", X((double)ser[a].k[i]), Y(ser[a].spread[i]));
+        fprintf(f, "\"/>\n");
+        for (int i = 0; i < nk; i++)
+            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", X((double)ser[a].k[i]),
+                    Y(ser[a].spread[i]), color[a % MAXA]);
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
+                   "<text x=\"%.1f\" y=\"%.1f\">", W - R + 20, T + 20.0 * a + 10, W - R + 44, T + 20.0 * a + 10,
+                color[a % MAXA], W - R + 50, T + 20.0 * a + 14);
+        esc(f, ser[a].name);
+        fprintf(f, "</text>\n");
+    }
+#undef X
+#undef Y
+    fprintf(f, "</svg>\n");
+}
+
+int cmd_compare(int argc, char **argv)
+{
+    const char *cmd = "compare", *path = NULL, *algos = "imm,degree-discount,pagerank,degree", *ks = "1,5,10,25,50";
+    const char *prob = "wc", *plotf = NULL, *val;
+    cli_common c = {0};
+    cli_parser p;
+    int id;
+    int64_t sims = 10000, seed = 1;
+    double eps = 0.1;
+    cli_parser_init(&p, cmd, argc, argv, opts);
+    while ((id = cli_next(&p, &val)) != -1) {
+        if (id == -2) return CLOUT_EXIT_USAGE;
+        int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (r == 1) continue;
+        bool ok = true;
+        switch (id) {
+        case 0:
+            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
+            path = val;
+            break;
+        case O_ALGOS: algos = val; break;
+        case O_KS: ks = val; break;
+        case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
+        case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
+        case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
+        case O_PLOT: plotf = val; break;
+        case O_PROB: {
+            clout_prob_model tmp;
+            char m2[CLOUT_MSG_LEN];
+            if (clout_prob_parse(val, &tmp, m2) != CLOUT_OK) return cli_usage_error(cmd, "%s", m2);
+            prob = val;
+            break;
+        }
+        default: break;
+        }
+        if (!ok) return cli_usage_error(cmd, "bad value '%s'", val);
+    }
+    if (path == NULL) return cli_usage_error(cmd, "usage: clout compare G.clout [--algos A,B] [-k 1,5,10]");
+    series ser[MAXA];
+    int na = 0, nk = 0;
+    int64_t kv[MAXK];
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", algos);
+    for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+        if (strcmp(t, "imm") && strcmp(t, "celf") && strcmp(t, "degree") && strcmp(t, "degree-discount") &&
+            strcmp(t, "pagerank"))
+            return cli_usage_error(cmd, "--algos: '%s' is not imm, celf, degree, degree-discount or pagerank%s", t,
+                                   strcmp(t, "opim-c") == 0 ? " (opim-c is not available yet)" : "");
+        if (na == MAXA) return cli_usage_error(cmd, "--algos: at most %d algorithms", MAXA);
+        memset(&ser[na], 0, sizeof ser[na]);
+        snprintf(ser[na++].name, sizeof ser[0].name, "%s", t);
+    }
+    snprintf(buf, sizeof buf, "%s", ks);
+    for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+        int64_t k;
+        if (!cli_parse_i64(t, &k) || k < 1) return cli_usage_error(cmd, "-k: '%s' is not a whole number >= 1", t);
+        if (nk == MAXK) return cli_usage_error(cmd, "-k: at most %d values", MAXK);
+        kv[nk++] = k;
+    }
+    if (na == 0 || nk == 0) return cli_usage_error(cmd, "give at least one algorithm and one k");
+    int code = cli_apply(&c);
+    if (code) return code;
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_graph *G = NULL;
+    clout_influence *P = NULL;
+    clout_prob_model pm;
+    int64_t kmax = 0, *seeds = NULL, *sizes = NULL;
+    for (int i = 0; i < nk; i++) kmax = kv[i] > kmax ? kv[i] : kmax;
+    int s = clout_snapshot_load(&G, path, msg);
+    if (s >= 0 && kmax > clout_graph_users(G)) {
+        fprintf(stderr, "clout compare: -k %lld exceeds the %lld users\n", (long long)kmax, (long long)clout_graph_users(G));
+        clout_graph_free(&G);
+        return CLOUT_EXIT_USAGE;
+    }
+    if (s >= 0) s = clout_prob_parse(prob, &pm, msg);
+    pm.seed = (uint64_t)seed;
+    if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
+    if (s >= 0) {
+        seeds = malloc((size_t)kmax * sizeof(int64_t));
+        sizes = malloc((size_t)sims * sizeof(int64_t));
+        if (!seeds || !sizes) s = CLOUT_ERR_NOMEM;
+    }
+    for (int a = 0; s >= 0 && a < na; a++)
+        for (int i = 0; s >= 0 && i < nk; i++) {
+            double t0 = clout_now();
+            s = pick(G, P, ser[a].name, kv[i], eps, 1000, (uint64_t)seed, seeds, msg);
+            ser[a].secs[i] = clout_now() - t0;
+            ser[a].k[i] = kv[i];
+            /* the evaluator: the same simulations (seed + 7) for every seed set */
+            if (s >= 0) s = clout_simulate(P, false, seeds, kv[i], sims, (uint64_t)seed + 7, sizes, NULL, msg);
+            double m = 0, v = 0;
+            for (int64_t q = 0; s >= 0 && q < sims; q++) m += (double)sizes[q];
+            m /= (double)sims;
+            for (int64_t q = 0; s >= 0 && q < sims; q++) v += ((double)sizes[q] - m) * ((double)sizes[q] - m);
+            ser[a].spread[i] = m;
+            ser[a].se[i] = sims > 1 ? sqrt(v / (double)(sims - 1) / (double)sims) : 0;
+        }
+    clout_outfile out = {0}, pout = {0};
+    clout_table *t = NULL;
+    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    if (s >= 0) {
+        static const char *names[] = {"algo", "k", "spread", "stderr", "seconds"};
+        s = clout_table_begin(&t, out.f, c.fmt, 5, names, NULL, false, msg);
+        for (int a = 0; s >= 0 && a < na; a++)
+            for (int i = 0; i < nk; i++) {
+                clout_table_str(t, ser[a].name, strlen(ser[a].name));
+                clout_table_int(t, ser[a].k[i]);
+                clout_table_real(t, ser[a].spread[i]);
+                clout_table_real(t, ser[a].se[i]);
+                clout_table_real(t, ser[a].secs[i]);
+            }
+        if (s >= 0) s = clout_table_end(&t, msg);
+    }
+    if (s >= 0 && plotf) {
+        s = clout_outfile_open(&pout, plotf, msg);
+        if (s >= 0) {
+            char title[300];
+            const char *base = strrchr(path, '/');
+            snprintf(title, sizeof title, "IC spread, %s, prob %s, %lld simulations", base ? base + 1 : path, prob,
+                     (long long)sims);
+            plot(pout.f, ser, na, nk, title);
+            s = clout_outfile_commit(&pout, msg);
+        }
+    }
+    if (s >= 0) s = clout_outfile_commit(&out, msg);
+    else clout_outfile_abort(&out);
+    free(seeds);
+    free(sizes);
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+    return cli_report(s, msg);
+}

@@ -35,7 +35,10 @@ int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_L
 {
     memset(m, 0, sizeof(*m));
     m->seed = 1;
-    if (strcmp(spec, "wc") == 0) {
+    m->window = INFINITY;
+    if (strcmp(spec, "learned") == 0) {
+        m->kind = CLOUT_PROB_LEARNED;
+    } else if (strcmp(spec, "wc") == 0) {
         m->kind = CLOUT_PROB_WC;
     } else if (strcmp(spec, "trivalency") == 0) {
         m->kind = CLOUT_PROB_TRIVALENCY;
@@ -48,7 +51,7 @@ int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_L
         ASSERT_MSG(end != spec + 6 && *end == '\0' && m->p >= 0 && m->p <= 1, CLOUT_ERR_INVALID,
                    "--prob const:P needs a probability P in [0, 1], got '%s'", spec + 6);
     } else {
-        ERR(CLOUT_ERR_INVALID, "--prob must be wc, const:P, trivalency or weight, got '%s'", spec);
+        ERR(CLOUT_ERR_INVALID, "--prob must be wc, const:P, trivalency, weight or learned, got '%s'", spec);
     }
     return CLOUT_OK;
 }
@@ -58,14 +61,15 @@ int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_L
     do {                                                                                  \
         if (bs) clout_i_csr_return(G->S, &cs, msg);                                       \
         if (bt) clout_i_csr_return(G->ST, &ct, msg);                                      \
+        if (btt) clout_i_csr_return(G->T, &tt, msg);                                      \
         clout_influence_free(&P);                                                         \
         FREE_PTR(inw);                                                                    \
     } while (0)
 
 int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_model *m, char msg[CLOUT_MSG_LEN])
 {
-    clout_i_csr cs, ct;
-    bool bs = false, bt = false;
+    clout_i_csr cs, ct, tt;
+    bool bs = false, bt = false, btt = false;
     clout_influence *P = NULL;
     double *inw = NULL;
     int64_t n = clout_graph_users(G);
@@ -94,6 +98,12 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     CALLOC_TRY(inw, n, double);
     for (int64_t v = 0; v < n; v++)
         for (uint64_t k = ct.ptr[v]; k < ct.ptr[v + 1]; k++) inw[v] += ct.iso ? tv[0] : tv[k];
+    if (m->kind == CLOUT_PROB_LEARNED) {
+        ASSERT_MSG(m->window >= 0 && m->a >= 0 && m->b >= 0, CLOUT_ERR_INVALID,
+                   "learned probabilities need a window >= 0 and a prior a, b >= 0");
+        TRY(clout_i_csr_borrow(G->T, &tt, msg));
+        btt = true;
+    }
     static const double tri[3] = {0.1, 0.01, 0.001};
     for (int64_t u = 0; u < n; u++)
         for (uint64_t k = cs.ptr[u]; k < cs.ptr[u + 1]; k++) {
@@ -103,6 +113,24 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
             case CLOUT_PROB_WC: p = inw[v] > 0 ? w / inw[v] : 0; break;
             case CLOUT_PROB_CONST: p = m->p; break;
             case CLOUT_PROB_TRIVALENCY: p = tri[clout_rng_bounded(m->seed, 0x74726976, k, 3)]; break;
+            case CLOUT_PROB_LEARNED: {
+                /* merge the sorted item rows of u and v in T */
+                const double *tx = tt.vals;
+                uint64_t a = tt.ptr[u], ae = tt.ptr[u + 1], b = tt.ptr[v], be = tt.ptr[v + 1];
+                double au = (double)(ae - a), auv = 0;
+                while (a < ae && b < be) {
+                    if (tt.idx[a] < tt.idx[b]) a++;
+                    else if (tt.idx[a] > tt.idx[b]) b++;
+                    else {
+                        double tu = tt.iso ? tx[0] : tx[a], tv = tt.iso ? tx[0] : tx[b];
+                        auv += tv > tu && tv - tu <= m->window;
+                        a++;
+                        b++;
+                    }
+                }
+                p = au + m->a + m->b > 0 ? (auv + m->a) / (au + m->a + m->b) : 0;
+                break;
+            }
             default:
                 if (!(w >= 0 && w <= 1)) {
                     size_t la, lb;
@@ -130,6 +158,10 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     TRY(clout_i_csr_return(G->S, &cs, msg));
     bt = false;
     TRY(clout_i_csr_return(G->ST, &ct, msg));
+    if (btt) {
+        btt = false;
+        TRY(clout_i_csr_return(G->T, &tt, msg));
+    }
     FREE_PTR(inw);
     *out = P;
     P = NULL;

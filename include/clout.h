@@ -275,13 +275,18 @@ int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t
  * Edge probabilities on S (u->v: u can influence v): wc p = w(u,v) / sum_x w(x,v); const:P;
  * trivalency (0.1, 0.01 or 0.001 per edge, drawn with the counter-based generator); weight (the
  * weights themselves, each in [0, 1]). */
-typedef enum { CLOUT_PROB_WC = 0, CLOUT_PROB_CONST, CLOUT_PROB_TRIVALENCY, CLOUT_PROB_WEIGHT } clout_prob_kind;
+typedef enum { CLOUT_PROB_WC = 0, CLOUT_PROB_CONST, CLOUT_PROB_TRIVALENCY, CLOUT_PROB_WEIGHT,
+               CLOUT_PROB_LEARNED } clout_prob_kind;
 typedef struct clout_prob_model {
     clout_prob_kind kind;
     double p;           /* const:P */
     uint64_t seed;      /* trivalency draws */
+    double window;      /* learned: v's adoption counts within this many seconds after u's (INFINITY) */
+    double a, b;        /* learned: Beta(a, b) prior, p = (A(u->v) + a) / (A(u) + a + b) */
 } clout_prob_model;
-/* "wc", "const:0.1", "trivalency", "weight"; CLOUT_ERR_INVALID otherwise. */
+/* "wc", "const:0.1", "trivalency", "weight", "learned"; CLOUT_ERR_INVALID otherwise.
+ * learned (Goyal, Bonchi, Lakshmanan, WSDM 2010, Bernoulli): from the times T, p(u,v) =
+ * A(u->v) / A(u), A(u) the items u adopted (with a time), A(u->v) those v adopted after u did. */
 int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
 /* The influence graph: S's ties with their probabilities, as CSR arrays both ways. CLOUT_ERR_DATA
  * (naming the tie) when --prob weight meets a weight outside [0, 1]. Caches G->ST. */

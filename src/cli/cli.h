@@ -44,6 +44,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_report(int status, const char *msg);
 bool cli_parse_i64(const char *s, int64_t *out);
 bool cli_parse_double(const char *s, double *out);
+/* "a,b" with a, b >= 0 (--prob-smoothing) */
+bool cli_parse_smoothing(const char *s, double *a, double *b);
 
 void cli_print_help(const char *cmd);
 extern const cli_opt cli_common_opts[];

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_ALGOS = 1, O_KS, O_SIMS, O_PROB, O_SEED, O_PLOT, O_EPS };
+enum { O_ALGOS = 1, O_KS, O_SIMS, O_PROB, O_SEED, O_PLOT, O_EPS, O_WIN, O_SMOOTH };
 static const cli_opt opts[] = {{"algos", 0, 1, O_ALGOS}, {"k", 'k', 1, O_KS},     {"sims", 0, 1, O_SIMS},
                                {"prob", 0, 1, O_PROB},   {"seed", 0, 1, O_SEED},  {"plot", 0, 1, O_PLOT},
-                               {"epsilon", 0, 1, O_EPS}, {NULL, 0, 0, 0}};
+                               {"epsilon", 0, 1, O_EPS}, {"window", 0, 1, O_WIN}, {"prob-smoothing", 0, 1, O_SMOOTH}, {NULL, 0, 0, 0}};
 
 #define MAXA 8
 #define MAXK 64
@@ -108,6 +108,7 @@ int cmd_compare(int argc, char **argv)
     int id;
     int64_t sims = 10000, seed = 1;
     double eps = 0.1;
+    double window = INFINITY, sa = 0, sb = 0;
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
@@ -133,6 +134,8 @@ int cmd_compare(int argc, char **argv)
             prob = val;
             break;
         }
+        case O_WIN: ok = cli_parse_double(val, &window) && window >= 0; break;
+        case O_SMOOTH: ok = cli_parse_smoothing(val, &sa, &sb); break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s'", val);
@@ -176,6 +179,9 @@ int cmd_compare(int argc, char **argv)
     }
     if (s >= 0) s = clout_prob_parse(prob, &pm, msg);
     pm.seed = (uint64_t)seed;
+    pm.window = window;
+    pm.a = sa;
+    pm.b = sb;
     if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
     if (s >= 0) {
         seeds = malloc((size_t)kmax * sizeof(int64_t));

@@ -6,7 +6,7 @@
 #include <string.h>
 
 enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS, O_BSAMPLES, O_SEED,
-       O_MODEL, O_PROB, O_RRSETS, O_SIMS, O_APPROX, O_AREGS };
+       O_MODEL, O_PROB, O_RRSETS, O_SIMS, O_APPROX, O_AREGS, O_SMOOTH };
 static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0, 1, O_MAXDEPTH},
                                {"only", 0, 1, O_ONLY},          {"damping", 0, 1, O_DAMPING},
                                {"tol", 0, 1, O_TOL},            {"personalize", 0, 1, O_PERSONAL},
@@ -15,6 +15,7 @@ static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0,
                                {"model", 0, 1, O_MODEL},        {"prob", 0, 1, O_PROB},
                                {"rr-sets", 0, 1, O_RRSETS},     {"sims", 0, 1, O_SIMS},
                                {"approx", 0, 0, O_APPROX},      {"approx-registers", 0, 1, O_AREGS},
+                               {"prob-smoothing", 0, 1, O_SMOOTH},
                                {NULL, 0, 0, 0}};
 
 /* metric groups, each computed once when any of its columns is wanted */
@@ -87,6 +88,7 @@ int cmd_metrics(int argc, char **argv)
     int64_t hops = 3, maxdepth = 32, bsamples = 0, seed = 1, rrsets = 200000, sims = 200;
     const char *prob = "wc";
     bool approx = false;
+    double sa = 0, sb = 0;
     int64_t aregs = 7;
     double damping = 0.85, tol = 1e-10, window = INFINITY;
     bool timings = false;
@@ -125,6 +127,7 @@ int cmd_metrics(int argc, char **argv)
         case O_RRSETS: ok = cli_parse_i64(val, &rrsets) && rrsets >= 1; break;
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
         case O_APPROX: approx = true; break;
+        case O_SMOOTH: ok = cli_parse_smoothing(val, &sa, &sb); break;
         case O_AREGS: ok = cli_parse_i64(val, &aregs) && aregs >= 4 && aregs <= 12; break;
         default: break;
         }
@@ -227,6 +230,9 @@ int cmd_metrics(int argc, char **argv)
     if (s >= 0 && (want[M_ICR] || want[M_ICD])) {
         s = clout_prob_parse(prob, &pm, msg);
         pm.seed = (uint64_t)seed;
+        pm.window = window;
+        pm.a = sa;
+        pm.b = sb;
         if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
     }
     t0 = clout_now();

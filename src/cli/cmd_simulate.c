@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_SEEDS = 1, O_MODEL, O_PROB, O_SIMS, O_SEED, O_HIST };
+enum { O_SEEDS = 1, O_MODEL, O_PROB, O_SIMS, O_SEED, O_HIST, O_WIN, O_SMOOTH };
 static const cli_opt opts[] = {{"seeds", 0, 1, O_SEEDS}, {"model", 0, 1, O_MODEL}, {"prob", 0, 1, O_PROB},
-                               {"sims", 0, 1, O_SIMS},   {"seed", 0, 1, O_SEED},   {"histogram", 0, 1, O_HIST},
+                               {"sims", 0, 1, O_SIMS},   {"seed", 0, 1, O_SEED},   {"histogram", 0, 1, O_HIST}, {"window", 0, 1, O_WIN}, {"prob-smoothing", 0, 1, O_SMOOTH},
                                {NULL, 0, 0, 0}};
 
 /* Seed users from FILE: one id per line, or a CSV whose header has a column "user" (the table
@@ -86,6 +86,7 @@ int cmd_simulate(int argc, char **argv)
     int id;
     bool lt = false;
     int64_t sims = 10000, seed = 1;
+    double window = INFINITY, sa = 0, sb = 0;
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
@@ -114,6 +115,8 @@ int cmd_simulate(int argc, char **argv)
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1 && sims <= 1000000000; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_HIST: hist = val; break;
+        case O_WIN: ok = cli_parse_double(val, &window) && window >= 0; break;
+        case O_SMOOTH: ok = cli_parse_smoothing(val, &sa, &sb); break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (--sims 1..10^9, --seed >= 0)", val);
@@ -132,6 +135,9 @@ int cmd_simulate(int argc, char **argv)
     if (s >= 0) s = read_seeds(seeds_path, G, &seeds, &ns, msg);
     if (s >= 0) s = clout_prob_parse(prob, &pm, msg);
     pm.seed = (uint64_t)seed;
+    pm.window = window;
+    pm.a = sa;
+    pm.b = sb;
     if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
     if (s >= 0) {
         sizes = malloc((size_t)sims * sizeof(int64_t));

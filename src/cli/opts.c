@@ -143,3 +143,13 @@ int cli_report(int status, const char *msg)
     fprintf(stderr, "clout: %s\n", msg && *msg ? msg : clout_status_name(status));
     return clout_exit_code(status);
 }
+
+bool cli_parse_smoothing(const char *s, double *a, double *b)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *comma = strchr(buf, ',');
+    if (!comma) return false;
+    *comma = '\0';
+    return cli_parse_double(buf, a) && cli_parse_double(comma + 1, b) && *a >= 0 && *b >= 0;
+}

@@ -28,7 +28,7 @@ for u, want in (("1", 4), ("2", 4), ("3", 4), ("4", 1)):
     est, se = float(rows[u]["ic_range"]), float(rows[u]["ic_range_se"])
     assert abs(est - want) <= 4 * se + 1e-9, (u, est, se, want)
 ' "$T/out" && ok || bad "ic_range with const:1"
-expect_err 2 "--prob must be wc, const:P, trivalency or weight" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob gossip
+expect_err 2 "--prob must be wc, const:P, trivalency, weight or learned" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob gossip
 expect_err 65 "not a probability in [0, 1]" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob weight
 expect 0 "$CLOUT" reach "$T/g.clout" --from 1,4 --hops 3
 eq "$(cat "$T/out")" $'user,hop,new,reached\n1,1,1,1\n1,2,1,2\n1,3,1,3\n4,1,0,0\n4,2,0,0\n4,3,0,0' "reach table"

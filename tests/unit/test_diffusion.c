@@ -320,6 +320,44 @@ static void imm_vs_celf(const char *root, const char *file, bool header)
     clout_graph_free(&G);
 }
 
+/* learned probabilities on a log where every count is known: u adopts x at 1 and y at 2, v adopts
+ * x at 3 and y at 1. A(u) = A(v) = 2; v followed u on x (after 2 s), u followed v on y (after 1 s). */
+static void learned(void)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    const char *e = "u v\nv u\n", *l = "user,item,time\nu,x,1\nu,y,2\nv,x,3\nv,y,1\n";
+    clout_builder_new(&b, &o, msg);
+    clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg);
+    clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    int64_t u = clout_idmap_find(G->users, "u", 1);
+    struct { double window, a, b, puv, pvu; } cases[] = {
+        {INFINITY, 0, 0, 0.5, 0.5}, /* one of two items each way */
+        {1, 0, 0, 0.0, 0.5},        /* v's follow took 2 s: outside a 1 s window */
+        {INFINITY, 1, 3, 1.0 / 3, 1.0 / 3}, /* (1 + 1) / (2 + 1 + 3) */
+    };
+    for (int c = 0; c < 3; c++) {
+        clout_prob_model pm;
+        CHECK(clout_prob_parse("learned", &pm, msg) == 0, "%s", msg);
+        pm.window = cases[c].window;
+        pm.a = cases[c].a;
+        pm.b = cases[c].b;
+        clout_influence *P = NULL;
+        CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+        /* S's row of u holds the single tie u->v */
+        double puv = P->op[P->optr[u]], pvu = P->op[P->optr[1 - u]];
+        CHECK(fabs(puv - cases[c].puv) < 1e-12 && fabs(pvu - cases[c].pvu) < 1e-12,
+              "learned case %d: p(u,v) %.4f p(v,u) %.4f, expected %.4f %.4f", c, puv, pvu, cases[c].puv, cases[c].pvu);
+        /* the in-edge view holds the same values */
+        CHECK(fabs(P->ip[P->iptr[1 - u]] - puv) < 1e-12, "learned in-edge copy");
+        clout_influence_free(&P);
+    }
+    clout_graph_free(&G);
+}
+
 static void models(void)
 {
     /* wc by hand: a->c weight 1, b->c weight 3: p = 1/4 and 3/4; sigma({a}) = 1.25 */
@@ -403,6 +441,7 @@ int main(int argc, char **argv)
 {
     check_init();
     models();
+    learned();
     tiny("wc");
     tiny("const:0.3");
     seed_sets("wc");

@@ -1,5 +1,7 @@
 /* cmd_im.c: clout im: influence maximization under Independent Cascade. */
 #include "cli.h"
+#include <msgpack.h>
+#include <msgpack/fbuffer.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +96,42 @@ int cmd_im(int argc, char **argv)
     else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
     double secs = clout_now() - t0;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    double dlt = delta > 0 ? delta : 1.0 / (double)(G ? clout_graph_users(G) : 1);
+    if (s >= 0 && c.fmt != CLOUT_FMT_CSV) {
+        /* JSON and msgpack: an object with the run's figures and the seed table under "seeds" */
+        const char *algo_s = algo;
+        if (c.fmt == CLOUT_FMT_JSON) {
+            fprintf(out.f, "{\"algo\":\"%s\",\"k\":%lld,\"seconds\":%.6g,\"rr_sets\":", algo_s, (long long)k, secs);
+            if (imm) fprintf(out.f, "%lld,\"guarantee\":%.6g,\"delta\":%.6g", (long long)used, 1 - 1 / M_E - eps, dlt);
+            else fprintf(out.f, "null,\"guarantee\":null,\"delta\":null");
+            fprintf(out.f, ",\"seeds\":");
+        } else {
+            msgpack_packer pk;
+            msgpack_packer_init(&pk, out.f, msgpack_fbuffer_write);
+            msgpack_pack_map(&pk, 7);
+            const char *keys[] = {"algo", "k", "seconds", "rr_sets", "guarantee", "delta"};
+            for (int q = 0; q < 6; q++) {
+                msgpack_pack_str(&pk, strlen(keys[q]));
+                msgpack_pack_str_body(&pk, keys[q], strlen(keys[q]));
+                if (q == 0) {
+                    msgpack_pack_str(&pk, strlen(algo_s));
+                    msgpack_pack_str_body(&pk, algo_s, strlen(algo_s));
+                } else if (q == 1) {
+                    msgpack_pack_int64(&pk, k);
+                } else if (q == 2) {
+                    msgpack_pack_double(&pk, secs);
+                } else if (!imm) {
+                    msgpack_pack_nil(&pk);
+                } else if (q == 3) {
+                    msgpack_pack_int64(&pk, used);
+                } else {
+                    msgpack_pack_double(&pk, q == 4 ? 1 - 1 / M_E - eps : dlt);
+                }
+            }
+            msgpack_pack_str(&pk, 5);
+            msgpack_pack_str_body(&pk, "seeds", 5);
+        }
+    }
     if (s >= 0) {
         static const char *names[] = {"rank", "user", "gain", "spread"};
         s = clout_table_begin(&t, out.f, c.fmt, 4, names, NULL, false, msg);
@@ -112,12 +150,13 @@ int cmd_im(int argc, char **argv)
             }
         }
         if (s >= 0) s = clout_table_end(&t, msg);
+        if (s >= 0 && c.fmt == CLOUT_FMT_JSON) fputs("}\n", out.f);
         if (s >= 0) s = clout_outfile_commit(&out, msg);
         else clout_outfile_abort(&out);
     }
     if (s >= 0 && !c.quiet && imm)
         fprintf(stderr, "clout: imm: %lld RR sets, %.3f s; spread >= (1 - 1/e - %g) OPT = %.3f OPT with probability >= 1 - %g\n",
-                (long long)used, secs, eps, 1 - 1 / M_E - eps, delta > 0 ? delta : 1.0 / (double)clout_graph_users(G));
+                (long long)used, secs, eps, 1 - 1 / M_E - eps, dlt);
     free(seeds);
     free(spread);
     clout_influence_free(&P);

@@ -166,8 +166,8 @@ static const command commands[] = {
      "  --prob P             wc (default), const:P, trivalency, weight or learned\n"
      "                       (--window SECONDS, --prob-smoothing a,b: see clout help simulate)\n"
      "Table rank,user,gain,spread (imm's RR / celf's Monte Carlo running estimate; empty for\n"
-     "the baselines). RR sets,\n"
-     "time and the guarantee go to stderr. Not available yet: opim-c, --model lt.\n"
+     "the baselines). With --format json or msgpack: an object with algo, k, seconds, rr_sets,\n"
+     "guarantee, delta and the table under seeds. Not available yet: opim-c, --model lt.\n"
      "\n"
      "Example:\n"
      "  clout im wiki.clout -k 50 --algo imm --epsilon 0.1 -o seeds.csv\n"},

@@ -122,7 +122,51 @@ static int rr_append(const clout_influence *P, rrstore *rs, int64_t first, int64
 
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i. Exact counts kept by
  * decrementing the nodes of every newly covered set; ties go to the lower index. */
+/* sum of the k largest counts among users not yet taken (cnt < 0), by a size-k min-heap */
+static int64_t topk_sum(const int64_t *cnt, int64_t n, int k, int64_t *heap)
+{
+    int hn = 0;
+    for (int64_t v = 0; v < n; v++) {
+        int64_t x = cnt[v];
+        if (x < 0) continue;
+        if (hn < k) {
+            int i = hn++;
+            heap[i] = x;
+            while (i > 0 && heap[(i - 1) / 2] > heap[i]) {
+                int64_t t = heap[i];
+                heap[i] = heap[(i - 1) / 2];
+                heap[(i - 1) / 2] = t;
+                i = (i - 1) / 2;
+            }
+        } else if (x > heap[0]) {
+            heap[0] = x;
+            for (int i = 0;;) {
+                int l = 2 * i + 1, r = l + 1, m = i;
+                if (l < hn && heap[l] < heap[m]) m = l;
+                if (r < hn && heap[r] < heap[m]) m = r;
+                if (m == i) break;
+                int64_t t = heap[i];
+                heap[i] = heap[m];
+                heap[m] = t;
+                i = m;
+            }
+        }
+    }
+    int64_t sum = 0;
+    for (int i = 0; i < hn; i++) sum += heap[i];
+    return sum;
+}
+
+/* Greedy max coverage; with upper != NULL also OPIM-C's online bound on the best coverage of any
+ * k users: the least, over the greedy steps, of (covered so far + the k largest marginal counts). */
+static int greedy_ub(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper);
+
 static int greedy(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered)
+{
+    return greedy_ub(rs, n, k, seeds, covered, NULL);
+}
+
+static int greedy_ub(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper)
 {
     int64_t *cnt = calloc((size_t)n, sizeof(int64_t)), *iptr = calloc((size_t)n + 1, sizeof(int64_t));
     int64_t *iset = malloc((size_t)(rs->nnz ? rs->nnz : 1) * sizeof(int64_t));
@@ -141,10 +185,19 @@ static int greedy(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *
             for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) iset[fill[rs->nodes[q]]++] = j;
         free(fill);
         int64_t total = 0;
-        for (int i = 0; st == CLOUT_OK && i < k; i++) {
+        int64_t *heap = upper ? malloc((size_t)k * sizeof(int64_t)) : NULL;
+        if (upper && !heap) st = CLOUT_ERR_NOMEM;
+        if (upper) *upper = INT64_MAX;
+        for (int i = 0; st == CLOUT_OK && i <= k; i++) {
+            if (upper) {
+                int64_t ub = total + topk_sum(cnt, n, k, heap);
+                if (ub < *upper) *upper = ub;
+            }
+            if (i == k) break;
             int64_t best = 0;
             for (int64_t v = 1; v < n; v++)
                 if (cnt[v] > cnt[best]) best = v;
+            if (cnt[best] < 0) break; /* every user taken (k = n) */
             seeds[i] = best;
             total += cnt[best];
             covered[i] = total;
@@ -156,6 +209,7 @@ static int greedy(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *
             }
             cnt[best] = -1; /* never again */
         }
+        free(heap);
     }
     free(cnt);
     free(iptr);
@@ -378,3 +432,77 @@ int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_
     return CLOUT_OK;
 }
 
+
+/* ---------------------------------------------------------------- OPIM-C */
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        rr_free(&r1);                                                                     \
+        rr_free(&r2);                                                                     \
+        FREE_PTR(cov);                                                                    \
+        FREE_PTR(tmp);                                                                    \
+    } while (0)
+
+/* Coverage of a seed set in a store of RR sets. */
+static int64_t coverage(const rrstore *rs, const int64_t *seeds, int k, int64_t n)
+{
+    bool *in = calloc((size_t)n, sizeof(bool));
+    if (!in) return -1;
+    for (int i = 0; i < k; i++) in[seeds[i]] = true;
+    int64_t c = 0;
+    for (int64_t j = 0; j < rs->count; j++)
+        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
+            if (in[rs->nodes[q]]) {
+                c++;
+                break;
+            }
+    free(in);
+    return c;
+}
+
+int clout_im_opimc(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+                   double *spread, int64_t *rr_used, double *ratio, char msg[CLOUT_MSG_LEN])
+{
+    rrstore r1 = {0}, r2 = {0};
+    int64_t *cov = NULL, *tmp = NULL;
+    double n = (double)P->n;
+    ASSERT_MSG(k >= 1 && k <= P->n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d",
+               (long long)P->n, k);
+    ASSERT_MSG(eps > 0 && eps < 1, CLOUT_ERR_INVALID, "epsilon must be in (0, 1), got %g", eps);
+    if (delta <= 0) delta = 1.0 / n;
+    ASSERT_MSG(delta < 1, CLOUT_ERR_INVALID, "delta must be in (0, 1), got %g", delta);
+    ALLOC_TRY(cov, k, int64_t);
+    ALLOC_TRY(tmp, k, int64_t);
+    double e1 = 1 - 1 / M_E, lcnk = log_choose(n, k);
+    double tmax = 2 * n * pow(e1 * sqrt(log(6 / delta)) + sqrt(e1 * (lcnk + log(6 / delta))), 2) / (eps * eps * k);
+    double t0 = tmax * eps * eps * k / n;
+    int imax = (int)ceil(log2(fmax(tmax / t0, 2)));
+    double d1 = delta / (3.0 * imax), d2 = d1;
+    int64_t theta = (int64_t)ceil(t0);
+    double got = 0;
+    for (int i = 1; i <= imax; i++) {
+        /* R1 selects and bounds OPT from above; R2, independent, bounds the selection's spread */
+        if (theta > r1.count) {
+            ASSERT_MSG(rr_append(P, &r1, r1.count, theta - r1.count, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+            ASSERT_MSG(rr_append(P, &r2, ((int64_t)1 << 41) + r2.count, theta - r2.count, seed) == CLOUT_OK,
+                       CLOUT_ERR_NOMEM, "out of memory");
+        }
+        int64_t up;
+        ASSERT_MSG(greedy_ub(&r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+        int64_t c2 = coverage(&r2, tmp, k, P->n);
+        ASSERT_MSG(c2 >= 0, CLOUT_ERR_NOMEM, "out of memory");
+        double th = (double)theta;
+        double lo = (pow(sqrt((double)c2 + 2 * log(1 / d2) / 9) - sqrt(log(1 / d2) / 2), 2) - log(1 / d2) / 18) * n / th;
+        double hi = pow(sqrt((double)up + log(1 / d1) / 2) + sqrt(log(1 / d1) / 2), 2) * n / th;
+        got = hi > 0 ? fmax(0, lo) / hi : 0;
+        memcpy(seeds, tmp, (size_t)k * sizeof(int64_t));
+        for (int q = 0; q < k; q++) spread[q] = n * (double)cov[q] / th;
+        if (got >= e1 - eps) break;
+        theta *= 2;
+    }
+    *rr_used = 2 * r1.count;
+    *ratio = got;
+    FREE_ALL;
+    return CLOUT_OK;
+}

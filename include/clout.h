@@ -317,6 +317,11 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
  * after seed i; *rr_used: RR sets of the final selection. Identical for any thread count. */
 int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                  double *spread, int64_t *rr_used, char msg[CLOUT_MSG_LEN]);
+/* OPIM-C (Tang et al., SIGMOD 2018): doubles two independent RR collections until the online
+ * bound certifies (1 - 1/e - eps) OPT with probability >= 1 - delta (or the worst-case count is
+ * reached); *ratio: the approximation ratio certified; *rr_used: RR sets in both collections. */
+int clout_im_opimc(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+                   double *spread, int64_t *rr_used, double *ratio, char msg[CLOUT_MSG_LEN]);
 /* CELF (Leskovec et al. 2007): lazy greedy on Monte Carlo spread (sims cascades per
  * evaluation); spread[i] = the estimate after seed i. For small graphs and as a check on imm. */
 int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,

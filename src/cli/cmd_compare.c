@@ -27,7 +27,9 @@ static int pick(clout_graph *G, const clout_influence *P, const char *algo, int6
     int64_t used;
     int s;
     if (!sp) return CLOUT_ERR_NOMEM;
+    double ratio;
     if (strcmp(algo, "imm") == 0) s = clout_im_imm(P, (int)k, eps, 0, seed, seeds, sp, &used, msg);
+    else if (strcmp(algo, "opim-c") == 0) s = clout_im_opimc(P, (int)k, eps, 0, seed, seeds, sp, &used, &ratio, msg);
     else if (strcmp(algo, "celf") == 0) s = clout_im_celf(P, (int)k, sims, seed, seeds, sp, msg);
     else if (strcmp(algo, "degree") == 0) s = clout_im_degree(P, (int)k, false, seeds, msg);
     else if (strcmp(algo, "degree-discount") == 0) s = clout_im_degree(P, (int)k, true, seeds, msg);
@@ -101,7 +103,7 @@ static void plot(FILE *f, const series *ser, int na, int nk, const char *title)
 
 int cmd_compare(int argc, char **argv)
 {
-    const char *cmd = "compare", *path = NULL, *algos = "imm,degree-discount,pagerank,degree", *ks = "1,5,10,25,50";
+    const char *cmd = "compare", *path = NULL, *algos = "imm,opim-c,degree-discount,pagerank,degree", *ks = "1,5,10,25,50";
     const char *prob = "wc", *plotf = NULL, *val;
     cli_common c = {0};
     cli_parser p;
@@ -147,10 +149,9 @@ int cmd_compare(int argc, char **argv)
     char buf[512];
     snprintf(buf, sizeof buf, "%s", algos);
     for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
-        if (strcmp(t, "imm") && strcmp(t, "celf") && strcmp(t, "degree") && strcmp(t, "degree-discount") &&
-            strcmp(t, "pagerank"))
-            return cli_usage_error(cmd, "--algos: '%s' is not imm, celf, degree, degree-discount or pagerank%s", t,
-                                   strcmp(t, "opim-c") == 0 ? " (opim-c is not available yet)" : "");
+        if (strcmp(t, "imm") && strcmp(t, "opim-c") && strcmp(t, "celf") && strcmp(t, "degree") &&
+            strcmp(t, "degree-discount") && strcmp(t, "pagerank"))
+            return cli_usage_error(cmd, "--algos: '%s' is not imm, opim-c, celf, degree, degree-discount or pagerank", t);
         if (na == MAXA) return cli_usage_error(cmd, "--algos: at most %d algorithms", MAXA);
         memset(&ser[na], 0, sizeof ser[na]);
         snprintf(ser[na++].name, sizeof ser[0].name, "%s", t);

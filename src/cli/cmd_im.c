@@ -35,10 +35,10 @@ int cmd_im(int argc, char **argv)
             break;
         case O_K: ok = cli_parse_i64(val, &k) && k >= 1 && k <= 1000000; break;
         case O_ALGO:
-            if (strcmp(val, "imm") && strcmp(val, "celf") && strcmp(val, "degree") && strcmp(val, "degree-discount") &&
-                strcmp(val, "pagerank"))
-                return cli_usage_error(cmd, "--algo must be imm, celf, degree, degree-discount or pagerank (opim-c is "
-                                            "not available yet), got '%s'", val);
+            if (strcmp(val, "imm") && strcmp(val, "opim-c") && strcmp(val, "celf") && strcmp(val, "degree") &&
+                strcmp(val, "degree-discount") && strcmp(val, "pagerank"))
+                return cli_usage_error(cmd, "--algo must be imm, opim-c, celf, degree, degree-discount or pagerank, got '%s'",
+                                       val);
             algo = val;
             break;
         case O_MODEL:
@@ -89,8 +89,10 @@ int cmd_im(int argc, char **argv)
         spread = malloc((size_t)k * sizeof(double));
         if (!seeds || !spread) s = CLOUT_ERR_NOMEM;
     }
-    bool imm = strcmp(algo, "imm") == 0, celf = strcmp(algo, "celf") == 0;
-    if (s >= 0 && imm) s = clout_im_imm(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
+    bool opim = strcmp(algo, "opim-c") == 0, imm = strcmp(algo, "imm") == 0 || opim, celf = strcmp(algo, "celf") == 0;
+    double guarantee = 1 - 1 / M_E - eps;
+    if (s >= 0 && opim) s = clout_im_opimc(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, &guarantee, msg);
+    else if (s >= 0 && imm) s = clout_im_imm(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
     else if (s >= 0 && celf) s = clout_im_celf(P, (int)k, sims, (uint64_t)seed, seeds, spread, msg);
     else if (s >= 0 && strcmp(algo, "pagerank") == 0) s = clout_im_pagerank(G, (int)k, seeds, msg);
     else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
@@ -102,7 +104,7 @@ int cmd_im(int argc, char **argv)
         const char *algo_s = algo;
         if (c.fmt == CLOUT_FMT_JSON) {
             fprintf(out.f, "{\"algo\":\"%s\",\"k\":%lld,\"seconds\":%.6g,\"rr_sets\":", algo_s, (long long)k, secs);
-            if (imm) fprintf(out.f, "%lld,\"guarantee\":%.6g,\"delta\":%.6g", (long long)used, 1 - 1 / M_E - eps, dlt);
+            if (imm) fprintf(out.f, "%lld,\"guarantee\":%.6g,\"delta\":%.6g", (long long)used, guarantee, dlt);
             else fprintf(out.f, "null,\"guarantee\":null,\"delta\":null");
             fprintf(out.f, ",\"seeds\":");
         } else {
@@ -125,7 +127,7 @@ int cmd_im(int argc, char **argv)
                 } else if (q == 3) {
                     msgpack_pack_int64(&pk, used);
                 } else {
-                    msgpack_pack_double(&pk, q == 4 ? 1 - 1 / M_E - eps : dlt);
+                    msgpack_pack_double(&pk, q == 4 ? guarantee : dlt);
                 }
             }
             msgpack_pack_str(&pk, 5);
@@ -155,8 +157,8 @@ int cmd_im(int argc, char **argv)
         else clout_outfile_abort(&out);
     }
     if (s >= 0 && !c.quiet && imm)
-        fprintf(stderr, "clout: imm: %lld RR sets, %.3f s; spread >= (1 - 1/e - %g) OPT = %.3f OPT with probability >= 1 - %g\n",
-                (long long)used, secs, eps, 1 - 1 / M_E - eps, dlt);
+        fprintf(stderr, "clout: %s: %lld RR sets, %.3f s; spread >= %.3f OPT with probability >= 1 - %g%s\n", algo,
+                (long long)used, secs, guarantee, dlt, opim ? " (certified by the online bound)" : "");
     free(seeds);
     free(spread);
     clout_influence_free(&P);

@@ -51,7 +51,13 @@ lines = r.findall("{http://www.w3.org/2000/svg}polyline")
 assert len(lines) == 2 and all(len(l.get("points").split()) == 2 for l in lines), [l.get("points") for l in lines]
 assert any(t.text == "imm" for t in r.iter("{http://www.w3.org/2000/svg}text"))
 ' "$T/p.svg" && ok || bad "compare --plot SVG"
-expect_err 2 "opim-c is not available yet" "$CLOUT" compare "$T/g.clout" --algos opim-c
+expect_err 2 "--algos: 'gossip' is not imm, opim-c" "$CLOUT" compare "$T/g.clout" --algos gossip
+expect 0 "$CLOUT" im "$T/g.clout" -k 1 --algo opim-c --prob const:1 --format json
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["algo"] == "opim-c" and d["seeds"][0]["user"] == "1" and d["guarantee"] >= 1 - 1 / 2.718281828459045 - 0.1, d
+' "$T/out" && ok || bad "im --algo opim-c"
 expect_err 2 "-k 9 exceeds the 4 users" "$CLOUT" compare "$T/g.clout" -k 9
 # JSON and msgpack: the run's figures around the seed table
 "$CLOUT" im "$T/g.clout" -k 2 --format json -q | /usr/bin/python3 -c '

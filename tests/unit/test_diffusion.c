@@ -260,6 +260,18 @@ static void imm_optimum(const char *model)
         }
         double greedy_exact = exact_ic(n, p, src, dst, 11, gs, k);
         CHECK(got >= 0.97 * greedy_exact, "%s k=%d: IMM %.4f, exact greedy %.4f", model, k, got, greedy_exact);
+        /* OPIM-C: its seeds reach the guarantee, and the ratio it certifies is a true lower bound */
+        int64_t os[3], os2[3], oused;
+        double osp[3], ratio, ratio2;
+        clout_set_threads(1, msg);
+        CHECK(clout_im_opimc(P, k, 0.1, 0, 3, os, osp, &oused, &ratio, msg) == 0, "%s", msg);
+        clout_set_threads(2, msg);
+        CHECK(clout_im_opimc(P, k, 0.1, 0, 3, os2, osp, &oused, &ratio2, msg) == 0, "%s", msg);
+        double ogot = exact_ic(n, p, src, dst, 11, os, k);
+        CHECK(ogot >= (1 - 1 / M_E - 0.1) * opt, "%s k=%d: OPIM-C seeds %.4f, optimum %.4f", model, k, ogot, opt);
+        CHECK(ratio >= 1 - 1 / M_E - 0.1 && ogot >= ratio * opt - 1e-9, "%s k=%d: OPIM-C certified %.4f, actual %.4f",
+              model, k, ratio, ogot / opt);
+        CHECK(memcmp(os, os2, (size_t)k * sizeof(int64_t)) == 0 && ratio == ratio2, "OPIM-C depends on the thread count");
         int64_t cs[3];
         double csp[3];
         CHECK(clout_im_celf(P, k, 20000, 5, cs, csp, msg) == 0, "%s", msg);

@@ -492,14 +492,19 @@ int clout_im_opimc(const clout_influence *P, int k, double eps, double delta, ui
         ASSERT_MSG(greedy_ub(&r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         int64_t c2 = coverage(&r2, tmp, k, P->n);
         ASSERT_MSG(c2 >= 0, CLOUT_ERR_NOMEM, "out of memory");
-        double th = (double)theta;
+        double th = (double)r1.count;
         double lo = (pow(sqrt((double)c2 + 2 * log(1 / d2) / 9) - sqrt(log(1 / d2) / 2), 2) - log(1 / d2) / 18) * n / th;
         double hi = pow(sqrt((double)up + log(1 / d1) / 2) + sqrt(log(1 / d1) / 2), 2) * n / th;
         got = hi > 0 ? fmax(0, lo) / hi : 0;
         memcpy(seeds, tmp, (size_t)k * sizeof(int64_t));
-        for (int q = 0; q < k; q++) spread[q] = n * (double)cov[q] / th;
         if (got >= e1 - eps) break;
         theta *= 2;
+    }
+    /* the running estimate from R2, which played no part in the selection: unbiased */
+    for (int q = 0; q < k; q++) {
+        int64_t c = coverage(&r2, seeds, q + 1, P->n);
+        ASSERT_MSG(c >= 0, CLOUT_ERR_NOMEM, "out of memory");
+        spread[q] = n * (double)c / (double)r2.count;
     }
     *rr_used = 2 * r1.count;
     *ratio = got;

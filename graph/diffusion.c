@@ -168,6 +168,62 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     return CLOUT_OK;
 }
 
+/* ---------------------------------------------------------------- sampling kernels */
+
+int64_t clout_i_rr_set(const clout_influence *P, uint64_t seed, uint64_t j, int64_t *mark, int64_t stamp,
+                       int64_t *queue)
+{
+    uint64_t coin = 0;
+    int64_t r = (int64_t)clout_rng_bounded(seed, 0, j, (uint64_t)P->n), h = 0, q = 0;
+    queue[q++] = r;
+    mark[r] = stamp;
+    while (h < q) {
+        int64_t v = queue[h++];
+        for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) {
+            int64_t u = (int64_t)P->iidx[k];
+            if (mark[u] == stamp) continue;
+            double p = P->ip[k];
+            if (p >= 1 || (p > 0 && clout_rng_uniform(seed, (j << 1) | 1, coin++) < p)) {
+                mark[u] = stamp;
+                queue[q++] = u;
+            }
+        }
+    }
+    return q;
+}
+
+int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64_t ns, uint64_t seed, uint64_t stream,
+                           int64_t *mark, int64_t stamp, int64_t *queue, int64_t *rounds)
+{
+    int64_t h = 0, q = 0, r = 0;
+    for (int64_t i = 0; i < ns; i++)
+        if (mark[seeds[i]] != stamp) {
+            mark[seeds[i]] = stamp;
+            queue[q++] = seeds[i];
+        }
+    /* breadth-first by rounds: one round activates the next layer */
+    while (h < q) {
+        int64_t end = q;
+        bool grew = false;
+        for (; h < end; h++) {
+            int64_t v = queue[h];
+            for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
+                int64_t w = (int64_t)P->oidx[k];
+                if (mark[w] == stamp) continue;
+                double p = P->op[k];
+                if (p >= 1 || (p > 0 && clout_rng_uniform(seed, stream, k) < p)) {
+                    mark[w] = stamp;
+                    queue[q++] = w;
+                    grew = true;
+                }
+            }
+        }
+        r += grew;
+    }
+    *rounds = r;
+    return q;
+}
+
 /* ---------------------------------------------------------------- RR sets */
 
 #undef FREE_ALL
@@ -202,24 +258,8 @@ int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int6
         #pragma omp for schedule(dynamic, 256)
         for (int64_t j = 0; j < theta; j++) {
             if (!mark || !queue) continue;
-            uint64_t coin = 0;
-            int64_t r = (int64_t)clout_rng_bounded(seed, 0, (uint64_t)j, (uint64_t)n);
-            int64_t h = 0, q = 0;
-            queue[q++] = r;
-            mark[r] = j + 1;
-            while (h < q) {
-                int64_t v = queue[h++];
-                mine[v]++;
-                for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) {
-                    int64_t u = (int64_t)P->iidx[k];
-                    if (mark[u] == j + 1) continue;
-                    double p = P->ip[k];
-                    if (p >= 1 || (p > 0 && clout_rng_uniform(seed, ((uint64_t)j << 1) | 1, coin++) < p)) {
-                        mark[u] = j + 1;
-                        queue[q++] = u;
-                    }
-                }
-            }
+            int64_t q = clout_i_rr_set(P, seed, (uint64_t)j, mark, j + 1, queue);
+            for (int64_t h = 0; h < q; h++) mine[queue[h]]++;
             if (t == 0 && (j & 1023) == 0) {
                 int64_t d;
                 #pragma omp atomic read
@@ -271,29 +311,8 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
             double s1 = 0, s2 = 0, dsum = 0;
             for (int64_t s = 0; s < sims; s++) {
                 uint64_t stream = (((uint64_t)u * (uint64_t)sims + (uint64_t)s) << 1);
-                stamp++;
-                int64_t h = 0, q = 0, rounds = 0;
-                queue[q++] = u;
-                mark[u] = stamp;
-                /* breadth-first by rounds: one round activates the next layer */
-                while (h < q) {
-                    int64_t end = q;
-                    bool grew = false;
-                    for (; h < end; h++) {
-                        int64_t v = queue[h];
-                        for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
-                            int64_t w = (int64_t)P->oidx[k];
-                            if (mark[w] == stamp) continue;
-                            double p = P->op[k];
-                            if (p >= 1 || (p > 0 && clout_rng_uniform(seed, stream, k) < p)) {
-                                mark[w] = stamp;
-                                queue[q++] = w;
-                                grew = true;
-                            }
-                        }
-                    }
-                    if (grew) rounds++;
-                }
+                int64_t rounds;
+                int64_t q = clout_i_ic_cascade(P, &u, 1, seed, stream, mark, ++stamp, queue, &rounds);
                 s1 += (double)q;
                 s2 += (double)q * (double)q;
                 dsum += (double)rounds;
@@ -381,41 +400,40 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
         for (int64_t s = 0; s < sims; s++) {
             if (!mark || !queue || (lt && (!seen || !acc))) continue;
             /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by user) */
-            int64_t stamp = s + 1, h = 0, q = 0, rounds = 0;
-            for (int64_t i = 0; i < ns; i++)
-                if (mark[seeds[i]] != stamp) {
-                    mark[seeds[i]] = stamp;
-                    queue[q++] = seeds[i];
-                }
-            while (h < q) {
-                int64_t end = q;
-                bool grew = false;
-                for (; h < end; h++) {
-                    int64_t v = queue[h];
-                    for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
-                        int64_t w = (int64_t)P->oidx[k];
-                        if (mark[w] == stamp) continue;
-                        bool on;
-                        if (lt) {
+            int64_t stamp = s + 1, q, rounds = 0;
+            if (!lt) {
+                q = clout_i_ic_cascade(P, seeds, ns, seed, ((uint64_t)s << 2) | 3, mark, stamp, queue, &rounds);
+            } else {
+                int64_t h = 0;
+                q = 0;
+                for (int64_t i = 0; i < ns; i++)
+                    if (mark[seeds[i]] != stamp) {
+                        mark[seeds[i]] = stamp;
+                        queue[q++] = seeds[i];
+                    }
+                while (h < q) {
+                    int64_t end = q;
+                    bool grew = false;
+                    for (; h < end; h++) {
+                        int64_t v = queue[h];
+                        for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
+                            int64_t w = (int64_t)P->oidx[k];
+                            if (mark[w] == stamp) continue;
                             if (seen[w] != stamp) {
                                 seen[w] = stamp;
                                 acc[w] = 0;
                             }
                             acc[w] += b[k];
-                            /* threshold of w, drawn once per simulation */
-                            on = acc[w] >= clout_rng_uniform(seed, ((uint64_t)s << 2) | 1, (uint64_t)w);
-                        } else {
-                            double p = P->op[k];
-                            on = p >= 1 || (p > 0 && clout_rng_uniform(seed, ((uint64_t)s << 2) | 3, k) < p);
-                        }
-                        if (on) {
-                            mark[w] = stamp;
-                            queue[q++] = w;
-                            grew = true;
+                            /* w's threshold, the same draw whenever it is compared in this simulation */
+                            if (acc[w] >= clout_rng_uniform(seed, ((uint64_t)s << 2) | 1, (uint64_t)w)) {
+                                mark[w] = stamp;
+                                queue[q++] = w;
+                                grew = true;
+                            }
                         }
                     }
+                    rounds += grew;
                 }
-                if (grew) rounds++;
             }
             sizes[s] = q;
             if (depths) depths[s] = rounds;

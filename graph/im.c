@@ -45,38 +45,24 @@ static int rr_append(const clout_influence *P, rrstore *rs, int64_t first, int64
         int t = omp_get_thread_num(), T = omp_get_num_threads();
         int64_t lo = count * t / T, hi = count * (t + 1) / T, cap = 1024, used = 0;
         int64_t *b = malloc((size_t)cap * sizeof(int64_t)), *o = malloc((size_t)(hi - lo + 1) * sizeof(int64_t));
-        int64_t *mark = calloc((size_t)n, sizeof(int64_t));
-        bool ok = b && o && mark;
+        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
+        bool ok = b && o && mark && queue;
         for (int64_t j = lo; ok && j < hi; j++) {
-            uint64_t gj = (uint64_t)(first + j), coin = 0;
             o[j - lo] = used;
-            int64_t r = (int64_t)clout_rng_bounded(seed, 0, gj, (uint64_t)n), h = used;
-            if (used == cap) {
-                int64_t *nb = realloc(b, (size_t)(cap *= 2) * sizeof(int64_t));
-                if (!nb) { ok = false; break; }
+            int64_t q = clout_i_rr_set(P, seed, (uint64_t)(first + j), mark, j + 1, queue);
+            if (used + q > cap) {
+                while (used + q > cap) cap *= 2;
+                int64_t *nb = realloc(b, (size_t)cap * sizeof(int64_t));
+                if (!nb) {
+                    ok = false;
+                    break;
+                }
                 b = nb;
             }
-            b[used++] = r;
-            mark[r] = j + 1;
-            while (h < used) {
-                int64_t v = b[h++];
-                for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) {
-                    int64_t u = (int64_t)P->iidx[k];
-                    if (mark[u] == j + 1) continue;
-                    double p = P->ip[k];
-                    if (p >= 1 || (p > 0 && clout_rng_uniform(seed, (gj << 1) | 1, coin++) < p)) {
-                        if (used == cap) {
-                            int64_t *nb = realloc(b, (size_t)(cap *= 2) * sizeof(int64_t));
-                            if (!nb) { ok = false; break; }
-                            b = nb;
-                        }
-                        mark[u] = j + 1;
-                        b[used++] = u;
-                    }
-                }
-                if (!ok) break;
-            }
+            memcpy(b + used, queue, (size_t)q * sizeof(int64_t));
+            used += q;
         }
+        free(queue);
         if (ok) o[hi - lo] = used;
         free(mark);
         buf[t] = b;

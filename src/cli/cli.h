@@ -33,6 +33,20 @@ typedef struct {
 void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, const cli_opt *opts);
 int cli_next(cli_parser *p, const char **val);
 
+/* Options of the commands that run a diffusion model: --prob, --window, --prob-smoothing. */
+enum { CLI_PROB = 1100, CLI_WINDOW, CLI_SMOOTH };
+#define CLI_DIFFUSION_OPTS {"prob", 0, 1, CLI_PROB}, {"window", 0, 1, CLI_WINDOW}, {"prob-smoothing", 0, 1, CLI_SMOOTH}
+typedef struct {
+    const char *prob;   /* default wc */
+    double window;      /* default unlimited */
+    double a, b;        /* Beta prior of learned probabilities */
+} cli_diffusion;
+void cli_diffusion_init(cli_diffusion *d);
+/* Same convention as cli_common_opt: 1 handled, 0 not, exit code + 100 after a usage error. */
+int cli_diffusion_opt(cli_diffusion *d, int id, const char *val, const char *cmd);
+/* The probability model the options describe, with its draws keyed by seed. */
+int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model *pm, char msg[CLOUT_MSG_LEN]);
+
 /* Handles the common options; returns 1 if id was one, 0 if not, or an exit code + 100 (help
  * printed: 100, usage error: 102). */
 int cli_common_opt(cli_common *c, int id, const char *val, const char *cmd);

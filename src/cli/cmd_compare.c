@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_ALGOS = 1, O_KS, O_SIMS, O_PROB, O_SEED, O_PLOT, O_EPS, O_WIN, O_SMOOTH };
+enum { O_ALGOS = 1, O_KS, O_SIMS, O_SEED, O_PLOT, O_EPS };
 static const cli_opt opts[] = {{"algos", 0, 1, O_ALGOS}, {"k", 'k', 1, O_KS},     {"sims", 0, 1, O_SIMS},
-                               {"prob", 0, 1, O_PROB},   {"seed", 0, 1, O_SEED},  {"plot", 0, 1, O_PLOT},
-                               {"epsilon", 0, 1, O_EPS}, {"window", 0, 1, O_WIN}, {"prob-smoothing", 0, 1, O_SMOOTH}, {NULL, 0, 0, 0}};
+                                  {"seed", 0, 1, O_SEED},  {"plot", 0, 1, O_PLOT},
+                               {"epsilon", 0, 1, O_EPS}, CLI_DIFFUSION_OPTS, {NULL, 0, 0, 0}};
 
 #define MAXA 8
 #define MAXK 64
@@ -104,17 +104,21 @@ static void plot(FILE *f, const series *ser, int na, int nk, const char *title)
 int cmd_compare(int argc, char **argv)
 {
     const char *cmd = "compare", *path = NULL, *algos = "imm,opim-c,degree-discount,pagerank,degree", *ks = "1,5,10,25,50";
-    const char *prob = "wc", *plotf = NULL, *val;
+    const char *plotf = NULL, *val;
     cli_common c = {0};
     cli_parser p;
     int id;
     int64_t sims = 10000, seed = 1;
     double eps = 0.1;
-    double window = INFINITY, sa = 0, sb = 0;
+    cli_diffusion dif;
+    cli_diffusion_init(&dif);
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
         int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (r == 1) continue;
+        r = cli_diffusion_opt(&dif, id, val, cmd);
         if (r >= 100) return r - 100;
         if (r == 1) continue;
         bool ok = true;
@@ -129,15 +133,6 @@ int cmd_compare(int argc, char **argv)
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
         case O_PLOT: plotf = val; break;
-        case O_PROB: {
-            clout_prob_model tmp;
-            char m2[CLOUT_MSG_LEN];
-            if (clout_prob_parse(val, &tmp, m2) != CLOUT_OK) return cli_usage_error(cmd, "%s", m2);
-            prob = val;
-            break;
-        }
-        case O_WIN: ok = cli_parse_double(val, &window) && window >= 0; break;
-        case O_SMOOTH: ok = cli_parse_smoothing(val, &sa, &sb); break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s'", val);
@@ -178,11 +173,7 @@ int cmd_compare(int argc, char **argv)
         clout_graph_free(&G);
         return CLOUT_EXIT_USAGE;
     }
-    if (s >= 0) s = clout_prob_parse(prob, &pm, msg);
-    pm.seed = (uint64_t)seed;
-    pm.window = window;
-    pm.a = sa;
-    pm.b = sb;
+    if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
     if (s >= 0) {
         seeds = malloc((size_t)kmax * sizeof(int64_t));
@@ -225,7 +216,7 @@ int cmd_compare(int argc, char **argv)
         if (s >= 0) {
             char title[300];
             const char *base = strrchr(path, '/');
-            snprintf(title, sizeof title, "IC spread, %s, prob %s, %lld simulations", base ? base + 1 : path, prob,
+            snprintf(title, sizeof title, "IC spread, %s, prob %s, %lld simulations", base ? base + 1 : path, dif.prob,
                      (long long)sims);
             plot(pout.f, ser, na, nk, title);
             s = clout_outfile_commit(&pout, msg);

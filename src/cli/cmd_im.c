@@ -7,24 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_K = 1, O_ALGO, O_MODEL, O_PROB, O_EPS, O_DELTA, O_SEED, O_SIMS, O_WIN, O_SMOOTH };
+enum { O_K = 1, O_ALGO, O_MODEL, O_EPS, O_DELTA, O_SEED, O_SIMS };
 static const cli_opt opts[] = {{"k", 'k', 1, O_K},         {"algo", 0, 1, O_ALGO},   {"model", 0, 1, O_MODEL},
-                               {"prob", 0, 1, O_PROB},     {"epsilon", 0, 1, O_EPS}, {"delta", 0, 1, O_DELTA},
-                               {"seed", 0, 1, O_SEED},     {"sims", 0, 1, O_SIMS}, {"window", 0, 1, O_WIN}, {"prob-smoothing", 0, 1, O_SMOOTH},   {NULL, 0, 0, 0}};
+                                    {"epsilon", 0, 1, O_EPS}, {"delta", 0, 1, O_DELTA},
+                               {"seed", 0, 1, O_SEED},     {"sims", 0, 1, O_SIMS}, CLI_DIFFUSION_OPTS,   {NULL, 0, 0, 0}};
 
 int cmd_im(int argc, char **argv)
 {
-    const char *cmd = "im", *path = NULL, *algo = "imm", *prob = "wc", *val;
+    const char *cmd = "im", *path = NULL, *algo = "imm", *val;
     cli_common c = {0};
     cli_parser p;
     int id;
     int64_t k = 0, seed = 1, sims = 1000;
     double eps = 0.1, delta = 0;
-    double window = INFINITY, sa = 0, sb = 0;
+    cli_diffusion dif;
+    cli_diffusion_init(&dif);
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
         int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (r == 1) continue;
+        r = cli_diffusion_opt(&dif, id, val, cmd);
         if (r >= 100) return r - 100;
         if (r == 1) continue;
         bool ok = true;
@@ -44,19 +48,10 @@ int cmd_im(int argc, char **argv)
         case O_MODEL:
             if (strcmp(val, "ic") != 0) return cli_usage_error(cmd, "--model: only ic is available for im, got '%s'", val);
             break;
-        case O_PROB: {
-            clout_prob_model tmp;
-            char m2[CLOUT_MSG_LEN];
-            if (clout_prob_parse(val, &tmp, m2) != CLOUT_OK) return cli_usage_error(cmd, "%s", m2);
-            prob = val;
-            break;
-        }
         case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
         case O_DELTA: ok = cli_parse_double(val, &delta) && delta > 0 && delta < 1; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
-        case O_WIN: ok = cli_parse_double(val, &window) && window >= 0; break;
-        case O_SMOOTH: ok = cli_parse_smoothing(val, &sa, &sb); break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (-k >= 1, --epsilon and --delta in (0, 1), --seed >= 0)", val);
@@ -77,11 +72,7 @@ int cmd_im(int argc, char **argv)
         snprintf(msg, CLOUT_MSG_LEN, "-k %lld exceeds the %lld users", (long long)k, (long long)clout_graph_users(G));
         s = CLOUT_ERR_INVALID;
     }
-    if (s >= 0) s = clout_prob_parse(prob, &pm, msg);
-    pm.seed = (uint64_t)seed;
-    pm.window = window;
-    pm.a = sa;
-    pm.b = sb;
+    if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
     double t0 = clout_now();
     if (s >= 0) {

@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_WINDOW, O_TIMINGS, O_BSAMPLES, O_SEED,
-       O_MODEL, O_PROB, O_RRSETS, O_SIMS, O_APPROX, O_AREGS, O_SMOOTH };
+enum { O_HOPS = 1, O_MAXDEPTH, O_ONLY, O_DAMPING, O_TOL, O_PERSONAL, O_TIMINGS, O_BSAMPLES, O_SEED,
+       O_MODEL, O_RRSETS, O_SIMS, O_APPROX, O_AREGS };
 static const cli_opt opts[] = {{"hops", 0, 1, O_HOPS},          {"max-depth", 0, 1, O_MAXDEPTH},
                                {"only", 0, 1, O_ONLY},          {"damping", 0, 1, O_DAMPING},
                                {"tol", 0, 1, O_TOL},            {"personalize", 0, 1, O_PERSONAL},
-                               {"window", 0, 1, O_WINDOW},      {"timings", 0, 0, O_TIMINGS},
+                               {"timings", 0, 0, O_TIMINGS},
                                {"betweenness-samples", 0, 1, O_BSAMPLES}, {"seed", 0, 1, O_SEED},
-                               {"model", 0, 1, O_MODEL},        {"prob", 0, 1, O_PROB},
+                               {"model", 0, 1, O_MODEL},        
                                {"rr-sets", 0, 1, O_RRSETS},     {"sims", 0, 1, O_SIMS},
                                {"approx", 0, 0, O_APPROX},      {"approx-registers", 0, 1, O_AREGS},
-                               {"prob-smoothing", 0, 1, O_SMOOTH},
+                               CLI_DIFFUSION_OPTS,
                                {NULL, 0, 0, 0}};
 
 /* metric groups, each computed once when any of its columns is wanted */
@@ -86,16 +86,19 @@ int cmd_metrics(int argc, char **argv)
     cli_parser p;
     int id;
     int64_t hops = 3, maxdepth = 32, bsamples = 0, seed = 1, rrsets = 200000, sims = 200;
-    const char *prob = "wc";
     bool approx = false;
-    double sa = 0, sb = 0;
     int64_t aregs = 7;
-    double damping = 0.85, tol = 1e-10, window = INFINITY;
+    double damping = 0.85, tol = 1e-10;
     bool timings = false;
+    cli_diffusion dif;
+    cli_diffusion_init(&dif);
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
         int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (r == 1) continue;
+        r = cli_diffusion_opt(&dif, id, val, cmd);
         if (r >= 100) return r - 100;
         if (r == 1) continue;
         bool ok = true;
@@ -110,28 +113,19 @@ int cmd_metrics(int argc, char **argv)
         case O_DAMPING: ok = cli_parse_double(val, &damping) && damping >= 0 && damping < 1; break;
         case O_TOL: ok = cli_parse_double(val, &tol) && tol > 0; break;
         case O_PERSONAL: personal_path = val; break;
-        case O_WINDOW: ok = cli_parse_double(val, &window) && window >= 0; break;
         case O_TIMINGS: timings = true; break;
         case O_BSAMPLES: ok = cli_parse_i64(val, &bsamples) && bsamples >= 0; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_MODEL:
             if (strcmp(val, "ic") != 0) return cli_usage_error(cmd, "--model: only ic is available for metrics, got '%s'", val);
             break;
-        case O_PROB: {
-            clout_prob_model tmp;
-            char m2[CLOUT_MSG_LEN];
-            if (clout_prob_parse(val, &tmp, m2) != CLOUT_OK) return cli_usage_error(cmd, "%s", m2);
-            prob = val;
-            break;
-        }
         case O_RRSETS: ok = cli_parse_i64(val, &rrsets) && rrsets >= 1; break;
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
         case O_APPROX: approx = true; break;
-        case O_SMOOTH: ok = cli_parse_smoothing(val, &sa, &sb); break;
         case O_AREGS: ok = cli_parse_i64(val, &aregs) && aregs >= 4 && aregs <= 12; break;
         default: break;
         }
-        if (!ok) return cli_usage_error(cmd, "bad value '%s' (--hops 1..100, --max-depth 1..100000, --damping in [0,1), --tol > 0, --window >= 0)", val);
+        if (!ok) return cli_usage_error(cmd, "bad value '%s' (--hops 1..100, --max-depth 1..100000, --damping in [0,1), --tol > 0)", val);
     }
     if (path == NULL) return cli_usage_error(cmd, "name the snapshot: clout metrics G.clout");
     bool want[NGROUPS];
@@ -225,14 +219,10 @@ int cmd_metrics(int argc, char **argv)
     }
     tm[M_REACH] = clout_now() - t0;
     t0 = clout_now();
-    if (s >= 0 && want[M_CONV]) s = clout_conversion(G, window, &ad, &ex, &cv, msg);
+    if (s >= 0 && want[M_CONV]) s = clout_conversion(G, dif.window, &ad, &ex, &cv, msg);
     tm[M_CONV] = clout_now() - t0;
     if (s >= 0 && (want[M_ICR] || want[M_ICD])) {
-        s = clout_prob_parse(prob, &pm, msg);
-        pm.seed = (uint64_t)seed;
-        pm.window = window;
-        pm.a = sa;
-        pm.b = sb;
+        s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
         if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
     }
     t0 = clout_now();

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_SEEDS = 1, O_MODEL, O_PROB, O_SIMS, O_SEED, O_HIST, O_WIN, O_SMOOTH };
-static const cli_opt opts[] = {{"seeds", 0, 1, O_SEEDS}, {"model", 0, 1, O_MODEL}, {"prob", 0, 1, O_PROB},
-                               {"sims", 0, 1, O_SIMS},   {"seed", 0, 1, O_SEED},   {"histogram", 0, 1, O_HIST}, {"window", 0, 1, O_WIN}, {"prob-smoothing", 0, 1, O_SMOOTH},
+enum { O_SEEDS = 1, O_MODEL, O_SIMS, O_SEED, O_HIST };
+static const cli_opt opts[] = {{"seeds", 0, 1, O_SEEDS}, {"model", 0, 1, O_MODEL}, 
+                               {"sims", 0, 1, O_SIMS},   {"seed", 0, 1, O_SEED},   {"histogram", 0, 1, O_HIST}, CLI_DIFFUSION_OPTS,
                                {NULL, 0, 0, 0}};
 
 /* Seed users from FILE: one id per line, or a CSV whose header has a column "user" (the table
@@ -80,17 +80,21 @@ static int read_seeds(const char *path, const clout_graph *G, int64_t **out, int
 
 int cmd_simulate(int argc, char **argv)
 {
-    const char *cmd = "simulate", *path = NULL, *seeds_path = NULL, *prob = "wc", *hist = NULL, *val;
+    const char *cmd = "simulate", *path = NULL, *seeds_path = NULL, *hist = NULL, *val;
     cli_common c = {0};
     cli_parser p;
     int id;
     bool lt = false;
     int64_t sims = 10000, seed = 1;
-    double window = INFINITY, sa = 0, sb = 0;
+    cli_diffusion dif;
+    cli_diffusion_init(&dif);
     cli_parser_init(&p, cmd, argc, argv, opts);
     while ((id = cli_next(&p, &val)) != -1) {
         if (id == -2) return CLOUT_EXIT_USAGE;
         int r = cli_common_opt(&c, id, val, cmd);
+        if (r >= 100) return r - 100;
+        if (r == 1) continue;
+        r = cli_diffusion_opt(&dif, id, val, cmd);
         if (r >= 100) return r - 100;
         if (r == 1) continue;
         bool ok = true;
@@ -105,18 +109,9 @@ int cmd_simulate(int argc, char **argv)
                 return cli_usage_error(cmd, "--model must be ic or lt, got '%s'", val);
             lt = strcmp(val, "lt") == 0;
             break;
-        case O_PROB: {
-            clout_prob_model tmp;
-            char m2[CLOUT_MSG_LEN];
-            if (clout_prob_parse(val, &tmp, m2) != CLOUT_OK) return cli_usage_error(cmd, "%s", m2);
-            prob = val;
-            break;
-        }
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1 && sims <= 1000000000; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_HIST: hist = val; break;
-        case O_WIN: ok = cli_parse_double(val, &window) && window >= 0; break;
-        case O_SMOOTH: ok = cli_parse_smoothing(val, &sa, &sb); break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (--sims 1..10^9, --seed >= 0)", val);
@@ -133,11 +128,7 @@ int cmd_simulate(int argc, char **argv)
     clout_prob_model pm;
     int s = clout_snapshot_load(&G, path, msg);
     if (s >= 0) s = read_seeds(seeds_path, G, &seeds, &ns, msg);
-    if (s >= 0) s = clout_prob_parse(prob, &pm, msg);
-    pm.seed = (uint64_t)seed;
-    pm.window = window;
-    pm.a = sa;
-    pm.b = sb;
+    if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
     if (s >= 0) {
         sizes = malloc((size_t)sims * sizeof(int64_t));
@@ -166,7 +157,7 @@ int cmd_simulate(int argc, char **argv)
             clout_table_int(t, ns);
             clout_table_int(t, sims);
             clout_table_str(t, lt ? "lt" : "ic", 2);
-            clout_table_str(t, prob, strlen(prob));
+            clout_table_str(t, dif.prob, strlen(dif.prob));
             s = clout_table_end(&t, msg);
         }
     }

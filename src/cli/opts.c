@@ -153,3 +153,42 @@ bool cli_parse_smoothing(const char *s, double *a, double *b)
     *comma = '\0';
     return cli_parse_double(buf, a) && cli_parse_double(comma + 1, b) && *a >= 0 && *b >= 0;
 }
+
+void cli_diffusion_init(cli_diffusion *d)
+{
+    d->prob = "wc";
+    d->window = INFINITY;
+    d->a = d->b = 0;
+}
+
+int cli_diffusion_opt(cli_diffusion *d, int id, const char *val, const char *cmd)
+{
+    clout_prob_model tmp;
+    char m[CLOUT_MSG_LEN];
+    switch (id) {
+    case CLI_PROB:
+        if (clout_prob_parse(val, &tmp, m) != CLOUT_OK) return 100 + cli_usage_error(cmd, "%s", m);
+        d->prob = val;
+        return 1;
+    case CLI_WINDOW:
+        if (!cli_parse_double(val, &d->window) || d->window < 0)
+            return 100 + cli_usage_error(cmd, "--window needs a number of seconds >= 0, got '%s'", val);
+        return 1;
+    case CLI_SMOOTH:
+        if (!cli_parse_smoothing(val, &d->a, &d->b))
+            return 100 + cli_usage_error(cmd, "--prob-smoothing needs a,b with a, b >= 0, got '%s'", val);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model *pm, char msg[CLOUT_MSG_LEN])
+{
+    int s = clout_prob_parse(d->prob, pm, msg);
+    pm->seed = seed;
+    pm->window = d->window;
+    pm->a = d->a;
+    pm->b = d->b;
+    return s;
+}

@@ -6,14 +6,6 @@
 #include "internal.h"
 #include <igraph.h>
 
-#define IG_TRY(call)                                                                      \
-    do {                                                                                  \
-        igraph_error_t ig_err_ = (call);                                                  \
-        if (ig_err_ != IGRAPH_SUCCESS)                                                    \
-            ERR(clout_status_from_igraph((int)ig_err_), "igraph: %s (%s:%d)",            \
-                igraph_strerror(ig_err_), __FILE__, __LINE__);                            \
-    } while (0)
-
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \

@@ -76,14 +76,6 @@ int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, do
         clout_edges_free(&e);                                                             \
     } while (0)
 
-#define IG_TRY(call)                                                                      \
-    do {                                                                                  \
-        igraph_error_t ig_err_ = (call);                                                  \
-        if (ig_err_ != IGRAPH_SUCCESS)                                                    \
-            ERR(clout_status_from_igraph((int)ig_err_), "igraph: %s (%s:%d)",            \
-                igraph_strerror(ig_err_), __FILE__, __LINE__);                            \
-    } while (0)
-
 static int from_igraph(igraph_t *g, clout_edges *out, char msg[CLOUT_MSG_LEN])
 {
     igraph_vector_int_t el;

@@ -86,6 +86,15 @@ double clout_i_now(void);
         }                                                                                 \
     } while (0)
 
+/* For files that include igraph.h: map an igraph error into clout's, free and return. */
+#define IG_TRY(call)                                                                      \
+    do {                                                                                  \
+        igraph_error_t ig_err_ = (call);                                                  \
+        if (ig_err_ != IGRAPH_SUCCESS)                                                    \
+            ERR(clout_status_from_igraph((int)ig_err_), "igraph: %s (%s:%d)",            \
+                igraph_strerror(ig_err_), __FILE__, __LINE__);                            \
+    } while (0)
+
 #define ALLOC_TRY(p, n, type)                                                             \
     do {                                                                                  \
         (p) = (type *)clout_i_malloc((size_t)(n), sizeof(type));                          \

@@ -47,30 +47,50 @@ static void exact(const clout_graph *G, const double *p, const int64_t *src, con
     }
 }
 
-static void tiny(const char *model)
+/* The tiny test graph: 7 users, 11 ties (a cycle, a chord, a fan), small enough to enumerate its
+ * 2^11 live-edge worlds. Its ties with dense ids and the model's probabilities are computed here
+ * independently of clout (wc: w / in-weight; otherwise const:0.3). The caller frees G and P. */
+static const char *tiny_edges = "0 1 1\n1 2 2\n2 3 1\n3 0 1\n0 2 3\n2 4 1\n4 5 1\n5 6 2\n6 4 1\n1 5 1\n3 6 1\n";
+
+typedef struct {
+    clout_graph *G;
+    clout_influence *P;
+    int n;
+    int64_t src[11], dst[11];
+    double p[11];
+} tiny_graph;
+
+static void tiny_load(const char *model, tiny_graph *t)
 {
-    /* 7 users, 11 ties (a cycle, a chord, a fan): small enough to enumerate 2^11 worlds */
-    const char *e = "0 1 1\n1 2 2\n2 3 1\n3 0 1\n0 2 3\n2 4 1\n4 5 1\n5 6 2\n6 4 1\n1 5 1\n3 6 1\n";
-    clout_graph *G = from_text(e, false);
-    int64_t n = clout_graph_users(G);
+    t->G = from_text(tiny_edges, false);
+    t->n = (int)clout_graph_users(t->G);
     clout_prob_model pm;
     CHECK(clout_prob_parse(model, &pm, msg) == 0, "%s", msg);
-    clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
-    /* the edge list with dense ids and the model's probabilities, computed here independently */
-    int64_t src[11], dst[11];
-    double w[11], p[11], inw[16] = {0};
-    const char *c = e;
+    t->P = NULL;
+    CHECK(clout_influence_new(&t->P, t->G, &pm, msg) == 0, "%s", msg);
+    double w[11], inw[16] = {0};
+    const char *c = tiny_edges;
     for (int k = 0; k < 11; k++) {
         char a[8], b[8];
         int len;
         sscanf(c, "%7s %7s %lf%n", a, b, &w[k], &len);
         c += len + 1;
-        src[k] = clout_idmap_find(G->users, a, strlen(a));
-        dst[k] = clout_idmap_find(G->users, b, strlen(b));
-        inw[dst[k]] += w[k];
+        t->src[k] = clout_idmap_find(t->G->users, a, strlen(a));
+        t->dst[k] = clout_idmap_find(t->G->users, b, strlen(b));
+        inw[t->dst[k]] += w[k];
     }
-    for (int k = 0; k < 11; k++) p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[dst[k]] : 0.3;
+    for (int k = 0; k < 11; k++) t->p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[t->dst[k]] : 0.3;
+}
+
+static void tiny(const char *model)
+{
+    tiny_graph tg;
+    tiny_load(model, &tg);
+    clout_graph *G = tg.G;
+    clout_influence *P = tg.P;
+    int n = tg.n;
+    const int64_t *src = tg.src, *dst = tg.dst;
+    const double *p = tg.p;
     int64_t theta = 400000, sims = 40000, *cnt = malloc((size_t)n * sizeof(int64_t)), users[16];
     double sp[16], se[16], dp[16];
     for (int64_t u = 0; u < n; u++) users[u] = u;
@@ -153,26 +173,13 @@ static double exact_ic(int n, const double *p, const int64_t *src, const int64_t
 
 static void seed_sets(const char *model)
 {
-    const char *e = "0 1 1\n1 2 2\n2 3 1\n3 0 1\n0 2 3\n2 4 1\n4 5 1\n5 6 2\n6 4 1\n1 5 1\n3 6 1\n";
-    clout_graph *G = from_text(e, false);
-    int n = (int)clout_graph_users(G);
-    clout_prob_model pm;
-    clout_prob_parse(model, &pm, msg);
-    clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
-    int64_t src[11], dst[11];
-    double w[11], p[11], inw[16] = {0};
-    const char *c = e;
-    for (int k = 0; k < 11; k++) {
-        char a[8], bb[8];
-        int len;
-        sscanf(c, "%7s %7s %lf%n", a, bb, &w[k], &len);
-        c += len + 1;
-        src[k] = clout_idmap_find(G->users, a, strlen(a));
-        dst[k] = clout_idmap_find(G->users, bb, strlen(bb));
-        inw[dst[k]] += w[k];
-    }
-    for (int k = 0; k < 11; k++) p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[dst[k]] : 0.3;
+    tiny_graph tg;
+    tiny_load(model, &tg);
+    clout_graph *G = tg.G;
+    clout_influence *P = tg.P;
+    int n = tg.n;
+    const int64_t *src = tg.src, *dst = tg.dst;
+    const double *p = tg.p;
     int64_t sets[3][2] = {{0, 0}, {2, 5}, {3, 6}};
     int lens[3] = {1, 2, 2};
     enum { SIMS = 60000 };
@@ -209,26 +216,13 @@ static void seed_sets(const char *model)
 /* IMM against the exhaustive optimum of k <= 3 seeds, by exact spreads, on the tiny graph */
 static void imm_optimum(const char *model)
 {
-    const char *e = "0 1 1\n1 2 2\n2 3 1\n3 0 1\n0 2 3\n2 4 1\n4 5 1\n5 6 2\n6 4 1\n1 5 1\n3 6 1\n";
-    clout_graph *G = from_text(e, false);
-    int n = (int)clout_graph_users(G);
-    clout_prob_model pm;
-    clout_prob_parse(model, &pm, msg);
-    clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
-    int64_t src[11], dst[11];
-    double w[11], p[11], inw[16] = {0};
-    const char *c = e;
-    for (int k = 0; k < 11; k++) {
-        char a[8], bb[8];
-        int len;
-        sscanf(c, "%7s %7s %lf%n", a, bb, &w[k], &len);
-        c += len + 1;
-        src[k] = clout_idmap_find(G->users, a, strlen(a));
-        dst[k] = clout_idmap_find(G->users, bb, strlen(bb));
-        inw[dst[k]] += w[k];
-    }
-    for (int k = 0; k < 11; k++) p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[dst[k]] : 0.3;
+    tiny_graph tg;
+    tiny_load(model, &tg);
+    clout_graph *G = tg.G;
+    clout_influence *P = tg.P;
+    int n = tg.n;
+    const int64_t *src = tg.src, *dst = tg.dst;
+    const double *p = tg.p;
     for (int k = 1; k <= 3; k++) {
         double opt = 0;
         int64_t s3[3];

@@ -38,6 +38,31 @@ static int group_of(const char *col)
     return -1;
 }
 
+/* A sparse GraphBLAS vector into a zeroed dense array (absent entries stay 0), in one pass. */
+static int dense_int(GrB_Vector v, int64_t *out, int64_t n, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Index *I = malloc((size_t)(n ? n : 1) * sizeof(GrB_Index)), nv = (GrB_Index)n;
+    int64_t *X = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
+    int s = I && X && GrB_Vector_extractTuples_INT64(I, X, &nv, v) == GrB_SUCCESS ? CLOUT_OK : CLOUT_ERR_NOMEM;
+    for (GrB_Index k = 0; s == CLOUT_OK && k < nv; k++) out[I[k]] = X[k];
+    if (s != CLOUT_OK) snprintf(msg, CLOUT_MSG_LEN, "could not read a degree vector");
+    free(I);
+    free(X);
+    return s;
+}
+
+static int dense_real(GrB_Vector v, double *out, int64_t n, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Index *I = malloc((size_t)(n ? n : 1) * sizeof(GrB_Index)), nv = (GrB_Index)n;
+    double *X = malloc((size_t)(n ? n : 1) * sizeof(double));
+    int s = I && X && GrB_Vector_extractTuples_FP64(I, X, &nv, v) == GrB_SUCCESS ? CLOUT_OK : CLOUT_ERR_NOMEM;
+    for (GrB_Index k = 0; s == CLOUT_OK && k < nv; k++) out[I[k]] = X[k];
+    if (s != CLOUT_OK) snprintf(msg, CLOUT_MSG_LEN, "could not read a degree vector");
+    free(I);
+    free(X);
+    return s;
+}
+
 /* --personalize FILE: "user [weight]" per line (blank-, tab- or comma-separated; # comments) */
 static int read_personal(const char *path, const clout_graph *G, double **out, char msg[CLOUT_MSG_LEN])
 {
@@ -167,14 +192,12 @@ int cmd_metrics(int argc, char **argv)
         wdeg = calloc((size_t)n + 1, sizeof(double));
         GrB_Vector wv = NULL;
         if (s >= 0 && (!od || !id_ || !wdeg)) s = CLOUT_ERR_NOMEM;
-        for (int64_t i = 0; s >= 0 && i < n; i++) {
-            GrB_Vector_extractElement_INT64(&od[i], G->out_degree, (GrB_Index)i);
-            GrB_Vector_extractElement_INT64(&id_[i], G->in_degree, (GrB_Index)i);
-        }
+        if (s >= 0) s = dense_int(G->out_degree, od, n, msg);
+        if (s >= 0) s = dense_int(G->in_degree, id_, n, msg);
         if (s >= 0 && (GrB_Vector_new(&wv, GrB_FP64, (GrB_Index)n) != GrB_SUCCESS ||
                        GrB_Matrix_reduce_Monoid(wv, NULL, NULL, GrB_PLUS_MONOID_FP64, G->S, NULL) != GrB_SUCCESS))
             s = CLOUT_ERR_GRAPHBLAS;
-        for (int64_t i = 0; s >= 0 && i < n; i++) GrB_Vector_extractElement_FP64(&wdeg[i], wv, (GrB_Index)i);
+        if (s >= 0) s = dense_real(wv, wdeg, n, msg);
         GrB_free(&wv);
     }
     tm[M_DEG] = clout_now() - t0;

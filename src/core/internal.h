@@ -18,26 +18,6 @@
 #define CLOUT_PRINTF(a, b)
 #define CLOUT_LIKELY(x) (x)
 #define CLOUT_UNLIKELY(x) (x)
-/* ---- the influence graph (graph/diffusion.c): S's ties with probabilities, both ways ---- */
-struct clout_influence {
-    int64_t n, m;
-    uint64_t *optr, *oidx;  /* out-edges (S's rows) */
-    double *op;
-    uint64_t *iptr, *iidx;  /* in-edges (S' rows) */
-    double *ip;
-};
-
-/* RR set j: a root drawn with key (seed, 0, j), then backwards along in-ties, tie coins from
- * stream (j << 1) | 1. Users get mark = stamp; queue (capacity n) receives the set. Returns its
- * size. The one sampler behind clout_rr_counts and the IM algorithms. */
-int64_t clout_i_rr_set(const clout_influence *P, uint64_t seed, uint64_t j, int64_t *mark, int64_t stamp,
-                       int64_t *queue);
-/* One IC cascade from seeds: the coin of out-tie k comes from (seed, stream, k). Users get
- * mark = stamp; queue (capacity n) receives the active users. Returns their number; *rounds
- * counts the rounds that activated someone. */
-int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64_t ns, uint64_t seed, uint64_t stream,
-                           int64_t *mark, int64_t stamp, int64_t *queue, int64_t *rounds);
-
 #endif
 
 /* Write a message into msg (overwrites). */

@@ -24,6 +24,7 @@ void clout_influence_free(clout_influence **P)
     free(x->iptr);
     free(x->iidx);
     free(x->ip);
+    free(x->pin);
     free(x);
     *P = NULL;
 }
@@ -56,113 +57,163 @@ int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_L
     return CLOUT_OK;
 }
 
+/* The probability of tie u -> v (out-tie k of u, weight w) under model m. */
+static double tie_prob(const clout_prob_model *m, const clout_i_csr *tt, int64_t u, int64_t v, uint64_t k, double w,
+                       double inw_v)
+{
+    static const double tri[3] = {0.1, 0.01, 0.001};
+    double p;
+    switch (m->kind) {
+    case CLOUT_PROB_WC: p = inw_v > 0 ? w / inw_v : 0; break;
+    case CLOUT_PROB_CONST: p = m->p; break;
+    case CLOUT_PROB_TRIVALENCY: p = tri[clout_rng_bounded(m->seed, 0x74726976, k, 3)]; break;
+    case CLOUT_PROB_LEARNED: {
+        /* merge the sorted item rows of u and v in T */
+        const double *tx = tt->vals;
+        uint64_t a = tt->ptr[u], ae = tt->ptr[u + 1], b = tt->ptr[v], be = tt->ptr[v + 1];
+        double au = (double)(ae - a), auv = 0;
+        while (a < ae && b < be) {
+            if (tt->idx[a] < tt->idx[b]) a++;
+            else if (tt->idx[a] > tt->idx[b]) b++;
+            else {
+                double tu = tt->iso ? tx[0] : tx[a], tv = tt->iso ? tx[0] : tx[b];
+                auv += tv > tu && tv - tu <= m->window;
+                a++;
+                b++;
+            }
+        }
+        p = au + m->a + m->b > 0 ? (auv + m->a) / (au + m->a + m->b) : 0;
+        break;
+    }
+    default: p = w; /* weight: checked by the caller */
+    }
+    return p > 1 ? 1 : p;
+}
+
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (bs) clout_i_csr_return(G->S, &cs, msg);                                       \
-        if (bt) clout_i_csr_return(G->ST, &ct, msg);                                      \
+        if (bs && cs.idx) clout_i_csr_return(G->S, &cs, msg);                             \
+        if (bs && !cs.idx) drop_social(G, cs.vals, n);                                    \
         if (btt) clout_i_csr_return(G->T, &tt, msg);                                      \
         clout_influence_free(&P);                                                         \
         FREE_PTR(inw);                                                                    \
+        FREE_PTR(fill);                                                                   \
     } while (0)
 
-int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_model *m, char msg[CLOUT_MSG_LEN])
+/* G's social matrix was taken over (its arrays now belong to P): leave G an empty one */
+static void drop_social(clout_graph *G, void *vals, int64_t n)
 {
-    clout_i_csr cs, ct, tt;
-    bool bs = false, bt = false, btt = false;
+    free(vals);
+    clout_graph_drop_cache(G);
+    GrB_free(&G->S);
+    GrB_Matrix_new(&G->S, GrB_FP32, (GrB_Index)n, (GrB_Index)n);
+}
+
+int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_model *m, unsigned flags,
+                        char msg[CLOUT_MSG_LEN])
+{
+    clout_i_csr cs, tt;
+    bool bs = false, btt = false;
     clout_influence *P = NULL;
     double *inw = NULL;
+    uint64_t *fill = NULL;
     int64_t n = clout_graph_users(G);
-    TRY(clout_graph_cache_transpose(G, msg));
+    ASSERT_MSG(n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "the influence graph holds at most %u users, not %lld",
+               UINT32_MAX, (long long)n);
+    if (m->kind == CLOUT_PROB_LEARNED)
+        ASSERT_MSG(m->window >= 0 && m->a >= 0 && m->b >= 0, CLOUT_ERR_INVALID,
+                   "learned probabilities need a window >= 0 and a prior a, b >= 0");
     P = calloc(1, sizeof(*P));
     ASSERT_MSG(P != NULL, CLOUT_ERR_NOMEM, "out of memory");
     TRY(clout_i_csr_borrow(G->S, &cs, msg));
     bs = true;
-    TRY(clout_i_csr_borrow(G->ST, &ct, msg));
-    bt = true;
     int64_t nnz = (int64_t)cs.nvals;
+    const float *sv = cs.vals;
     P->n = n;
     P->m = nnz;
-    ALLOC_TRY(P->optr, n + 1, uint64_t);
-    ALLOC_TRY(P->iptr, n + 1, uint64_t);
-    ALLOC_TRY(P->oidx, nnz ? nnz : 1, uint64_t);
-    ALLOC_TRY(P->iidx, nnz ? nnz : 1, uint64_t);
-    ALLOC_TRY(P->op, nnz ? nnz : 1, double);
-    ALLOC_TRY(P->ip, nnz ? nnz : 1, double);
-    memcpy(P->optr, cs.ptr, (size_t)(n + 1) * sizeof(uint64_t));
-    memcpy(P->iptr, ct.ptr, (size_t)(n + 1) * sizeof(uint64_t));
-    memcpy(P->oidx, cs.idx, (size_t)nnz * sizeof(uint64_t));
-    memcpy(P->iidx, ct.idx, (size_t)nnz * sizeof(uint64_t));
-    const float *sv = cs.vals, *tv = ct.vals;
-    /* in-weight of every user, for wc */
-    CALLOC_TRY(inw, n, double);
-    for (int64_t v = 0; v < n; v++)
-        for (uint64_t k = ct.ptr[v]; k < ct.ptr[v + 1]; k++) inw[v] += ct.iso ? tv[0] : tv[k];
+    /* out-rows: S's own arrays with 32-bit indices; consuming S narrows them in place (entry k
+     * moves from byte 8k to byte 4k after it was read) and gives back the upper half */
+    if (flags & CLOUT_INFLUENCE_CONSUME) {
+        unsigned char *bytes = (unsigned char *)cs.idx;
+        for (int64_t k = 0; k < nnz; k++) {
+            uint32_t x = (uint32_t)cs.idx[k];
+            memcpy(bytes + 4 * (size_t)k, &x, sizeof x);
+        }
+        void *shrunk = realloc(cs.idx, (size_t)(nnz ? nnz : 1) * sizeof(uint32_t));
+        P->oidx = shrunk ? shrunk : (void *)cs.idx;
+        P->optr = cs.ptr;
+        cs.idx = NULL;
+        cs.ptr = NULL;
+    } else {
+        ALLOC_TRY(P->optr, n + 1, uint64_t);
+        ALLOC_TRY(P->oidx, nnz ? nnz : 1, uint32_t);
+        memcpy(P->optr, cs.ptr, (size_t)(n + 1) * sizeof(uint64_t));
+        for (int64_t k = 0; k < nnz; k++) P->oidx[k] = (uint32_t)cs.idx[k];
+    }
+    const uint64_t *optr = P->optr;
+    const uint32_t *oidx = P->oidx;
+    /* in-degrees and in-weights (wc) */
+    CALLOC_TRY(P->iptr, n + 1, uint64_t);
+    CALLOC_TRY(inw, n ? n : 1, double);
+    for (int64_t k = 0; k < nnz; k++) {
+        P->iptr[oidx[k] + 1]++;
+        inw[oidx[k]] += cs.iso ? sv[0] : sv[k];
+    }
+    for (int64_t v = 0; v < n; v++) P->iptr[v + 1] += P->iptr[v];
+    /* one probability per user for every in-tie: wc and weight on unweighted ties, const */
+    bool uniform = m->kind == CLOUT_PROB_CONST || (cs.iso && (m->kind == CLOUT_PROB_WC || m->kind == CLOUT_PROB_WEIGHT));
+    if (m->kind == CLOUT_PROB_WEIGHT) {
+        for (int64_t u = 0; u < n; u++)
+            for (uint64_t k = optr[u]; k < optr[u + 1]; k++) {
+                double w = cs.iso ? sv[0] : sv[k];
+                if (w >= 0 && w <= 1) continue;
+                size_t la, lb;
+                const char *a = clout_idmap_name(G->users, u, &la), *b = clout_idmap_name(G->users, oidx[k], &lb);
+                ERR(CLOUT_ERR_DATA, "--prob weight: the weight of tie %.64s -> %.64s is %g, not a probability in [0, 1]",
+                    a, b, w);
+            }
+    }
     if (m->kind == CLOUT_PROB_LEARNED) {
-        ASSERT_MSG(m->window >= 0 && m->a >= 0 && m->b >= 0, CLOUT_ERR_INVALID,
-                   "learned probabilities need a window >= 0 and a prior a, b >= 0");
         TRY(clout_i_csr_borrow(G->T, &tt, msg));
         btt = true;
     }
-    static const double tri[3] = {0.1, 0.01, 0.001};
-    for (int64_t u = 0; u < n; u++)
-        for (uint64_t k = cs.ptr[u]; k < cs.ptr[u + 1]; k++) {
-            int64_t v = (int64_t)cs.idx[k];
-            double w = cs.iso ? sv[0] : sv[k], p;
-            switch (m->kind) {
-            case CLOUT_PROB_WC: p = inw[v] > 0 ? w / inw[v] : 0; break;
-            case CLOUT_PROB_CONST: p = m->p; break;
-            case CLOUT_PROB_TRIVALENCY: p = tri[clout_rng_bounded(m->seed, 0x74726976, k, 3)]; break;
-            case CLOUT_PROB_LEARNED: {
-                /* merge the sorted item rows of u and v in T */
-                const double *tx = tt.vals;
-                uint64_t a = tt.ptr[u], ae = tt.ptr[u + 1], b = tt.ptr[v], be = tt.ptr[v + 1];
-                double au = (double)(ae - a), auv = 0;
-                while (a < ae && b < be) {
-                    if (tt.idx[a] < tt.idx[b]) a++;
-                    else if (tt.idx[a] > tt.idx[b]) b++;
-                    else {
-                        double tu = tt.iso ? tx[0] : tx[a], tv = tt.iso ? tx[0] : tx[b];
-                        auv += tv > tu && tv - tu <= m->window;
-                        a++;
-                        b++;
-                    }
-                }
-                p = au + m->a + m->b > 0 ? (auv + m->a) / (au + m->a + m->b) : 0;
-                break;
-            }
-            default:
-                if (!(w >= 0 && w <= 1)) {
-                    size_t la, lb;
-                    const char *a = clout_idmap_name(G->users, u, &la), *b = clout_idmap_name(G->users, v, &lb);
-                    ERR(CLOUT_ERR_DATA, "--prob weight: the weight of tie %.64s -> %.64s is %g, not a probability in [0, 1]",
-                        a, b, w);
-                }
-                p = w;
-            }
-            P->op[k] = p > 1 ? 1 : p;
-        }
-    /* in-edge probabilities: the same values in S' order (find each by binary search in the
-     * out-row of its source) */
-    for (int64_t v = 0; v < n; v++)
-        for (uint64_t k = ct.ptr[v]; k < ct.ptr[v + 1]; k++) {
-            uint64_t u = ct.idx[k], lo = cs.ptr[u], hi = cs.ptr[u + 1];
-            while (lo < hi) {
-                uint64_t mid = lo + (hi - lo) / 2;
-                if (cs.idx[mid] < (uint64_t)v) lo = mid + 1;
-                else hi = mid;
-            }
-            P->ip[k] = P->op[lo];
-        }
-    bs = false;
-    TRY(clout_i_csr_return(G->S, &cs, msg));
-    bt = false;
-    TRY(clout_i_csr_return(G->ST, &ct, msg));
+    if (uniform) {
+        ALLOC_TRY(P->pin, n ? n : 1, double);
+        for (int64_t v = 0; v < n; v++)
+            P->pin[v] = P->iptr[v + 1] > P->iptr[v] ? tie_prob(m, &tt, 0, v, 0, cs.iso ? sv[0] : 0, inw[v]) : 0;
+    } else {
+        ALLOC_TRY(P->op, nnz ? nnz : 1, double);
+        ALLOC_TRY(P->ip, nnz ? nnz : 1, double);
+        for (int64_t u = 0; u < n; u++)
+            for (uint64_t k = optr[u]; k < optr[u + 1]; k++)
+                P->op[k] = tie_prob(m, &tt, u, oidx[k], k, cs.iso ? sv[0] : sv[k], inw[oidx[k]]);
+    }
+    FREE_PTR(inw);
     if (btt) {
         btt = false;
         TRY(clout_i_csr_return(G->T, &tt, msg));
     }
-    FREE_PTR(inw);
+    /* in-rows by a counting sort of the out-rows: sources come in ascending order, so each row is
+     * sorted */
+    ALLOC_TRY(P->iidx, nnz ? nnz : 1, uint32_t);
+    ALLOC_TRY(fill, n ? n : 1, uint64_t);
+    memcpy(fill, P->iptr, (size_t)n * sizeof(uint64_t));
+    for (int64_t u = 0; u < n; u++)
+        for (uint64_t k = optr[u]; k < optr[u + 1]; k++) {
+            uint64_t q = fill[oidx[k]]++;
+            P->iidx[q] = (uint32_t)u;
+            if (P->ip) P->ip[q] = P->op[k];
+        }
+    FREE_PTR(fill);
+    bs = false;
+    if (flags & CLOUT_INFLUENCE_CONSUME) {
+        /* G keeps its users and items; its social ties now live only in P */
+        drop_social(G, cs.vals, n);
+        ASSERT_MSG(G->S != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    } else {
+        TRY(clout_i_csr_return(G->S, &cs, msg));
+    }
     *out = P;
     P = NULL;
     return CLOUT_OK;
@@ -170,20 +221,102 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
 
 /* ---------------------------------------------------------------- sampling kernels */
 
-int64_t clout_i_rr_set(const clout_influence *P, uint64_t seed, uint64_t j, int64_t *mark, int64_t stamp,
-                       int64_t *queue)
+/* IC, in-tie probabilities shared per user (SUBSIM, Guo et al. SIGMOD 2020): instead of one coin
+ * per in-tie, jump straight to the next live tie. With p the probability, the number of dead ties
+ * before the next live one is geometric: floor(log(1 - U) / log(1 - p)). One draw per live tie
+ * plus one, instead of one per tie: on wc, about two draws per user reached, whatever its
+ * in-degree. */
+static inline int64_t rr_ic_uniform(const clout_influence *P, uint64_t key, uint64_t *coin, int64_t v, uint32_t *mark,
+                                    uint32_t stamp, uint32_t *queue, int64_t q)
 {
-    uint64_t coin = 0;
+    uint64_t lo = P->iptr[v], d = P->iptr[v + 1] - lo;
+    double p = P->pin[v];
+    if (d == 0 || p <= 0) return q;
+    if (p >= 1) {
+        for (uint64_t k = lo; k < lo + d; k++) {
+            uint32_t u = P->iidx[k];
+            if (mark[u] == stamp) continue;
+            mark[u] = stamp;
+            queue[q++] = u;
+        }
+        return q;
+    }
+    if (d <= 8) {
+        /* a few ties: one coin each is cheaper than the logarithms */
+        for (uint64_t k = lo; k < lo + d; k++) {
+            uint32_t u = P->iidx[k];
+            if (clout_i_unif_at(key, (*coin)++) >= p || mark[u] == stamp) continue;
+            mark[u] = stamp;
+            queue[q++] = u;
+        }
+        return q;
+    }
+    double lq = log1p(-p);
+    for (uint64_t i = 0;;) {
+        double skip = floor(log1p(-clout_i_unif_at(key, (*coin)++)) / lq);
+        if (skip >= (double)(d - i)) break;
+        i += (uint64_t)skip;
+        uint32_t u = P->iidx[lo + i];
+        if (mark[u] != stamp) {
+            mark[u] = stamp;
+            queue[q++] = u;
+        }
+        if (++i >= d) break;
+    }
+    return q;
+}
+
+int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_t j, uint32_t *mark, uint32_t stamp,
+                       uint32_t *queue)
+{
+    uint64_t coin = 0, key = clout_i_rng_key(seed, (j << 1) | 1);
     int64_t r = (int64_t)clout_rng_bounded(seed, 0, j, (uint64_t)P->n), h = 0, q = 0;
-    queue[q++] = r;
+    queue[q++] = (uint32_t)r;
     mark[r] = stamp;
+    if (lt) {
+        /* LT: each user picks at most one in-neighbour, u with weight b(u,v) (the probabilities
+         * rescaled so they sum to at most 1); the set is the path back until no pick or a repeat */
+        for (int64_t v = r;;) {
+            uint64_t lo = P->iptr[v], hi = P->iptr[v + 1];
+            if (lo == hi) break;
+            double x = clout_i_unif_at(key, coin++), total = 0;
+            uint64_t pick = hi;
+            if (!P->ip) {
+                double each = P->pin[v], sum = each * (double)(hi - lo);
+                if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
+                if (x < sum) pick = lo + (uint64_t)(x / each);
+                if (pick >= hi) pick = x < sum ? hi - 1 : hi;
+            } else {
+                for (uint64_t k = lo; k < hi; k++) total += P->ip[k];
+                double scale = total > 1 ? total : 1, acc = 0;
+                for (uint64_t k = lo; k < hi; k++) {
+                    acc += P->ip[k] / scale;
+                    if (x < acc) {
+                        pick = k;
+                        break;
+                    }
+                }
+            }
+            if (pick == hi) break;
+            int64_t u = P->iidx[pick];
+            if (mark[u] == stamp) break;
+            mark[u] = stamp;
+            queue[q++] = (uint32_t)u;
+            v = u;
+        }
+        return q;
+    }
     while (h < q) {
         int64_t v = queue[h++];
+        if (!P->ip) {
+            q = rr_ic_uniform(P, key, &coin, v, mark, stamp, queue, q);
+            continue;
+        }
         for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) {
-            int64_t u = (int64_t)P->iidx[k];
+            uint32_t u = P->iidx[k];
             if (mark[u] == stamp) continue;
             double p = P->ip[k];
-            if (p >= 1 || (p > 0 && clout_rng_uniform(seed, (j << 1) | 1, coin++) < p)) {
+            if (p >= 1 || (p > 0 && clout_i_unif_at(key, coin++) < p)) {
                 mark[u] = stamp;
                 queue[q++] = u;
             }
@@ -196,6 +329,7 @@ int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64
                            int64_t *mark, int64_t stamp, int64_t *queue, int64_t *rounds)
 {
     int64_t h = 0, q = 0, r = 0;
+    uint64_t key = clout_i_rng_key(seed, stream);
     for (int64_t i = 0; i < ns; i++)
         if (mark[seeds[i]] != stamp) {
             mark[seeds[i]] = stamp;
@@ -208,10 +342,10 @@ int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64
         for (; h < end; h++) {
             int64_t v = queue[h];
             for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
-                int64_t w = (int64_t)P->oidx[k];
+                int64_t w = P->oidx[k];
                 if (mark[w] == stamp) continue;
-                double p = P->op[k];
-                if (p >= 1 || (p > 0 && clout_rng_uniform(seed, stream, k) < p)) {
+                double p = clout_i_pout(P, k);
+                if (p >= 1 || (p > 0 && clout_i_unif_at(key, k) < p)) {
                     mark[w] = stamp;
                     queue[q++] = w;
                     grew = true;
@@ -233,7 +367,7 @@ int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64
         clout_progress_end(prog);                                                         \
     } while (0)
 
-int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN])
+int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN])
 {
     int64_t *cnt = NULL;
     clout_progress *prog = NULL;
@@ -250,7 +384,8 @@ int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int6
         int t = omp_get_thread_num();
         int64_t *mine = cnt + (size_t)t * (size_t)n;
         /* visited marks: the set number + 1 that last reached a user (no clearing) */
-        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
+        uint32_t *mark = calloc((size_t)n, sizeof(uint32_t)), stamp = 0;
+        uint32_t *queue = malloc((size_t)n * sizeof(uint32_t));
         if (!mark || !queue) {
             #pragma omp atomic write
             nomem = true;
@@ -258,7 +393,7 @@ int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int6
         #pragma omp for schedule(dynamic, 256)
         for (int64_t j = 0; j < theta; j++) {
             if (!mark || !queue) continue;
-            int64_t q = clout_i_rr_set(P, seed, (uint64_t)j, mark, j + 1, queue);
+            int64_t q = clout_i_rr_set(P, lt, seed, (uint64_t)j, mark, clout_i_next_stamp(mark, n, &stamp), queue);
             for (int64_t h = 0; h < q; h++) mine[queue[h]]++;
             if (t == 0 && (j & 1023) == 0) {
                 int64_t d;
@@ -353,11 +488,12 @@ static double *lt_weights(const clout_influence *P)
         return NULL;
     }
     for (int64_t v = 0; v < P->n; v++)
-        for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) in[v] += P->ip[k];
+        for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) in[v] += clout_i_pin(P, v, k);
     for (int64_t u = 0; u < P->n; u++)
         for (uint64_t k = P->optr[u]; k < P->optr[u + 1]; k++) {
-            int64_t v = (int64_t)P->oidx[k];
-            b[k] = in[v] > 1 ? P->op[k] / in[v] : P->op[k];
+            int64_t v = P->oidx[k];
+            double p = clout_i_pout(P, k);
+            b[k] = in[v] > 1 ? p / in[v] : p;
         }
     free(in);
     return b;
@@ -417,7 +553,7 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
                     for (; h < end; h++) {
                         int64_t v = queue[h];
                         for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
-                            int64_t w = (int64_t)P->oidx[k];
+                            int64_t w = P->oidx[k];
                             if (mark[w] == stamp) continue;
                             if (seen[w] != stamp) {
                                 seen[w] = stamp;

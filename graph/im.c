@@ -1,4 +1,4 @@
-/* im.c: influence maximization under Independent Cascade.
+/* im.c: influence maximization under Independent Cascade and Linear Threshold.
  *
  * imm: Tang, Shi and Xiao (SIGMOD 2015). Sampling doubles the RR-set count until greedy
  * coverage certifies a lower bound LB of OPT, then theta = lambda* / LB sets are needed. Following
@@ -6,6 +6,9 @@
  * ones used to estimate LB. The seed set reaches (1 - 1/e - epsilon) OPT with probability at
  * least 1 - delta. RR set j draws from its own counter-based stream (the final sets use indices
  * offset by 2^40), and sets are stored in index order, so results do not depend on threads.
+ * RR sets live in one flat array of 32-bit user indices with an offset per set (no per-set
+ * allocation); greedy max coverage keeps exact marginal counts (decremented as sets get covered,
+ * in parallel on large steps) and finds each maximum with a lazy max-heap.
  * Baselines: degree (most out-ties) and degree-discount (Chen, Wang, Yang, KDD 2009, with p the
  * mean tie probability). */
 #include "internal.h"
@@ -14,9 +17,9 @@
 
 
 typedef struct {
-    int64_t *off;    /* count + 1 */
-    int64_t *nodes;
-    int64_t count, nnz, cap_sets, cap_nodes;
+    int64_t *off;     /* count + 1 */
+    uint32_t *nodes;  /* nnz */
+    int64_t count, nnz;
 } rrstore;
 
 static void rr_free(rrstore *r)
@@ -26,88 +29,124 @@ static void rr_free(rrstore *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* append RR sets with global indices first .. first + count - 1 */
-static int rr_append(const clout_influence *P, rrstore *rs, int64_t first, int64_t count, uint64_t seed)
+/* per-thread sampling state, kept across rounds so marks are allocated (and faulted in) once */
+typedef struct {
+    uint32_t *mark;
+    uint32_t *queue;
+    uint32_t stamp;
+    uint32_t *buf; /* this thread's sets of one round, before they join the store */
+    int64_t *offs;
+    int64_t cap, ocap;
+} rrwork;
+
+typedef struct {
+    const clout_influence *P;
+    bool lt;
+    uint64_t seed;
+    int nt;
+    rrwork *w;
+} rrsampler;
+
+static void sampler_free(rrsampler *s)
 {
-    int64_t n = P->n;
-    int nt = omp_get_max_threads();
-    int64_t **buf = calloc((size_t)nt, sizeof(int64_t *)), *len = calloc((size_t)nt, sizeof(int64_t));
-    int64_t **offs = calloc((size_t)nt, sizeof(int64_t *));
-    if (!buf || !len || !offs) {
-        free(buf);
-        free(len);
-        free(offs);
-        return CLOUT_ERR_NOMEM;
+    for (int t = 0; s->w && t < s->nt; t++) {
+        free(s->w[t].mark);
+        free(s->w[t].queue);
+        free(s->w[t].buf);
+        free(s->w[t].offs);
     }
+    free(s->w);
+    s->w = NULL;
+}
+
+static int sampler_init(rrsampler *s, const clout_influence *P, bool lt, uint64_t seed)
+{
+    s->P = P;
+    s->lt = lt;
+    s->seed = seed;
+    s->nt = omp_get_max_threads();
+    s->w = calloc((size_t)s->nt, sizeof(rrwork));
+    if (!s->w) return CLOUT_ERR_NOMEM;
+    for (int t = 0; t < s->nt; t++) {
+        s->w[t].mark = calloc((size_t)(P->n ? P->n : 1), sizeof(uint32_t));
+        s->w[t].queue = malloc((size_t)(P->n ? P->n : 1) * sizeof(uint32_t));
+        if (!s->w[t].mark || !s->w[t].queue) {
+            sampler_free(s);
+            return CLOUT_ERR_NOMEM;
+        }
+    }
+    return CLOUT_OK;
+}
+
+/* append RR sets with global indices first .. first + count - 1 */
+static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
+{
+    int nt = S->nt;
+    if (count <= 0) return CLOUT_OK;
+    if (rs->count + count >= (int64_t)UINT32_MAX) return CLOUT_ERR_NOMEM; /* set ids are 32-bit */
+    int64_t *o2 = realloc(rs->off, (size_t)(rs->count + count + 1) * sizeof(int64_t));
+    if (!o2) return CLOUT_ERR_NOMEM;
+    rs->off = o2;
     bool nomem = false;
     #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num(), T = omp_get_num_threads();
-        int64_t lo = count * t / T, hi = count * (t + 1) / T, cap = 1024, used = 0;
-        int64_t *b = malloc((size_t)cap * sizeof(int64_t)), *o = malloc((size_t)(hi - lo + 1) * sizeof(int64_t));
-        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
-        bool ok = b && o && mark && queue;
+        rrwork *w = &S->w[t];
+        int64_t lo = count * t / T, hi = count * (t + 1) / T, used = 0;
+        bool ok = true;
+        if (hi - lo + 1 > w->ocap) {
+            free(w->offs);
+            w->ocap = (hi - lo + 1) * 2;
+            w->offs = malloc((size_t)w->ocap * sizeof(int64_t));
+            ok = w->offs != NULL;
+        }
         for (int64_t j = lo; ok && j < hi; j++) {
-            o[j - lo] = used;
-            int64_t q = clout_i_rr_set(P, seed, (uint64_t)(first + j), mark, j + 1, queue);
-            if (used + q > cap) {
+            w->offs[j - lo] = used;
+            int64_t q = clout_i_rr_set(S->P, S->lt, S->seed, (uint64_t)(first + j), w->mark,
+                                       clout_i_next_stamp(w->mark, S->P->n, &w->stamp), w->queue);
+            if (used + q > w->cap) {
+                int64_t cap = w->cap ? w->cap : 4096;
                 while (used + q > cap) cap *= 2;
-                int64_t *nb = realloc(b, (size_t)cap * sizeof(int64_t));
+                uint32_t *nb = realloc(w->buf, (size_t)cap * sizeof(uint32_t));
                 if (!nb) {
                     ok = false;
                     break;
                 }
-                b = nb;
+                w->buf = nb;
+                w->cap = cap;
             }
-            memcpy(b + used, queue, (size_t)q * sizeof(int64_t));
+            memcpy(w->buf + used, w->queue, (size_t)q * sizeof(uint32_t));
             used += q;
         }
-        free(queue);
-        if (ok) o[hi - lo] = used;
-        free(mark);
-        buf[t] = b;
-        offs[t] = o;
-        len[t] = ok ? used : -1;
-        if (!ok) {
+        if (ok) w->offs[hi - lo] = used;
+        else {
             #pragma omp atomic write
             nomem = true;
         }
     }
-    int st = nomem ? CLOUT_ERR_NOMEM : CLOUT_OK;
+    if (nomem) return CLOUT_ERR_NOMEM;
     /* concatenate in thread order, which is set-index order */
     int64_t add = 0;
-    for (int t = 0; t < nt && st == CLOUT_OK; t++) add += len[t] > 0 ? len[t] : 0;
-    if (st == CLOUT_OK) {
-        int64_t *o2 = realloc(rs->off, (size_t)(rs->count + count + 1) * sizeof(int64_t));
-        int64_t *n2 = o2 ? realloc(rs->nodes, (size_t)(rs->nnz + add + 1) * sizeof(int64_t)) : NULL;
-        if (o2) rs->off = o2;
-        if (n2) rs->nodes = n2;
-        if (!o2 || !n2) st = CLOUT_ERR_NOMEM;
-    }
-    if (st == CLOUT_OK) {
-        if (rs->count == 0) rs->off[0] = 0;
-        for (int t = 0; t < nt; t++) {
-            int T = nt;
-            int64_t lo = count * t / T, hi = count * (t + 1) / T;
-            if (!offs[t]) continue;
-            for (int64_t j = lo; j < hi; j++) rs->off[rs->count + j + 1] = rs->nnz + offs[t][j - lo + 1];
-            memcpy(rs->nodes + rs->nnz, buf[t], (size_t)len[t] * sizeof(int64_t));
-            rs->nnz += len[t];
-        }
-        rs->count += count;
-    }
     for (int t = 0; t < nt; t++) {
-        free(buf[t]);
-        free(offs[t]);
+        int64_t lo = count * t / nt, hi = count * (t + 1) / nt;
+        add += S->w[t].offs ? S->w[t].offs[hi - lo] : 0;
     }
-    free(buf);
-    free(len);
-    free(offs);
-    return st;
+    uint32_t *n2 = realloc(rs->nodes, (size_t)(rs->nnz + add + 1) * sizeof(uint32_t));
+    if (!n2) return CLOUT_ERR_NOMEM;
+    rs->nodes = n2;
+    if (rs->count == 0) rs->off[0] = 0;
+    for (int t = 0; t < nt; t++) {
+        int64_t lo = count * t / nt, hi = count * (t + 1) / nt;
+        if (hi == lo) continue;
+        rrwork *w = &S->w[t];
+        for (int64_t j = lo; j < hi; j++) rs->off[rs->count + j + 1] = rs->nnz + w->offs[j - lo + 1];
+        memcpy(rs->nodes + rs->nnz, w->buf, (size_t)w->offs[hi - lo] * sizeof(uint32_t));
+        rs->nnz += w->offs[hi - lo];
+    }
+    rs->count += count;
+    return CLOUT_OK;
 }
 
-/* Greedy max coverage: k seeds, covered[i] = sets covered after seed i. Exact counts kept by
- * decrementing the nodes of every newly covered set; ties go to the lower index. */
 /* sum of the k largest counts among users not yet taken (cnt < 0), by a size-k min-heap */
 static int64_t topk_sum(const int64_t *cnt, int64_t n, int k, int64_t *heap)
 {
@@ -143,71 +182,180 @@ static int64_t topk_sum(const int64_t *cnt, int64_t n, int k, int64_t *heap)
     return sum;
 }
 
-/* Greedy max coverage; with upper != NULL also OPIM-C's online bound on the best coverage of any
- * k users: the least, over the greedy steps, of (covered so far + the k largest marginal counts). */
-static int greedy_ub(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper);
+/* Lazy max-heap of users ordered by (count descending, index ascending); entries carry the count
+ * they were pushed with, which can only be stale upwards (counts never grow). */
+typedef struct {
+    uint32_t c, v; /* counts are below the number of sets, itself below 2^32 */
+} hent;
 
-static int greedy(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered)
+static inline bool hbefore(hent a, hent b)
 {
-    return greedy_ub(rs, n, k, seeds, covered, NULL);
+    return a.c > b.c || (a.c == b.c && a.v < b.v);
 }
 
-static int greedy_ub(const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper)
+static void hsift(hent *h, int64_t n, int64_t i)
 {
-    int64_t *cnt = calloc((size_t)n, sizeof(int64_t)), *iptr = calloc((size_t)n + 1, sizeof(int64_t));
-    int64_t *iset = malloc((size_t)(rs->nnz ? rs->nnz : 1) * sizeof(int64_t));
-    bool *done = calloc((size_t)(rs->count ? rs->count : 1), sizeof(bool));
-    int st = cnt && iptr && iset && done ? CLOUT_OK : CLOUT_ERR_NOMEM;
-    if (st == CLOUT_OK) {
-        for (int64_t q = 0; q < rs->nnz; q++) iptr[rs->nodes[q] + 1]++;
-        for (int64_t v = 0; v < n; v++) {
-            cnt[v] = iptr[v + 1];
-            iptr[v + 1] += iptr[v];
-        }
-        int64_t *fill = malloc((size_t)n * sizeof(int64_t));
-        if (!fill) st = CLOUT_ERR_NOMEM;
-        for (int64_t v = 0; fill && v < n; v++) fill[v] = iptr[v];
-        for (int64_t j = 0; fill && j < rs->count; j++)
-            for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) iset[fill[rs->nodes[q]]++] = j;
-        free(fill);
-        int64_t total = 0;
-        int64_t *heap = upper ? malloc((size_t)k * sizeof(int64_t)) : NULL;
-        if (upper && !heap) st = CLOUT_ERR_NOMEM;
-        if (upper) *upper = INT64_MAX;
-        for (int i = 0; st == CLOUT_OK && i <= k; i++) {
-            if (upper) {
-                int64_t ub = total + topk_sum(cnt, n, k, heap);
-                if (ub < *upper) *upper = ub;
-            }
-            if (i == k) break;
-            int64_t best = 0;
-            for (int64_t v = 1; v < n; v++)
-                if (cnt[v] > cnt[best]) best = v;
-            if (cnt[best] < 0) break; /* every user taken (k = n) */
-            seeds[i] = best;
-            total += cnt[best];
-            covered[i] = total;
-            for (int64_t q = iptr[best]; q < iptr[best + 1]; q++) {
-                int64_t j = iset[q];
-                if (done[j]) continue;
-                done[j] = true;
-                for (int64_t r = rs->off[j]; r < rs->off[j + 1]; r++) cnt[rs->nodes[r]]--;
-            }
-            cnt[best] = -1; /* never again */
-        }
-        free(heap);
+    for (;;) {
+        int64_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && hbefore(h[l], h[m])) m = l;
+        if (r < n && hbefore(h[r], h[m])) m = r;
+        if (m == i) return;
+        hent t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
     }
-    free(cnt);
-    free(iptr);
-    free(iset);
-    free(done);
-    return st;
+}
+
+/* greedy's workspace, kept across the rounds of one algorithm run */
+typedef struct {
+    int nt;
+    int64_t *cnt, *iptr, *top; /* n + 1, n + 1, k */
+    uint32_t *tpos;            /* nt * n: per-thread counts, then places within a user's list */
+    hent *heap;                        /* n */
+    uint32_t *iset;                    /* nnz */
+    unsigned char *done;               /* sets */
+    int64_t iset_cap, done_cap;
+} gwork;
+
+static void gwork_free(gwork *g)
+{
+    free(g->cnt);
+    free(g->iptr);
+    free(g->tpos);
+    free(g->top);
+    free(g->heap);
+    free(g->iset);
+    free(g->done);
+    memset(g, 0, sizeof(*g));
+}
+
+static int gwork_fit(gwork *g, int64_t n, int k, const rrstore *rs)
+{
+    if (!g->cnt) {
+        g->nt = omp_get_max_threads();
+        g->cnt = malloc((size_t)(n + 1) * sizeof(int64_t));
+        g->iptr = malloc((size_t)(n + 1) * sizeof(int64_t));
+        g->tpos = malloc((size_t)g->nt * (size_t)(n ? n : 1) * sizeof(uint32_t));
+        g->top = malloc((size_t)k * sizeof(int64_t));
+        g->heap = malloc((size_t)(n ? n : 1) * sizeof(hent));
+        if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap) return CLOUT_ERR_NOMEM;
+    }
+    if (rs->nnz > g->iset_cap) {
+        free(g->iset);
+        g->iset_cap = rs->nnz + rs->nnz / 4;
+        g->iset = malloc((size_t)g->iset_cap * sizeof(uint32_t));
+        if (!g->iset) return CLOUT_ERR_NOMEM;
+    }
+    if (rs->count > g->done_cap) {
+        free(g->done);
+        g->done_cap = rs->count + rs->count / 4;
+        g->done = malloc((size_t)g->done_cap);
+        if (!g->done) return CLOUT_ERR_NOMEM;
+    }
+    return CLOUT_OK;
+}
+
+/* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go to the lower
+ * index. With upper != NULL also OPIM-C's online bound on the best coverage of any k users: the
+ * least, over the greedy steps, of (covered so far + the k largest marginal counts). */
+static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper)
+{
+    if (gwork_fit(g, n, k, rs) != CLOUT_OK) return CLOUT_ERR_NOMEM;
+    int64_t *cnt = g->cnt, *iptr = g->iptr;
+    uint32_t *tpos = g->tpos;
+    uint32_t *iset = g->iset;
+    unsigned char *done = g->done;
+    hent *heap = g->heap;
+    const uint32_t *nodes = rs->nodes;
+    int64_t nsets = rs->count;
+    int nt = g->nt;
+    memset(done, 0, (size_t)nsets);
+    /* inverted index user -> sets (ascending): each thread counts, then places, the users of its
+     * own range of sets; no atomics, the same index for any thread count */
+    #pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num(), T = omp_get_num_threads();
+        uint32_t *tc = tpos + (size_t)t * (size_t)n;
+        int64_t lo = nsets * t / T, hi = nsets * (t + 1) / T;
+        memset(tc, 0, (size_t)n * sizeof(uint32_t));
+        for (int64_t q = rs->off[lo]; q < rs->off[hi]; q++) tc[nodes[q]]++;
+        #pragma omp barrier
+        #pragma omp for schedule(static)
+        for (int64_t v = 0; v < n; v++) {
+            uint32_t c = 0;
+            for (int u = 0; u < T; u++) {
+                uint32_t x = tpos[(size_t)u * (size_t)n + (size_t)v];
+                tpos[(size_t)u * (size_t)n + (size_t)v] = c;
+                c += x;
+            }
+            cnt[v] = c;
+        }
+        #pragma omp single
+        {
+            iptr[0] = 0;
+            for (int64_t v = 0; v < n; v++) iptr[v + 1] = iptr[v] + cnt[v];
+        }
+        for (int64_t j = lo; j < hi; j++)
+            for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) {
+                uint32_t v = nodes[q];
+                iset[iptr[v] + tc[v]++] = (uint32_t)j;
+            }
+    }
+    for (int64_t v = 0; v < n; v++) heap[v] = (hent){(uint32_t)cnt[v], (uint32_t)v};
+    for (int64_t i = n / 2 - 1; i >= 0; i--) hsift(heap, n, i);
+    int64_t total = 0, hn = n;
+    if (upper) *upper = INT64_MAX;
+    for (int i = 0; i <= k; i++) {
+        if (upper) {
+            int64_t ub = total + topk_sum(cnt, n, k, g->top);
+            if (ub < *upper) *upper = ub;
+        }
+        if (i == k || hn == 0) break;
+        /* lazy: re-key a stale top until the top is fresh */
+        while ((int64_t)heap[0].c != cnt[heap[0].v]) {
+            heap[0].c = (uint32_t)cnt[heap[0].v];
+            hsift(heap, hn, 0);
+        }
+        int64_t best = heap[0].v;
+        heap[0] = heap[--hn];
+        hsift(heap, hn, 0);
+        seeds[i] = best;
+        total += cnt[best];
+        covered[i] = total;
+        int64_t a = iptr[best], b = iptr[best + 1];
+        if (b - a > 16384 && n > 65536) {
+            /* a large step on a large graph: sets are claimed in parallel (each appears once in
+             * a user's list), counts decremented atomically (collisions are rare over many users) */
+            #pragma omp parallel for schedule(dynamic, 256)
+            for (int64_t q = a; q < b; q++) {
+                uint32_t j = iset[q];
+                if (done[j]) continue;
+                done[j] = 1;
+                for (int64_t r = rs->off[j]; r < rs->off[j + 1]; r++) {
+                    #pragma omp atomic
+                    cnt[nodes[r]]--;
+                }
+            }
+        } else {
+            for (int64_t q = a; q < b; q++) {
+                uint32_t j = iset[q];
+                if (done[j]) continue;
+                done[j] = 1;
+                for (int64_t r = rs->off[j]; r < rs->off[j + 1]; r++) cnt[nodes[r]]--;
+            }
+        }
+        cnt[best] = -1; /* never again */
+    }
+    return CLOUT_OK;
 }
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         rr_free(&rs);                                                                     \
+        sampler_free(&smp);                                                               \
+        gwork_free(&gw);                                                                  \
         FREE_PTR(cov);                                                                    \
         FREE_PTR(tmp);                                                                    \
     } while (0)
@@ -217,10 +365,12 @@ static double log_choose(double n, double k)
     return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
 }
 
-int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                  double *spread, int64_t *rr_used, char msg[CLOUT_MSG_LEN])
 {
     rrstore rs = {0};
+    rrsampler smp = {0};
+    gwork gw = {0};
     int64_t *cov = NULL, *tmp = NULL;
     double n = (double)P->n;
     ASSERT_MSG(k >= 1 && k <= P->n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d",
@@ -230,6 +380,7 @@ int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint
     ASSERT_MSG(delta < 1, CLOUT_ERR_INVALID, "delta must be in (0, 1), got %g", delta);
     ALLOC_TRY(cov, k, int64_t);
     ALLOC_TRY(tmp, k, int64_t);
+    ASSERT_MSG(sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     double logn = log(fmax(n, 2)), ell = log(1 / delta) / logn;
     ell = ell * (1 + log(2) / logn);
     double lcnk = log_choose(n, k), epsp = sqrt(2) * eps;
@@ -239,9 +390,9 @@ int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint
         double x = n / pow(2, i);
         int64_t theta_i = (int64_t)ceil(lambdap / x);
         if (theta_i > rs.count)
-            ASSERT_MSG(rr_append(P, &rs, rs.count, theta_i - rs.count, seed) == CLOUT_OK, CLOUT_ERR_NOMEM,
+            ASSERT_MSG(rr_append(&smp, &rs, rs.count, theta_i - rs.count) == CLOUT_OK, CLOUT_ERR_NOMEM,
                        "out of memory for %lld RR sets", (long long)theta_i);
-        ASSERT_MSG(greedy(&rs, P->n, k, tmp, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+        ASSERT_MSG(greedy_ub(&gw, &rs, P->n, k, tmp, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         double f = (double)cov[k - 1] / (double)rs.count;
         if (n * f >= (1 + epsp) * x) {
             lb = n * f / (1 + epsp);
@@ -253,9 +404,9 @@ int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint
     int64_t theta = (int64_t)ceil(lstar / lb);
     /* fresh sets for the selection (Chen's correction) */
     rr_free(&rs);
-    ASSERT_MSG(rr_append(P, &rs, (int64_t)1 << 40, theta, seed) == CLOUT_OK, CLOUT_ERR_NOMEM,
+    ASSERT_MSG(rr_append(&smp, &rs, (int64_t)1 << 40, theta) == CLOUT_OK, CLOUT_ERR_NOMEM,
                "out of memory for %lld RR sets", (long long)theta);
-    ASSERT_MSG(greedy(&rs, P->n, k, seeds, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    ASSERT_MSG(greedy_ub(&gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)rs.count;
     *rr_used = theta;
     FREE_ALL;
@@ -281,7 +432,7 @@ int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *see
     CALLOC_TRY(tv, n, int64_t);
     CALLOC_TRY(taken, n, bool);
     double psum = 0;
-    for (int64_t e = 0; e < P->m; e++) psum += P->op[e];
+    for (int64_t e = 0; e < P->m; e++) psum += clout_i_pout(P, (uint64_t)e);
     double p = P->m ? psum / (double)P->m : 0;
     for (int64_t v = 0; v < n; v++) dd[v] = (double)(P->optr[v + 1] - P->optr[v]);
     for (int i = 0; i < k; i++) {
@@ -318,10 +469,10 @@ int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *see
     } while (0)
 
 /* Mean cascade size of a seed set over sims Monte Carlo runs. */
-static int mc_spread(const clout_influence *P, const int64_t *s, int64_t ns, int64_t sims, uint64_t seed,
+static int mc_spread(const clout_influence *P, bool lt, const int64_t *s, int64_t ns, int64_t sims, uint64_t seed,
                      int64_t *sizes, double *out, char msg[CLOUT_MSG_LEN])
 {
-    int st = clout_simulate(P, false, s, ns, sims, seed, sizes, NULL, msg);
+    int st = clout_simulate(P, lt, s, ns, sims, seed, sizes, NULL, msg);
     if (st < 0) return st;
     double sum = 0;
     for (int64_t i = 0; i < sims; i++) sum += (double)sizes[i];
@@ -329,7 +480,7 @@ static int mc_spread(const clout_influence *P, const int64_t *s, int64_t ns, int
     return CLOUT_OK;
 }
 
-int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,
+int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,
                   char msg[CLOUT_MSG_LEN])
 {
     double *gain = NULL;
@@ -346,8 +497,9 @@ int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, 
     ALLOC_TRY(cur, k, int64_t);
     CALLOC_TRY(taken, n, bool);
     for (int64_t v = 0; v < n; v++) all[v] = v;
-    /* first round: every user's own spread (parallel over users) */
-    TRY(clout_ic_cascades(P, all, n, sims, seed, gain, NULL, NULL, msg));
+    /* first round: every user's own spread (IC: parallel over users; LT: over simulations) */
+    if (!lt) TRY(clout_ic_cascades(P, all, n, sims, seed, gain, NULL, NULL, msg));
+    for (int64_t v = 0; lt && v < n; v++) TRY(mc_spread(P, true, &all[v], 1, sims, seed + 2 + (uint64_t)v, sizes, &gain[v], msg));
     double base = 0;
     for (int i = 0; i < k; i++) {
         for (;;) {
@@ -360,14 +512,14 @@ int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, 
                 cur[i] = best;
                 taken[best] = true;
                 /* the first gains came from per-user cascades: re-estimate on the common sample */
-                if (i == 0) TRY(mc_spread(P, cur, 1, sims, seed + 1, sizes, &base, msg));
+                if (i == 0) TRY(mc_spread(P, lt, cur, 1, sims, seed + 1, sizes, &base, msg));
                 else base += gain[best];
                 spread[i] = base;
                 break;
             }
             cur[i] = best;
             double with;
-            TRY(mc_spread(P, cur, i + 1, sims, seed + 1, sizes, &with, msg));
+            TRY(mc_spread(P, lt, cur, i + 1, sims, seed + 1, sizes, &with, msg));
             gain[best] = with - base;
             round[best] = i;
         }
@@ -426,6 +578,8 @@ int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_
     do {                                                                                  \
         rr_free(&r1);                                                                     \
         rr_free(&r2);                                                                     \
+        sampler_free(&smp);                                                               \
+        gwork_free(&gw);                                                                  \
         FREE_PTR(cov);                                                                    \
         FREE_PTR(tmp);                                                                    \
     } while (0)
@@ -447,10 +601,12 @@ static int64_t coverage(const rrstore *rs, const int64_t *seeds, int k, int64_t 
     return c;
 }
 
-int clout_im_opimc(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                    double *spread, int64_t *rr_used, double *ratio, char msg[CLOUT_MSG_LEN])
 {
     rrstore r1 = {0}, r2 = {0};
+    rrsampler smp = {0};
+    gwork gw = {0};
     int64_t *cov = NULL, *tmp = NULL;
     double n = (double)P->n;
     ASSERT_MSG(k >= 1 && k <= P->n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d",
@@ -460,6 +616,7 @@ int clout_im_opimc(const clout_influence *P, int k, double eps, double delta, ui
     ASSERT_MSG(delta < 1, CLOUT_ERR_INVALID, "delta must be in (0, 1), got %g", delta);
     ALLOC_TRY(cov, k, int64_t);
     ALLOC_TRY(tmp, k, int64_t);
+    ASSERT_MSG(sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     double e1 = 1 - 1 / M_E, lcnk = log_choose(n, k);
     double tmax = 2 * n * pow(e1 * sqrt(log(6 / delta)) + sqrt(e1 * (lcnk + log(6 / delta))), 2) / (eps * eps * k);
     double t0 = tmax * eps * eps * k / n;
@@ -470,12 +627,12 @@ int clout_im_opimc(const clout_influence *P, int k, double eps, double delta, ui
     for (int i = 1; i <= imax; i++) {
         /* R1 selects and bounds OPT from above; R2, independent, bounds the selection's spread */
         if (theta > r1.count) {
-            ASSERT_MSG(rr_append(P, &r1, r1.count, theta - r1.count, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-            ASSERT_MSG(rr_append(P, &r2, ((int64_t)1 << 41) + r2.count, theta - r2.count, seed) == CLOUT_OK,
+            ASSERT_MSG(rr_append(&smp, &r1, r1.count, theta - r1.count) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+            ASSERT_MSG(rr_append(&smp, &r2, ((int64_t)1 << 41) + r2.count, theta - r2.count) == CLOUT_OK,
                        CLOUT_ERR_NOMEM, "out of memory");
         }
         int64_t up;
-        ASSERT_MSG(greedy_ub(&r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+        ASSERT_MSG(greedy_ub(&gw, &r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         int64_t c2 = coverage(&r2, tmp, k, P->n);
         ASSERT_MSG(c2 >= 0, CLOUT_ERR_NOMEM, "out of memory");
         double th = (double)r1.count;

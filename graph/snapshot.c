@@ -390,8 +390,16 @@ static bool rd_matrix(rd *r, mat_desc *m)
 /* Validate a matrix's arrays and hand them to GraphBLAS. Checks: ptr starts at 0, never
  * decreases, ends at nvals; columns in range and strictly increasing in each row; values finite
  * (weights also >= 0). */
+/* Drop the pages of a read-only file mapping that were consumed: they count toward the process's
+ * memory while the adopted copies fill up (the file stays mapped; the pages would fault back in). */
+static void release_mapped(const uint8_t *p, size_t bytes)
+{
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
 static int make_matrix(const mat_desc *m, const char *name, const char *what, uint64_t nrows,
-                       uint64_t ncols, int type, bool nonneg, GrB_Matrix *A, char msg[CLOUT_MSG_LEN])
+                       uint64_t ncols, int type, bool nonneg, bool mapped, GrB_Matrix *A, char msg[CLOUT_MSG_LEN])
 {
     uint64_t *Ap = NULL, *Aj = NULL;
     void *Ax = NULL;
@@ -409,17 +417,24 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     for (uint64_t i = 0; i < nrows && ok; i++) ok = Ap[i] <= Ap[i + 1];
     ASSERT_MSG(ok, CLOUT_ERR_DATA, "%s: matrix %s: row pointers decrease", name, what);
     ALLOC_TRY(Aj, m->nvals ? m->nvals : 1, uint64_t);
-    clout_i_prefault(Aj, m->nvals * 8);
-    if (m->idx_bytes == 8) {
-        memcpy(Aj, m->idx, m->nvals * 8);
-    } else {
-        const uint8_t *src = m->idx;
-        #pragma omp parallel for schedule(static) if (m->nvals > 1000000)
-        for (int64_t k = 0; k < (int64_t)m->nvals; k++) {
-            uint32_t v;
-            memcpy(&v, src + 4 * (size_t)k, 4);
-            Aj[k] = v;
+    /* in chunks: map a chunk of the copy, fill it, drop the file pages it came from, so the file
+     * and its copy are never both resident in full */
+    const int64_t chunk = (int64_t)1 << 21;
+    for (int64_t c0 = 0; c0 < (int64_t)m->nvals; c0 += chunk) {
+        int64_t c1 = c0 + chunk < (int64_t)m->nvals ? c0 + chunk : (int64_t)m->nvals;
+        clout_i_prefault(Aj + c0, (size_t)(c1 - c0) * 8);
+        if (m->idx_bytes == 8) {
+            memcpy(Aj + c0, m->idx + 8 * (size_t)c0, (size_t)(c1 - c0) * 8);
+        } else {
+            const uint8_t *src = m->idx;
+            #pragma omp parallel for schedule(static) if (c1 - c0 > 100000)
+            for (int64_t k = c0; k < c1; k++) {
+                uint32_t v;
+                memcpy(&v, src + 4 * (size_t)k, 4);
+                Aj[k] = v;
+            }
         }
+        if (mapped) release_mapped(m->idx + (size_t)m->idx_bytes * (size_t)c0, (size_t)(c1 - c0) * (size_t)m->idx_bytes);
     }
     int64_t bad_row = -1;
     #pragma omp parallel for schedule(dynamic, 4096) reduction(max : bad_row) if (m->nvals > 1000000)
@@ -437,6 +452,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     ALLOC_TRY(Ax, (nx ? nx : 1) * (size_t)type, uint8_t);
     clout_i_prefault(Ax, nx * (size_t)type);
     memcpy(Ax, m->vals, nx * (size_t)type);
+    if (mapped) release_mapped(m->vals, nx * (size_t)type);
     int64_t bad_val = -1;
     #pragma omp parallel for schedule(static) reduction(max : bad_val) if (nx > 1000000)
     for (int64_t k = 0; k < (int64_t)nx; k++) {
@@ -547,8 +563,18 @@ static int make_idmap(const ids_desc *d, const char *name, const char *what, clo
         }                                                                                 \
     } while (0)
 
+static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len, bool mapped,
+                    char msg[CLOUT_MSG_LEN]);
+
 int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
                             char msg[CLOUT_MSG_LEN])
+{
+    return load_mem(G, name, data, len, false, msg);
+}
+
+/* mapped: data is a private read-only file mapping whose consumed pages may be dropped */
+static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len, bool mapped,
+                    char msg[CLOUT_MSG_LEN])
 {
     clout_graph *g = NULL;
     clout_idmap *users = NULL, *items = NULL;
@@ -622,9 +648,9 @@ int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *da
                "%s: id map sizes disagree with the user and item counts", name);
     TRY(make_idmap(&uid, name, "user", &users, msg));
     TRY(make_idmap(&iid, name, "item", &items, msg));
-    TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, &S, msg));
-    TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, &R, msg));
-    TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, &T, msg));
+    TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
+    TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
+    TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
     g = calloc(1, sizeof(*g));
     ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
     g->S = S;
@@ -683,7 +709,7 @@ int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LE
             got += (size_t)n;
         }
     }
-    TRY(clout_snapshot_load_mem(G, path, map ? map : buf, len, msg));
+    TRY(load_mem(G, path, map ? map : buf, len, map != NULL, msg));
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -288,15 +288,20 @@ typedef struct clout_prob_model {
  * learned (Goyal, Bonchi, Lakshmanan, WSDM 2010, Bernoulli): from the times T, p(u,v) =
  * A(u->v) / A(u), A(u) the items u adopted (with a time), A(u->v) those v adopted after u did. */
 int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
-/* The influence graph: S's ties with their probabilities, as CSR arrays both ways. CLOUT_ERR_DATA
- * (naming the tie) when --prob weight meets a weight outside [0, 1]. Caches G->ST. */
+/* The influence graph: S's ties with their probabilities, as CSR arrays both ways (32-bit user
+ * indices; one probability per user when all its in-ties share it, as with wc on unweighted ties
+ * and const:P). CLOUT_ERR_DATA (naming the tie) when --prob weight meets a weight outside [0, 1].
+ * flags CLOUT_INFLUENCE_CONSUME: take over G's social matrix instead of copying it, saving one copy
+ * of S on large graphs; afterwards G keeps its users and items but has no social ties. */
+#define CLOUT_INFLUENCE_CONSUME 1u
 typedef struct clout_influence clout_influence;
-int clout_influence_new(clout_influence **P, clout_graph *G, const clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
+int clout_influence_new(clout_influence **P, clout_graph *G, const clout_prob_model *m, unsigned flags,
+                        char msg[CLOUT_MSG_LEN]);
 void clout_influence_free(clout_influence **P);
-/* theta reverse-reachable sets from uniform random roots; count[v] = sets containing v (n
- * entries). sigma({v}) is estimated by n * count[v] / theta. OpenMP over sets; set j draws from
- * its own stream, so counts are identical for any thread count. */
-int clout_rr_counts(const clout_influence *P, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN]);
+/* theta reverse-reachable sets from uniform random roots, under IC (lt false) or LT; count[v] =
+ * sets containing v (n entries). sigma({v}) is estimated by n * count[v] / theta. OpenMP over
+ * sets; set j draws from its own stream, so counts are identical for any thread count. */
+int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN]);
 /* For each users[i]: sims Monte Carlo cascades from that user alone; spread[i] = mean number of
  * active users (the user included), spread_se[i] its standard error, depth[i] the mean number of
  * rounds that activated someone. spread_se and depth may be NULL. */
@@ -311,20 +316,22 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
 int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
                    int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN]);
 
-/* ---------------------------------------------------------------- influence maximization (IC) */
+/* ---------------------------------------------------------------- influence maximization
+ * imm and opim-c work under IC (lt false) or LT (lt true; RR sets are then paths: each user picks
+ * at most one in-neighbour with its LT weight). */
 /* IMM (Tang, Shi, Xiao 2015) with Chen's fresh-sample selection: k seeds whose spread is at least
  * (1 - 1/e - eps) OPT with probability >= 1 - delta (delta <= 0: 1/n). spread[i]: the RR estimate
  * after seed i; *rr_used: RR sets of the final selection. Identical for any thread count. */
-int clout_im_imm(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                  double *spread, int64_t *rr_used, char msg[CLOUT_MSG_LEN]);
 /* OPIM-C (Tang et al., SIGMOD 2018): doubles two independent RR collections until the online
  * bound certifies (1 - 1/e - eps) OPT with probability >= 1 - delta (or the worst-case count is
  * reached); *ratio: the approximation ratio certified; *rr_used: RR sets in both collections. */
-int clout_im_opimc(const clout_influence *P, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                    double *spread, int64_t *rr_used, double *ratio, char msg[CLOUT_MSG_LEN]);
 /* CELF (Leskovec et al. 2007): lazy greedy on Monte Carlo spread (sims cascades per
  * evaluation); spread[i] = the estimate after seed i. For small graphs and as a check on imm. */
-int clout_im_celf(const clout_influence *P, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,
+int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,
                   char msg[CLOUT_MSG_LEN]);
 /* Baselines: the k users with most out-ties, or degree-discount (Chen, Wang, Yang 2009; p = the
  * mean tie probability). */

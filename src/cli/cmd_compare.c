@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_ALGOS = 1, O_KS, O_SIMS, O_SEED, O_PLOT, O_EPS };
+enum { O_ALGOS = 1, O_KS, O_SIMS, O_SEED, O_PLOT, O_EPS, O_MODEL };
 static const cli_opt opts[] = {{"algos", 0, 1, O_ALGOS}, {"k", 'k', 1, O_KS},     {"sims", 0, 1, O_SIMS},
-                                  {"seed", 0, 1, O_SEED},  {"plot", 0, 1, O_PLOT},
-                               {"epsilon", 0, 1, O_EPS}, CLI_DIFFUSION_OPTS, {NULL, 0, 0, 0}};
+                               {"seed", 0, 1, O_SEED},   {"plot", 0, 1, O_PLOT}, {"epsilon", 0, 1, O_EPS},
+                               {"model", 0, 1, O_MODEL}, CLI_DIFFUSION_OPTS,     {NULL, 0, 0, 0}};
 
 #define MAXA 8
 #define MAXK 64
@@ -20,17 +20,17 @@ typedef struct {
     double spread[MAXK], se[MAXK], secs[MAXK];
 } series;
 
-static int pick(clout_graph *G, const clout_influence *P, const char *algo, int64_t k, double eps, int64_t sims,
-                uint64_t seed, int64_t *seeds, char msg[CLOUT_MSG_LEN])
+static int pick(clout_graph *G, const clout_influence *P, bool lt, const char *algo, int64_t k, double eps,
+                int64_t sims, uint64_t seed, int64_t *seeds, char msg[CLOUT_MSG_LEN])
 {
     double *sp = malloc((size_t)k * sizeof(double));
     int64_t used;
     int s;
     if (!sp) return CLOUT_ERR_NOMEM;
     double ratio;
-    if (strcmp(algo, "imm") == 0) s = clout_im_imm(P, (int)k, eps, 0, seed, seeds, sp, &used, msg);
-    else if (strcmp(algo, "opim-c") == 0) s = clout_im_opimc(P, (int)k, eps, 0, seed, seeds, sp, &used, &ratio, msg);
-    else if (strcmp(algo, "celf") == 0) s = clout_im_celf(P, (int)k, sims, seed, seeds, sp, msg);
+    if (strcmp(algo, "imm") == 0) s = clout_im_imm(P, lt, (int)k, eps, 0, seed, seeds, sp, &used, msg);
+    else if (strcmp(algo, "opim-c") == 0) s = clout_im_opimc(P, lt, (int)k, eps, 0, seed, seeds, sp, &used, &ratio, msg);
+    else if (strcmp(algo, "celf") == 0) s = clout_im_celf(P, lt, (int)k, sims, seed, seeds, sp, msg);
     else if (strcmp(algo, "degree") == 0) s = clout_im_degree(P, (int)k, false, seeds, msg);
     else if (strcmp(algo, "degree-discount") == 0) s = clout_im_degree(P, (int)k, true, seeds, msg);
     else s = clout_im_pagerank(G, (int)k, seeds, msg);
@@ -110,6 +110,7 @@ int cmd_compare(int argc, char **argv)
     int id;
     int64_t sims = 10000, seed = 1;
     double eps = 0.1;
+    bool lt = false;
     cli_diffusion dif;
     cli_diffusion_init(&dif);
     cli_parser_init(&p, cmd, argc, argv, opts);
@@ -133,6 +134,10 @@ int cmd_compare(int argc, char **argv)
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
         case O_PLOT: plotf = val; break;
+        case O_MODEL:
+            if (strcmp(val, "ic") && strcmp(val, "lt")) return cli_usage_error(cmd, "--model must be ic or lt, got '%s'", val);
+            lt = strcmp(val, "lt") == 0;
+            break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s'", val);
@@ -174,7 +179,7 @@ int cmd_compare(int argc, char **argv)
         return CLOUT_EXIT_USAGE;
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
-    if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
+    if (s >= 0) s = clout_influence_new(&P, G, &pm, 0, msg);
     if (s >= 0) {
         seeds = malloc((size_t)kmax * sizeof(int64_t));
         sizes = malloc((size_t)sims * sizeof(int64_t));
@@ -183,11 +188,11 @@ int cmd_compare(int argc, char **argv)
     for (int a = 0; s >= 0 && a < na; a++)
         for (int i = 0; s >= 0 && i < nk; i++) {
             double t0 = clout_now();
-            s = pick(G, P, ser[a].name, kv[i], eps, 1000, (uint64_t)seed, seeds, msg);
+            s = pick(G, P, lt, ser[a].name, kv[i], eps, 1000, (uint64_t)seed, seeds, msg);
             ser[a].secs[i] = clout_now() - t0;
             ser[a].k[i] = kv[i];
             /* the evaluator: the same simulations (seed + 7) for every seed set */
-            if (s >= 0) s = clout_simulate(P, false, seeds, kv[i], sims, (uint64_t)seed + 7, sizes, NULL, msg);
+            if (s >= 0) s = clout_simulate(P, lt, seeds, kv[i], sims, (uint64_t)seed + 7, sizes, NULL, msg);
             double m = 0, v = 0;
             for (int64_t q = 0; s >= 0 && q < sims; q++) m += (double)sizes[q];
             m /= (double)sims;

@@ -1,4 +1,4 @@
-/* cmd_im.c: clout im: influence maximization under Independent Cascade. */
+/* cmd_im.c: clout im: influence maximization under Independent Cascade or Linear Threshold. */
 #include "cli.h"
 #include <msgpack.h>
 #include <msgpack/fbuffer.h>
@@ -20,6 +20,7 @@ int cmd_im(int argc, char **argv)
     int id;
     int64_t k = 0, seed = 1, sims = 1000;
     double eps = 0.1, delta = 0;
+    bool lt = false;
     cli_diffusion dif;
     cli_diffusion_init(&dif);
     cli_parser_init(&p, cmd, argc, argv, opts);
@@ -46,7 +47,8 @@ int cmd_im(int argc, char **argv)
             algo = val;
             break;
         case O_MODEL:
-            if (strcmp(val, "ic") != 0) return cli_usage_error(cmd, "--model: only ic is available for im, got '%s'", val);
+            if (strcmp(val, "ic") && strcmp(val, "lt")) return cli_usage_error(cmd, "--model must be ic or lt, got '%s'", val);
+            lt = strcmp(val, "lt") == 0;
             break;
         case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
         case O_DELTA: ok = cli_parse_double(val, &delta) && delta > 0 && delta < 1; break;
@@ -73,7 +75,9 @@ int cmd_im(int argc, char **argv)
         s = CLOUT_ERR_INVALID;
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
-    if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
+    /* only the pagerank baseline needs G's ties afterwards: the others let P take them over */
+    unsigned flags = strcmp(algo, "pagerank") == 0 ? 0 : CLOUT_INFLUENCE_CONSUME;
+    if (s >= 0) s = clout_influence_new(&P, G, &pm, flags, msg);
     double t0 = clout_now();
     if (s >= 0) {
         seeds = malloc((size_t)k * sizeof(int64_t));
@@ -82,9 +86,9 @@ int cmd_im(int argc, char **argv)
     }
     bool opim = strcmp(algo, "opim-c") == 0, imm = strcmp(algo, "imm") == 0 || opim, celf = strcmp(algo, "celf") == 0;
     double guarantee = 1 - 1 / M_E - eps;
-    if (s >= 0 && opim) s = clout_im_opimc(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, &guarantee, msg);
-    else if (s >= 0 && imm) s = clout_im_imm(P, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
-    else if (s >= 0 && celf) s = clout_im_celf(P, (int)k, sims, (uint64_t)seed, seeds, spread, msg);
+    if (s >= 0 && opim) s = clout_im_opimc(P, lt, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, &guarantee, msg);
+    else if (s >= 0 && imm) s = clout_im_imm(P, lt, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
+    else if (s >= 0 && celf) s = clout_im_celf(P, lt, (int)k, sims, (uint64_t)seed, seeds, spread, msg);
     else if (s >= 0 && strcmp(algo, "pagerank") == 0) s = clout_im_pagerank(G, (int)k, seeds, msg);
     else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
     double secs = clout_now() - t0;

@@ -246,12 +246,12 @@ int cmd_metrics(int argc, char **argv)
     tm[M_CONV] = clout_now() - t0;
     if (s >= 0 && (want[M_ICR] || want[M_ICD])) {
         s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
-        if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
+        if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_CONSUME, msg);
     }
     t0 = clout_now();
     if (s >= 0 && want[M_ICR]) {
         rrc = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
-        s = rrc ? clout_rr_counts(P, rrsets, (uint64_t)seed, rrc, msg) : CLOUT_ERR_NOMEM;
+        s = rrc ? clout_rr_counts(P, false, rrsets, (uint64_t)seed, rrc, msg) : CLOUT_ERR_NOMEM;
     }
     tm[M_ICR] = clout_now() - t0;
     t0 = clout_now();

@@ -129,7 +129,7 @@ int cmd_simulate(int argc, char **argv)
     int s = clout_snapshot_load(&G, path, msg);
     if (s >= 0) s = read_seeds(seeds_path, G, &seeds, &ns, msg);
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
-    if (s >= 0) s = clout_influence_new(&P, G, &pm, msg);
+    if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_CONSUME, msg);
     if (s >= 0) {
         sizes = malloc((size_t)sims * sizeof(int64_t));
         depths = malloc((size_t)sims * sizeof(int64_t));

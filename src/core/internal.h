@@ -114,6 +114,22 @@ static inline uint64_t clout_i_mix64(uint64_t z)
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
+/* The counter-based generator split in two: the key of (seed, stream) once, then one mix per
+ * index. clout_i_rng_at(clout_i_rng_key(s, t), i) == clout_rng_u64(s, t, i). */
+static inline uint64_t clout_i_rng_key(uint64_t seed, uint64_t stream)
+{
+    uint64_t z = clout_i_mix64(seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
+    return clout_i_mix64(z ^ (stream * 0xd1b54a32d192ed03ULL + 0x8cb92ba72f3d8dd7ULL));
+}
+static inline uint64_t clout_i_rng_at(uint64_t key, uint64_t index)
+{
+    return clout_i_mix64(key ^ (index * 0xaef17502108ef2d9ULL + 0x9e3779b97f4a7c15ULL));
+}
+/* uniform in [0, 1), as clout_rng_uniform */
+static inline double clout_i_unif_at(uint64_t key, uint64_t index)
+{
+    return (double)(clout_i_rng_at(key, index) >> 11) * 0x1.0p-53;
+}
 static inline uint64_t clout_i_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
@@ -174,17 +190,38 @@ int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 /* ---- the influence graph (graph/diffusion.c): S's ties with probabilities, both ways ---- */
 struct clout_influence {
     int64_t n, m;
-    uint64_t *optr, *oidx;  /* out-edges (S's rows) */
-    double *op;
-    uint64_t *iptr, *iidx;  /* in-edges (S' rows) */
-    double *ip;
+    uint64_t *optr, *iptr;  /* n + 1: out-rows (S) and in-rows (S'), each sorted */
+    uint32_t *oidx, *iidx;  /* m */
+    double *op, *ip;        /* m per-tie probabilities, or both NULL when every in-tie of a user v
+                             * has the same probability pin[v] (wc on unweighted ties, const:P) */
+    double *pin;            /* n, or NULL */
 };
+/* probability of out-tie k (to user w) and of in-tie k of user v */
+static inline double clout_i_pout(const clout_influence *P, uint64_t k)
+{
+    return P->op ? P->op[k] : P->pin[P->oidx[k]];
+}
+static inline double clout_i_pin(const clout_influence *P, int64_t v, uint64_t k)
+{
+    return P->ip ? P->ip[k] : P->pin[v];
+}
 
-/* RR set j: a root drawn with key (seed, 0, j), then backwards along in-ties, tie coins from
- * stream (j << 1) | 1. Users get mark = stamp; queue (capacity n) receives the set. Returns its
- * size. The one sampler behind clout_rr_counts and the IM algorithms. */
-int64_t clout_i_rr_set(const clout_influence *P, uint64_t seed, uint64_t j, int64_t *mark, int64_t stamp,
-                       int64_t *queue);
+/* RR set j: a root drawn with key (seed, 0, j), then backwards along in-ties, coins from stream
+ * (j << 1) | 1 in the order they are drawn. IC: every in-tie is live with its probability (users
+ * whose in-ties share one probability skip to the next live tie, SUBSIM-style). LT (lt true): each
+ * user picks at most one in-neighbour. Users get mark = stamp; queue (capacity n) receives the set.
+ * Returns its size. The one sampler behind clout_rr_counts and the IM algorithms. */
+int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_t j, uint32_t *mark, uint32_t stamp,
+                       uint32_t *queue);
+/* The next visit stamp for a mark array of n users (clears it when the 32-bit stamps run out). */
+static inline uint32_t clout_i_next_stamp(uint32_t *mark, int64_t n, uint32_t *stamp)
+{
+    if (CLOUT_UNLIKELY(*stamp == UINT32_MAX)) {
+        memset(mark, 0, (size_t)n * sizeof(uint32_t));
+        *stamp = 0;
+    }
+    return ++*stamp;
+}
 /* One IC cascade from seeds: the coin of out-tie k comes from (seed, stream, k). Users get
  * mark = stamp; queue (capacity n) receives the active users. Returns their number; *rounds
  * counts the rounds that activated someone. */

@@ -4,11 +4,9 @@
 
 uint64_t clout_rng_u64(uint64_t seed, uint64_t stream, uint64_t index)
 {
-    /* Two rounds of the SplitMix64 finalizer over Weyl-spaced keys: distinct (seed, stream,
-     * index) triples map to well-mixed, statistically independent 64-bit words. */
-    uint64_t z = clout_i_mix64(seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
-    z = clout_i_mix64(z ^ (stream * 0xd1b54a32d192ed03ULL + 0x8cb92ba72f3d8dd7ULL));
-    return clout_i_mix64(z ^ (index * 0xaef17502108ef2d9ULL + 0x9e3779b97f4a7c15ULL));
+    /* Three rounds of the SplitMix64 finalizer over Weyl-spaced keys (internal.h): distinct
+     * (seed, stream, index) triples map to well-mixed, statistically independent 64-bit words. */
+    return clout_i_rng_at(clout_i_rng_key(seed, stream), index);
 }
 
 double clout_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index)

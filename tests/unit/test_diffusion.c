@@ -67,7 +67,7 @@ static void tiny_load(const char *model, tiny_graph *t)
     clout_prob_model pm;
     CHECK(clout_prob_parse(model, &pm, msg) == 0, "%s", msg);
     t->P = NULL;
-    CHECK(clout_influence_new(&t->P, t->G, &pm, msg) == 0, "%s", msg);
+    CHECK(clout_influence_new(&t->P, t->G, &pm, 0, msg) == 0, "%s", msg);
     double w[11], inw[16] = {0};
     const char *c = tiny_edges;
     for (int k = 0; k < 11; k++) {
@@ -94,7 +94,7 @@ static void tiny(const char *model)
     int64_t theta = 400000, sims = 40000, *cnt = malloc((size_t)n * sizeof(int64_t)), users[16];
     double sp[16], se[16], dp[16];
     for (int64_t u = 0; u < n; u++) users[u] = u;
-    CHECK(clout_rr_counts(P, theta, 3, cnt, msg) == 0, "%s", msg);
+    CHECK(clout_rr_counts(P, false, theta, 3, cnt, msg) == 0, "%s", msg);
     CHECK(clout_ic_cascades(P, users, n, sims, 3, sp, se, dp, msg) == 0, "%s", msg);
     for (int64_t u = 0; u < n; u++) {
         double sig, dep;
@@ -236,9 +236,9 @@ static void imm_optimum(const char *model)
         int64_t seeds[3], seeds2[3], used, used2;
         double sp[3], sp2[3];
         clout_set_threads(1, msg);
-        CHECK(clout_im_imm(P, k, 0.1, 0, 3, seeds, sp, &used, msg) == 0, "%s", msg);
+        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, seeds, sp, &used, msg) == 0, "%s", msg);
         clout_set_threads(2, msg);
-        CHECK(clout_im_imm(P, k, 0.1, 0, 3, seeds2, sp2, &used2, msg) == 0, "%s", msg);
+        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, seeds2, sp2, &used2, msg) == 0, "%s", msg);
         double got = exact_ic(n, p, src, dst, 11, seeds, k);
         CHECK(got >= (1 - 1 / M_E - 0.1) * opt, "%s k=%d: IMM seeds spread %.4f, optimum %.4f", model, k, got, opt);
         /* IMM approximates greedy on exact marginal gains: its seeds do as well, up to sampling */
@@ -258,9 +258,9 @@ static void imm_optimum(const char *model)
         int64_t os[3], os2[3], oused;
         double osp[3], ratio, ratio2;
         clout_set_threads(1, msg);
-        CHECK(clout_im_opimc(P, k, 0.1, 0, 3, os, osp, &oused, &ratio, msg) == 0, "%s", msg);
+        CHECK(clout_im_opimc(P, false, k, 0.1, 0, 3, os, osp, &oused, &ratio, msg) == 0, "%s", msg);
         clout_set_threads(2, msg);
-        CHECK(clout_im_opimc(P, k, 0.1, 0, 3, os2, osp, &oused, &ratio2, msg) == 0, "%s", msg);
+        CHECK(clout_im_opimc(P, false, k, 0.1, 0, 3, os2, osp, &oused, &ratio2, msg) == 0, "%s", msg);
         double ogot = exact_ic(n, p, src, dst, 11, os, k);
         CHECK(ogot >= (1 - 1 / M_E - 0.1) * opt, "%s k=%d: OPIM-C seeds %.4f, optimum %.4f", model, k, ogot, opt);
         CHECK(ratio >= 1 - 1 / M_E - 0.1 && ogot >= ratio * opt - 1e-9, "%s k=%d: OPIM-C certified %.4f, actual %.4f",
@@ -268,17 +268,17 @@ static void imm_optimum(const char *model)
         CHECK(memcmp(os, os2, (size_t)k * sizeof(int64_t)) == 0 && ratio == ratio2, "OPIM-C depends on the thread count");
         int64_t cs[3];
         double csp[3];
-        CHECK(clout_im_celf(P, k, 20000, 5, cs, csp, msg) == 0, "%s", msg);
+        CHECK(clout_im_celf(P, false, k, 20000, 5, cs, csp, msg) == 0, "%s", msg);
         double cgot = exact_ic(n, p, src, dst, 11, cs, k);
         CHECK(cgot >= 0.97 * greedy_exact, "%s k=%d: CELF %.4f, exact greedy %.4f", model, k, cgot, greedy_exact);
         CHECK(fabs(sp[k - 1] - got) < 0.03 * got, "%s k=%d: IMM estimate %.4f, exact %.4f", model, k, sp[k - 1], got);
         CHECK(used == used2 && memcmp(seeds, seeds2, (size_t)k * sizeof(int64_t)) == 0 && memcmp(sp, sp2, (size_t)k * sizeof(double)) == 0,
               "IMM depends on the thread count");
     }
-    CHECK(clout_im_imm(P, 0, 0.1, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID, "k = 0 accepted");
-    CHECK(clout_im_imm(P, 99, 0.1, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "k must be"),
+    CHECK(clout_im_imm(P, false, 0, 0.1, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID, "k = 0 accepted");
+    CHECK(clout_im_imm(P, false, 99, 0.1, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "k must be"),
           "k > users accepted: %s", msg);
-    CHECK(clout_im_imm(P, 1, 0, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "epsilon"),
+    CHECK(clout_im_imm(P, false, 1, 0, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "epsilon"),
           "epsilon 0 accepted: %s", msg);
     /* degree: user 2 has three out-ties (3, 4 and... ) the most; degree-discount differs only later */
     int64_t d[2];
@@ -308,12 +308,12 @@ static void imm_vs_celf(const char *root, const char *file, bool header)
     clout_prob_model pm;
     clout_prob_parse("wc", &pm, msg);
     clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
     enum { K = 10, EVAL = 20000 };
     int64_t si[K], sc[K], used, *sz = malloc(EVAL * sizeof(int64_t));
     double spi[K], spc[K], ei = 0, ec = 0;
-    CHECK(clout_im_imm(P, K, 0.1, 0, 1, si, spi, &used, msg) == 0, "%s", msg);
-    CHECK(clout_im_celf(P, K, 500, 1, sc, spc, msg) == 0, "%s", msg);
+    CHECK(clout_im_imm(P, false, K, 0.1, 0, 1, si, spi, &used, msg) == 0, "%s", msg);
+    CHECK(clout_im_celf(P, false, K, 500, 1, sc, spc, msg) == 0, "%s", msg);
     clout_simulate(P, false, si, K, EVAL, 99, sz, NULL, msg);
     for (int i = 0; i < EVAL; i++) ei += (double)sz[i] / EVAL;
     clout_simulate(P, false, sc, K, EVAL, 99, sz, NULL, msg);
@@ -352,7 +352,7 @@ static void learned(void)
         pm.a = cases[c].a;
         pm.b = cases[c].b;
         clout_influence *P = NULL;
-        CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+        CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
         /* S's row of u holds the single tie u->v */
         double puv = P->op[P->optr[u]], pvu = P->op[P->optr[1 - u]];
         CHECK(fabs(puv - cases[c].puv) < 1e-12 && fabs(pvu - cases[c].pvu) < 1e-12,
@@ -371,7 +371,7 @@ static void models(void)
     clout_prob_model pm;
     clout_influence *P = NULL;
     clout_prob_parse("wc", &pm, msg);
-    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
     int64_t a = clout_idmap_find(G->users, "a", 1), b = clout_idmap_find(G->users, "b", 1);
     double sp[2], se[2];
     int64_t us[2] = {a, b};
@@ -380,14 +380,14 @@ static void models(void)
     clout_influence_free(&P);
     /* weight: a weight of 3 is not a probability */
     clout_prob_parse("weight", &pm, msg);
-    CHECK(clout_influence_new(&P, G, &pm, msg) == CLOUT_ERR_DATA && strstr(msg, "tie b -> c is 3"), "weight: %s", msg);
+    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == CLOUT_ERR_DATA && strstr(msg, "tie b -> c is 3"), "weight: %s", msg);
     clout_graph_free(&G);
     CHECK(clout_prob_parse("const:1.5", &pm, msg) == CLOUT_ERR_INVALID, "const above 1");
     CHECK(clout_prob_parse("gossip", &pm, msg) == CLOUT_ERR_INVALID && strstr(msg, "--prob must be"), "%s", msg);
     /* const:1 on a path reaches everything, deterministically */
     G = from_text("1 2\n2 3\n3 4\n", false);
     clout_prob_parse("const:1", &pm, msg);
-    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
     double d[1];
     int64_t one = 0;
     CHECK(clout_ic_cascades(P, &one, 1, 10, 1, sp, NULL, d, msg) == 0 && sp[0] == 4 && d[0] == 3,
@@ -412,17 +412,17 @@ static void bundled_and_threads(const char *root)
     clout_prob_model pm;
     clout_prob_parse("wc", &pm, msg);
     clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, msg) == 0, "%s", msg);
+    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
     int64_t theta = 300000, *c1 = malloc((size_t)n * sizeof(int64_t)), *c2 = malloc((size_t)n * sizeof(int64_t));
     clout_set_threads(1, msg);
-    CHECK(clout_rr_counts(P, theta, 5, c1, msg) == 0, "%s", msg);
+    CHECK(clout_rr_counts(P, false, theta, 5, c1, msg) == 0, "%s", msg);
     enum { K = 20 };
     int64_t users[K];
     for (int k = 0; k < K; k++) users[k] = (int64_t)clout_rng_bounded(5, 9, (uint64_t)k, (uint64_t)n);
     double s1[K], e1[K], d1[K], s2[K], e2[K], d2[K];
     CHECK(clout_ic_cascades(P, users, K, 4000, 5, s1, e1, d1, msg) == 0, "%s", msg);
     clout_set_threads(2, msg);
-    CHECK(clout_rr_counts(P, theta, 5, c2, msg) == 0, "%s", msg);
+    CHECK(clout_rr_counts(P, false, theta, 5, c2, msg) == 0, "%s", msg);
     CHECK(clout_ic_cascades(P, users, K, 4000, 5, s2, e2, d2, msg) == 0, "%s", msg);
     CHECK(memcmp(c1, c2, (size_t)n * sizeof(int64_t)) == 0, "RR counts depend on the thread count");
     CHECK(memcmp(s1, s2, sizeof s1) == 0 && memcmp(d1, d2, sizeof d1) == 0, "cascades depend on the thread count");

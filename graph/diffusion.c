@@ -206,6 +206,12 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
             if (P->ip) P->ip[q] = P->op[k];
         }
     FREE_PTR(fill);
+    if (flags & CLOUT_INFLUENCE_REVERSE) {
+        /* RR sets walk in-rows only */
+        FREE_PTR(P->optr);
+        FREE_PTR(P->oidx);
+        FREE_PTR(P->op);
+    }
     bs = false;
     if (flags & CLOUT_INFLUENCE_CONSUME) {
         /* G keeps its users and items; its social ties now live only in P */
@@ -220,110 +226,6 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
 }
 
 /* ---------------------------------------------------------------- sampling kernels */
-
-/* IC, in-tie probabilities shared per user (SUBSIM, Guo et al. SIGMOD 2020): instead of one coin
- * per in-tie, jump straight to the next live tie. With p the probability, the number of dead ties
- * before the next live one is geometric: floor(log(1 - U) / log(1 - p)). One draw per live tie
- * plus one, instead of one per tie: on wc, about two draws per user reached, whatever its
- * in-degree. */
-static inline int64_t rr_ic_uniform(const clout_influence *P, uint64_t key, uint64_t *coin, int64_t v, uint32_t *mark,
-                                    uint32_t stamp, uint32_t *queue, int64_t q)
-{
-    uint64_t lo = P->iptr[v], d = P->iptr[v + 1] - lo;
-    double p = P->pin[v];
-    if (d == 0 || p <= 0) return q;
-    if (p >= 1) {
-        for (uint64_t k = lo; k < lo + d; k++) {
-            uint32_t u = P->iidx[k];
-            if (mark[u] == stamp) continue;
-            mark[u] = stamp;
-            queue[q++] = u;
-        }
-        return q;
-    }
-    if (d <= 8) {
-        /* a few ties: one coin each is cheaper than the logarithms */
-        for (uint64_t k = lo; k < lo + d; k++) {
-            uint32_t u = P->iidx[k];
-            if (clout_i_unif_at(key, (*coin)++) >= p || mark[u] == stamp) continue;
-            mark[u] = stamp;
-            queue[q++] = u;
-        }
-        return q;
-    }
-    double lq = log1p(-p);
-    for (uint64_t i = 0;;) {
-        double skip = floor(log1p(-clout_i_unif_at(key, (*coin)++)) / lq);
-        if (skip >= (double)(d - i)) break;
-        i += (uint64_t)skip;
-        uint32_t u = P->iidx[lo + i];
-        if (mark[u] != stamp) {
-            mark[u] = stamp;
-            queue[q++] = u;
-        }
-        if (++i >= d) break;
-    }
-    return q;
-}
-
-int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_t j, uint32_t *mark, uint32_t stamp,
-                       uint32_t *queue)
-{
-    uint64_t coin = 0, key = clout_i_rng_key(seed, (j << 1) | 1);
-    int64_t r = (int64_t)clout_rng_bounded(seed, 0, j, (uint64_t)P->n), h = 0, q = 0;
-    queue[q++] = (uint32_t)r;
-    mark[r] = stamp;
-    if (lt) {
-        /* LT: each user picks at most one in-neighbour, u with weight b(u,v) (the probabilities
-         * rescaled so they sum to at most 1); the set is the path back until no pick or a repeat */
-        for (int64_t v = r;;) {
-            uint64_t lo = P->iptr[v], hi = P->iptr[v + 1];
-            if (lo == hi) break;
-            double x = clout_i_unif_at(key, coin++), total = 0;
-            uint64_t pick = hi;
-            if (!P->ip) {
-                double each = P->pin[v], sum = each * (double)(hi - lo);
-                if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
-                if (x < sum) pick = lo + (uint64_t)(x / each);
-                if (pick >= hi) pick = x < sum ? hi - 1 : hi;
-            } else {
-                for (uint64_t k = lo; k < hi; k++) total += P->ip[k];
-                double scale = total > 1 ? total : 1, acc = 0;
-                for (uint64_t k = lo; k < hi; k++) {
-                    acc += P->ip[k] / scale;
-                    if (x < acc) {
-                        pick = k;
-                        break;
-                    }
-                }
-            }
-            if (pick == hi) break;
-            int64_t u = P->iidx[pick];
-            if (mark[u] == stamp) break;
-            mark[u] = stamp;
-            queue[q++] = (uint32_t)u;
-            v = u;
-        }
-        return q;
-    }
-    while (h < q) {
-        int64_t v = queue[h++];
-        if (!P->ip) {
-            q = rr_ic_uniform(P, key, &coin, v, mark, stamp, queue, q);
-            continue;
-        }
-        for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) {
-            uint32_t u = P->iidx[k];
-            if (mark[u] == stamp) continue;
-            double p = P->ip[k];
-            if (p >= 1 || (p > 0 && clout_i_unif_at(key, coin++) < p)) {
-                mark[u] = stamp;
-                queue[q++] = u;
-            }
-        }
-    }
-    return q;
-}
 
 int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64_t ns, uint64_t seed, uint64_t stream,
                            int64_t *mark, int64_t stamp, int64_t *queue, int64_t *rounds)
@@ -367,6 +269,8 @@ int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64
         clout_progress_end(prog);                                                         \
     } while (0)
 
+#define RR_CHUNK 256
+
 int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN])
 {
     int64_t *cnt = NULL;
@@ -384,28 +288,33 @@ int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t s
         int t = omp_get_thread_num();
         int64_t *mine = cnt + (size_t)t * (size_t)n;
         /* visited marks: the set number + 1 that last reached a user (no clearing) */
-        uint32_t *mark = calloc((size_t)n, sizeof(uint32_t)), stamp = 0;
-        uint32_t *queue = malloc((size_t)n * sizeof(uint32_t));
-        if (!mark || !queue) {
+        clout_i_rrws *ws = clout_i_rrws_new(P);
+        uint32_t *buf = NULL;
+        int64_t cap = 0, offs[RR_CHUNK + 1];
+        if (!ws) {
             #pragma omp atomic write
             nomem = true;
         }
-        #pragma omp for schedule(dynamic, 256)
-        for (int64_t j = 0; j < theta; j++) {
-            if (!mark || !queue) continue;
-            int64_t q = clout_i_rr_set(P, lt, seed, (uint64_t)j, mark, clout_i_next_stamp(mark, n, &stamp), queue);
-            for (int64_t h = 0; h < q; h++) mine[queue[h]]++;
-            if (t == 0 && (j & 1023) == 0) {
+        #pragma omp for schedule(dynamic, 1)
+        for (int64_t c = 0; c < theta; c += RR_CHUNK) {
+            int64_t used = 0, m = theta - c < RR_CHUNK ? theta - c : RR_CHUNK;
+            if (!ws || clout_i_rr_sets(P, lt, seed, (uint64_t)c, m, ws, &buf, &used, &cap, offs) != CLOUT_OK) {
+                #pragma omp atomic write
+                nomem = true;
+                continue;
+            }
+            for (int64_t h = 0; h < used; h++) mine[buf[h]]++;
+            #pragma omp atomic
+            done += m;
+            if (t == 0) {
                 int64_t d;
                 #pragma omp atomic read
                 d = done;
                 clout_progress_update(prog, (double)d);
             }
-            #pragma omp atomic
-            done++;
         }
-        free(mark);
-        free(queue);
+        clout_i_rrws_free(ws);
+        free(buf);
     }
     ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory sampling RR sets");
     for (int64_t v = 0; v < n; v++) {
@@ -427,6 +336,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
 {
     clout_progress *prog = NULL;
     int64_t n = P->n;
+    ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     bool nomem = false;
     int64_t done = 0;
@@ -512,6 +422,7 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
     double *b = NULL;
     clout_progress *prog = NULL;
     int64_t n = P->n;
+    ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     ASSERT_MSG(ns > 0, CLOUT_ERR_INVALID, "the seed set is empty");
     for (int64_t i = 0; i < ns; i++)

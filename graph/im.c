@@ -29,11 +29,9 @@ static void rr_free(rrstore *r)
     memset(r, 0, sizeof(*r));
 }
 
-/* per-thread sampling state, kept across rounds so marks are allocated (and faulted in) once */
+/* per-thread sampling state, kept across rounds so its memory is allocated (and faulted in) once */
 typedef struct {
-    uint32_t *mark;
-    uint32_t *queue;
-    uint32_t stamp;
+    clout_i_rrws *ws;
     uint32_t *buf; /* this thread's sets of one round, before they join the store */
     int64_t *offs;
     int64_t cap, ocap;
@@ -50,8 +48,7 @@ typedef struct {
 static void sampler_free(rrsampler *s)
 {
     for (int t = 0; s->w && t < s->nt; t++) {
-        free(s->w[t].mark);
-        free(s->w[t].queue);
+        clout_i_rrws_free(s->w[t].ws);
         free(s->w[t].buf);
         free(s->w[t].offs);
     }
@@ -67,14 +64,11 @@ static int sampler_init(rrsampler *s, const clout_influence *P, bool lt, uint64_
     s->nt = omp_get_max_threads();
     s->w = calloc((size_t)s->nt, sizeof(rrwork));
     if (!s->w) return CLOUT_ERR_NOMEM;
-    for (int t = 0; t < s->nt; t++) {
-        s->w[t].mark = calloc((size_t)(P->n ? P->n : 1), sizeof(uint32_t));
-        s->w[t].queue = malloc((size_t)(P->n ? P->n : 1) * sizeof(uint32_t));
-        if (!s->w[t].mark || !s->w[t].queue) {
+    for (int t = 0; t < s->nt; t++)
+        if ((s->w[t].ws = clout_i_rrws_new(P)) == NULL) {
             sampler_free(s);
             return CLOUT_ERR_NOMEM;
         }
-    }
     return CLOUT_OK;
 }
 
@@ -100,48 +94,32 @@ static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
             w->offs = malloc((size_t)w->ocap * sizeof(int64_t));
             ok = w->offs != NULL;
         }
-        for (int64_t j = lo; ok && j < hi; j++) {
-            w->offs[j - lo] = used;
-            int64_t q = clout_i_rr_set(S->P, S->lt, S->seed, (uint64_t)(first + j), w->mark,
-                                       clout_i_next_stamp(w->mark, S->P->n, &w->stamp), w->queue);
-            if (used + q > w->cap) {
-                int64_t cap = w->cap ? w->cap : 4096;
-                while (used + q > cap) cap *= 2;
-                uint32_t *nb = realloc(w->buf, (size_t)cap * sizeof(uint32_t));
-                if (!nb) {
-                    ok = false;
-                    break;
-                }
-                w->buf = nb;
-                w->cap = cap;
-            }
-            memcpy(w->buf + used, w->queue, (size_t)q * sizeof(uint32_t));
-            used += q;
-        }
-        if (ok) w->offs[hi - lo] = used;
-        else {
+        if (ok)
+            ok = clout_i_rr_sets(S->P, S->lt, S->seed, (uint64_t)(first + lo), hi - lo, w->ws, &w->buf, &used, &w->cap,
+                                 w->offs) == CLOUT_OK;
+        if (!ok) {
             #pragma omp atomic write
             nomem = true;
         }
     }
     if (nomem) return CLOUT_ERR_NOMEM;
-    /* concatenate in thread order, which is set-index order */
-    int64_t add = 0;
-    for (int t = 0; t < nt; t++) {
-        int64_t lo = count * t / nt, hi = count * (t + 1) / nt;
-        add += S->w[t].offs ? S->w[t].offs[hi - lo] : 0;
-    }
-    uint32_t *n2 = realloc(rs->nodes, (size_t)(rs->nnz + add + 1) * sizeof(uint32_t));
-    if (!n2) return CLOUT_ERR_NOMEM;
-    rs->nodes = n2;
+    /* concatenate in thread order, which is set-index order, handing each thread's buffer back as
+     * soon as it is copied: the round is never held twice in full */
     if (rs->count == 0) rs->off[0] = 0;
     for (int t = 0; t < nt; t++) {
         int64_t lo = count * t / nt, hi = count * (t + 1) / nt;
         if (hi == lo) continue;
         rrwork *w = &S->w[t];
+        int64_t len = w->offs[hi - lo];
+        uint32_t *n2 = realloc(rs->nodes, (size_t)(rs->nnz + len + 1) * sizeof(uint32_t));
+        if (!n2) return CLOUT_ERR_NOMEM;
+        rs->nodes = n2;
         for (int64_t j = lo; j < hi; j++) rs->off[rs->count + j + 1] = rs->nnz + w->offs[j - lo + 1];
-        memcpy(rs->nodes + rs->nnz, w->buf, (size_t)w->offs[hi - lo] * sizeof(uint32_t));
-        rs->nnz += w->offs[hi - lo];
+        memcpy(rs->nodes + rs->nnz, w->buf, (size_t)len * sizeof(uint32_t));
+        rs->nnz += len;
+        free(w->buf);
+        w->buf = NULL;
+        w->cap = 0;
     }
     rs->count += count;
     return CLOUT_OK;
@@ -207,14 +185,18 @@ static void hsift(hent *h, int64_t n, int64_t i)
     }
 }
 
+/* Above this many stored users (4 bytes each) greedy finds the sets a seed covers by scanning the
+ * store instead of through an inverted index, which would double the memory. */
+int64_t clout_i_greedy_index_max = (int64_t)1 << 23;
+
 /* greedy's workspace, kept across the rounds of one algorithm run */
 typedef struct {
     int nt;
     int64_t *cnt, *iptr, *top; /* n + 1, n + 1, k */
     uint32_t *tpos;            /* nt * n: per-thread counts, then places within a user's list */
-    hent *heap;                        /* n */
-    uint32_t *iset;                    /* nnz */
-    unsigned char *done;               /* sets */
+    hent *heap;                /* n */
+    uint32_t *iset;            /* nnz, with the index */
+    unsigned char *done;       /* sets */
     int64_t iset_cap, done_cap;
 } gwork;
 
@@ -230,7 +212,7 @@ static void gwork_free(gwork *g)
     memset(g, 0, sizeof(*g));
 }
 
-static int gwork_fit(gwork *g, int64_t n, int k, const rrstore *rs)
+static int gwork_fit(gwork *g, int64_t n, int k, const rrstore *rs, bool index)
 {
     if (!g->cnt) {
         g->nt = omp_get_max_threads();
@@ -241,27 +223,48 @@ static int gwork_fit(gwork *g, int64_t n, int k, const rrstore *rs)
         g->heap = malloc((size_t)(n ? n : 1) * sizeof(hent));
         if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap) return CLOUT_ERR_NOMEM;
     }
-    if (rs->nnz > g->iset_cap) {
+    if (!index) {
+        free(g->iset);
+        g->iset = NULL;
+        g->iset_cap = 0;
+    } else if (rs->nnz > g->iset_cap) {
         free(g->iset);
         g->iset_cap = rs->nnz + rs->nnz / 4;
-        g->iset = malloc((size_t)g->iset_cap * sizeof(uint32_t));
+        g->iset = malloc((size_t)(g->iset_cap ? g->iset_cap : 1) * sizeof(uint32_t));
         if (!g->iset) return CLOUT_ERR_NOMEM;
     }
-    if (rs->count > g->done_cap) {
+    if (rs->count > g->done_cap || !g->done) {
         free(g->done);
         g->done_cap = rs->count + rs->count / 4;
-        g->done = malloc((size_t)g->done_cap);
+        g->done = malloc((size_t)(g->done_cap ? g->done_cap : 1));
         if (!g->done) return CLOUT_ERR_NOMEM;
     }
     return CLOUT_OK;
 }
 
+/* Cover set j: decrement the counts of its users. */
+static inline void cover(const rrstore *rs, int64_t j, int64_t *cnt, bool atomic)
+{
+    for (int64_t r = rs->off[j]; r < rs->off[j + 1]; r++) {
+        if (atomic) {
+            #pragma omp atomic
+            cnt[rs->nodes[r]]--;
+        } else {
+            cnt[rs->nodes[r]]--;
+        }
+    }
+}
+
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go to the lower
- * index. With upper != NULL also OPIM-C's online bound on the best coverage of any k users: the
- * least, over the greedy steps, of (covered so far + the k largest marginal counts). */
+ * index. Counts are exact marginal coverages, decremented as sets get covered; the maximum comes
+ * from a lazy heap. The sets a new seed covers come from an inverted index (user -> sets) or, for
+ * stores above clout_i_greedy_index_max, from one parallel scan of the uncovered sets per seed.
+ * With upper != NULL also OPIM-C's online bound on the best coverage of any k users: the least,
+ * over the greedy steps, of (covered so far + the k largest marginal counts). */
 static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper)
 {
-    if (gwork_fit(g, n, k, rs) != CLOUT_OK) return CLOUT_ERR_NOMEM;
+    bool index = rs->nnz <= clout_i_greedy_index_max;
+    if (gwork_fit(g, n, k, rs, index) != CLOUT_OK) return CLOUT_ERR_NOMEM;
     int64_t *cnt = g->cnt, *iptr = g->iptr;
     uint32_t *tpos = g->tpos;
     uint32_t *iset = g->iset;
@@ -270,9 +273,10 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
     const uint32_t *nodes = rs->nodes;
     int64_t nsets = rs->count;
     int nt = g->nt;
+    bool big = n > 65536; /* many users: atomic decrements rarely collide */
     memset(done, 0, (size_t)nsets);
-    /* inverted index user -> sets (ascending): each thread counts, then places, the users of its
-     * own range of sets; no atomics, the same index for any thread count */
+    /* counts (and the inverted index, user -> sets ascending): each thread counts, then places,
+     * the users of its own range of sets; no atomics, the same result for any thread count */
     #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num(), T = omp_get_num_threads();
@@ -291,16 +295,18 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
             }
             cnt[v] = c;
         }
-        #pragma omp single
-        {
-            iptr[0] = 0;
-            for (int64_t v = 0; v < n; v++) iptr[v + 1] = iptr[v] + cnt[v];
-        }
-        for (int64_t j = lo; j < hi; j++)
-            for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) {
-                uint32_t v = nodes[q];
-                iset[iptr[v] + tc[v]++] = (uint32_t)j;
+        if (index) {
+            #pragma omp single
+            {
+                iptr[0] = 0;
+                for (int64_t v = 0; v < n; v++) iptr[v + 1] = iptr[v] + cnt[v];
             }
+            for (int64_t j = lo; j < hi; j++)
+                for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) {
+                    uint32_t v = nodes[q];
+                    iset[iptr[v] + tc[v]++] = (uint32_t)j;
+                }
+        }
     }
     for (int64_t v = 0; v < n; v++) heap[v] = (hent){(uint32_t)cnt[v], (uint32_t)v};
     for (int64_t i = n / 2 - 1; i >= 0; i--) hsift(heap, n, i);
@@ -323,26 +329,28 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
         seeds[i] = best;
         total += cnt[best];
         covered[i] = total;
-        int64_t a = iptr[best], b = iptr[best + 1];
-        if (b - a > 16384 && n > 65536) {
-            /* a large step on a large graph: sets are claimed in parallel (each appears once in
-             * a user's list), counts decremented atomically (collisions are rare over many users) */
-            #pragma omp parallel for schedule(dynamic, 256)
+        if (cnt[best] == 0) {
+            /* covers nothing new */
+        } else if (index) {
+            int64_t a = iptr[best], b = iptr[best + 1];
+            /* each set appears once in a user's list, so sets are claimed without races */
+            bool par = big && b - a > 16384;
+            #pragma omp parallel for schedule(dynamic, 256) if (par)
             for (int64_t q = a; q < b; q++) {
                 uint32_t j = iset[q];
                 if (done[j]) continue;
                 done[j] = 1;
-                for (int64_t r = rs->off[j]; r < rs->off[j + 1]; r++) {
-                    #pragma omp atomic
-                    cnt[nodes[r]]--;
-                }
+                cover(rs, j, cnt, par);
             }
         } else {
-            for (int64_t q = a; q < b; q++) {
-                uint32_t j = iset[q];
+            #pragma omp parallel for schedule(dynamic, 4096) if (big)
+            for (int64_t j = 0; j < nsets; j++) {
                 if (done[j]) continue;
+                int64_t r = rs->off[j], e = rs->off[j + 1];
+                while (r < e && nodes[r] != (uint32_t)best) r++;
+                if (r == e) continue;
                 done[j] = 1;
-                for (int64_t r = rs->off[j]; r < rs->off[j + 1]; r++) cnt[nodes[r]]--;
+                cover(rs, j, cnt, big);
             }
         }
         cnt[best] = -1; /* never again */
@@ -404,6 +412,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     int64_t theta = (int64_t)ceil(lstar / lb);
     /* fresh sets for the selection (Chen's correction) */
     rr_free(&rs);
+    gwork_free(&gw);
     ASSERT_MSG(rr_append(&smp, &rs, (int64_t)1 << 40, theta) == CLOUT_OK, CLOUT_ERR_NOMEM,
                "out of memory for %lld RR sets", (long long)theta);
     ASSERT_MSG(greedy_ub(&gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
@@ -427,6 +436,7 @@ int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *see
     int64_t *tv = NULL;
     bool *taken = NULL;
     int64_t n = P->n;
+    ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
     ASSERT_MSG(k >= 1 && k <= n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d", (long long)n, k);
     ALLOC_TRY(dd, n, double);
     CALLOC_TRY(tv, n, int64_t);
@@ -488,6 +498,7 @@ int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64
     int64_t *all = NULL, *sizes = NULL, *cur = NULL;
     bool *taken = NULL;
     int64_t n = P->n;
+    ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
     ASSERT_MSG(k >= 1 && k <= n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d", (long long)n, k);
     ASSERT_MSG(sims >= 1, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     ALLOC_TRY(gain, n, double);

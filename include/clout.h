@@ -294,6 +294,9 @@ int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_L
  * flags CLOUT_INFLUENCE_CONSUME: take over G's social matrix instead of copying it, saving one copy
  * of S on large graphs; afterwards G keeps its users and items but has no social ties. */
 #define CLOUT_INFLUENCE_CONSUME 1u
+/* flags CLOUT_INFLUENCE_REVERSE: keep only the in-rows, all that RR sets (clout_rr_counts, imm,
+ * opim-c) need; cascades, celf and the degree baselines then refuse it. */
+#define CLOUT_INFLUENCE_REVERSE 2u
 typedef struct clout_influence clout_influence;
 int clout_influence_new(clout_influence **P, clout_graph *G, const clout_prob_model *m, unsigned flags,
                         char msg[CLOUT_MSG_LEN]);

@@ -77,6 +77,7 @@ int cmd_im(int argc, char **argv)
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     /* only the pagerank baseline needs G's ties afterwards: the others let P take them over */
     unsigned flags = strcmp(algo, "pagerank") == 0 ? 0 : CLOUT_INFLUENCE_CONSUME;
+    if (strcmp(algo, "imm") == 0 || strcmp(algo, "opim-c") == 0) flags |= CLOUT_INFLUENCE_REVERSE;
     if (s >= 0) s = clout_influence_new(&P, G, &pm, flags, msg);
     double t0 = clout_now();
     if (s >= 0) {

@@ -1,5 +1,6 @@
 /* main.c: the clout program: dispatch to one command per file, help texts. */
 #include "cli.h"
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,6 +252,9 @@ int main(int argc, char **argv)
 {
     char msg[CLOUT_MSG_LEN] = "";
     set_runtime_env(argv);
+    /* large blocks always come from (and go back to) the kernel: glibc's default raises the
+     * threshold after each large free, so freed RR sets and workspaces would stay resident */
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
     if (argc < 2) {
         print_usage(stderr);
         return CLOUT_EXIT_USAGE;

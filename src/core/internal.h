@@ -206,13 +206,26 @@ static inline double clout_i_pin(const clout_influence *P, int64_t v, uint64_t k
     return P->ip ? P->ip[k] : P->pin[v];
 }
 
-/* RR set j: a root drawn with key (seed, 0, j), then backwards along in-ties, coins from stream
- * (j << 1) | 1 in the order they are drawn. IC: every in-tie is live with its probability (users
- * whose in-ties share one probability skip to the next live tie, SUBSIM-style). LT (lt true): each
- * user picks at most one in-neighbour. Users get mark = stamp; queue (capacity n) receives the set.
- * Returns its size. The one sampler behind clout_rr_counts and the IM algorithms. */
+/* RR sets (graph/rrsets.c). RR set j: a root drawn with key (seed, 0, j), then backwards along
+ * in-ties, coins from stream (j << 1) | 1 in the order they are drawn. IC: every in-tie is live
+ * with its probability (users whose in-ties share one probability skip to the next live tie,
+ * SUBSIM-style). LT (lt true): each user picks at most one in-neighbour.
+ * clout_i_rr_set: one set; users get mark = stamp; queue (capacity n) receives the set; returns
+ * its size. */
 int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_t j, uint32_t *mark, uint32_t stamp,
                        uint32_t *queue);
+/* One thread's sampling workspace. */
+typedef struct clout_i_rrws clout_i_rrws;
+clout_i_rrws *clout_i_rrws_new(const clout_influence *P);
+void clout_i_rrws_free(clout_i_rrws *w);
+/* Sets j0 .. j0 + count - 1, appended in index order to the growable array (*buf, *used, *cap);
+ * offs[i] (count + 1 entries) = where set i starts. Several sets in flight at once; the same sets
+ * as clout_i_rr_set. CLOUT_OK or CLOUT_ERR_NOMEM. */
+int clout_i_rr_sets(const clout_influence *P, bool lt, uint64_t seed, uint64_t j0, int64_t count, clout_i_rrws *w,
+                    uint32_t **buf, int64_t *used, int64_t *cap, int64_t *offs);
+/* Greedy max coverage over RR sets (graph/im.c) finds covered sets through an inverted index up to
+ * this many stored users, by scanning the store above (tests lower it to check both ways agree). */
+extern int64_t clout_i_greedy_index_max;
 /* The next visit stamp for a mark array of n users (clears it when the 32-bit stamps run out). */
 static inline uint32_t clout_i_next_stamp(uint32_t *mark, int64_t n, uint32_t *stamp)
 {

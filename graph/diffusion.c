@@ -24,7 +24,7 @@ void clout_influence_free(clout_influence **P)
     free(x->iptr);
     free(x->iidx);
     free(x->ip);
-    free(x->pin);
+    free(x->irow);
     free(x);
     *P = NULL;
 }
@@ -179,9 +179,11 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
         btt = true;
     }
     if (uniform) {
-        ALLOC_TRY(P->pin, n ? n : 1, double);
-        for (int64_t v = 0; v < n; v++)
-            P->pin[v] = P->iptr[v + 1] > P->iptr[v] ? tie_prob(m, &tt, 0, v, 0, cs.iso ? sv[0] : 0, inw[v]) : 0;
+        ALLOC_TRY(P->irow, n + 1, clout_i_irow);
+        for (int64_t v = 0; v <= n; v++) {
+            P->irow[v].lo = P->iptr[v];
+            P->irow[v].p = v < n && P->iptr[v + 1] > P->iptr[v] ? tie_prob(m, &tt, 0, v, 0, cs.iso ? sv[0] : 0, inw[v]) : 0;
+        }
     } else {
         ALLOC_TRY(P->op, nnz ? nnz : 1, double);
         ALLOC_TRY(P->ip, nnz ? nnz : 1, double);

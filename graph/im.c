@@ -391,7 +391,19 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     ASSERT_MSG(sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     double logn = log(fmax(n, 2)), ell = log(1 / delta) / logn;
     ell = ell * (1 + log(2) / logn);
-    double lcnk = log_choose(n, k), epsp = sqrt(2) * eps;
+    double lcnk = log_choose(n, k), e1 = 1 - 1 / M_E;
+    double alpha = sqrt(ell * logn + log(2)), beta = sqrt(e1 * (lcnk + ell * logn + log(2)));
+    double lstar = 2 * n * (e1 * alpha + beta) * (e1 * alpha + beta) / (eps * eps);
+    /* The bound-finding phase may use any eps' in (0, 1) (Tang et al. take sqrt(2) eps). It ends
+     * when greedy covers n F >= (1 + eps') x, after about 1.5 lambda'(eps') (1 + eps') / (n F) sets
+     * (x halves each round), and leaves LB = n F / (1 + eps'), so the selection needs lambda*
+     * (1 + eps') / (n F). eps' minimizes the sum, whatever F is. */
+    double epsp = sqrt(2) * eps, best_cost = INFINITY;
+    for (double e = 0.01; e < 0.995; e += 0.01) {
+        double lp = (2 + 2 * e / 3) * (lcnk + ell * logn + log(fmax(log2(n), 1))) * n / (e * e);
+        double cost = (1 + e) * (1.5 * lp + lstar);
+        if (cost < best_cost) best_cost = cost, epsp = e;
+    }
     double lambdap = (2 + 2 * epsp / 3) * (lcnk + ell * logn + log(fmax(log2(n), 1))) * n / (epsp * epsp);
     double lb = 1;
     for (int i = 1; i < (int)log2(fmax(n, 2)); i++) {
@@ -407,8 +419,6 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
             break;
         }
     }
-    double e1 = 1 - 1 / M_E, alpha = sqrt(ell * logn + log(2)), beta = sqrt(e1 * (lcnk + ell * logn + log(2)));
-    double lstar = 2 * n * (e1 * alpha + beta) * (e1 * alpha + beta) / (eps * eps);
     int64_t theta = (int64_t)ceil(lstar / lb);
     /* fresh sets for the selection (Chen's correction) */
     rr_free(&rs);

@@ -78,12 +78,12 @@ clout_i_rrws *clout_i_rrws_new(const clout_influence *P)
 
 /* ---------------------------------------------------------------- one set at a time */
 
-/* IC, in-tie probability pin[v] for every in-tie of v: the positions (in P->iidx) of v's live
+/* IC, in-tie probability irow[v].p for every in-tie of v: the positions (in P->iidx) of v's live
  * in-ties, in increasing order, handed to take(). Shared by both kernels so they draw alike. */
 #define LIVE_TIES(P, v, key, coin, take)                                                  \
     do {                                                                                  \
-        uint64_t lo_ = (P)->iptr[v], d_ = (P)->iptr[(v) + 1] - lo_;                       \
-        double p_ = (P)->pin[v];                                                          \
+        uint64_t lo_ = (P)->irow[v].lo, d_ = (P)->irow[(v) + 1].lo - lo_;                 \
+        double p_ = (P)->irow[v].p;                                                       \
         if (d_ == 0 || p_ <= 0) break;                                                    \
         if (p_ >= 1) {                                                                    \
             for (uint64_t k_ = lo_; k_ < lo_ + d_; k_++) take(k_);                        \
@@ -93,7 +93,7 @@ clout_i_rrws *clout_i_rrws_new(const clout_influence *P)
         } else {                                                                          \
             double lq_ = log1p(-p_);                                                      \
             for (uint64_t i_ = 0;;) {                                                     \
-                double skip_ = floor(log1p(-clout_i_unif_at(key, (coin)++)) / lq_);       \
+                double skip_ = floor(log(clout_i_unif01_at(key, (coin)++)) / lq_);        \
                 if (skip_ >= (double)(d_ - i_)) break;                                    \
                 i_ += (uint64_t)skip_;                                                    \
                 take(lo_ + i_);                                                           \
@@ -118,7 +118,7 @@ int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_
             double x = clout_i_unif_at(key, coin++), total = 0;
             uint64_t pick = hi;
             if (!P->ip) {
-                double each = P->pin[v], sum = each * (double)(hi - lo);
+                double each = P->irow[v].p, sum = each * (double)(hi - lo);
                 if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
                 if (x < sum) pick = lo + (uint64_t)(x / each);
                 if (pick >= hi) pick = x < sum ? hi - 1 : hi;
@@ -238,8 +238,8 @@ static void slot_start(const clout_influence *P, slot *s, uint64_t seed, uint64_
     s->qn = 1;
     s->tab[hslot(r, s->tcap)] = r;
     s->tn = 1;
-    __builtin_prefetch(&P->iptr[r]);
-    __builtin_prefetch(&P->pin[r]);
+    __builtin_prefetch(&P->irow[r]);
+    __builtin_prefetch(&P->irow[r + 1]);
 }
 
 /* One step of a set: expand its next user into candidate ties (prefetching them), or visit the
@@ -278,8 +278,8 @@ static bool slot_step(const clout_influence *P, slot *s, bool *nomem)
         }
         if (!added) continue;
         s->q[s->qn++] = u;
-        __builtin_prefetch(&P->iptr[u]);
-        __builtin_prefetch(&P->pin[u]);
+        __builtin_prefetch(&P->irow[u]);
+        __builtin_prefetch(&P->irow[u + 1]);
     }
     s->expand = true;
     return true;

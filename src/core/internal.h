@@ -130,6 +130,11 @@ static inline double clout_i_unif_at(uint64_t key, uint64_t index)
 {
     return (double)(clout_i_rng_at(key, index) >> 11) * 0x1.0p-53;
 }
+/* uniform in (0, 1]: never 0, so its logarithm is finite */
+static inline double clout_i_unif01_at(uint64_t key, uint64_t index)
+{
+    return (double)((clout_i_rng_at(key, index) >> 11) + 1) * 0x1.0p-53;
+}
 static inline uint64_t clout_i_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n;
@@ -188,22 +193,27 @@ int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 
 /* ---- the influence graph (graph/diffusion.c): S's ties with probabilities, both ways ---- */
+typedef struct {
+    uint64_t lo; /* = iptr[v] */
+    double p;
+} clout_i_irow;
 struct clout_influence {
     int64_t n, m;
     uint64_t *optr, *iptr;  /* n + 1: out-rows (S) and in-rows (S'), each sorted */
     uint32_t *oidx, *iidx;  /* m */
     double *op, *ip;        /* m per-tie probabilities, or both NULL when every in-tie of a user v
-                             * has the same probability pin[v] (wc on unweighted ties, const:P) */
-    double *pin;            /* n, or NULL */
+                             * has the same probability (wc on unweighted ties, const:P): then */
+    clout_i_irow *irow;     /* n + 1: v's in-row start and that probability side by side (one
+                             * cache line for the RR samplers), or NULL */
 };
 /* probability of out-tie k (to user w) and of in-tie k of user v */
 static inline double clout_i_pout(const clout_influence *P, uint64_t k)
 {
-    return P->op ? P->op[k] : P->pin[P->oidx[k]];
+    return P->op ? P->op[k] : P->irow[P->oidx[k]].p;
 }
 static inline double clout_i_pin(const clout_influence *P, int64_t v, uint64_t k)
 {
-    return P->ip ? P->ip[k] : P->pin[v];
+    return P->ip ? P->ip[k] : P->irow[v].p;
 }
 
 /* RR sets (graph/rrsets.c). RR set j: a root drawn with key (seed, 0, j), then backwards along

@@ -358,10 +358,32 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
     return CLOUT_OK;
 }
 
+/* Coverage of every prefix of a seed list in a store of RR sets, in one pass: cov[i] = sets that
+ * hold one of seeds[0..i]. A set counts toward the first seed it holds. */
+static int prefix_coverage(const rrstore *rs, const int64_t *seeds, int k, int64_t n, int64_t *cov)
+{
+    int32_t *rank = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    if (!rank) return CLOUT_ERR_NOMEM;
+    for (int64_t v = 0; v < n; v++) rank[v] = INT32_MAX;
+    for (int i = 0; i < k; i++)
+        if (rank[seeds[i]] > i) rank[seeds[i]] = i;
+    memset(cov, 0, (size_t)k * sizeof(int64_t));
+    for (int64_t j = 0; j < rs->count; j++) {
+        int32_t r = INT32_MAX;
+        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
+            if (rank[rs->nodes[q]] < r) r = rank[rs->nodes[q]];
+        if (r < k) cov[r]++;
+    }
+    for (int i = 1; i < k; i++) cov[i] += cov[i - 1];
+    free(rank);
+    return CLOUT_OK;
+}
+
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         rr_free(&rs);                                                                     \
+        rr_free(&bound);                                                                  \
         sampler_free(&smp);                                                               \
         gwork_free(&gw);                                                                  \
         FREE_PTR(cov);                                                                    \
@@ -373,10 +395,10 @@ static double log_choose(double n, double k)
     return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
 }
 
-int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
-                 double *spread, int64_t *rr_used, char msg[CLOUT_MSG_LEN])
+int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, double est_rse,
+                 int64_t *seeds, double *spread, int64_t *rr_used, int64_t *est_sets, char msg[CLOUT_MSG_LEN])
 {
-    rrstore rs = {0};
+    rrstore rs = {0}, bound = {0};
     rrsampler smp = {0};
     gwork gw = {0};
     int64_t *cov = NULL, *tmp = NULL;
@@ -420,14 +442,28 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
         }
     }
     int64_t theta = (int64_t)ceil(lstar / lb);
-    /* fresh sets for the selection (Chen's correction) */
-    rr_free(&rs);
+    /* fresh sets for the selection (Chen's correction); the bound phase's sets, independent of
+     * the selection, then estimate the spread without the optimism of the sets that chose it */
+    bound = rs;
+    memset(&rs, 0, sizeof rs);
     gwork_free(&gw);
     ASSERT_MSG(rr_append(&smp, &rs, (int64_t)1 << 40, theta) == CLOUT_OK, CLOUT_ERR_NOMEM,
                "out of memory for %lld RR sets", (long long)theta);
     ASSERT_MSG(greedy_ub(&gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)rs.count;
+    /* enough of them for a relative standard error of est_rse (more drawn if needed, never more
+     * than the selection's own count): p = the covered fraction, rse = sqrt((1 - p) / (p N)) */
+    double p = (double)cov[k - 1] / (double)rs.count;
+    rr_free(&rs); /* the selection is done: its memory goes to the top-up */
+    gwork_free(&gw);
+    int64_t need = p > 0 && est_rse > 0 ? (int64_t)ceil((1 - p) / (p * est_rse * est_rse)) : 0;
+    if (need > theta) need = theta;
+    if (need > bound.count)
+        ASSERT_MSG(rr_append(&smp, &bound, bound.count, need - bound.count) == CLOUT_OK, CLOUT_ERR_NOMEM,
+                   "out of memory for %lld RR sets", (long long)need);
+    ASSERT_MSG(prefix_coverage(&bound, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)bound.count;
     *rr_used = theta;
+    if (est_sets) *est_sets = bound.count;
     FREE_ALL;
     return CLOUT_OK;
 }
@@ -605,23 +641,6 @@ int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_
         FREE_PTR(tmp);                                                                    \
     } while (0)
 
-/* Coverage of a seed set in a store of RR sets. */
-static int64_t coverage(const rrstore *rs, const int64_t *seeds, int k, int64_t n)
-{
-    bool *in = calloc((size_t)n, sizeof(bool));
-    if (!in) return -1;
-    for (int i = 0; i < k; i++) in[seeds[i]] = true;
-    int64_t c = 0;
-    for (int64_t j = 0; j < rs->count; j++)
-        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
-            if (in[rs->nodes[q]]) {
-                c++;
-                break;
-            }
-    free(in);
-    return c;
-}
-
 int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                    double *spread, int64_t *rr_used, double *ratio, char msg[CLOUT_MSG_LEN])
 {
@@ -654,8 +673,8 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
         }
         int64_t up;
         ASSERT_MSG(greedy_ub(&gw, &r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-        int64_t c2 = coverage(&r2, tmp, k, P->n);
-        ASSERT_MSG(c2 >= 0, CLOUT_ERR_NOMEM, "out of memory");
+        ASSERT_MSG(prefix_coverage(&r2, tmp, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+        int64_t c2 = cov[k - 1];
         double th = (double)r1.count;
         double lo = (pow(sqrt((double)c2 + 2 * log(1 / d2) / 9) - sqrt(log(1 / d2) / 2), 2) - log(1 / d2) / 18) * n / th;
         double hi = pow(sqrt((double)up + log(1 / d1) / 2) + sqrt(log(1 / d1) / 2), 2) * n / th;
@@ -665,11 +684,8 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
         theta *= 2;
     }
     /* the running estimate from R2, which played no part in the selection: unbiased */
-    for (int q = 0; q < k; q++) {
-        int64_t c = coverage(&r2, seeds, q + 1, P->n);
-        ASSERT_MSG(c >= 0, CLOUT_ERR_NOMEM, "out of memory");
-        spread[q] = n * (double)c / (double)r2.count;
-    }
+    ASSERT_MSG(prefix_coverage(&r2, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    for (int q = 0; q < k; q++) spread[q] = n * (double)cov[q] / (double)r2.count;
     *rr_used = 2 * r1.count;
     *ratio = got;
     FREE_ALL;

@@ -323,10 +323,14 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
  * imm and opim-c work under IC (lt false) or LT (lt true; RR sets are then paths: each user picks
  * at most one in-neighbour with its LT weight). */
 /* IMM (Tang, Shi, Xiao 2015) with Chen's fresh-sample selection: k seeds whose spread is at least
- * (1 - 1/e - eps) OPT with probability >= 1 - delta (delta <= 0: 1/n). spread[i]: the RR estimate
- * after seed i; *rr_used: RR sets of the final selection. Identical for any thread count. */
-int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
-                 double *spread, int64_t *rr_used, char msg[CLOUT_MSG_LEN]);
+ * (1 - 1/e - eps) OPT with probability >= 1 - delta (delta <= 0: 1/n). spread[i]: the estimated
+ * spread after seed i, from RR sets independent of the selection (the bound phase's, topped up
+ * until the estimate's relative standard error is about est_rse, at most as many as the selection
+ * used; est_rse <= 0: no top-up), so it lacks the optimism of the sets that chose the seeds;
+ * *est_sets (may be NULL): their number; *rr_used: RR sets of the final selection. Identical for
+ * any thread count. */
+int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, double est_rse,
+                 int64_t *seeds, double *spread, int64_t *rr_used, int64_t *est_sets, char msg[CLOUT_MSG_LEN]);
 /* OPIM-C (Tang et al., SIGMOD 2018): doubles two independent RR collections until the online
  * bound certifies (1 - 1/e - eps) OPT with probability >= 1 - delta (or the worst-case count is
  * reached); *ratio: the approximation ratio certified; *rr_used: RR sets in both collections. */

@@ -28,7 +28,7 @@ static int pick(clout_graph *G, const clout_influence *P, bool lt, const char *a
     int s;
     if (!sp) return CLOUT_ERR_NOMEM;
     double ratio;
-    if (strcmp(algo, "imm") == 0) s = clout_im_imm(P, lt, (int)k, eps, 0, seed, seeds, sp, &used, msg);
+    if (strcmp(algo, "imm") == 0) s = clout_im_imm(P, lt, (int)k, eps, 0, seed, 0.005, seeds, sp, &used, NULL, msg);
     else if (strcmp(algo, "opim-c") == 0) s = clout_im_opimc(P, lt, (int)k, eps, 0, seed, seeds, sp, &used, &ratio, msg);
     else if (strcmp(algo, "celf") == 0) s = clout_im_celf(P, lt, (int)k, sims, seed, seeds, sp, msg);
     else if (strcmp(algo, "degree") == 0) s = clout_im_degree(P, (int)k, false, seeds, msg);

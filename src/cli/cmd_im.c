@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_K = 1, O_ALGO, O_MODEL, O_EPS, O_DELTA, O_SEED, O_SIMS };
+enum { O_K = 1, O_ALGO, O_MODEL, O_EPS, O_DELTA, O_SEED, O_SIMS, O_RSE };
 static const cli_opt opts[] = {{"k", 'k', 1, O_K},         {"algo", 0, 1, O_ALGO},   {"model", 0, 1, O_MODEL},
                                     {"epsilon", 0, 1, O_EPS}, {"delta", 0, 1, O_DELTA},
-                               {"seed", 0, 1, O_SEED},     {"sims", 0, 1, O_SIMS}, CLI_DIFFUSION_OPTS,   {NULL, 0, 0, 0}};
+                               {"seed", 0, 1, O_SEED},     {"sims", 0, 1, O_SIMS}, {"estimate-rse", 0, 1, O_RSE}, CLI_DIFFUSION_OPTS,   {NULL, 0, 0, 0}};
 
 int cmd_im(int argc, char **argv)
 {
@@ -19,7 +19,7 @@ int cmd_im(int argc, char **argv)
     cli_parser p;
     int id;
     int64_t k = 0, seed = 1, sims = 1000;
-    double eps = 0.1, delta = 0;
+    double eps = 0.1, delta = 0, est_rse = 0.005;
     bool lt = false;
     cli_diffusion dif;
     cli_diffusion_init(&dif);
@@ -54,6 +54,7 @@ int cmd_im(int argc, char **argv)
         case O_DELTA: ok = cli_parse_double(val, &delta) && delta > 0 && delta < 1; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
+        case O_RSE: ok = cli_parse_double(val, &est_rse) && est_rse >= 0 && est_rse < 1; break;
         default: break;
         }
         if (!ok) return cli_usage_error(cmd, "bad value '%s' (-k >= 1, --epsilon and --delta in (0, 1), --seed >= 0)", val);
@@ -67,7 +68,7 @@ int cmd_im(int argc, char **argv)
     clout_outfile out = {0};
     clout_table *t = NULL;
     clout_prob_model pm;
-    int64_t *seeds = NULL, used = 0;
+    int64_t *seeds = NULL, used = 0, est = 0;
     double *spread = NULL;
     int s = clout_snapshot_load(&G, path, msg);
     if (s >= 0 && k > clout_graph_users(G)) {
@@ -87,8 +88,11 @@ int cmd_im(int argc, char **argv)
     }
     bool opim = strcmp(algo, "opim-c") == 0, imm = strcmp(algo, "imm") == 0 || opim, celf = strcmp(algo, "celf") == 0;
     double guarantee = 1 - 1 / M_E - eps;
-    if (s >= 0 && opim) s = clout_im_opimc(P, lt, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, &guarantee, msg);
-    else if (s >= 0 && imm) s = clout_im_imm(P, lt, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, msg);
+    if (s >= 0 && opim) {
+        s = clout_im_opimc(P, lt, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, &guarantee, msg);
+        est = used / 2; /* the second, independent collection */
+    }
+    else if (s >= 0 && imm) s = clout_im_imm(P, lt, (int)k, eps, delta, (uint64_t)seed, est_rse, seeds, spread, &used, &est, msg);
     else if (s >= 0 && celf) s = clout_im_celf(P, lt, (int)k, sims, (uint64_t)seed, seeds, spread, msg);
     else if (s >= 0 && strcmp(algo, "pagerank") == 0) s = clout_im_pagerank(G, (int)k, seeds, msg);
     else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
@@ -96,36 +100,51 @@ int cmd_im(int argc, char **argv)
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     double dlt = delta > 0 ? delta : 1.0 / (double)(G ? clout_graph_users(G) : 1);
     if (s >= 0 && c.fmt != CLOUT_FMT_CSV) {
-        /* JSON and msgpack: an object with the run's figures and the seed table under "seeds" */
-        const char *algo_s = algo;
+        /* JSON and msgpack: an object with the run's figures and the seed table under "seeds";
+         * the RR figures are null for the algorithms that draw no RR sets */
+        const char *keys[] = {"algo", "k", "model", "seconds", "rr_sets", "estimate_rr_sets", "guarantee", "delta"};
+        enum { NK = 8 };
+        msgpack_packer pk;
         if (c.fmt == CLOUT_FMT_JSON) {
-            fprintf(out.f, "{\"algo\":\"%s\",\"k\":%lld,\"seconds\":%.6g,\"rr_sets\":", algo_s, (long long)k, secs);
-            if (imm) fprintf(out.f, "%lld,\"guarantee\":%.6g,\"delta\":%.6g", (long long)used, guarantee, dlt);
-            else fprintf(out.f, "null,\"guarantee\":null,\"delta\":null");
-            fprintf(out.f, ",\"seeds\":");
+            fputc('{', out.f);
         } else {
-            msgpack_packer pk;
             msgpack_packer_init(&pk, out.f, msgpack_fbuffer_write);
-            msgpack_pack_map(&pk, 7);
-            const char *keys[] = {"algo", "k", "seconds", "rr_sets", "guarantee", "delta"};
-            for (int q = 0; q < 6; q++) {
+            msgpack_pack_map(&pk, NK + 1);
+        }
+        for (int q = 0; q < NK; q++) {
+            bool json = c.fmt == CLOUT_FMT_JSON;
+            if (json) {
+                fprintf(out.f, "\"%s\":", keys[q]);
+            } else {
                 msgpack_pack_str(&pk, strlen(keys[q]));
                 msgpack_pack_str_body(&pk, keys[q], strlen(keys[q]));
-                if (q == 0) {
-                    msgpack_pack_str(&pk, strlen(algo_s));
-                    msgpack_pack_str_body(&pk, algo_s, strlen(algo_s));
-                } else if (q == 1) {
-                    msgpack_pack_int64(&pk, k);
-                } else if (q == 2) {
-                    msgpack_pack_double(&pk, secs);
-                } else if (!imm) {
-                    msgpack_pack_nil(&pk);
-                } else if (q == 3) {
-                    msgpack_pack_int64(&pk, used);
-                } else {
-                    msgpack_pack_double(&pk, q == 4 ? guarantee : dlt);
-                }
             }
+            if (q == 0 || q == 2) {
+                const char *v = q == 0 ? algo : lt ? "lt" : "ic";
+                if (json) fprintf(out.f, "\"%s\",", v);
+                else msgpack_pack_str(&pk, strlen(v)), msgpack_pack_str_body(&pk, v, strlen(v));
+            } else if (q == 1) {
+                if (json) fprintf(out.f, "%lld,", (long long)k);
+                else msgpack_pack_int64(&pk, k);
+            } else if (q == 3) {
+                if (json) fprintf(out.f, "%.6g,", secs);
+                else msgpack_pack_double(&pk, secs);
+            } else if (!imm) {
+                if (json) fputs("null,", out.f);
+                else msgpack_pack_nil(&pk);
+            } else if (q == 4 || q == 5) {
+                int64_t v = q == 4 ? used : est;
+                if (json) fprintf(out.f, "%lld,", (long long)v);
+                else msgpack_pack_int64(&pk, v);
+            } else {
+                double v = q == 6 ? guarantee : dlt;
+                if (json) fprintf(out.f, "%.6g,", v);
+                else msgpack_pack_double(&pk, v);
+            }
+        }
+        if (c.fmt == CLOUT_FMT_JSON) {
+            fputs("\"seeds\":", out.f);
+        } else {
             msgpack_pack_str(&pk, 5);
             msgpack_pack_str_body(&pk, "seeds", 5);
         }

@@ -63,11 +63,11 @@ expect_err 2 "-k 9 exceeds the 4 users" "$CLOUT" compare "$T/g.clout" -k 9
 "$CLOUT" im "$T/g.clout" -k 2 --format json -q | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["algo"] == "imm" and d["k"] == 2 and d["rr_sets"] > 0 and abs(d["guarantee"] - (1 - 1 / 2.718281828459045 - 0.1)) < 1e-5, d
+assert d["algo"] == "imm" and d["k"] == 2 and d["rr_sets"] > 0 and d["estimate_rr_sets"] > 0 and d["model"] == "ic" and abs(d["guarantee"] - (1 - 1 / 2.718281828459045 - 0.1)) < 1e-5, d
 assert [r["rank"] for r in d["seeds"]] == [1, 2], d
 ' && ok || bad "im --format json"
 "$CLOUT" im "$T/g.clout" -k 2 --format msgpack -q -o "$T/im.mp"
-/usr/bin/python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); assert b[0] == 0x87 and b[1:6] == b"\xa4algo", b[:8]' "$T/im.mp" && ok || bad "im --format msgpack"
+/usr/bin/python3 -c 'import sys; b = open(sys.argv[1], "rb").read(); assert b[0] == 0x89 and b[1:6] == b"\xa4algo", b[:8]' "$T/im.mp" && ok || bad "im --format msgpack"
 # the seeds im writes feed simulate
 "$CLOUT" im "$T/g.clout" -k 2 -q -o "$T/seeds.csv"
 expect 0 "$CLOUT" simulate "$T/g.clout" --seeds "$T/seeds.csv" --sims 100

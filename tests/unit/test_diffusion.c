@@ -236,9 +236,9 @@ static void imm_optimum(const char *model)
         int64_t seeds[3], seeds2[3], used, used2;
         double sp[3], sp2[3];
         clout_set_threads(1, msg);
-        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, seeds, sp, &used, msg) == 0, "%s", msg);
+        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, 0.005, seeds, sp, &used, NULL, msg) == 0, "%s", msg);
         clout_set_threads(2, msg);
-        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, seeds2, sp2, &used2, msg) == 0, "%s", msg);
+        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, 0.005, seeds2, sp2, &used2, NULL, msg) == 0, "%s", msg);
         double got = exact_ic(n, p, src, dst, 11, seeds, k);
         CHECK(got >= (1 - 1 / M_E - 0.1) * opt, "%s k=%d: IMM seeds spread %.4f, optimum %.4f", model, k, got, opt);
         /* IMM approximates greedy on exact marginal gains: its seeds do as well, up to sampling */
@@ -275,10 +275,10 @@ static void imm_optimum(const char *model)
         CHECK(used == used2 && memcmp(seeds, seeds2, (size_t)k * sizeof(int64_t)) == 0 && memcmp(sp, sp2, (size_t)k * sizeof(double)) == 0,
               "IMM depends on the thread count");
     }
-    CHECK(clout_im_imm(P, false, 0, 0.1, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID, "k = 0 accepted");
-    CHECK(clout_im_imm(P, false, 99, 0.1, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "k must be"),
+    CHECK(clout_im_imm(P, false, 0, 0.1, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID, "k = 0 accepted");
+    CHECK(clout_im_imm(P, false, 99, 0.1, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "k must be"),
           "k > users accepted: %s", msg);
-    CHECK(clout_im_imm(P, false, 1, 0, 0, 3, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "epsilon"),
+    CHECK(clout_im_imm(P, false, 1, 0, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "epsilon"),
           "epsilon 0 accepted: %s", msg);
     /* degree: user 2 has three out-ties (3, 4 and... ) the most; degree-discount differs only later */
     int64_t d[2];
@@ -312,7 +312,7 @@ static void imm_vs_celf(const char *root, const char *file, bool header)
     enum { K = 10, EVAL = 20000 };
     int64_t si[K], sc[K], used, *sz = malloc(EVAL * sizeof(int64_t));
     double spi[K], spc[K], ei = 0, ec = 0;
-    CHECK(clout_im_imm(P, false, K, 0.1, 0, 1, si, spi, &used, msg) == 0, "%s", msg);
+    CHECK(clout_im_imm(P, false, K, 0.1, 0, 1, 0.005, si, spi, &used, NULL, msg) == 0, "%s", msg);
     CHECK(clout_im_celf(P, false, K, 500, 1, sc, spc, msg) == 0, "%s", msg);
     clout_simulate(P, false, si, K, EVAL, 99, sz, NULL, msg);
     for (int i = 0; i < EVAL; i++) ei += (double)sz[i] / EVAL;

@@ -185,9 +185,13 @@ static void hsift(hent *h, int64_t n, int64_t i)
     }
 }
 
-/* Above this many stored users (4 bytes each) greedy finds the sets a seed covers by scanning the
- * store instead of through an inverted index, which would double the memory. */
+/* Up to this many stored users (4 bytes each) greedy indexes every user's sets; above it, only
+ * the users with the highest counts, within a sixteenth of the store (the seeds come from among
+ * them), and a seed outside the index finds its sets by a scan of the store: a full index would
+ * double the memory. */
 int64_t clout_i_greedy_index_max = (int64_t)1 << 23;
+
+#define XCAND 64
 
 /* greedy's workspace, kept across the rounds of one algorithm run */
 typedef struct {
@@ -195,9 +199,14 @@ typedef struct {
     int64_t *cnt, *iptr, *top; /* n + 1, n + 1, k */
     uint32_t *tpos;            /* nt * n: per-thread counts, then places within a user's list */
     hent *heap;                /* n */
-    uint32_t *iset;            /* nnz, with the index */
+    uint32_t *iset;            /* the index's set lists */
     unsigned char *done;       /* sets */
     int64_t iset_cap, done_cap;
+    /* users outside the index whose sets one scan collected: slot[v] >= 0 for them */
+    int32_t *slot;
+    uint32_t xuser[XCAND], *xset;
+    int64_t xoff[XCAND + 1], xcap;
+    int nx;
 } gwork;
 
 static void gwork_free(gwork *g)
@@ -209,6 +218,8 @@ static void gwork_free(gwork *g)
     free(g->heap);
     free(g->iset);
     free(g->done);
+    free(g->slot);
+    free(g->xset);
     memset(g, 0, sizeof(*g));
 }
 
@@ -221,15 +232,16 @@ static int gwork_fit(gwork *g, int64_t n, int k, const rrstore *rs, bool index)
         g->tpos = malloc((size_t)g->nt * (size_t)(n ? n : 1) * sizeof(uint32_t));
         g->top = malloc((size_t)k * sizeof(int64_t));
         g->heap = malloc((size_t)(n ? n : 1) * sizeof(hent));
-        if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap) return CLOUT_ERR_NOMEM;
+        g->slot = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+        if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap || !g->slot) return CLOUT_ERR_NOMEM;
+        for (int64_t v = 0; v < n; v++) g->slot[v] = -1;
     }
-    if (!index) {
+    for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = -1;
+    g->nx = 0;
+    int64_t want = index ? rs->nnz : rs->nnz / 16;
+    if (want > g->iset_cap || (!index && g->iset_cap > 2 * want)) {
         free(g->iset);
-        g->iset = NULL;
-        g->iset_cap = 0;
-    } else if (rs->nnz > g->iset_cap) {
-        free(g->iset);
-        g->iset_cap = rs->nnz + rs->nnz / 4;
+        g->iset_cap = index ? want + want / 4 : want;
         g->iset = malloc((size_t)(g->iset_cap ? g->iset_cap : 1) * sizeof(uint32_t));
         if (!g->iset) return CLOUT_ERR_NOMEM;
     }
@@ -255,10 +267,74 @@ static inline void cover(const rrstore *rs, int64_t j, int64_t *cnt, bool atomic
     }
 }
 
+/* A seed outside the index: one scan of the uncovered sets collects the sets of best and of the
+ * other users outside the index with the highest counts (the likely next seeds), XCAND in all. */
+static int collect(gwork *g, const rrstore *rs, const int64_t *cnt, int64_t n, int64_t best)
+{
+    for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = -1;
+    /* best, then the top XCAND - 1 others by count (a size-bounded min-heap by (count, -index)) */
+    hent h[XCAND];
+    int hn = 0;
+    for (int64_t v = 0; v < n; v++) {
+        if (v == best || cnt[v] <= 0 || g->iptr[v + 1] > g->iptr[v]) continue;
+        hent e = {(uint32_t)cnt[v], (uint32_t)v};
+        if (hn < XCAND - 1) {
+            int i = hn++;
+            h[i] = e;
+            while (i > 0 && hbefore(h[(i - 1) / 2], h[i])) {
+                hent t = h[i];
+                h[i] = h[(i - 1) / 2];
+                h[(i - 1) / 2] = t;
+                i = (i - 1) / 2;
+            }
+        } else if (hbefore(e, h[0])) {
+            h[0] = e;
+            for (int i = 0;;) {
+                int l = 2 * i + 1, r = l + 1, m = i;
+                if (l < hn && hbefore(h[m], h[l])) m = l;
+                if (r < hn && hbefore(h[m], h[r])) m = r;
+                if (m == i) break;
+                hent t = h[i];
+                h[i] = h[m];
+                h[m] = t;
+                i = m;
+            }
+        }
+    }
+    g->nx = 0;
+    g->xuser[g->nx++] = (uint32_t)best;
+    for (int i = 0; i < hn; i++) g->xuser[g->nx++] = h[i].v;
+    for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = x;
+    int64_t c[XCAND + 1] = {0};
+    for (int64_t j = 0; j < rs->count; j++) {
+        if (g->done[j]) continue;
+        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
+            if (g->slot[rs->nodes[q]] >= 0) c[g->slot[rs->nodes[q]] + 1]++;
+    }
+    for (int x = 0; x < g->nx; x++) c[x + 1] += c[x];
+    if (c[g->nx] > g->xcap) {
+        free(g->xset);
+        g->xcap = c[g->nx] + c[g->nx] / 2;
+        g->xset = malloc((size_t)(g->xcap ? g->xcap : 1) * sizeof(uint32_t));
+        if (!g->xset) {
+            g->xcap = 0;
+            return CLOUT_ERR_NOMEM;
+        }
+    }
+    memcpy(g->xoff, c, (size_t)(g->nx + 1) * sizeof(int64_t));
+    for (int64_t j = 0; j < rs->count; j++) {
+        if (g->done[j]) continue;
+        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
+            if (g->slot[rs->nodes[q]] >= 0) g->xset[c[g->slot[rs->nodes[q]]]++] = (uint32_t)j;
+    }
+    return CLOUT_OK;
+}
+
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go to the lower
  * index. Counts are exact marginal coverages, decremented as sets get covered; the maximum comes
- * from a lazy heap. The sets a new seed covers come from an inverted index (user -> sets) or, for
- * stores above clout_i_greedy_index_max, from one parallel scan of the uncovered sets per seed.
+ * from a lazy heap. The sets a new seed covers come from an inverted index (user -> sets), which
+ * above clout_i_greedy_index_max holds only the users with the highest counts; for a seed outside
+ * it, one scan of the uncovered sets collects its sets and those of the next likely seeds.
  * With upper != NULL also OPIM-C's online bound on the best coverage of any k users: the least,
  * over the greedy steps, of (covered so far + the k largest marginal counts). */
 static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper)
@@ -274,6 +350,7 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
     int64_t nsets = rs->count;
     int nt = g->nt;
     bool big = n > 65536; /* many users: atomic decrements rarely collide */
+    int64_t tau = 1;
     memset(done, 0, (size_t)nsets);
     /* counts (and the inverted index, user -> sets ascending): each thread counts, then places,
      * the users of its own range of sets; no atomics, the same result for any thread count */
@@ -295,18 +372,28 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
             }
             cnt[v] = c;
         }
-        if (index) {
-            #pragma omp single
-            {
-                iptr[0] = 0;
-                for (int64_t v = 0; v < n; v++) iptr[v + 1] = iptr[v] + cnt[v];
+        #pragma omp single
+        {
+            /* the index holds users with at least tau sets: tau = 1 (all) or the least power of
+             * two whose users' sets fit in the budget */
+            tau = 1;
+            if (!index) {
+                int64_t hist[64] = {0};
+                for (int64_t v = 0; v < n; v++)
+                    if (cnt[v] > 0) hist[63 - __builtin_clzll((unsigned long long)cnt[v])] += cnt[v];
+                int64_t sum = 0, budget = g->iset_cap;
+                int b = 63;
+                while (b >= 0 && sum + hist[b] <= budget) sum += hist[b--];
+                tau = (int64_t)1 << (b + 1 < 63 ? b + 1 : 62);
             }
-            for (int64_t j = lo; j < hi; j++)
-                for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) {
-                    uint32_t v = nodes[q];
-                    iset[iptr[v] + tc[v]++] = (uint32_t)j;
-                }
+            iptr[0] = 0;
+            for (int64_t v = 0; v < n; v++) iptr[v + 1] = iptr[v] + (cnt[v] >= tau ? cnt[v] : 0);
         }
+        for (int64_t j = lo; j < hi; j++)
+            for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) {
+                uint32_t v = nodes[q];
+                if (cnt[v] >= tau) iset[iptr[v] + tc[v]++] = (uint32_t)j;
+            }
     }
     for (int64_t v = 0; v < n; v++) heap[v] = (hent){(uint32_t)cnt[v], (uint32_t)v};
     for (int64_t i = n / 2 - 1; i >= 0; i--) hsift(heap, n, i);
@@ -331,7 +418,7 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
         covered[i] = total;
         if (cnt[best] == 0) {
             /* covers nothing new */
-        } else if (index) {
+        } else if (iptr[best + 1] > iptr[best]) {
             int64_t a = iptr[best], b = iptr[best + 1];
             /* each set appears once in a user's list, so sets are claimed without races */
             bool par = big && b - a > 16384;
@@ -343,14 +430,13 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
                 cover(rs, j, cnt, par);
             }
         } else {
-            #pragma omp parallel for schedule(dynamic, 4096) if (big)
-            for (int64_t j = 0; j < nsets; j++) {
+            if (g->slot[best] < 0 && collect(g, rs, cnt, n, best) != CLOUT_OK) return CLOUT_ERR_NOMEM;
+            int x = g->slot[best];
+            for (int64_t q = g->xoff[x]; q < g->xoff[x + 1]; q++) {
+                uint32_t j = g->xset[q];
                 if (done[j]) continue;
-                int64_t r = rs->off[j], e = rs->off[j + 1];
-                while (r < e && nodes[r] != (uint32_t)best) r++;
-                if (r == e) continue;
                 done[j] = 1;
-                cover(rs, j, cnt, big);
+                cover(rs, j, cnt, false);
             }
         }
         cnt[best] = -1; /* never again */

@@ -213,9 +213,18 @@ static void seed_sets(const char *model)
     clout_graph_free(&G);
 }
 
-/* IMM against the exhaustive optimum of k <= 3 seeds, by exact spreads, on the tiny graph */
-static void imm_optimum(const char *model)
+static double exact_spread(bool lt, int n, const double *p, const int64_t *src, const int64_t *dst, int m,
+                           const int64_t *seeds, int ns)
 {
+    return lt ? exact_lt(n, p, src, dst, m, seeds, ns) : exact_ic(n, p, src, dst, m, seeds, ns);
+}
+
+/* IMM against the exhaustive optimum of k <= 3 seeds, by exact spreads, on the tiny graph, under IC
+ * (live-edge worlds) or LT (every choice of at most one in-tie per user; the tiny graph's in-ties
+ * sum to at most 1, so the LT weights are the probabilities themselves) */
+static void imm_optimum(const char *model, bool lt)
+{
+    const char *mname = lt ? "LT" : "IC";
     tiny_graph tg;
     tiny_load(model, &tg);
     clout_graph *G = tg.G;
@@ -230,55 +239,55 @@ static void imm_optimum(const char *model)
             for (int b = k > 1 ? a + 1 : n - 1; b < n; b++)
                 for (int c2 = k > 2 ? b + 1 : n - 1; c2 < n; c2++) {
                     s3[0] = a, s3[1] = b, s3[2] = c2;
-                    double v = exact_ic(n, p, src, dst, 11, s3, k);
+                    double v = exact_spread(lt, n, p, src, dst, 11, s3, k);
                     if (v > opt) opt = v;
                 }
         int64_t seeds[3], seeds2[3], used, used2;
         double sp[3], sp2[3];
         clout_set_threads(1, msg);
-        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, 0.005, seeds, sp, &used, NULL, msg) == 0, "%s", msg);
+        CHECK(clout_im_imm(P, lt, k, 0.1, 0, 3, 0.005, seeds, sp, &used, NULL, msg) == 0, "%s", msg);
         clout_set_threads(2, msg);
-        CHECK(clout_im_imm(P, false, k, 0.1, 0, 3, 0.005, seeds2, sp2, &used2, NULL, msg) == 0, "%s", msg);
-        double got = exact_ic(n, p, src, dst, 11, seeds, k);
-        CHECK(got >= (1 - 1 / M_E - 0.1) * opt, "%s k=%d: IMM seeds spread %.4f, optimum %.4f", model, k, got, opt);
+        CHECK(clout_im_imm(P, lt, k, 0.1, 0, 3, 0.005, seeds2, sp2, &used2, NULL, msg) == 0, "%s", msg);
+        double got = exact_spread(lt, n, p, src, dst, 11, seeds, k);
+        CHECK(got >= (1 - 1 / M_E - 0.1) * opt, "%s %s k=%d: IMM seeds spread %.4f, optimum %.4f", model, mname, k, got, opt);
         /* IMM approximates greedy on exact marginal gains: its seeds do as well, up to sampling */
         int64_t gs[3];
         for (int i = 0; i < k; i++) {
             double bestv = -1;
             for (int v = 0; v < n; v++) {
                 gs[i] = v;
-                double val = exact_ic(n, p, src, dst, 11, gs, i + 1);
+                double val = exact_spread(lt, n, p, src, dst, 11, gs, i + 1);
                 if (val > bestv) bestv = val, s3[i] = v;
             }
             gs[i] = s3[i];
         }
-        double greedy_exact = exact_ic(n, p, src, dst, 11, gs, k);
-        CHECK(got >= 0.97 * greedy_exact, "%s k=%d: IMM %.4f, exact greedy %.4f", model, k, got, greedy_exact);
+        double greedy_exact = exact_spread(lt, n, p, src, dst, 11, gs, k);
+        CHECK(got >= 0.97 * greedy_exact, "%s %s k=%d: IMM %.4f, exact greedy %.4f", model, mname, k, got, greedy_exact);
         /* OPIM-C: its seeds reach the guarantee, and the ratio it certifies is a true lower bound */
         int64_t os[3], os2[3], oused;
         double osp[3], ratio, ratio2;
         clout_set_threads(1, msg);
-        CHECK(clout_im_opimc(P, false, k, 0.1, 0, 3, os, osp, &oused, &ratio, msg) == 0, "%s", msg);
+        CHECK(clout_im_opimc(P, lt, k, 0.1, 0, 3, os, osp, &oused, &ratio, msg) == 0, "%s", msg);
         clout_set_threads(2, msg);
-        CHECK(clout_im_opimc(P, false, k, 0.1, 0, 3, os2, osp, &oused, &ratio2, msg) == 0, "%s", msg);
-        double ogot = exact_ic(n, p, src, dst, 11, os, k);
-        CHECK(ogot >= (1 - 1 / M_E - 0.1) * opt, "%s k=%d: OPIM-C seeds %.4f, optimum %.4f", model, k, ogot, opt);
-        CHECK(ratio >= 1 - 1 / M_E - 0.1 && ogot >= ratio * opt - 1e-9, "%s k=%d: OPIM-C certified %.4f, actual %.4f",
-              model, k, ratio, ogot / opt);
+        CHECK(clout_im_opimc(P, lt, k, 0.1, 0, 3, os2, osp, &oused, &ratio2, msg) == 0, "%s", msg);
+        double ogot = exact_spread(lt, n, p, src, dst, 11, os, k);
+        CHECK(ogot >= (1 - 1 / M_E - 0.1) * opt, "%s %s k=%d: OPIM-C seeds %.4f, optimum %.4f", model, mname, k, ogot, opt);
+        CHECK(ratio >= 1 - 1 / M_E - 0.1 && ogot >= ratio * opt - 1e-9, "%s %s k=%d: OPIM-C certified %.4f, actual %.4f",
+              model, mname, k, ratio, ogot / opt);
         CHECK(memcmp(os, os2, (size_t)k * sizeof(int64_t)) == 0 && ratio == ratio2, "OPIM-C depends on the thread count");
         int64_t cs[3];
         double csp[3];
-        CHECK(clout_im_celf(P, false, k, 20000, 5, cs, csp, msg) == 0, "%s", msg);
-        double cgot = exact_ic(n, p, src, dst, 11, cs, k);
-        CHECK(cgot >= 0.97 * greedy_exact, "%s k=%d: CELF %.4f, exact greedy %.4f", model, k, cgot, greedy_exact);
-        CHECK(fabs(sp[k - 1] - got) < 0.03 * got, "%s k=%d: IMM estimate %.4f, exact %.4f", model, k, sp[k - 1], got);
+        CHECK(clout_im_celf(P, lt, k, 20000, 5, cs, csp, msg) == 0, "%s", msg);
+        double cgot = exact_spread(lt, n, p, src, dst, 11, cs, k);
+        CHECK(cgot >= 0.97 * greedy_exact, "%s %s k=%d: CELF %.4f, exact greedy %.4f", model, mname, k, cgot, greedy_exact);
+        CHECK(fabs(sp[k - 1] - got) < 0.03 * got, "%s %s k=%d: IMM estimate %.4f, exact %.4f", model, mname, k, sp[k - 1], got);
         CHECK(used == used2 && memcmp(seeds, seeds2, (size_t)k * sizeof(int64_t)) == 0 && memcmp(sp, sp2, (size_t)k * sizeof(double)) == 0,
               "IMM depends on the thread count");
     }
-    CHECK(clout_im_imm(P, false, 0, 0.1, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID, "k = 0 accepted");
-    CHECK(clout_im_imm(P, false, 99, 0.1, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "k must be"),
+    CHECK(clout_im_imm(P, lt, 0, 0.1, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID, "k = 0 accepted");
+    CHECK(clout_im_imm(P, lt, 99, 0.1, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "k must be"),
           "k > users accepted: %s", msg);
-    CHECK(clout_im_imm(P, false, 1, 0, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "epsilon"),
+    CHECK(clout_im_imm(P, lt, 1, 0, 0, 3, 0.005, NULL, NULL, NULL, NULL, msg) == CLOUT_ERR_INVALID && strstr(msg, "epsilon"),
           "epsilon 0 accepted: %s", msg);
     /* degree: user 2 has three out-ties (3, 4 and... ) the most; degree-discount differs only later */
     int64_t d[2];
@@ -321,6 +330,33 @@ static void imm_vs_celf(const char *root, const char *file, bool header)
     CHECK(fabs(ei - ec) <= 0.02 * fmax(ei, ec), "%s: imm spread %.2f, celf %.2f", file, ei, ec);
     /* imm's own estimate agrees with the evaluator within 3% */
     CHECK(fabs(spi[K - 1] - ei) <= 0.03 * ei, "%s: imm estimate %.2f, Monte Carlo %.2f", file, spi[K - 1], ei);
+    /* greedy through a partial index (and scans for the seeds outside it) picks exactly what the
+     * full index picks */
+    int64_t sp2[K], used2;
+    double spi2[K];
+    int64_t keep = clout_i_greedy_index_max;
+    clout_i_greedy_index_max = 100;
+    CHECK(clout_im_imm(P, false, K, 0.1, 0, 1, 0.005, sp2, spi2, &used2, NULL, msg) == 0, "%s", msg);
+    clout_i_greedy_index_max = keep;
+    CHECK(used == used2 && memcmp(si, sp2, sizeof si) == 0 && memcmp(spi, spi2, sizeof spi) == 0,
+          "%s: greedy with a partial index differs from the full index", file);
+    /* the batched sampler (16 sets in flight) draws exactly the one-at-a-time kernel's sets */
+    enum { NS = 2000 };
+    clout_i_rrws *ws = clout_i_rrws_new(P);
+    uint32_t *buf = NULL, *mark = calloc((size_t)P->n, sizeof(uint32_t)), *queue = malloc((size_t)P->n * sizeof(uint32_t));
+    int64_t bused = 0, bcap = 0, *offs = malloc((NS + 1) * sizeof(int64_t));
+    CHECK(ws && clout_i_rr_sets(P, false, 7, 5, NS, ws, &buf, &bused, &bcap, offs) == CLOUT_OK, "batched RR sets failed");
+    int bad = 0;
+    for (int64_t j = 0; j < NS && buf; j++) {
+        int64_t q = clout_i_rr_set(P, false, 7, 5 + (uint64_t)j, mark, (uint32_t)j + 1, queue);
+        bad += q != offs[j + 1] - offs[j] || memcmp(queue, buf + offs[j], (size_t)q * sizeof(uint32_t)) != 0;
+    }
+    CHECK(bad == 0, "%s: %d of %d batched RR sets differ from the one-at-a-time kernel", file, bad, NS);
+    clout_i_rrws_free(ws);
+    free(buf);
+    free(mark);
+    free(queue);
+    free(offs);
     free(sz);
     clout_influence_free(&P);
     clout_graph_free(&G);
@@ -452,8 +488,10 @@ int main(int argc, char **argv)
     tiny("const:0.3");
     seed_sets("wc");
     seed_sets("const:0.3");
-    imm_optimum("wc");
-    imm_optimum("const:0.3");
+    imm_optimum("wc", false);
+    imm_optimum("const:0.3", false);
+    imm_optimum("wc", true);
+    imm_optimum("const:0.3", true);
     bundled_and_threads(argc > 1 ? argv[1] : ".");
     imm_vs_celf(argc > 1 ? argv[1] : ".", "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false);
     imm_vs_celf(argc > 1 ? argv[1] : ".", "datasets/nethept/NetHEPT.txt.gz", true);

@@ -32,9 +32,6 @@ static void rr_free(rrstore *r)
 /* per-thread sampling state, kept across rounds so its memory is allocated (and faulted in) once */
 typedef struct {
     clout_i_rrws *ws;
-    uint32_t *buf; /* this thread's sets of one round, before they join the store */
-    int64_t *offs;
-    int64_t cap, ocap;
 } rrwork;
 
 typedef struct {
@@ -49,8 +46,6 @@ static void sampler_free(rrsampler *s)
 {
     for (int t = 0; s->w && t < s->nt; t++) {
         clout_i_rrws_free(s->w[t].ws);
-        free(s->w[t].buf);
-        free(s->w[t].offs);
     }
     free(s->w);
     s->w = NULL;
@@ -72,55 +67,58 @@ static int sampler_init(rrsampler *s, const clout_influence *P, bool lt, uint64_
     return CLOUT_OK;
 }
 
-/* append RR sets with global indices first .. first + count - 1 */
+/* append RR sets with global indices first .. first + count - 1: chunks of RR_CHUNK sets handed
+ * to threads as they come free (a busy core does not hold the round up), each into its own
+ * buffer, then joined in chunk order, which is set-index order; each chunk's buffer goes back as
+ * soon as it is copied, so the round is never held twice */
+#define RR_CHUNK 65536
+
 static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
 {
-    int nt = S->nt;
     if (count <= 0) return CLOUT_OK;
     if (rs->count + count >= (int64_t)UINT32_MAX) return CLOUT_ERR_NOMEM; /* set ids are 32-bit */
     int64_t *o2 = realloc(rs->off, (size_t)(rs->count + count + 1) * sizeof(int64_t));
     if (!o2) return CLOUT_ERR_NOMEM;
     rs->off = o2;
-    bool nomem = false;
-    #pragma omp parallel num_threads(nt)
-    {
-        int t = omp_get_thread_num(), T = omp_get_num_threads();
-        rrwork *w = &S->w[t];
-        int64_t lo = count * t / T, hi = count * (t + 1) / T, used = 0;
-        bool ok = true;
-        if (hi - lo + 1 > w->ocap) {
-            free(w->offs);
-            w->ocap = (hi - lo + 1) * 2;
-            w->offs = malloc((size_t)w->ocap * sizeof(int64_t));
-            ok = w->offs != NULL;
-        }
-        if (ok)
-            ok = clout_i_rr_sets(S->P, S->lt, S->seed, (uint64_t)(first + lo), hi - lo, w->ws, &w->buf, &used, &w->cap,
-                                 w->offs) == CLOUT_OK;
-        if (!ok) {
-            #pragma omp atomic write
-            nomem = true;
+    int64_t nc = (count + RR_CHUNK - 1) / RR_CHUNK;
+    uint32_t **cbuf = calloc((size_t)nc, sizeof(uint32_t *));
+    int64_t *clen = calloc((size_t)nc, sizeof(int64_t)), *loc = malloc((size_t)(count + nc) * sizeof(int64_t));
+    bool nomem = !cbuf || !clen || !loc;
+    if (!nomem) {
+        #pragma omp parallel num_threads(S->nt)
+        {
+            rrwork *w = &S->w[omp_get_thread_num()];
+            #pragma omp for schedule(dynamic, 1)
+            for (int64_t c = 0; c < nc; c++) {
+                int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK, cap = 0;
+                /* set lo + i of this chunk starts at loc[lo + c + i] within its buffer */
+                if (clout_i_rr_sets(S->P, S->lt, S->seed, (uint64_t)(first + lo), m, w->ws, &cbuf[c], &clen[c], &cap,
+                                    loc + lo + c) != CLOUT_OK) {
+                    #pragma omp atomic write
+                    nomem = true;
+                }
+            }
         }
     }
-    if (nomem) return CLOUT_ERR_NOMEM;
-    /* concatenate in thread order, which is set-index order, handing each thread's buffer back as
-     * soon as it is copied: the round is never held twice in full */
     if (rs->count == 0) rs->off[0] = 0;
-    for (int t = 0; t < nt; t++) {
-        int64_t lo = count * t / nt, hi = count * (t + 1) / nt;
-        if (hi == lo) continue;
-        rrwork *w = &S->w[t];
-        int64_t len = w->offs[hi - lo];
-        uint32_t *n2 = realloc(rs->nodes, (size_t)(rs->nnz + len + 1) * sizeof(uint32_t));
-        if (!n2) return CLOUT_ERR_NOMEM;
+    for (int64_t c = 0; c < nc && !nomem; c++) {
+        int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK;
+        uint32_t *n2 = realloc(rs->nodes, (size_t)(rs->nnz + clen[c] + 1) * sizeof(uint32_t));
+        if (!n2) {
+            nomem = true;
+            break;
+        }
         rs->nodes = n2;
-        for (int64_t j = lo; j < hi; j++) rs->off[rs->count + j + 1] = rs->nnz + w->offs[j - lo + 1];
-        memcpy(rs->nodes + rs->nnz, w->buf, (size_t)len * sizeof(uint32_t));
-        rs->nnz += len;
-        free(w->buf);
-        w->buf = NULL;
-        w->cap = 0;
+        for (int64_t i = 0; i < m; i++) rs->off[rs->count + lo + i + 1] = rs->nnz + loc[lo + c + i + 1];
+        memcpy(rs->nodes + rs->nnz, cbuf[c], (size_t)clen[c] * sizeof(uint32_t));
+        rs->nnz += clen[c];
+        FREE_PTR(cbuf[c]);
     }
+    for (int64_t c = 0; cbuf && c < nc; c++) free(cbuf[c]);
+    free(cbuf);
+    free(clen);
+    free(loc);
+    if (nomem) return CLOUT_ERR_NOMEM;
     rs->count += count;
     return CLOUT_OK;
 }

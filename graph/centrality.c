@@ -1,8 +1,8 @@
-/* centrality.c: betweenness and local clustering through igraph (called from one thread: the
+/* centrality.c: betweenness through igraph (called from one thread: the
  * Debian build of igraph is not thread-safe). Betweenness counts shortest paths by hops along
  * S's direction (an undirected graph counts each pair once); with samples > 0 it is estimated
  * from that many source users drawn with the counter-based generator, scaled by n / samples.
- * Clustering is the local transitivity of the undirected simple view (0 below degree 2). */
+ */
 #include "internal.h"
 #include <igraph.h>
 
@@ -83,32 +83,6 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **b
     ALLOC_TRY(out, n, double);
     for (int64_t i = 0; i < n; i++) out[i] = VECTOR(res)[i];
     *bc = out;
-    out = NULL;
-    FREE_ALL;
-    return CLOUT_OK;
-}
-
-int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
-{
-    igraph_t g;
-    igraph_vector_t res;
-    igraph_vector_int_t src;
-    bool have_g = false, have_res = false, have_src = false;
-    double *out = NULL;
-    int64_t n = clout_graph_users(G);
-    (void)src;
-    TRY(to_igraph(G, !G->directed, &g, msg));
-    have_g = true;
-    if (G->directed) {
-        IG_TRY(igraph_to_undirected(&g, IGRAPH_TO_UNDIRECTED_COLLAPSE, NULL));
-        IG_TRY(igraph_simplify(&g, true, true, NULL));
-    }
-    IG_TRY(igraph_vector_init(&res, 0));
-    have_res = true;
-    IG_TRY(igraph_transitivity_local_undirected(&g, &res, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO));
-    ALLOC_TRY(out, n, double);
-    for (int64_t i = 0; i < n; i++) out[i] = VECTOR(res)[i];
-    *cc = out;
     out = NULL;
     FREE_ALL;
     return CLOUT_OK;

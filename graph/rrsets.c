@@ -18,6 +18,7 @@
  * their users, are exactly those of the one-at-a-time kernel. */
 #include "internal.h"
 #include <math.h>
+#include <omp.h>
 
 #define SLOTS 16
 
@@ -327,5 +328,140 @@ int clout_i_rr_sets(const clout_influence *P, bool lt, uint64_t seed, uint64_t j
         }
     }
     offs[count] = *used;
+    return CLOUT_OK;
+}
+
+/* ---------------------------------------------------------------- live-edge graphs */
+
+/* Sample s's live in-ties of user v into out (capacity: v's in-degree); returns their number.
+ * IC: each in-tie live with its probability (skipping to the next live tie where v's in-ties
+ * share one); LT: at most one, u picked with weight b(u,v). Draws keyed by (seed, s, v). */
+static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, uint64_t s, int64_t v, uint32_t *out)
+{
+    uint64_t key = clout_i_rng_key(seed ^ 0x6c6976652d656467ULL, (s << 32) | (uint64_t)v), coin = 0;
+    uint64_t lo = P->iptr[v], hi = P->iptr[v + 1];
+    int64_t c = 0;
+    if (lo == hi) return 0;
+    if (lt) {
+        double x = clout_i_unif_at(key, 0);
+        if (!P->ip) {
+            double each = P->irow[v].p, sum = each * (double)(hi - lo);
+            if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
+            if (x >= sum) return 0;
+            uint64_t pick = lo + (uint64_t)(x / each);
+            out[0] = P->iidx[pick < hi ? pick : hi - 1];
+            return 1;
+        }
+        double total = 0, acc = 0;
+        for (uint64_t k = lo; k < hi; k++) total += P->ip[k];
+        double scale = total > 1 ? total : 1;
+        for (uint64_t k = lo; k < hi; k++) {
+            acc += P->ip[k] / scale;
+            if (x < acc) {
+                out[0] = P->iidx[k];
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (!P->ip) {
+#define TAKE(k) (out[c++] = P->iidx[k])
+        LIVE_TIES(P, v, key, coin, TAKE);
+#undef TAKE
+        return c;
+    }
+    for (uint64_t k = lo; k < hi; k++) {
+        double p = P->ip[k];
+        if (p >= 1 || (p > 0 && clout_i_unif_at(key, coin++) < p)) out[c++] = P->iidx[k];
+    }
+    return c;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(lptr);                                                                   \
+        FREE_PTR(lsrc);                                                                   \
+        FREE_PTR(fptr);                                                                   \
+        FREE_PTR(fdst);                                                                   \
+        FREE_PTR(sum);                                                                    \
+        for (int t_ = 0; t_ < nt && marks; t_++) free(marks[t_]);                         \
+        for (int t_ = 0; t_ < nt && queues; t_++) free(queues[t_]);                       \
+        FREE_PTR(marks);                                                                  \
+        FREE_PTR(queues);                                                                 \
+        FREE_PTR(stamps);                                                                 \
+        clout_progress_end(prog);                                                         \
+    } while (0)
+
+int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
+                         char msg[CLOUT_MSG_LEN])
+{
+    uint64_t *lptr = NULL, *fptr = NULL;
+    uint32_t *lsrc = NULL, *fdst = NULL;
+    double *sum = NULL;
+    uint32_t **marks = NULL, **queues = NULL, *stamps = NULL;
+    int nt = omp_get_max_threads();
+    clout_progress *prog = NULL;
+    int64_t n = P->n, m = P->m;
+    ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
+    ALLOC_TRY(lptr, n + 1, uint64_t);
+    ALLOC_TRY(lsrc, m ? m : 1, uint32_t);
+    ALLOC_TRY(fptr, n + 1, uint64_t);
+    ALLOC_TRY(fdst, m ? m : 1, uint32_t);
+    CALLOC_TRY(sum, n ? n : 1, double);
+    marks = calloc((size_t)nt, sizeof(uint32_t *));
+    queues = calloc((size_t)nt, sizeof(uint32_t *));
+    stamps = calloc((size_t)nt, sizeof(uint32_t));
+    ASSERT_MSG(marks && queues && stamps, CLOUT_ERR_NOMEM, "out of memory");
+    for (int t = 0; t < nt; t++) {
+        marks[t] = calloc((size_t)(n ? n : 1), sizeof(uint32_t));
+        queues[t] = malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
+        ASSERT_MSG(marks[t] && queues[t], CLOUT_ERR_NOMEM, "out of memory");
+    }
+    prog = clout_progress_start("live-edge graphs", (double)sims, "");
+    for (int64_t s = 0; s < sims; s++) {
+        /* live in-ties of every user, each in its slot of the in-rows, then packed */
+        #pragma omp parallel for schedule(dynamic, 4096)
+        for (int64_t v = 0; v < n; v++) lptr[v + 1] = (uint64_t)live_in_ties(P, lt, seed, (uint64_t)s, v, lsrc + P->iptr[v]);
+        lptr[0] = 0;
+        for (int64_t v = 0; v < n; v++) lptr[v + 1] += lptr[v];
+        /* the live graph forward (u -> v), by a counting sort */
+        memset(fptr, 0, (size_t)(n + 1) * sizeof(uint64_t));
+        for (int64_t v = 0; v < n; v++)
+            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++) fptr[lsrc[P->iptr[v] + k] + 1]++;
+        for (int64_t u = 0; u < n; u++) fptr[u + 1] += fptr[u];
+        for (int64_t v = 0; v < n; v++)
+            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++) fdst[fptr[lsrc[P->iptr[v] + k]]++] = (uint32_t)v;
+        for (int64_t u = n; u > 0; u--) fptr[u] = fptr[u - 1];
+        fptr[0] = 0;
+        /* u's cascade in this world is what u reaches; its depth, the last BFS level */
+        #pragma omp parallel num_threads(nt)
+        {
+            int t = omp_get_thread_num();
+            uint32_t *mark = marks[t], *queue = queues[t];
+            #pragma omp for schedule(dynamic, 1024)
+            for (int64_t u = 0; u < n; u++) {
+                if (fptr[u + 1] == fptr[u]) continue;
+                uint32_t st = clout_i_next_stamp(mark, n, &stamps[t]);
+                int64_t h = 0, q = 0, rounds = 0;
+                queue[q++] = (uint32_t)u;
+                mark[u] = st;
+                while (h < q) {
+                    int64_t end = q;
+                    for (; h < end; h++)
+                        for (uint64_t k = fptr[queue[h]]; k < fptr[queue[h] + 1]; k++)
+                            if (mark[fdst[k]] != st) {
+                                mark[fdst[k]] = st;
+                                queue[q++] = fdst[k];
+                            }
+                    rounds += q > end;
+                }
+                sum[u] += (double)rounds;
+            }
+        }
+        clout_progress_update(prog, (double)(s + 1));
+    }
+    for (int64_t u = 0; u < n; u++) depth[u] = sum[u] / (double)sims;
+    FREE_ALL;
     return CLOUT_OK;
 }

@@ -311,6 +311,14 @@ int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t s
 int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
                       double *spread, double *spread_se, double *depth, char msg[CLOUT_MSG_LEN]);
 
+/* depth[u] (n entries): the expected number of rounds that activate someone in a cascade from u
+ * alone, under IC (lt false) or LT, for every user at once from sims sampled live-edge graphs
+ * (Kempe, Kleinberg, Tardos 2003: a cascade's round t is the t-th BFS level of the live ties
+ * reachable from u). Graph s draws user v's live in-ties from stream (s, v): identical for any
+ * thread count. */
+int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
+                         char msg[CLOUT_MSG_LEN]);
+
 /* sims Monte Carlo cascades from the seed set under IC (lt false) or Linear Threshold (lt true;
  * weights b(u,v) = the model's probabilities, rescaled so each user's in-weights sum to at most
  * 1; thresholds uniform in [0, 1)). sizes[s]: active users at the end of simulation s (seeds

@@ -111,7 +111,7 @@ int cmd_metrics(int argc, char **argv)
     cli_parser p;
     int id;
     int64_t hops = 3, maxdepth = 32, bsamples = 0, seed = 1, rrsets = 200000, sims = 200;
-    bool approx = false;
+    bool approx = false, lt = false;
     int64_t aregs = 7;
     double damping = 0.85, tol = 1e-10;
     bool timings = false;
@@ -142,7 +142,8 @@ int cmd_metrics(int argc, char **argv)
         case O_BSAMPLES: ok = cli_parse_i64(val, &bsamples) && bsamples >= 0; break;
         case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
         case O_MODEL:
-            if (strcmp(val, "ic") != 0) return cli_usage_error(cmd, "--model: only ic is available for metrics, got '%s'", val);
+            if (strcmp(val, "ic") && strcmp(val, "lt")) return cli_usage_error(cmd, "--model must be ic or lt, got '%s'", val);
+            lt = strcmp(val, "lt") == 0;
             break;
         case O_RRSETS: ok = cli_parse_i64(val, &rrsets) && rrsets >= 1; break;
         case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
@@ -174,8 +175,8 @@ int cmd_metrics(int argc, char **argv)
     clout_graph *G = NULL;
     clout_outfile out = {0};
     clout_table *t = NULL;
-    double *pr = NULL, *personal = NULL, *wdeg = NULL, *btw = NULL, *clu = NULL, *icd = NULL, *icsp = NULL;
-    int64_t *rrc = NULL, *all = NULL;
+    double *pr = NULL, *personal = NULL, *wdeg = NULL, *btw = NULL, *clu = NULL, *icd = NULL;
+    int64_t *rrc = NULL;
     clout_influence *P = NULL;
     clout_prob_model pm;
     int64_t *core = NULL, *newc = NULL, *src = NULL, *ad = NULL, *ex = NULL, *cv = NULL, *od = NULL, *id_ = NULL;
@@ -251,17 +252,13 @@ int cmd_metrics(int argc, char **argv)
     t0 = clout_now();
     if (s >= 0 && want[M_ICR]) {
         rrc = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
-        s = rrc ? clout_rr_counts(P, false, rrsets, (uint64_t)seed, rrc, msg) : CLOUT_ERR_NOMEM;
+        s = rrc ? clout_rr_counts(P, lt, rrsets, (uint64_t)seed, rrc, msg) : CLOUT_ERR_NOMEM;
     }
     tm[M_ICR] = clout_now() - t0;
     t0 = clout_now();
     if (s >= 0 && want[M_ICD]) {
-        all = malloc((size_t)(n ? n : 1) * sizeof(int64_t));
         icd = malloc((size_t)(n ? n : 1) * sizeof(double));
-        icsp = malloc((size_t)(n ? n : 1) * sizeof(double));
-        if (!all || !icd || !icsp) s = CLOUT_ERR_NOMEM;
-        for (int64_t i = 0; s >= 0 && i < n; i++) all[i] = i;
-        if (s >= 0) s = clout_ic_cascades(P, all, n, sims, (uint64_t)seed, icsp, NULL, icd, msg);
+        s = icd ? clout_cascade_depths(P, lt, sims, (uint64_t)seed, icd, msg) : CLOUT_ERR_NOMEM;
     }
     tm[M_ICD] = clout_now() - t0;
     if (s >= 0 && timings)
@@ -359,9 +356,7 @@ int cmd_metrics(int argc, char **argv)
     free(adepth);
     free(amean);
     free(rrc);
-    free(all);
     free(icd);
-    free(icsp);
     clout_influence_free(&P);
     free(btw);
     free(clu);

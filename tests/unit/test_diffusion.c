@@ -82,6 +82,45 @@ static void tiny_load(const char *model, tiny_graph *t)
     for (int k = 0; k < 11; k++) t->p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[t->dst[k]] : 0.3;
 }
 
+/* exact LT spread and expected depth of a cascade from u alone: every choice of at most one
+ * in-tie per user (tie k with probability b_k), then BFS levels over the chosen ties */
+static void exact_lt_user(int n, const double *b, const int64_t *src, const int64_t *dst, int m, int64_t u,
+                          double *sigma, double *depth)
+{
+    int pick[16], in[16][16], nin[16] = {0};
+    for (int e = 0; e < m; e++) in[dst[e]][nin[dst[e]]++] = e;
+    for (int v = 0; v < n; v++) pick[v] = -1;
+    *sigma = *depth = 0;
+    for (;;) {
+        double pw = 1;
+        for (int v = 0; v < n; v++) {
+            double none = 1;
+            for (int j = 0; j < nin[v]; j++) none -= b[in[v][j]];
+            pw *= pick[v] < 0 ? none : b[in[v][pick[v]]];
+        }
+        if (pw > 0) {
+            int dist[16], q[16], h = 0, t = 0, maxd = 0;
+            for (int v = 0; v < n; v++) dist[v] = -1;
+            dist[u] = 0;
+            q[t++] = (int)u;
+            while (h < t) {
+                int x = q[h++];
+                for (int v = 0; v < n; v++)
+                    if (dist[v] < 0 && pick[v] >= 0 && src[in[v][pick[v]]] == x) {
+                        dist[v] = dist[x] + 1;
+                        maxd = dist[v];
+                        q[t++] = v;
+                    }
+            }
+            *sigma += pw * t;
+            *depth += pw * maxd;
+        }
+        int v = 0;
+        while (v < n && ++pick[v] >= nin[v]) pick[v++] = -1;
+        if (v == n) break;
+    }
+}
+
 static void tiny(const char *model)
 {
     tiny_graph tg;
@@ -108,6 +147,32 @@ static void tiny(const char *model)
         /* depth is at most 6 here, so its standard error is below 6 / sqrt(sims) = 0.03 */
         CHECK(fabs(dp[u] - dep) < 0.12, "%s user %lld: depth %.4f, exact %.4f", model, (long long)u, dp[u], dep);
     }
+    /* depths for every user at once from shared live-edge graphs (IC and LT), and RR sets under
+     * LT (paths of single in-tie picks), against the exact values */
+    double cd[16];
+    enum { WORLDS = 40000 };
+    for (int lt = 0; lt < 2; lt++) {
+        CHECK(clout_cascade_depths(P, lt, WORLDS, 5, cd, msg) == 0, "%s", msg);
+        if (lt) CHECK(clout_rr_counts(P, true, theta, 3, cnt, msg) == 0, "%s", msg);
+        for (int64_t u = 0; u < n; u++) {
+            double sig, dep;
+            if (lt) exact_lt_user(n, p, src, dst, 11, u, &sig, &dep);
+            else exact(G, p, src, dst, 11, u, &sig, &dep);
+            CHECK(fabs(cd[u] - dep) < 0.12, "%s %s user %lld: live-edge depth %.4f, exact %.4f", model, lt ? "LT" : "IC",
+                  (long long)u, cd[u], dep);
+            if (!lt) continue;
+            double f = (double)cnt[u] / (double)theta, rr = (double)n * f, rrse = (double)n * sqrt(f * (1 - f) / (double)theta);
+            CHECK(fabs(rr - sig) < 4 * rrse + 1e-12, "%s LT user %lld: RR estimate %.4f +- %.4f, exact %.4f", model,
+                  (long long)u, rr, rrse, sig);
+        }
+    }
+    /* the same depths for 1 and 2 threads */
+    double cd1[16];
+    clout_set_threads(1, msg);
+    clout_cascade_depths(P, false, 500, 9, cd1, msg);
+    clout_set_threads(2, msg);
+    clout_cascade_depths(P, false, 500, 9, cd, msg);
+    CHECK(memcmp(cd, cd1, (size_t)n * sizeof(double)) == 0, "live-edge depths depend on the thread count");
     free(cnt);
     clout_influence_free(&P);
     clout_graph_free(&G);

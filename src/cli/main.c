@@ -96,14 +96,15 @@ static const command commands[] = {
      "  core                 k-core number of the undirected view of S\n"
      "  betweenness          shortest paths by hops through u (igraph); with\n"
      "                       --betweenness-samples N estimated from N sampled sources (--seed S)\n"
-     "  clustering           local clustering coefficient of the undirected view\n"
+     "  clustering           local clustering coefficient of the undirected view (triangles\n"
+     "                       by the forward algorithm, OpenMP)\n"
      "  ic_range, ic_range_se  expected number of users a cascade from u alone activates (u\n"
-     "                       included) under Independent Cascade, for all users at once from\n"
+     "                       included) under --model ic (default) or lt, for all users at once from\n"
      "                       --rr-sets N reverse-reachable sets (default 200000), with its\n"
      "                       standard error; --prob wc|const:P|trivalency|weight|learned\n"
      "                       (default wc; learned uses --window and --prob-smoothing a,b)\n"
-     "  ic_depth             expected rounds of u's cascade, from --sims N Monte Carlo\n"
-     "                       cascades per user (default 200); --seed S for both\n"
+     "  ic_depth             expected rounds of u's cascade, for all users at once from --sims N\n"
+     "                       sampled live-edge graphs (default 200); --seed S for both\n"
      "  reach_1..reach_D     users other than u within d hops along S (D = --hops, default 3),\n"
      "                       exact, by multi-source BFS in GraphBLAS\n"
      "  depth, mean_hops     the largest hop at which u still reaches a new user (0 without\n"
@@ -123,7 +124,7 @@ static const command commands[] = {
      "\n"
      "Example:\n"
      "  clout metrics lastfm.clout --hops 2 --only pagerank,reach_2,conversion_rate -o metrics.csv\n"
-     "Not yet available: --model lt.\n"},
+     "  clout metrics wiki.clout --only ic_range,ic_depth --model lt --prob wc\n"},
     {"reach", cmd_reach, "users reached per hop from given users (multi-source BFS)",
      "Usage: clout reach G.clout --from USERS [--hops D]\n"
      "\n"

@@ -29,6 +29,14 @@ for u, want in (("1", 4), ("2", 4), ("3", 4), ("4", 1)):
     assert abs(est - want) <= 4 * se + 1e-9, (u, est, se, want)
 ' "$T/out" && ok || bad "ic_range with const:1"
 expect_err 2 "--prob must be wc, const:P, trivalency, weight or learned" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob gossip
+# LT: user 4 has no out-ties, so its range is itself (RR estimate within 4 se of 1) and its depth 0
+expect 0 "$CLOUT" metrics "$T/g.clout" --only ic_range,ic_depth --model lt --rr-sets 20000 --sims 50
+/usr/bin/python3 -c '
+import csv, sys
+r = {x["user"]: x for x in csv.DictReader(open(sys.argv[1]))}["4"]
+assert abs(float(r["ic_range"]) - 1) <= 4 * float(r["ic_range_se"]) and float(r["ic_depth"]) == 0, r
+' "$T/out" && ok || bad "LT range and depth of a user without out-ties"
+expect_err 2 "--model must be ic or lt" "$CLOUT" metrics "$T/g.clout" --only ic_range --model sir
 expect_err 65 "not a probability in [0, 1]" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob weight
 expect 0 "$CLOUT" reach "$T/g.clout" --from 1,4 --hops 3
 eq "$(cat "$T/out")" $'user,hop,new,reached\n1,1,1,1\n1,2,1,2\n1,3,1,3\n4,1,0,0\n4,2,0,0\n4,3,0,0' "reach table"

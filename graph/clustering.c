@@ -39,16 +39,7 @@ int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
     int64_t *tri = NULL;
     double *out = NULL;
     int64_t n = clout_graph_users(G);
-    /* the undirected view: S itself when it holds both directions of every tie, else S + S'
-     * (no self-loops either way) */
-    if (G->directed) {
-        TRY(clout_graph_cache_transpose(G, msg));
-        GRB_TRY(GrB_Matrix_new(&U, GrB_BOOL, (GrB_Index)n, (GrB_Index)n));
-        GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(U, NULL, NULL, GxB_PAIR_BOOL, G->S, G->ST, NULL));
-        B = U;
-    } else {
-        B = G->S;
-    }
+    TRY(clout_i_undirected_view(G, &U, &B, msg));
     TRY(clout_i_csr_borrow(B, &c, msg));
     borrowed = true;
     const uint64_t *ptr = c.ptr, *idx = c.idx;

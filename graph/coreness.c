@@ -20,16 +20,7 @@ int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN])
     bool borrowed = false;
     int64_t *deg = NULL, *bin = NULL, *pos = NULL, *vert = NULL;
     int64_t n = clout_graph_users(G);
-    /* the undirected view: S itself when S holds both directions of every tie, else the
-     * pattern of S + S' (S has no self-loops, so neither has the view) */
-    if (G->directed) {
-        TRY(clout_graph_cache_transpose(G, msg));
-        GRB_TRY(GrB_Matrix_new(&U, GrB_BOOL, (GrB_Index)n, (GrB_Index)n));
-        GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(U, NULL, NULL, GxB_PAIR_BOOL, G->S, G->ST, NULL));
-        B = U;
-    } else {
-        B = G->S;
-    }
+    TRY(clout_i_undirected_view(G, &U, &B, msg));
     TRY(clout_i_csr_borrow(B, &c, msg));
     borrowed = true;
     const uint64_t *Ap = c.ptr, *Aj = c.idx;

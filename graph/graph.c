@@ -144,3 +144,21 @@ int clout_graph_check(const clout_graph *G, char msg[CLOUT_MSG_LEN])
     ASSERT_MSG(t == GrB_FP64, CLOUT_ERR_INVALID, "T must be FP64");
     return CLOUT_OK;
 }
+
+#undef FREE_ALL
+#define FREE_ALL FREE_GRB(*U)
+
+int clout_i_undirected_view(clout_graph *G, GrB_Matrix *U, GrB_Matrix *B, char msg[CLOUT_MSG_LEN])
+{
+    *U = NULL;
+    if (!G->directed) {
+        *B = G->S;
+        return CLOUT_OK;
+    }
+    GrB_Index n = (GrB_Index)clout_graph_users(G);
+    TRY(clout_graph_cache_transpose(G, msg));
+    GRB_TRY(GrB_Matrix_new(U, GrB_BOOL, n, n));
+    GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(*U, NULL, NULL, GxB_PAIR_BOOL, G->S, G->ST, NULL));
+    *B = *U;
+    return CLOUT_OK;
+}

@@ -233,6 +233,9 @@ void clout_i_rrws_free(clout_i_rrws *w);
  * as clout_i_rr_set. CLOUT_OK or CLOUT_ERR_NOMEM. */
 int clout_i_rr_sets(const clout_influence *P, bool lt, uint64_t seed, uint64_t j0, int64_t count, clout_i_rrws *w,
                     uint32_t **buf, int64_t *used, int64_t *cap, int64_t *offs);
+/* The undirected view of S (graph.c): *B = S itself when it holds both directions of every tie,
+ * else the pattern of S + S' built into *U (free it; NULL otherwise). No self-loops either way. */
+int clout_i_undirected_view(clout_graph *G, GrB_Matrix *U, GrB_Matrix *B, char msg[CLOUT_MSG_LEN]);
 /* Greedy max coverage over RR sets (graph/im.c) finds covered sets through an inverted index up to
  * this many stored users, by scanning the store above (tests lower it to check both ways agree). */
 extern int64_t clout_i_greedy_index_max;

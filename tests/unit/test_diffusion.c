@@ -82,10 +82,11 @@ static void tiny_load(const char *model, tiny_graph *t)
     for (int k = 0; k < 11; k++) t->p[k] = strcmp(model, "wc") == 0 ? w[k] / inw[t->dst[k]] : 0.3;
 }
 
-/* exact LT spread and expected depth of a cascade from u alone: every choice of at most one
- * in-tie per user (tie k with probability b_k), then BFS levels over the chosen ties */
-static void exact_lt_user(int n, const double *b, const int64_t *src, const int64_t *dst, int m, int64_t u,
-                          double *sigma, double *depth)
+/* exact LT spread and expected depth of a seed set: in the live-edge view of LT each user keeps
+ * at most one of its in-ties, tie k with probability b_k; enumerate every choice of every user,
+ * then take BFS levels over the chosen ties */
+static void exact_lt_both(int n, const double *b, const int64_t *src, const int64_t *dst, int m, const int64_t *seeds,
+                          int ns, double *sigma, double *depth)
 {
     int pick[16], in[16][16], nin[16] = {0};
     for (int e = 0; e < m; e++) in[dst[e]][nin[dst[e]]++] = e;
@@ -101,8 +102,8 @@ static void exact_lt_user(int n, const double *b, const int64_t *src, const int6
         if (pw > 0) {
             int dist[16], q[16], h = 0, t = 0, maxd = 0;
             for (int v = 0; v < n; v++) dist[v] = -1;
-            dist[u] = 0;
-            q[t++] = (int)u;
+            for (int i = 0; i < ns; i++)
+                if (dist[seeds[i]] < 0) dist[seeds[i]] = 0, q[t++] = (int)seeds[i];
             while (h < t) {
                 int x = q[h++];
                 for (int v = 0; v < n; v++)
@@ -115,10 +116,19 @@ static void exact_lt_user(int n, const double *b, const int64_t *src, const int6
             *sigma += pw * t;
             *depth += pw * maxd;
         }
+        /* next choice vector (odometer over pick[v] in -1 .. nin[v]-1) */
         int v = 0;
         while (v < n && ++pick[v] >= nin[v]) pick[v++] = -1;
         if (v == n) break;
     }
+}
+
+static double exact_lt(int n, const double *b, const int64_t *src, const int64_t *dst, int m, const int64_t *seeds,
+                       int ns)
+{
+    double sigma, depth;
+    exact_lt_both(n, b, src, dst, m, seeds, ns, &sigma, &depth);
+    return sigma;
 }
 
 static void tiny(const char *model)
@@ -156,7 +166,7 @@ static void tiny(const char *model)
         if (lt) CHECK(clout_rr_counts(P, true, theta, 3, cnt, msg) == 0, "%s", msg);
         for (int64_t u = 0; u < n; u++) {
             double sig, dep;
-            if (lt) exact_lt_user(n, p, src, dst, 11, u, &sig, &dep);
+            if (lt) exact_lt_both(n, p, src, dst, 11, &u, 1, &sig, &dep);
             else exact(G, p, src, dst, 11, u, &sig, &dep);
             CHECK(fabs(cd[u] - dep) < 0.12, "%s %s user %lld: live-edge depth %.4f, exact %.4f", model, lt ? "LT" : "IC",
                   (long long)u, cd[u], dep);
@@ -176,42 +186,6 @@ static void tiny(const char *model)
     free(cnt);
     clout_influence_free(&P);
     clout_graph_free(&G);
-}
-
-/* exact LT spread of a seed set: in the live-edge view of LT each user keeps at most one of its
- * in-ties, tie k with probability b_k; enumerate every choice of every user */
-static double exact_lt(int n, const double *b, const int64_t *src, const int64_t *dst, int m, const int64_t *seeds,
-                       int ns)
-{
-    int pick[16], in[16][16], nin[16] = {0};
-    for (int e = 0; e < m; e++) in[dst[e]][nin[dst[e]]++] = e;
-    for (int v = 0; v < n; v++) pick[v] = -1;
-    double total = 0;
-    for (;;) {
-        double pw = 1;
-        for (int v = 0; v < n; v++) {
-            double none = 1;
-            for (int j = 0; j < nin[v]; j++) none -= b[in[v][j]];
-            pw *= pick[v] < 0 ? none : b[in[v][pick[v]]];
-        }
-        if (pw > 0) {
-            bool act[16] = {false};
-            for (int i = 0; i < ns; i++) act[seeds[i]] = true;
-            for (bool grew = true; grew;) {
-                grew = false;
-                for (int v = 0; v < n; v++)
-                    if (!act[v] && pick[v] >= 0 && act[src[in[v][pick[v]]]]) act[v] = grew = true;
-            }
-            int cnt = 0;
-            for (int v = 0; v < n; v++) cnt += act[v];
-            total += pw * cnt;
-        }
-        /* next choice vector (odometer over pick[v] in -1 .. nin[v]-1) */
-        int v = 0;
-        while (v < n && ++pick[v] >= nin[v]) pick[v++] = -1;
-        if (v == n) break;
-    }
-    return total;
 }
 
 /* exact IC spread of a seed set over every live-edge world */

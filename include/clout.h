@@ -244,7 +244,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
                    double **rank, int *iters, char msg[CLOUT_MSG_LEN]);
 /* Multi-source BFS along S from users src[0..ns-1]: newcount[s * (max_hops + 1) + d] = users
  * first reached from src[s] at hop d (d = 1..max_hops; entry 0 is 0). */
-int clout_reach(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+int clout_reach(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
                 char msg[CLOUT_MSG_LEN]);
 /* The same, also calling visit(ctx, s, hop, user) for every user first reached from src[s] at
  * that hop: source by source, hops in order, users by index within a hop. */

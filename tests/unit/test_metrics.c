@@ -140,7 +140,7 @@ static int cmp_int(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void check_bfs(const dataset *d, const clout_graph *G, const igraph_t *g)
+static void check_bfs(const dataset *d, clout_graph *G, const igraph_t *g)
 {
     int64_t n = clout_graph_users(G);
     int64_t ns = d->sample && d->sample < n ? d->sample : n;

@@ -1,6 +1,9 @@
 /* reach.c: propagation range and depth by multi-source BFS in GraphBLAS.
  *
- * A batch of B sources is one sparse boolean frontier matrix F (B x n). One hop is
+ * Counts (clout_reach): bit-parallel, 512 sources per batch as bits of 8 words per user, one
+ * GraphBLAS product per hop (reach_bits below).
+ * Every reached user (clout_reach_list): a batch of B sources is one sparse boolean frontier
+ * matrix F (B x n). One hop is
  *     F<!V, replace> = F * S      (ANY_PAIR semiring: structure only)
  *     V = V | F
  * so each row of F advances along S's edge direction, never revisiting a user. The number of

@@ -16,17 +16,37 @@
 #include <omp.h>
 
 
+/* The RR sets of a run, in index order: set j holds off[j + 1] - off[j] users, positions in the
+ * concatenation of all sets. The users themselves stay in the chunk buffers the samplers filled
+ * (no copy): set j lies in chunk cid[j], which starts at position cstart[cid[j]]. */
 typedef struct {
-    int64_t *off;     /* count + 1 */
-    uint32_t *nodes;  /* nnz */
-    int64_t count, nnz;
+    int64_t *off;      /* count + 1 */
+    uint32_t *cid;     /* count */
+    uint32_t **chunk;  /* nch */
+    int64_t *cstart;   /* nch */
+    int64_t count, nnz, nch;
 } rrstore;
 
 static void rr_free(rrstore *r)
 {
+    for (int64_t c = 0; c < r->nch; c++) free(r->chunk[c]);
+    free(r->chunk);
+    free(r->cstart);
     free(r->off);
-    free(r->nodes);
+    free(r->cid);
     memset(r, 0, sizeof(*r));
+}
+
+/* the users of set j (set_len of them) */
+static inline const uint32_t *set_users(const rrstore *rs, int64_t j)
+{
+    uint32_t c = rs->cid[j];
+    return rs->chunk[c] + (rs->off[j] - rs->cstart[c]);
+}
+
+static inline int64_t set_len(const rrstore *rs, int64_t j)
+{
+    return rs->off[j + 1] - rs->off[j];
 }
 
 /* per-thread sampling state, kept across rounds so its memory is allocated (and faulted in) once */
@@ -68,19 +88,24 @@ static int sampler_init(rrsampler *s, const clout_influence *P, bool lt, uint64_
 }
 
 /* append RR sets with global indices first .. first + count - 1: chunks of RR_CHUNK sets handed
- * to threads as they come free (a busy core does not hold the round up), each into its own
- * buffer, then joined in chunk order, which is set-index order; each chunk's buffer goes back as
- * soon as it is copied, so the round is never held twice */
+ * to threads as they come free (a busy core does not hold the round up), each sampled into its
+ * own buffer, which the store then adopts as it is: sets stay in index order, never copied */
 #define RR_CHUNK 65536
 
 static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
 {
     if (count <= 0) return CLOUT_OK;
     if (rs->count + count >= (int64_t)UINT32_MAX) return CLOUT_ERR_NOMEM; /* set ids are 32-bit */
-    int64_t *o2 = realloc(rs->off, (size_t)(rs->count + count + 1) * sizeof(int64_t));
-    if (!o2) return CLOUT_ERR_NOMEM;
-    rs->off = o2;
     int64_t nc = (count + RR_CHUNK - 1) / RR_CHUNK;
+    int64_t *o2 = realloc(rs->off, (size_t)(rs->count + count + 1) * sizeof(int64_t));
+    if (o2) rs->off = o2;
+    uint32_t *c2 = o2 ? realloc(rs->cid, (size_t)(rs->count + count) * sizeof(uint32_t)) : NULL;
+    if (c2) rs->cid = c2;
+    uint32_t **k2 = c2 ? realloc(rs->chunk, (size_t)(rs->nch + nc) * sizeof(uint32_t *)) : NULL;
+    if (k2) rs->chunk = k2;
+    int64_t *s2 = k2 ? realloc(rs->cstart, (size_t)(rs->nch + nc) * sizeof(int64_t)) : NULL;
+    if (s2) rs->cstart = s2;
+    if (!s2) return CLOUT_ERR_NOMEM;
     uint32_t **cbuf = calloc((size_t)nc, sizeof(uint32_t *));
     int64_t *clen = calloc((size_t)nc, sizeof(int64_t)), *loc = malloc((size_t)(count + nc) * sizeof(int64_t));
     bool nomem = !cbuf || !clen || !loc;
@@ -103,16 +128,17 @@ static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
     if (rs->count == 0) rs->off[0] = 0;
     for (int64_t c = 0; c < nc && !nomem; c++) {
         int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK;
-        uint32_t *n2 = realloc(rs->nodes, (size_t)(rs->nnz + clen[c] + 1) * sizeof(uint32_t));
-        if (!n2) {
-            nomem = true;
-            break;
+        /* the buffer grew by doubling: give back its slack */
+        uint32_t *fit = realloc(cbuf[c], (size_t)(clen[c] ? clen[c] : 1) * sizeof(uint32_t));
+        rs->chunk[rs->nch] = fit ? fit : cbuf[c];
+        cbuf[c] = NULL;
+        rs->cstart[rs->nch] = rs->nnz;
+        for (int64_t i = 0; i < m; i++) {
+            rs->off[rs->count + lo + i + 1] = rs->nnz + loc[lo + c + i + 1];
+            rs->cid[rs->count + lo + i] = (uint32_t)rs->nch;
         }
-        rs->nodes = n2;
-        for (int64_t i = 0; i < m; i++) rs->off[rs->count + lo + i + 1] = rs->nnz + loc[lo + c + i + 1];
-        memcpy(rs->nodes + rs->nnz, cbuf[c], (size_t)clen[c] * sizeof(uint32_t));
         rs->nnz += clen[c];
-        FREE_PTR(cbuf[c]);
+        rs->nch++;
     }
     for (int64_t c = 0; cbuf && c < nc; c++) free(cbuf[c]);
     free(cbuf);
@@ -255,12 +281,13 @@ static int gwork_fit(gwork *g, int64_t n, int k, const rrstore *rs, bool index)
 /* Cover set j: decrement the counts of its users. */
 static inline void cover(const rrstore *rs, int64_t j, int64_t *cnt, bool atomic)
 {
-    for (int64_t r = rs->off[j]; r < rs->off[j + 1]; r++) {
+    const uint32_t *u = set_users(rs, j);
+    for (int64_t r = 0, e = set_len(rs, j); r < e; r++) {
         if (atomic) {
             #pragma omp atomic
-            cnt[rs->nodes[r]]--;
+            cnt[u[r]]--;
         } else {
-            cnt[rs->nodes[r]]--;
+            cnt[u[r]]--;
         }
     }
 }
@@ -306,8 +333,9 @@ static int collect(gwork *g, const rrstore *rs, const int64_t *cnt, int64_t n, i
     int64_t c[XCAND + 1] = {0};
     for (int64_t j = 0; j < rs->count; j++) {
         if (g->done[j]) continue;
-        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
-            if (g->slot[rs->nodes[q]] >= 0) c[g->slot[rs->nodes[q]] + 1]++;
+        const uint32_t *u = set_users(rs, j);
+        for (int64_t q = 0, e = set_len(rs, j); q < e; q++)
+            if (g->slot[u[q]] >= 0) c[g->slot[u[q]] + 1]++;
     }
     for (int x = 0; x < g->nx; x++) c[x + 1] += c[x];
     if (c[g->nx] > g->xcap) {
@@ -322,8 +350,9 @@ static int collect(gwork *g, const rrstore *rs, const int64_t *cnt, int64_t n, i
     memcpy(g->xoff, c, (size_t)(g->nx + 1) * sizeof(int64_t));
     for (int64_t j = 0; j < rs->count; j++) {
         if (g->done[j]) continue;
-        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
-            if (g->slot[rs->nodes[q]] >= 0) g->xset[c[g->slot[rs->nodes[q]]]++] = (uint32_t)j;
+        const uint32_t *u = set_users(rs, j);
+        for (int64_t q = 0, e = set_len(rs, j); q < e; q++)
+            if (g->slot[u[q]] >= 0) g->xset[c[g->slot[u[q]]]++] = (uint32_t)j;
     }
     return CLOUT_OK;
 }
@@ -344,7 +373,6 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
     uint32_t *iset = g->iset;
     unsigned char *done = g->done;
     hent *heap = g->heap;
-    const uint32_t *nodes = rs->nodes;
     int64_t nsets = rs->count;
     int nt = g->nt;
     bool big = n > 65536; /* many users: atomic decrements rarely collide */
@@ -358,7 +386,10 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
         uint32_t *tc = tpos + (size_t)t * (size_t)n;
         int64_t lo = nsets * t / T, hi = nsets * (t + 1) / T;
         memset(tc, 0, (size_t)n * sizeof(uint32_t));
-        for (int64_t q = rs->off[lo]; q < rs->off[hi]; q++) tc[nodes[q]]++;
+        for (int64_t j = lo; j < hi; j++) {
+            const uint32_t *u = set_users(rs, j);
+            for (int64_t q = 0, e = set_len(rs, j); q < e; q++) tc[u[q]]++;
+        }
         #pragma omp barrier
         #pragma omp for schedule(static)
         for (int64_t v = 0; v < n; v++) {
@@ -387,11 +418,11 @@ static int greedy_ub(gwork *g, const rrstore *rs, int64_t n, int k, int64_t *see
             iptr[0] = 0;
             for (int64_t v = 0; v < n; v++) iptr[v + 1] = iptr[v] + (cnt[v] >= tau ? cnt[v] : 0);
         }
-        for (int64_t j = lo; j < hi; j++)
-            for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++) {
-                uint32_t v = nodes[q];
-                if (cnt[v] >= tau) iset[iptr[v] + tc[v]++] = (uint32_t)j;
-            }
+        for (int64_t j = lo; j < hi; j++) {
+            const uint32_t *u = set_users(rs, j);
+            for (int64_t q = 0, e = set_len(rs, j); q < e; q++)
+                if (cnt[u[q]] >= tau) iset[iptr[u[q]] + tc[u[q]]++] = (uint32_t)j;
+        }
     }
     for (int64_t v = 0; v < n; v++) heap[v] = (hent){(uint32_t)cnt[v], (uint32_t)v};
     for (int64_t i = n / 2 - 1; i >= 0; i--) hsift(heap, n, i);
@@ -454,8 +485,9 @@ static int prefix_coverage(const rrstore *rs, const int64_t *seeds, int k, int64
     memset(cov, 0, (size_t)k * sizeof(int64_t));
     for (int64_t j = 0; j < rs->count; j++) {
         int32_t r = INT32_MAX;
-        for (int64_t q = rs->off[j]; q < rs->off[j + 1]; q++)
-            if (rank[rs->nodes[q]] < r) r = rank[rs->nodes[q]];
+        const uint32_t *u = set_users(rs, j);
+        for (int64_t q = 0, e = set_len(rs, j); q < e; q++)
+            if (rank[u[q]] < r) r = rank[u[q]];
         if (r < k) cov[r]++;
     }
     for (int i = 1; i < k; i++) cov[i] += cov[i - 1];

@@ -98,7 +98,8 @@ static double tie_prob(const clout_prob_model *m, const clout_i_csr *tt, int64_t
         if (btt) clout_i_csr_return(G->T, &tt, msg);                                      \
         clout_influence_free(&P);                                                         \
         FREE_PTR(inw);                                                                    \
-        FREE_PTR(fill);                                                                   \
+        FREE_PTR(tpos);                                                                   \
+        FREE_PTR(urange);                                                                 \
     } while (0)
 
 /* G's social matrix was taken over (its arrays now belong to P): leave G an empty one */
@@ -117,7 +118,8 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     bool bs = false, btt = false;
     clout_influence *P = NULL;
     double *inw = NULL;
-    uint64_t *fill = NULL;
+    uint64_t *tpos = NULL;
+    int64_t *urange = NULL;
     int64_t n = clout_graph_users(G);
     ASSERT_MSG(n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "the influence graph holds at most %u users, not %lld",
                UINT32_MAX, (long long)n);
@@ -153,14 +155,53 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     }
     const uint64_t *optr = P->optr;
     const uint32_t *oidx = P->oidx;
-    /* in-degrees and in-weights (wc) */
+    /* in-degrees: each thread counts the ties of its own range of sources (ranges of equal tie
+     * counts), then the counts become each thread's first slot in every in-row, so the in-rows
+     * below fill in parallel and come out sorted by source, as a sequential pass would leave them */
+    int nt = omp_get_max_threads();
     CALLOC_TRY(P->iptr, n + 1, uint64_t);
-    CALLOC_TRY(inw, n ? n : 1, double);
-    for (int64_t k = 0; k < nnz; k++) {
-        P->iptr[oidx[k] + 1]++;
-        inw[oidx[k]] += cs.iso ? sv[0] : sv[k];
+    CALLOC_TRY(tpos, (size_t)nt * (size_t)(n ? n : 1), uint64_t);
+    ALLOC_TRY(urange, nt + 1, int64_t);
+    for (int t = 0; t <= nt; t++) {
+        /* the first source whose ties start at or after t/nt of all ties */
+        uint64_t want = (uint64_t)nnz * (uint64_t)t / (uint64_t)nt;
+        int64_t lo = 0, hi = n;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (optr[mid] < want) lo = mid + 1;
+            else hi = mid;
+        }
+        urange[t] = t == nt ? n : lo;
+    }
+    #pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num();
+        uint64_t *tc = tpos + (size_t)t * (size_t)n;
+        for (uint64_t k = optr[urange[t]]; k < optr[urange[t + 1]]; k++) tc[oidx[k]]++;
+        #pragma omp barrier
+        #pragma omp for schedule(static)
+        for (int64_t v = 0; v < n; v++) {
+            uint64_t c = 0;
+            for (int x = 0; x < nt; x++) c += tpos[(size_t)x * (size_t)n + (size_t)v];
+            P->iptr[v + 1] = c;
+        }
     }
     for (int64_t v = 0; v < n; v++) P->iptr[v + 1] += P->iptr[v];
+    #pragma omp parallel for schedule(static)
+    for (int64_t v = 0; v < n; v++) {
+        uint64_t at = P->iptr[v];
+        for (int x = 0; x < nt; x++) {
+            uint64_t c = tpos[(size_t)x * (size_t)n + (size_t)v];
+            tpos[(size_t)x * (size_t)n + (size_t)v] = at;
+            at += c;
+        }
+    }
+    /* in-weights (wc): the degree times the common weight when the ties are unweighted */
+    CALLOC_TRY(inw, n ? n : 1, double);
+    if (cs.iso)
+        for (int64_t v = 0; v < n; v++) inw[v] = (double)(P->iptr[v + 1] - P->iptr[v]) * sv[0];
+    else
+        for (int64_t k = 0; k < nnz; k++) inw[oidx[k]] += sv[k];
     /* one probability per user for every in-tie: wc and weight on unweighted ties, const */
     bool uniform = m->kind == CLOUT_PROB_CONST || (cs.iso && (m->kind == CLOUT_PROB_WC || m->kind == CLOUT_PROB_WEIGHT));
     if (m->kind == CLOUT_PROB_WEIGHT) {
@@ -199,15 +240,19 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     /* in-rows by a counting sort of the out-rows: sources come in ascending order, so each row is
      * sorted */
     ALLOC_TRY(P->iidx, nnz ? nnz : 1, uint32_t);
-    ALLOC_TRY(fill, n ? n : 1, uint64_t);
-    memcpy(fill, P->iptr, (size_t)n * sizeof(uint64_t));
-    for (int64_t u = 0; u < n; u++)
-        for (uint64_t k = optr[u]; k < optr[u + 1]; k++) {
-            uint64_t q = fill[oidx[k]]++;
-            P->iidx[q] = (uint32_t)u;
-            if (P->ip) P->ip[q] = P->op[k];
-        }
-    FREE_PTR(fill);
+    #pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num();
+        uint64_t *slot = tpos + (size_t)t * (size_t)n;
+        for (int64_t u = urange[t]; u < urange[t + 1]; u++)
+            for (uint64_t k = optr[u]; k < optr[u + 1]; k++) {
+                uint64_t q = slot[oidx[k]]++;
+                P->iidx[q] = (uint32_t)u;
+                if (P->ip) P->ip[q] = P->op[k];
+            }
+    }
+    FREE_PTR(tpos);
+    FREE_PTR(urange);
     if (flags & CLOUT_INFLUENCE_REVERSE) {
         /* RR sets walk in-rows only */
         FREE_PTR(P->optr);

@@ -60,6 +60,7 @@ typedef struct {
     uint64_t seed;
     int nt;
     rrwork *w;
+    double avg; /* mean set size so far (sizes the next chunks' buffers) */
 } rrsampler;
 
 static void sampler_free(rrsampler *s)
@@ -109,6 +110,7 @@ static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
     uint32_t **cbuf = calloc((size_t)nc, sizeof(uint32_t *));
     int64_t *clen = calloc((size_t)nc, sizeof(int64_t)), *loc = malloc((size_t)(count + nc) * sizeof(int64_t));
     bool nomem = !cbuf || !clen || !loc;
+    double guess = rs->count > 0 ? (double)rs->nnz / (double)rs->count : S->avg;
     if (!nomem) {
         #pragma omp parallel num_threads(S->nt)
         {
@@ -116,6 +118,13 @@ static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
             #pragma omp for schedule(dynamic, 1)
             for (int64_t c = 0; c < nc; c++) {
                 int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK, cap = 0;
+                if (guess > 0) {
+                    /* sized from the sets so far, and mapped in one call rather than page by page */
+                    cap = (int64_t)((double)m * guess * 1.1) + 1024;
+                    cbuf[c] = malloc((size_t)cap * sizeof(uint32_t));
+                    if (cbuf[c]) clout_i_prefault(cbuf[c], (size_t)cap * sizeof(uint32_t));
+                    else cap = 0;
+                }
                 /* set lo + i of this chunk starts at loc[lo + c + i] within its buffer */
                 if (clout_i_rr_sets(S->P, S->lt, S->seed, (uint64_t)(first + lo), m, w->ws, &cbuf[c], &clen[c], &cap,
                                     loc + lo + c) != CLOUT_OK) {
@@ -146,6 +155,7 @@ static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
     free(loc);
     if (nomem) return CLOUT_ERR_NOMEM;
     rs->count += count;
+    S->avg = (double)rs->nnz / (double)rs->count;
     return CLOUT_OK;
 }
 

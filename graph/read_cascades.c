@@ -63,39 +63,47 @@ int clout_i_read_cascades_text(clout_builder *b, const char *name, const char *d
         const char *q = line;
         while (q < le && (*q == ' ' || *q == '\t')) q++;
         if (q == le || *q == '#') continue;
-        int64_t mark = b->ni;
         size_t tl;
         const char *seed = next_tok(&q, le, &tl);
         if (tl > CLOUT_MAX_TOKEN) BAD("id longer than %d bytes", CLOUT_MAX_TOKEN);
+        /* check the whole line before anything is interned, so a skipped line leaves no user or
+         * item behind */
+        for (const char *v = q;;) {
+            size_t ul, tml;
+            const char *ut = next_tok(&v, le, &ul);
+            if (ut == NULL) break;
+            const char *tt = next_tok(&v, le, &tml);
+            if (tt == NULL)
+                BAD("user '%.*s' has no activation time (expected seed u1 t1 u2 t2 ...)", (int)(ul > 40 ? 40 : ul), ut);
+            if (ul > CLOUT_MAX_TOKEN) BAD("id longer than %d bytes", CLOUT_MAX_TOKEN);
+            double t;
+            const char *why;
+            if (!clout_i_parse_time(tt, tml, &t, &why)) BAD("%s, found '%.*s'", why, (int)(tml > 40 ? 40 : tml), tt);
+        }
         int n = snprintf(itembuf + plen, 32, "%lld", (long long)cascades);
         int64_t it = clout_idmap_intern(b->items, itembuf, plen + (size_t)n, msg);
-        if (it < 0) BAD("%s", msg);
+        if (it < 0) {
+            FREE_ALL;
+            return (int)it; /* out of memory: msg says so */
+        }
         int64_t u = clout_idmap_intern(b->users, seed, tl, msg);
-        if (u < 0) BAD("%s", msg);
+        if (u < 0) {
+            FREE_ALL;
+            return (int)u;
+        }
         TRY(push(b, u, it, 0.0, msg));
         for (;;) {
             size_t ul, tml;
             const char *ut = next_tok(&q, le, &ul);
             if (ut == NULL) break;
             const char *tt = next_tok(&q, le, &tml);
-            if (tt == NULL) {
-                b->ni = mark;
-                BAD("user '%.*s' has no activation time (expected seed u1 t1 u2 t2 ...)", (int)(ul > 40 ? 40 : ul), ut);
-            }
-            if (ul > CLOUT_MAX_TOKEN) {
-                b->ni = mark;
-                BAD("id longer than %d bytes", CLOUT_MAX_TOKEN);
-            }
             double t;
             const char *why;
-            if (!clout_i_parse_time(tt, tml, &t, &why)) {
-                b->ni = mark;
-                BAD("%s, found '%.*s'", why, (int)(tml > 40 ? 40 : tml), tt);
-            }
+            clout_i_parse_time(tt, tml, &t, &why);
             u = clout_idmap_intern(b->users, ut, ul, msg);
             if (u < 0) {
-                b->ni = mark;
-                BAD("%s", msg);
+                FREE_ALL;
+                return (int)u;
             }
             TRY(push(b, u, it, t, msg));
         }

@@ -176,6 +176,15 @@ static void cascades(void)
     s = parse(CASCADES, "x.txt", "1 2 abc\n", &o, &G);
     CHECK(s == CLOUT_ERR_DATA && strstr(msg, "x.txt:1: time is not a number"), "%d %s", s, msg);
     clout_graph_free(&G);
+    /* a skipped line leaves nothing behind: its seed 'ghost' and user 'gone' never appear */
+    o.skip_bad_lines = true;
+    s = parse(CASCADES, "x.txt", "1 2 3\nghost gone 5 2\n4 1 2\n", &o, &G);
+    CHECK(s == CLOUT_WARN_SKIPPED_LINES && G && clout_graph_users(G) == 3 && clout_graph_items(G) == 2 &&
+              clout_idmap_find(G->users, "ghost", 5) < 0 && clout_idmap_find(G->items, "x:1", 3) >= 0,
+          "%d %s: users %lld items %lld", s, msg, G ? (long long)clout_graph_users(G) : -1LL,
+          G ? (long long)clout_graph_items(G) : -1LL);
+    clout_graph_free(&G);
+    o.skip_bad_lines = false;
     s = parse(CASCADES, "x.txt", "", &o, &G);
     CHECK(s == CLOUT_ERR_DATA && strstr(msg, "no cascades found"), "%d %s", s, msg);
     clout_graph_free(&G);

@@ -13,7 +13,7 @@
  *
  * On large graphs a set is a chain of cache misses (the in-row, then the tie, then the visited
  * mark), so clout_i_rr_sets samples 16 sets at once, round-robin, with software prefetches: while
- * one set waits for memory the others work. Each in-flight set keeps its visited users in a small
+ * one set waits for memory the others work (IC and LT, shared or per-tie probabilities). Each in-flight set keeps its visited users in a small
  * hash table of its own (sets are mostly small: the table stays in L1). The sets, and the order of
  * their users, are exactly those of the one-at-a-time kernel. */
 #include "internal.h"
@@ -103,6 +103,29 @@ clout_i_rrws *clout_i_rrws_new(const clout_influence *P)
         }                                                                                 \
     } while (0)
 
+/* LT: the in-tie user v keeps for the uniform draw x, u with weight b(u,v) (the probabilities
+ * rescaled so they sum to at most 1), as a position in P->iidx; UINT64_MAX for none */
+static inline uint64_t lt_pick(const clout_influence *P, int64_t v, double x)
+{
+    uint64_t lo = P->iptr[v], hi = P->iptr[v + 1];
+    if (lo == hi) return UINT64_MAX;
+    if (!P->ip) {
+        double each = P->irow[v].p, sum = each * (double)(hi - lo);
+        if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
+        if (x >= sum) return UINT64_MAX;
+        uint64_t pick = lo + (uint64_t)(x / each);
+        return pick < hi ? pick : hi - 1;
+    }
+    double total = 0, acc = 0;
+    for (uint64_t k = lo; k < hi; k++) total += P->ip[k];
+    double scale = total > 1 ? total : 1;
+    for (uint64_t k = lo; k < hi; k++) {
+        acc += P->ip[k] / scale;
+        if (x < acc) return k;
+    }
+    return UINT64_MAX;
+}
+
 int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_t j, uint32_t *mark, uint32_t stamp,
                        uint32_t *queue)
 {
@@ -114,27 +137,9 @@ int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_
         /* LT: each user picks at most one in-neighbour, u with weight b(u,v) (the probabilities
          * rescaled so they sum to at most 1); the set is the path back until no pick or a repeat */
         for (int64_t v = r;;) {
-            uint64_t lo = P->iptr[v], hi = P->iptr[v + 1];
-            if (lo == hi) break;
-            double x = clout_i_unif_at(key, coin++), total = 0;
-            uint64_t pick = hi;
-            if (!P->ip) {
-                double each = P->irow[v].p, sum = each * (double)(hi - lo);
-                if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
-                if (x < sum) pick = lo + (uint64_t)(x / each);
-                if (pick >= hi) pick = x < sum ? hi - 1 : hi;
-            } else {
-                for (uint64_t k = lo; k < hi; k++) total += P->ip[k];
-                double scale = total > 1 ? total : 1, acc = 0;
-                for (uint64_t k = lo; k < hi; k++) {
-                    acc += P->ip[k] / scale;
-                    if (x < acc) {
-                        pick = k;
-                        break;
-                    }
-                }
-            }
-            if (pick == hi) break;
+            if (P->iptr[v] == P->iptr[v + 1]) break;
+            uint64_t pick = lt_pick(P, v, clout_i_unif_at(key, coin++));
+            if (pick == UINT64_MAX) break;
             int64_t u = P->iidx[pick];
             if (mark[u] == stamp) break;
             mark[u] = stamp;
@@ -218,6 +223,24 @@ static bool grow(void **p, int64_t *cap, int64_t need, size_t elem)
     return true;
 }
 
+static bool tab_has(const slot *s, uint32_t u)
+{
+    for (uint64_t at = hslot(u, s->tcap);; at = (at + 1) & (uint64_t)(s->tcap - 1)) {
+        if (s->tab[at] == u) return true;
+        if (s->tab[at] == UINT32_MAX) return false;
+    }
+}
+
+static inline void prefetch_row(const clout_influence *P, uint32_t u)
+{
+    if (P->irow) {
+        __builtin_prefetch(&P->irow[u]);
+        __builtin_prefetch(&P->irow[u + 1]);
+    } else {
+        __builtin_prefetch(&P->iptr[u]);
+    }
+}
+
 static void slot_start(const clout_influence *P, slot *s, uint64_t seed, uint64_t j)
 {
     s->j = j;
@@ -239,14 +262,13 @@ static void slot_start(const clout_influence *P, slot *s, uint64_t seed, uint64_
     s->qn = 1;
     s->tab[hslot(r, s->tcap)] = r;
     s->tn = 1;
-    __builtin_prefetch(&P->irow[r]);
-    __builtin_prefetch(&P->irow[r + 1]);
+    prefetch_row(P, r);
 }
 
 /* One step of a set: expand its next user into candidate ties (prefetching them), or visit the
  * candidates found by the last expansion (prefetching the rows of new users). False when done or
  * out of memory (*nomem). */
-static bool slot_step(const clout_influence *P, slot *s, bool *nomem)
+static bool slot_step(const clout_influence *P, bool lt, slot *s, bool *nomem)
 {
     if (s->expand) {
         if (s->h == s->qn) return false;
@@ -261,7 +283,24 @@ static bool slot_step(const clout_influence *P, slot *s, bool *nomem)
         __builtin_prefetch(&P->iidx[k]);                                                  \
         s->cand[s->cn++] = (k);                                                           \
     } while (0)
-        LIVE_TIES(P, v, s->key, s->coin, TAKE);
+        if (lt) {
+            /* the one in-tie v keeps; drawn only when v has in-ties, as the one-at-a-time
+             * kernel does */
+            if (P->iptr[v] < P->iptr[v + 1]) {
+                uint64_t pick = lt_pick(P, v, clout_i_unif_at(s->key, s->coin++));
+                if (pick != UINT64_MAX) TAKE(pick);
+            }
+        } else if (P->irow) {
+            LIVE_TIES(P, v, s->key, s->coin, TAKE);
+        } else {
+            /* per-tie probabilities: a coin for each tie to a user not yet in the set, in tie
+             * order, as the one-at-a-time kernel draws them */
+            for (uint64_t k = P->iptr[v]; k < P->iptr[v + 1]; k++) {
+                if (tab_has(s, P->iidx[k])) continue;
+                double p = P->ip[k];
+                if (p >= 1 || (p > 0 && clout_i_unif_at(s->key, s->coin++) < p)) TAKE(k);
+            }
+        }
 #undef TAKE
         s->expand = s->cn == 0;
         return true;
@@ -279,8 +318,7 @@ static bool slot_step(const clout_influence *P, slot *s, bool *nomem)
         }
         if (!added) continue;
         s->q[s->qn++] = u;
-        __builtin_prefetch(&P->irow[u]);
-        __builtin_prefetch(&P->irow[u + 1]);
+        prefetch_row(P, u);
     }
     s->expand = true;
     return true;
@@ -289,19 +327,6 @@ static bool slot_step(const clout_influence *P, slot *s, bool *nomem)
 int clout_i_rr_sets(const clout_influence *P, bool lt, uint64_t seed, uint64_t j0, int64_t count, clout_i_rrws *w,
                     uint32_t **buf, int64_t *used, int64_t *cap, int64_t *offs)
 {
-    if (lt || P->ip) {
-        /* LT, or per-tie probabilities: one set at a time */
-        for (int64_t i = 0; i < count; i++) {
-            offs[i] = *used;
-            int64_t q = clout_i_rr_set(P, lt, seed, j0 + (uint64_t)i, w->mark, clout_i_next_stamp(w->mark, w->n, &w->stamp),
-                                       w->queue);
-            if (!grow((void **)buf, cap, *used + q, sizeof(uint32_t))) return CLOUT_ERR_NOMEM;
-            memcpy(*buf + *used, w->queue, (size_t)q * sizeof(uint32_t));
-            *used += q;
-        }
-        offs[count] = *used;
-        return CLOUT_OK;
-    }
     for (int64_t g = 0; g < count; g += SLOTS) {
         int m = count - g < SLOTS ? (int)(count - g) : SLOTS;
         bool live[SLOTS], nomem = false;
@@ -312,7 +337,7 @@ int clout_i_rr_sets(const clout_influence *P, bool lt, uint64_t seed, uint64_t j
         for (int active = m; active > 0;) {
             for (int i = 0; i < m; i++) {
                 if (!live[i]) continue;
-                if (!slot_step(P, &w->s[i], &nomem)) {
+                if (!slot_step(P, lt, &w->s[i], &nomem)) {
                     if (nomem) return CLOUT_ERR_NOMEM;
                     live[i] = false;
                     active--;
@@ -343,26 +368,10 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
     int64_t c = 0;
     if (lo == hi) return 0;
     if (lt) {
-        double x = clout_i_unif_at(key, 0);
-        if (!P->ip) {
-            double each = P->irow[v].p, sum = each * (double)(hi - lo);
-            if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
-            if (x >= sum) return 0;
-            uint64_t pick = lo + (uint64_t)(x / each);
-            out[0] = P->iidx[pick < hi ? pick : hi - 1];
-            return 1;
-        }
-        double total = 0, acc = 0;
-        for (uint64_t k = lo; k < hi; k++) total += P->ip[k];
-        double scale = total > 1 ? total : 1;
-        for (uint64_t k = lo; k < hi; k++) {
-            acc += P->ip[k] / scale;
-            if (x < acc) {
-                out[0] = P->iidx[k];
-                return 1;
-            }
-        }
-        return 0;
+        uint64_t pick = lt_pick(P, v, clout_i_unif_at(key, 0));
+        if (pick == UINT64_MAX) return 0;
+        out[0] = P->iidx[pick];
+        return 1;
     }
     if (!P->ip) {
 #define TAKE(k) (out[c++] = P->iidx[k])

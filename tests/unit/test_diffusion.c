@@ -384,13 +384,17 @@ static void imm_vs_celf(const char *root, const char *file, bool header)
     clout_i_rrws *ws = clout_i_rrws_new(P);
     uint32_t *buf = NULL, *mark = calloc((size_t)P->n, sizeof(uint32_t)), *queue = malloc((size_t)P->n * sizeof(uint32_t));
     int64_t bused = 0, bcap = 0, *offs = malloc((NS + 1) * sizeof(int64_t));
-    CHECK(ws && clout_i_rr_sets(P, false, 7, 5, NS, ws, &buf, &bused, &bcap, offs) == CLOUT_OK, "batched RR sets failed");
-    int bad = 0;
-    for (int64_t j = 0; j < NS && buf; j++) {
-        int64_t q = clout_i_rr_set(P, false, 7, 5 + (uint64_t)j, mark, (uint32_t)j + 1, queue);
-        bad += q != offs[j + 1] - offs[j] || memcmp(queue, buf + offs[j], (size_t)q * sizeof(uint32_t)) != 0;
+    for (int lt = 0; lt < 2; lt++) {
+        bused = 0;
+        CHECK(ws && clout_i_rr_sets(P, lt, 7, 5, NS, ws, &buf, &bused, &bcap, offs) == CLOUT_OK, "batched RR sets failed");
+        int bad = 0;
+        for (int64_t j = 0; j < NS && buf; j++) {
+            int64_t q = clout_i_rr_set(P, lt, 7, 5 + (uint64_t)j, mark, (uint32_t)(lt * NS + j + 1), queue);
+            bad += q != offs[j + 1] - offs[j] || memcmp(queue, buf + offs[j], (size_t)q * sizeof(uint32_t)) != 0;
+        }
+        CHECK(bad == 0, "%s %s: %d of %d batched RR sets differ from the one-at-a-time kernel", file, lt ? "LT" : "IC",
+              bad, NS);
     }
-    CHECK(bad == 0, "%s: %d of %d batched RR sets differ from the one-at-a-time kernel", file, bad, NS);
     clout_i_rrws_free(ws);
     free(buf);
     free(mark);

@@ -44,10 +44,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
      * pattern. A weighted one gets an FP64 copy: a mixed-type PLUS_TIMES would run GraphBLAS's
      * slow generic kernel. */
     bool iso = false;
-    float w1 = 1;
     GRB_TRY(GxB_Matrix_iso(&iso, G->ST));
-    /* the common value of an iso ST (1 for an unweighted graph) scales every product */
-    if (iso) GRB_TRY(GrB_Matrix_reduce_FP32(&w1, NULL, GrB_MAX_MONOID_FP32, G->ST, NULL));
     GrB_Semiring semiring = GrB_PLUS_TIMES_SEMIRING_FP64;
     GrB_Matrix M = G->ST;
     if (!iso) {
@@ -58,15 +55,23 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
     } else {
         semiring = GxB_PLUS_SECOND_FP64;
     }
-    /* weighted out-degree */
-    GRB_TRY(GrB_Vector_new(&wv, GrB_FP64, (GrB_Index)n));
-    GRB_TRY(GrB_Matrix_reduce_Monoid(wv, NULL, NULL, GrB_PLUS_MONOID_FP64, G->S, NULL));
     ALLOC_TRY(x, n, double);
     ALLOC_TRY(t, n, double);
     ALLOC_TRY(y, n, double);
     ALLOC_TRY(p, n, double);
     CALLOC_TRY(inv, n, double);
-    {
+    if (iso) {
+        /* unweighted (iso): the product over ST's pattern sums t over in-neighbours, so t = x /
+         * out-degree, the length of S's row (read off its row pointers, lent zero-copy) */
+        clout_i_csr cs;
+        TRY(clout_i_csr_borrow(G->S, &cs, msg));
+        for (int64_t i = 0; i < n; i++)
+            if (cs.ptr[i + 1] > cs.ptr[i]) inv[i] = 1.0 / (double)(cs.ptr[i + 1] - cs.ptr[i]);
+        TRY(clout_i_csr_return(G->S, &cs, msg));
+    } else {
+        /* weighted out-degree */
+        GRB_TRY(GrB_Vector_new(&wv, GrB_FP64, (GrB_Index)n));
+        GRB_TRY(GrB_Matrix_reduce_Monoid(wv, NULL, NULL, GrB_PLUS_MONOID_FP64, G->S, NULL));
         GrB_Index nw = 0;
         GRB_TRY(GrB_Vector_nvals(&nw, wv));
         GrB_Index *wi = clout_i_malloc(nw ? nw : 1, sizeof(GrB_Index));
@@ -78,12 +83,12 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
         }
         GrB_Info info = GrB_Vector_extractTuples_FP64(wi, wx, &nw, wv);
         for (GrB_Index k = 0; info == GrB_SUCCESS && k < nw; k++)
-            if (wx[k] > 0) inv[wi[k]] = (iso ? (double)w1 : 1.0) / wx[k];
+            if (wx[k] > 0) inv[wi[k]] = 1.0 / wx[k];
         free(wi);
         free(wx);
         GRB_TRY(info);
+        FREE_GRB(wv);
     }
-    FREE_GRB(wv);
     /* teleport distribution */
     if (personal) {
         double s = 0;

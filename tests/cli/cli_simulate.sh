@@ -32,6 +32,13 @@ expect_err 65 "not a probability" "$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.
 # im: with const:1 users 1, 2 and 3 each reach everyone; ties go to the first user
 expect 0 "$CLOUT" im "$T/g.clout" -k 1 --prob const:1 -q
 eq "$(cat "$T/out")" $'rank,user,gain,spread\n1,1,4,4' "im with const:1"
+# LT with const:1: every user has one in-tie, of weight 1, so the same as IC
+expect 0 "$CLOUT" im "$T/g.clout" -k 1 --model lt --prob const:1 -q
+eq "$(cat "$T/out")" $'rank,user,gain,spread\n1,1,4,4' "im under LT with const:1"
+expect 0 "$CLOUT" im "$T/g.clout" -k 1 --algo opim-c --model lt --prob const:1 -q
+eq "$(cat "$T/out")" $'rank,user,gain,spread\n1,1,4,4' "opim-c under LT with const:1"
+expect_err 2 "bad value '-1'" "$CLOUT" im "$T/g.clout" -k 1 --estimate-rse -1
+expect_err 2 "--model must be ic or lt" "$CLOUT" im "$T/g.clout" -k 1 --model sir
 expect 0 "$CLOUT" im "$T/g.clout" -k 1 --algo celf --prob const:1 --sims 50 -q
 eq "$(cat "$T/out")" $'rank,user,gain,spread\n1,1,4,4' "celf with const:1"
 expect 0 "$CLOUT" im "$T/g.clout" -k 4 --algo pagerank -q
@@ -51,6 +58,8 @@ lines = r.findall("{http://www.w3.org/2000/svg}polyline")
 assert len(lines) == 2 and all(len(l.get("points").split()) == 2 for l in lines), [l.get("points") for l in lines]
 assert any(t.text == "imm" for t in r.iter("{http://www.w3.org/2000/svg}text"))
 ' "$T/p.svg" && ok || bad "compare --plot SVG"
+expect 0 "$CLOUT" compare "$T/g.clout" --algos imm,degree --model lt --prob const:1 -k 1,2 --sims 50 -q
+eq "$(cut -d, -f1-4 "$T/out" | tr '\n' ' ')" "algo,k,spread,stderr imm,1,4,0 imm,2,4,0 degree,1,4,0 degree,2,4,0 " "compare under LT"
 expect_err 2 "--algos: 'gossip' is not imm, opim-c" "$CLOUT" compare "$T/g.clout" --algos gossip
 expect 0 "$CLOUT" im "$T/g.clout" -k 1 --algo opim-c --prob const:1 --format json
 /usr/bin/python3 -c '

@@ -110,6 +110,7 @@ int clout_i_parse_action_weights(const char *spec, clout_i_action **out, int *no
         free(f);                                                                          \
         free(acts_owned);                                                                 \
         free(itembuf);                                                                    \
+        clout_progress_end(prog);                                                         \
     } while (0)
 
 #define BAD(at, ...)                                                                      \
@@ -123,6 +124,7 @@ int clout_i_read_log_text(clout_builder *b, const char *name, char *data, size_t
                           const clout_read_opts *o, const clout_i_action *acts, int nacts,
                           char msg[CLOUT_MSG_LEN])
 {
+    clout_progress *prog = NULL;
     field *hdr = NULL, *f = NULL;
     char *itembuf = NULL;
     void *acts_owned = NULL;
@@ -186,12 +188,14 @@ int clout_i_read_log_text(clout_builder *b, const char *name, char *data, size_t
     char first_bad[240] = "";
     char why_buf[240];
     p = eol < end ? eol + 1 : end;
+    prog = clout_progress_start("reading log", (double)len, "B");
     while (p < end) {
         eol = memchr(p, '\n', (size_t)(end - p));
         if (eol == NULL) eol = end;
         char *line = p, *le = eol;
         p = eol + 1;
         lineno++;
+        if ((lineno & 0xffff) == 0) clout_progress_update(prog, (double)(p - data));
         if (le > line && le[-1] == '\r') le--;
         char *q = line;
         while (q < le && (*q == ' ' || *q == '\t')) q++;

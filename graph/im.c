@@ -159,41 +159,6 @@ static int rr_append(rrsampler *S, rrstore *rs, int64_t first, int64_t count)
     return CLOUT_OK;
 }
 
-/* sum of the k largest counts among users not yet taken (cnt < 0), by a size-k min-heap */
-static int64_t topk_sum(const int64_t *cnt, int64_t n, int k, int64_t *heap)
-{
-    int hn = 0;
-    for (int64_t v = 0; v < n; v++) {
-        int64_t x = cnt[v];
-        if (x < 0) continue;
-        if (hn < k) {
-            int i = hn++;
-            heap[i] = x;
-            while (i > 0 && heap[(i - 1) / 2] > heap[i]) {
-                int64_t t = heap[i];
-                heap[i] = heap[(i - 1) / 2];
-                heap[(i - 1) / 2] = t;
-                i = (i - 1) / 2;
-            }
-        } else if (x > heap[0]) {
-            heap[0] = x;
-            for (int i = 0;;) {
-                int l = 2 * i + 1, r = l + 1, m = i;
-                if (l < hn && heap[l] < heap[m]) m = l;
-                if (r < hn && heap[r] < heap[m]) m = r;
-                if (m == i) break;
-                int64_t t = heap[i];
-                heap[i] = heap[m];
-                heap[m] = t;
-                i = m;
-            }
-        }
-    }
-    int64_t sum = 0;
-    for (int i = 0; i < hn; i++) sum += heap[i];
-    return sum;
-}
-
 /* Lazy max-heap of users ordered by (count descending, index ascending); entries carry the count
  * they were pushed with, which can only be stale upwards (counts never grow). */
 typedef struct {
@@ -203,6 +168,45 @@ typedef struct {
 static inline bool hbefore(hent a, hent b)
 {
     return a.c > b.c || (a.c == b.c && a.v < b.v);
+}
+
+/* Keep the cap best entries seen (by hbefore) in h, a heap whose root is the worst of them. */
+static void keep_best(hent *h, int *hn, int cap, hent e)
+{
+    int i;
+    if (*hn < cap) {
+        i = (*hn)++;
+        h[i] = e;
+        for (; i > 0 && hbefore(h[(i - 1) / 2], h[i]); i = (i - 1) / 2) {
+            hent t = h[i];
+            h[i] = h[(i - 1) / 2];
+            h[(i - 1) / 2] = t;
+        }
+        return;
+    }
+    if (!hbefore(e, h[0])) return;
+    h[0] = e;
+    for (i = 0;;) {
+        int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < *hn && hbefore(h[m], h[l])) m = l;
+        if (r < *hn && hbefore(h[m], h[r])) m = r;
+        if (m == i) return;
+        hent t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* sum of the k largest counts among users not yet taken (cnt < 0) */
+static int64_t topk_sum(const int64_t *cnt, int64_t n, int k, hent *heap)
+{
+    int hn = 0;
+    for (int64_t v = 0; v < n; v++)
+        if (cnt[v] >= 0) keep_best(heap, &hn, k, (hent){(uint32_t)cnt[v], (uint32_t)v});
+    int64_t sum = 0;
+    for (int i = 0; i < hn; i++) sum += heap[i].c;
+    return sum;
 }
 
 static void hsift(hent *h, int64_t n, int64_t i)
@@ -230,7 +234,8 @@ int64_t clout_i_greedy_index_max = (int64_t)1 << 23;
 /* greedy's workspace, kept across the rounds of one algorithm run */
 typedef struct {
     int nt;
-    int64_t *cnt, *iptr, *top; /* n + 1, n + 1, k */
+    int64_t *cnt, *iptr;       /* n + 1 each */
+    hent *top;                 /* k */
     uint32_t *tpos;            /* nt * n: per-thread counts, then places within a user's list */
     hent *heap;                /* n */
     uint32_t *iset;            /* the index's set lists */
@@ -264,7 +269,7 @@ static int gwork_fit(gwork *g, int64_t n, int k, const rrstore *rs, bool index)
         g->cnt = malloc((size_t)(n + 1) * sizeof(int64_t));
         g->iptr = malloc((size_t)(n + 1) * sizeof(int64_t));
         g->tpos = malloc((size_t)g->nt * (size_t)(n ? n : 1) * sizeof(uint32_t));
-        g->top = malloc((size_t)k * sizeof(int64_t));
+        g->top = malloc((size_t)k * sizeof(hent));
         g->heap = malloc((size_t)(n ? n : 1) * sizeof(hent));
         g->slot = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
         if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap || !g->slot) return CLOUT_ERR_NOMEM;
@@ -307,35 +312,12 @@ static inline void cover(const rrstore *rs, int64_t j, int64_t *cnt, bool atomic
 static int collect(gwork *g, const rrstore *rs, const int64_t *cnt, int64_t n, int64_t best)
 {
     for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = -1;
-    /* best, then the top XCAND - 1 others by count (a size-bounded min-heap by (count, -index)) */
+    /* best, then the top XCAND - 1 others by count (keep_best) */
     hent h[XCAND];
     int hn = 0;
-    for (int64_t v = 0; v < n; v++) {
-        if (v == best || cnt[v] <= 0 || g->iptr[v + 1] > g->iptr[v]) continue;
-        hent e = {(uint32_t)cnt[v], (uint32_t)v};
-        if (hn < XCAND - 1) {
-            int i = hn++;
-            h[i] = e;
-            while (i > 0 && hbefore(h[(i - 1) / 2], h[i])) {
-                hent t = h[i];
-                h[i] = h[(i - 1) / 2];
-                h[(i - 1) / 2] = t;
-                i = (i - 1) / 2;
-            }
-        } else if (hbefore(e, h[0])) {
-            h[0] = e;
-            for (int i = 0;;) {
-                int l = 2 * i + 1, r = l + 1, m = i;
-                if (l < hn && hbefore(h[m], h[l])) m = l;
-                if (r < hn && hbefore(h[m], h[r])) m = r;
-                if (m == i) break;
-                hent t = h[i];
-                h[i] = h[m];
-                h[m] = t;
-                i = m;
-            }
-        }
-    }
+    for (int64_t v = 0; v < n; v++)
+        if (v != best && cnt[v] > 0 && g->iptr[v + 1] == g->iptr[v])
+            keep_best(h, &hn, XCAND - 1, (hent){(uint32_t)cnt[v], (uint32_t)v});
     g->nx = 0;
     g->xuser[g->nx++] = (uint32_t)best;
     for (int i = 0; i < hn; i++) g->xuser[g->nx++] = h[i].v;
@@ -521,6 +503,25 @@ static double log_choose(double n, double k)
     return lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
 }
 
+/* The arguments imm and opim-c share: 1 <= k <= n, eps and delta in (0, 1) (delta <= 0: 1/n). */
+static int rr_args(const clout_influence *P, int k, double eps, double *delta, char msg[CLOUT_MSG_LEN])
+{
+    if (k < 1 || k > P->n) {
+        clout_i_setmsg(msg, "k must be between 1 and the %lld users, got %d", (long long)P->n, k);
+        return CLOUT_ERR_INVALID;
+    }
+    if (!(eps > 0 && eps < 1)) {
+        clout_i_setmsg(msg, "epsilon must be in (0, 1), got %g", eps);
+        return CLOUT_ERR_INVALID;
+    }
+    if (*delta <= 0) *delta = 1.0 / (double)P->n;
+    if (!(*delta < 1)) {
+        clout_i_setmsg(msg, "delta must be in (0, 1), got %g", *delta);
+        return CLOUT_ERR_INVALID;
+    }
+    return CLOUT_OK;
+}
+
 int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, double est_rse,
                  int64_t *seeds, double *spread, int64_t *rr_used, int64_t *est_sets, char msg[CLOUT_MSG_LEN])
 {
@@ -529,11 +530,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     gwork gw = {0};
     int64_t *cov = NULL, *tmp = NULL;
     double n = (double)P->n;
-    ASSERT_MSG(k >= 1 && k <= P->n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d",
-               (long long)P->n, k);
-    ASSERT_MSG(eps > 0 && eps < 1, CLOUT_ERR_INVALID, "epsilon must be in (0, 1), got %g", eps);
-    if (delta <= 0) delta = 1.0 / n;
-    ASSERT_MSG(delta < 1, CLOUT_ERR_INVALID, "delta must be in (0, 1), got %g", delta);
+    TRY(rr_args(P, k, eps, &delta, msg));
     ALLOC_TRY(cov, k, int64_t);
     ALLOC_TRY(tmp, k, int64_t);
     ASSERT_MSG(sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
@@ -775,11 +772,7 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
     gwork gw = {0};
     int64_t *cov = NULL, *tmp = NULL;
     double n = (double)P->n;
-    ASSERT_MSG(k >= 1 && k <= P->n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d",
-               (long long)P->n, k);
-    ASSERT_MSG(eps > 0 && eps < 1, CLOUT_ERR_INVALID, "epsilon must be in (0, 1), got %g", eps);
-    if (delta <= 0) delta = 1.0 / n;
-    ASSERT_MSG(delta < 1, CLOUT_ERR_INVALID, "delta must be in (0, 1), got %g", delta);
+    TRY(rr_args(P, k, eps, &delta, msg));
     ALLOC_TRY(cov, k, int64_t);
     ALLOC_TRY(tmp, k, int64_t);
     ASSERT_MSG(sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");

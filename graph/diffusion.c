@@ -274,8 +274,9 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
 
 /* ---------------------------------------------------------------- sampling kernels */
 
-int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64_t ns, uint64_t seed, uint64_t stream,
-                           int64_t *mark, int64_t stamp, int64_t *queue, int64_t *rounds)
+int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t seed,
+                        uint64_t stream, int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue,
+                        int64_t *rounds)
 {
     int64_t h = 0, q = 0, r = 0;
     uint64_t key = clout_i_rng_key(seed, stream);
@@ -293,8 +294,20 @@ int64_t clout_i_ic_cascade(const clout_influence *P, const int64_t *seeds, int64
             for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
                 int64_t w = P->oidx[k];
                 if (mark[w] == stamp) continue;
-                double p = clout_i_pout(P, k);
-                if (p >= 1 || (p > 0 && clout_i_unif_at(key, k) < p)) {
+                bool on;
+                if (!b) {
+                    double p = clout_i_pout(P, k);
+                    on = p >= 1 || (p > 0 && clout_i_unif_at(key, k) < p);
+                } else {
+                    if (seen[w] != stamp) {
+                        seen[w] = stamp;
+                        acc[w] = 0;
+                    }
+                    acc[w] += b[k];
+                    /* w's threshold, the same draw whenever it is compared in this cascade */
+                    on = acc[w] >= clout_i_unif_at(key, (uint64_t)w);
+                }
+                if (on) {
                     mark[w] = stamp;
                     queue[q++] = w;
                     grew = true;
@@ -404,7 +417,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
             for (int64_t s = 0; s < sims; s++) {
                 uint64_t stream = (((uint64_t)u * (uint64_t)sims + (uint64_t)s) << 1);
                 int64_t rounds;
-                int64_t q = clout_i_ic_cascade(P, &u, 1, seed, stream, mark, ++stamp, queue, &rounds);
+                int64_t q = clout_i_cascade(P, NULL, &u, 1, seed, stream, mark, ++stamp, NULL, NULL, queue, &rounds);
                 s1 += (double)q;
                 s2 += (double)q * (double)q;
                 dsum += (double)rounds;
@@ -494,41 +507,9 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
         for (int64_t s = 0; s < sims; s++) {
             if (!mark || !queue || (lt && (!seen || !acc))) continue;
             /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by user) */
-            int64_t stamp = s + 1, q, rounds = 0;
-            if (!lt) {
-                q = clout_i_ic_cascade(P, seeds, ns, seed, ((uint64_t)s << 2) | 3, mark, stamp, queue, &rounds);
-            } else {
-                int64_t h = 0;
-                q = 0;
-                for (int64_t i = 0; i < ns; i++)
-                    if (mark[seeds[i]] != stamp) {
-                        mark[seeds[i]] = stamp;
-                        queue[q++] = seeds[i];
-                    }
-                while (h < q) {
-                    int64_t end = q;
-                    bool grew = false;
-                    for (; h < end; h++) {
-                        int64_t v = queue[h];
-                        for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
-                            int64_t w = P->oidx[k];
-                            if (mark[w] == stamp) continue;
-                            if (seen[w] != stamp) {
-                                seen[w] = stamp;
-                                acc[w] = 0;
-                            }
-                            acc[w] += b[k];
-                            /* w's threshold, the same draw whenever it is compared in this simulation */
-                            if (acc[w] >= clout_rng_uniform(seed, ((uint64_t)s << 2) | 1, (uint64_t)w)) {
-                                mark[w] = stamp;
-                                queue[q++] = w;
-                                grew = true;
-                            }
-                        }
-                    }
-                    rounds += grew;
-                }
-            }
+            int64_t stamp = s + 1, rounds = 0;
+            int64_t q = clout_i_cascade(P, b, seeds, ns, seed, ((uint64_t)s << 2) | (lt ? 1 : 3), mark, stamp, seen, acc,
+                                        queue, &rounds);
             sizes[s] = q;
             if (depths) depths[s] = rounds;
             #pragma omp atomic

@@ -62,6 +62,12 @@ bool cli_parse_double(const char *s, double *out);
 bool cli_parse_smoothing(const char *s, double *a, double *b);
 
 void cli_print_help(const char *cmd);
+/* User ids into dense indices (*out malloc'd, *n of them). spec is a FILE, or with inline_ok
+ * "a,b,c" or "@FILE". A file holds one id per line (its first blank- or tab-separated field;
+ * blank lines and lines starting with # skipped), or is a CSV whose first line names a column
+ * user (the table clout im writes). Unknown ids are an error naming FILE:LINE (exit 65). */
+int cli_read_users(const char *spec, bool inline_ok, const clout_graph *G, int64_t **out, int64_t *n,
+                   char msg[CLOUT_MSG_LEN]);
 extern const cli_opt cli_common_opts[];
 
 int cmd_ingest(int argc, char **argv);

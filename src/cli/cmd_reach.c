@@ -26,84 +26,6 @@ static void list_row(void *ctx, int64_t s, int hop, int64_t user)
     clout_table_str(c->t, name, len);
 }
 
-/* ids from "a,b,c" or "@FILE" (one id per line, # comments) into dense indices */
-static int parse_from(const char *spec, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN])
-{
-    char *text = NULL;
-    const char *name = "--from";
-    if (spec[0] == '@') {
-        FILE *f = fopen(spec + 1, "r");
-        if (!f) {
-            snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open", spec + 1);
-            return CLOUT_ERR_NO_INPUT;
-        }
-        size_t cap = 4096, len = 0;
-        text = malloc(cap);
-        int ch;
-        while (text && (ch = fgetc(f)) != EOF) {
-            if (len + 2 > cap) {
-                char *t = realloc(text, cap *= 2);
-                if (!t) {
-                    free(text);
-                    text = NULL;
-                    break;
-                }
-                text = t;
-            }
-            text[len++] = (char)ch;
-        }
-        fclose(f);
-        if (!text) return CLOUT_ERR_NOMEM;
-        text[len] = '\0';
-        name = spec + 1;
-    } else {
-        text = strdup(spec);
-        if (!text) return CLOUT_ERR_NOMEM;
-        for (char *p = text; *p; p++)
-            if (*p == ',') *p = '\n';
-    }
-    int64_t cap = 16, k = 0, lineno = 0;
-    int64_t *v = malloc((size_t)cap * sizeof(int64_t));
-    int s = v ? CLOUT_OK : CLOUT_ERR_NOMEM;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); s == CLOUT_OK && line; line = strtok_r(NULL, "\n", &save)) {
-        lineno++;
-        line[strcspn(line, "\r#")] = '\0';
-        while (*line == ' ' || *line == '\t') line++;
-        size_t len = strlen(line);
-        while (len && (line[len - 1] == ' ' || line[len - 1] == '\t')) line[--len] = '\0';
-        if (!len) continue;
-        int64_t u = clout_idmap_find(G->users, line, len);
-        if (u < 0) {
-            snprintf(msg, CLOUT_MSG_LEN, "%s%s%lld: no user '%.64s' in the graph", name, spec[0] == '@' ? ":" : " item ",
-                     (long long)lineno, line);
-            s = CLOUT_ERR_DATA;
-            break;
-        }
-        if (k == cap) {
-            int64_t *t = realloc(v, (size_t)(cap *= 2) * sizeof(int64_t));
-            if (!t) {
-                s = CLOUT_ERR_NOMEM;
-                break;
-            }
-            v = t;
-        }
-        v[k++] = u;
-    }
-    free(text);
-    if (s == CLOUT_OK && k == 0) {
-        snprintf(msg, CLOUT_MSG_LEN, "%s: no users given", name);
-        s = CLOUT_ERR_INVALID;
-    }
-    if (s != CLOUT_OK) {
-        free(v);
-        return s;
-    }
-    *out = v;
-    *n = k;
-    return CLOUT_OK;
-}
-
 int cmd_reach(int argc, char **argv)
 {
     const char *cmd = "reach", *path = NULL, *from = NULL, *val;
@@ -142,7 +64,7 @@ int cmd_reach(int argc, char **argv)
     double t0 = clout_now();
     int s = clout_snapshot_load(&G, path, msg);
     double t1 = clout_now();
-    if (s >= 0) s = parse_from(from, G, &src, &ns, msg);
+    if (s >= 0) s = cli_read_users(from, true, G, &src, &ns, msg);
     double t2 = clout_now();
     if (s >= 0 && list) {
         /* --list: stream the reached users straight into the table */

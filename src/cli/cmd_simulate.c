@@ -10,74 +10,6 @@ static const cli_opt opts[] = {{"seeds", 0, 1, O_SEEDS}, {"model", 0, 1, O_MODEL
                                {"sims", 0, 1, O_SIMS},   {"seed", 0, 1, O_SEED},   {"histogram", 0, 1, O_HIST}, CLI_DIFFUSION_OPTS,
                                {NULL, 0, 0, 0}};
 
-/* Seed users from FILE: one id per line, or a CSV whose header has a column "user" (the table
- * clout im writes). Blank lines and # comments are skipped. */
-static int read_seeds(const char *path, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN])
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open", path);
-        return CLOUT_ERR_NO_INPUT;
-    }
-    char line[8192];
-    int64_t cap = 64, k = 0, lineno = 0;
-    int col = -1, s = CLOUT_OK;
-    int64_t *v = malloc((size_t)cap * sizeof(int64_t));
-    if (!v) s = CLOUT_ERR_NOMEM;
-    while (s == CLOUT_OK && fgets(line, sizeof line, f)) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (lineno == 1 && strchr(line, ',')) {
-            /* a header: find the user column */
-            char *save = NULL;
-            int i = 0;
-            for (char *t = strtok_r(line, ",", &save); t; t = strtok_r(NULL, ",", &save), i++)
-                if (strcmp(t, "user") == 0) col = i;
-            if (col < 0) {
-                snprintf(msg, CLOUT_MSG_LEN, "%s:1: a CSV seed file needs a column named user", path);
-                s = CLOUT_ERR_DATA;
-            }
-            continue;
-        }
-        char *tok = line;
-        if (col >= 0) {
-            char *save = NULL;
-            tok = strtok_r(line, ",", &save);
-            for (int i = 0; tok && i < col; i++) tok = strtok_r(NULL, ",", &save);
-        } else {
-            tok = strtok(line, " \t");
-        }
-        if (!tok || !*tok || tok[0] == '#') continue;
-        int64_t u = clout_idmap_find(G->users, tok, strlen(tok));
-        if (u < 0) {
-            snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: no user '%.64s' in the graph", path, (long long)lineno, tok);
-            s = CLOUT_ERR_DATA;
-            break;
-        }
-        if (k == cap) {
-            int64_t *t = realloc(v, (size_t)(cap *= 2) * sizeof(int64_t));
-            if (!t) {
-                s = CLOUT_ERR_NOMEM;
-                break;
-            }
-            v = t;
-        }
-        v[k++] = u;
-    }
-    fclose(f);
-    if (s == CLOUT_OK && k == 0) {
-        snprintf(msg, CLOUT_MSG_LEN, "%s: no seed users", path);
-        s = CLOUT_ERR_DATA;
-    }
-    if (s != CLOUT_OK) {
-        free(v);
-        return s;
-    }
-    *out = v;
-    *n = k;
-    return CLOUT_OK;
-}
-
 int cmd_simulate(int argc, char **argv)
 {
     const char *cmd = "simulate", *path = NULL, *seeds_path = NULL, *hist = NULL, *val;
@@ -127,7 +59,7 @@ int cmd_simulate(int argc, char **argv)
     int64_t *seeds = NULL, ns = 0, *sizes = NULL, *depths = NULL;
     clout_prob_model pm;
     int s = clout_snapshot_load(&G, path, msg);
-    if (s >= 0) s = read_seeds(seeds_path, G, &seeds, &ns, msg);
+    if (s >= 0) s = cli_read_users(seeds_path, false, G, &seeds, &ns, msg);
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_CONSUME, msg);
     if (s >= 0) {

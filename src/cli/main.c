@@ -128,7 +128,7 @@ static const command commands[] = {
     {"reach", cmd_reach, "users reached per hop from given users (multi-source BFS)",
      "Usage: clout reach G.clout --from USERS [--hops D]\n"
      "\n"
-     "  --from USERS         comma-separated user ids, or @FILE with one id per line\n"
+     "  --from USERS         comma-separated user ids, or @FILE as for clout simulate --seeds\n"
      "  --hops D             hops to follow along S's edge direction (default 3)\n"
      "Rows user,hop,new,reached: users first reached at that hop, and all reached within it\n"
      "(the user itself not counted).\n"

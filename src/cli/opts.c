@@ -192,3 +192,116 @@ int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model 
     pm->b = d->b;
     return s;
 }
+
+/* the whole of a small input file, NUL-terminated; NULL with *err = errno */
+static char *slurp(const char *path, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = errno;
+        return NULL;
+    }
+    size_t cap = 4096, len = 0;
+    char *text = malloc(cap);
+    while (text) {
+        if (len + 1 >= cap) {
+            char *t = realloc(text, cap *= 2);
+            if (!t) {
+                free(text);
+                text = NULL;
+                break;
+            }
+            text = t;
+        }
+        size_t got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+        if (got == 0) break;
+    }
+    *err = text ? (ferror(f) ? EIO : 0) : ENOMEM;
+    fclose(f);
+    if (text && *err) {
+        free(text);
+        return NULL;
+    }
+    if (text) text[len] = '\0';
+    return text;
+}
+
+int cli_read_users(const char *spec, bool inline_ok, const clout_graph *G, int64_t **out, int64_t *n,
+                   char msg[CLOUT_MSG_LEN])
+{
+    bool file = !inline_ok || spec[0] == '@';
+    const char *path = inline_ok && spec[0] == '@' ? spec + 1 : spec;
+    char *text = NULL;
+    if (file) {
+        int err = 0;
+        text = slurp(path, &err);
+        if (!text) {
+            snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open: %s", path, strerror(err));
+            return err == ENOMEM ? CLOUT_ERR_NOMEM : err == EIO ? CLOUT_ERR_IO : CLOUT_ERR_NO_INPUT;
+        }
+    } else {
+        text = strdup(spec);
+        if (!text) return CLOUT_ERR_NOMEM;
+        for (char *p = text; *p; p++)
+            if (*p == ',') *p = '\n';
+    }
+    int64_t cap = 64, k = 0, lineno = 0;
+    int col = -1, s = CLOUT_OK;
+    int64_t *v = malloc((size_t)cap * sizeof(int64_t));
+    if (!v) s = CLOUT_ERR_NOMEM;
+    for (char *line = text, *next; s == CLOUT_OK && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
+        lineno++;
+        line[strcspn(line, "\r")] = '\0';
+        if (file && lineno == 1 && strchr(line, ',')) {
+            /* a CSV header (the table clout im writes): take the column named user */
+            char *save = NULL;
+            int i = 0;
+            for (char *t = strtok_r(line, ",", &save); t; t = strtok_r(NULL, ",", &save), i++)
+                if (strcmp(t, "user") == 0) col = i;
+            if (col < 0) {
+                snprintf(msg, CLOUT_MSG_LEN, "%s:1: a CSV user list needs a column named user", path);
+                s = CLOUT_ERR_DATA;
+            }
+            continue;
+        }
+        char *save = NULL, *tok;
+        if (col >= 0) {
+            tok = strtok_r(line, ",", &save);
+            for (int i = 0; tok && i < col; i++) tok = strtok_r(NULL, ",", &save);
+        } else {
+            tok = strtok_r(line, " \t", &save);
+        }
+        if (!tok || !*tok || tok[0] == '#') continue;
+        int64_t u = clout_idmap_find(G->users, tok, strlen(tok));
+        if (u < 0) {
+            if (file) snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: no user '%.64s' in the graph", path, (long long)lineno, tok);
+            else snprintf(msg, CLOUT_MSG_LEN, "item %lld: no user '%.64s' in the graph", (long long)lineno, tok);
+            s = CLOUT_ERR_DATA;
+            break;
+        }
+        if (k == cap) {
+            int64_t *t = realloc(v, (size_t)(cap *= 2) * sizeof(int64_t));
+            if (!t) {
+                s = CLOUT_ERR_NOMEM;
+                break;
+            }
+            v = t;
+        }
+        v[k++] = u;
+    }
+    free(text);
+    if (s == CLOUT_OK && k == 0) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s: no users given", file ? path : "the list");
+        s = file ? CLOUT_ERR_DATA : CLOUT_ERR_INVALID;
+    }
+    if (s != CLOUT_OK) {
+        free(v);
+        return s;
+    }
+    *out = v;
+    *n = k;
+    return CLOUT_OK;
+}

@@ -24,6 +24,9 @@ eq "$(cat "$T/h.csv")" $'size,count,share\n1,20,1' "histogram"
 a=$("$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --prob const:0.5 --sims 3000 --threads 1)
 b=$("$CLOUT" simulate "$T/g.clout" --seeds "$T/s1.txt" --prob const:0.5 --sims 3000 --threads 2)
 eq "$a" "$b" "simulate depends on --threads"
+# a line of any length: a 9,000-byte comment is one line, skipped whole
+{ printf '#'; head -c 9000 /dev/zero | tr '\0' x; printf '\n1\n'; } > "$T/long.txt"
+expect 0 "$CLOUT" simulate "$T/g.clout" --seeds "$T/long.txt" --prob const:1 --sims 10
 printf 'nobody\n' > "$T/bad.txt"
 expect_err 65 "bad.txt:1: no user 'nobody'" "$CLOUT" simulate "$T/g.clout" --seeds "$T/bad.txt"
 expect_err 66 "cannot open" "$CLOUT" simulate "$T/g.clout" --seeds "$T/none.txt"

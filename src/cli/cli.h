@@ -62,6 +62,8 @@ bool cli_parse_double(const char *s, double *out);
 bool cli_parse_smoothing(const char *s, double *a, double *b);
 
 void cli_print_help(const char *cmd);
+/* The whole of a small input file, NUL-terminated (malloc'd); NULL with *err = an errno value. */
+char *cli_read_file(const char *path, int *err);
 /* User ids into dense indices (*out malloc'd, *n of them). spec is a FILE, or with inline_ok
  * "a,b,c" or "@FILE". A file holds one id per line (its first blank- or tab-separated field;
  * blank lines and lines starting with # skipped), or is a CSV whose first line names a column

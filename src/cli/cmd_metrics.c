@@ -1,5 +1,6 @@
 /* cmd_metrics.c: clout metrics: one row of key-user metrics per user. */
 #include "cli.h"
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,21 +67,23 @@ static int dense_real(GrB_Vector v, double *out, int64_t n, char msg[CLOUT_MSG_L
 /* --personalize FILE: "user [weight]" per line (blank-, tab- or comma-separated; # comments) */
 static int read_personal(const char *path, const clout_graph *G, double **out, char msg[CLOUT_MSG_LEN])
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open", path);
-        return CLOUT_ERR_NO_INPUT;
+    int err = 0;
+    char *text = cli_read_file(path, &err);
+    if (!text) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open: %s", path, strerror(err));
+        return err == ENOMEM ? CLOUT_ERR_NOMEM : err == EIO ? CLOUT_ERR_IO : CLOUT_ERR_NO_INPUT;
     }
     int64_t n = clout_graph_users(G);
-    double *p = calloc((size_t)n, sizeof(double));
-    char line[8192];
+    double *p = calloc((size_t)(n ? n : 1), sizeof(double));
     int64_t lineno = 0;
     int s = p ? CLOUT_OK : CLOUT_ERR_NOMEM;
-    while (s == CLOUT_OK && fgets(line, sizeof line, f)) {
+    for (char *line = text, *next; s == CLOUT_OK && line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) *next++ = '\0';
         lineno++;
-        char *tok = strtok(line, " \t,\r\n");
+        char *save = NULL, *tok = strtok_r(line, " \t,\r", &save);
         if (!tok || tok[0] == '#') continue;
-        char *w = strtok(NULL, " \t,\r\n");
+        char *w = strtok_r(NULL, " \t,\r", &save);
         double x = 1;
         if (w && (!cli_parse_double(w, &x) || x < 0)) {
             snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: expected a weight >= 0, found '%.40s'", path, (long long)lineno, w);
@@ -95,7 +98,7 @@ static int read_personal(const char *path, const clout_graph *G, double **out, c
         }
         p[u] += x;
     }
-    fclose(f);
+    free(text);
     if (s != CLOUT_OK) {
         free(p);
         return s;

@@ -193,8 +193,7 @@ int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model 
     return s;
 }
 
-/* the whole of a small input file, NUL-terminated; NULL with *err = errno */
-static char *slurp(const char *path, int *err)
+char *cli_read_file(const char *path, int *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -235,7 +234,7 @@ int cli_read_users(const char *spec, bool inline_ok, const clout_graph *G, int64
     char *text = NULL;
     if (file) {
         int err = 0;
-        text = slurp(path, &err);
+        text = cli_read_file(path, &err);
         if (!text) {
             snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open: %s", path, strerror(err));
             return err == ENOMEM ? CLOUT_ERR_NOMEM : err == EIO ? CLOUT_ERR_IO : CLOUT_ERR_NO_INPUT;

@@ -287,3 +287,168 @@ int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
     GRB_TRY(GxB_set(A, GxB_SPARSITY_CONTROL, GxB_AUTO_SPARSITY));
     return CLOUT_OK;
 }
+
+/* ---- transposing a square CSR, optionally relabelled ----
+ * Two streaming passes instead of one scatter over the whole result (which misses the cache on
+ * nearly every tie): the ties first go, in the order of their new source, to buckets of 2^shift
+ * consecutive result rows, written straight into the result's arrays (bucket b's ties land in
+ * the range its rows will occupy) with each thread filling its own slice of every bucket, so
+ * that a bucket lists its ties in source order; then each bucket, copied to a scratch buffer, is
+ * counting-sorted back into its rows. Threads get source ranges of equal tie counts. */
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(cnt);                                                                    \
+        FREE_PTR(bstart);                                                                 \
+        FREE_PTR(rg);                                                                     \
+        FREE_PTR(*tptr);                                                                  \
+        FREE_PTR(*tidx);                                                                  \
+        if (tvals) FREE_PTR(*tvals);                                                      \
+    } while (0)
+
+/* new source j's old id */
+#define SRC(j) (ord ? (int64_t)ord[j] : (int64_t)(j))
+
+int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
+                          const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
+                          double **tvals, char msg[CLOUT_MSG_LEN])
+{
+    uint64_t *cnt = NULL, *bstart = NULL;
+    int64_t *rg = NULL;
+    *tptr = NULL;
+    *tidx = NULL;
+    if (tvals) *tvals = NULL;
+    ASSERT_MSG(n >= 0 && n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "transpose: %lld users, at most %u",
+               (long long)n, UINT32_MAX);
+    ASSERT_MSG((ord == NULL) == (newid == NULL), CLOUT_ERR_INVALID, "transpose: ord and newid go together");
+    uint64_t nnz = ptr[n];
+    ALLOC_TRY(*tptr, n + 1, uint64_t);
+    ALLOC_TRY(*tidx, nnz ? nnz : 1, uint64_t);
+    if (tvals) ALLOC_TRY(*tvals, nnz ? nnz : 1, double);
+    clout_i_prefault(*tptr, (size_t)(n + 1) * sizeof(uint64_t));
+    clout_i_prefault(*tidx, (size_t)nnz * sizeof(uint64_t));
+    if (tvals) clout_i_prefault(*tvals, (size_t)nnz * sizeof(double));
+    uint64_t *ti = *tidx, *tp = *tptr;
+    double *tv = tvals ? *tvals : NULL;
+    tp[n] = nnz;
+    if (n == 0) return CLOUT_OK;
+    int shift = 12;
+    while (((n - 1) >> shift) >= 1024) shift++;
+    int64_t nb = ((n - 1) >> shift) + 1, stride = nb + 8; /* + 8: no two threads' counters share a line */
+    int nt = omp_get_max_threads();
+    if (nnz < 50000) nt = 1;
+    ALLOC_TRY(rg, nt + 1, int64_t);
+    /* rg[t]: the first new source whose ties start at or after t / nt of all ties */
+    {
+        uint64_t run = 0;
+        int t = 0;
+        for (int64_t j = 0; j < n && t < nt; j++) {
+            while (t < nt && run >= nnz * (uint64_t)t / (uint64_t)nt) rg[t++] = j;
+            int64_t u = SRC(j);
+            run += ptr[u + 1] - ptr[u];
+        }
+        while (t <= nt) rg[t++] = n;
+    }
+    CALLOC_TRY(cnt, (size_t)nt * (size_t)stride, uint64_t);
+    ALLOC_TRY(bstart, nb + 1, uint64_t);
+    bool nomem = false;
+    #pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num();
+        uint64_t *c = cnt + (size_t)t * (size_t)stride;
+        int64_t j0 = rg[t], j1 = rg[t + 1];
+/* prefetch the row pointers, then the row, of sources a few steps ahead (they are scattered
+ * when the sources are relabelled) */
+#define AHEAD(j)                                                                          \
+    do {                                                                                  \
+        if (ord && (j) + 16 < j1) __builtin_prefetch(ptr + ord[(j) + 16]);                \
+        if (ord && (j) + 8 < j1) __builtin_prefetch(idx + ptr[ord[(j) + 8]]);             \
+    } while (0)
+        for (int64_t j = j0; j < j1; j++) {
+            AHEAD(j);
+            int64_t u = SRC(j);
+            for (uint64_t k = ptr[u]; k < ptr[u + 1]; k++) c[(newid ? newid[idx[k]] : idx[k]) >> shift]++;
+        }
+        #pragma omp barrier
+        #pragma omp single
+        {
+            uint64_t a = 0;
+            for (int64_t b = 0; b < nb; b++) {
+                bstart[b] = a;
+                for (int q = 0; q < nt; q++) {
+                    uint64_t x = cnt[(size_t)q * (size_t)stride + (size_t)b];
+                    cnt[(size_t)q * (size_t)stride + (size_t)b] = a;
+                    a += x;
+                }
+            }
+            bstart[nb] = a;
+        }
+        /* bucket pass: (new row << 32 | new source) and the value, into the result's arrays */
+        for (int64_t j = j0; j < j1; j++) {
+            AHEAD(j);
+            int64_t u = SRC(j);
+            for (uint64_t k = ptr[u]; k < ptr[u + 1]; k++) {
+                uint64_t v = newid ? newid[idx[k]] : idx[k], at = c[v >> shift]++;
+                ti[at] = v << 32 | (uint64_t)j;
+                if (tv) tv[at] = vals ? (double)vals[k] : 1.0;
+            }
+        }
+#undef AHEAD
+        #pragma omp barrier
+        /* each bucket: copy out, count its rows, place back in row order (stable: sources stay
+         * ascending within a row) */
+        uint64_t *lc = clout_i_malloc(((size_t)1 << shift) + 1, sizeof(uint64_t)), *sk = NULL;
+        double *sv = NULL;
+        uint64_t scap = 0;
+        if (lc == NULL) {
+            #pragma omp atomic write
+            nomem = true;
+        }
+        #pragma omp for schedule(dynamic, 1)
+        for (int64_t b = 0; b < nb; b++) {
+            uint64_t e0 = bstart[b], ne = bstart[b + 1] - e0;
+            if (lc == NULL) continue;
+            if (ne > scap) {
+                free(sk);
+                free(sv);
+                sk = clout_i_malloc(ne, sizeof(uint64_t));
+                sv = tv ? clout_i_malloc(ne, sizeof(double)) : NULL;
+                scap = ne;
+                if (sk == NULL || (tv && sv == NULL)) {
+                    #pragma omp atomic write
+                    nomem = true;
+                    free(lc);
+                    lc = NULL;
+                    continue;
+                }
+            }
+            int64_t r0 = b << shift, r1 = r0 + ((int64_t)1 << shift);
+            if (r1 > n) r1 = n;
+            if (ne > 0) {
+                memcpy(sk, ti + e0, ne * sizeof(uint64_t));
+                if (tv) memcpy(sv, tv + e0, ne * sizeof(double));
+            }
+            memset(lc, 0, (size_t)(r1 - r0 + 1) * sizeof(uint64_t));
+            for (uint64_t e = 0; e < ne; e++) lc[(int64_t)(sk[e] >> 32) - r0 + 1]++;
+            lc[0] = e0;
+            for (int64_t r = 0; r < r1 - r0; r++) {
+                lc[r + 1] += lc[r];
+                tp[r0 + r] = lc[r];
+            }
+            for (uint64_t e = 0; e < ne; e++) {
+                uint64_t at = lc[(int64_t)(sk[e] >> 32) - r0]++;
+                ti[at] = sk[e] & UINT32_MAX;
+                if (tv) tv[at] = sv[e];
+            }
+        }
+        free(lc);
+        free(sk);
+        free(sv);
+    }
+    ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory");
+    FREE_PTR(cnt);
+    FREE_PTR(bstart);
+    FREE_PTR(rg);
+    return CLOUT_OK;
+}
+#undef SRC

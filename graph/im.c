@@ -733,7 +733,7 @@ int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_
     R.out_degree = R.in_degree = NULL;
     double *pr = NULL;
     int it;
-    s = clout_pagerank(&R, 0.85, 1e-10, 10000, NULL, &pr, &it, msg);
+    s = clout_pagerank(&R, 0.85, 1e-10, 10000, NULL, &pr, &it, NULL, msg);
     if (R.ST) GrB_free(&R.ST);
     if (s < 0) return s;
     int64_t n = clout_graph_users(G);

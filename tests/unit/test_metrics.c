@@ -1,7 +1,10 @@
 /* test_metrics.c: key-user metrics against igraph as the oracle, on every bundled graph:
  * PageRank (PRPACK), BFS layers (reach, depth, mean hops), coreness; conversions on a hand-made
- * log where every exposure and conversion is known by construction. */
+ * log where every exposure and conversion is known by construction. The relabelled transpose
+ * PageRank runs on is checked against a brute-force transpose, and PageRank against itself
+ * across thread counts. */
 #include "check.h"
+#include "internal.h"
 #include <igraph.h>
 
 static char msg[CLOUT_MSG_LEN];
@@ -60,7 +63,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     double *pr = NULL;
     int it = 0;
     /* weighted, uniform teleport */
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     igraph_vector_t ref;
     igraph_vector_init(&ref, 0);
     igraph_real_t value;
@@ -82,7 +85,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     GrB_Matrix_apply_BinaryOp2nd_FP32(U, NULL, NULL, GrB_SECOND_FP32, keep, 1.0f, NULL);
     G->S = U;
     clout_graph_drop_cache(G);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     md = 0;
     for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
     CHECK(md < 1e-6, "%s: unweighted PageRank differs from PRPACK by %.3g", d->name, md);
@@ -90,7 +93,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     /* every weight 2.5, stored iso-valued: PageRank only sees relative weights */
     GrB_Matrix_apply_BinaryOp2nd_FP32(U, NULL, NULL, GrB_SECOND_FP32, keep, 2.5f, NULL);
     clout_graph_drop_cache(G);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     md = 0;
     for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
     CHECK(md < 1e-6, "%s: PageRank with uniform weights 2.5 differs from PRPACK by %.3g", d->name, md);
@@ -102,7 +105,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     for (int64_t i = 0; i < n && i < 10; i++) pers[i] = VECTOR(reset)[i] = (double)(i + 1);
     igraph_personalized_pagerank(g, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(), true, 0.85, &reset,
                                  &ones, NULL);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, pers, &pr, &it, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, pers, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     md = 0;
     for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
     CHECK(md < 1e-6, "%s: personalized PageRank differs from PRPACK by %.3g", d->name, md);
@@ -114,6 +117,105 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     igraph_vector_destroy(&reset);
     igraph_vector_destroy(&ones);
     igraph_vector_destroy(&ref);
+}
+
+/* clout_i_csr_transpose against a brute-force transpose on random graphs (sizes that take the
+ * one-thread and the bucketed parallel paths), relabelled or not, with and without values; the
+ * result must not depend on the thread count */
+typedef struct {
+    uint64_t src;
+    double w;
+} tie_in;
+static int cmp_tie(const void *a, const void *b)
+{
+    const tie_in *x = a, *y = b;
+    return x->src < y->src ? -1 : x->src > y->src;
+}
+static void check_transpose(void)
+{
+    static const int64_t sizes[] = {1, 7, 300, 70000};
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        int64_t n = sizes[si];
+        uint64_t *ptr = malloc((size_t)(n + 1) * sizeof(uint64_t));
+        ptr[0] = 0;
+        for (int64_t u = 0; u < n; u++) ptr[u + 1] = ptr[u] + clout_rng_bounded(3, 1, (uint64_t)u, 12);
+        uint64_t m = ptr[n];
+        uint64_t *idx = malloc((m + 1) * sizeof(uint64_t));
+        float *val = malloc((m + 1) * sizeof(float));
+        for (int64_t u = 0; u < n; u++)
+            for (uint64_t k = ptr[u]; k < ptr[u + 1]; k++) {
+                /* hubs: a third of the ties go to the first few users */
+                uint64_t r = clout_rng_u64(3, 2, k);
+                idx[k] = r % 3 == 0 ? r % (uint64_t)(n < 5 ? n : 5) : r % (uint64_t)n;
+                val[k] = (float)(1 + k % 17) / 4.0f;
+            }
+        uint32_t *ord = malloc((size_t)n * sizeof(uint32_t)), *newid = malloc((size_t)n * sizeof(uint32_t));
+        for (int64_t i = 0; i < n; i++) ord[i] = (uint32_t)i;
+        for (int64_t i = n - 1; i > 0; i--) { /* a random relabelling */
+            int64_t j = (int64_t)clout_rng_bounded(3, 3, (uint64_t)i, (uint64_t)i + 1);
+            uint32_t x = ord[i];
+            ord[i] = ord[j];
+            ord[j] = x;
+        }
+        for (int64_t i = 0; i < n; i++) newid[ord[i]] = (uint32_t)i;
+        for (int relabel = 0; relabel < 2; relabel++)
+            for (int wv = 0; wv < 2; wv++) {
+                /* brute force: row newid[v] collects (newid[u], w) and is sorted by source */
+                uint64_t *bp = calloc((size_t)n + 1, sizeof(uint64_t));
+                tie_in *bt = malloc((m + 1) * sizeof(tie_in));
+                for (uint64_t k = 0; k < m; k++) bp[(relabel ? newid[idx[k]] : idx[k]) + 1]++;
+                for (int64_t r = 0; r < n; r++) bp[r + 1] += bp[r];
+                uint64_t *fill = malloc(((size_t)n + 1) * sizeof(uint64_t));
+                memcpy(fill, bp, ((size_t)n + 1) * sizeof(uint64_t));
+                for (int64_t u = 0; u < n; u++)
+                    for (uint64_t k = ptr[u]; k < ptr[u + 1]; k++) {
+                        uint64_t r = relabel ? newid[idx[k]] : idx[k];
+                        bt[fill[r]].src = relabel ? newid[u] : (uint64_t)u;
+                        bt[fill[r]++].w = wv ? (double)val[k] : 1.0;
+                    }
+                for (int64_t r = 0; r < n; r++) qsort(bt + bp[r], bp[r + 1] - bp[r], sizeof(tie_in), cmp_tie);
+                for (int threads = 1; threads <= 2; threads++) {
+                    clout_set_threads(threads, msg);
+                    uint64_t *tp = NULL, *ti = NULL;
+                    double *tv = NULL;
+                    int s = clout_i_csr_transpose(n, ptr, idx, wv ? val : NULL, relabel ? ord : NULL,
+                                                  relabel ? newid : NULL, &tp, &ti, &tv, msg);
+                    CHECK(s == 0, "transpose n=%lld: %s", (long long)n, msg);
+                    if (s != 0) continue;
+                    int bad = memcmp(tp, bp, ((size_t)n + 1) * sizeof(uint64_t)) != 0;
+                    for (uint64_t k = 0; !bad && k < m; k++) bad = ti[k] != bt[k].src || tv[k] != bt[k].w;
+                    CHECK(!bad, "transpose n=%lld relabel=%d values=%d threads=%d differs from brute force",
+                          (long long)n, relabel, wv, threads);
+                    free(tp);
+                    free(ti);
+                    free(tv);
+                }
+                free(bp);
+                free(bt);
+                free(fill);
+            }
+        free(ptr);
+        free(idx);
+        free(val);
+        free(ord);
+        free(newid);
+    }
+}
+
+/* PageRank gives the same bits with one thread and with two */
+static void check_pagerank_threads(const dataset *d, clout_graph *G)
+{
+    double *a = NULL, *b = NULL;
+    int ia = 0, ib = 0;
+    clout_set_threads(1, msg);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &a, &ia, NULL, msg) == 0, "%s: %s", d->name, msg);
+    clout_set_threads(2, msg);
+    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &b, &ib, NULL, msg) == 0, "%s: %s", d->name, msg);
+    int64_t n = clout_graph_users(G);
+    CHECK(a && b && ia == ib && memcmp(a, b, (size_t)n * sizeof(double)) == 0,
+          "%s: PageRank differs between 1 and 2 threads", d->name);
+    free(a);
+    free(b);
 }
 
 typedef struct {
@@ -270,14 +372,14 @@ static void check_small(void)
     clout_builder_finish(&b, &G, msg);
     double *pr = NULL;
     int it;
-    CHECK(clout_pagerank(G, 0.85, 1e-14, 10000, NULL, &pr, &it, msg) == 0, "%s", msg);
+    CHECK(clout_pagerank(G, 0.85, 1e-14, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s", msg);
     /* x4 = (1-d)/4 + d*x4/4  =>  x4 = (1-d)/(4-d); the cycle shares the rest */
     double x4 = 0.15 / (4 - 0.85), x1 = (1 - x4) / 3;
     CHECK(pr && fabs(pr[3] - x4) < 1e-12 && fabs(pr[0] - x1) < 1e-12, "small PageRank %.15g %.15g, expected %.15g %.15g",
           pr ? pr[3] : 0, pr ? pr[0] : 0, x4, x1);
     free(pr);
     /* non-convergence is an error */
-    CHECK(clout_pagerank(G, 0.85, 1e-14, 2, NULL, &pr, &it, msg) == CLOUT_ERR_NOT_CONVERGED &&
+    CHECK(clout_pagerank(G, 0.85, 1e-14, 2, NULL, &pr, &it, NULL, msg) == CLOUT_ERR_NOT_CONVERGED &&
               strstr(msg, "did not converge in 2 iterations"),
           "non-convergence: %s", msg);
     clout_graph_free(&G);
@@ -425,12 +527,14 @@ int main(int argc, char **argv)
         igraph_vector_t w;
         to_igraph(G, &g, &w);
         check_pagerank(&sets[i], G, &g, &w);
+        check_pagerank_threads(&sets[i], G);
         check_bfs(&sets[i], G, &g);
         check_core(&sets[i], G, &g);
         igraph_vector_destroy(&w);
         igraph_destroy(&g);
         clout_graph_free(&G);
     }
+    check_transpose();
     check_small();
     check_conversion();
     check_betweenness_clustering(true);

@@ -311,7 +311,7 @@ int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
 
 int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                           const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
-                          double **tvals, char msg[CLOUT_MSG_LEN])
+                          void **tvals, bool wide, char msg[CLOUT_MSG_LEN])
 {
     uint64_t *cnt = NULL, *bstart = NULL;
     int64_t *rg = NULL;
@@ -324,12 +324,18 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
     uint64_t nnz = ptr[n];
     ALLOC_TRY(*tptr, n + 1, uint64_t);
     ALLOC_TRY(*tidx, nnz ? nnz : 1, uint64_t);
-    if (tvals) ALLOC_TRY(*tvals, nnz ? nnz : 1, double);
+    size_t vsz = wide ? sizeof(double) : sizeof(float);
+    if (tvals) {
+        *tvals = clout_i_malloc(nnz ? nnz : 1, vsz);
+        ASSERT_MSG(*tvals != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    }
     clout_i_prefault(*tptr, (size_t)(n + 1) * sizeof(uint64_t));
     clout_i_prefault(*tidx, (size_t)nnz * sizeof(uint64_t));
-    if (tvals) clout_i_prefault(*tvals, (size_t)nnz * sizeof(double));
+    if (tvals) clout_i_prefault(*tvals, (size_t)nnz * vsz);
     uint64_t *ti = *tidx, *tp = *tptr;
-    double *tv = tvals ? *tvals : NULL;
+    double *tvd = tvals && wide ? *tvals : NULL;
+    float *tvf = tvals && !wide ? *tvals : NULL;
+    bool tv = tvals != NULL;
     tp[n] = nnz;
     if (n == 0) return CLOUT_OK;
     int shift = 12;
@@ -390,7 +396,8 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
             for (uint64_t k = ptr[u]; k < ptr[u + 1]; k++) {
                 uint64_t v = newid ? newid[idx[k]] : idx[k], at = c[v >> shift]++;
                 ti[at] = v << 32 | (uint64_t)j;
-                if (tv) tv[at] = vals ? (double)vals[k] : 1.0;
+                if (tvd) tvd[at] = vals ? (double)vals[k] : 1.0;
+                if (tvf) tvf[at] = vals ? vals[k] : 1.0f;
             }
         }
 #undef AHEAD
@@ -398,7 +405,7 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
         /* each bucket: copy out, count its rows, place back in row order (stable: sources stay
          * ascending within a row) */
         uint64_t *lc = clout_i_malloc(((size_t)1 << shift) + 1, sizeof(uint64_t)), *sk = NULL;
-        double *sv = NULL;
+        char *sv = NULL;
         uint64_t scap = 0;
         if (lc == NULL) {
             #pragma omp atomic write
@@ -412,7 +419,7 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
                 free(sk);
                 free(sv);
                 sk = clout_i_malloc(ne, sizeof(uint64_t));
-                sv = tv ? clout_i_malloc(ne, sizeof(double)) : NULL;
+                sv = tv ? clout_i_malloc(ne, vsz) : NULL;
                 scap = ne;
                 if (sk == NULL || (tv && sv == NULL)) {
                     #pragma omp atomic write
@@ -426,7 +433,7 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
             if (r1 > n) r1 = n;
             if (ne > 0) {
                 memcpy(sk, ti + e0, ne * sizeof(uint64_t));
-                if (tv) memcpy(sv, tv + e0, ne * sizeof(double));
+                if (tv) memcpy(sv, (char *)*tvals + e0 * vsz, ne * vsz);
             }
             memset(lc, 0, (size_t)(r1 - r0 + 1) * sizeof(uint64_t));
             for (uint64_t e = 0; e < ne; e++) lc[(int64_t)(sk[e] >> 32) - r0 + 1]++;
@@ -438,7 +445,8 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
             for (uint64_t e = 0; e < ne; e++) {
                 uint64_t at = lc[(int64_t)(sk[e] >> 32) - r0]++;
                 ti[at] = sk[e] & UINT32_MAX;
-                if (tv) tv[at] = sv[e];
+                if (tvd) tvd[at] = ((const double *)(const void *)sv)[e];
+                if (tvf) tvf[at] = ((const float *)(const void *)sv)[e];
             }
         }
         free(lc);

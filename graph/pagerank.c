@@ -121,7 +121,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
             for (uint64_t k = cs.ptr[u]; k < cs.ptr[u + 1]; k++) w += (double)sw[k];
         inv[j] = w > 0 ? 1.0 / w : 0;
     }
-    TRY(clout_i_csr_transpose(n, cs.ptr, cs.idx, sw, ord, newid, &tp, &ti, sw ? &tw : NULL, msg));
+    TRY(clout_i_csr_transpose(n, cs.ptr, cs.idx, sw, ord, newid, &tp, &ti, sw ? (void **)&tw : NULL, true, msg));
     borrowed = false;
     TRY(clout_i_csr_return(G->S, &cs, msg));
     double one = 1;

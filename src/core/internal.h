@@ -191,12 +191,12 @@ typedef struct clout_i_csr {
 } clout_i_csr;
 /* The transpose of the square n x n CSR (ptr, idx, vals), relabelled when ord and newid are given
  * (newid[u]: user u's new index, ord its inverse; both NULL: none). Row newid[v] of the result
- * lists newid[u] for every tie u -> v in ascending order, with the tie's value widened to double
- * in *tvals (1 when vals is NULL; tvals NULL: no values). The result does not depend on the
- * thread count. n < 2^32. */
+ * lists newid[u] for every tie u -> v in ascending order, with the tie's value in *tvals, as
+ * double when wide, else float (1 when vals is NULL; tvals NULL: no values). The result does not
+ * depend on the thread count. n < 2^32. */
 int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                           const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
-                          double **tvals, char msg[CLOUT_MSG_LEN]);
+                          void **tvals, bool wide, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 

@@ -177,18 +177,22 @@ static void check_transpose(void)
                 for (int threads = 1; threads <= 2; threads++) {
                     clout_set_threads(threads, msg);
                     uint64_t *tp = NULL, *ti = NULL;
-                    double *tv = NULL;
-                    int s = clout_i_csr_transpose(n, ptr, idx, wv ? val : NULL, relabel ? ord : NULL,
-                                                  relabel ? newid : NULL, &tp, &ti, &tv, msg);
-                    CHECK(s == 0, "transpose n=%lld: %s", (long long)n, msg);
-                    if (s != 0) continue;
-                    int bad = memcmp(tp, bp, ((size_t)n + 1) * sizeof(uint64_t)) != 0;
-                    for (uint64_t k = 0; !bad && k < m; k++) bad = ti[k] != bt[k].src || tv[k] != bt[k].w;
-                    CHECK(!bad, "transpose n=%lld relabel=%d values=%d threads=%d differs from brute force",
-                          (long long)n, relabel, wv, threads);
-                    free(tp);
-                    free(ti);
-                    free(tv);
+                    for (int wide = 0; wide < 2; wide++) {
+                        void *tv = NULL;
+                        int s = clout_i_csr_transpose(n, ptr, idx, wv ? val : NULL, relabel ? ord : NULL,
+                                                      relabel ? newid : NULL, &tp, &ti, &tv, wide, msg);
+                        CHECK(s == 0, "transpose n=%lld: %s", (long long)n, msg);
+                        if (s != 0) continue;
+                        int bad = memcmp(tp, bp, ((size_t)n + 1) * sizeof(uint64_t)) != 0;
+                        for (uint64_t k = 0; !bad && k < m; k++)
+                            bad = ti[k] != bt[k].src ||
+                                  (wide ? ((double *)tv)[k] : (double)((float *)tv)[k]) != bt[k].w;
+                        CHECK(!bad, "transpose n=%lld relabel=%d values=%d wide=%d threads=%d differs from brute force",
+                              (long long)n, relabel, wv, wide, threads);
+                        free(tp);
+                        free(ti);
+                        free(tv);
+                    }
                 }
                 free(bp);
                 free(bt);

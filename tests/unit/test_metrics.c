@@ -514,6 +514,45 @@ static void check_approx(const dataset *d)
     clout_graph_free(&G);
 }
 
+/* Generated graphs above the size where coreness, PageRank and the transpose go parallel:
+ * core numbers against igraph and identical for 1 and 2 threads, PageRank against PRPACK and
+ * identical for 1 and 2 threads. */
+static void check_generated(void)
+{
+    for (int kind = 0; kind < 2; kind++) {
+        clout_edges e = {0};
+        int s = kind == 0 ? clout_generate_rmat(&e, 16, 1 << 19, 0.57, 0.19, 0.19, 7, msg)
+                          : clout_generate_ba(&e, 60000, 4, false, 7, msg);
+        CHECK(s == 0, "generate: %s", msg);
+        if (s != 0) continue;
+        clout_graph *G = NULL;
+        s = clout_graph_from_edges(&G, &e, kind == 0, msg);
+        CHECK(s == 0, "graph: %s", msg);
+        clout_edges_free(&e);
+        if (s != 0) continue;
+        dataset d = {kind == 0 ? "R-MAT scale 16" : "BA n=60000 m=4", "", false, false, 0};
+        igraph_t g;
+        igraph_vector_t w;
+        to_igraph(G, &g, &w);
+        clout_set_threads(2, msg);
+        check_core(&d, G, &g);
+        int64_t *c1 = NULL, *c2 = NULL;
+        clout_set_threads(1, msg);
+        CHECK(clout_coreness(G, &c1, msg) == 0, "%s", msg);
+        clout_set_threads(2, msg);
+        CHECK(clout_coreness(G, &c2, msg) == 0, "%s", msg);
+        CHECK(c1 && c2 && memcmp(c1, c2, (size_t)clout_graph_users(G) * sizeof(int64_t)) == 0,
+              "%s: core numbers differ between 1 and 2 threads", d.name);
+        free(c1);
+        free(c2);
+        check_pagerank(&d, G, &g, &w);
+        check_pagerank_threads(&d, G);
+        igraph_vector_destroy(&w);
+        igraph_destroy(&g);
+        clout_graph_free(&G);
+    }
+}
+
 int main(int argc, char **argv)
 {
     check_init();
@@ -547,5 +586,6 @@ int main(int argc, char **argv)
     check_betweenness_sampling(&sets[1]);
     check_approx(&sets[0]);
     check_approx(&sets[2]);
+    check_generated();
     return check_done("test_metrics");
 }

@@ -93,8 +93,8 @@ static double tie_prob(const clout_prob_model *m, const clout_i_csr *tt, int64_t
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (bs && cs.idx) clout_i_csr_return(G->S, &cs, msg);                             \
-        if (bs && !cs.idx) drop_social(G, cs.vals, n);                                    \
+        if (bs && cs.idx) clout_i_csr_return(G->S, &cs, msg); /* (this NULLs cs.idx) */   \
+        else if (bs) drop_social(G, cs.vals, n);                                          \
         if (btt) clout_i_csr_return(G->T, &tt, msg);                                      \
         clout_influence_free(&P);                                                         \
         FREE_PTR(inw);                                                                    \

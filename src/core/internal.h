@@ -23,6 +23,10 @@
 /* Write a message into msg (overwrites). */
 void clout_i_setmsg(char msg[CLOUT_MSG_LEN], const char *fmt, ...) CLOUT_PRINTF(2, 3);
 
+/* Out-of-memory tests (tests/unit/test_nomem.c): when clout_i_alloc_countdown is set to k > 0,
+ * the k-th clout_i_malloc/calloc/realloc call from then on fails, and every later one, until the
+ * countdown is set back to 0. */
+extern int64_t clout_i_alloc_countdown;
 /* Overflow-checked allocation; NULL on overflow or failure. */
 void *clout_i_malloc(size_t n, size_t size);
 void *clout_i_calloc(size_t n, size_t size);

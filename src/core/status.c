@@ -13,9 +13,20 @@ void clout_i_setmsg(char msg[CLOUT_MSG_LEN], const char *fmt, ...)
     va_end(ap);
 }
 
+int64_t clout_i_alloc_countdown = 0;
+
+/* failure injection for the out-of-memory tests: off (0) in normal runs */
+static inline bool injected_failure(void)
+{
+    if (CLOUT_LIKELY(__atomic_load_n(&clout_i_alloc_countdown, __ATOMIC_RELAXED) == 0)) return false;
+    return __atomic_sub_fetch(&clout_i_alloc_countdown, 1, __ATOMIC_RELAXED) <= 0 &&
+           (__atomic_store_n(&clout_i_alloc_countdown, -1, __ATOMIC_RELAXED), true);
+}
+
 void *clout_i_malloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size) return NULL;
+    if (injected_failure()) return NULL;
     size_t bytes = n * size;
     return malloc(bytes == 0 ? 1 : bytes);
 }
@@ -23,12 +34,14 @@ void *clout_i_malloc(size_t n, size_t size)
 void *clout_i_calloc(size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size) return NULL;
+    if (injected_failure()) return NULL;
     return calloc(n == 0 ? 1 : n, size == 0 ? 1 : size);
 }
 
 void *clout_i_realloc(void *p, size_t n, size_t size)
 {
     if (size != 0 && n > SIZE_MAX / size) return NULL;
+    if (injected_failure()) return NULL;
     size_t bytes = n * size;
     return realloc(p, bytes == 0 ? 1 : bytes);
 }

@@ -1,0 +1,231 @@
+/* test_nomem.c: out-of-memory paths. Each library operation runs on wiki-Vote with its k-th
+ * allocation failing (and every later one), for k = 1, 2, ... until it gets through: every failed
+ * run must return CLOUT_ERR_NOMEM, hand nothing back and leave the graph as it was (the run that
+ * gets through, and a last clean run, give the same result as the first clean run). Under
+ * ASan/LSan (the second pass of tools/test) a leak or a bad free on any of those paths fails the
+ * test too. Allocations inside GraphBLAS and igraph are not injected. */
+#include "check.h"
+#include "internal.h"
+#include <unistd.h>
+
+static char msg[CLOUT_MSG_LEN];
+
+typedef int (*op_fn)(clout_graph *G, double **out, int64_t *nout);
+
+static int op_pagerank(clout_graph *G, double **out, int64_t *nout)
+{
+    int it;
+    *nout = clout_graph_users(G);
+    return clout_pagerank(G, 0.85, 1e-10, 1000, NULL, out, &it, NULL, msg);
+}
+
+static int to_double(const int64_t *v, int64_t n, double **out)
+{
+    *out = malloc((size_t)(n ? n : 1) * sizeof(double));
+    if (*out == NULL) return CLOUT_ERR_NOMEM;
+    for (int64_t i = 0; i < n; i++) (*out)[i] = (double)v[i];
+    return CLOUT_OK;
+}
+
+static int op_core(clout_graph *G, double **out, int64_t *nout)
+{
+    int64_t *core = NULL;
+    *nout = clout_graph_users(G);
+    int s = clout_coreness(G, &core, msg);
+    if (s == 0) s = to_double(core, *nout, out);
+    free(core);
+    return s;
+}
+
+static int op_transpose(clout_graph *G, double **out, int64_t *nout)
+{
+    int s = clout_graph_cache_transpose(G, msg);
+    if (s != 0) return s;
+    clout_i_csr c;
+    s = clout_i_csr_borrow(G->ST, &c, msg);
+    if (s != 0) return s;
+    /* the pattern of S', row by row */
+    *nout = (int64_t)(c.nrows + 1 + c.nvals);
+    *out = malloc((size_t)*nout * sizeof(double));
+    for (GrB_Index i = 0; *out && i <= c.nrows; i++) (*out)[i] = (double)c.ptr[i];
+    for (GrB_Index k = 0; *out && k < c.nvals; k++) (*out)[c.nrows + 1 + k] = (double)c.idx[k];
+    int s2 = clout_i_csr_return(G->ST, &c, msg);
+    return *out == NULL ? CLOUT_ERR_NOMEM : s2;
+}
+
+static int op_reach(clout_graph *G, double **out, int64_t *nout)
+{
+    static const int64_t src[] = {0, 1, 2, 3, 5, 8, 13, 21, 34, 55};
+    int64_t cnt[10 * 4];
+    int s = clout_reach(G, src, 10, 3, cnt, msg);
+    *nout = 40;
+    if (s == 0) s = to_double(cnt, 40, out);
+    return s;
+}
+
+static int op_clustering(clout_graph *G, double **out, int64_t *nout)
+{
+    *nout = clout_graph_users(G);
+    return clout_clustering(G, out, msg);
+}
+
+/* the influence graph (wc), then IMM's seeds and estimated spreads */
+static int op_imm(clout_graph *G, double **out, int64_t *nout)
+{
+    clout_prob_model m;
+    clout_influence *P = NULL;
+    int s = clout_prob_parse("wc", &m, msg);
+    if (s == 0) s = clout_influence_new(&P, G, &m, CLOUT_INFLUENCE_REVERSE, msg);
+    int64_t seeds[5], used = 0;
+    double spread[5];
+    if (s == 0) s = clout_im_imm(P, false, 5, 0.3, 0, 7, 0.02, seeds, spread, &used, NULL, msg);
+    clout_influence_free(&P);
+    *nout = 10;
+    if (s == 0) {
+        *out = malloc(10 * sizeof(double));
+        if (*out == NULL) return CLOUT_ERR_NOMEM;
+        for (int i = 0; i < 5; i++) {
+            (*out)[i] = (double)seeds[i];
+            (*out)[5 + i] = spread[i];
+        }
+    }
+    return s;
+}
+
+/* RR-set counts and live-edge cascade depths on the full influence graph */
+static int op_rr(clout_graph *G, double **out, int64_t *nout)
+{
+    clout_prob_model m;
+    clout_influence *P = NULL;
+    int64_t n = clout_graph_users(G);
+    int64_t *cnt = malloc((size_t)n * sizeof(int64_t));
+    double *dep = malloc((size_t)n * sizeof(double));
+    int s = cnt && dep ? clout_prob_parse("wc", &m, msg) : CLOUT_ERR_NOMEM;
+    if (s == 0) s = clout_influence_new(&P, G, &m, 0, msg);
+    if (s == 0) s = clout_rr_counts(P, false, 20000, 3, cnt, msg);
+    if (s == 0) s = clout_cascade_depths(P, true, 4, 3, dep, msg);
+    clout_influence_free(&P);
+    *nout = 2 * n;
+    if (s == 0) {
+        *out = malloc((size_t)(2 * n) * sizeof(double));
+        if (*out == NULL) s = CLOUT_ERR_NOMEM;
+        for (int64_t i = 0; s == 0 && i < n; i++) {
+            (*out)[i] = (double)cnt[i];
+            (*out)[n + i] = dep[i];
+        }
+    }
+    free(cnt);
+    free(dep);
+    return s;
+}
+
+/* reading an edge list into a new graph, then saving and loading it as a snapshot: the pattern
+ * of S and the user names' lengths */
+static char edge_path[1024], snap_path[1100];
+static int op_build(clout_graph *G0, double **out, int64_t *nout)
+{
+    (void)G0;
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL, *H = NULL;
+    int s = clout_builder_new(&b, &o, msg);
+    if (s >= 0) s = clout_builder_add_edges(b, edge_path, &o, msg);
+    if (s >= 0) s = clout_builder_finish(&b, &G, msg);
+    clout_builder_free(&b);
+    if (s >= 0) s = clout_snapshot_save(G, snap_path, msg);
+    if (s >= 0) s = clout_snapshot_load(&H, snap_path, msg);
+    if (s >= 0) {
+        clout_i_csr c;
+        s = clout_i_csr_borrow(H->S, &c, msg);
+        if (s >= 0) {
+            int64_t n = clout_graph_users(H);
+            *nout = (int64_t)(c.nrows + 1 + c.nvals) + n;
+            *out = malloc((size_t)*nout * sizeof(double));
+            for (GrB_Index i = 0; *out && i <= c.nrows; i++) (*out)[i] = (double)c.ptr[i];
+            for (GrB_Index k = 0; *out && k < c.nvals; k++) (*out)[c.nrows + 1 + k] = (double)c.idx[k];
+            for (int64_t u = 0; *out && u < n; u++) {
+                size_t len;
+                clout_idmap_name(H->users, u, &len);
+                (*out)[c.nrows + 1 + c.nvals + (GrB_Index)u] = (double)len;
+            }
+            clout_i_csr_return(H->S, &c, msg);
+            if (*out == NULL) s = CLOUT_ERR_NOMEM;
+        }
+    }
+    clout_graph_free(&G);
+    clout_graph_free(&H);
+    return s < 0 ? s : 0;
+}
+
+static void brutal(const char *name, clout_graph *G, op_fn op)
+{
+    double *ref = NULL;
+    int64_t nref = 0;
+    clout_graph_drop_cache(G);
+    int s = op(G, &ref, &nref);
+    CHECK(s == 0, "%s: %s", name, msg);
+    if (s != 0) return;
+    int64_t k = 1, fails = 0;
+    for (; k < 100000; k++) {
+        double *got = NULL;
+        int64_t ng = 0;
+        clout_graph_drop_cache(G);
+        clout_i_alloc_countdown = k;
+        s = op(G, &got, &ng);
+        clout_i_alloc_countdown = 0;
+        if (s == 0) {
+            CHECK(ng == nref && memcmp(got, ref, (size_t)nref * sizeof(double)) == 0,
+                  "%s: the result after %lld failed runs differs", name, (long long)fails);
+            free(got);
+            break;
+        }
+        fails++;
+        CHECK(s == CLOUT_ERR_NOMEM, "%s: allocation %lld failing gave status %d (%s), not CLOUT_ERR_NOMEM", name,
+              (long long)k, s, msg);
+        CHECK(got == NULL, "%s: allocation %lld failing still handed a result back", name, (long long)k);
+        free(got);
+    }
+    CHECK(fails > 0 && k < 100000, "%s: %lld runs failed before one got through", name, (long long)fails);
+    /* the graph is as it was */
+    double *again = NULL;
+    int64_t na = 0;
+    clout_graph_drop_cache(G);
+    s = op(G, &again, &na);
+    CHECK(s == 0 && na == nref && memcmp(again, ref, (size_t)nref * sizeof(double)) == 0,
+          "%s: the graph changed under the failed runs", name);
+    printf("%s: %lld injected failures, each CLOUT_ERR_NOMEM\n", name, (long long)fails);
+    free(again);
+    free(ref);
+}
+
+int main(int argc, char **argv)
+{
+    check_init();
+    const char *root = argc > 1 ? argv[1] : ".";
+    char path[1024];
+    snprintf(path, sizeof path, "%s/datasets/snap_wiki_vote/Wiki-Vote.txt.gz", root);
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    CHECK(clout_builder_new(&b, &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_add_edges(b, path, &o, msg) >= 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    if (G == NULL) return check_done("test_nomem");
+    clout_set_threads(2, msg);
+    snprintf(edge_path, sizeof edge_path, "%s", path);
+    snprintf(snap_path, sizeof snap_path, "%s/clout-nomem-%d.clout", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid());
+    brutal("read, build, save and load", G, op_build);
+    remove(snap_path);
+    brutal("pagerank", G, op_pagerank);
+    brutal("coreness", G, op_core);
+    brutal("transpose", G, op_transpose);
+    brutal("reach", G, op_reach);
+    brutal("clustering", G, op_clustering);
+    brutal("imm", G, op_imm);
+    brutal("rr counts + cascade depths", G, op_rr);
+    clout_graph_free(&G);
+    return check_done("test_nomem");
+}

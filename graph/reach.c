@@ -140,15 +140,22 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         if (borrowed) {                                                                   \
-            if (A != NULL) {                                                              \
+            bool back_ = true;                                                            \
+            if (lent) {                                                                   \
                 GrB_Index ps, is, xs;                                                     \
                 void *x = NULL;                                                           \
                 bool iso_, jumbled_;                                                      \
-                if (GxB_Matrix_unpack_CSR(A, &ct.ptr, &ct.idx, &x, &ps, &is, &xs, &iso_,  \
-                                          &jumbled_, NULL) == GrB_SUCCESS)                \
-                    free(x);                                                              \
+                back_ = GxB_Matrix_unpack_CSR(A, &ct.ptr, &ct.idx, &x, &ps, &is, &xs, &iso_, \
+                                              &jumbled_, NULL) == GrB_SUCCESS;            \
+                free(x);                                                                  \
             }                                                                             \
-            clout_i_csr_return(G->ST, &ct, msg);                                          \
+            /* ST's arrays stuck in A (out of memory): drop the cached S', rebuilt when next \
+             * needed, rather than leave it empty */                                      \
+            if (back_) clout_i_csr_return(G->ST, &ct, msg);                               \
+            else {                                                                        \
+                free(ct.vals);                                                            \
+                FREE_GRB(G->ST);                                                          \
+            }                                                                             \
         }                                                                                 \
         FREE_GRB(A);                                                                      \
         FREE_GRB(Fm);                                                                     \
@@ -172,7 +179,7 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     enum { W = 8 }; /* 512 sources per batch */
     GrB_Matrix A = NULL, Fm = NULL, Cm = NULL;
     clout_i_csr ct;
-    bool borrowed = false;
+    bool borrowed = false, lent = false; /* lent: ST's arrays are in A */
     uint64_t *seen = NULL, *front = NULL, *next = NULL;
     int64_t *tcount = NULL;
     clout_progress *prog = NULL;
@@ -187,11 +194,16 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
         void *x = malloc(sizeof ones);
         ASSERT_MSG(x != NULL, CLOUT_ERR_NOMEM, "out of memory");
         memcpy(x, &ones, sizeof ones);
-        GRB_TRY(GrB_Matrix_new(&A, GrB_UINT64, (GrB_Index)n, (GrB_Index)n));
-        GrB_Info info = GxB_Matrix_pack_CSR(A, &ct.ptr, &ct.idx, &x, ct.ptr_size, ct.idx_size, sizeof ones, true,
-                                            false, NULL);
+        GrB_Info info = GrB_Matrix_new(&A, GrB_UINT64, (GrB_Index)n, (GrB_Index)n);
+        /* kept sparse: packing then converts nothing, so it needs no memory and cannot fail
+         * halfway with ST's arrays inside */
+        if (info == GrB_SUCCESS) info = GxB_set(A, GxB_SPARSITY_CONTROL, GxB_SPARSE);
+        if (info == GrB_SUCCESS)
+            info = GxB_Matrix_pack_CSR(A, &ct.ptr, &ct.idx, &x, ct.ptr_size, ct.idx_size, sizeof ones, true, false,
+                                       NULL);
         if (info != GrB_SUCCESS) free(x);
         GRB_TRY(info);
+        lent = true;
     }
     size_t words = (size_t)(n ? n : 1) * W;
     ALLOC_TRY(seen, words, uint64_t);

@@ -27,6 +27,11 @@ void clout_i_setmsg(char msg[CLOUT_MSG_LEN], const char *fmt, ...) CLOUT_PRINTF(
  * the k-th clout_i_malloc/calloc/realloc call from then on fails, and every later one, until the
  * countdown is set back to 0. */
 extern int64_t clout_i_alloc_countdown;
+/* ... and GraphBLAS's own allocations too when this is set */
+extern bool clout_i_alloc_inject_graphblas;
+void *clout_i_grb_malloc(size_t n);
+void *clout_i_grb_calloc(size_t n, size_t size);
+void *clout_i_grb_realloc(void *p, size_t n);
 /* Overflow-checked allocation; NULL on overflow or failure. */
 void *clout_i_malloc(size_t n, size_t size);
 void *clout_i_calloc(size_t n, size_t size);

@@ -14,6 +14,7 @@ void clout_i_setmsg(char msg[CLOUT_MSG_LEN], const char *fmt, ...)
 }
 
 int64_t clout_i_alloc_countdown = 0;
+bool clout_i_alloc_inject_graphblas = false;
 
 /* failure injection for the out-of-memory tests: off (0) in normal runs */
 static inline bool injected_failure(void)
@@ -21,6 +22,24 @@ static inline bool injected_failure(void)
     if (CLOUT_LIKELY(__atomic_load_n(&clout_i_alloc_countdown, __ATOMIC_RELAXED) == 0)) return false;
     return __atomic_sub_fetch(&clout_i_alloc_countdown, 1, __ATOMIC_RELAXED) <= 0 &&
            (__atomic_store_n(&clout_i_alloc_countdown, -1, __ATOMIC_RELAXED), true);
+}
+
+/* GraphBLAS's allocator (GxB_init): the C library's, with the same failure injection when the
+ * tests ask for it */
+void *clout_i_grb_malloc(size_t n)
+{
+    if (CLOUT_UNLIKELY(clout_i_alloc_inject_graphblas) && injected_failure()) return NULL;
+    return malloc(n);
+}
+void *clout_i_grb_calloc(size_t n, size_t size)
+{
+    if (CLOUT_UNLIKELY(clout_i_alloc_inject_graphblas) && injected_failure()) return NULL;
+    return calloc(n, size);
+}
+void *clout_i_grb_realloc(void *p, size_t n)
+{
+    if (CLOUT_UNLIKELY(clout_i_alloc_inject_graphblas) && injected_failure()) return NULL;
+    return realloc(p, n);
 }
 
 void *clout_i_malloc(size_t n, size_t size)

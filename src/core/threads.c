@@ -12,7 +12,7 @@ int clout_init(char msg[CLOUT_MSG_LEN])
     /* igraph's default handler aborts the process; errors are returned and mapped instead. */
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
-    GrB_Info info = GrB_init(GrB_NONBLOCKING);
+    GrB_Info info = GxB_init(GrB_NONBLOCKING, clout_i_grb_malloc, clout_i_grb_calloc, clout_i_grb_realloc, free);
     if (info != GrB_SUCCESS) {
         clout_i_setmsg(msg, "GraphBLAS failed to start (GrB_init returned %d)", (int)info);
         return clout_status_from_grb((int)info);

@@ -159,6 +159,85 @@ static int op_build(clout_graph *G0, double **out, int64_t *nout)
     return s < 0 ? s : 0;
 }
 
+/* HyperANF reach, depth and mean hops */
+static int op_approx(clout_graph *G, double **out, int64_t *nout)
+{
+    int64_t n = clout_graph_users(G);
+    double *r = malloc((size_t)n * 3 * sizeof(double)), *mh = malloc((size_t)n * sizeof(double));
+    int64_t *dep = malloc((size_t)n * sizeof(int64_t));
+    int s = r && mh && dep ? clout_reach_approx(G, 3, 8, 6, 5, r, dep, mh, msg) : CLOUT_ERR_NOMEM;
+    *nout = 5 * n;
+    if (s == 0) {
+        *out = malloc((size_t)(5 * n) * sizeof(double));
+        if (*out == NULL) s = CLOUT_ERR_NOMEM;
+        for (int64_t i = 0; s == 0 && i < n; i++) {
+            for (int d = 0; d < 3; d++) (*out)[5 * i + d] = r[3 * i + d];
+            (*out)[5 * i + 3] = (double)dep[i];
+            (*out)[5 * i + 4] = mh[i];
+        }
+    }
+    free(r);
+    free(mh);
+    free(dep);
+    return s;
+}
+
+/* the users reached per hop, listed */
+typedef struct {
+    double sum;
+    int64_t count;
+} visits;
+static void visit(void *ctx, int64_t s, int hop, int64_t user)
+{
+    visits *v = ctx;
+    v->sum += (double)(s * 1000003 + hop * 7919 + user);
+    v->count++;
+}
+static int op_reach_list(clout_graph *G, double **out, int64_t *nout)
+{
+    static const int64_t src[] = {4, 9, 16, 25, 36};
+    int64_t cnt[5 * 3];
+    visits v = {0, 0};
+    int s = clout_reach_list(G, src, 5, 2, cnt, visit, &v, msg);
+    *nout = 2;
+    if (s == 0) {
+        *out = malloc(2 * sizeof(double));
+        if (*out == NULL) return CLOUT_ERR_NOMEM;
+        (*out)[0] = v.sum;
+        (*out)[1] = (double)v.count;
+    }
+    return s;
+}
+
+/* OPIM-C under LT, CELF, the PageRank baseline and a simulation of the CELF seeds */
+static int op_im_more(clout_graph *G, double **out, int64_t *nout)
+{
+    clout_prob_model m;
+    clout_influence *P = NULL;
+    int64_t so[3], sc[2], sp[3], used = 0, sizes[50];
+    double fo[3], fc[2], ratio = 0;
+    int s = clout_prob_parse("wc", &m, msg);
+    if (s == 0) s = clout_influence_new(&P, G, &m, 0, msg);
+    if (s == 0) s = clout_im_opimc(P, true, 3, 0.3, 0, 9, so, fo, &used, &ratio, msg);
+    if (s == 0) s = clout_im_celf(P, false, 2, 50, 9, sc, fc, msg);
+    if (s == 0) s = clout_simulate(P, false, sc, 2, 50, 9, sizes, NULL, msg);
+    clout_influence_free(&P);
+    if (s == 0) s = clout_im_pagerank(G, 3, sp, msg);
+    *nout = 64;
+    if (s == 0) {
+        *out = malloc(64 * sizeof(double));
+        if (*out == NULL) return CLOUT_ERR_NOMEM;
+        for (int i = 0; i < 3; i++) (*out)[i] = (double)so[i], (*out)[3 + i] = fo[i], (*out)[6 + i] = (double)sp[i];
+        (*out)[9] = (double)sc[0];
+        (*out)[10] = (double)sc[1];
+        (*out)[11] = fc[1];
+        (*out)[12] = ratio;
+        (*out)[13] = (double)used;
+        for (int i = 0; i < 50; i++) (*out)[14 + i] = (double)sizes[i];
+    }
+    return s;
+}
+
 static void brutal(const char *name, clout_graph *G, op_fn op)
 {
     double *ref = NULL;
@@ -243,6 +322,9 @@ int main(int argc, char **argv)
         brutal("clustering", G, op_clustering);
         brutal("imm", G, op_imm);
         brutal("rr counts + cascade depths", G, op_rr);
+        brutal("approximate reach", G, op_approx);
+        brutal("reach lists", G, op_reach_list);
+        brutal("opim-c (lt), celf, simulate, pagerank baseline", G, op_im_more);
     }
     clout_i_alloc_inject_graphblas = false;
     clout_graph_free(&G);

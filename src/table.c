@@ -184,6 +184,21 @@ void clout_table_int(clout_table *t, int64_t v)
 /* shortest %.Ng text that reads back as exactly v */
 static void fmt_real(char *buf, size_t n, double v, bool single)
 {
+    if (fabs(v) < (single ? 1e6 : 1e15) && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
+        /* whole numbers (counts, zeros) print as %.15g (%.6g) would, without printf and strtod */
+        char tmp[24], *e = tmp + sizeof tmp, *p = e;
+        int64_t iv = (int64_t)v;
+        uint64_t u = iv < 0 ? 0 - (uint64_t)iv : (uint64_t)iv;
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (iv < 0) *--p = '-';
+        size_t len = (size_t)(e - p) < n - 1 ? (size_t)(e - p) : n - 1;
+        memcpy(buf, p, len);
+        buf[len] = 0;
+        return;
+    }
     for (int prec = single ? 6 : 15; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, v);
         double back = strtod(buf, NULL);

@@ -394,6 +394,7 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
         FREE_PTR(fptr);                                                                   \
         FREE_PTR(fdst);                                                                   \
         FREE_PTR(sum);                                                                    \
+        FREE_PTR(dw);                                                                     \
         for (int t_ = 0; t_ < nt && marks; t_++) free(marks[t_]);                         \
         for (int t_ = 0; t_ < nt && queues; t_++) free(queues[t_]);                       \
         FREE_PTR(marks);                                                                  \
@@ -406,7 +407,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
                          char msg[CLOUT_MSG_LEN])
 {
     uint64_t *lptr = NULL, *fptr = NULL;
-    uint32_t *lsrc = NULL, *fdst = NULL;
+    uint32_t *lsrc = NULL, *fdst = NULL, *dw = NULL;
     double *sum = NULL;
     uint32_t **marks = NULL, **queues = NULL, *stamps = NULL;
     int nt = omp_get_max_threads();
@@ -418,6 +419,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     ALLOC_TRY(fptr, n + 1, uint64_t);
     ALLOC_TRY(fdst, m ? m : 1, uint32_t);
     CALLOC_TRY(sum, n ? n : 1, double);
+    ALLOC_TRY(dw, n ? n : 1, uint32_t);
     marks = calloc((size_t)nt, sizeof(uint32_t *));
     queues = calloc((size_t)nt, sizeof(uint32_t *));
     stamps = calloc((size_t)nt, sizeof(uint32_t));
@@ -443,14 +445,18 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
             for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++) fdst[fptr[lsrc[P->iptr[v] + k]]++] = (uint32_t)v;
         for (int64_t u = n; u > 0; u--) fptr[u] = fptr[u - 1];
         fptr[0] = 0;
-        /* u's cascade in this world is what u reaches; its depth, the last BFS level */
+        /* u's cascade in this world is what u reaches; its depth, the last BFS level. A user
+         * with one live out-tie, to w, and no live in-tie is not reachable from w, so its
+         * cascade is w's one round later: 1 + w's depth, with no search of its own */
+#define CHAIN(u) (fptr[(u) + 1] - fptr[u] == 1 && lptr[(u) + 1] == lptr[u])
         #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num();
             uint32_t *mark = marks[t], *queue = queues[t];
             #pragma omp for schedule(dynamic, 1024)
             for (int64_t u = 0; u < n; u++) {
-                if (fptr[u + 1] == fptr[u]) continue;
+                dw[u] = 0;
+                if (fptr[u + 1] == fptr[u] || CHAIN(u)) continue;
                 uint32_t st = clout_i_next_stamp(mark, n, &stamps[t]);
                 int64_t h = 0, q = 0, rounds = 0;
                 queue[q++] = (uint32_t)u;
@@ -465,9 +471,13 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
                             }
                     rounds += q > end;
                 }
-                sum[u] += (double)rounds;
+                dw[u] = (uint32_t)rounds;
             }
+            /* w has a live in-tie (from u), so it is no chain user: its depth is known */
+            #pragma omp for schedule(static)
+            for (int64_t u = 0; u < n; u++) sum[u] += (double)(CHAIN(u) ? 1 + dw[fdst[fptr[u]]] : dw[u]);
         }
+#undef CHAIN
         clout_progress_update(prog, (double)(s + 1));
     }
     for (int64_t u = 0; u < n; u++) depth[u] = sum[u] / (double)sims;

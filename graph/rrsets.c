@@ -436,13 +436,19 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         for (int64_t v = 0; v < n; v++) lptr[v + 1] = (uint64_t)live_in_ties(P, lt, seed, (uint64_t)s, v, lsrc + P->iptr[v]);
         lptr[0] = 0;
         for (int64_t v = 0; v < n; v++) lptr[v + 1] += lptr[v];
-        /* the live graph forward (u -> v), by a counting sort */
+        /* the live graph forward (u -> v), by a counting sort with atomic counters: the order
+         * within a forward row then varies between runs, but BFS levels, all that is kept, are
+         * sets and do not depend on it */
         memset(fptr, 0, (size_t)(n + 1) * sizeof(uint64_t));
+        #pragma omp parallel for schedule(dynamic, 4096)
         for (int64_t v = 0; v < n; v++)
-            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++) fptr[lsrc[P->iptr[v] + k] + 1]++;
+            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++)
+                __atomic_fetch_add(&fptr[lsrc[P->iptr[v] + k] + 1], 1, __ATOMIC_RELAXED);
         for (int64_t u = 0; u < n; u++) fptr[u + 1] += fptr[u];
+        #pragma omp parallel for schedule(dynamic, 4096)
         for (int64_t v = 0; v < n; v++)
-            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++) fdst[fptr[lsrc[P->iptr[v] + k]]++] = (uint32_t)v;
+            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++)
+                fdst[__atomic_fetch_add(&fptr[lsrc[P->iptr[v] + k]], 1, __ATOMIC_RELAXED)] = (uint32_t)v;
         for (int64_t u = n; u > 0; u--) fptr[u] = fptr[u - 1];
         fptr[0] = 0;
         /* u's cascade in this world is what u reaches; its depth, the last BFS level. A user

@@ -85,14 +85,14 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
     int64_t n = clout_graph_users(G);
     ASSERT_MSG(n > 0, CLOUT_ERR_INVALID, "the graph has no users");
     ASSERT_MSG(n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "PageRank handles at most %u users", UINT32_MAX);
+    double psum = 0;
     if (personal) {
-        double s = 0;
         for (int64_t i = 0; i < n; i++) {
             ASSERT_MSG(isfinite(personal[i]) && personal[i] >= 0, CLOUT_ERR_INVALID,
                        "personalization weights must be finite and >= 0");
-            s += personal[i];
+            psum += personal[i];
         }
-        ASSERT_MSG(s > 0, CLOUT_ERR_INVALID, "personalization weights sum to zero");
+        ASSERT_MSG(psum > 0, CLOUT_ERR_INVALID, "personalization weights sum to zero");
     }
     ALLOC_TRY(ord, n, uint32_t);
     ALLOC_TRY(newid, n, uint32_t);
@@ -130,10 +130,8 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
 
     /* teleport distribution in the new order (NULL: uniform) */
     if (personal) {
-        double s = 0;
-        for (int64_t i = 0; i < n; i++) s += personal[i];
         ALLOC_TRY(p, n, double);
-        for (int64_t j = 0; j < n; j++) p[j] = personal[ord[j]] / s;
+        for (int64_t j = 0; j < n; j++) p[j] = personal[ord[j]] / psum;
     }
     const double pu = 1.0 / (double)n;
     if (prep_seconds) *prep_seconds = clout_now() - t_start;

@@ -162,20 +162,27 @@ void clout_table_str(clout_table *t, const char *s, size_t len)
     cell_end(t);
 }
 
+/* v in decimal, written backwards ending just before end; returns its first character.
+ * Hand-rolled: printf dominated writing large edge tables. end needs 20 characters before it. */
+static char *fmt_int(char *end, int64_t v)
+{
+    char *p = end;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    return p;
+}
+
 void clout_table_int(clout_table *t, int64_t v)
 {
     cell_begin(t);
     if (t->fmt == CLOUT_FMT_MSGPACK) {
         msgpack_pack_int64(&t->pk, v);
     } else {
-        /* hand-rolled: printf dominated writing large edge tables */
-        char buf[24], *e = buf + sizeof buf, *p = e;
-        uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-        do {
-            *--p = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        if (v < 0) *--p = '-';
+        char buf[24], *e = buf + sizeof buf, *p = fmt_int(e, v);
         fwrite(p, 1, (size_t)(e - p), t->f);
     }
     cell_end(t);
@@ -186,14 +193,7 @@ static void fmt_real(char *buf, size_t n, double v, bool single)
 {
     if (fabs(v) < (single ? 1e6 : 1e15) && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
         /* whole numbers (counts, zeros) print as %.15g (%.6g) would, without printf and strtod */
-        char tmp[24], *e = tmp + sizeof tmp, *p = e;
-        int64_t iv = (int64_t)v;
-        uint64_t u = iv < 0 ? 0 - (uint64_t)iv : (uint64_t)iv;
-        do {
-            *--p = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        if (iv < 0) *--p = '-';
+        char tmp[24], *e = tmp + sizeof tmp, *p = fmt_int(e, (int64_t)v);
         size_t len = (size_t)(e - p) < n - 1 ? (size_t)(e - p) : n - 1;
         memcpy(buf, p, len);
         buf[len] = 0;

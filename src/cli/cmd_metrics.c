@@ -214,10 +214,11 @@ int cmd_metrics(int argc, char **argv)
         tm[M_PR] = clout_now() - t0 - tt;
         if (timings) fprintf(stderr, "timings: pagerank transpose %.3f s\n", tt);
     }
-    /* S' by row, cached on the graph for coreness and reach (it stands for the graph structure
-     * the peers build before they start): timed apart */
+    /* S' by row, cached on the graph for coreness, clustering (the undirected view) and exact
+     * reach (it stands for the graph structure the peers build before they start): timed apart.
+     * HyperANF (--approx) walks S alone. */
     t0 = clout_now();
-    if (s >= 0 && G->directed && (want[M_CORE] || want[M_REACH] || want[M_DEPTH])) {
+    if (s >= 0 && G->directed && (want[M_CORE] || want[M_CLU] || ((want[M_REACH] || want[M_DEPTH]) && !approx))) {
         s = clout_graph_cache_transpose(G, msg);
         if (s >= 0 && timings) fprintf(stderr, "timings: cached transpose S' %.3f s\n", clout_now() - t0);
     }

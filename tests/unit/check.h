@@ -44,6 +44,25 @@ static inline int check_done(const char *name)
     return check_failures ? 1 : 0;
 }
 
+/* The graph of an edge list (root/file), read with the default options but these; NULL, with a
+ * failed check, when it cannot be read. */
+static inline clout_graph *check_load_edges(const char *root, const char *file, bool undirected, bool header)
+{
+    char path[1024], msg[CLOUT_MSG_LEN];
+    snprintf(path, sizeof path, "%s/%s", root, file);
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    o.undirected = undirected;
+    o.header = header;
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    CHECK(clout_builder_new(&b, &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_add_edges(b, path, &o, msg) == 0, "%s: %s", file, msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s: %s", file, msg);
+    clout_builder_free(&b);
+    return G;
+}
+
 /* S(i,j) by external ids, or NAN when absent. */
 static inline double check_S(const clout_graph *G, const char *u, const char *v)
 {

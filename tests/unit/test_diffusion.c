@@ -342,16 +342,7 @@ static void imm_optimum(const char *model, bool lt)
 /* imm and celf agree within 2% on real graphs, both scored by the same Monte Carlo evaluator */
 static void imm_vs_celf(const char *root, const char *file, bool header)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", root, file);
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    o.header = header;
-    clout_builder *b = NULL;
-    clout_graph *G = NULL;
-    clout_builder_new(&b, &o, msg);
-    CHECK(clout_builder_add_edges(b, path, &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    clout_graph *G = check_load_edges(root, file, false, header);
     if (!G) return;
     clout_prob_model pm;
     clout_prob_parse("wc", &pm, msg);
@@ -477,15 +468,7 @@ static void models(void)
 
 static void bundled_and_threads(const char *root)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/datasets/snap_wiki_vote/Wiki-Vote.txt.gz", root);
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    clout_builder *b = NULL;
-    clout_graph *G = NULL;
-    clout_builder_new(&b, &o, msg);
-    CHECK(clout_builder_add_edges(b, path, &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
     if (!G) return;
     int64_t n = clout_graph_users(G);
     clout_prob_model pm;

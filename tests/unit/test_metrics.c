@@ -18,20 +18,7 @@ typedef struct {
 
 static clout_graph *load(const dataset *d)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", root, d->file);
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    o.undirected = d->undirected;
-    o.header = d->header;
-    clout_builder *b = NULL;
-    clout_graph *G = NULL;
-    clout_builder_new(&b, &o, msg);
-    int s = clout_builder_add_edges(b, path, &o, msg);
-    CHECK(s >= 0, "%s: %s", d->name, msg);
-    s = clout_builder_finish(&b, &G, msg);
-    CHECK(s >= 0, "%s: %s", d->name, msg);
-    return G;
+    return check_load_edges(root, d->file, d->undirected, d->header);
 }
 
 /* igraph copy of S: directed, one edge per entry, weights = S's values */

@@ -292,13 +292,7 @@ int main(int argc, char **argv)
     const char *root = argc > 1 ? argv[1] : ".";
     char path[1024];
     snprintf(path, sizeof path, "%s/datasets/snap_wiki_vote/Wiki-Vote.txt.gz", root);
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    clout_builder *b = NULL;
-    clout_graph *G = NULL;
-    CHECK(clout_builder_new(&b, &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_add_edges(b, path, &o, msg) >= 0, "%s", msg);
-    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
     if (G == NULL) return check_done("test_nomem");
     clout_set_threads(2, msg);
     snprintf(edge_path, sizeof edge_path, "%s", path);

@@ -395,6 +395,13 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
         FREE_PTR(fdst);                                                                   \
         FREE_PTR(sum);                                                                    \
         FREE_PTR(dw);                                                                     \
+        FREE_PTR(lid);                                                                    \
+        FREE_PTR(ordn);                                                                   \
+        FREE_PTR(rptr);                                                                   \
+        FREE_PTR(rdst);                                                                   \
+        for (int t_ = 0; t_ < nt && lists; t_++) free(lists[t_]);                         \
+        FREE_PTR(lists);                                                                  \
+        FREE_PTR(nlist);                                                                  \
         for (int t_ = 0; t_ < nt && marks; t_++) free(marks[t_]);                         \
         for (int t_ = 0; t_ < nt && queues; t_++) free(queues[t_]);                       \
         FREE_PTR(marks);                                                                  \
@@ -403,23 +410,41 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
         clout_progress_end(prog);                                                         \
     } while (0)
 
+#define LEAF 0x80000000u /* in rdst: the target has no live out-tie (it ends the search there) */
+
+/* takes a user for the calling thread if no one has it yet (its lid still all ones) */
+static inline bool claim(uint32_t *slot)
+{
+    uint32_t free_ = UINT32_MAX;
+    return __atomic_load_n(slot, __ATOMIC_RELAXED) == UINT32_MAX &&
+           __atomic_compare_exchange_n(slot, &free_, UINT32_MAX - 1, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
                          char msg[CLOUT_MSG_LEN])
 {
-    uint64_t *lptr = NULL, *fptr = NULL;
-    uint32_t *lsrc = NULL, *fdst = NULL, *dw = NULL;
+    uint64_t *lptr = NULL, *fptr = NULL, *rptr = NULL;
+    uint32_t *lsrc = NULL, *fdst = NULL, *dw = NULL, *lid = NULL, *ordn = NULL, *rdst = NULL, **lists = NULL;
+    int64_t *nlist = NULL;
     double *sum = NULL;
     uint32_t **marks = NULL, **queues = NULL, *stamps = NULL;
     int nt = omp_get_max_threads();
     clout_progress *prog = NULL;
     int64_t n = P->n, m = P->m;
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
+    ASSERT_MSG(n < (int64_t)LEAF, CLOUT_ERR_INVALID, "cascade depths handle at most %u users", LEAF - 1);
     ALLOC_TRY(lptr, n + 1, uint64_t);
     ALLOC_TRY(lsrc, m ? m : 1, uint32_t);
     ALLOC_TRY(fptr, n + 1, uint64_t);
     ALLOC_TRY(fdst, m ? m : 1, uint32_t);
     CALLOC_TRY(sum, n ? n : 1, double);
     ALLOC_TRY(dw, n ? n : 1, uint32_t);
+    ALLOC_TRY(lid, n ? n : 1, uint32_t);
+    ALLOC_TRY(ordn, n ? n : 1, uint32_t);
+    ALLOC_TRY(rptr, n + 1, uint64_t);
+    ALLOC_TRY(rdst, m ? m : 1, uint32_t);
+    CALLOC_TRY(lists, nt, uint32_t *);
+    CALLOC_TRY(nlist, nt, int64_t);
     marks = calloc((size_t)nt, sizeof(uint32_t *));
     queues = calloc((size_t)nt, sizeof(uint32_t *));
     stamps = calloc((size_t)nt, sizeof(uint32_t));
@@ -428,6 +453,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         marks[t] = calloc((size_t)(n ? n : 1), sizeof(uint32_t));
         queues[t] = malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
         ASSERT_MSG(marks[t] && queues[t], CLOUT_ERR_NOMEM, "out of memory");
+        ALLOC_TRY(lists[t], n ? n : 1, uint32_t);
     }
     prog = clout_progress_start("live-edge graphs", (double)sims, "");
     for (int64_t s = 0; s < sims; s++) {
@@ -451,6 +477,50 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
                 fdst[__atomic_fetch_add(&fptr[lsrc[P->iptr[v] + k]], 1, __ATOMIC_RELAXED)] = (uint32_t)v;
         for (int64_t u = n; u > 0; u--) fptr[u] = fptr[u - 1];
         fptr[0] = 0;
+        /* the live graph relabelled in depth-first pre-order, so that what a user reaches has
+         * nearby ids and the searches below stay in a few cache lines of marks, rptr and rdst:
+         * each thread walks from the users no live tie enters (then from what is left, which
+         * lies on cycles), claiming each user once; ids follow the threads' lists. The ids
+         * depend on the threads' timing, the BFS levels, all that is kept, do not. rdst marks
+         * the targets with no live out-tie, which end a search without being queued. */
+        memset(lid, 0xff, (size_t)n * sizeof(uint32_t));
+        #pragma omp parallel num_threads(nt)
+        {
+            int t = omp_get_thread_num();
+            uint32_t *stack = queues[t], *list = lists[t];
+            int64_t len = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                #pragma omp for schedule(dynamic, 1024)
+                for (int64_t u = 0; u < n; u++) {
+                    if (fptr[u + 1] == fptr[u] || (pass == 0 && lptr[u + 1] != lptr[u])) continue;
+                    if (!claim(&lid[u])) continue;
+                    int64_t top = 0;
+                    stack[top++] = (uint32_t)u;
+                    while (top > 0) {
+                        uint32_t v = stack[--top];
+                        list[len++] = v;
+                        for (uint64_t k = fptr[v]; k < fptr[v + 1]; k++)
+                            if (claim(&lid[fdst[k]])) stack[top++] = fdst[k];
+                    }
+                }
+            }
+            nlist[t] = len;
+            #pragma omp barrier
+            int64_t off = 0;
+            for (int t2 = 0; t2 < t; t2++) off += nlist[t2];
+            for (int64_t i = 0; i < len; i++) {
+                lid[list[i]] = (uint32_t)(off + i);
+                ordn[off + i] = list[i];
+            }
+        }
+        int64_t na = 0;
+        for (int t = 0; t < nt; t++) na += nlist[t];
+        rptr[0] = 0;
+        for (int64_t i = 0; i < na; i++) rptr[i + 1] = rptr[i] + (fptr[ordn[i] + 1] - fptr[ordn[i]]);
+        #pragma omp parallel for schedule(dynamic, 4096)
+        for (int64_t i = 0; i < na; i++)
+            for (uint64_t k = fptr[ordn[i]], r = rptr[i]; k < fptr[ordn[i] + 1]; k++)
+                rdst[r++] = lid[fdst[k]] | (fptr[fdst[k] + 1] == fptr[fdst[k]] ? LEAF : 0);
         /* u's cascade in this world is what u reaches; its depth, the last BFS level. A user
          * with one live out-tie, to w, and no live in-tie is not reachable from w, so its
          * cascade is w's one round later: 1 + w's depth, with no search of its own */
@@ -459,29 +529,35 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         {
             int t = omp_get_thread_num();
             uint32_t *mark = marks[t], *queue = queues[t];
-            #pragma omp for schedule(dynamic, 1024)
-            for (int64_t u = 0; u < n; u++) {
-                dw[u] = 0;
-                if (fptr[u + 1] == fptr[u] || CHAIN(u)) continue;
+            #pragma omp for schedule(dynamic, 256)
+            for (int64_t i = 0; i < na; i++) {
+                dw[i] = 0;
+                if (rptr[i + 1] == rptr[i] || CHAIN(ordn[i])) continue;
                 uint32_t st = clout_i_next_stamp(mark, n, &stamps[t]);
                 int64_t h = 0, q = 0, rounds = 0;
-                queue[q++] = (uint32_t)u;
-                mark[u] = st;
+                queue[q++] = (uint32_t)i;
+                mark[i] = st;
                 while (h < q) {
                     int64_t end = q;
+                    bool grew = false;
                     for (; h < end; h++)
-                        for (uint64_t k = fptr[queue[h]]; k < fptr[queue[h] + 1]; k++)
-                            if (mark[fdst[k]] != st) {
-                                mark[fdst[k]] = st;
-                                queue[q++] = fdst[k];
+                        for (uint64_t k = rptr[queue[h]]; k < rptr[queue[h] + 1]; k++) {
+                            uint32_t w = rdst[k] & ~LEAF;
+                            if (mark[w] != st) {
+                                mark[w] = st;
+                                grew = true;
+                                if (!(rdst[k] & LEAF)) queue[q++] = w;
                             }
-                    rounds += q > end;
+                        }
+                    rounds += grew;
                 }
-                dw[u] = (uint32_t)rounds;
+                dw[i] = (uint32_t)rounds;
             }
             /* w has a live in-tie (from u), so it is no chain user: its depth is known */
             #pragma omp for schedule(static)
-            for (int64_t u = 0; u < n; u++) sum[u] += (double)(CHAIN(u) ? 1 + dw[fdst[fptr[u]]] : dw[u]);
+            for (int64_t u = 0; u < n; u++)
+                if (fptr[u + 1] > fptr[u])
+                    sum[u] += (double)(CHAIN(u) ? 1 + dw[lid[fdst[fptr[u]]]] : dw[lid[u]]);
         }
 #undef CHAIN
         clout_progress_update(prog, (double)(s + 1));

@@ -501,6 +501,51 @@ static void check_approx(const dataset *d)
     clout_graph_free(&G);
 }
 
+/* Cascade depths over live-edge graphs: with every tie live (const:1) each world is the graph
+ * itself, so a user's depth is its eccentricity, which igraph computes (unreachable users
+ * ignored; on the bundled graphs only, as every user's search then covers what it reaches of the
+ * whole graph); with wc, the depths are the same for 1 and 2 threads (the live graphs are relabelled
+ * by threads racing to claim users, which must not show in the result). */
+static void check_cascade_depths(const dataset *d, clout_graph *G, const igraph_t *g, bool all_live)
+{
+    int64_t n = clout_graph_users(G);
+    clout_prob_model pm;
+    clout_influence *P = NULL;
+    double *dep = malloc((size_t)n * sizeof(double)), *dep2 = malloc((size_t)n * sizeof(double));
+    if (!all_live) goto threads;
+    CHECK(clout_prob_parse("const:1", &pm, msg) == 0 && clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
+    CHECK(clout_cascade_depths(P, false, 2, 1, dep, msg) == 0, "%s: %s", d->name, msg);
+    clout_influence_free(&P);
+    int64_t step = d->sample ? (n + d->sample - 1) / d->sample : 1, bad = 0;
+    igraph_vector_int_t vids;
+    igraph_vector_int_init(&vids, 0);
+    for (int64_t u = 0; u < n; u += step) igraph_vector_int_push_back(&vids, (igraph_integer_t)u);
+    igraph_vector_t ecc;
+    igraph_vector_init(&ecc, 0);
+    CHECK(igraph_eccentricity(g, &ecc, igraph_vss_vector(&vids), IGRAPH_OUT) == 0, "igraph eccentricity");
+    for (igraph_integer_t k = 0; k < igraph_vector_int_size(&vids); k++) {
+        int64_t u = VECTOR(vids)[k];
+        if (dep[u] != VECTOR(ecc)[k] && bad++ < 5)
+            fprintf(stderr, "%s user %lld: cascade depth %g, eccentricity %g\n", d->name, (long long)u, dep[u],
+                    VECTOR(ecc)[k]);
+    }
+    CHECK(bad == 0, "%s: %lld of %lld cascade depths (every tie live) differ from igraph's eccentricity", d->name,
+          (long long)bad, (long long)igraph_vector_int_size(&vids));
+    igraph_vector_destroy(&ecc);
+    igraph_vector_int_destroy(&vids);
+threads:
+    CHECK(clout_prob_parse("wc", &pm, msg) == 0 && clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
+    clout_set_threads(1, msg);
+    CHECK(clout_cascade_depths(P, false, 8, 3, dep, msg) == 0, "%s: %s", d->name, msg);
+    clout_set_threads(2, msg);
+    CHECK(clout_cascade_depths(P, false, 8, 3, dep2, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(memcmp(dep, dep2, (size_t)n * sizeof(double)) == 0, "%s: cascade depths differ between 1 and 2 threads",
+          d->name);
+    clout_influence_free(&P);
+    free(dep);
+    free(dep2);
+}
+
 /* Generated graphs above the size where coreness, PageRank and the transpose go parallel:
  * core numbers against igraph and identical for 1 and 2 threads, PageRank against PRPACK and
  * identical for 1 and 2 threads. */
@@ -534,6 +579,7 @@ static void check_generated(void)
         free(c2);
         check_pagerank(&d, G, &g, &w);
         check_pagerank_threads(&d, G);
+        check_cascade_depths(&d, G, &g, false); /* every tie live: a full BFS from every user */
         igraph_vector_destroy(&w);
         igraph_destroy(&g);
         clout_graph_free(&G);
@@ -560,6 +606,7 @@ int main(int argc, char **argv)
         check_pagerank_threads(&sets[i], G);
         check_bfs(&sets[i], G, &g);
         check_core(&sets[i], G, &g);
+        check_cascade_depths(&sets[i], G, &g, true);
         igraph_vector_destroy(&w);
         igraph_destroy(&g);
         clout_graph_free(&G);

@@ -402,16 +402,6 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
         for (int t_ = 0; t_ < nt && lists; t_++) free(lists[t_]);                         \
         FREE_PTR(lists);                                                                  \
         FREE_PTR(nlist);                                                                  \
-        FREE_PTR(big);                                                                    \
-        for (int t_ = 0; t_ < nt && ws; t_++) {                                           \
-            free(ws[t_].seen);                                                            \
-            free(ws[t_].fr);                                                              \
-            free(ws[t_].nx);                                                              \
-            free(ws[t_].cur);                                                             \
-            free(ws[t_].nxt);                                                             \
-            free(ws[t_].touched);                                                         \
-        }                                                                                 \
-        FREE_PTR(ws);                                                                     \
         for (int t_ = 0; t_ < nt && marks; t_++) free(marks[t_]);                         \
         for (int t_ = 0; t_ < nt && queues; t_++) free(queues[t_]);                       \
         FREE_PTR(marks);                                                                  \
@@ -421,73 +411,6 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
     } while (0)
 
 #define LEAF 0x80000000u /* in rdst: the target has no live out-tie (it ends the search there) */
-#define SMALL 256        /* a search that finds more users than this waits for a shared one */
-
-/* A thread's room for 64 searches at once (Then et al., "The More the Merrier: Efficient
- * Multi-Source Graph Traversal", VLDB 2014): bit j of seen[v] / fr[v] says search j has found
- * v / has v in its frontier. All zero between batches. */
-typedef struct {
-    uint64_t *seen, *fr, *nx;
-    uint32_t *cur, *nxt, *touched;
-} msbfs_ws;
-
-/* the depth (last BFS level) of the search from each of the b <= 64 users src[] on the
- * relabelled live graph (rptr, rdst); users reached from many of them are visited once per level
- * for all, not once per search */
-static void msbfs(const uint64_t *rptr, const uint32_t *rdst, const uint32_t *src, int b, msbfs_ws *w,
-                  uint32_t *depth)
-{
-    uint64_t *seen = w->seen, *fr = w->fr, *nx = w->nx;
-    uint32_t *cur = w->cur, *nxt = w->nxt, *touched = w->touched;
-    int64_t qn = 0, tn = 0;
-    for (int j = 0; j < b; j++) {
-        uint32_t v = src[j];
-        if (seen[v] == 0) touched[tn++] = v;
-        if (fr[v] == 0) cur[qn++] = v;
-        seen[v] |= 1ULL << j;
-        fr[v] |= 1ULL << j;
-        depth[j] = 0;
-    }
-    for (uint32_t level = 1; qn > 0; level++) {
-        uint64_t grew = 0;
-        int64_t nn = 0;
-        for (int64_t h = 0; h < qn; h++) {
-            uint32_t v = cur[h];
-            uint64_t f = fr[v];
-            fr[v] = 0;
-            for (uint64_t k = rptr[v]; k < rptr[v + 1]; k++) {
-                uint32_t x = rdst[k] & ~LEAF;
-                uint64_t nb = f & ~seen[x];
-                if (nb == 0) continue;
-                if (seen[x] == 0) touched[tn++] = x;
-                seen[x] |= nb;
-                grew |= nb;
-                if (rdst[k] & LEAF) continue;
-                if (nx[x] == 0) nxt[nn++] = x;
-                nx[x] |= nb;
-            }
-        }
-        for (; grew; grew &= grew - 1) depth[__builtin_ctzll(grew)] = level;
-        uint64_t *tf = fr;
-        fr = nx;
-        nx = tf;
-        uint32_t *tq = cur;
-        cur = nxt;
-        nxt = tq;
-        qn = nn;
-    }
-    for (int64_t i = 0; i < tn; i++) seen[touched[i]] = 0;
-    w->fr = fr;
-    w->nx = nx;
-    w->cur = cur;
-    w->nxt = nxt;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
 
 /* takes a user for the calling thread if no one has it yet (its lid still all ones) */
 static inline bool claim(uint32_t *slot)
@@ -502,9 +425,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
 {
     uint64_t *lptr = NULL, *fptr = NULL, *rptr = NULL;
     uint32_t *lsrc = NULL, *fdst = NULL, *dw = NULL, *lid = NULL, *ordn = NULL, *rdst = NULL, **lists = NULL;
-    int64_t *nlist = NULL, nbig = 0;
-    uint32_t *big = NULL;
-    msbfs_ws *ws = NULL;
+    int64_t *nlist = NULL;
     double *sum = NULL;
     uint32_t **marks = NULL, **queues = NULL, *stamps = NULL;
     int nt = omp_get_max_threads();
@@ -524,8 +445,6 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     ALLOC_TRY(rdst, m ? m : 1, uint32_t);
     CALLOC_TRY(lists, nt, uint32_t *);
     CALLOC_TRY(nlist, nt, int64_t);
-    ALLOC_TRY(big, n ? n : 1, uint32_t);
-    CALLOC_TRY(ws, nt, msbfs_ws);
     marks = calloc((size_t)nt, sizeof(uint32_t *));
     queues = calloc((size_t)nt, sizeof(uint32_t *));
     stamps = calloc((size_t)nt, sizeof(uint32_t));
@@ -535,12 +454,6 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         queues[t] = malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
         ASSERT_MSG(marks[t] && queues[t], CLOUT_ERR_NOMEM, "out of memory");
         ALLOC_TRY(lists[t], n ? n : 1, uint32_t);
-        CALLOC_TRY(ws[t].seen, n ? n : 1, uint64_t);
-        CALLOC_TRY(ws[t].fr, n ? n : 1, uint64_t);
-        CALLOC_TRY(ws[t].nx, n ? n : 1, uint64_t);
-        ALLOC_TRY(ws[t].cur, n ? n : 1, uint32_t);
-        ALLOC_TRY(ws[t].nxt, n ? n : 1, uint32_t);
-        ALLOC_TRY(ws[t].touched, n ? n : 1, uint32_t);
     }
     prog = clout_progress_start("live-edge graphs", (double)sims, "");
     for (int64_t s = 0; s < sims; s++) {
@@ -615,17 +528,16 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num();
-            uint32_t *mark = marks[t], *queue = queues[t], *later = lists[t];
-            int64_t nlater = 0;
+            uint32_t *mark = marks[t], *queue = queues[t];
             #pragma omp for schedule(dynamic, 256)
             for (int64_t i = 0; i < na; i++) {
                 dw[i] = 0;
                 if (rptr[i + 1] == rptr[i] || CHAIN(ordn[i])) continue;
                 uint32_t st = clout_i_next_stamp(mark, n, &stamps[t]);
-                int64_t h = 0, q = 0, rounds = 0, found = 0;
+                int64_t h = 0, q = 0, rounds = 0;
                 queue[q++] = (uint32_t)i;
                 mark[i] = st;
-                while (h < q && found <= SMALL) {
+                while (h < q) {
                     int64_t end = q;
                     bool grew = false;
                     for (; h < end; h++)
@@ -634,35 +546,12 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
                             if (mark[w] != st) {
                                 mark[w] = st;
                                 grew = true;
-                                found++;
                                 if (!(rdst[k] & LEAF)) queue[q++] = w;
                             }
                         }
                     rounds += grew;
                 }
-                if (found > SMALL) later[nlater++] = (uint32_t)i;
-                else dw[i] = (uint32_t)rounds;
-            }
-            /* the users that reach many: 64 searches at a time, nearby ids together (they tend
-             * to reach the same users) */
-            nlist[t] = nlater;
-            #pragma omp barrier
-            #pragma omp single
-            {
-                int64_t nb = 0;
-                for (int t2 = 0; t2 < nt; t2++) {
-                    memcpy(big + nb, lists[t2], (size_t)nlist[t2] * sizeof(uint32_t));
-                    nb += nlist[t2];
-                }
-                qsort(big, (size_t)nb, sizeof(uint32_t), cmp_u32);
-                nbig = nb;
-            }
-            #pragma omp for schedule(dynamic, 1)
-            for (int64_t g = 0; g < (nbig + 63) / 64; g++) {
-                int b = nbig - 64 * g < 64 ? (int)(nbig - 64 * g) : 64;
-                uint32_t d[64];
-                msbfs(rptr, rdst, big + 64 * g, b, &ws[t], d);
-                for (int j = 0; j < b; j++) dw[big[64 * g + j]] = d[j];
+                dw[i] = (uint32_t)rounds;
             }
             /* w has a live in-tie (from u), so it is no chain user: its depth is known */
             #pragma omp for schedule(static)

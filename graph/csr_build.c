@@ -301,46 +301,54 @@ int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
         FREE_PTR(cnt);                                                                    \
         FREE_PTR(bstart);                                                                 \
         FREE_PTR(rg);                                                                     \
-        FREE_PTR(*tptr);                                                                  \
-        FREE_PTR(*tidx);                                                                  \
-        if (tvals) FREE_PTR(*tvals);                                                      \
+        for (int k_ = 0; k_ < maxblk; k_++) {                                             \
+            FREE_PTR(bptr[k_]);                                                           \
+            FREE_PTR(bidx[k_]);                                                           \
+            if (bvals) FREE_PTR(bvals[k_]);                                               \
+        }                                                                                 \
     } while (0)
 
 /* new source j's old id */
 #define SRC(j) (ord ? (int64_t)ord[j] : (int64_t)(j))
 
-int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
-                          const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
-                          void **tvals, bool wide, char msg[CLOUT_MSG_LEN])
+int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
+                                const uint32_t *ord, const uint32_t *newid, int maxblk, int *nblk, int64_t *lo,
+                                uint64_t **bptr, uint64_t **bidx, void **bvals, bool wide, char msg[CLOUT_MSG_LEN])
 {
     uint64_t *cnt = NULL, *bstart = NULL;
     int64_t *rg = NULL;
-    *tptr = NULL;
-    *tidx = NULL;
-    if (tvals) *tvals = NULL;
+    ASSERT_MSG(maxblk >= 1 && maxblk <= CLOUT_I_MAXBLK, CLOUT_ERR_INVALID, "transpose: %d blocks", maxblk);
+    for (int k = 0; k < maxblk; k++) {
+        bptr[k] = bidx[k] = NULL;
+        if (bvals) bvals[k] = NULL;
+    }
     ASSERT_MSG(n >= 0 && n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "transpose: %lld users, at most %u",
                (long long)n, UINT32_MAX);
     ASSERT_MSG((ord == NULL) == (newid == NULL), CLOUT_ERR_INVALID, "transpose: ord and newid go together");
     uint64_t nnz = ptr[n];
-    ALLOC_TRY(*tptr, n + 1, uint64_t);
-    ALLOC_TRY(*tidx, nnz ? nnz : 1, uint64_t);
     size_t vsz = wide ? sizeof(double) : sizeof(float);
-    if (tvals) {
-        *tvals = clout_i_malloc(nnz ? nnz : 1, vsz);
-        ASSERT_MSG(*tvals != NULL, CLOUT_ERR_NOMEM, "out of memory");
-    }
-    clout_i_prefault(*tptr, (size_t)(n + 1) * sizeof(uint64_t));
-    clout_i_prefault(*tidx, (size_t)nnz * sizeof(uint64_t));
-    if (tvals) clout_i_prefault(*tvals, (size_t)nnz * vsz);
-    uint64_t *ti = *tidx, *tp = *tptr;
-    double *tvd = tvals && wide ? *tvals : NULL;
-    float *tvf = tvals && !wide ? *tvals : NULL;
-    bool tv = tvals != NULL;
-    tp[n] = nnz;
-    if (n == 0) return CLOUT_OK;
+    bool tv = bvals != NULL;
+    /* buckets of 2^shift result rows (at most 1024 of them); a block is a run of whole buckets */
     int shift = 12;
-    while (((n - 1) >> shift) >= 1024) shift++;
-    int64_t nb = ((n - 1) >> shift) + 1, stride = nb + 8; /* + 8: no two threads' counters share a line */
+    while (n > 0 && ((n - 1) >> shift) >= 1024) shift++;
+    int64_t nb = n > 0 ? ((n - 1) >> shift) + 1 : 1, stride = nb + 8; /* + 8: no two threads' counters share a line */
+    int K = nb < maxblk ? (int)nb : maxblk;
+    int64_t kb[CLOUT_I_MAXBLK + 1]; /* block k: buckets kb[k] .. kb[k + 1] - 1 */
+    for (int k = 0; k <= K; k++) {
+        kb[k] = nb * k / K;
+        lo[k] = kb[k] << shift < n ? kb[k] << shift : n;
+    }
+    *nblk = K;
+    for (int k = 0; k < K; k++) ALLOC_TRY(bptr[k], lo[k + 1] - lo[k] + 1, uint64_t);
+    if (n == 0) {
+        bptr[0][0] = 0;
+        ALLOC_TRY(bidx[0], 1, uint64_t);
+        if (tv) {
+            bvals[0] = clout_i_malloc(1, vsz);
+            ASSERT_MSG(bvals[0] != NULL, CLOUT_ERR_NOMEM, "out of memory");
+        }
+        return CLOUT_OK;
+    }
     int nt = omp_get_max_threads();
     if (nnz < 50000) nt = 1;
     ALLOC_TRY(rg, nt + 1, int64_t);
@@ -358,6 +366,10 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
     CALLOC_TRY(cnt, (size_t)nt * (size_t)stride, uint64_t);
     ALLOC_TRY(bstart, nb + 1, uint64_t);
     bool nomem = false;
+    uint64_t e0k[CLOUT_I_MAXBLK];     /* block k's first tie: bstart[kb[k]] */
+    uint8_t blk[1024];                /* bucket -> block */
+    for (int k = 0; k < K; k++)
+        for (int64_t b = kb[k]; b < kb[k + 1]; b++) blk[b] = (uint8_t)k;
     #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num();
@@ -388,23 +400,39 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
                 }
             }
             bstart[nb] = a;
+            /* the blocks' arrays: a tie at global position at goes to at - e0k[k] of its block */
+            for (int k = 0; k < K && !nomem; k++) {
+                uint64_t e0 = bstart[kb[k]], ne = bstart[kb[k + 1]] - e0;
+                bidx[k] = clout_i_malloc(ne ? ne : 1, sizeof(uint64_t));
+                if (tv) bvals[k] = clout_i_malloc(ne ? ne : 1, vsz);
+                if (bidx[k] == NULL || (tv && bvals[k] == NULL)) {
+                    nomem = true;
+                    break;
+                }
+                clout_i_prefault(bidx[k], (size_t)ne * sizeof(uint64_t));
+                if (tv) clout_i_prefault(bvals[k], (size_t)ne * vsz);
+                e0k[k] = e0;
+                bptr[k][lo[k + 1] - lo[k]] = ne;
+            }
         }
         /* bucket pass: (new row << 32 | new source) and the value, into the result's arrays */
-        for (int64_t j = j0; j < j1; j++) {
+        for (int64_t j = j0; j < j1 && !nomem; j++) {
             AHEAD(j);
             int64_t u = SRC(j);
             for (uint64_t k = ptr[u]; k < ptr[u + 1]; k++) {
-                uint64_t v = newid ? newid[idx[k]] : idx[k], at = c[v >> shift]++;
-                ti[at] = v << 32 | (uint64_t)j;
-                if (tvd) tvd[at] = vals ? (double)vals[k] : 1.0;
-                if (tvf) tvf[at] = vals ? vals[k] : 1.0f;
+                uint64_t v = newid ? newid[idx[k]] : idx[k];
+                int q = blk[v >> shift];
+                uint64_t at = c[v >> shift]++ - e0k[q];
+                bidx[q][at] = v << 32 | (uint64_t)j;
+                if (tv && wide) ((double *)bvals[q])[at] = vals ? (double)vals[k] : 1.0;
+                if (tv && !wide) ((float *)bvals[q])[at] = vals ? vals[k] : 1.0f;
             }
         }
 #undef AHEAD
         #pragma omp barrier
         /* each bucket: copy out, count its rows, place back in row order (stable: sources stay
          * ascending within a row) */
-        uint64_t *lc = clout_i_malloc(((size_t)1 << shift) + 1, sizeof(uint64_t)), *sk = NULL;
+        uint64_t *lc = nomem ? NULL : clout_i_malloc(((size_t)1 << shift) + 1, sizeof(uint64_t)), *sk = NULL;
         char *sv = NULL;
         uint64_t scap = 0;
         if (lc == NULL) {
@@ -429,18 +457,24 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
                     continue;
                 }
             }
+            /* in block q's arrays: positions from its first tie, rows from its first row */
+            int q = blk[b];
+            uint64_t *ti = bidx[q], *tp = bptr[q] + ((b << shift) - lo[q]);
+            double *tvd = tv && wide ? (double *)bvals[q] : NULL;
+            float *tvf = tv && !wide ? (float *)bvals[q] : NULL;
             int64_t r0 = b << shift, r1 = r0 + ((int64_t)1 << shift);
             if (r1 > n) r1 = n;
+            e0 -= e0k[q];
             if (ne > 0) {
                 memcpy(sk, ti + e0, ne * sizeof(uint64_t));
-                if (tv) memcpy(sv, (char *)*tvals + e0 * vsz, ne * vsz);
+                if (tv) memcpy(sv, (char *)bvals[q] + e0 * vsz, ne * vsz);
             }
             memset(lc, 0, (size_t)(r1 - r0 + 1) * sizeof(uint64_t));
             for (uint64_t e = 0; e < ne; e++) lc[(int64_t)(sk[e] >> 32) - r0 + 1]++;
             lc[0] = e0;
             for (int64_t r = 0; r < r1 - r0; r++) {
                 lc[r + 1] += lc[r];
-                tp[r0 + r] = lc[r];
+                tp[r] = lc[r];
             }
             for (uint64_t e = 0; e < ne; e++) {
                 uint64_t at = lc[(int64_t)(sk[e] >> 32) - r0]++;
@@ -458,5 +492,14 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
     FREE_PTR(bstart);
     FREE_PTR(rg);
     return CLOUT_OK;
+}
+
+int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
+                          const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
+                          void **tvals, bool wide, char msg[CLOUT_MSG_LEN])
+{
+    int nblk;
+    int64_t lo[2];
+    return clout_i_csr_transpose_split(n, ptr, idx, vals, ord, newid, 1, &nblk, lo, tptr, tidx, tvals, wide, msg);
 }
 #undef SRC

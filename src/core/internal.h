@@ -206,6 +206,13 @@ typedef struct clout_i_csr {
 int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                           const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
                           void **tvals, bool wide, char msg[CLOUT_MSG_LEN]);
+/* The same transpose cut into *nblk <= maxblk blocks of consecutive rows (runs of 2^12 or more
+ * rows): block k holds rows lo[k] .. lo[k + 1] - 1 in its own arrays bptr[k] (from 0), bidx[k]
+ * and bvals[k] (bvals NULL: no values), as many as GraphBLAS matrices want. */
+#define CLOUT_I_MAXBLK 64
+int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
+                                const uint32_t *ord, const uint32_t *newid, int maxblk, int *nblk, int64_t *lo,
+                                uint64_t **bptr, uint64_t **bidx, void **bvals, bool wide, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 

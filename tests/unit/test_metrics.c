@@ -1,7 +1,8 @@
 /* test_metrics.c: key-user metrics against igraph as the oracle, on every bundled graph:
  * PageRank (PRPACK), BFS layers (reach, depth, mean hops), coreness; conversions on a hand-made
  * log where every exposure and conversion is known by construction. The relabelled transpose
- * PageRank runs on is checked against a brute-force transpose, and PageRank against itself
+ * PageRank runs on is checked against a brute-force transpose (whole and cut into blocks of
+ * rows), and PageRank against itself
  * across thread counts. */
 #include "check.h"
 #include "internal.h"
@@ -179,6 +180,32 @@ static void check_transpose(void)
                         free(tp);
                         free(ti);
                         free(tv);
+                    }
+                    /* cut into blocks of rows: each block the same rows of the brute force */
+                    for (int maxblk = 3; maxblk <= 16; maxblk += 13) {
+                        int nblk = 0;
+                        int64_t lo[17];
+                        uint64_t *bptr[16], *bidx[16];
+                        void *bval[16];
+                        int s = clout_i_csr_transpose_split(n, ptr, idx, wv ? val : NULL, relabel ? ord : NULL,
+                                                            relabel ? newid : NULL, maxblk, &nblk, lo, bptr, bidx,
+                                                            bval, true, msg);
+                        CHECK(s == 0, "split transpose n=%lld: %s", (long long)n, msg);
+                        if (s != 0) continue;
+                        int bad = nblk < 1 || nblk > maxblk || lo[0] != 0 || lo[nblk] != n ||
+                                  (n >= 70000 && nblk != maxblk);
+                        for (int b = 0; b < nblk; b++) {
+                            uint64_t e0 = bp[lo[b]];
+                            bad |= lo[b + 1] < lo[b];
+                            for (int64_t r = lo[b]; !bad && r <= lo[b + 1]; r++) bad = bptr[b][r - lo[b]] + e0 != bp[r];
+                            for (uint64_t e = 0; !bad && e < bp[lo[b + 1]] - e0; e++)
+                                bad = bidx[b][e] != bt[e0 + e].src || ((double *)bval[b])[e] != bt[e0 + e].w;
+                            free(bptr[b]);
+                            free(bidx[b]);
+                            free(bval[b]);
+                        }
+                        CHECK(!bad, "transpose n=%lld relabel=%d values=%d threads=%d in %d blocks (of %d) differs from brute force",
+                              (long long)n, relabel, wv, threads, nblk, maxblk);
                     }
                 }
                 free(bp);

@@ -237,10 +237,12 @@ int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed,
 
 /* ---------------------------------------------------------------- key-user metrics */
 /* PageRank of every user on S (weights count; dangling users jump to the teleport distribution).
- * personal: n weights >= 0 (normalized here) or NULL for uniform. Iterates until the L1 change
- * is below tol; CLOUT_ERR_NOT_CONVERGED after max_iter. *rank: n doubles (malloc'd), sum 1; the
- * same for any thread count. *prep_seconds (if not NULL): the time spent building the relabelled
- * transpose the iterations run on. Time O(|S| + iterations x |S|), memory one more copy of S. */
+ * personal: n weights >= 0 (normalized here) or NULL for uniform. Block Gauss-Seidel sweeps (up
+ * to 16 blocks of users, one GraphBLAS product each) until a sweep's L1 change, relative to the
+ * total rank, is below tol; CLOUT_ERR_NOT_CONVERGED after max_iter sweeps; *iters: the sweeps.
+ * *rank: n doubles (malloc'd), sum 1; the same for any thread count. *prep_seconds (if not NULL):
+ * the time spent building the relabelled transpose the sweeps run on. Time O(|S| + sweeps x |S|),
+ * memory one more copy of S. */
 int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
                    double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN]);
 /* Multi-source BFS along S from users src[0..ns-1]: newcount[s * (max_hops + 1) + d] = users

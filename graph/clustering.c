@@ -22,7 +22,6 @@
         FREE_GRB(U);                                                                      \
         FREE_PTR(fptr);                                                                   \
         FREE_PTR(fidx);                                                                   \
-        FREE_PTR(cnt);                                                                    \
         FREE_PTR(ord);                                                                    \
         FREE_PTR(rk);                                                                     \
         for (int t_ = 0; t_ < nt && tris; t_++) free(tris[t_]);                           \
@@ -35,7 +34,7 @@ int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
     GrB_Matrix U = NULL, B = NULL;
     clout_i_csr c;
     bool borrowed = false;
-    uint64_t *fptr = NULL, *cnt = NULL;
+    uint64_t *fptr = NULL;
     uint32_t *fidx = NULL, *ord = NULL, *rk = NULL;
     int64_t *tri = NULL, **tris = NULL;
     double *out = NULL;
@@ -46,20 +45,10 @@ int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
     borrowed = true;
     const uint64_t *ptr = c.ptr, *idx = c.idx;
     ASSERT_MSG(n < (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "clustering handles fewer than %u users", UINT32_MAX);
-    /* ranks: users by ascending (degree, index), a counting sort */
+    /* ranks: users by ascending (degree, index) */
     ALLOC_TRY(ord, n ? n : 1, uint32_t);
     ALLOC_TRY(rk, n ? n : 1, uint32_t);
-    uint64_t maxd = 0;
-    for (int64_t u = 0; u < n; u++)
-        if (ptr[u + 1] - ptr[u] > maxd) maxd = ptr[u + 1] - ptr[u];
-    CALLOC_TRY(cnt, maxd + 2, uint64_t);
-    for (int64_t u = 0; u < n; u++) cnt[ptr[u + 1] - ptr[u] + 1]++;
-    for (uint64_t d = 0; d <= maxd; d++) cnt[d + 1] += cnt[d];
-    for (int64_t u = 0; u < n; u++) {
-        uint64_t r = cnt[ptr[u + 1] - ptr[u]]++;
-        ord[r] = (uint32_t)u;
-        rk[u] = (uint32_t)r;
-    }
+    ASSERT_MSG(clout_i_degree_order(n, ptr, false, ord, rk) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     /* forward ties in rank space: rank a keeps the ranks above a of its neighbours */
     CALLOC_TRY(fptr, n + 1, uint64_t);
     #pragma omp parallel for schedule(dynamic, 4096)

@@ -288,6 +288,34 @@ int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
     return CLOUT_OK;
 }
 
+/* ---- users ordered by degree ----
+ * ord[r]: the user of rank r, newid[u]: u's rank, by row length ptr[u + 1] - ptr[u] ascending or
+ * descending, ties by user index (a stable counting sort). */
+int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32_t *ord, uint32_t *newid)
+{
+    uint64_t maxd = 0;
+    for (int64_t u = 0; u < n; u++)
+        if (ptr[u + 1] - ptr[u] > maxd) maxd = ptr[u + 1] - ptr[u];
+    uint64_t *cnt = clout_i_calloc((size_t)maxd + 1, sizeof(uint64_t));
+    if (cnt == NULL) return CLOUT_ERR_NOMEM;
+#define KEY(u) (descending ? maxd - (ptr[(u) + 1] - ptr[u]) : ptr[(u) + 1] - ptr[u])
+    for (int64_t u = 0; u < n; u++) cnt[KEY(u)]++;
+    uint64_t run = 0;
+    for (uint64_t d = 0; d <= maxd; d++) {
+        uint64_t c = cnt[d];
+        cnt[d] = run;
+        run += c;
+    }
+    for (int64_t u = 0; u < n; u++) {
+        uint64_t r = cnt[KEY(u)]++;
+        ord[r] = (uint32_t)u;
+        newid[u] = (uint32_t)r;
+    }
+#undef KEY
+    free(cnt);
+    return CLOUT_OK;
+}
+
 /* ---- transposing a square CSR, optionally relabelled ----
  * Two streaming passes instead of one scatter over the whole result (which misses the cache on
  * nearly every tie): the ties first go, in the order of their new source, to buckets of 2^shift

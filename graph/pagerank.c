@@ -55,30 +55,6 @@
         clout_progress_end(prog);                                                         \
     } while (0)
 
-/* users in order of decreasing out-degree, ties by user index (a stable counting sort) */
-static int degree_order(int64_t n, const uint64_t *ptr, uint32_t *ord, uint32_t *newid)
-{
-    uint64_t maxd = 0;
-    for (int64_t u = 0; u < n; u++)
-        if (ptr[u + 1] - ptr[u] > maxd) maxd = ptr[u + 1] - ptr[u];
-    uint64_t *cnt = clout_i_calloc((size_t)maxd + 1, sizeof(uint64_t));
-    if (cnt == NULL) return CLOUT_ERR_NOMEM;
-    for (int64_t u = 0; u < n; u++) cnt[maxd - (ptr[u + 1] - ptr[u])]++;
-    uint64_t run = 0;
-    for (uint64_t d = 0; d <= maxd; d++) {
-        uint64_t c = cnt[d];
-        cnt[d] = run;
-        run += c;
-    }
-    for (int64_t u = 0; u < n; u++) {
-        uint64_t r = cnt[maxd - (ptr[u + 1] - ptr[u])]++;
-        ord[r] = (uint32_t)u;
-        newid[u] = (uint32_t)r;
-    }
-    free(cnt);
-    return CLOUT_OK;
-}
-
 /* What the pass over one block of users needs: x_i' = d y_i + c p_i with c = d D + (1 - d) S,
  * D the dangling mass and S the total mass of the current x */
 typedef struct {
@@ -176,7 +152,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
      * per run of one out-degree when not */
     TRY(clout_i_csr_borrow(G->S, &cs, msg));
     borrowed = true;
-    ASSERT_MSG(degree_order(n, cs.ptr, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    ASSERT_MSG(clout_i_degree_order(n, cs.ptr, true, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     const float *sw = cs.iso ? NULL : (const float *)cs.vals;
     int64_t nrun = 0;
     if (sw) {

@@ -206,6 +206,9 @@ typedef struct clout_i_csr {
 int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                           const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
                           void **tvals, bool wide, char msg[CLOUT_MSG_LEN]);
+/* Users by degree (row length of ptr), ascending or descending, ties by index: ord[rank] = user,
+ * newid[user] = rank. CLOUT_ERR_NOMEM or CLOUT_OK. */
+int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32_t *ord, uint32_t *newid);
 /* The same transpose cut into *nblk <= maxblk blocks of consecutive rows (runs of 2^12 or more
  * rows): block k holds rows lo[k] .. lo[k + 1] - 1 in its own arrays bptr[k] (from 0), bidx[k]
  * and bvals[k] (bvals NULL: no values), as many as GraphBLAS matrices want. */

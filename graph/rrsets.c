@@ -423,16 +423,19 @@ static inline bool claim(uint32_t *slot)
 int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
                          char msg[CLOUT_MSG_LEN])
 {
-    uint64_t *lptr = NULL, *fptr = NULL, *rptr = NULL;
+    uint64_t *lptr = NULL, *fptr = NULL;
+    uint32_t *rptr = NULL; /* the relabelled live graph's row pointers: its ties number < 2^32 */
+    uint16_t **marks = NULL;
     uint32_t *lsrc = NULL, *fdst = NULL, *dw = NULL, *lid = NULL, *ordn = NULL, *rdst = NULL, **lists = NULL;
     int64_t *nlist = NULL;
     double *sum = NULL;
-    uint32_t **marks = NULL, **queues = NULL, *stamps = NULL;
+    uint32_t **queues = NULL, *stamps = NULL;
     int nt = omp_get_max_threads();
     clout_progress *prog = NULL;
     int64_t n = P->n, m = P->m;
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     ASSERT_MSG(n < (int64_t)LEAF, CLOUT_ERR_INVALID, "cascade depths handle at most %u users", LEAF - 1);
+    ASSERT_MSG(m < (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "cascade depths handle fewer than %u ties", UINT32_MAX);
     ALLOC_TRY(lptr, n + 1, uint64_t);
     ALLOC_TRY(lsrc, m ? m : 1, uint32_t);
     ALLOC_TRY(fptr, n + 1, uint64_t);
@@ -441,16 +444,16 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     ALLOC_TRY(dw, n ? n : 1, uint32_t);
     ALLOC_TRY(lid, n ? n : 1, uint32_t);
     ALLOC_TRY(ordn, n ? n : 1, uint32_t);
-    ALLOC_TRY(rptr, n + 1, uint64_t);
+    ALLOC_TRY(rptr, n + 1, uint32_t);
     ALLOC_TRY(rdst, m ? m : 1, uint32_t);
     CALLOC_TRY(lists, nt, uint32_t *);
     CALLOC_TRY(nlist, nt, int64_t);
-    marks = calloc((size_t)nt, sizeof(uint32_t *));
+    marks = calloc((size_t)nt, sizeof(uint16_t *));
     queues = calloc((size_t)nt, sizeof(uint32_t *));
     stamps = calloc((size_t)nt, sizeof(uint32_t));
     ASSERT_MSG(marks && queues && stamps, CLOUT_ERR_NOMEM, "out of memory");
     for (int t = 0; t < nt; t++) {
-        marks[t] = calloc((size_t)(n ? n : 1), sizeof(uint32_t));
+        marks[t] = calloc((size_t)(n ? n : 1), sizeof(uint16_t));
         queues[t] = malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
         ASSERT_MSG(marks[t] && queues[t], CLOUT_ERR_NOMEM, "out of memory");
         ALLOC_TRY(lists[t], n ? n : 1, uint32_t);
@@ -516,7 +519,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         int64_t na = 0;
         for (int t = 0; t < nt; t++) na += nlist[t];
         rptr[0] = 0;
-        for (int64_t i = 0; i < na; i++) rptr[i + 1] = rptr[i] + (fptr[ordn[i] + 1] - fptr[ordn[i]]);
+        for (int64_t i = 0; i < na; i++) rptr[i + 1] = rptr[i] + (uint32_t)(fptr[ordn[i] + 1] - fptr[ordn[i]]);
         #pragma omp parallel for schedule(dynamic, 4096)
         for (int64_t i = 0; i < na; i++)
             for (uint64_t k = fptr[ordn[i]], r = rptr[i]; k < fptr[ordn[i] + 1]; k++)
@@ -528,12 +531,18 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num();
-            uint32_t *mark = marks[t], *queue = queues[t];
+            uint16_t *mark = marks[t];
+            uint32_t *queue = queues[t];
             #pragma omp for schedule(dynamic, 256)
             for (int64_t i = 0; i < na; i++) {
                 dw[i] = 0;
                 if (rptr[i + 1] == rptr[i] || CHAIN(ordn[i])) continue;
-                uint32_t st = clout_i_next_stamp(mark, n, &stamps[t]);
+                /* 16-bit stamps (half the cache footprint); the marks are cleared when they wrap */
+                if (CLOUT_UNLIKELY(stamps[t] == UINT16_MAX)) {
+                    memset(mark, 0, (size_t)n * sizeof(uint16_t));
+                    stamps[t] = 0;
+                }
+                uint16_t st = (uint16_t)++stamps[t];
                 int64_t h = 0, q = 0, rounds = 0;
                 queue[q++] = (uint32_t)i;
                 mark[i] = st;
@@ -541,7 +550,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
                     int64_t end = q;
                     bool grew = false;
                     for (; h < end; h++)
-                        for (uint64_t k = rptr[queue[h]]; k < rptr[queue[h] + 1]; k++) {
+                        for (uint32_t k = rptr[queue[h]]; k < rptr[queue[h] + 1]; k++) {
                             uint32_t w = rdst[k] & ~LEAF;
                             if (mark[w] != st) {
                                 mark[w] = st;

@@ -296,12 +296,13 @@ int clout_reach_list(const clout_graph *G, const int64_t *src, int64_t ns, int m
  * 1.04 / sqrt(m). Users hash by the counter-based generator keyed by their index, so the
  * estimate is identical for any thread count. Memory: 2 n m bytes. */
 
-static double hll_estimate(const uint8_t *r, int m, double alpha)
+/* p2[k] = 2^-k for every register value k (an ldexp per register took a fifth of the time) */
+static double hll_estimate(const uint8_t *r, int m, double alpha, const double *p2)
 {
     double sum = 0;
     int zeros = 0;
     for (int j = 0; j < m; j++) {
-        sum += ldexp(1.0, -r[j]);
+        sum += p2[r[j]];
         zeros += r[j] == 0;
     }
     double e = alpha * m * m / sum;
@@ -333,6 +334,8 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
     ASSERT_MSG(log2m >= 4 && log2m <= 12, CLOUT_ERR_INVALID, "--approx-registers needs 2^4 to 2^12 registers");
     ASSERT_MSG(hops >= 1 && max_depth >= hops, CLOUT_ERR_INVALID, "hops must be >= 1 and <= the depth cap");
     int m = 1 << log2m;
+    double p2[256];
+    for (int k = 0; k < 256; k++) p2[k] = ldexp(1.0, -k);
     double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
     ALLOC_TRY(cur, (size_t)n * (size_t)m, uint8_t);
     ALLOC_TRY(nxt, (size_t)n * (size_t)m, uint8_t);
@@ -346,7 +349,7 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
         uint64_t rest = h << log2m;
         int rank = rest ? __builtin_clzll(rest) + 1 : 64 - log2m + 1;
         cur[(size_t)v * (size_t)m + (size_t)j] = (uint8_t)rank;
-        prev[v] = hll_estimate(cur + (size_t)v * (size_t)m, m, alpha);
+        prev[v] = hll_estimate(cur + (size_t)v * (size_t)m, m, alpha, p2);
         depth[v] = 0;
     }
     TRY(clout_i_csr_borrow(G->S, &c, msg));
@@ -366,7 +369,7 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
                 for (int j = 0; j < m; j++) dst[j] = src[j] > dst[j] ? src[j] : dst[j];
             }
             if (memcmp(dst, cur + (size_t)v * (size_t)m, (size_t)m) != 0) {
-                double e = hll_estimate(dst, m, alpha);
+                double e = hll_estimate(dst, m, alpha, p2);
                 /* counters only grow: a smaller estimate is noise, not shrinkage */
                 if (e < prev[v]) e = prev[v];
                 sum[v] += t * (e - prev[v]);

@@ -201,6 +201,7 @@ static void fmt_real(char *buf, size_t n, double v, bool single)
     }
     for (int prec = single ? 6 : 15; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, v);
+        if (prec == 17) return; /* 17 significant digits always read back exactly (9 for a float) */
         double back = strtod(buf, NULL);
         if (single ? (float)back == (float)v : back == v) return;
     }

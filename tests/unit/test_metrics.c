@@ -220,6 +220,55 @@ static void check_transpose(void)
     }
 }
 
+/* PageRank's block sweeps on shapes that stress them (a long cycle and chain, in- and out-stars,
+ * a bipartite back-and-forth), over several blocks and dampings, against PRPACK */
+static void check_pagerank_shapes(void)
+{
+    enum { N = 9000 };
+    static const char *names[] = {"cycle", "chain", "in-star", "out-star", "bipartite"};
+    static const double damp[] = {0.5, 0.85, 0.99};
+    for (int kind = 0; kind < 5; kind++) {
+        clout_edges e = {.n = N, .m = 0, .src = malloc(N * sizeof(int64_t)), .dst = malloc(N * sizeof(int64_t))};
+        for (int64_t i = 0; i < N; i++) {
+            int64_t a = i, b;
+            switch (kind) {
+            case 0: b = (i + 1) % N; break;
+            case 1: b = i + 1; break;
+            case 2: a = i, b = 0; break;
+            case 3: a = 0, b = i; break;
+            default: b = i < N / 2 ? N / 2 + (i * 7) % (N / 2) : (i * 13) % (N / 2); break;
+            }
+            if (a == b || b >= N) continue;
+            e.src[e.m] = a;
+            e.dst[e.m++] = b;
+        }
+        clout_graph *G = NULL;
+        CHECK(clout_graph_from_edges(&G, &e, true, msg) == 0, "%s: %s", names[kind], msg);
+        clout_edges_free(&e);
+        if (!G) continue;
+        igraph_t g;
+        igraph_vector_t w;
+        to_igraph(G, &g, &w);
+        for (int k = 0; k < 3; k++) {
+            double *pr = NULL;
+            int it = 0;
+            igraph_vector_t ref;
+            igraph_real_t value;
+            igraph_vector_init(&ref, 0);
+            CHECK(clout_pagerank(G, damp[k], 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", names[kind], msg);
+            igraph_pagerank(&g, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(), true, damp[k], NULL, NULL);
+            double err = 0;
+            for (int64_t i = 0; pr && i < N; i++) err = fmax(err, fabs(pr[i] - VECTOR(ref)[i]));
+            CHECK(pr && err < 1e-9, "%s, damping %g: PageRank %.3g from PRPACK", names[kind], damp[k], err);
+            free(pr);
+            igraph_vector_destroy(&ref);
+        }
+        igraph_vector_destroy(&w);
+        igraph_destroy(&g);
+        clout_graph_free(&G);
+    }
+}
+
 /* PageRank gives the same bits with one thread and with two */
 static void check_pagerank_threads(const dataset *d, clout_graph *G)
 {
@@ -639,6 +688,7 @@ int main(int argc, char **argv)
         clout_graph_free(&G);
     }
     check_transpose();
+    check_pagerank_shapes();
     check_small();
     check_conversion();
     check_betweenness_clustering(true);

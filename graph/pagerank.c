@@ -36,7 +36,7 @@
         if (borrowed) clout_i_csr_return(G->S, &cs, msg2);                                \
         for (int b_ = 0; b_ < PR_MAXBLK; b_++) FREE_GRB(P[b_]);                           \
         FREE_GRB(tv);                                                                     \
-        FREE_GRB(yv);                                                                     \
+        for (int b_ = 0; b_ < PR_MAXBLK; b_++) FREE_GRB(yv[b_]);                          \
         for (int b_ = 0; b_ < PR_MAXBLK; b_++) {                                          \
             FREE_PTR(bp[b_]);                                                             \
             FREE_PTR(bi[b_]);                                                             \
@@ -108,11 +108,30 @@ static void pass_piece(const pr_pass *s, int64_t lo, int64_t hi, int64_t ylo, co
     }
 }
 
+/* the pass over block rows r0..r0+rows-1 (y holds their products), in pieces run by OpenMP whose
+ * sums add in a fixed order: tot[0..2] += the L1 change, the change of the total mass and that
+ * of the dangling mass */
+static void pass_block(const pr_pass *s, int64_t r0, int64_t rows, const double *inv, const int64_t *run,
+                       const double *runinv, int64_t nrun, double *y, double *x, double *t, double *part,
+                       double tot[3])
+{
+    int64_t np = (rows + PR_PIECE - 1) / PR_PIECE;
+    #pragma omp parallel for schedule(static) if (rows > 50000)
+    for (int64_t q = 0; q < np; q++) {
+        double acc[3] = {0, 0, 0};
+        int64_t a = r0 + q * PR_PIECE, e = a + PR_PIECE < r0 + rows ? a + PR_PIECE : r0 + rows;
+        pass_piece(s, a, e, r0, inv, run, runinv, nrun, y, x, t, acc);
+        for (int k = 0; k < 3; k++) part[3 * q + k] = acc[k];
+    }
+    for (int64_t q = 0; q < np; q++)
+        for (int k = 0; k < 3; k++) tot[k] += part[3 * q + k];
+}
+
 int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
                    double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
 {
     GrB_Matrix P[PR_MAXBLK] = {NULL};
-    GrB_Vector tv = NULL, yv = NULL;
+    GrB_Vector tv = NULL, yv[PR_MAXBLK] = {NULL};
     uint64_t *bp[PR_MAXBLK] = {NULL}, *bi[PR_MAXBLK] = {NULL};
     double *bw[PR_MAXBLK] = {NULL}, *t = NULL, *y = NULL, *x = NULL, *p = NULL, *inv = NULL, *part = NULL,
            *runinv = NULL;
@@ -207,59 +226,33 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
     pr_pass s = {.d = 0, .c = 1, .pu = 1.0 / (double)n, .p = p};
     memset(x, 0, (size_t)n * sizeof(double));
     memset(y, 0, (size_t)maxrows * sizeof(double));
-    double mass = 1, dangling = 0;
-    for (int b = 0; b < nb; b++) {
-        int64_t r0 = lo_[b], rows = lo_[b + 1] - r0, np = (rows + PR_PIECE - 1) / PR_PIECE;
-        #pragma omp parallel for schedule(static) if (rows > 50000)
-        for (int64_t q = 0; q < np; q++) {
-            double acc[3] = {0, 0, 0};
-            int64_t a = r0 + q * PR_PIECE, e = a + PR_PIECE < r0 + rows ? a + PR_PIECE : r0 + rows;
-            pass_piece(&s, a, e, r0, inv, run, runinv, nrun, y, x, t, acc);
-            part[q] = acc[2];
-        }
-        for (int64_t q = 0; q < np; q++) dangling += part[q];
-    }
+    double tot[3] = {0, 0, 0}; /* L1 change, mass, dangling mass */
+    for (int b = 0; b < nb; b++) pass_block(&s, lo_[b], lo_[b + 1] - lo_[b], inv, run, runinv, nrun, y, x, t, part, tot);
+    tot[1] = 1; /* the mass of p, 1 by construction (as before the sweeps) */
     GRB_TRY(GrB_Vector_new(&tv, GrB_FP64, (GrB_Index)n));
+    for (int b = 0; b < nb; b++) GRB_TRY(GrB_Vector_new(&yv[b], GrB_FP64, (GrB_Index)(lo_[b + 1] - lo_[b])));
     prog = clout_progress_start("pagerank", 0, " it");
     int it = 0;
     double diff = INFINITY;
     s.d = damping;
     while (it < max_iter && diff >= tol) {
-        double change = 0;
+        tot[0] = 0;
         for (int b = 0; b < nb; b++) {
-            int64_t r0 = lo_[b], rows = lo_[b + 1] - r0;
             /* y += P_b t, y being 0, with t and y lent to GraphBLAS as full vectors */
-            GRB_TRY(GrB_Vector_new(&yv, GrB_FP64, (GrB_Index)rows));
             GRB_TRY(GxB_Vector_pack_Full(tv, (void **)&t, (GrB_Index)n * sizeof(double), false, NULL));
-            GRB_TRY(GxB_Vector_pack_Full(yv, (void **)&y, (GrB_Index)maxrows * sizeof(double), false, NULL));
-            GRB_TRY(GrB_mxv(yv, NULL, GrB_PLUS_FP64, semiring, P[b], tv, NULL));
+            GRB_TRY(GxB_Vector_pack_Full(yv[b], (void **)&y, (GrB_Index)maxrows * sizeof(double), false, NULL));
+            GRB_TRY(GrB_mxv(yv[b], NULL, GrB_PLUS_FP64, semiring, P[b], tv, NULL));
             GrB_Index sz;
             bool iso;
             GRB_TRY(GxB_Vector_unpack_Full(tv, (void **)&t, &sz, &iso, NULL));
-            GRB_TRY(GrB_Vector_wait(yv, GrB_MATERIALIZE));
-            GRB_TRY(GxB_Vector_unpack_Full(yv, (void **)&y, &sz, &iso, NULL));
+            GRB_TRY(GrB_Vector_wait(yv[b], GrB_MATERIALIZE));
+            GRB_TRY(GxB_Vector_unpack_Full(yv[b], (void **)&y, &sz, &iso, NULL));
             ASSERT_MSG(!iso, CLOUT_ERR_INTERNAL, "unexpected iso result");
-            FREE_GRB(yv);
-            /* the block's new x, t and the changes of the L1 norm, the mass and the dangling
-             * mass, in pieces whose sums add in a fixed order */
-            s.c = damping * dangling + (1 - damping) * mass;
-            int64_t np = (rows + PR_PIECE - 1) / PR_PIECE;
-            #pragma omp parallel for schedule(static) if (rows > 50000)
-            for (int64_t q = 0; q < np; q++) {
-                double acc[3] = {0, 0, 0};
-                int64_t a = r0 + q * PR_PIECE, e = a + PR_PIECE < r0 + rows ? a + PR_PIECE : r0 + rows;
-                pass_piece(&s, a, e, r0, inv, run, runinv, nrun, y, x, t, acc);
-                part[3 * q] = acc[0];
-                part[3 * q + 1] = acc[1];
-                part[3 * q + 2] = acc[2];
-            }
-            for (int64_t q = 0; q < np; q++) {
-                change += part[3 * q];
-                mass += part[3 * q + 1];
-                dangling += part[3 * q + 2];
-            }
+            /* the block's new x and t, with c from the current dangling mass and mass */
+            s.c = damping * tot[2] + (1 - damping) * tot[1];
+            pass_block(&s, lo_[b], lo_[b + 1] - lo_[b], inv, run, runinv, nrun, y, x, t, part, tot);
         }
-        diff = change / mass;
+        diff = tot[0] / tot[1];
         it++;
         clout_progress_update(prog, it);
     }

@@ -206,9 +206,6 @@ typedef struct clout_i_csr {
 int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                           const uint32_t *ord, const uint32_t *newid, uint64_t **tptr, uint64_t **tidx,
                           void **tvals, bool wide, char msg[CLOUT_MSG_LEN]);
-/* Users by degree (row length of ptr), ascending or descending, ties by index: ord[rank] = user,
- * newid[user] = rank. CLOUT_ERR_NOMEM or CLOUT_OK. */
-int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32_t *ord, uint32_t *newid);
 /* The same transpose cut into *nblk <= maxblk blocks of consecutive rows (runs of 2^12 or more
  * rows): block k holds rows lo[k] .. lo[k + 1] - 1 in its own arrays bptr[k] (from 0), bidx[k]
  * and bvals[k] (bvals NULL: no values), as many as GraphBLAS matrices want. */
@@ -216,6 +213,9 @@ int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32
 int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                                 const uint32_t *ord, const uint32_t *newid, int maxblk, int *nblk, int64_t *lo,
                                 uint64_t **bptr, uint64_t **bidx, void **bvals, bool wide, char msg[CLOUT_MSG_LEN]);
+/* Users by degree (row length of ptr), ascending or descending, ties by index: ord[rank] = user,
+ * newid[user] = rank. CLOUT_ERR_NOMEM or CLOUT_OK. */
+int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32_t *ord, uint32_t *newid);
 int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 
@@ -274,6 +274,15 @@ static inline uint32_t clout_i_next_stamp(uint32_t *mark, int64_t n, uint32_t *s
         *stamp = 0;
     }
     return ++*stamp;
+}
+/* The same with 16-bit marks (half the cache footprint; cleared every 65,535 stamps) */
+static inline uint16_t clout_i_next_stamp16(uint16_t *mark, int64_t n, uint32_t *stamp)
+{
+    if (CLOUT_UNLIKELY(*stamp >= UINT16_MAX)) {
+        memset(mark, 0, (size_t)n * sizeof(uint16_t));
+        *stamp = 0;
+    }
+    return (uint16_t)++*stamp;
 }
 /* One cascade from seeds. IC (b NULL): out-tie k is live when a draw (seed, stream, k) falls
  * below its probability. LT: b holds the tie weights and user w activates once the weights of its

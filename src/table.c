@@ -2,7 +2,7 @@
  * and rows written cell by cell. CSV: a header line then one line per row (RFC 4180 quoting).
  * JSON: an array of objects (one object for a record table). msgpack: the same shapes; rows are
  * buffered so the array length can lead. */
-#include "internal.h"
+#include "core_internal.h"
 #include <math.h>
 #include <msgpack.h>
 #include <msgpack/fbuffer.h>

@@ -1,5 +1,5 @@
 /* outfile.c: atomic output files (temporary file in the target folder, renamed on commit). */
-#include "internal.h"
+#include "core_internal.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>

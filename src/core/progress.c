@@ -1,5 +1,5 @@
 /* progress.c: a one-line progress report on stderr with rate and ETA, only on a terminal. */
-#include "internal.h"
+#include "core_internal.h"
 #include <unistd.h>
 
 struct clout_progress {

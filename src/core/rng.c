@@ -1,6 +1,6 @@
 /* rng.c: counter-based random numbers. A draw depends only on (seed, stream, index): no state,
  * so parallel loops that key draws by item index are reproducible for any thread count. */
-#include "internal.h"
+#include "core_internal.h"
 
 uint64_t clout_rng_u64(uint64_t seed, uint64_t stream, uint64_t index)
 {

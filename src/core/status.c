@@ -1,5 +1,5 @@
 /* status.c: status codes, messages, checked allocation. */
-#include "internal.h"
+#include "core_internal.h"
 #include <igraph.h>
 #include <sys/mman.h>
 #include <time.h>

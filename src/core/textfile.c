@@ -1,5 +1,5 @@
 /* textfile.c: whole input files in memory; gzip inflated on the fly (detected by magic bytes). */
-#include "internal.h"
+#include "core_internal.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -1,5 +1,5 @@
 /* threads.c: library start-up and one thread count for OpenMP, GraphBLAS and OpenBLAS. */
-#include "internal.h"
+#include "core_internal.h"
 #include <cblas.h>
 #include <igraph.h>
 #include <omp.h>

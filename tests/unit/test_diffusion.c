@@ -2,7 +2,7 @@
  * and depth of tiny graphs (every live-edge world enumerated), against each other on a bundled
  * graph, and identical for 1 and 2 threads. All draws are seeded: a pass is reproducible. */
 #include "check.h"
-#include "internal.h"
+#include "diffusion_internal.h"
 
 static char msg[CLOUT_MSG_LEN];
 

@@ -5,7 +5,7 @@
  * rows), and PageRank against itself
  * across thread counts. */
 #include "check.h"
-#include "internal.h"
+#include "diffusion_internal.h"
 #include <igraph.h>
 
 static char msg[CLOUT_MSG_LEN];

@@ -6,7 +6,7 @@
  * ASan/LSan (the second pass of tools/test) a leak or a bad free on any of those paths fails the
  * test too. Allocations inside GraphBLAS and igraph are not injected. */
 #include "check.h"
-#include "internal.h"
+#include "diffusion_internal.h"
 #include <unistd.h>
 
 static char msg[CLOUT_MSG_LEN];

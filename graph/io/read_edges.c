@@ -8,7 +8,7 @@
  * chunks' tokens are then merged into the user map in chunk order, which numbers users by first
  * appearance whatever the thread count, and the edges are translated to user indices in
  * parallel. */
-#include "builder_internal.h"
+#include "io_internal.h"
 #include <math.h>
 #include <omp.h>
 

@@ -10,7 +10,7 @@
  * entries per row of F after hop d is how many users that source first reaches at distance d.
  * GraphBLAS parallelizes each product internally; batches run one after another (GraphBLAS is
  * never called from inside an OpenMP region of ours). */
-#include "internal.h"
+#include "store_internal.h"
 #include <math.h>
 #include <omp.h>
 
@@ -344,7 +344,7 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
     memset(cur, 0, (size_t)n * (size_t)m);
     #pragma omp parallel for schedule(static)
     for (int64_t v = 0; v < n; v++) {
-        uint64_t h = clout_rng_u64(seed, 0x68797065, (uint64_t)v);
+        uint64_t h = clout_rng_u64(seed, CLOUT_STREAM_HYPERANF, (uint64_t)v);
         int j = (int)(h >> (64 - log2m));
         uint64_t rest = h << log2m;
         int rank = rest ? __builtin_clzll(rest) + 1 : 64 - log2m + 1;

@@ -1,5 +1,5 @@
 /* read_logs.c: delimited interaction logs with a header row naming the columns. */
-#include "builder_internal.h"
+#include "io_internal.h"
 #include <math.h>
 #include <strings.h>
 

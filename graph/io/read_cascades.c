@@ -1,7 +1,7 @@
 /* read_cascades.c: cascade files, one cascade per line: `seed u1 t1 u2 t2 ...`.
  * Cascade k (0-based, in file order) becomes item <prefix>k; the seed adopts it at time 0 and
  * each ui at time ti, with weight 1. */
-#include "builder_internal.h"
+#include "io_internal.h"
 #include <math.h>
 
 #undef FREE_ALL

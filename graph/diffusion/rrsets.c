@@ -16,7 +16,7 @@
  * one set waits for memory the others work (IC and LT, shared or per-tie probabilities). Each in-flight set keeps its visited users in a small
  * hash table of its own (sets are mostly small: the table stays in L1). The sets, and the order of
  * their users, are exactly those of the one-at-a-time kernel. */
-#include "internal.h"
+#include "diffusion_internal.h"
 #include <math.h>
 #include <omp.h>
 
@@ -129,8 +129,8 @@ static inline uint64_t lt_pick(const clout_influence *P, int64_t v, double x)
 int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_t j, uint32_t *mark, uint32_t stamp,
                        uint32_t *queue)
 {
-    uint64_t coin = 0, key = clout_i_rng_key(seed, (j << 1) | 1);
-    int64_t r = (int64_t)clout_rng_bounded(seed, 0, j, (uint64_t)P->n), h = 0, q = 0;
+    uint64_t coin = 0, key = clout_i_rng_key(seed, clout_i_stream_rr_coins(j));
+    int64_t r = (int64_t)clout_rng_bounded(seed, CLOUT_STREAM_RR_ROOT, j, (uint64_t)P->n), h = 0, q = 0;
     queue[q++] = (uint32_t)r;
     mark[r] = stamp;
     if (lt) {
@@ -244,7 +244,7 @@ static inline void prefetch_row(const clout_influence *P, uint32_t u)
 static void slot_start(const clout_influence *P, slot *s, uint64_t seed, uint64_t j)
 {
     s->j = j;
-    s->key = clout_i_rng_key(seed, (j << 1) | 1);
+    s->key = clout_i_rng_key(seed, clout_i_stream_rr_coins(j));
     s->coin = 0;
     s->h = 0;
     s->cn = 0;
@@ -257,7 +257,7 @@ static void slot_start(const clout_influence *P, slot *s, uint64_t seed, uint64_
     memset(s->tab, 0xff, (size_t)s->tcap * sizeof(uint32_t));
     s->tn = 0;
     /* the root: the table has room for it (tcap >= 64, empty) */
-    uint32_t r = (uint32_t)clout_rng_bounded(seed, 0, j, (uint64_t)P->n);
+    uint32_t r = (uint32_t)clout_rng_bounded(seed, CLOUT_STREAM_RR_ROOT, j, (uint64_t)P->n);
     s->q[0] = r;
     s->qn = 1;
     s->tab[hslot(r, s->tcap)] = r;
@@ -363,7 +363,7 @@ int clout_i_rr_sets(const clout_influence *P, bool lt, uint64_t seed, uint64_t j
  * share one); LT: at most one, u picked with weight b(u,v). Draws keyed by (seed, s, v). */
 static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, uint64_t s, int64_t v, uint32_t *out)
 {
-    uint64_t key = clout_i_rng_key(seed ^ 0x6c6976652d656467ULL, (s << 32) | (uint64_t)v), coin = 0;
+    uint64_t key = clout_i_rng_key(seed ^ CLOUT_SEED_LIVE_EDGES, clout_i_stream_live_edges(s, (uint64_t)v)), coin = 0;
     uint64_t lo = P->iptr[v], hi = P->iptr[v + 1];
     int64_t c = 0;
     if (lo == hi) return 0;

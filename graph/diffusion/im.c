@@ -11,7 +11,7 @@
  * in parallel on large steps) and finds each maximum with a lazy max-heap.
  * Baselines: degree (most out-ties) and degree-discount (Chen, Wang, Yang, KDD 2009, with p the
  * mean tie probability). */
-#include "internal.h"
+#include "diffusion_internal.h"
 #include <math.h>
 #include <omp.h>
 

@@ -1,6 +1,6 @@
 /* generate.c: synthetic graphs for scale tests: R-MAT (counter-based, parallel) and the igraph
  * generators Barabasi-Albert and Erdos-Renyi G(n,m). */
-#include "builder_internal.h"
+#include "io_internal.h"
 #include <igraph.h>
 #include <math.h>
 #include <omp.h>
@@ -38,7 +38,7 @@ int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, do
     for (int64_t i = 0; i < edges; i++) {
         uint64_t s = 0, d = 0;
         for (int l = 0; l < scale; l++) {
-            double r = clout_rng_uniform(seed, (uint64_t)i, (uint64_t)l);
+            double r = clout_rng_uniform(seed, clout_i_stream_rmat_edge((uint64_t)i), (uint64_t)l);
             int sb = r >= ab, db = (r >= a && r < ab) || r >= abc;
             s = (s << 1) | (uint64_t)sb;
             d = (d << 1) | (uint64_t)db;

@@ -1,5 +1,5 @@
 /* builder.c: accumulate edge lists, logs and cascades; build S, R and T from them. */
-#include "builder_internal.h"
+#include "io_internal.h"
 #include <math.h>
 #include <omp.h>
 

@@ -1,6 +1,6 @@
 /* csr_build.c: turning coordinate lists into sorted CSR order, and moving CSR arrays in and out
  * of GraphBLAS matrices without copies (GxB pack/unpack). */
-#include "internal.h"
+#include "store_internal.h"
 #include <omp.h>
 
 typedef clout_i_colpos colpos;

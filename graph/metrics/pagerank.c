@@ -23,7 +23,7 @@
  * kernel). Dense vectors are lent to GraphBLAS with GxB pack/unpack; the elementwise work is
  * OpenMP, never around a GraphBLAS call, and its sums add fixed pieces in a fixed order, so the
  * ranks are the same for any thread count. */
-#include "internal.h"
+#include "store_internal.h"
 #include <math.h>
 #include <omp.h>
 

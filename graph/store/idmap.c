@@ -1,6 +1,6 @@
 /* idmap.c: external id tokens <-> dense indices. Tokens live NUL-terminated in one blob; an
  * open-addressing table of 64-bit slots (24-bit hash tag | 40-bit index+1) finds them. */
-#include "internal.h"
+#include "store_internal.h"
 
 struct clout_idmap {
     char *blob;

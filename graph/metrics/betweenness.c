@@ -3,7 +3,7 @@
  * S's direction (an undirected graph counts each pair once); with samples > 0 it is estimated
  * from that many source users drawn with the counter-based generator, scaled by n / samples.
  */
-#include "internal.h"
+#include "store_internal.h"
 #include <igraph.h>
 
 #undef FREE_ALL
@@ -69,7 +69,7 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **b
         have_src = true;
         for (int64_t i = 0; i < n; i++) VECTOR(src)[i] = i;
         for (int64_t i = 0; i < samples; i++) {
-            int64_t j = i + (int64_t)clout_rng_bounded(seed, 0x62657477, (uint64_t)i, (uint64_t)(n - i));
+            int64_t j = i + (int64_t)clout_rng_bounded(seed, CLOUT_STREAM_BETWEENNESS, (uint64_t)i, (uint64_t)(n - i));
             igraph_integer_t t = VECTOR(src)[i];
             VECTOR(src)[i] = VECTOR(src)[j];
             VECTOR(src)[j] = t;

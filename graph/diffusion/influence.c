@@ -9,7 +9,7 @@
  * Every coin is a counter-based draw: RR set j uses stream (j, 1) and counts its coins; the
  * cascade (u, s) of user u's s-th simulation flips the coin of out-edge k with index k of stream
  * (u * sims + s, 2). Results are therefore the same for any thread count. */
-#include "internal.h"
+#include "diffusion_internal.h"
 #include <math.h>
 #include <omp.h>
 
@@ -66,7 +66,7 @@ static double tie_prob(const clout_prob_model *m, const clout_i_csr *tt, int64_t
     switch (m->kind) {
     case CLOUT_PROB_WC: p = inw_v > 0 ? w / inw_v : 0; break;
     case CLOUT_PROB_CONST: p = m->p; break;
-    case CLOUT_PROB_TRIVALENCY: p = tri[clout_rng_bounded(m->seed, 0x74726976, k, 3)]; break;
+    case CLOUT_PROB_TRIVALENCY: p = tri[clout_rng_bounded(m->seed, CLOUT_STREAM_TRIVALENCY, k, 3)]; break;
     case CLOUT_PROB_LEARNED: {
         /* merge the sorted item rows of u and v in T */
         const double *tx = tt->vals;
@@ -415,7 +415,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
             int64_t u = users[i];
             double s1 = 0, s2 = 0, dsum = 0;
             for (int64_t s = 0; s < sims; s++) {
-                uint64_t stream = (((uint64_t)u * (uint64_t)sims + (uint64_t)s) << 1);
+                uint64_t stream = clout_i_stream_user_cascade((uint64_t)u, (uint64_t)sims, (uint64_t)s);
                 int64_t rounds;
                 int64_t q = clout_i_cascade(P, NULL, &u, 1, seed, stream, mark, ++stamp, NULL, NULL, queue, &rounds);
                 s1 += (double)q;
@@ -508,7 +508,7 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
             if (!mark || !queue || (lt && (!seen || !acc))) continue;
             /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by user) */
             int64_t stamp = s + 1, rounds = 0;
-            int64_t q = clout_i_cascade(P, b, seeds, ns, seed, ((uint64_t)s << 2) | (lt ? 1 : 3), mark, stamp, seen, acc,
+            int64_t q = clout_i_cascade(P, b, seeds, ns, seed, clout_i_stream_simulation((uint64_t)s, lt), mark, stamp, seen, acc,
                                         queue, &rounds);
             sizes[s] = q;
             if (depths) depths[s] = rounds;

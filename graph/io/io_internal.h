@@ -1,7 +1,7 @@
-/* builder_internal.h: the builder's state, shared by the readers (not installed). */
-#ifndef CLOUT_BUILDER_INTERNAL_H
-#define CLOUT_BUILDER_INTERNAL_H
-#include "internal.h"
+/* io_internal.h: the input floor's internals (graph/io/): the builder's state that the readers fill, value parsing (not installed). */
+#ifndef CLOUT_IO_INTERNAL_H
+#define CLOUT_IO_INTERNAL_H
+#include "store_internal.h"
 
 typedef struct {
     char *name;

@@ -1,5 +1,5 @@
 /* values.c: parsing of field values shared by the readers: integers and times. */
-#include "builder_internal.h"
+#include "io_internal.h"
 #include <math.h>
 
 bool clout_i_parse_int(const char *s, size_t len, int64_t *out)

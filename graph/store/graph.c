@@ -1,5 +1,5 @@
 /* graph.c: the graph store (clout_graph): creation, counts, cached parts, invariants. */
-#include "internal.h"
+#include "store_internal.h"
 
 #undef FREE_ALL
 #define FREE_ALL clout_graph_free(&g)

@@ -4,7 +4,7 @@
  * Writing uses msgpack-c's packer. Reading uses the small strict reader below instead of
  * msgpack-c's unpacker, because every length must be checked against the bytes that remain
  * before anything is allocated, and blobs are copied straight into the arrays GraphBLAS adopts. */
-#include "internal.h"
+#include "io_internal.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>

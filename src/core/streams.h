@@ -1,0 +1,37 @@
+/* streams.h: the registry of clout's counter-based random streams (not installed).
+ *
+ * Every random choice in clout is clout_rng_u64(seed, stream, index) (core_internal.h splits it
+ * into a key per (seed, stream) and a mix per index). Two algorithms drawing from the same
+ * (seed, stream, index) would be correlated, so every stream family is named here, with the
+ * range it covers; a new algorithm takes a new tag from this list instead of inventing a number.
+ * Changing any value changes results: the golden outputs test (tests/cli/cli_golden.sh) fails.
+ *
+ * Families, by how they split the 64-bit stream space:
+ * - RR set j: its root is index j of stream 0; its coins are stream 2j + 1, counted in the order
+ *   drawn (odd streams).
+ * - Monte Carlo from single users (clout_ic_cascades): cascade s of user u is the even stream
+ *   2 (u sims + s), index = out-tie.
+ * - Seed-set simulation s (clout_simulate): stream 4s + 3 (IC coins, index = out-tie) or 4s + 1
+ *   (LT thresholds, index = user).
+ * - Live-edge graph s (cascade depths): the seed is mixed with CLOUT_SEED_LIVE_EDGES first, so its
+ *   streams (s << 32 | v) never meet the families above under the same seed.
+ * - Tagged streams (an ASCII tag as the stream number): trivalency probabilities (index = tie),
+ *   betweenness source sampling (index = draw), HyperANF hashes (index = user).
+ * - R-MAT edge i: stream i, index = recursion level (its own seed; nothing else runs in
+ *   `generate`). */
+#ifndef CLOUT_STREAMS_H
+#define CLOUT_STREAMS_H
+#include <stdint.h>
+
+#define CLOUT_STREAM_RR_ROOT 0u
+static inline uint64_t clout_i_stream_rr_coins(uint64_t j) { return (j << 1) | 1u; }
+static inline uint64_t clout_i_stream_user_cascade(uint64_t u, uint64_t sims, uint64_t s) { return (u * sims + s) << 1; }
+static inline uint64_t clout_i_stream_simulation(uint64_t s, int lt) { return (s << 2) | (lt ? 1u : 3u); }
+static inline uint64_t clout_i_stream_live_edges(uint64_t s, uint64_t v) { return (s << 32) | v; }
+#define CLOUT_SEED_LIVE_EDGES 0x6c6976652d656467ULL /* "live-edg" */
+#define CLOUT_STREAM_TRIVALENCY 0x74726976u         /* "triv" */
+#define CLOUT_STREAM_BETWEENNESS 0x62657477u        /* "betw" */
+#define CLOUT_STREAM_HYPERANF 0x68797065u           /* "hype" */
+static inline uint64_t clout_i_stream_rmat_edge(uint64_t i) { return i; }
+
+#endif

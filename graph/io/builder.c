@@ -3,16 +3,6 @@
 #include <math.h>
 #include <omp.h>
 
-int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data, size_t len,
-                            const clout_read_opts *o, char msg[CLOUT_MSG_LEN]);
-int clout_i_read_log_text(clout_builder *b, const char *name, char *data, size_t len,
-                          const clout_read_opts *o, const clout_i_action *acts, int nacts,
-                          char msg[CLOUT_MSG_LEN]);
-int clout_i_read_cascades_text(clout_builder *b, const char *name, const char *data, size_t len,
-                               const char *prefix, bool skip_bad, char msg[CLOUT_MSG_LEN]);
-int clout_i_parse_action_weights(const char *spec, clout_i_action **out, int *nout,
-                                 char msg[CLOUT_MSG_LEN]);
-
 void clout_read_opts_init(clout_read_opts *o)
 {
     memset(o, 0, sizeof(*o));
@@ -142,10 +132,10 @@ int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const 
 
 /* ------------------------------------------------------------------ adding inputs */
 
-int clout_builder_add_edges_mem(clout_builder *b, const char *name, const char *data, size_t len,
-                                const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+int clout_i_builder_read(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *opts,
+                         clout_i_reader read, char msg[CLOUT_MSG_LEN])
 {
-    int s = clout_i_read_edges_text(b, name, data, len, opts, msg);
+    int s = read(b, name, data, len, opts, msg);
     if (s >= 0) TRY(clout_i_builder_add_source(b, name, msg));
     return s;
 }
@@ -153,118 +143,20 @@ int clout_builder_add_edges_mem(clout_builder *b, const char *name, const char *
 #undef FREE_ALL
 #define FREE_ALL clout_i_text_free(&t)
 
-int clout_builder_add_edges(clout_builder *b, const char *path, const clout_read_opts *opts,
-                            char msg[CLOUT_MSG_LEN])
+int clout_i_builder_read_file(clout_builder *b, const char *path, const clout_read_opts *opts, clout_i_reader read,
+                              char msg[CLOUT_MSG_LEN])
 {
     clout_i_text t = {0};
     double t0 = clout_i_now();
     TRY(clout_i_text_read(&t, path, msg));
     b->stats.read_s += clout_i_now() - t0;
-    int s = clout_builder_add_edges_mem(b, path, t.data, t.len, opts, msg);
-    FREE_ALL;
-    return s;
-}
-
-#undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        if (acts)                                                                         \
-            for (int k_ = 0; k_ < nacts; k_++) free(acts[k_].name);                       \
-        free(acts);                                                                       \
-    } while (0)
-
-static int add_log(clout_builder *b, const char *name, char *data, size_t len,
-                   const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
-{
-    clout_i_action *acts = NULL;
-    int nacts = 0;
-    ASSERT_MSG(!(opts->date_cols && opts->time_col), CLOUT_ERR_INVALID,
-               "give either --time-col or --date-cols, not both");
-    if (opts->action_weights) {
-        TRY(clout_i_parse_action_weights(opts->action_weights, &acts, &nacts, msg));
-        if (b->action_weights == NULL) {
-            b->action_weights = clout_i_strdup(opts->action_weights);
-            ASSERT_MSG(b->action_weights != NULL, CLOUT_ERR_NOMEM, "out of memory");
-        }
-    }
-    int s = clout_i_read_log_text(b, name, data, len, opts, acts, nacts, msg);
-    if (s >= 0) TRY(clout_i_builder_add_source(b, name, msg));
-    FREE_ALL;
-    return s;
-}
-
-#undef FREE_ALL
-#define FREE_ALL free(copy)
-
-int clout_builder_add_log_mem(clout_builder *b, const char *name, const char *data, size_t len,
-                              const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
-{
-    char *copy = NULL;
-    ALLOC_TRY(copy, len + 1, char);
-    memcpy(copy, data, len);
-    copy[len] = '\0';
-    int s = add_log(b, name, copy, len, opts, msg);
-    FREE_ALL;
-    return s;
-}
-
-#undef FREE_ALL
-#define FREE_ALL clout_i_text_free(&t)
-
-int clout_builder_add_log(clout_builder *b, const char *path, const clout_read_opts *opts,
-                          char msg[CLOUT_MSG_LEN])
-{
-    clout_i_text t = {0};
-    double t0 = clout_i_now();
-    TRY(clout_i_text_read(&t, path, msg));
-    b->stats.read_s += clout_i_now() - t0;
-    int s = add_log(b, path, t.data, t.len, opts, msg);
+    int s = clout_i_builder_read(b, path, t.data, t.len, opts, read, msg);
     FREE_ALL;
     return s;
 }
 
 #undef FREE_ALL
 #define FREE_ALL
-
-/* The default item prefix of a cascade file: its base name up to the first dot, then ':'. */
-static void cascade_prefix(const char *name, const clout_read_opts *opts, char *buf, size_t n)
-{
-    if (opts->item_prefix) {
-        snprintf(buf, n, "%s", opts->item_prefix);
-        return;
-    }
-    const char *base = strrchr(name, '/');
-    base = base ? base + 1 : name;
-    size_t len = strcspn(base, ".");
-    if (len > 200) len = 200;
-    snprintf(buf, n, "%.*s:", (int)len, base);
-}
-
-int clout_builder_add_cascades_mem(clout_builder *b, const char *name, const char *data, size_t len,
-                                   const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
-{
-    char prefix[CLOUT_MAX_TOKEN];
-    cascade_prefix(name, opts, prefix, sizeof prefix);
-    ASSERT_MSG(strlen(prefix) < CLOUT_MAX_TOKEN - 32, CLOUT_ERR_INVALID, "--item-prefix is too long");
-    int s = clout_i_read_cascades_text(b, name, data, len, prefix, opts->skip_bad_lines, msg);
-    if (s >= 0) TRY(clout_i_builder_add_source(b, name, msg));
-    return s;
-}
-
-#undef FREE_ALL
-#define FREE_ALL clout_i_text_free(&t)
-
-int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_read_opts *opts,
-                               char msg[CLOUT_MSG_LEN])
-{
-    clout_i_text t = {0};
-    double t0 = clout_i_now();
-    TRY(clout_i_text_read(&t, path, msg));
-    b->stats.read_s += clout_i_now() - t0;
-    int s = clout_builder_add_cascades_mem(b, path, t.data, t.len, opts, msg);
-    FREE_ALL;
-    return s;
-}
 
 /* ------------------------------------------------------------------ building matrices */
 

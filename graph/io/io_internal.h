@@ -2,6 +2,7 @@
 #ifndef CLOUT_IO_INTERNAL_H
 #define CLOUT_IO_INTERNAL_H
 #include "store_internal.h"
+#include <math.h>
 
 typedef struct {
     char *name;
@@ -32,9 +33,81 @@ struct clout_builder {
 int clout_i_builder_reserve_edges(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN]);
 int clout_i_builder_reserve_inter(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN]);
 int clout_i_builder_add_source(clout_builder *b, const char *name, char msg[CLOUT_MSG_LEN]);
+/* A reader: parses one input's text (NUL-terminated at data[len]; only the log reader writes into
+ * it) into the builder. */
+typedef int (*clout_i_reader)(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *opts,
+                              char msg[CLOUT_MSG_LEN]);
+/* The one door every input comes through: read it, then record its name among the sources. */
+int clout_i_builder_read(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *opts,
+                         clout_i_reader read, char msg[CLOUT_MSG_LEN]);
+/* The same for a file (gzip inflated), its read time counted in the builder's stats. */
+int clout_i_builder_read_file(clout_builder *b, const char *path, const clout_read_opts *opts, clout_i_reader read,
+                              char msg[CLOUT_MSG_LEN]);
 
-/* Parse a number for a weight: finite and >= 0. Returns false with a reason in why. */
-bool clout_i_parse_weight(const char *s, size_t len, double *out, const char **why);
+/* Parse a number for a weight: finite and >= 0. Returns false with a reason in why. Inline: the
+ * edge-list parser calls it once per line. */
+static inline bool clout_i_parse_weight(const char *s, size_t len, double *out, const char **why)
+{
+    static const double pow10tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9, 1e10,
+                                      1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+    /* fast path: digits [. digits], at most 18 significant digits */
+    size_t i = 0;
+    uint64_t mant = 0;
+    int nd = 0, frac = 0;
+    bool dot = false, ok = len > 0;
+    for (; i < len && ok; i++) {
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9') {
+            if (nd >= 18) {
+                ok = false;
+                break;
+            }
+            mant = mant * 10 + (uint64_t)(ch - '0');
+            if (mant) nd++;
+            if (dot) frac++;
+        } else if (ch == '.' && !dot) {
+            dot = true;
+        } else {
+            ok = false;
+        }
+    }
+    if (ok && !(len == 1 && dot) && frac < 20) {
+        *out = (double)mant / pow10tab[frac];
+        return true;
+    }
+    /* general path: strtod on a bounded copy of plain number characters */
+    char buf[64];
+    if (len == 0 || len >= sizeof buf) {
+        *why = len == 0 ? "empty weight" : "weight is not a number";
+        return false;
+    }
+    for (size_t k = 0; k < len; k++) {
+        if (!strchr("0123456789.eE+-", s[k])) {
+            *why = (s[k] == 'n' || s[k] == 'N' || s[k] == 'i' || s[k] == 'I')
+                       ? "weight must be a finite number (NaN and infinity are not allowed)"
+                       : "weight is not a number";
+            return false;
+        }
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *endp;
+    double v = strtod(buf, &endp);
+    if (endp != buf + len) {
+        *why = "weight is not a number";
+        return false;
+    }
+    if (!isfinite(v)) {
+        *why = "weight overflows (must be finite)";
+        return false;
+    }
+    if (v < 0) {
+        *why = "weight must not be negative";
+        return false;
+    }
+    *out = v;
+    return true;
+}
 /* Parse a time: epoch seconds (integer or fractional) or ISO-8601 date / date-time. */
 bool clout_i_parse_time(const char *s, size_t len, double *out, const char **why);
 /* Parse a strictly decimal integer (optional sign). */

@@ -42,8 +42,8 @@ static const char *next_tok(const char **p, const char *le, size_t *len)
     return *len ? t : NULL;
 }
 
-int clout_i_read_cascades_text(clout_builder *b, const char *name, const char *data, size_t len,
-                               const char *prefix, bool skip_bad, char msg[CLOUT_MSG_LEN])
+static int read_cascades_text(clout_builder *b, const char *name, const char *data, size_t len,
+                              const char *prefix, bool skip_bad, char msg[CLOUT_MSG_LEN])
 {
     clout_progress *prog = NULL;
     char *itembuf = NULL;
@@ -140,4 +140,43 @@ int clout_i_read_cascades_text(clout_builder *b, const char *name, const char *d
         return CLOUT_WARN_SKIPPED_LINES;
     }
     return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+/* The default item prefix of a cascade file: its base name up to the first dot, then ':'. */
+static void cascade_prefix(const char *name, const clout_read_opts *opts, char *buf, size_t n)
+{
+    if (opts->item_prefix) {
+        snprintf(buf, n, "%s", opts->item_prefix);
+        return;
+    }
+    const char *base = strrchr(name, '/');
+    base = base ? base + 1 : name;
+    size_t len = strcspn(base, ".");
+    if (len > 200) len = 200;
+    snprintf(buf, n, "%.*s:", (int)len, base);
+}
+
+static int read_cascades(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *opts,
+                         char msg[CLOUT_MSG_LEN])
+{
+    char prefix[CLOUT_MAX_TOKEN];
+    cascade_prefix(name, opts, prefix, sizeof prefix);
+    ASSERT_MSG(strlen(prefix) < CLOUT_MAX_TOKEN - 32, CLOUT_ERR_INVALID, "the item prefix is too long");
+    return read_cascades_text(b, name, data, len, prefix, opts->skip_bad_lines, msg);
+}
+
+/* The cascade reader never writes into its text, so the caller's bytes are lent as they are. */
+int clout_builder_add_cascades_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                                   const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    return clout_i_builder_read(b, name, (char *)data, len, opts, read_cascades, msg);
+}
+
+int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_read_opts *opts,
+                               char msg[CLOUT_MSG_LEN])
+{
+    return clout_i_builder_read_file(b, path, opts, read_cascades, msg);
 }

@@ -163,69 +163,6 @@ static inline int64_t chunk_intern(chunk *c, const char *tok, size_t len, bool c
     return k;
 }
 
-static const double pow10tab[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9, 1e10,
-                                  1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
-
-bool clout_i_parse_weight(const char *s, size_t len, double *out, const char **why)
-{
-    /* fast path: digits [. digits], at most 18 significant digits */
-    size_t i = 0;
-    uint64_t mant = 0;
-    int nd = 0, frac = 0;
-    bool dot = false, ok = len > 0;
-    for (; i < len && ok; i++) {
-        char ch = s[i];
-        if (ch >= '0' && ch <= '9') {
-            if (nd >= 18) {
-                ok = false;
-                break;
-            }
-            mant = mant * 10 + (uint64_t)(ch - '0');
-            if (mant) nd++;
-            if (dot) frac++;
-        } else if (ch == '.' && !dot) {
-            dot = true;
-        } else {
-            ok = false;
-        }
-    }
-    if (ok && !(len == 1 && dot) && frac < 20) {
-        *out = (double)mant / pow10tab[frac];
-        return true;
-    }
-    /* general path: strtod on a bounded copy of plain number characters */
-    char buf[64];
-    if (len == 0 || len >= sizeof buf) {
-        *why = len == 0 ? "empty weight" : "weight is not a number";
-        return false;
-    }
-    for (size_t k = 0; k < len; k++) {
-        if (!strchr("0123456789.eE+-", s[k])) {
-            *why = (s[k] == 'n' || s[k] == 'N' || s[k] == 'i' || s[k] == 'I')
-                       ? "weight must be a finite number (NaN and infinity are not allowed)"
-                       : "weight is not a number";
-            return false;
-        }
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *endp;
-    double v = strtod(buf, &endp);
-    if (endp != buf + len) {
-        *why = "weight is not a number";
-        return false;
-    }
-    if (!isfinite(v)) {
-        *why = "weight overflows (must be finite)";
-        return false;
-    }
-    if (v < 0) {
-        *why = "weight must not be negative";
-        return false;
-    }
-    *out = v;
-    return true;
-}
 
 #define FAIL(off, ...)                                                                    \
     do {                                                                                  \
@@ -411,8 +348,8 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
         prog = NULL;                                                                      \
     } while (0)
 
-int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data, size_t len,
-                            const clout_read_opts *o, char msg[CLOUT_MSG_LEN])
+static int read_edges(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *o,
+                      char msg[CLOUT_MSG_LEN])
 {
     chunk *ch = NULL;
     int64_t nch = 0, **gmap = NULL, *gbase = NULL, *gdirect = NULL;
@@ -571,4 +508,17 @@ int clout_i_read_edges_text(clout_builder *b, const char *name, const char *data
     b->stats.self_loops += loops;
     FREE_ALL;
     return bad > 0 ? CLOUT_WARN_SKIPPED_LINES : CLOUT_OK;
+}
+
+/* The edge reader never writes into its text, so the caller's bytes are lent as they are. */
+int clout_builder_add_edges_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                                const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    return clout_i_builder_read(b, name, (char *)data, len, opts, read_edges, msg);
+}
+
+int clout_builder_add_edges(clout_builder *b, const char *path, const clout_read_opts *opts,
+                            char msg[CLOUT_MSG_LEN])
+{
+    return clout_i_builder_read_file(b, path, opts, read_edges, msg);
 }

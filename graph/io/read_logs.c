@@ -100,8 +100,7 @@ static void list_cols(char *buf, size_t n, const field *h, int nh)
 }
 
 /* "listen=1,like=2" -> table; CLOUT_ERR_INVALID on a malformed list. */
-int clout_i_parse_action_weights(const char *spec, clout_i_action **out, int *nout,
-                                 char msg[CLOUT_MSG_LEN]);
+static int parse_action_weights(const char *spec, clout_i_action **out, int *nout, char msg[CLOUT_MSG_LEN]);
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
@@ -120,9 +119,8 @@ int clout_i_parse_action_weights(const char *spec, clout_i_action **out, int *no
         goto bad_line;                                                                    \
     } while (0)
 
-int clout_i_read_log_text(clout_builder *b, const char *name, char *data, size_t len,
-                          const clout_read_opts *o, const clout_i_action *acts, int nacts,
-                          char msg[CLOUT_MSG_LEN])
+static int read_log_text(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *o,
+                         const clout_i_action *acts, int nacts, char msg[CLOUT_MSG_LEN])
 {
     clout_progress *prog = NULL;
     field *hdr = NULL, *f = NULL;
@@ -292,8 +290,7 @@ int clout_i_read_log_text(clout_builder *b, const char *name, char *data, size_t
         free(copy);                                                                       \
     } while (0)
 
-int clout_i_parse_action_weights(const char *spec, clout_i_action **out, int *nout,
-                                 char msg[CLOUT_MSG_LEN])
+static int parse_action_weights(const char *spec, clout_i_action **out, int *nout, char msg[CLOUT_MSG_LEN])
 {
     clout_i_action *a = NULL;
     int n = 0;
@@ -325,4 +322,53 @@ int clout_i_parse_action_weights(const char *spec, clout_i_action **out, int *no
     *out = a;
     *nout = n;
     return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (acts)                                                                         \
+            for (int k_ = 0; k_ < nacts; k_++) free(acts[k_].name);                       \
+        free(acts);                                                                       \
+    } while (0)
+
+static int read_log(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *opts,
+                    char msg[CLOUT_MSG_LEN])
+{
+    clout_i_action *acts = NULL;
+    int nacts = 0;
+    ASSERT_MSG(!(opts->date_cols && opts->time_col), CLOUT_ERR_INVALID,
+               "give either a time column or date columns, not both");
+    if (opts->action_weights) {
+        TRY(parse_action_weights(opts->action_weights, &acts, &nacts, msg));
+        if (b->action_weights == NULL) {
+            b->action_weights = clout_i_strdup(opts->action_weights);
+            ASSERT_MSG(b->action_weights != NULL, CLOUT_ERR_NOMEM, "out of memory");
+        }
+    }
+    int s = read_log_text(b, name, data, len, opts, acts, nacts, msg);
+    FREE_ALL;
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL free(copy)
+
+/* The log reader unquotes fields in place, so it reads a copy of the caller's bytes. */
+int clout_builder_add_log_mem(clout_builder *b, const char *name, const char *data, size_t len,
+                              const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
+{
+    char *copy = NULL;
+    ALLOC_TRY(copy, len + 1, char);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    int s = clout_i_builder_read(b, name, copy, len, opts, read_log, msg);
+    FREE_ALL;
+    return s;
+}
+
+int clout_builder_add_log(clout_builder *b, const char *path, const clout_read_opts *opts,
+                          char msg[CLOUT_MSG_LEN])
+{
+    return clout_i_builder_read_file(b, path, opts, read_log, msg);
 }

@@ -63,6 +63,10 @@ const char *clout_status_name(int status);
 int clout_status_from_grb(int info);
 int clout_status_from_igraph(int err);
 
+/* ---------------------------------------------------------------- table formats and cell types */
+typedef enum { CLOUT_FMT_CSV = 0, CLOUT_FMT_JSON, CLOUT_FMT_MSGPACK } clout_format;
+typedef enum { CLOUT_COL_STR = 0, CLOUT_COL_INT, CLOUT_COL_REAL, CLOUT_COL_BOOL } clout_coltype;
+
 /* ---------------------------------------------------------------- library state */
 /* Start GraphBLAS (non-blocking mode), replace igraph's aborting error handler. Call once. */
 int clout_init(char msg[CLOUT_MSG_LEN]);
@@ -72,6 +76,14 @@ int clout_set_threads(int n, char msg[CLOUT_MSG_LEN]);
 int clout_get_threads(void);
 /* Monotonic wall clock in seconds (for timings). */
 double clout_now(void);
+
+/* ---------------------------------------------------------------- memory
+ * One ownership rule for results: arrays whose length the caller knows before the call (one value
+ * per user, per seed, per simulation) are allocated by the caller and filled by clout; results
+ * whose size only the call finds out (a list read from a file) are allocated by clout and
+ * released with clout_free; objects (graphs, id maps, builders, influence graphs, feature tables,
+ * edge arrays, tables) have their own _free call, which accepts NULL. */
+void clout_free(void *p);
 
 /* ---------------------------------------------------------------- random numbers
  * Counter-based: a draw is a pure function of (seed, stream, index), so any algorithm that keys
@@ -204,6 +216,20 @@ typedef struct clout_read_stats {
     int64_t bytes, lines, records, bad_lines, self_loops;
 } clout_read_stats;
 void clout_builder_stats(const clout_builder *b, clout_read_stats *st);
+
+/* ---------------------------------------------------------------- user lists and weights
+ * Read against a graph's user ids; gzip detected by its magic bytes; a UTF-8 byte-order mark is
+ * skipped; lines starting with # are comments. */
+/* A list of users: one id per line (the line's first blank- or tab-separated field), or a CSV
+ * whose first line names a column `user` (the table `clout im` writes). *users (allocated by
+ * clout, release with clout_free) receives their indices in file order, *n their number (>= 1).
+ * Errors: CLOUT_ERR_NO_INPUT (missing file, a directory), CLOUT_ERR_DATA naming FILE:LINE (an
+ * unknown id, a NUL byte, no user at all), CLOUT_ERR_NOMEM. Time O(file), memory O(n). */
+int clout_read_users(const clout_graph *G, const char *path, int64_t **users, int64_t *n, char msg[CLOUT_MSG_LEN]);
+/* Per-user weights: lines `user [weight]` (blanks, tabs or commas; weight >= 0, default 1;
+ * repeated users add up) into w (caller-allocated, one per user, zeroed first). Errors as
+ * clout_read_users, and CLOUT_ERR_DATA when the weights do not have a positive finite sum. */
+int clout_read_user_weights(const clout_graph *G, const char *path, double *w, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- snapshots (.clout)
  * msgpack: [ "CLOUT", version, {metadata..., id maps, matrices as CSR arrays} ]. Little-endian
@@ -357,11 +383,91 @@ int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *see
 /* Baseline: the k users with the highest PageRank on the reversed graph (caches G->ST). */
 int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
 
+/* ---------------------------------------------------------------- the per-user features table
+ * Every key-user metric as one named column per user: the table `clout metrics` writes, and what
+ * scores and key users are computed from. Columns come in this order (CLOUT_FEATURE_COLUMNS); a
+ * group is computed once when any of its columns is asked for. */
+#define CLOUT_FEATURE_COLUMNS                                                                       \
+    "out_degree, in_degree, w_out_degree, pagerank, core, betweenness, clustering, reach_1..reach_D, " \
+    "depth, mean_hops, ic_range, ic_range_se, ic_depth, adoptions, exposures, conversions, conversion_rate"
+typedef struct clout_features_opts {
+    const char *only;           /* comma-separated column names; NULL: every column */
+    int hops;                   /* reach_1 .. reach_hops (3) */
+    int max_depth;              /* depth and mean_hops look this far (32) */
+    double damping, tol;        /* PageRank (0.85, 1e-10) */
+    int max_iter;               /* PageRank sweeps before CLOUT_ERR_NOT_CONVERGED (10000) */
+    const double *personal;     /* PageRank's teleport weights (n), or NULL: uniform */
+    int64_t betweenness_samples;/* 0: exact; else sampled sources, scaled */
+    uint64_t seed;              /* every random choice (1) */
+    bool lt;                    /* ic_range, ic_depth under Linear Threshold instead of IC */
+    clout_prob_model prob;      /* the tie probabilities of ic_range and ic_depth (wc) */
+    int64_t rr_sets, sims;      /* RR sets for ic_range (200,000), live-edge graphs for ic_depth (200) */
+    bool approx;                /* reach, depth, mean_hops by HyperANF */
+    int approx_registers;       /* log2 of HyperANF's registers per user (7) */
+    double window;              /* conversions count within this many seconds (INFINITY) */
+    bool consume;               /* the influence columns may take over G's ties (one copy of S less;
+                                 * afterwards G has no ties): for one-shot programs */
+} clout_features_opts;
+void clout_features_opts_init(clout_features_opts *o);
+/* CLOUT_OK when every name of a column list is a column, else CLOUT_ERR_INVALID naming it. */
+int clout_features_check(const char *only, char msg[CLOUT_MSG_LEN]);
+typedef struct clout_feature_col {
+    char *name;
+    clout_coltype type;         /* CLOUT_COL_INT (ints) or CLOUT_COL_REAL (reals) */
+    int64_t *ints;              /* n values, or NULL */
+    double *reals;              /* n values, or NULL */
+} clout_feature_col;
+enum { CLOUT_FT_DEGREES, CLOUT_FT_PAGERANK, CLOUT_FT_PAGERANK_PREP, CLOUT_FT_TRANSPOSE, CLOUT_FT_CORE,
+       CLOUT_FT_BETWEENNESS, CLOUT_FT_CLUSTERING, CLOUT_FT_REACH, CLOUT_FT_CONVERSION, CLOUT_FT_IC_RANGE,
+       CLOUT_FT_IC_DEPTH, CLOUT_FT_NPHASES };
+typedef struct clout_features {
+    int64_t n;                  /* rows: one per user, in index order */
+    int ncols;
+    clout_feature_col *cols;
+    int pagerank_iters;         /* PageRank's sweeps */
+    double seconds[CLOUT_FT_NPHASES]; /* each phase's wall time */
+} clout_features;
+/* The table for G (*F: release with clout_features_free). Caches G's transpose and degrees; with
+ * o->consume, G's ties are gone afterwards. Errors: CLOUT_ERR_INVALID (an unknown column, a bad
+ * option), and those of each metric (CLOUT_ERR_NOMEM, CLOUT_ERR_NOT_CONVERGED, ...); nothing is
+ * handed back on failure. Time and memory: the sum of the metrics asked for (see each). */
+int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_features **F, char msg[CLOUT_MSG_LEN]);
+void clout_features_free(clout_features **F);
+
+/* ---------------------------------------------------------------- influence maximization by name */
+typedef enum { CLOUT_IM_IMM = 0, CLOUT_IM_OPIMC, CLOUT_IM_CELF, CLOUT_IM_DEGREE, CLOUT_IM_DEGREE_DISCOUNT,
+               CLOUT_IM_PAGERANK } clout_im_algo;
+/* "imm", "opim-c", "celf", "degree", "degree-discount", "pagerank"; CLOUT_ERR_INVALID otherwise. */
+int clout_im_algo_parse(const char *name, clout_im_algo *algo);
+const char *clout_im_algo_name(clout_im_algo algo);
+typedef struct clout_im_params {
+    clout_im_algo algo;
+    bool lt;            /* Linear Threshold instead of Independent Cascade */
+    int k;              /* seeds wanted, 1 <= k <= users */
+    double eps, delta;  /* imm, opim-c: the guarantee's epsilon and failure probability (delta <= 0: 1/n) */
+    uint64_t seed;      /* the counter-based generator's seed */
+    double est_rse;     /* imm: relative standard error of the independent spread estimate */
+    int64_t sims;       /* celf: Monte Carlo cascades per evaluation */
+} clout_im_params;
+/* imm, IC, k 1, eps 0.1, delta 1/n, seed 1, est_rse 0.005, sims 1000 */
+void clout_im_params_init(clout_im_params *p);
+typedef struct clout_im_info {
+    int64_t rr_sets;          /* imm: the selection's RR sets; opim-c: both collections */
+    int64_t estimate_rr_sets; /* RR sets behind the spread estimate */
+    double guarantee;         /* the approximation ratio promised (imm) or certified (opim-c); NaN otherwise */
+    bool has_spread;          /* imm, opim-c, celf fill spread[]; the baselines do not */
+    bool has_rr;              /* the RR figures mean something (imm, opim-c) */
+} clout_im_info;
+/* k seeds (seeds[0..k-1], in the order chosen) by the algorithm p->algo; spread[i] (k entries,
+ * filled when info->has_spread) the estimate after seed i. P must hold out-ties for celf and the
+ * degree baselines; G is read only by the pagerank baseline (which caches G->ST). info may be
+ * NULL. Errors: those of the algorithm called. Time and memory: those of the algorithm called. */
+int clout_im_select(clout_graph *G, const clout_influence *P, const clout_im_params *p, int64_t *seeds,
+                    double *spread, clout_im_info *info, char msg[CLOUT_MSG_LEN]);
+
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON
  * (an array of objects, or one object for a record) or msgpack (the same shapes). */
-typedef enum { CLOUT_FMT_CSV = 0, CLOUT_FMT_JSON, CLOUT_FMT_MSGPACK } clout_format;
-typedef enum { CLOUT_COL_STR = 0, CLOUT_COL_INT, CLOUT_COL_REAL, CLOUT_COL_BOOL } clout_coltype;
 typedef struct clout_table clout_table;
 /* record: the table has exactly one row and JSON/msgpack write it as a bare object. */
 int clout_table_begin(clout_table **t, FILE *f, clout_format fmt, int ncols, const char *const *names,

@@ -12,74 +12,79 @@ typedef struct {
     const char *out;        /* NULL: stdout */
 } cli_common;
 
-/* One option of a command. arg: 0 flag, 1 takes a value. */
+/* One option of a command, declared with what it sets, so that one loop (cli_parse) parses and
+ * checks every option of every command the same way. */
+typedef enum {
+    CLI_FLAG = 0,   /* no value; sets *(bool *)to */
+    CLI_TEXT,       /* any value; sets *(const char **)to */
+    CLI_INT,        /* a whole number in [lo, hi]; sets *(int64_t *)to */
+    CLI_REAL,       /* a finite number in the range lo..hi, each end open when open says so */
+    CLI_CHOICE,     /* one of the words of choices ("ic|lt"); sets *(const char **)to */
+} cli_kind;
+enum { CLI_OPEN_LO = 1, CLI_OPEN_HI = 2 };
 typedef struct {
     const char *name;       /* long name without dashes */
     char shortname;         /* 0 for none */
-    int arg;
-    int id;
+    cli_kind kind;
+    void *to;               /* where the value goes; NULL: only the command's own handler sees it */
+    double lo, hi;          /* CLI_INT, CLI_REAL: the allowed range */
+    int open;               /* CLI_REAL: CLI_OPEN_LO / CLI_OPEN_HI */
+    const char *choices;    /* CLI_CHOICE */
+    int id;                 /* > 0: also handed to the command's own handler (in command-line order) */
 } cli_opt;
+#define CLI_END {NULL, 0, CLI_FLAG, NULL, 0, 0, 0, NULL, 0}
+#define CLI_OPT_FLAG(n, p) {n, 0, CLI_FLAG, p, 0, 0, 0, NULL, 0}
+#define CLI_OPT_TEXT(n, p) {n, 0, CLI_TEXT, p, 0, 0, 0, NULL, 0}
+#define CLI_OPT_INT(n, p, lo, hi) {n, 0, CLI_INT, p, lo, hi, 0, NULL, 0}
+#define CLI_OPT_REAL(n, p, lo, hi, open) {n, 0, CLI_REAL, p, lo, hi, open, NULL, 0}
+#define CLI_OPT_CHOICE(n, p, words) {n, 0, CLI_CHOICE, p, 0, 0, 0, words, 0}
+/* An option only the command's handler interprets (arg: takes a value). */
+#define CLI_OPT_EVENT(n, arg, id) {n, 0, (arg) ? CLI_TEXT : CLI_FLAG, NULL, 0, 0, 0, NULL, id}
 
-enum { CLI_THREADS = 1000, CLI_QUIET, CLI_FORMAT, CLI_OUT, CLI_HELP };
-
-/* Iterates over argv: returns an option id and its value, 0 for a positional argument (in
- * *val), -1 at the end, or -2 after printing a usage error. */
+/* What every command's text around its own options looks like. */
 typedef struct {
-    int argc, i;
-    char **argv;
-    const char *cmd;
-    const cli_opt *opts;
-} cli_parser;
-void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, const cli_opt *opts);
-int cli_next(cli_parser *p, const char **val);
+    const char *name, *summary, *help;
+    int (*run)(int argc, char **argv);
+} cli_command;
+extern const cli_command cli_cmd_ingest, cli_cmd_info, cli_cmd_export, cli_cmd_generate, cli_cmd_metrics,
+    cli_cmd_reach, cli_cmd_simulate, cli_cmd_im, cli_cmd_compare;
 
-/* Options of the commands that run a diffusion model: --prob, --window, --prob-smoothing. */
-enum { CLI_PROB = 1100, CLI_WINDOW, CLI_SMOOTH };
-#define CLI_DIFFUSION_OPTS {"prob", 0, 1, CLI_PROB}, {"window", 0, 1, CLI_WINDOW}, {"prob-smoothing", 0, 1, CLI_SMOOTH}
+/* A command returns this after --help; main prints the command's help and exits 0. */
+#define CLI_EXIT_HELP 1000
+
+/* The command's own handler: an option with id > 0, or a positional argument (id 0) when the
+ * command takes no snapshot path. Returns 0, or an exit code after cli_usage_error. */
+typedef int (*cli_handler)(void *ctx, int id, const char *val);
+
+/* The option loop every command shares. Parses argv against opts, the common options (into *c)
+ * and, when d is not NULL, the diffusion options (--prob, --window, --prob-smoothing); a positional
+ * argument is the snapshot path when snapshot is not NULL (one only), else goes to own. Values
+ * outside their declared range are usage errors naming the option. Then applies --threads and
+ * --quiet. Returns 0, an exit code (a usage error was printed), or CLI_EXIT_HELP. */
 typedef struct {
     const char *prob;   /* default wc */
     double window;      /* default unlimited */
     double a, b;        /* Beta prior of learned probabilities */
 } cli_diffusion;
-void cli_diffusion_init(cli_diffusion *d);
-/* Same convention as cli_common_opt: 1 handled, 0 not, exit code + 100 after a usage error. */
-int cli_diffusion_opt(cli_diffusion *d, int id, const char *val, const char *cmd);
-/* The probability model the options describe, with its draws keyed by seed. */
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_common *c, cli_diffusion *d,
+              const char **snapshot, cli_handler own, void *ctx);
+/* The probability model the diffusion options describe, with its draws keyed by seed. */
 int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model *pm, char msg[CLOUT_MSG_LEN]);
 
-/* Handles the common options; returns 1 if id was one, 0 if not, or an exit code + 100 (help
- * printed: 100, usage error: 102). */
-int cli_common_opt(cli_common *c, int id, const char *val, const char *cmd);
-/* Apply threads and quiet; returns an exit code (0 ok). */
-int cli_apply(const cli_common *c);
+/* The end of every command that writes a table (t may be NULL): when s >= 0 close the table and
+ * commit the output, else drop both (the output's temporary file is removed); then report s.
+ * Returns the exit code. */
+int cli_finish(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LEN]);
+/* The same without the report: returns the status. */
+int cli_close(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LEN]);
 
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print "clout: msg" for a failed status; returns its exit code. Warnings print "clout: warning: msg". */
 int cli_report(int status, const char *msg);
 bool cli_parse_i64(const char *s, int64_t *out);
 bool cli_parse_double(const char *s, double *out);
-/* "a,b" with a, b >= 0 (--prob-smoothing) */
-bool cli_parse_smoothing(const char *s, double *a, double *b);
 
-void cli_print_help(const char *cmd);
-/* The whole of a small input file, NUL-terminated (malloc'd); NULL with *err = an errno value. */
-char *cli_read_file(const char *path, int *err);
-/* User ids into dense indices (*out malloc'd, *n of them). spec is a FILE, or with inline_ok
- * "a,b,c" or "@FILE". A file holds one id per line (its first blank- or tab-separated field;
- * blank lines and lines starting with # skipped), or is a CSV whose first line names a column
- * user (the table clout im writes). Unknown ids are an error naming FILE:LINE (exit 65). */
-int cli_read_users(const char *spec, bool inline_ok, const clout_graph *G, int64_t **out, int64_t *n,
-                   char msg[CLOUT_MSG_LEN]);
-extern const cli_opt cli_common_opts[];
-
-int cmd_ingest(int argc, char **argv);
-int cmd_info(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_generate(int argc, char **argv);
-int cmd_metrics(int argc, char **argv);
-int cmd_reach(int argc, char **argv);
-int cmd_simulate(int argc, char **argv);
-int cmd_im(int argc, char **argv);
-int cmd_compare(int argc, char **argv);
+/* Users given on the command line: "a,b,c", or @FILE read by clout_read_users (*out malloc'd). */
+int cli_read_users(const char *spec, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN]);
 
 #endif

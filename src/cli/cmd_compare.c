@@ -6,11 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_ALGOS = 1, O_KS, O_SIMS, O_SEED, O_PLOT, O_EPS, O_MODEL };
-static const cli_opt opts[] = {{"algos", 0, 1, O_ALGOS}, {"k", 'k', 1, O_KS},     {"sims", 0, 1, O_SIMS},
-                               {"seed", 0, 1, O_SEED},   {"plot", 0, 1, O_PLOT}, {"epsilon", 0, 1, O_EPS},
-                               {"model", 0, 1, O_MODEL}, CLI_DIFFUSION_OPTS,     {NULL, 0, 0, 0}};
-
 #define MAXA 8
 #define MAXK 64
 
@@ -20,20 +15,21 @@ typedef struct {
     double spread[MAXK], se[MAXK], secs[MAXK];
 } series;
 
+/* k seeds by one algorithm: imm and opim-c with delta 1/n and the default estimate error */
 static int pick(clout_graph *G, const clout_influence *P, bool lt, const char *algo, int64_t k, double eps,
                 int64_t sims, uint64_t seed, int64_t *seeds, char msg[CLOUT_MSG_LEN])
 {
+    clout_im_params prm;
+    clout_im_params_init(&prm);
+    clout_im_algo_parse(algo, &prm.algo);
+    prm.lt = lt;
+    prm.k = (int)k;
+    prm.eps = eps;
+    prm.sims = sims;
+    prm.seed = seed;
     double *sp = malloc((size_t)k * sizeof(double));
-    int64_t used;
-    int s;
     if (!sp) return CLOUT_ERR_NOMEM;
-    double ratio;
-    if (strcmp(algo, "imm") == 0) s = clout_im_imm(P, lt, (int)k, eps, 0, seed, 0.005, seeds, sp, &used, NULL, msg);
-    else if (strcmp(algo, "opim-c") == 0) s = clout_im_opimc(P, lt, (int)k, eps, 0, seed, seeds, sp, &used, &ratio, msg);
-    else if (strcmp(algo, "celf") == 0) s = clout_im_celf(P, lt, (int)k, sims, seed, seeds, sp, msg);
-    else if (strcmp(algo, "degree") == 0) s = clout_im_degree(P, (int)k, false, seeds, msg);
-    else if (strcmp(algo, "degree-discount") == 0) s = clout_im_degree(P, (int)k, true, seeds, msg);
-    else s = clout_im_pagerank(G, (int)k, seeds, msg);
+    int s = clout_im_select(G, P, &prm, seeds, sp, NULL, msg);
     free(sp);
     return s;
 }
@@ -101,47 +97,21 @@ static void plot(FILE *f, const series *ser, int na, int nk, const char *title)
     fprintf(f, "</svg>\n");
 }
 
-int cmd_compare(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     const char *cmd = "compare", *path = NULL, *algos = "imm,opim-c,degree-discount,pagerank,degree", *ks = "1,5,10,25,50";
-    const char *plotf = NULL, *val;
+    const char *plotf = NULL, *model = "ic";
     cli_common c = {0};
-    cli_parser p;
-    int id;
     int64_t sims = 10000, seed = 1;
     double eps = 0.1;
-    bool lt = false;
     cli_diffusion dif;
-    cli_diffusion_init(&dif);
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        r = cli_diffusion_opt(&dif, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        bool ok = true;
-        switch (id) {
-        case 0:
-            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
-            path = val;
-            break;
-        case O_ALGOS: algos = val; break;
-        case O_KS: ks = val; break;
-        case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
-        case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
-        case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
-        case O_PLOT: plotf = val; break;
-        case O_MODEL:
-            if (strcmp(val, "ic") && strcmp(val, "lt")) return cli_usage_error(cmd, "--model must be ic or lt, got '%s'", val);
-            lt = strcmp(val, "lt") == 0;
-            break;
-        default: break;
-        }
-        if (!ok) return cli_usage_error(cmd, "bad value '%s'", val);
-    }
+    const cli_opt opts[] = {CLI_OPT_TEXT("algos", &algos), {"k", 'k', CLI_TEXT, &ks, 0, 0, 0, NULL, 0},
+                            CLI_OPT_INT("sims", &sims, 1, 1000000000), CLI_OPT_INT("seed", &seed, 0, 9.2e18),
+                            CLI_OPT_TEXT("plot", &plotf), CLI_OPT_REAL("epsilon", &eps, 0, 1, CLI_OPEN_LO | CLI_OPEN_HI),
+                            CLI_OPT_CHOICE("model", &model, "ic|lt"), CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
+    if (code) return code;
+    bool lt = strcmp(model, "lt") == 0;
     if (path == NULL) return cli_usage_error(cmd, "usage: clout compare G.clout [--algos A,B] [-k 1,5,10]");
     series ser[MAXA];
     int na = 0, nk = 0;
@@ -149,8 +119,8 @@ int cmd_compare(int argc, char **argv)
     char buf[512];
     snprintf(buf, sizeof buf, "%s", algos);
     for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
-        if (strcmp(t, "imm") && strcmp(t, "opim-c") && strcmp(t, "celf") && strcmp(t, "degree") &&
-            strcmp(t, "degree-discount") && strcmp(t, "pagerank"))
+        clout_im_algo algo;
+        if (clout_im_algo_parse(t, &algo) != CLOUT_OK)
             return cli_usage_error(cmd, "--algos: '%s' is not imm, opim-c, celf, degree, degree-discount or pagerank", t);
         if (na == MAXA) return cli_usage_error(cmd, "--algos: at most %d algorithms", MAXA);
         memset(&ser[na], 0, sizeof ser[na]);
@@ -164,8 +134,6 @@ int cmd_compare(int argc, char **argv)
         kv[nk++] = k;
     }
     if (na == 0 || nk == 0) return cli_usage_error(cmd, "give at least one algorithm and one k");
-    int code = cli_apply(&c);
-    if (code) return code;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     clout_influence *P = NULL;
@@ -174,9 +142,9 @@ int cmd_compare(int argc, char **argv)
     for (int i = 0; i < nk; i++) kmax = kv[i] > kmax ? kv[i] : kmax;
     int s = clout_snapshot_load(&G, path, msg);
     if (s >= 0 && kmax > clout_graph_users(G)) {
-        fprintf(stderr, "clout compare: -k %lld exceeds the %lld users\n", (long long)kmax, (long long)clout_graph_users(G));
+        int64_t n = clout_graph_users(G);
         clout_graph_free(&G);
-        return CLOUT_EXIT_USAGE;
+        return cli_usage_error(cmd, "-k %lld exceeds the %lld users", (long long)kmax, (long long)n);
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, 0, msg);
@@ -214,7 +182,6 @@ int cmd_compare(int argc, char **argv)
                 clout_table_real(t, ser[a].se[i]);
                 clout_table_real(t, ser[a].secs[i]);
             }
-        if (s >= 0) s = clout_table_end(&t, msg);
     }
     if (s >= 0 && plotf) {
         s = clout_outfile_open(&pout, plotf, msg);
@@ -227,11 +194,25 @@ int cmd_compare(int argc, char **argv)
             s = clout_outfile_commit(&pout, msg);
         }
     }
-    if (s >= 0) s = clout_outfile_commit(&out, msg);
-    else clout_outfile_abort(&out);
     free(seeds);
     free(sizes);
     clout_influence_free(&P);
     clout_graph_free(&G);
-    return cli_report(s, msg);
+    return cli_finish(&out, &t, s, msg);
 }
+
+const cli_command cli_cmd_compare = {"compare", "IM algorithms side by side: spread against k, one evaluator",
+     "Usage: clout compare G.clout [--algos A,B,...] [-k 1,5,10,25,50] [--sims N] [--plot FILE.svg]\n"
+     "\n"
+     "  --algos LIST         from imm, opim-c, celf, degree, degree-discount, pagerank\n"
+     "                       (default imm,opim-c,degree-discount,pagerank,degree)\n"
+     "  -k LIST              seed-set sizes (default 1,5,10,25,50)\n"
+     "  --sims N             Monte Carlo runs of the common evaluator (default 10000): every seed\n"
+     "                       set is scored on the same simulations\n"
+     "  --model, --prob, --epsilon, --seed   as for clout im\n"
+     "  --plot FILE.svg      a standalone SVG of spread against k, one line per algorithm\n"
+     "Table algo,k,spread,stderr,seconds (seconds: the algorithm's time to pick k seeds).\n"
+     "\n"
+     "Example:\n"
+     "  clout compare wiki.clout -k 1,5,10,25,50 --sims 10000 --plot spread.svg\n",
+    run};

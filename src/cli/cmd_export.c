@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_WHAT = 1 };
-static const cli_opt opts[] = {{"what", 0, 1, O_WHAT}, {NULL, 0, 0, 0}};
-
 /* Extract a matrix's tuples in row-major order (GraphBLAS returns them by row for a by-row
  * matrix; rows are sorted). */
 static int tuples(GrB_Matrix A, GrB_Index *n, GrB_Index **I, GrB_Index **J, double **X, char msg[CLOUT_MSG_LEN])
@@ -95,28 +92,15 @@ static int export_interactions(const clout_graph *G, clout_table *t, char msg[CL
     return CLOUT_OK;
 }
 
-int cmd_export(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    const char *cmd = "export", *path = NULL, *what = NULL, *val;
+    const char *path = NULL, *what = NULL;
     cli_common c = {0};
-    cli_parser p;
-    int id;
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (id == O_WHAT) what = val;
-        if (id == 0) {
-            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
-            path = val;
-        }
-    }
-    if (path == NULL) return cli_usage_error(cmd, "name the snapshot: clout export G.clout --what social");
-    if (what == NULL || (strcmp(what, "social") != 0 && strcmp(what, "interactions") != 0))
-        return cli_usage_error(cmd, "--what must be social or interactions");
-    int code = cli_apply(&c);
+    const cli_opt opts[] = {CLI_OPT_CHOICE("what", &what, "social|interactions"), CLI_END};
+    int code = cli_parse("export", argc, argv, opts, &c, NULL, &path, NULL, NULL);
     if (code) return code;
+    if (path == NULL) return cli_usage_error("export", "name the snapshot: clout export G.clout --what social");
+    if (what == NULL) return cli_usage_error("export", "--what must be social or interactions");
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     clout_outfile out = {0};
@@ -132,10 +116,18 @@ int cmd_export(int argc, char **argv)
     static const char *in[] = {"user", "item", "weight", "time"};
     s = clout_table_begin(&t, out.f, c.fmt, social ? 3 : 4, social ? sn : in, NULL, false, msg);
     if (s >= 0) s = social ? export_social(G, t, msg) : export_interactions(G, t, msg);
-    if (s >= 0) s = clout_table_end(&t, msg);
-    else clout_table_end(&t, msg);
-    if (s >= 0) s = clout_outfile_commit(&out, msg);
-    else clout_outfile_abort(&out);
     clout_graph_free(&G);
-    return cli_report(s, msg);
+    return cli_finish(&out, &t, s, msg);
 }
+
+const cli_command cli_cmd_export = {"export", "write a snapshot's ties or interactions as a table",
+     "Usage: clout export G.clout --what social|interactions [-o FILE]\n"
+     "\n"
+     "  --what social        columns src,dst,weight; an undirected graph writes each tie once\n"
+     "  --what interactions  columns user,item,weight,time (time empty when unknown)\n"
+     "Numbers are written with the fewest digits that read back exactly, so ingesting the CSV\n"
+     "again (with --header, and --undirected for an undirected graph) gives the same graph.\n"
+     "\n"
+     "Example:\n"
+     "  clout export lastfm.clout --what social -o friends.csv\n",
+    run};

@@ -3,13 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { O_SCALE = 1, O_EDGES, O_A, O_B, O_C, O_NODES, O_M, O_DIRECTED, O_SEED, O_UNDIR };
-static const cli_opt opts[] = {{"scale", 0, 1, O_SCALE}, {"edges", 0, 1, O_EDGES}, {"a", 0, 1, O_A},
-                               {"b", 0, 1, O_B},         {"c", 0, 1, O_C},         {"nodes", 0, 1, O_NODES},
-                               {"m", 0, 1, O_M},         {"directed", 0, 0, O_DIRECTED},
-                               {"seed", 0, 1, O_SEED},   {"undirected-store", 0, 0, O_UNDIR},
-                               {NULL, 0, 0, 0}};
-
 static bool ends_with(const char *s, const char *suf)
 {
     size_t a = strlen(s), b = strlen(suf);
@@ -28,50 +21,34 @@ static int write_edges(const clout_edges *e, const cli_common *c, char msg[CLOUT
         clout_table_int(t, e->src[i]);
         clout_table_int(t, e->dst[i]);
     }
-    if (s >= 0) s = clout_table_end(&t, msg);
-    if (s >= 0) s = clout_outfile_commit(&out, msg);
-    else clout_outfile_abort(&out);
-    return s;
+    return cli_close(&out, &t, s, msg);
 }
 
-int cmd_generate(int argc, char **argv)
+/* the positional argument: the generator's name */
+static int take_kind(void *ctx, int id, const char *val)
 {
-    const char *cmd = "generate", *kind = NULL, *val;
+    const char **kind = ctx;
+    if (id != 0 || *kind) return cli_usage_error("generate", "unexpected argument '%s'", val);
+    *kind = val;
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *cmd = "generate", *kind = NULL;
     cli_common c = {0};
-    cli_parser p;
-    int id;
     int64_t scale = 0, edges = -1, nodes = 0, m = 0, seed = 1;
     double a = 0.57, b = 0.19, cc = 0.19;
     bool directed = false, undir_store = false;
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        bool ok = true;
-        switch (id) {
-        case 0:
-            if (kind) return cli_usage_error(cmd, "unexpected argument '%s'", val);
-            kind = val;
-            break;
-        case O_SCALE: ok = cli_parse_i64(val, &scale); break;
-        case O_EDGES: ok = cli_parse_i64(val, &edges); break;
-        case O_NODES: ok = cli_parse_i64(val, &nodes); break;
-        case O_M: ok = cli_parse_i64(val, &m); break;
-        case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
-        case O_A: ok = cli_parse_double(val, &a); break;
-        case O_B: ok = cli_parse_double(val, &b); break;
-        case O_C: ok = cli_parse_double(val, &cc); break;
-        case O_DIRECTED: directed = true; break;
-        case O_UNDIR: undir_store = true; break;
-        default: break;
-        }
-        if (!ok) return cli_usage_error(cmd, "bad number '%s'", val);
-    }
-    if (kind == NULL) return cli_usage_error(cmd, "name a generator: rmat, ba or er");
-    int code = cli_apply(&c);
+    const cli_opt opts[] = {CLI_OPT_INT("scale", &scale, 1, 62),        CLI_OPT_INT("edges", &edges, 0, 4.6e18),
+                            CLI_OPT_REAL("a", &a, 0, 1, 0),             CLI_OPT_REAL("b", &b, 0, 1, 0),
+                            CLI_OPT_REAL("c", &cc, 0, 1, 0),            CLI_OPT_INT("nodes", &nodes, 1, 4.6e18),
+                            CLI_OPT_INT("m", &m, 1, 2147483647),        CLI_OPT_FLAG("directed", &directed),
+                            CLI_OPT_INT("seed", &seed, 0, 9.2e18),      CLI_OPT_FLAG("undirected-store", &undir_store),
+                            CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, NULL, NULL, take_kind, &kind);
     if (code) return code;
+    if (kind == NULL) return cli_usage_error(cmd, "name a generator: rmat, ba or er");
     char msg[CLOUT_MSG_LEN] = "";
     clout_edges e = {0};
     int s;
@@ -108,3 +85,19 @@ int cmd_generate(int argc, char **argv)
     clout_edges_free(&e);
     return cli_report(s, msg);
 }
+
+const cli_command cli_cmd_generate = {"generate", "synthetic graphs: R-MAT, Barabasi-Albert, Erdos-Renyi",
+     "Usage: clout generate rmat|ba|er [options] [-o FILE]\n"
+     "\n"
+     "  rmat: --scale S (2^S users) --edges M (draws) --a A --b B --c C (default .57 .19 .19);\n"
+     "        duplicates and self-loops removed, so fewer than M edges remain\n"
+     "  ba:   --nodes N --m M [--directed]: Barabasi-Albert, M edges per new node (igraph)\n"
+     "  er:   --nodes N --edges M [--directed]: uniform random graph G(n, m) (igraph)\n"
+     "  --seed S             (default 1) the same seed gives the same graph\n"
+     "  --undirected-store   with -o G.clout, store ties in both directions\n"
+     "With -o FILE.clout a snapshot is written (users named 0..n-1); otherwise the edge list\n"
+     "as a table src,dst.\n"
+     "\n"
+     "Example:\n"
+     "  clout generate rmat --scale 20 --edges 16777216 --seed 1 -o rmat20.clout\n",
+    run};

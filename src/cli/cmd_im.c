@@ -7,78 +7,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_K = 1, O_ALGO, O_MODEL, O_EPS, O_DELTA, O_SEED, O_SIMS, O_RSE };
-static const cli_opt opts[] = {{"k", 'k', 1, O_K},         {"algo", 0, 1, O_ALGO},   {"model", 0, 1, O_MODEL},
-                                    {"epsilon", 0, 1, O_EPS}, {"delta", 0, 1, O_DELTA},
-                               {"seed", 0, 1, O_SEED},     {"sims", 0, 1, O_SIMS}, {"estimate-rse", 0, 1, O_RSE}, CLI_DIFFUSION_OPTS,   {NULL, 0, 0, 0}};
-
-int cmd_im(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    const char *cmd = "im", *path = NULL, *algo = "imm", *val;
+    const char *cmd = "im", *path = NULL, *algo = "imm", *model = "ic";
     cli_common c = {0};
-    cli_parser p;
-    int id;
     int64_t k = 0, seed = 1, sims = 1000;
     double eps = 0.1, delta = 0, est_rse = 0.005;
-    bool lt = false;
     cli_diffusion dif;
-    cli_diffusion_init(&dif);
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        r = cli_diffusion_opt(&dif, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        bool ok = true;
-        switch (id) {
-        case 0:
-            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
-            path = val;
-            break;
-        case O_K: ok = cli_parse_i64(val, &k) && k >= 1 && k <= 1000000; break;
-        case O_ALGO:
-            if (strcmp(val, "imm") && strcmp(val, "opim-c") && strcmp(val, "celf") && strcmp(val, "degree") &&
-                strcmp(val, "degree-discount") && strcmp(val, "pagerank"))
-                return cli_usage_error(cmd, "--algo must be imm, opim-c, celf, degree, degree-discount or pagerank, got '%s'",
-                                       val);
-            algo = val;
-            break;
-        case O_MODEL:
-            if (strcmp(val, "ic") && strcmp(val, "lt")) return cli_usage_error(cmd, "--model must be ic or lt, got '%s'", val);
-            lt = strcmp(val, "lt") == 0;
-            break;
-        case O_EPS: ok = cli_parse_double(val, &eps) && eps > 0 && eps < 1; break;
-        case O_DELTA: ok = cli_parse_double(val, &delta) && delta > 0 && delta < 1; break;
-        case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
-        case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1; break;
-        case O_RSE: ok = cli_parse_double(val, &est_rse) && est_rse >= 0 && est_rse < 1; break;
-        default: break;
-        }
-        if (!ok) return cli_usage_error(cmd, "bad value '%s' (-k >= 1, --epsilon and --delta in (0, 1), --seed >= 0)", val);
-    }
-    if (path == NULL || k == 0) return cli_usage_error(cmd, "usage: clout im G.clout -k K [--algo imm]");
-    int code = cli_apply(&c);
+    const cli_opt opts[] = {{"k", 'k', CLI_INT, &k, 1, 1000000, 0, NULL, 0},
+                            CLI_OPT_CHOICE("algo", &algo, "imm|opim-c|celf|degree|degree-discount|pagerank"),
+                            CLI_OPT_CHOICE("model", &model, "ic|lt"),
+                            CLI_OPT_REAL("epsilon", &eps, 0, 1, CLI_OPEN_LO | CLI_OPEN_HI),
+                            CLI_OPT_REAL("delta", &delta, 0, 1, CLI_OPEN_LO | CLI_OPEN_HI),
+                            CLI_OPT_INT("seed", &seed, 0, 9.2e18),
+                            CLI_OPT_INT("sims", &sims, 1, 1000000000),
+                            CLI_OPT_REAL("estimate-rse", &est_rse, 0, 1, CLI_OPEN_HI),
+                            CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
+    if (path == NULL || k == 0) return cli_usage_error(cmd, "usage: clout im G.clout -k K [--algo imm]");
+    clout_im_params prm;
+    clout_im_params_init(&prm);
+    clout_im_algo_parse(algo, &prm.algo);
+    prm.lt = strcmp(model, "lt") == 0;
+    prm.k = (int)k;
+    prm.eps = eps;
+    prm.delta = delta;
+    prm.seed = (uint64_t)seed;
+    prm.est_rse = est_rse;
+    prm.sims = sims;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     clout_influence *P = NULL;
     clout_outfile out = {0};
     clout_table *t = NULL;
     clout_prob_model pm;
-    int64_t *seeds = NULL, used = 0, est = 0;
+    clout_im_info info = {0};
+    int64_t *seeds = NULL;
     double *spread = NULL;
     int s = clout_snapshot_load(&G, path, msg);
     if (s >= 0 && k > clout_graph_users(G)) {
-        snprintf(msg, CLOUT_MSG_LEN, "-k %lld exceeds the %lld users", (long long)k, (long long)clout_graph_users(G));
-        s = CLOUT_ERR_INVALID;
+        int64_t n = clout_graph_users(G);
+        clout_graph_free(&G);
+        return cli_usage_error(cmd, "-k %lld exceeds the %lld users", (long long)k, (long long)n);
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     /* only the pagerank baseline needs G's ties afterwards: the others let P take them over */
-    unsigned flags = strcmp(algo, "pagerank") == 0 ? 0 : CLOUT_INFLUENCE_CONSUME;
-    if (strcmp(algo, "imm") == 0 || strcmp(algo, "opim-c") == 0) flags |= CLOUT_INFLUENCE_REVERSE;
+    unsigned flags = prm.algo == CLOUT_IM_PAGERANK ? 0 : CLOUT_INFLUENCE_CONSUME;
+    if (prm.algo == CLOUT_IM_IMM || prm.algo == CLOUT_IM_OPIMC) flags |= CLOUT_INFLUENCE_REVERSE;
     if (s >= 0) s = clout_influence_new(&P, G, &pm, flags, msg);
     double t0 = clout_now();
     if (s >= 0) {
@@ -86,17 +62,11 @@ int cmd_im(int argc, char **argv)
         spread = malloc((size_t)k * sizeof(double));
         if (!seeds || !spread) s = CLOUT_ERR_NOMEM;
     }
-    bool opim = strcmp(algo, "opim-c") == 0, imm = strcmp(algo, "imm") == 0 || opim, celf = strcmp(algo, "celf") == 0;
-    double guarantee = 1 - 1 / M_E - eps;
-    if (s >= 0 && opim) {
-        s = clout_im_opimc(P, lt, (int)k, eps, delta, (uint64_t)seed, seeds, spread, &used, &guarantee, msg);
-        est = used / 2; /* the second, independent collection */
-    }
-    else if (s >= 0 && imm) s = clout_im_imm(P, lt, (int)k, eps, delta, (uint64_t)seed, est_rse, seeds, spread, &used, &est, msg);
-    else if (s >= 0 && celf) s = clout_im_celf(P, lt, (int)k, sims, (uint64_t)seed, seeds, spread, msg);
-    else if (s >= 0 && strcmp(algo, "pagerank") == 0) s = clout_im_pagerank(G, (int)k, seeds, msg);
-    else if (s >= 0) s = clout_im_degree(P, (int)k, strcmp(algo, "degree-discount") == 0, seeds, msg);
+    if (s >= 0) s = clout_im_select(G, P, &prm, seeds, spread, &info, msg);
     double secs = clout_now() - t0;
+    bool imm = info.has_rr;
+    double guarantee = info.guarantee;
+    int64_t used = info.rr_sets, est = info.estimate_rr_sets;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     double dlt = delta > 0 ? delta : 1.0 / (double)(G ? clout_graph_users(G) : 1);
     if (s >= 0 && c.fmt != CLOUT_FMT_CSV) {
@@ -120,7 +90,7 @@ int cmd_im(int argc, char **argv)
                 msgpack_pack_str_body(&pk, keys[q], strlen(keys[q]));
             }
             if (q == 0 || q == 2) {
-                const char *v = q == 0 ? algo : lt ? "lt" : "ic";
+                const char *v = q == 0 ? algo : prm.lt ? "lt" : "ic";
                 if (json) fprintf(out.f, "\"%s\",", v);
                 else msgpack_pack_str(&pk, strlen(v)), msgpack_pack_str_body(&pk, v, strlen(v));
             } else if (q == 1) {
@@ -158,7 +128,7 @@ int cmd_im(int argc, char **argv)
             clout_table_int(t, i + 1);
             clout_table_str(t, name, len);
             /* the baselines estimate no spread */
-            if (imm || celf) {
+            if (info.has_spread) {
                 clout_table_real(t, spread[i] - (i ? spread[i - 1] : 0));
                 clout_table_real(t, spread[i]);
             } else {
@@ -168,19 +138,47 @@ int cmd_im(int argc, char **argv)
         }
         if (s >= 0) s = clout_table_end(&t, msg);
         if (s >= 0 && c.fmt == CLOUT_FMT_JSON) fputs("}\n", out.f);
-        if (s >= 0) s = clout_outfile_commit(&out, msg);
-        else clout_outfile_abort(&out);
     }
-    if (s >= 0 && !c.quiet && imm)
+    code = cli_finish(&out, &t, s, msg);
+    if (code == 0 && !c.quiet && imm)
         fprintf(stderr, "clout: %s: %lld RR sets, %.3f s; spread >= %.3f OPT with probability >= 1 - %g%s\n", algo,
-                (long long)used, secs, guarantee, dlt, opim ? " (certified by the online bound)" : "");
+                (long long)used, secs, guarantee, dlt, prm.algo == CLOUT_IM_OPIMC ? " (certified by the online bound)" : "");
     free(seeds);
     free(spread);
     clout_influence_free(&P);
     clout_graph_free(&G);
-    if (s == CLOUT_ERR_INVALID) {
-        fprintf(stderr, "clout im: %s\n", msg);
-        return CLOUT_EXIT_USAGE;
-    }
-    return cli_report(s, msg);
+    return code;
 }
+
+const cli_command cli_cmd_im = {"im", "influence maximization under IC or LT: IMM, OPIM-C and baselines",
+     "Usage: clout im G.clout -k K [--algo imm|opim-c|celf|degree|degree-discount|pagerank]\n"
+     "                 [--model ic|lt] [--prob P]\n"
+     "                 [--epsilon E] [--delta D] [--seed S] [--estimate-rse R]\n"
+     "\n"
+     "  --algo imm           (default) IMM (Tang, Shi, Xiao 2015) with the final selection on fresh\n"
+     "                       RR sets (W. Chen 2018): spread >= (1 - 1/e - E) OPT with probability\n"
+     "                       >= 1 - D; --epsilon E (0.1), --delta D (default 1/n)\n"
+     "  --algo opim-c        OPIM-C (Tang et al. 2018): stops as soon as its online bound\n"
+     "                       certifies (1 - 1/e - E) OPT with probability 1 - D; the ratio it\n"
+     "                       certified is reported as guarantee\n"
+     "  --algo celf          lazy greedy on Monte Carlo spread (--sims N per evaluation,\n"
+     "                       default 1000); for small graphs and as a check\n"
+     "  --algo pagerank      the K users with the highest PageRank on the reversed graph\n"
+     "  --algo degree        the K users with the most out-ties\n"
+     "  --algo degree-discount  Chen, Wang, Yang (KDD 2009), p = the mean tie probability\n"
+     "  --model ic|lt        Independent Cascade (default) or Linear Threshold (weights: the\n"
+     "                       probabilities rescaled so each user's in-weights sum to at most 1)\n"
+     "  --prob P             wc (default), const:P, trivalency, weight or learned\n"
+     "                       (--window SECONDS, --prob-smoothing a,b: see clout help simulate)\n"
+     "  --estimate-rse R     imm's spread estimate comes from RR sets independent of the\n"
+     "                       selection, enough for a relative standard error of about R\n"
+     "                       (default 0.005; 0: only the bound phase's sets)\n"
+     "Table rank,user,gain,spread (the running spread estimate after each seed; empty for the\n"
+     "baselines). With --format json or msgpack: an object with algo, k, model, seconds,\n"
+     "rr_sets, estimate_rr_sets, guarantee, delta and the table under seeds.\n"
+     "RR sets are sampled the SUBSIM way (geometric skips) where a user's in-ties share one\n"
+     "probability, 16 at a time per thread.\n"
+     "\n"
+     "Example:\n"
+     "  clout im wiki.clout -k 50 --algo imm --epsilon 0.1 -o seeds.csv\n",
+    run};

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_TIMINGS = 1 };
-static const cli_opt opts[] = {{"timings", 0, 0, O_TIMINGS}, {NULL, 0, 0, 0}};
-
 /* Smallest and largest first-interaction time (NaN when there is none). */
 static int time_range(const clout_graph *G, double *lo, double *hi, char msg[CLOUT_MSG_LEN])
 {
@@ -24,27 +21,15 @@ static int time_range(const clout_graph *G, double *lo, double *hi, char msg[CLO
     return CLOUT_OK;
 }
 
-int cmd_info(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    const char *cmd = "info", *path = NULL, *val;
+    const char *path = NULL;
     cli_common c = {0};
-    cli_parser p;
-    int id;
     bool timings = false;
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (id == O_TIMINGS) timings = true;
-        if (id == 0) {
-            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
-            path = val;
-        }
-    }
-    if (path == NULL) return cli_usage_error(cmd, "name the snapshot: clout info G.clout");
-    int code = cli_apply(&c);
+    const cli_opt opts[] = {CLI_OPT_FLAG("timings", &timings), CLI_END};
+    int code = cli_parse("info", argc, argv, opts, &c, NULL, &path, NULL, NULL);
     if (code) return code;
+    if (path == NULL) return cli_usage_error("info", "name the snapshot: clout info G.clout");
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     clout_outfile out = {0};
@@ -100,10 +85,19 @@ int cmd_info(int argc, char **argv)
         }
         clout_table_str(t, joined ? joined : "", joined ? strlen(joined) : 0);
         free(joined);
-        s = clout_table_end(&t, msg);
     }
-    if (s >= 0) s = clout_outfile_commit(&out, msg);
-    else clout_outfile_abort(&out);
     clout_graph_free(&G);
-    return cli_report(s, msg);
+    return cli_finish(&out, &t, s, msg);
 }
+
+const cli_command cli_cmd_info = {"info", "counts and metadata of a snapshot",
+     "Usage: clout info G.clout [--format csv|json|msgpack] [--timings]\n"
+     "\n"
+     "One record: users, items, social_edges (entries of S; an undirected tie counts twice),\n"
+     "interactions (distinct user-item pairs), timed_interactions, directed, weighted,\n"
+     "time_min, time_max, self_loops_dropped, bad_lines_skipped, action_weights, sources.\n"
+     "  --timings            print the time taken to load the snapshot on stderr\n"
+     "\n"
+     "Example:\n"
+     "  clout info lastfm.clout --format json\n",
+    run};

@@ -1,24 +1,25 @@
 /* cmd_ingest.c: clout ingest: inputs -> .clout snapshot. */
 #include "cli.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-enum {
-    O_EDGES = 1, O_INTER, O_CASC, O_UNDIR, O_DEDUPE, O_HEADER, O_SKIP, O_SEP, O_UCOL, O_ICOL, O_ACOL,
-    O_TCOL, O_WCOL, O_DATECOLS, O_AW, O_DAW, O_PREFIX, O_TIMINGS
-};
+enum { O_EDGES = 1, O_INTER, O_CASC, O_SEP, O_UCOL, O_ICOL, O_ACOL, O_TCOL, O_WCOL, O_DATECOLS, O_AW, O_DAW, O_PREFIX };
 
-static const cli_opt opts[] = {
-    {"edges", 0, 1, O_EDGES},          {"interactions", 0, 1, O_INTER},
-    {"cascades", 0, 1, O_CASC},        {"undirected", 0, 0, O_UNDIR},
-    {"dedupe", 0, 1, O_DEDUPE},        {"header", 0, 0, O_HEADER},
-    {"skip-bad-lines", 0, 0, O_SKIP},  {"sep", 0, 1, O_SEP},
-    {"user-col", 0, 1, O_UCOL},        {"item-col", 0, 1, O_ICOL},
-    {"action-col", 0, 1, O_ACOL},      {"time-col", 0, 1, O_TCOL},
-    {"weight-col", 0, 1, O_WCOL},      {"date-cols", 0, 1, O_DATECOLS},
-    {"action-weights", 0, 1, O_AW},    {"default-action-weight", 0, 1, O_DAW},
-    {"item-prefix", 0, 1, O_PREFIX},   {"timings", 0, 0, O_TIMINGS},
-    {NULL, 0, 0, 0}};
+/* One input, with the per-file options in force where it was named. */
+typedef struct {
+    int kind;
+    const char *path;
+    clout_read_opts o;
+} input;
+
+typedef struct {
+    clout_read_opts o;      /* the per-file options seen so far */
+    input *in;
+    int n;
+    const cli_opt *opts;
+    const char *dangling;   /* a per-file option given after the last input */
+} ingest_ctx;
 
 static int parse_sep(const char *v, char *sep)
 {
@@ -30,88 +31,98 @@ static int parse_sep(const char *v, char *sep)
     return 0;
 }
 
-int cmd_ingest(int argc, char **argv)
+static int on_option(void *vctx, int id, const char *val)
 {
-    const char *cmd = "ingest";
-    cli_common c = {0};
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    bool timings = false;
-    int ninputs = 0;
-    cli_parser p;
-    const char *val;
-    int id;
-    /* pass 1: options that apply to the whole graph, and validation */
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        switch (id) {
-        case 0: return cli_usage_error(cmd, "unexpected argument '%s': name inputs with --edges, --interactions or --cascades", val);
-        case O_EDGES: case O_INTER: case O_CASC: ninputs++; break;
-        case O_UNDIR: o.undirected = true; break;
-        case O_HEADER: o.header = true; break;
-        case O_SKIP: o.skip_bad_lines = true; break;
-        case O_TIMINGS: timings = true; break;
-        case O_DEDUPE:
-            if (strcmp(val, "sum") == 0) o.dedupe = CLOUT_DEDUPE_SUM;
-            else if (strcmp(val, "max") == 0) o.dedupe = CLOUT_DEDUPE_MAX;
-            else if (strcmp(val, "first") == 0) o.dedupe = CLOUT_DEDUPE_FIRST;
-            else return cli_usage_error(cmd, "--dedupe must be sum, max or first, got '%s'", val);
-            break;
-        case O_SEP: {
-            char s;
-            if (parse_sep(val, &s)) return cli_usage_error(cmd, "--sep must be tab, comma, space or one character, got '%s'", val);
-            break;
-        }
-        case O_DAW: {
-            double w;
-            if (!cli_parse_double(val, &w) || w < 0)
-                return cli_usage_error(cmd, "--default-action-weight needs a finite number >= 0, got '%s'", val);
-            break;
-        }
-        default: break;
-        }
+    ingest_ctx *x = vctx;
+    clout_read_opts *o = &x->o;
+    double w;
+    x->dangling = NULL;
+    switch (id) {
+    case 0: return cli_usage_error("ingest", "unexpected argument '%s': name inputs with --edges, --interactions or --cascades", val);
+    case O_EDGES: case O_INTER: case O_CASC: x->in[x->n++] = (input){id, val, *o}; return 0;
+    case O_SEP:
+        if (parse_sep(val, &o->sep)) return cli_usage_error("ingest", "--sep must be tab, comma, space or one character, got '%s'", val);
+        break;
+    case O_UCOL: o->user_col = val; break;
+    case O_ICOL: o->item_col = val; break;
+    case O_ACOL: o->action_col = val; break;
+    case O_TCOL: o->time_col = val; o->date_cols = NULL; break;
+    case O_WCOL: o->weight_col = val; break;
+    case O_DATECOLS: o->date_cols = val; o->time_col = NULL; break;
+    case O_AW: o->action_weights = val; break;
+    case O_DAW:
+        if (!cli_parse_double(val, &w) || w < 0)
+            return cli_usage_error("ingest", "--default-action-weight needs a finite number >= 0, got '%s'", val);
+        o->default_action_weight = w;
+        o->has_default_action_weight = true;
+        break;
+    case O_PREFIX: o->item_prefix = val; break;
+    default: break;
     }
-    if (ninputs == 0) return cli_usage_error(cmd, "no input: give --edges, --interactions or --cascades");
-    if (c.out == NULL || strcmp(c.out, "-") == 0) return cli_usage_error(cmd, "give the snapshot to write with -o FILE.clout");
-    int code = cli_apply(&c);
-    if (code) return code;
+    for (const cli_opt *p = x->opts; p->name; p++)
+        if (p->id == id) x->dangling = p->name;
+    return 0;
+}
 
-    /* pass 2: read the inputs in order, with the per-file options seen so far */
+static int run(int argc, char **argv)
+{
+    const char *cmd = "ingest", *dedupe = "sum";
+    cli_common c = {0};
+    bool undirected = false, header = false, skip = false, timings = false;
+    ingest_ctx x = {.n = 0};
+    clout_read_opts_init(&x.o);
+    const cli_opt opts[] = {
+        CLI_OPT_EVENT("edges", 1, O_EDGES),          CLI_OPT_EVENT("interactions", 1, O_INTER),
+        CLI_OPT_EVENT("cascades", 1, O_CASC),        CLI_OPT_FLAG("undirected", &undirected),
+        CLI_OPT_CHOICE("dedupe", &dedupe, "sum|max|first"), CLI_OPT_FLAG("header", &header),
+        CLI_OPT_FLAG("skip-bad-lines", &skip),       CLI_OPT_EVENT("sep", 1, O_SEP),
+        CLI_OPT_EVENT("user-col", 1, O_UCOL),        CLI_OPT_EVENT("item-col", 1, O_ICOL),
+        CLI_OPT_EVENT("action-col", 1, O_ACOL),      CLI_OPT_EVENT("time-col", 1, O_TCOL),
+        CLI_OPT_EVENT("weight-col", 1, O_WCOL),      CLI_OPT_EVENT("date-cols", 1, O_DATECOLS),
+        CLI_OPT_EVENT("action-weights", 1, O_AW),    CLI_OPT_EVENT("default-action-weight", 1, O_DAW),
+        CLI_OPT_EVENT("item-prefix", 1, O_PREFIX),   CLI_OPT_FLAG("timings", &timings),
+        CLI_END};
+    x.opts = opts;
+    if ((x.in = malloc((size_t)(argc + 1) * sizeof(input))) == NULL) return cli_report(CLOUT_ERR_NOMEM, "out of memory");
+    int code = cli_parse(cmd, argc, argv, opts, &c, NULL, NULL, on_option, &x);
+    if (code == 0 && x.n == 0) code = cli_usage_error(cmd, "no input: give --edges, --interactions or --cascades");
+    if (code == 0 && x.dangling)
+        code = cli_usage_error(cmd, "--%s comes after the last input, so it applies to no file: put it before the file it describes",
+                               x.dangling);
+    if (code == 0 && (c.out == NULL || strcmp(c.out, "-") == 0))
+        code = cli_usage_error(cmd, "give the snapshot to write with -o FILE.clout");
+    if (code) {
+        free(x.in);
+        return code;
+    }
+    /* options that describe the whole graph hold wherever they were given */
+    clout_dedupe rule = strcmp(dedupe, "max") == 0 ? CLOUT_DEDUPE_MAX
+                        : strcmp(dedupe, "first") == 0 ? CLOUT_DEDUPE_FIRST : CLOUT_DEDUPE_SUM;
+    for (int i = 0; i <= x.n; i++) {
+        clout_read_opts *o = i < x.n ? &x.in[i].o : &x.o;
+        o->undirected = undirected;
+        o->header = header;
+        o->skip_bad_lines = skip;
+        o->dedupe = rule;
+    }
+
     char msg[CLOUT_MSG_LEN] = "";
     clout_builder *b = NULL;
     clout_graph *G = NULL;
-    int s = clout_builder_new(&b, &o, msg);
-    if (s < 0) return cli_report(s, msg);
-    double t0 = 0;
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        switch (id) {
-        case O_SEP: parse_sep(val, &o.sep); break;
-        case O_UCOL: o.user_col = val; break;
-        case O_ICOL: o.item_col = val; break;
-        case O_ACOL: o.action_col = val; break;
-        case O_TCOL: o.time_col = val; o.date_cols = NULL; break;
-        case O_WCOL: o.weight_col = val; break;
-        case O_DATECOLS: o.date_cols = val; o.time_col = NULL; break;
-        case O_AW: o.action_weights = val; break;
-        case O_DAW: cli_parse_double(val, &o.default_action_weight); o.has_default_action_weight = true; break;
-        case O_PREFIX: o.item_prefix = val; break;
-        case O_EDGES: s = clout_builder_add_edges(b, val, &o, msg); break;
-        case O_INTER: s = clout_builder_add_log(b, val, &o, msg); break;
-        case O_CASC: s = clout_builder_add_cascades(b, val, &o, msg); break;
-        default: break;
-        }
+    int s = clout_builder_new(&b, &x.o, msg);
+    for (int i = 0; s >= 0 && i < x.n; i++) {
+        const input *in = &x.in[i];
+        s = in->kind == O_EDGES ? clout_builder_add_edges(b, in->path, &in->o, msg)
+            : in->kind == O_INTER ? clout_builder_add_log(b, in->path, &in->o, msg)
+                                  : clout_builder_add_cascades(b, in->path, &in->o, msg);
         if (s > 0 && !c.quiet) cli_report(s, msg);
-        if (s < 0) {
-            clout_builder_free(&b);
-            return cli_report(s, msg);
-        }
-        s = 0;
     }
+    free(x.in);
+    if (s < 0) {
+        clout_builder_free(&b);
+        return cli_report(s, msg);
+    }
+    double t0 = 0;
     clout_read_stats st;
     clout_builder_stats(b, &st);
     t0 = clout_now();
@@ -137,3 +148,43 @@ int cmd_ingest(int argc, char **argv)
     clout_graph_free(&G);
     return cli_report(s, msg);
 }
+
+const cli_command cli_cmd_ingest = {"ingest", "read edge lists, interaction logs and cascades into a .clout snapshot",
+     "Usage: clout ingest [options] INPUTS... -o G.clout\n"
+     "\n"
+     "Inputs (any number, read in the order given; .gz files are read directly):\n"
+     "  --edges FILE         social ties, one per line: src dst [weight], separated by spaces,\n"
+     "                       tabs or commas; lines starting with # or % are comments\n"
+     "  --interactions FILE  a delimited log whose first row names its columns\n"
+     "  --cascades FILE      one cascade per line: seed u1 t1 u2 t2 ... (the seed at time 0);\n"
+     "                       cascade k becomes item PREFIXk\n"
+     "\n"
+     "Social graph:\n"
+     "  --undirected         store both directions of every tie\n"
+     "  --dedupe RULE        repeated ties: sum (default), max or first\n"
+     "  --header             edge lists: skip the first line\n"
+     "Options that describe the input files that FOLLOW them on the command line:\n"
+     "  --sep C              log separator: tab, comma, space (runs of blanks) or one character;\n"
+     "                       default: detected from the header (tab, else comma, else blanks)\n"
+     "  --user-col NAME      (default user)    --item-col NAME (default item)\n"
+     "  --action-col NAME    (default action)  --weight-col NAME (default weight)\n"
+     "  --time-col NAME      (default time): epoch seconds (integer or fractional) or ISO-8601\n"
+     "                       YYYY-MM-DD[THH:MM[:SS[.f]]][Z|+HH:MM]; an empty cell means no time\n"
+     "  --date-cols Y,M,D    time assembled from three integer columns (midnight UTC)\n"
+     "  --action-weights L   e.g. listen=1,like=2,share=4: weight of each action; an action\n"
+     "                       not listed is an error unless --default-action-weight W is given\n"
+     "  --item-prefix P      prepended to item ids (default: none for logs, the file name\n"
+     "                       up to its first dot plus ':' for cascades)\n"
+     "Row weight = action weight x weight column (each 1 when absent). Repeated (user, item)\n"
+     "rows are combined: weights summed, time = the earliest.\n"
+     "\n"
+     "Bad input:\n"
+     "  --skip-bad-lines     skip malformed lines with one warning and a count (default: stop\n"
+     "                       at the first with FILE:LINE: what was expected, exit 65)\n"
+     "  --timings            print the time of each phase on stderr\n"
+     "\n"
+     "Example:\n"
+     "  clout ingest --undirected --dedupe max --header --edges datasets/lastfm/user_friends.dat \\\n"
+     "      --user-col userID --item-col artistID --interactions datasets/lastfm/user_artists.dat.gz \\\n"
+     "      -o lastfm.clout\n",
+    run};

@@ -4,10 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_FROM = 1, O_HOPS, O_TIMINGS, O_LIST };
-static const cli_opt opts[] = {{"from", 0, 1, O_FROM}, {"hops", 0, 1, O_HOPS}, {"timings", 0, 0, O_TIMINGS},
-                               {"list", 0, 0, O_LIST}, {NULL, 0, 0, 0}};
-
 typedef struct {
     clout_table *t;
     const clout_graph *G;
@@ -26,36 +22,17 @@ static void list_row(void *ctx, int64_t s, int hop, int64_t user)
     clout_table_str(c->t, name, len);
 }
 
-int cmd_reach(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    const char *cmd = "reach", *path = NULL, *from = NULL, *val;
+    const char *cmd = "reach", *path = NULL, *from = NULL;
     cli_common c = {0};
-    cli_parser p;
-    int id;
     int64_t hops = 3;
     bool timings = false, list = false;
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        if (id == 0) {
-            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
-            path = val;
-        } else if (id == O_TIMINGS) {
-            timings = true;
-        } else if (id == O_LIST) {
-            list = true;
-        } else if (id == O_FROM) {
-            from = val;
-        } else if (id == O_HOPS && !(cli_parse_i64(val, &hops) && hops >= 1 && hops <= 100000)) {
-            return cli_usage_error(cmd, "--hops needs a whole number from 1 to 100000, got '%s'", val);
-        }
-    }
-    if (path == NULL || from == NULL) return cli_usage_error(cmd, "usage: clout reach G.clout --from USERS --hops D");
-    int code = cli_apply(&c);
+    const cli_opt opts[] = {CLI_OPT_TEXT("from", &from), CLI_OPT_INT("hops", &hops, 1, 100000),
+                            CLI_OPT_FLAG("timings", &timings), CLI_OPT_FLAG("list", &list), CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, NULL, &path, NULL, NULL);
     if (code) return code;
+    if (path == NULL || from == NULL) return cli_usage_error(cmd, "usage: clout reach G.clout --from USERS --hops D");
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     clout_outfile out = {0};
@@ -64,53 +41,47 @@ int cmd_reach(int argc, char **argv)
     double t0 = clout_now();
     int s = clout_snapshot_load(&G, path, msg);
     double t1 = clout_now();
-    if (s >= 0) s = cli_read_users(from, true, G, &src, &ns, msg);
+    if (s >= 0) s = cli_read_users(from, G, &src, &ns, msg);
     double t2 = clout_now();
-    if (s >= 0 && list) {
-        /* --list: stream the reached users straight into the table */
-        static const char *ln[] = {"user", "hop", "reached_user"};
-        newc = malloc((size_t)ns * (size_t)(hops + 1) * sizeof(int64_t));
-        s = newc ? clout_outfile_open(&out, c.out, msg) : CLOUT_ERR_NOMEM;
-        if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, 3, ln, NULL, false, msg);
-        list_ctx lc = {t, G, src};
-        if (s >= 0) s = clout_reach_list(G, src, ns, (int)hops, newc, list_row, &lc, msg);
-        if (s >= 0) s = clout_table_end(&t, msg);
-        else clout_table_end(&t, msg);
-        if (s >= 0) s = clout_outfile_commit(&out, msg);
-        else clout_outfile_abort(&out);
-        free(src);
-        free(newc);
-        clout_graph_free(&G);
-        return cli_report(s, msg);
-    }
-    if (s >= 0) {
-        newc = malloc((size_t)ns * (size_t)(hops + 1) * sizeof(int64_t));
-        s = newc ? clout_reach(G, src, ns, (int)hops, newc, msg) : CLOUT_ERR_NOMEM;
-    }
-    if (s >= 0 && timings)
+    if (s >= 0 && (newc = malloc((size_t)ns * (size_t)(hops + 1) * sizeof(int64_t))) == NULL) s = CLOUT_ERR_NOMEM;
+    if (s >= 0 && !list) s = clout_reach(G, src, ns, (int)hops, newc, msg);
+    if (s >= 0 && !list && timings)
         fprintf(stderr, "timings: load %.3f s, ids %.3f s, reach %.3f s\n", t1 - t0, t2 - t1, clout_now() - t2);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
-    if (s >= 0) {
-        static const char *names[] = {"user", "hop", "new", "reached"};
-        s = clout_table_begin(&t, out.f, c.fmt, 4, names, NULL, false, msg);
-        for (int64_t k = 0; s >= 0 && k < ns; k++) {
-            size_t len;
-            const char *name = clout_idmap_name(G->users, src[k], &len);
-            int64_t cum = 0;
-            for (int64_t d = 1; d <= hops; d++) {
-                cum += newc[k * (hops + 1) + d];
-                clout_table_str(t, name, len);
-                clout_table_int(t, d);
-                clout_table_int(t, newc[k * (hops + 1) + d]);
-                clout_table_int(t, cum);
-            }
+    static const char *ln[] = {"user", "hop", "reached_user"}, *names[] = {"user", "hop", "new", "reached"};
+    if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, list ? 3 : 4, list ? ln : names, NULL, false, msg);
+    if (s >= 0 && list) {
+        /* --list: stream the reached users straight into the table */
+        list_ctx lc = {t, G, src};
+        s = clout_reach_list(G, src, ns, (int)hops, newc, list_row, &lc, msg);
+    }
+    for (int64_t k = 0; s >= 0 && !list && k < ns; k++) {
+        size_t len;
+        const char *name = clout_idmap_name(G->users, src[k], &len);
+        int64_t cum = 0;
+        for (int64_t d = 1; d <= hops; d++) {
+            cum += newc[k * (hops + 1) + d];
+            clout_table_str(t, name, len);
+            clout_table_int(t, d);
+            clout_table_int(t, newc[k * (hops + 1) + d]);
+            clout_table_int(t, cum);
         }
-        if (s >= 0) s = clout_table_end(&t, msg);
-        if (s >= 0) s = clout_outfile_commit(&out, msg);
-        else clout_outfile_abort(&out);
     }
     free(src);
     free(newc);
     clout_graph_free(&G);
-    return cli_report(s, msg);
+    return cli_finish(&out, &t, s, msg);
 }
+
+const cli_command cli_cmd_reach = {"reach", "users reached per hop from given users (multi-source BFS)",
+     "Usage: clout reach G.clout --from USERS [--hops D]\n"
+     "\n"
+     "  --from USERS         comma-separated user ids, or @FILE as for clout simulate --seeds\n"
+     "  --hops D             hops to follow along S's edge direction (default 3)\n"
+     "Rows user,hop,new,reached: users first reached at that hop, and all reached within it\n"
+     "(the user itself not counted).\n"
+     "  --list               instead, one row per reached user: user,hop,reached_user\n"
+     "\n"
+     "Example:\n"
+     "  clout reach lastfm.clout --from 2,275 --hops 3\n",
+    run};

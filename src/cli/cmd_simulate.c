@@ -5,52 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_SEEDS = 1, O_MODEL, O_SIMS, O_SEED, O_HIST };
-static const cli_opt opts[] = {{"seeds", 0, 1, O_SEEDS}, {"model", 0, 1, O_MODEL}, 
-                               {"sims", 0, 1, O_SIMS},   {"seed", 0, 1, O_SEED},   {"histogram", 0, 1, O_HIST}, CLI_DIFFUSION_OPTS,
-                               {NULL, 0, 0, 0}};
-
-int cmd_simulate(int argc, char **argv)
+static int run(int argc, char **argv)
 {
-    const char *cmd = "simulate", *path = NULL, *seeds_path = NULL, *hist = NULL, *val;
+    const char *cmd = "simulate", *path = NULL, *seeds_path = NULL, *hist = NULL, *model = "ic";
     cli_common c = {0};
-    cli_parser p;
-    int id;
-    bool lt = false;
     int64_t sims = 10000, seed = 1;
     cli_diffusion dif;
-    cli_diffusion_init(&dif);
-    cli_parser_init(&p, cmd, argc, argv, opts);
-    while ((id = cli_next(&p, &val)) != -1) {
-        if (id == -2) return CLOUT_EXIT_USAGE;
-        int r = cli_common_opt(&c, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        r = cli_diffusion_opt(&dif, id, val, cmd);
-        if (r >= 100) return r - 100;
-        if (r == 1) continue;
-        bool ok = true;
-        switch (id) {
-        case 0:
-            if (path) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", path, val);
-            path = val;
-            break;
-        case O_SEEDS: seeds_path = val; break;
-        case O_MODEL:
-            if (strcmp(val, "ic") != 0 && strcmp(val, "lt") != 0)
-                return cli_usage_error(cmd, "--model must be ic or lt, got '%s'", val);
-            lt = strcmp(val, "lt") == 0;
-            break;
-        case O_SIMS: ok = cli_parse_i64(val, &sims) && sims >= 1 && sims <= 1000000000; break;
-        case O_SEED: ok = cli_parse_i64(val, &seed) && seed >= 0; break;
-        case O_HIST: hist = val; break;
-        default: break;
-        }
-        if (!ok) return cli_usage_error(cmd, "bad value '%s' (--sims 1..10^9, --seed >= 0)", val);
-    }
-    if (path == NULL || seeds_path == NULL) return cli_usage_error(cmd, "usage: clout simulate G.clout --seeds FILE");
-    int code = cli_apply(&c);
+    const cli_opt opts[] = {CLI_OPT_TEXT("seeds", &seeds_path),          CLI_OPT_CHOICE("model", &model, "ic|lt"),
+                            CLI_OPT_INT("sims", &sims, 1, 1000000000),  CLI_OPT_INT("seed", &seed, 0, 9.2e18),
+                            CLI_OPT_TEXT("histogram", &hist),           CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
+    if (path == NULL || seeds_path == NULL) return cli_usage_error(cmd, "usage: clout simulate G.clout --seeds FILE");
+    bool lt = strcmp(model, "lt") == 0;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     clout_influence *P = NULL;
@@ -59,7 +26,7 @@ int cmd_simulate(int argc, char **argv)
     int64_t *seeds = NULL, ns = 0, *sizes = NULL, *depths = NULL;
     clout_prob_model pm;
     int s = clout_snapshot_load(&G, path, msg);
-    if (s >= 0) s = cli_read_users(seeds_path, false, G, &seeds, &ns, msg);
+    if (s >= 0) s = clout_read_users(G, seeds_path, &seeds, &ns, msg);
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_CONSUME, msg);
     if (s >= 0) {
@@ -90,10 +57,10 @@ int cmd_simulate(int argc, char **argv)
             clout_table_int(t, sims);
             clout_table_str(t, lt ? "lt" : "ic", 2);
             clout_table_str(t, dif.prob, strlen(dif.prob));
-            s = clout_table_end(&t, msg);
         }
     }
     /* --histogram FILE: the distribution of cascade sizes, as its own table */
+    clout_table *ht = NULL;
     if (s >= 0 && hist) {
         s = clout_outfile_open(&hout, hist, msg);
         int64_t mx = 0;
@@ -102,24 +69,44 @@ int cmd_simulate(int argc, char **argv)
         if (s >= 0 && !cnt) s = CLOUT_ERR_NOMEM;
         for (int64_t i = 0; s >= 0 && i < sims; i++) cnt[sizes[i]]++;
         static const char *hn[] = {"size", "count", "share"};
-        if (s >= 0) s = clout_table_begin(&t, hout.f, c.fmt, 3, hn, NULL, false, msg);
+        if (s >= 0) s = clout_table_begin(&ht, hout.f, c.fmt, 3, hn, NULL, false, msg);
         for (int64_t z = 0; s >= 0 && z <= mx; z++) {
             if (!cnt[z]) continue;
-            clout_table_int(t, z);
-            clout_table_int(t, cnt[z]);
-            clout_table_real(t, (double)cnt[z] / (double)sims);
+            clout_table_int(ht, z);
+            clout_table_int(ht, cnt[z]);
+            clout_table_real(ht, (double)cnt[z] / (double)sims);
         }
-        if (s >= 0) s = clout_table_end(&t, msg);
         free(cnt);
-        if (s >= 0) s = clout_outfile_commit(&hout, msg);
-        else clout_outfile_abort(&hout);
+        char scratch[CLOUT_MSG_LEN];
+        if (s >= 0) s = clout_table_end(&ht, msg);
+        else clout_table_end(&ht, scratch);
     }
-    if (s >= 0) s = clout_outfile_commit(&out, msg);
-    else clout_outfile_abort(&out);
+    /* the histogram is committed only when the main output is written too (checked first) */
+    if (s >= 0 && hist) s = clout_outfile_commit(&hout, msg);
+    else if (hist) clout_outfile_abort(&hout);
     free(seeds);
     free(sizes);
     free(depths);
     clout_influence_free(&P);
     clout_graph_free(&G);
-    return cli_report(s, msg);
+    return cli_finish(&out, &t, s, msg);
 }
+
+const cli_command cli_cmd_simulate = {"simulate", "Monte Carlo spread of a seed set under IC or LT",
+     "Usage: clout simulate G.clout --seeds FILE [--model ic|lt] [--prob P] [--sims N] [--seed S]\n"
+     "\n"
+     "  --seeds FILE         one user id per line, or a CSV with a column user\n"
+     "  --model ic|lt        Independent Cascade (default) or Linear Threshold (weights b(u,v) =\n"
+     "                       the probabilities, rescaled so each user's in-weights sum to <= 1;\n"
+     "                       thresholds uniform in [0, 1))\n"
+     "  --prob P             wc (default), const:P, trivalency, weight or learned (from T: the\n"
+     "                       share of u's adoptions that v followed, within --window SECONDS;\n"
+     "                       --prob-smoothing a,b adds a Beta(a, b) prior)\n"
+     "  --sims N             simulations (default 10000), OpenMP over simulations\n"
+     "  --histogram FILE     also write the distribution of cascade sizes: size,count,share\n"
+     "One record: spread (mean active users, seeds included), stderr, ci95_low, ci95_high,\n"
+     "depth (mean rounds until no new activation), seeds, sims, model, prob.\n"
+     "\n"
+     "Example:\n"
+     "  clout simulate wiki.clout --seeds seeds.txt --model ic --prob wc --sims 10000 --format json\n",
+    run};

@@ -7,61 +7,199 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cli_parser_init(cli_parser *p, const char *cmd, int argc, char **argv, const cli_opt *opts)
-{
-    p->argc = argc;
-    p->argv = argv;
-    p->i = 0;
-    p->cmd = cmd;
-    p->opts = opts;
-}
+static int cli_apply(const cli_common *c);
 
-static const cli_opt common[] = {
-    {"threads", 0, 1, CLI_THREADS}, {"quiet", 'q', 0, CLI_QUIET}, {"format", 0, 1, CLI_FORMAT},
-    {"output", 'o', 1, CLI_OUT},    {"help", 'h', 0, CLI_HELP},   {NULL, 0, 0, 0}};
+static const cli_opt common[] = {CLI_OPT_INT("threads", NULL, 1, 4096), {"quiet", 'q', CLI_FLAG, NULL, 0, 0, 0, NULL, 0},
+                                 CLI_OPT_CHOICE("format", NULL, "csv|json|msgpack"),
+                                 {"output", 'o', CLI_TEXT, NULL, 0, 0, 0, NULL, 0},
+                                 {"help", 'h', CLI_FLAG, NULL, 0, 0, 0, NULL, 0}, CLI_END};
+static const cli_opt diffusion[] = {CLI_OPT_TEXT("prob", NULL), CLI_OPT_REAL("window", NULL, 0, INFINITY, 0),
+                                    CLI_OPT_TEXT("prob-smoothing", NULL), CLI_END};
 
 static const cli_opt *find(const cli_opt *o, const char *name, size_t len, char shortname)
 {
-    for (; o->name; o++)
+    for (; o && o->name; o++)
         if (shortname ? o->shortname == shortname : (strlen(o->name) == len && strncmp(o->name, name, len) == 0))
             return o;
     return NULL;
 }
 
-int cli_next(cli_parser *p, const char **val)
+/* "a|b|c" -> "a, b or c" */
+static void list_words(const char *words, char *buf, size_t n)
 {
-    if (p->i >= p->argc) return -1;
-    const char *a = p->argv[p->i++];
-    *val = NULL;
-    if (a[0] != '-' || strcmp(a, "-") == 0) {
-        *val = a;
+    size_t at = 0;
+    buf[0] = '\0';
+    for (const char *w = words; *w && at < n;) {
+        size_t len = strcspn(w, "|");
+        const char *next = w[len] ? w + len + 1 : w + len;
+        const char *sep = w == words ? "" : *next ? ", " : " or ";
+        at += (size_t)snprintf(buf + at, n - at, "%s%.*s", sep, (int)len, w);
+        w = next;
+    }
+}
+
+static bool is_word(const char *words, const char *val)
+{
+    size_t n = strlen(val);
+    for (const char *w = words; *w;) {
+        size_t len = strcspn(w, "|");
+        if (len == n && strncmp(w, val, n) == 0) return true;
+        w += len + (w[len] != '\0');
+    }
+    return false;
+}
+
+static bool in_range(const cli_opt *o, double v)
+{
+    bool lo = (o->open & CLI_OPEN_LO) ? v > o->lo : v >= o->lo;
+    bool hi = (o->open & CLI_OPEN_HI) ? v < o->hi : v <= o->hi;
+    return lo && hi;
+}
+
+/* The value of a typed option into *to; 0 or a usage error's exit code. */
+static int set_value(const char *cmd, const cli_opt *o, const char *val, void *to)
+{
+    const char *dash = o->name[1] ? "--" : "-";
+    char range[96];
+    switch (o->kind) {
+    case CLI_FLAG: *(bool *)to = true; return 0;
+    case CLI_TEXT: *(const char **)to = val; return 0;
+    case CLI_INT: {
+        int64_t v;
+        if (cli_parse_i64(val, &v) && in_range(o, (double)v)) {
+            *(int64_t *)to = v;
+            return 0;
+        }
+        return cli_usage_error(cmd, "%s%s: bad value '%s': needs a whole number from %.0f to %.0f", dash, o->name, val,
+                               o->lo, o->hi);
+    }
+    case CLI_REAL: {
+        double v;
+        if (cli_parse_double(val, &v) && in_range(o, v)) {
+            *(double *)to = v;
+            return 0;
+        }
+        if (isinf(o->hi)) snprintf(range, sizeof range, "%s %g", (o->open & CLI_OPEN_LO) ? ">" : ">=", o->lo);
+        else snprintf(range, sizeof range, "in %c%g, %g%c", (o->open & CLI_OPEN_LO) ? '(' : '[', o->lo, o->hi,
+                      (o->open & CLI_OPEN_HI) ? ')' : ']');
+        return cli_usage_error(cmd, "%s%s: bad value '%s': needs a finite number %s", dash, o->name, val, range);
+    }
+    case CLI_CHOICE:
+        if (is_word(o->choices, val)) {
+            *(const char **)to = val;
+            return 0;
+        }
+        list_words(o->choices, range, sizeof range);
+        return cli_usage_error(cmd, "%s%s must be %s, got '%s'", dash, o->name, range, val);
+    }
+    return 0;
+}
+
+/* "a,b" with a, b >= 0 */
+static bool parse_pair(const char *s, double *a, double *b)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *comma = strchr(buf, ',');
+    if (!comma || strlen(s) >= sizeof buf) return false;
+    *comma = '\0';
+    return cli_parse_double(buf, a) && cli_parse_double(comma + 1, b) && *a >= 0 && *b >= 0;
+}
+
+static int common_opt(const char *cmd, const cli_opt *o, const char *val, cli_common *c)
+{
+    int64_t n = 0;
+    const char *fmt = NULL;
+    int code = 0;
+    switch (o->name[0]) {
+    case 't':
+        if ((code = set_value(cmd, o, val, &n)) == 0) c->threads = (int)n;
+        return code;
+    case 'q': c->quiet = true; return 0;
+    case 'f':
+        if ((code = set_value(cmd, o, val, &fmt)) == 0) clout_format_parse(fmt, &c->fmt);
+        return code;
+    case 'o': c->out = val; return 0;
+    default: return CLI_EXIT_HELP;
+    }
+}
+
+static int diffusion_opt(const char *cmd, const cli_opt *o, const char *val, cli_diffusion *d)
+{
+    char m[CLOUT_MSG_LEN];
+    clout_prob_model tmp;
+    switch (o->name[0] == 'w' ? 'w' : o->name[4]) {
+    case '\0':
+        if (clout_prob_parse(val, &tmp, m) != CLOUT_OK) return cli_usage_error(cmd, "--prob: %s", m);
+        d->prob = val;
+        return 0;
+    case 'w': return set_value(cmd, o, val, &d->window);
+    default:
+        if (!parse_pair(val, &d->a, &d->b))
+            return cli_usage_error(cmd, "--prob-smoothing needs a,b with a, b >= 0, got '%s'", val);
         return 0;
     }
-    const cli_opt *o;
-    const char *inline_val = NULL;
+}
+
+/* The next argument as an option (*o set, *val its value or NULL) or a positional (*o NULL).
+ * Returns 0, or a usage error's exit code. */
+static int next_arg(const char *cmd, char **argv, int argc, int *i, const cli_opt *const tables[3], const cli_opt **o,
+                    const char **val)
+{
+    const char *a = argv[(*i)++];
+    *o = NULL;
+    *val = a;
+    if (a[0] != '-' || strcmp(a, "-") == 0) return 0;
+    const char *inline_val = NULL, *name = NULL;
+    size_t len = 0;
+    char shortname = 0;
     if (a[1] == '-') {
-        const char *name = a + 2, *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        name = a + 2;
+        const char *eq = strchr(name, '=');
+        len = eq ? (size_t)(eq - name) : strlen(name);
         if (eq) inline_val = eq + 1;
-        o = find(p->opts, name, len, 0);
-        if (!o) o = find(common, name, len, 0);
     } else {
+        shortname = a[1];
         if (a[2] != '\0') inline_val = a + 2;
-        o = find(p->opts, NULL, 0, a[1]);
-        if (!o) o = find(common, NULL, 0, a[1]);
     }
-    if (o == NULL) return cli_usage_error(p->cmd, "unknown option '%s'", a), -2;
-    if (o->arg == 0) {
-        if (inline_val) return cli_usage_error(p->cmd, "option '%s' takes no value", a), -2;
-        return o->id;
+    for (int t = 0; t < 3 && *o == NULL; t++) *o = find(tables[t], name, len, shortname);
+    if (*o == NULL) return cli_usage_error(cmd, "unknown option '%s'", a);
+    *val = NULL;
+    if ((*o)->kind == CLI_FLAG) {
+        if (inline_val) return cli_usage_error(cmd, "option '%s' takes no value", a);
+        return 0;
     }
-    if (inline_val) {
-        *val = inline_val;
-    } else {
-        if (p->i >= p->argc) return cli_usage_error(p->cmd, "option '%s' needs a value", a), -2;
-        *val = p->argv[p->i++];
+    if (inline_val) *val = inline_val;
+    else if (*i < argc) *val = argv[(*i)++];
+    else return cli_usage_error(cmd, "option '%s' needs a value", a);
+    return 0;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_common *c, cli_diffusion *d,
+              const char **snapshot, cli_handler own, void *ctx)
+{
+    const cli_opt *const tables[3] = {opts, common, d ? diffusion : NULL};
+    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0};
+    for (int i = 0; i < argc;) {
+        const cli_opt *o;
+        const char *val;
+        int code = next_arg(cmd, argv, argc, &i, tables, &o, &val);
+        if (code == 0 && o == NULL && snapshot) {
+            if (*snapshot) return cli_usage_error(cmd, "one snapshot at a time ('%s' and '%s')", *snapshot, val);
+            *snapshot = val;
+        } else if (code == 0 && o == NULL) {
+            code = own(ctx, 0, val);
+        } else if (code == 0 && o >= common && o < common + sizeof common / sizeof common[0]) {
+            code = common_opt(cmd, o, val, c);
+        } else if (code == 0 && o >= diffusion && o < diffusion + sizeof diffusion / sizeof diffusion[0]) {
+            code = diffusion_opt(cmd, o, val, d);
+        } else if (code == 0) {
+            if (o->to) code = set_value(cmd, o, val, o->to);
+            if (code == 0 && o->id > 0) code = own(ctx, o->id, val);
+        }
+        if (code) return code;
     }
-    return o->id;
+    return cli_apply(c);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -95,34 +233,7 @@ bool cli_parse_double(const char *s, double *out)
     return true;
 }
 
-int cli_common_opt(cli_common *c, int id, const char *val, const char *cmd)
-{
-    int64_t n;
-    switch (id) {
-    case CLI_THREADS:
-        if (!cli_parse_i64(val, &n) || n < 1 || n > 4096)
-            return 100 + cli_usage_error(cmd, "--threads needs a whole number from 1 to 4096, got '%s'", val);
-        c->threads = (int)n;
-        return 1;
-    case CLI_QUIET:
-        c->quiet = true;
-        return 1;
-    case CLI_FORMAT:
-        if (clout_format_parse(val, &c->fmt) != CLOUT_OK)
-            return 100 + cli_usage_error(cmd, "--format must be csv, json or msgpack, got '%s'", val);
-        return 1;
-    case CLI_OUT:
-        c->out = val;
-        return 1;
-    case CLI_HELP:
-        cli_print_help(cmd);
-        return 100;
-    default:
-        return 0;
-    }
-}
-
-int cli_apply(const cli_common *c)
+static int cli_apply(const cli_common *c)
 {
     char msg[CLOUT_MSG_LEN] = "";
     clout_progress_enable(!c->quiet);
@@ -144,43 +255,19 @@ int cli_report(int status, const char *msg)
     return clout_exit_code(status);
 }
 
-bool cli_parse_smoothing(const char *s, double *a, double *b)
+int cli_close(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LEN])
 {
-    char buf[64];
-    snprintf(buf, sizeof buf, "%s", s);
-    char *comma = strchr(buf, ',');
-    if (!comma) return false;
-    *comma = '\0';
-    return cli_parse_double(buf, a) && cli_parse_double(comma + 1, b) && *a >= 0 && *b >= 0;
+    char scratch[CLOUT_MSG_LEN];
+    if (s >= 0) s = clout_table_end(t, msg);
+    else clout_table_end(t, scratch);
+    if (s >= 0) s = clout_outfile_commit(out, msg);
+    else clout_outfile_abort(out);
+    return s;
 }
 
-void cli_diffusion_init(cli_diffusion *d)
+int cli_finish(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LEN])
 {
-    d->prob = "wc";
-    d->window = INFINITY;
-    d->a = d->b = 0;
-}
-
-int cli_diffusion_opt(cli_diffusion *d, int id, const char *val, const char *cmd)
-{
-    clout_prob_model tmp;
-    char m[CLOUT_MSG_LEN];
-    switch (id) {
-    case CLI_PROB:
-        if (clout_prob_parse(val, &tmp, m) != CLOUT_OK) return 100 + cli_usage_error(cmd, "%s", m);
-        d->prob = val;
-        return 1;
-    case CLI_WINDOW:
-        if (!cli_parse_double(val, &d->window) || d->window < 0)
-            return 100 + cli_usage_error(cmd, "--window needs a number of seconds >= 0, got '%s'", val);
-        return 1;
-    case CLI_SMOOTH:
-        if (!cli_parse_smoothing(val, &d->a, &d->b))
-            return 100 + cli_usage_error(cmd, "--prob-smoothing needs a,b with a, b >= 0, got '%s'", val);
-        return 1;
-    default:
-        return 0;
-    }
+    return cli_report(cli_close(out, t, s, msg), msg);
 }
 
 int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model *pm, char msg[CLOUT_MSG_LEN])
@@ -193,112 +280,27 @@ int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model 
     return s;
 }
 
-char *cli_read_file(const char *path, int *err)
+int cli_read_users(const char *spec, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN])
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *text = malloc(cap);
-    while (text) {
-        if (len + 1 >= cap) {
-            char *t = realloc(text, cap *= 2);
-            if (!t) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = t;
+    if (spec[0] == '@') return clout_read_users(G, spec + 1, out, n, msg);
+    int64_t k = 0, *v = malloc((strlen(spec) / 2 + 1) * sizeof(int64_t));
+    if (v == NULL) return CLOUT_ERR_NOMEM;
+    for (const char *p = spec; *p;) {
+        size_t len = strcspn(p, ",");
+        int64_t u = len ? clout_idmap_find(G->users, p, len) : -1;
+        if (len && u < 0) {
+            snprintf(msg, CLOUT_MSG_LEN, "item %lld: no user '%.*s' in the graph", (long long)k + 1,
+                     (int)(len > 64 ? 64 : len), p);
+            free(v);
+            return CLOUT_ERR_DATA;
         }
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0) break;
+        if (len) v[k++] = u;
+        p += len + (p[len] == ',');
     }
-    *err = text ? (ferror(f) ? EIO : 0) : ENOMEM;
-    fclose(f);
-    if (text && *err) {
-        free(text);
-        return NULL;
-    }
-    if (text) text[len] = '\0';
-    return text;
-}
-
-int cli_read_users(const char *spec, bool inline_ok, const clout_graph *G, int64_t **out, int64_t *n,
-                   char msg[CLOUT_MSG_LEN])
-{
-    bool file = !inline_ok || spec[0] == '@';
-    const char *path = inline_ok && spec[0] == '@' ? spec + 1 : spec;
-    char *text = NULL;
-    if (file) {
-        int err = 0;
-        text = cli_read_file(path, &err);
-        if (!text) {
-            snprintf(msg, CLOUT_MSG_LEN, "%s: cannot open: %s", path, strerror(err));
-            return err == ENOMEM ? CLOUT_ERR_NOMEM : err == EIO ? CLOUT_ERR_IO : CLOUT_ERR_NO_INPUT;
-        }
-    } else {
-        text = strdup(spec);
-        if (!text) return CLOUT_ERR_NOMEM;
-        for (char *p = text; *p; p++)
-            if (*p == ',') *p = '\n';
-    }
-    int64_t cap = 64, k = 0, lineno = 0;
-    int col = -1, s = CLOUT_OK;
-    int64_t *v = malloc((size_t)cap * sizeof(int64_t));
-    if (!v) s = CLOUT_ERR_NOMEM;
-    for (char *line = text, *next; s == CLOUT_OK && line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next) *next++ = '\0';
-        lineno++;
-        line[strcspn(line, "\r")] = '\0';
-        if (file && lineno == 1 && strchr(line, ',')) {
-            /* a CSV header (the table clout im writes): take the column named user */
-            char *save = NULL;
-            int i = 0;
-            for (char *t = strtok_r(line, ",", &save); t; t = strtok_r(NULL, ",", &save), i++)
-                if (strcmp(t, "user") == 0) col = i;
-            if (col < 0) {
-                snprintf(msg, CLOUT_MSG_LEN, "%s:1: a CSV user list needs a column named user", path);
-                s = CLOUT_ERR_DATA;
-            }
-            continue;
-        }
-        char *save = NULL, *tok;
-        if (col >= 0) {
-            tok = strtok_r(line, ",", &save);
-            for (int i = 0; tok && i < col; i++) tok = strtok_r(NULL, ",", &save);
-        } else {
-            tok = strtok_r(line, " \t", &save);
-        }
-        if (!tok || !*tok || tok[0] == '#') continue;
-        int64_t u = clout_idmap_find(G->users, tok, strlen(tok));
-        if (u < 0) {
-            if (file) snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: no user '%.64s' in the graph", path, (long long)lineno, tok);
-            else snprintf(msg, CLOUT_MSG_LEN, "item %lld: no user '%.64s' in the graph", (long long)lineno, tok);
-            s = CLOUT_ERR_DATA;
-            break;
-        }
-        if (k == cap) {
-            int64_t *t = realloc(v, (size_t)(cap *= 2) * sizeof(int64_t));
-            if (!t) {
-                s = CLOUT_ERR_NOMEM;
-                break;
-            }
-            v = t;
-        }
-        v[k++] = u;
-    }
-    free(text);
-    if (s == CLOUT_OK && k == 0) {
-        snprintf(msg, CLOUT_MSG_LEN, "%s: no users given", file ? path : "the list");
-        s = file ? CLOUT_ERR_DATA : CLOUT_ERR_INVALID;
-    }
-    if (s != CLOUT_OK) {
+    if (k == 0) {
+        snprintf(msg, CLOUT_MSG_LEN, "the list: no users given");
         free(v);
-        return s;
+        return CLOUT_ERR_INVALID;
     }
     *out = v;
     *n = k;

@@ -155,3 +155,8 @@ int clout_status_from_igraph(int err)
     default: return CLOUT_ERR_IGRAPH;
     }
 }
+
+void clout_free(void *p)
+{
+    free(p);
+}

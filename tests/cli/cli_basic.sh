@@ -14,11 +14,17 @@ done
 expect_err 2 "no command 'frobnicate'" "$CLOUT" frobnicate
 expect 2 "$CLOUT"
 expect_err 2 "unknown option '--bogus'" "$CLOUT" info --bogus x.clout
-expect_err 2 "--threads needs a whole number" "$CLOUT" info --threads 0 x.clout
+expect_err 2 "--threads: bad value '0': needs a whole number from 1 to 4096" "$CLOUT" info --threads 0 x.clout
 expect_err 2 "--format must be csv, json or msgpack" "$CLOUT" info --format xml x.clout
 expect_err 2 "no input" "$CLOUT" ingest -o "$T/g.clout"
 expect_err 2 "give the snapshot to write" "$CLOUT" ingest --edges "$D/edges.txt"
 expect_err 2 "--dedupe must be sum, max or first" "$CLOUT" ingest --dedupe avg --edges "$D/edges.txt" -o "$T/g.clout"
+expect_err 2 "--user-col comes after the last input" "$CLOUT" ingest --edges "$D/edges.txt" --user-col u -o "$T/g.clout"
+[ -e "$T/g.clout" ] && bad "a refused ingest wrote its output" || ok
+expect_err 2 "-k: bad value '0'" "$CLOUT" im x.clout -k 0
+expect_err 2 "--epsilon: bad value '1': needs a finite number in (0, 1)" "$CLOUT" im x.clout -k 1 --epsilon 1
+expect 0 "$CLOUT" metrics --help
+grep -q '^Usage: clout metrics' "$T/out" && ok || bad "metrics --help prints no usage"
 expect_err 2 "--what must be social or interactions" "$CLOUT" export x.clout --what nodes
 
 # every edge-list spelling gives the same graph: 1->2, 2->3, 3->1 (weight 1), 3->4 (2.5)

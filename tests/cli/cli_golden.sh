@@ -21,8 +21,8 @@ q ingest --undirected --dedupe max --header --edges $L/user_friends.dat --user-c
 q ingest --header --edges $S/graph.txt --cascades $S/train.txt --cascades $S/val.txt -o "$O/se.clout"
 q ingest --edges $W -o "$O/wiki.clout"
 q ingest --edges datasets/nethept/NetHEPT.txt.gz --undirected -o "$O/nethept.clout"
-q ingest --edges tests/data/edges.tsv --interactions tests/data/log.csv --action-weights "listen=1,like=2,share=4" \
-  --default-action-weight 0.5 -o "$O/tiny.clout"
+q ingest --edges tests/data/edges.tsv --action-weights "listen=1,like=2,share=4" --default-action-weight 0.5 \
+  --interactions tests/data/log.csv -o "$O/tiny.clout"
 for g in lastfm se wiki nethept tiny; do
   q info "$O/$g.clout" --format json | sed 's/"sources":\[[^]]*\]//' >"$O/info_$g.json"
 done

@@ -69,4 +69,8 @@ expect_err 65 "p.txt:1: no user 'nobody'" "$CLOUT" metrics "$T/g.clout" --only p
 # writing to a device writes through it, never replaces it
 "$CLOUT" metrics "$T/g.clout" --only core -o /dev/null
 [ -c /dev/null ] && ok || bad "/dev/null is no longer a character device"
+# 100 hops: 100 reach columns (the table's column names are not a fixed array)
+expect 0 "$CLOUT" metrics "$T/g.clout" --only reach_1 --hops 100 -o "$T/h100.csv"
+eq "$(head -1 "$T/h100.csv" | tr , '\n' | wc -l)" 101 "columns of --hops 100"
+eq "$(head -1 "$T/h100.csv" | tr , '\n' | tail -1)" reach_100 "last column of --hops 100"
 finish

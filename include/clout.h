@@ -21,6 +21,13 @@
 extern "C" {
 #endif
 
+/* Only what this header declares is exported from libclout.so (built with hidden visibility). */
+#if defined(__GNUC__)
+#define CLOUT_PUBLIC __attribute__((visibility("default")))
+#else
+#define CLOUT_PUBLIC
+#endif
+
 /* ---------------------------------------------------------------- version */
 #define CLOUT_VERSION_MAJOR 0
 #define CLOUT_VERSION_MINOR 1
@@ -56,12 +63,12 @@ enum {
 };
 
 /* Exit code for a status: 0 for success and warnings, else one of CLOUT_EXIT_*. */
-int clout_exit_code(int status);
+CLOUT_PUBLIC int clout_exit_code(int status);
 /* Short name of a status ("bad data", "I/O error", ...). */
-const char *clout_status_name(int status);
+CLOUT_PUBLIC const char *clout_status_name(int status);
 /* Map a GraphBLAS GrB_Info or an igraph_error_t into clout's range (0 stays 0). */
-int clout_status_from_grb(int info);
-int clout_status_from_igraph(int err);
+CLOUT_PUBLIC int clout_status_from_grb(int info);
+CLOUT_PUBLIC int clout_status_from_igraph(int err);
 
 /* ---------------------------------------------------------------- table formats and cell types */
 typedef enum { CLOUT_FMT_CSV = 0, CLOUT_FMT_JSON, CLOUT_FMT_MSGPACK } clout_format;
@@ -69,13 +76,13 @@ typedef enum { CLOUT_COL_STR = 0, CLOUT_COL_INT, CLOUT_COL_REAL, CLOUT_COL_BOOL 
 
 /* ---------------------------------------------------------------- library state */
 /* Start GraphBLAS (non-blocking mode), replace igraph's aborting error handler. Call once. */
-int clout_init(char msg[CLOUT_MSG_LEN]);
-int clout_finalize(void);
+CLOUT_PUBLIC int clout_init(char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_finalize(void);
 /* Set the thread count of OpenMP, GraphBLAS and OpenBLAS together (n >= 1). */
-int clout_set_threads(int n, char msg[CLOUT_MSG_LEN]);
-int clout_get_threads(void);
+CLOUT_PUBLIC int clout_set_threads(int n, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_get_threads(void);
 /* Monotonic wall clock in seconds (for timings). */
-double clout_now(void);
+CLOUT_PUBLIC double clout_now(void);
 
 /* ---------------------------------------------------------------- memory
  * One ownership rule for results: arrays whose length the caller knows before the call (one value
@@ -83,26 +90,26 @@ double clout_now(void);
  * whose size only the call finds out (a list read from a file) are allocated by clout and
  * released with clout_free; objects (graphs, id maps, builders, influence graphs, feature tables,
  * edge arrays, tables) have their own _free call, which accepts NULL. */
-void clout_free(void *p);
+CLOUT_PUBLIC void clout_free(void *p);
 
 /* ---------------------------------------------------------------- random numbers
  * Counter-based: a draw is a pure function of (seed, stream, index), so any algorithm that keys
  * its draws by item index gives identical results for any thread count. The function is the
  * SplitMix64 finalizer applied to a Weyl combination of the three keys, mixed twice. */
-uint64_t clout_rng_u64(uint64_t seed, uint64_t stream, uint64_t index);
+CLOUT_PUBLIC uint64_t clout_rng_u64(uint64_t seed, uint64_t stream, uint64_t index);
 /* Uniform double in [0, 1), 53 random bits. */
-double clout_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
+CLOUT_PUBLIC double clout_rng_uniform(uint64_t seed, uint64_t stream, uint64_t index);
 /* Uniform integer in [0, bound) (bound >= 1), unbiased (Lemire's method, rejection keyed by index). */
-uint64_t clout_rng_bounded(uint64_t seed, uint64_t stream, uint64_t index, uint64_t bound);
+CLOUT_PUBLIC uint64_t clout_rng_bounded(uint64_t seed, uint64_t stream, uint64_t index, uint64_t bound);
 
 /* ---------------------------------------------------------------- progress
  * A progress line on stderr with rate and ETA, drawn only when stderr is a terminal and progress
  * is enabled. Updates are cheap (rate-limited); call from one thread. */
 typedef struct clout_progress clout_progress;
-void clout_progress_enable(bool on);       /* global switch (--quiet turns it off) */
-clout_progress *clout_progress_start(const char *label, double total, const char *unit);
-void clout_progress_update(clout_progress *p, double done);
-void clout_progress_end(clout_progress *p); /* clears the line; NULL is allowed */
+CLOUT_PUBLIC void clout_progress_enable(bool on);       /* global switch (--quiet turns it off) */
+CLOUT_PUBLIC clout_progress *clout_progress_start(const char *label, double total, const char *unit);
+CLOUT_PUBLIC void clout_progress_update(clout_progress *p, double done);
+CLOUT_PUBLIC void clout_progress_end(clout_progress *p); /* clears the line; NULL is allowed */
 
 /* ---------------------------------------------------------------- output files
  * Atomic output: write to a temporary file beside the target, rename on commit. Path NULL or "-"
@@ -112,24 +119,24 @@ typedef struct clout_outfile {
     char *tmp_path;     /* NULL for stdout */
     char *path;         /* NULL for stdout */
 } clout_outfile;
-int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_LEN]);
-int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN]);
-void clout_outfile_abort(clout_outfile *out);
+CLOUT_PUBLIC int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC void clout_outfile_abort(clout_outfile *out);
 
 /* ---------------------------------------------------------------- id maps
  * External ids are arbitrary byte tokens (no NUL, at most CLOUT_MAX_TOKEN bytes). Dense indices
  * 0..n-1 are assigned in order of first appearance across the inputs, in the order given. */
 #define CLOUT_MAX_TOKEN 4096
 typedef struct clout_idmap clout_idmap;
-int clout_idmap_new(clout_idmap **map, char msg[CLOUT_MSG_LEN]);
-void clout_idmap_free(clout_idmap **map);
-int64_t clout_idmap_size(const clout_idmap *map);
+CLOUT_PUBLIC int clout_idmap_new(clout_idmap **map, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC void clout_idmap_free(clout_idmap **map);
+CLOUT_PUBLIC int64_t clout_idmap_size(const clout_idmap *map);
 /* The token of index i, NUL-terminated; *len (may be NULL) receives its length. */
-const char *clout_idmap_name(const clout_idmap *map, int64_t i, size_t *len);
+CLOUT_PUBLIC const char *clout_idmap_name(const clout_idmap *map, int64_t i, size_t *len);
 /* Index of a token, or -1. O(1) expected. */
-int64_t clout_idmap_find(const clout_idmap *map, const char *tok, size_t len);
+CLOUT_PUBLIC int64_t clout_idmap_find(const clout_idmap *map, const char *tok, size_t len);
 /* Index of a token, inserting it if absent. Returns the index or a negative status. */
-int64_t clout_idmap_intern(clout_idmap *map, const char *tok, size_t len, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int64_t clout_idmap_intern(clout_idmap *map, const char *tok, size_t len, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- the graph store */
 typedef struct clout_graph {
@@ -153,19 +160,19 @@ typedef struct clout_graph {
 } clout_graph;
 
 /* A graph with no users, no items and empty matrices. */
-int clout_graph_new(clout_graph **G, bool directed, char msg[CLOUT_MSG_LEN]);
-void clout_graph_free(clout_graph **G);
-int64_t clout_graph_users(const clout_graph *G);
-int64_t clout_graph_items(const clout_graph *G);
-int64_t clout_graph_social_edges(const clout_graph *G);   /* entries of S */
-int64_t clout_graph_interactions(const clout_graph *G);   /* entries of R */
+CLOUT_PUBLIC int clout_graph_new(clout_graph **G, bool directed, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC void clout_graph_free(clout_graph **G);
+CLOUT_PUBLIC int64_t clout_graph_users(const clout_graph *G);
+CLOUT_PUBLIC int64_t clout_graph_items(const clout_graph *G);
+CLOUT_PUBLIC int64_t clout_graph_social_edges(const clout_graph *G);   /* entries of S */
+CLOUT_PUBLIC int64_t clout_graph_interactions(const clout_graph *G);   /* entries of R */
 /* Compute G->ST, G->out_degree and G->in_degree if absent. O(|S|). */
-int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN]);
-int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN]);
 /* Drop every cached part (call after changing S, R or T). */
-void clout_graph_drop_cache(clout_graph *G);
+CLOUT_PUBLIC void clout_graph_drop_cache(clout_graph *G);
 /* Check invariants: dimensions agree with the id maps, types are right. */
-int clout_graph_check(const clout_graph *G, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_graph_check(const clout_graph *G, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- readers */
 typedef enum { CLOUT_DEDUPE_SUM = 0, CLOUT_DEDUPE_MAX, CLOUT_DEDUPE_FIRST } clout_dedupe;
@@ -184,30 +191,30 @@ typedef struct clout_read_opts {
     bool has_default_action_weight;
     const char *item_prefix;/* prepended to item ids of the next file; NULL: "" for logs, file stem + ":" for cascades */
 } clout_read_opts;
-void clout_read_opts_init(clout_read_opts *o);
+CLOUT_PUBLIC void clout_read_opts_init(clout_read_opts *o);
 
 /* A builder accumulates inputs; clout_builder_finish turns them into a graph. */
 typedef struct clout_builder clout_builder;
-int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
-void clout_builder_free(clout_builder **b);
+CLOUT_PUBLIC int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC void clout_builder_free(clout_builder **b);
 /* Edge list `src dst [weight]`; .gz read directly. Parsed in parallel. */
-int clout_builder_add_edges(clout_builder *b, const char *path, const clout_read_opts *opts,
+CLOUT_PUBLIC int clout_builder_add_edges(clout_builder *b, const char *path, const clout_read_opts *opts,
                             char msg[CLOUT_MSG_LEN]);
 /* Delimited interaction log with a header row. */
-int clout_builder_add_log(clout_builder *b, const char *path, const clout_read_opts *opts,
+CLOUT_PUBLIC int clout_builder_add_log(clout_builder *b, const char *path, const clout_read_opts *opts,
                           char msg[CLOUT_MSG_LEN]);
 /* Cascades: one per line, `seed u1 t1 u2 t2 ...`; each cascade becomes one item. */
-int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_read_opts *opts,
+CLOUT_PUBLIC int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_read_opts *opts,
                                char msg[CLOUT_MSG_LEN]);
 /* Build S, R, T (dedupe, both directions when undirected). Moves *b in. */
-int clout_builder_finish(clout_builder **b, clout_graph **G, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_builder_finish(clout_builder **b, clout_graph **G, char msg[CLOUT_MSG_LEN]);
 
 /* Same as the add calls but from memory (name is used in messages); used by the fuzzers. */
-int clout_builder_add_edges_mem(clout_builder *b, const char *name, const char *data, size_t len,
+CLOUT_PUBLIC int clout_builder_add_edges_mem(clout_builder *b, const char *name, const char *data, size_t len,
                                 const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
-int clout_builder_add_log_mem(clout_builder *b, const char *name, const char *data, size_t len,
+CLOUT_PUBLIC int clout_builder_add_log_mem(clout_builder *b, const char *name, const char *data, size_t len,
                               const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
-int clout_builder_add_cascades_mem(clout_builder *b, const char *name, const char *data, size_t len,
+CLOUT_PUBLIC int clout_builder_add_cascades_mem(clout_builder *b, const char *name, const char *data, size_t len,
                                    const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
 
 /* Phase timings of the last builder calls (seconds), for benchmarks. */
@@ -215,7 +222,7 @@ typedef struct clout_read_stats {
     double read_s, parse_s, map_s, build_s;
     int64_t bytes, lines, records, bad_lines, self_loops;
 } clout_read_stats;
-void clout_builder_stats(const clout_builder *b, clout_read_stats *st);
+CLOUT_PUBLIC void clout_builder_stats(const clout_builder *b, clout_read_stats *st);
 
 /* ---------------------------------------------------------------- user lists and weights
  * Read against a graph's user ids; gzip detected by its magic bytes; a UTF-8 byte-order mark is
@@ -225,19 +232,19 @@ void clout_builder_stats(const clout_builder *b, clout_read_stats *st);
  * clout, release with clout_free) receives their indices in file order, *n their number (>= 1).
  * Errors: CLOUT_ERR_NO_INPUT (missing file, a directory), CLOUT_ERR_DATA naming FILE:LINE (an
  * unknown id, a NUL byte, no user at all), CLOUT_ERR_NOMEM. Time O(file), memory O(n). */
-int clout_read_users(const clout_graph *G, const char *path, int64_t **users, int64_t *n, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_read_users(const clout_graph *G, const char *path, int64_t **users, int64_t *n, char msg[CLOUT_MSG_LEN]);
 /* Per-user weights: lines `user [weight]` (blanks, tabs or commas; weight >= 0, default 1;
  * repeated users add up) into w (caller-allocated, one per user, zeroed first). Errors as
  * clout_read_users, and CLOUT_ERR_DATA when the weights do not have a positive finite sum. */
-int clout_read_user_weights(const clout_graph *G, const char *path, double *w, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_read_user_weights(const clout_graph *G, const char *path, double *w, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- snapshots (.clout)
  * msgpack: [ "CLOUT", version, {metadata..., id maps, matrices as CSR arrays} ]. Little-endian
  * binary blobs. Loading checks every length against the file size before allocating. */
 #define CLOUT_SNAPSHOT_VERSION 1
-int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_MSG_LEN]);
-int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN]);
-int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
+CLOUT_PUBLIC int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
                             char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- generators
@@ -247,19 +254,19 @@ typedef struct clout_edges {
     int64_t m;          /* edges */
     int64_t *src, *dst;
 } clout_edges;
-void clout_edges_free(clout_edges *e);
+CLOUT_PUBLIC void clout_edges_free(clout_edges *e);
 /* R-MAT: 2^scale vertices, `edges` draws with quadrant probabilities a, b, c (d = 1-a-b-c); edge i
  * is a pure function of (seed, i). Self-loops and duplicates removed; result sorted by (src, dst). */
-int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, double b, double c,
+CLOUT_PUBLIC int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, double b, double c,
                         uint64_t seed, char msg[CLOUT_MSG_LEN]);
 /* Barabasi-Albert (igraph_barabasi_game, psumtree), n vertices, m out-edges per new vertex. */
-int clout_generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
+CLOUT_PUBLIC int clout_generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
                       char msg[CLOUT_MSG_LEN]);
 /* Erdos-Renyi G(n, m) (igraph_erdos_renyi_game_gnm). */
-int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
+CLOUT_PUBLIC int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
                       char msg[CLOUT_MSG_LEN]);
 /* A graph whose users are named "0".."n-1", S = the edges with weight 1. Moves nothing. */
-int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- key-user metrics */
 /* PageRank of every user on S (weights count; dangling users jump to the teleport distribution).
@@ -269,35 +276,35 @@ int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed,
  * *rank: n doubles (malloc'd), sum 1; the same for any thread count. *prep_seconds (if not NULL):
  * the time spent building the relabelled transpose the sweeps run on. Time O(|S| + sweeps x |S|),
  * memory one more copy of S. */
-int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
+CLOUT_PUBLIC int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
                    double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN]);
 /* Multi-source BFS along S from users src[0..ns-1]: newcount[s * (max_hops + 1) + d] = users
  * first reached from src[s] at hop d (d = 1..max_hops; entry 0 is 0). */
-int clout_reach(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+CLOUT_PUBLIC int clout_reach(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
                 char msg[CLOUT_MSG_LEN]);
 /* The same, also calling visit(ctx, s, hop, user) for every user first reached from src[s] at
  * that hop: source by source, hops in order, users by index within a hop. */
 typedef void (*clout_reach_visit)(void *ctx, int64_t s, int hop, int64_t user);
-int clout_reach_list(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
+CLOUT_PUBLIC int clout_reach_list(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
                      clout_reach_visit visit, void *ctx, char msg[CLOUT_MSG_LEN]);
 /* Approximate reach by HyperANF (HyperLogLog counters of 2^log2m registers each, relative
  * standard error 1.04 / sqrt(2^log2m)): reach[v * hops + d - 1] estimates the users other than v
  * within d hops (d = 1..hops); depth[v] is the last hop at which v's counter grew (capped at
  * max_depth) and mean_hops[v] the mean distance, from the counters' growth per hop. O(max_depth x
  * |S| x 2^log2m) time, 2 n 2^log2m bytes. Identical for any thread count. */
-int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint64_t seed, double *reach,
+CLOUT_PUBLIC int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint64_t seed, double *reach,
                        int64_t *depth, double *mean_hops, char msg[CLOUT_MSG_LEN]);
 /* k-core number of every user in the undirected view of S. *core: n int64 (malloc'd). O(n + m). */
-int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN]);
 /* Betweenness (shortest paths by hops along S; an undirected graph counts each pair once) of
  * every user, through igraph. samples > 0 estimates it from that many source users drawn with
  * the counter-based generator (seed), scaled to the whole graph. *bc: n doubles (malloc'd). */
-int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN]);
 /* Local clustering coefficient of every user in the undirected simple view (0 below degree 2). */
-int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN]);
 /* From T: adoptions (items u interacted with, from R), exposures and conversions of u's timed
  * adoptions (see graph/conversion.c); window in seconds (INFINITY: no limit). */
-int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t **exposures,
+CLOUT_PUBLIC int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t **exposures,
                      int64_t **conversions, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- diffusion (Independent Cascade)
@@ -316,7 +323,7 @@ typedef struct clout_prob_model {
 /* "wc", "const:0.1", "trivalency", "weight", "learned"; CLOUT_ERR_INVALID otherwise.
  * learned (Goyal, Bonchi, Lakshmanan, WSDM 2010, Bernoulli): from the times T, p(u,v) =
  * A(u->v) / A(u), A(u) the items u adopted (with a time), A(u->v) those v adopted after u did. */
-int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
 /* The influence graph: S's ties with their probabilities, as CSR arrays both ways (32-bit user
  * indices; one probability per user when all its in-ties share it, as with wc on unweighted ties
  * and const:P). CLOUT_ERR_DATA (naming the tie) when --prob weight meets a weight outside [0, 1].
@@ -327,17 +334,17 @@ int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_L
  * opim-c) need; cascades, celf and the degree baselines then refuse it. */
 #define CLOUT_INFLUENCE_REVERSE 2u
 typedef struct clout_influence clout_influence;
-int clout_influence_new(clout_influence **P, clout_graph *G, const clout_prob_model *m, unsigned flags,
+CLOUT_PUBLIC int clout_influence_new(clout_influence **P, clout_graph *G, const clout_prob_model *m, unsigned flags,
                         char msg[CLOUT_MSG_LEN]);
-void clout_influence_free(clout_influence **P);
+CLOUT_PUBLIC void clout_influence_free(clout_influence **P);
 /* theta reverse-reachable sets from uniform random roots, under IC (lt false) or LT; count[v] =
  * sets containing v (n entries). sigma({v}) is estimated by n * count[v] / theta. OpenMP over
  * sets; set j draws from its own stream, so counts are identical for any thread count. */
-int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN]);
 /* For each users[i]: sims Monte Carlo cascades from that user alone; spread[i] = mean number of
  * active users (the user included), spread_se[i] its standard error, depth[i] the mean number of
  * rounds that activated someone. spread_se and depth may be NULL. */
-int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
+CLOUT_PUBLIC int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
                       double *spread, double *spread_se, double *depth, char msg[CLOUT_MSG_LEN]);
 
 /* depth[u] (n entries): the expected number of rounds that activate someone in a cascade from u
@@ -345,7 +352,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
  * (Kempe, Kleinberg, Tardos 2003: a cascade's round t is the t-th BFS level of the live ties
  * reachable from u). Graph s draws user v's live in-ties from stream (s, v): identical for any
  * thread count. */
-int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
+CLOUT_PUBLIC int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
                          char msg[CLOUT_MSG_LEN]);
 
 /* sims Monte Carlo cascades from the seed set under IC (lt false) or Linear Threshold (lt true;
@@ -353,7 +360,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
  * 1; thresholds uniform in [0, 1)). sizes[s]: active users at the end of simulation s (seeds
  * included); depths[s] (may be NULL): rounds that activated someone. Simulation s draws from its
  * own streams, so results are identical for any thread count. */
-int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
+CLOUT_PUBLIC int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
                    int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- influence maximization
@@ -366,22 +373,22 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
  * used; est_rse <= 0: no top-up), so it lacks the optimism of the sets that chose the seeds;
  * *est_sets (may be NULL): their number; *rr_used: RR sets of the final selection. Identical for
  * any thread count. */
-int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, double est_rse,
+CLOUT_PUBLIC int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, double est_rse,
                  int64_t *seeds, double *spread, int64_t *rr_used, int64_t *est_sets, char msg[CLOUT_MSG_LEN]);
 /* OPIM-C (Tang et al., SIGMOD 2018): doubles two independent RR collections until the online
  * bound certifies (1 - 1/e - eps) OPT with probability >= 1 - delta (or the worst-case count is
  * reached); *ratio: the approximation ratio certified; *rr_used: RR sets in both collections. */
-int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
+CLOUT_PUBLIC int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                    double *spread, int64_t *rr_used, double *ratio, char msg[CLOUT_MSG_LEN]);
 /* CELF (Leskovec et al. 2007): lazy greedy on Monte Carlo spread (sims cascades per
  * evaluation); spread[i] = the estimate after seed i. For small graphs and as a check on imm. */
-int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,
+CLOUT_PUBLIC int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64_t seed, int64_t *seeds, double *spread,
                   char msg[CLOUT_MSG_LEN]);
 /* Baselines: the k users with most out-ties, or degree-discount (Chen, Wang, Yang 2009; p = the
  * mean tie probability). */
-int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_im_degree(const clout_influence *P, int k, bool discount, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
 /* Baseline: the k users with the highest PageRank on the reversed graph (caches G->ST). */
-int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- the per-user features table
  * Every key-user metric as one named column per user: the table `clout metrics` writes, and what
@@ -408,9 +415,9 @@ typedef struct clout_features_opts {
     bool consume;               /* the influence columns may take over G's ties (one copy of S less;
                                  * afterwards G has no ties): for one-shot programs */
 } clout_features_opts;
-void clout_features_opts_init(clout_features_opts *o);
+CLOUT_PUBLIC void clout_features_opts_init(clout_features_opts *o);
 /* CLOUT_OK when every name of a column list is a column, else CLOUT_ERR_INVALID naming it. */
-int clout_features_check(const char *only, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_features_check(const char *only, char msg[CLOUT_MSG_LEN]);
 typedef struct clout_feature_col {
     char *name;
     clout_coltype type;         /* CLOUT_COL_INT (ints) or CLOUT_COL_REAL (reals) */
@@ -431,15 +438,15 @@ typedef struct clout_features {
  * o->consume, G's ties are gone afterwards. Errors: CLOUT_ERR_INVALID (an unknown column, a bad
  * option), and those of each metric (CLOUT_ERR_NOMEM, CLOUT_ERR_NOT_CONVERGED, ...); nothing is
  * handed back on failure. Time and memory: the sum of the metrics asked for (see each). */
-int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_features **F, char msg[CLOUT_MSG_LEN]);
-void clout_features_free(clout_features **F);
+CLOUT_PUBLIC int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_features **F, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC void clout_features_free(clout_features **F);
 
 /* ---------------------------------------------------------------- influence maximization by name */
 typedef enum { CLOUT_IM_IMM = 0, CLOUT_IM_OPIMC, CLOUT_IM_CELF, CLOUT_IM_DEGREE, CLOUT_IM_DEGREE_DISCOUNT,
                CLOUT_IM_PAGERANK } clout_im_algo;
 /* "imm", "opim-c", "celf", "degree", "degree-discount", "pagerank"; CLOUT_ERR_INVALID otherwise. */
-int clout_im_algo_parse(const char *name, clout_im_algo *algo);
-const char *clout_im_algo_name(clout_im_algo algo);
+CLOUT_PUBLIC int clout_im_algo_parse(const char *name, clout_im_algo *algo);
+CLOUT_PUBLIC const char *clout_im_algo_name(clout_im_algo algo);
 typedef struct clout_im_params {
     clout_im_algo algo;
     bool lt;            /* Linear Threshold instead of Independent Cascade */
@@ -450,7 +457,7 @@ typedef struct clout_im_params {
     int64_t sims;       /* celf: Monte Carlo cascades per evaluation */
 } clout_im_params;
 /* imm, IC, k 1, eps 0.1, delta 1/n, seed 1, est_rse 0.005, sims 1000 */
-void clout_im_params_init(clout_im_params *p);
+CLOUT_PUBLIC void clout_im_params_init(clout_im_params *p);
 typedef struct clout_im_info {
     int64_t rr_sets;          /* imm: the selection's RR sets; opim-c: both collections */
     int64_t estimate_rr_sets; /* RR sets behind the spread estimate */
@@ -462,7 +469,7 @@ typedef struct clout_im_info {
  * filled when info->has_spread) the estimate after seed i. P must hold out-ties for celf and the
  * degree baselines; G is read only by the pagerank baseline (which caches G->ST). info may be
  * NULL. Errors: those of the algorithm called. Time and memory: those of the algorithm called. */
-int clout_im_select(clout_graph *G, const clout_influence *P, const clout_im_params *p, int64_t *seeds,
+CLOUT_PUBLIC int clout_im_select(clout_graph *G, const clout_influence *P, const clout_im_params *p, int64_t *seeds,
                     double *spread, clout_im_info *info, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- output tables
@@ -470,17 +477,17 @@ int clout_im_select(clout_graph *G, const clout_influence *P, const clout_im_par
  * (an array of objects, or one object for a record) or msgpack (the same shapes). */
 typedef struct clout_table clout_table;
 /* record: the table has exactly one row and JSON/msgpack write it as a bare object. */
-int clout_table_begin(clout_table **t, FILE *f, clout_format fmt, int ncols, const char *const *names,
+CLOUT_PUBLIC int clout_table_begin(clout_table **t, FILE *f, clout_format fmt, int ncols, const char *const *names,
                       const clout_coltype *types, bool record, char msg[CLOUT_MSG_LEN]);
 /* Cells of the current row, in column order. A string cell may be NULL (empty / null). */
-void clout_table_str(clout_table *t, const char *s, size_t len);
-void clout_table_int(clout_table *t, int64_t v);
-void clout_table_real(clout_table *t, double v);  /* shortest text that round-trips a double */
-void clout_table_real32(clout_table *t, float v); /* shortest text that round-trips a float */
-void clout_table_bool(clout_table *t, bool v);
-void clout_table_null(clout_table *t);
-int clout_table_end(clout_table **t, char msg[CLOUT_MSG_LEN]);  /* closes the array; checks ferror */
-int clout_format_parse(const char *s, clout_format *fmt);
+CLOUT_PUBLIC void clout_table_str(clout_table *t, const char *s, size_t len);
+CLOUT_PUBLIC void clout_table_int(clout_table *t, int64_t v);
+CLOUT_PUBLIC void clout_table_real(clout_table *t, double v);  /* shortest text that round-trips a double */
+CLOUT_PUBLIC void clout_table_real32(clout_table *t, float v); /* shortest text that round-trips a float */
+CLOUT_PUBLIC void clout_table_bool(clout_table *t, bool v);
+CLOUT_PUBLIC void clout_table_null(clout_table *t);
+CLOUT_PUBLIC int clout_table_end(clout_table **t, char msg[CLOUT_MSG_LEN]);  /* closes the array; checks ferror */
+CLOUT_PUBLIC int clout_format_parse(const char *s, clout_format *fmt);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,7 @@
 #ifndef CLOUT_DIFFUSION_INTERNAL_H
 #define CLOUT_DIFFUSION_INTERNAL_H
 #include "store_internal.h"
+#include <math.h>
 
 
 /* ---- the influence graph (influence.c): S's ties with probabilities, both ways ---- */
@@ -60,6 +61,54 @@ static inline uint16_t clout_i_next_stamp16(uint16_t *mark, int64_t n, uint32_t 
     }
     return (uint16_t)++*stamp;
 }
+/* ---- live ties, drawn alike by RR sets (rrsets.c) and live-edge graphs (cascade_depths.c) ---- */
+/* IC, in-tie probability irow[v].p for every in-tie of v: the positions (in P->iidx) of v's live
+ * in-ties, in increasing order, handed to take(). Shared by the samplers so they draw alike. */
+#define LIVE_TIES(P, v, key, coin, take)                                                  \
+    do {                                                                                  \
+        uint64_t lo_ = (P)->irow[v].lo, d_ = (P)->irow[(v) + 1].lo - lo_;                 \
+        double p_ = (P)->irow[v].p;                                                       \
+        if (d_ == 0 || p_ <= 0) break;                                                    \
+        if (p_ >= 1) {                                                                    \
+            for (uint64_t k_ = lo_; k_ < lo_ + d_; k_++) take(k_);                        \
+        } else if (d_ <= 8) {                                                             \
+            for (uint64_t k_ = lo_; k_ < lo_ + d_; k_++)                                  \
+                if (clout_i_unif_at(key, (coin)++) < p_) take(k_);                        \
+        } else {                                                                          \
+            double lq_ = log1p(-p_);                                                      \
+            for (uint64_t i_ = 0;;) {                                                     \
+                double skip_ = floor(log(clout_i_unif01_at(key, (coin)++)) / lq_);        \
+                if (skip_ >= (double)(d_ - i_)) break;                                    \
+                i_ += (uint64_t)skip_;                                                    \
+                take(lo_ + i_);                                                           \
+                if (++i_ >= d_) break;                                                    \
+            }                                                                             \
+        }                                                                                 \
+    } while (0)
+
+/* LT: the in-tie user v keeps for the uniform draw x, u with weight b(u,v) (the probabilities
+ * rescaled so they sum to at most 1), as a position in P->iidx; UINT64_MAX for none */
+static inline uint64_t clout_i_lt_pick(const clout_influence *P, int64_t v, double x)
+{
+    uint64_t lo = P->iptr[v], hi = P->iptr[v + 1];
+    if (lo == hi) return UINT64_MAX;
+    if (!P->ip) {
+        double each = P->irow[v].p, sum = each * (double)(hi - lo);
+        if (sum > 1) each = 1.0 / (double)(hi - lo), sum = 1;
+        if (x >= sum) return UINT64_MAX;
+        uint64_t pick = lo + (uint64_t)(x / each);
+        return pick < hi ? pick : hi - 1;
+    }
+    double total = 0, acc = 0;
+    for (uint64_t k = lo; k < hi; k++) total += P->ip[k];
+    double scale = total > 1 ? total : 1;
+    for (uint64_t k = lo; k < hi; k++) {
+        acc += P->ip[k] / scale;
+        if (x < acc) return k;
+    }
+    return UINT64_MAX;
+}
+
 /* One cascade from seeds. IC (b NULL): out-tie k is live when a draw (seed, stream, k) falls
  * below its probability. LT: b holds the tie weights and user w activates once the weights of its
  * active in-neighbours reach its threshold, the draw (seed, stream, w); seen and acc (n each) keep
@@ -68,5 +117,84 @@ static inline uint16_t clout_i_next_stamp16(uint16_t *mark, int64_t n, uint32_t 
 int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t seed,
                         uint64_t stream, int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue,
                         int64_t *rounds);
+
+
+/* ---- RR collections and greedy coverage (rr_collection.c), shared by imm and opim-c ---- */
+/* The RR sets of a run, in index order: set j holds off[j + 1] - off[j] users, positions in the
+ * concatenation of all sets. The users themselves stay in the chunk buffers the samplers filled
+ * (no copy): set j lies in chunk cid[j], which starts at position cstart[cid[j]]. */
+typedef struct {
+    int64_t *off;      /* count + 1 */
+    uint32_t *cid;     /* count */
+    uint32_t **chunk;  /* nch */
+    int64_t *cstart;   /* nch */
+    int64_t count, nnz, nch;
+} clout_i_rrstore;
+
+/* the users of set j (set_len of them) */
+static inline const uint32_t *clout_i_set_users(const clout_i_rrstore *rs, int64_t j)
+{
+    uint32_t c = rs->cid[j];
+    return rs->chunk[c] + (rs->off[j] - rs->cstart[c]);
+}
+
+static inline int64_t clout_i_set_len(const clout_i_rrstore *rs, int64_t j)
+{
+    return rs->off[j + 1] - rs->off[j];
+}
+
+/* per-thread sampling state, kept across rounds so its memory is allocated (and faulted in) once */
+typedef struct {
+    clout_i_rrws *ws;
+} rrwork;
+
+typedef struct {
+    const clout_influence *P;
+    bool lt;
+    uint64_t seed;
+    int nt;
+    rrwork *w;
+    double avg; /* mean set size so far (sizes the next chunks' buffers) */
+} clout_i_rrsampler;
+
+/* Lazy max-heap of users ordered by (count descending, index ascending); entries carry the count
+ * they were pushed with, which can only be stale upwards (counts never grow). */
+typedef struct {
+    uint32_t c, v; /* counts are below the number of sets, itself below 2^32 */
+} clout_i_hent;
+
+#define CLOUT_I_XCAND 64
+/* greedy's workspace, kept across the rounds of one algorithm run */
+typedef struct {
+    int nt;
+    int64_t *cnt, *iptr;       /* n + 1 each */
+    clout_i_hent *top;                 /* k */
+    uint32_t *tpos;            /* nt * n: per-thread counts, then places within a user's list */
+    clout_i_hent *heap;                /* n */
+    uint32_t *iset;            /* the index's set lists */
+    unsigned char *done;       /* sets */
+    int64_t iset_cap, done_cap;
+    /* users outside the index whose sets one scan collected: slot[v] >= 0 for them */
+    int32_t *slot;
+    uint32_t xuser[CLOUT_I_XCAND], *xset;
+    int64_t xoff[CLOUT_I_XCAND + 1], xcap;
+    int nx;
+} clout_i_gwork;
+
+void clout_i_rr_free(clout_i_rrstore *r);
+int clout_i_sampler_init(clout_i_rrsampler *s, const clout_influence *P, bool lt, uint64_t seed);
+void clout_i_sampler_free(clout_i_rrsampler *s);
+/* Append RR sets with global indices first .. first + count - 1 (CLOUT_OK or CLOUT_ERR_NOMEM). */
+int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, int64_t count);
+/* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; with upper != NULL also
+ * OPIM-C's online bound on the best coverage of any k users. CLOUT_OK or CLOUT_ERR_NOMEM. */
+int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
+                   int64_t *upper);
+void clout_i_gwork_free(clout_i_gwork *g);
+/* cov[i] = sets of rs holding one of seeds[0..i], in one pass. */
+int clout_i_prefix_coverage(const clout_i_rrstore *rs, const int64_t *seeds, int k, int64_t n, int64_t *cov);
+double clout_i_log_choose(double n, double k);
+/* 1 <= k <= n, eps and delta in (0, 1) (delta <= 0 becomes 1/n), with a message otherwise. */
+int clout_i_rr_args(const clout_influence *P, int k, double eps, double *delta, char msg[CLOUT_MSG_LEN]);
 
 #endif

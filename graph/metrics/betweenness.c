@@ -3,7 +3,7 @@
  * S's direction (an undirected graph counts each pair once); with samples > 0 it is estimated
  * from that many source users drawn with the counter-based generator, scaled by n / samples.
  */
-#include "store_internal.h"
+#include "metrics_internal.h"
 #include <igraph.h>
 
 #undef FREE_ALL

@@ -12,7 +12,7 @@
  * 4.5-5.1 s. The masked GraphBLAS product C<A> = A A' computes the same counts but merges whole
  * hub rows for every hub-to-hub tie: 12x slower than the forward algorithm on R-MAT scale 20
  * (136 s against 11 s), and igraph 3x (34 s). */
-#include "store_internal.h"
+#include "metrics_internal.h"
 #include <omp.h>
 
 #undef FREE_ALL

@@ -4,7 +4,7 @@
  * adopted i before tu (no time, or a time >= tu) is exposed; an exposed v converts when it
  * adopted i after u (tv > tu) within the window (tv - tu <= window). T(v, i) is found by binary
  * search in row v of T's CSR arrays. Users are independent: one OpenMP loop over them. */
-#include "store_internal.h"
+#include "metrics_internal.h"
 #include <math.h>
 
 static bool find_time(const clout_i_csr *t, int64_t v, uint64_t item, double *tv)

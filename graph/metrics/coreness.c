@@ -13,7 +13,7 @@
  * in-row in S' (cached), the in-ties that repeat an out-tie (ties that run both ways) marked once
  * by a merge of the two sorted rows and skipped. Materializing S + S' cost more than the peeling
  * itself on a 16M-tie graph. */
-#include "store_internal.h"
+#include "metrics_internal.h"
 #include <omp.h>
 
 #undef FREE_ALL

@@ -23,7 +23,7 @@
  * kernel). Dense vectors are lent to GraphBLAS with GxB pack/unpack; the elementwise work is
  * OpenMP, never around a GraphBLAS call, and its sums add fixed pieces in a fixed order, so the
  * ranks are the same for any thread count. */
-#include "store_internal.h"
+#include "metrics_internal.h"
 #include <math.h>
 #include <omp.h>
 
@@ -33,7 +33,7 @@
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (borrowed) clout_i_csr_return(G->S, &cs, msg2);                                \
+        if (borrowed) clout_i_csr_return(S, &cs, msg2);                                   \
         for (int b_ = 0; b_ < PR_MAXBLK; b_++) FREE_GRB(P[b_]);                           \
         FREE_GRB(tv);                                                                     \
         for (int b_ = 0; b_ < PR_MAXBLK; b_++) FREE_GRB(yv[b_]);                          \
@@ -127,8 +127,8 @@ static void pass_block(const pr_pass *s, int64_t r0, int64_t rows, const double 
         for (int k = 0; k < 3; k++) tot[k] += part[3 * q + k];
 }
 
-int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
-                   double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
+int clout_i_pagerank_of(GrB_Matrix S, int64_t n, double damping, double tol, int max_iter, const double *personal,
+                        double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
 {
     GrB_Matrix P[PR_MAXBLK] = {NULL};
     GrB_Vector tv = NULL, yv[PR_MAXBLK] = {NULL};
@@ -144,7 +144,6 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
     double t_start = clout_now();
     ASSERT_MSG(damping >= 0 && damping < 1, CLOUT_ERR_INVALID, "damping must be in [0, 1), got %g", damping);
     ASSERT_MSG(tol > 0 && max_iter > 0, CLOUT_ERR_INVALID, "tolerance and iteration limit must be positive");
-    int64_t n = clout_graph_users(G);
     ASSERT_MSG(n > 0, CLOUT_ERR_INVALID, "the graph has no users");
     ASSERT_MSG(n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "PageRank handles at most %u users", UINT32_MAX);
     double psum = 0;
@@ -169,7 +168,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
 
     /* the relabelled transpose, and 1 / out-weight in the new order: per user when weighted,
      * per run of one out-degree when not */
-    TRY(clout_i_csr_borrow(G->S, &cs, msg));
+    TRY(clout_i_csr_borrow(S, &cs, msg));
     borrowed = true;
     ASSERT_MSG(clout_i_degree_order(n, cs.ptr, true, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     const float *sw = cs.iso ? NULL : (const float *)cs.vals;
@@ -202,7 +201,7 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
     TRY(clout_i_csr_transpose_split(n, cs.ptr, cs.idx, sw, ord, newid, PR_MAXBLK, &nb, lo_, bp, bi,
                                     sw ? (void **)bw : NULL, true, msg));
     borrowed = false;
-    TRY(clout_i_csr_return(G->S, &cs, msg));
+    TRY(clout_i_csr_return(S, &cs, msg));
     double one = 1;
     int64_t maxrows = 0;
     for (int b = 0; b < nb; b++) {
@@ -277,4 +276,11 @@ int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, con
     *iters = it;
     FREE_ALL;
     return CLOUT_OK;
+}
+
+int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
+                   double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
+{
+    return clout_i_pagerank_of(G->S, clout_graph_users(G), damping, tol, max_iter, personal, rank, iters, prep_seconds,
+                               msg);
 }

@@ -10,7 +10,7 @@
  * entries per row of F after hop d is how many users that source first reaches at distance d.
  * GraphBLAS parallelizes each product internally; batches run one after another (GraphBLAS is
  * never called from inside an OpenMP region of ours). */
-#include "store_internal.h"
+#include "metrics_internal.h"
 #include <math.h>
 #include <omp.h>
 

@@ -9,6 +9,9 @@
  * Families, by how they split the 64-bit stream space:
  * - RR set j: its root is index j of stream 0; its coins are stream 2j + 1, counted in the order
  *   drawn (odd streams).
+ *   Collections that must be independent of each other under one seed start at distinct set
+ *   indices: IMM's bound phase at 0 and its selection at CLOUT_RR_FIRST_SELECTION (2^40), OPIM-C's
+ *   first collection at 0 and its second at CLOUT_RR_FIRST_SECOND (2^41).
  * - Monte Carlo from single users (clout_ic_cascades): cascade s of user u is the even stream
  *   2 (u sims + s), index = out-tie.
  * - Seed-set simulation s (clout_simulate): stream 4s + 3 (IC coins, index = out-tie) or 4s + 1
@@ -24,6 +27,8 @@
 #include <stdint.h>
 
 #define CLOUT_STREAM_RR_ROOT 0u
+#define CLOUT_RR_FIRST_SELECTION ((int64_t)1 << 40)
+#define CLOUT_RR_FIRST_SECOND ((int64_t)1 << 41)
 static inline uint64_t clout_i_stream_rr_coins(uint64_t j) { return (j << 1) | 1u; }
 static inline uint64_t clout_i_stream_user_cascade(uint64_t u, uint64_t sims, uint64_t s) { return (u * sims + s) << 1; }
 static inline uint64_t clout_i_stream_simulation(uint64_t s, int lt) { return (s << 2) | (lt ? 1u : 3u); }

@@ -1,0 +1,92 @@
+/* imm.c: IMM, Tang, Shi and Xiao (SIGMOD 2015). Sampling doubles the RR-set count until greedy
+ * coverage certifies a lower bound LB of OPT, then theta = lambda* / LB sets are needed. Following
+ * W. Chen (arXiv 1808.09363), the final selection runs greedy on theta FRESH RR sets, not on the
+ * ones used to estimate LB. The seed set reaches (1 - 1/e - epsilon) OPT with probability at
+ * least 1 - delta. RR set j draws from its own counter-based stream (the final sets use indices
+ * offset by 2^40), and sets are stored in index order, so results do not depend on threads.
+ * RR sets live in one flat array of 32-bit user indices with an offset per set (no per-set
+ * allocation); greedy max coverage keeps exact marginal counts (decremented as sets get covered,
+ * in parallel on large steps) and finds each maximum with a lazy max-heap. */
+#include "diffusion_internal.h"
+#include <math.h>
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        clout_i_rr_free(&rs);                                                             \
+        clout_i_rr_free(&bound);                                                          \
+        clout_i_sampler_free(&smp);                                                       \
+        clout_i_gwork_free(&gw);                                                          \
+        FREE_PTR(cov);                                                                    \
+        FREE_PTR(tmp);                                                                    \
+    } while (0)
+
+int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, double est_rse,
+                 int64_t *seeds, double *spread, int64_t *rr_used, int64_t *est_sets, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_rrstore rs = {0}, bound = {0};
+    clout_i_rrsampler smp = {0};
+    clout_i_gwork gw = {0};
+    int64_t *cov = NULL, *tmp = NULL;
+    double n = (double)P->n;
+    TRY(clout_i_rr_args(P, k, eps, &delta, msg));
+    ALLOC_TRY(cov, k, int64_t);
+    ALLOC_TRY(tmp, k, int64_t);
+    ASSERT_MSG(clout_i_sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    double logn = log(fmax(n, 2)), ell = log(1 / delta) / logn;
+    ell = ell * (1 + log(2) / logn);
+    double lcnk = clout_i_log_choose(n, k), e1 = 1 - 1 / M_E;
+    double alpha = sqrt(ell * logn + log(2)), beta = sqrt(e1 * (lcnk + ell * logn + log(2)));
+    double lstar = 2 * n * (e1 * alpha + beta) * (e1 * alpha + beta) / (eps * eps);
+    /* The bound-finding phase may use any eps' in (0, 1) (Tang et al. take sqrt(2) eps). It ends
+     * when greedy covers n F >= (1 + eps') x, after about 1.5 lambda'(eps') (1 + eps') / (n F) sets
+     * (x halves each round), and leaves LB = n F / (1 + eps'), so the selection needs lambda*
+     * (1 + eps') / (n F). eps' minimizes the sum, whatever F is. */
+    double epsp = sqrt(2) * eps, best_cost = INFINITY;
+    for (double e = 0.01; e < 0.995; e += 0.01) {
+        double lp = (2 + 2 * e / 3) * (lcnk + ell * logn + log(fmax(log2(n), 1))) * n / (e * e);
+        double cost = (1 + e) * (1.5 * lp + lstar);
+        if (cost < best_cost) best_cost = cost, epsp = e;
+    }
+    double lambdap = (2 + 2 * epsp / 3) * (lcnk + ell * logn + log(fmax(log2(n), 1))) * n / (epsp * epsp);
+    double lb = 1;
+    for (int i = 1; i < (int)log2(fmax(n, 2)); i++) {
+        double x = n / pow(2, i);
+        int64_t theta_i = (int64_t)ceil(lambdap / x);
+        if (theta_i > rs.count)
+            ASSERT_MSG(clout_i_rr_append(&smp, &rs, rs.count, theta_i - rs.count) == CLOUT_OK, CLOUT_ERR_NOMEM,
+                       "out of memory for %lld RR sets", (long long)theta_i);
+        ASSERT_MSG(clout_i_greedy(&gw, &rs, P->n, k, tmp, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+        double f = (double)cov[k - 1] / (double)rs.count;
+        if (n * f >= (1 + epsp) * x) {
+            lb = n * f / (1 + epsp);
+            break;
+        }
+    }
+    int64_t theta = (int64_t)ceil(lstar / lb);
+    /* fresh sets for the selection (Chen's correction); the bound phase's sets, independent of
+     * the selection, then estimate the spread without the optimism of the sets that chose it */
+    bound = rs;
+    memset(&rs, 0, sizeof rs);
+    clout_i_gwork_free(&gw);
+    ASSERT_MSG(clout_i_rr_append(&smp, &rs, CLOUT_RR_FIRST_SELECTION, theta) == CLOUT_OK, CLOUT_ERR_NOMEM,
+               "out of memory for %lld RR sets", (long long)theta);
+    ASSERT_MSG(clout_i_greedy(&gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    /* enough of them for a relative standard error of est_rse (more drawn if needed, never more
+     * than the selection's own count): p = the covered fraction, rse = sqrt((1 - p) / (p N)) */
+    double p = (double)cov[k - 1] / (double)rs.count;
+    clout_i_rr_free(&rs); /* the selection is done: its memory goes to the top-up */
+    clout_i_gwork_free(&gw);
+    int64_t need = p > 0 && est_rse > 0 ? (int64_t)ceil((1 - p) / (p * est_rse * est_rse)) : 0;
+    if (need > theta) need = theta;
+    if (need > bound.count)
+        ASSERT_MSG(clout_i_rr_append(&smp, &bound, bound.count, need - bound.count) == CLOUT_OK, CLOUT_ERR_NOMEM,
+                   "out of memory for %lld RR sets", (long long)need);
+    ASSERT_MSG(clout_i_prefix_coverage(&bound, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)bound.count;
+    *rr_used = theta;
+    if (est_sets) *est_sets = bound.count;
+    FREE_ALL;
+    return CLOUT_OK;
+}
+

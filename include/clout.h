@@ -1,6 +1,7 @@
 /* clout.h: the one public header of clout, a graph analytics engine for social influence.
  *
- * Sections: version, status codes, library state, random numbers, progress, output files,
+ * Sections: version, status codes, library state, memory, random numbers, progress and
+ * interruption, output files,
  * id maps, the graph store, readers (graph builder), snapshots, generators, output tables.
  *
  * Conventions (LAGraph style): every call that can fail returns an int status (0 ok, negative
@@ -50,20 +51,9 @@ enum {
     CLOUT_ERR_IGRAPH = -1008,       /* an igraph call failed (exit 70) */
     CLOUT_ERR_NOT_CACHED = -1009,   /* an expert call needs a cached part that is absent */
     CLOUT_ERR_NOT_CONVERGED = -1010,/* an iterative method hit its iteration limit (exit 70) */
+    CLOUT_ERR_INTERRUPTED = -1011,  /* the interruption handler asked the call to stop (exit 130) */
 };
 
-/* Process exit codes of the clout program (sysexits.h values). */
-enum {
-    CLOUT_EXIT_OK = 0,
-    CLOUT_EXIT_USAGE = 2,
-    CLOUT_EXIT_DATA = 65,
-    CLOUT_EXIT_NO_INPUT = 66,
-    CLOUT_EXIT_INTERNAL = 70,
-    CLOUT_EXIT_IO = 74,
-};
-
-/* Exit code for a status: 0 for success and warnings, else one of CLOUT_EXIT_*. */
-CLOUT_PUBLIC int clout_exit_code(int status);
 /* Short name of a status ("bad data", "I/O error", ...). */
 CLOUT_PUBLIC const char *clout_status_name(int status);
 /* Map a GraphBLAS GrB_Info or an igraph_error_t into clout's range (0 stays 0). */
@@ -102,18 +92,27 @@ CLOUT_PUBLIC double clout_rng_uniform(uint64_t seed, uint64_t stream, uint64_t i
 /* Uniform integer in [0, bound) (bound >= 1), unbiased (Lemire's method, rejection keyed by index). */
 CLOUT_PUBLIC uint64_t clout_rng_bounded(uint64_t seed, uint64_t stream, uint64_t index, uint64_t bound);
 
-/* ---------------------------------------------------------------- progress
- * A progress line on stderr with rate and ETA, drawn only when stderr is a terminal and progress
- * is enabled. Updates are cheap (rate-limited); call from one thread. */
-typedef struct clout_progress clout_progress;
-CLOUT_PUBLIC void clout_progress_enable(bool on);       /* global switch (--quiet turns it off) */
-CLOUT_PUBLIC clout_progress *clout_progress_start(const char *label, double total, const char *unit);
-CLOUT_PUBLIC void clout_progress_update(clout_progress *p, double done);
-CLOUT_PUBLIC void clout_progress_end(clout_progress *p); /* clears the line; NULL is allowed */
+/* ---------------------------------------------------------------- progress and interruption
+ * The library never writes to the terminal: long calls report their phases through a progress
+ * handler, and ask an interruption handler whether to stop (igraph's model). Both are process-wide
+ * and start unset (no reports, never interrupted); install them before the calls, not during.
+ * A progress report: phase (e.g. "RR sets"), done of total units (total 0: unknown), seconds since
+ * the phase began; done < 0 marks the end of the phase. Reports come at most 5 times a second,
+ * from the calling thread. */
+typedef void (*clout_progress_handler)(const char *phase, double done, double total, const char *unit, double seconds,
+                                       void *ctx);
+CLOUT_PUBLIC void clout_set_progress_handler(clout_progress_handler fn, void *ctx);
+/* Returns true to stop the running call: it frees what it made and returns CLOUT_ERR_INTERRUPTED,
+ * leaving its outputs and the graph as they were. Called from the calling thread, often (keep it
+ * cheap: read a flag). Covered: reading inputs, PageRank, reach, betweenness, RR sets, Monte Carlo
+ * simulation, cascade depths, IMM, OPIM-C, CELF. */
+typedef bool (*clout_interruption_handler)(void *ctx);
+CLOUT_PUBLIC void clout_set_interruption_handler(clout_interruption_handler fn, void *ctx);
 
 /* ---------------------------------------------------------------- output files
  * Atomic output: write to a temporary file beside the target, rename on commit. Path NULL or "-"
- * writes to stdout. On abort (or failure) the temporary file is removed and the target untouched. */
+ * writes to stdout. On abort (or failure) the temporary file is removed and the target untouched;
+ * a commit asked for after the interruption handler said stop aborts (CLOUT_ERR_INTERRUPTED). */
 typedef struct clout_outfile {
     FILE *f;
     char *tmp_path;     /* NULL for stdout */
@@ -122,6 +121,9 @@ typedef struct clout_outfile {
 CLOUT_PUBLIC int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC void clout_outfile_abort(clout_outfile *out);
+/* Unlink every temporary file of an output still open (async-signal-safe: for a program's signal
+ * handler that must exit at once; the outputs' targets stay untouched). */
+CLOUT_PUBLIC void clout_outfile_remove_temporaries(void);
 
 /* ---------------------------------------------------------------- id maps
  * External ids are arbitrary byte tokens (no NUL, at most CLOUT_MAX_TOKEN bytes). Dense indices

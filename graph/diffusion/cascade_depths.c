@@ -54,7 +54,7 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
         FREE_PTR(marks);                                                                  \
         FREE_PTR(queues);                                                                 \
         FREE_PTR(stamps);                                                                 \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 #define LEAF 0x80000000u /* in rdst: the target has no live out-tie (it ends the search there) */
@@ -78,7 +78,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     double *sum = NULL;
     uint32_t **queues = NULL, *stamps = NULL;
     int nt = omp_get_max_threads();
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = P->n, m = P->m;
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     ASSERT_MSG(n < (int64_t)LEAF, CLOUT_ERR_INVALID, "cascade depths handle at most %u users", LEAF - 1);
@@ -105,7 +105,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         ASSERT_MSG(marks[t] && queues[t], CLOUT_ERR_NOMEM, "out of memory");
         ALLOC_TRY(lists[t], n ? n : 1, uint32_t);
     }
-    prog = clout_progress_start("live-edge graphs", (double)sims, "");
+    prog = clout_i_progress_start("live-edge graphs", (double)sims, "");
     for (int64_t s = 0; s < sims; s++) {
         /* live in-ties of every user, each in its slot of the in-rows, then packed */
         #pragma omp parallel for schedule(dynamic, 4096)
@@ -211,7 +211,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
                     sum[u] += (double)(CHAIN(u) ? 1 + dw[lid[fdst[fptr[u]]]] : dw[lid[u]]);
         }
 #undef CHAIN
-        clout_progress_update(prog, (double)(s + 1));
+        if (clout_i_progress_update(prog, (double)(s + 1))) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
     }
     for (int64_t u = 0; u < n; u++) depth[u] = sum[u] / (double)sims;
     FREE_ALL;

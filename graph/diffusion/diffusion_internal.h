@@ -184,7 +184,15 @@ typedef struct {
 void clout_i_rr_free(clout_i_rrstore *r);
 int clout_i_sampler_init(clout_i_rrsampler *s, const clout_influence *P, bool lt, uint64_t seed);
 void clout_i_sampler_free(clout_i_rrsampler *s);
-/* Append RR sets with global indices first .. first + count - 1 (CLOUT_OK or CLOUT_ERR_NOMEM). */
+/* Append RR sets with global indices first .. first + count - 1: CLOUT_OK, CLOUT_ERR_NOMEM or
+ * CLOUT_ERR_INTERRUPTED (the store then holds what it held before). */
+#define CLOUT_I_RR_TRY(call, what)                                                        \
+    do {                                                                                  \
+        int rr_s_ = (call);                                                               \
+        if (rr_s_ < 0)                                                                    \
+            ERR(rr_s_, rr_s_ == CLOUT_ERR_INTERRUPTED ? "interrupted" : "out of memory for %lld RR sets", \
+                (long long)(what));                                                       \
+    } while (0)
 int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, int64_t count);
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; with upper != NULL also
  * OPIM-C's online bound on the best coverage of any k users. CLOUT_OK or CLOUT_ERR_NOMEM. */

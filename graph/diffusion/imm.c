@@ -54,8 +54,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
         double x = n / pow(2, i);
         int64_t theta_i = (int64_t)ceil(lambdap / x);
         if (theta_i > rs.count)
-            ASSERT_MSG(clout_i_rr_append(&smp, &rs, rs.count, theta_i - rs.count) == CLOUT_OK, CLOUT_ERR_NOMEM,
-                       "out of memory for %lld RR sets", (long long)theta_i);
+            CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &rs, rs.count, theta_i - rs.count), theta_i);
         ASSERT_MSG(clout_i_greedy(&gw, &rs, P->n, k, tmp, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         double f = (double)cov[k - 1] / (double)rs.count;
         if (n * f >= (1 + epsp) * x) {
@@ -69,8 +68,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     bound = rs;
     memset(&rs, 0, sizeof rs);
     clout_i_gwork_free(&gw);
-    ASSERT_MSG(clout_i_rr_append(&smp, &rs, CLOUT_RR_FIRST_SELECTION, theta) == CLOUT_OK, CLOUT_ERR_NOMEM,
-               "out of memory for %lld RR sets", (long long)theta);
+    CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &rs, CLOUT_RR_FIRST_SELECTION, theta), theta);
     ASSERT_MSG(clout_i_greedy(&gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     /* enough of them for a relative standard error of est_rse (more drawn if needed, never more
      * than the selection's own count): p = the covered fraction, rse = sqrt((1 - p) / (p N)) */
@@ -80,8 +78,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     int64_t need = p > 0 && est_rse > 0 ? (int64_t)ceil((1 - p) / (p * est_rse * est_rse)) : 0;
     if (need > theta) need = theta;
     if (need > bound.count)
-        ASSERT_MSG(clout_i_rr_append(&smp, &bound, bound.count, need - bound.count) == CLOUT_OK, CLOUT_ERR_NOMEM,
-                   "out of memory for %lld RR sets", (long long)need);
+        CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &bound, bound.count, need - bound.count), need);
     ASSERT_MSG(clout_i_prefix_coverage(&bound, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)bound.count;
     *rr_used = theta;

@@ -50,9 +50,9 @@ int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_L
         m->kind = CLOUT_PROB_CONST;
         m->p = strtod(spec + 6, &end);
         ASSERT_MSG(end != spec + 6 && *end == '\0' && m->p >= 0 && m->p <= 1, CLOUT_ERR_INVALID,
-                   "--prob const:P needs a probability P in [0, 1], got '%s'", spec + 6);
+                   "const:P needs a probability P in [0, 1], got '%s'", spec + 6);
     } else {
-        ERR(CLOUT_ERR_INVALID, "--prob must be wc, const:P, trivalency, weight or learned, got '%s'", spec);
+        ERR(CLOUT_ERR_INVALID, "the probability model must be wc, const:P, trivalency, weight or learned, got '%s'", spec);
     }
     return CLOUT_OK;
 }
@@ -211,7 +211,7 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
                 if (w >= 0 && w <= 1) continue;
                 size_t la, lb;
                 const char *a = clout_idmap_name(G->users, u, &la), *b = clout_idmap_name(G->users, oidx[k], &lb);
-                ERR(CLOUT_ERR_DATA, "--prob weight: the weight of tie %.64s -> %.64s is %g, not a probability in [0, 1]",
+                ERR(CLOUT_ERR_DATA, "probabilities from weights: the weight of tie %.64s -> %.64s is %g, not a probability in [0, 1]",
                     a, b, w);
             }
     }
@@ -326,7 +326,7 @@ int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_PTR(cnt);                                                                    \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 #define RR_CHUNK 256
@@ -334,15 +334,15 @@ int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t
 int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN])
 {
     int64_t *cnt = NULL;
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = P->n;
     ASSERT_MSG(theta > 0, CLOUT_ERR_INVALID, "the number of RR sets must be positive");
     ASSERT_MSG(n > 0, CLOUT_ERR_INVALID, "the graph has no users");
     int nt = omp_get_max_threads();
     CALLOC_TRY(cnt, (size_t)nt * (size_t)n, int64_t);
-    bool nomem = false;
+    bool nomem = false, stop = false;
     int64_t done = 0;
-    prog = clout_progress_start("RR sets", (double)theta, " sets");
+    prog = clout_i_progress_start("RR sets", (double)theta, " sets");
     #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num();
@@ -357,6 +357,7 @@ int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t s
         }
         #pragma omp for schedule(dynamic, 1)
         for (int64_t c = 0; c < theta; c += RR_CHUNK) {
+            if (__atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
             int64_t used = 0, m = theta - c < RR_CHUNK ? theta - c : RR_CHUNK;
             if (!ws || clout_i_rr_sets(P, lt, seed, (uint64_t)c, m, ws, &buf, &used, &cap, offs) != CLOUT_OK) {
                 #pragma omp atomic write
@@ -370,13 +371,14 @@ int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t s
                 int64_t d;
                 #pragma omp atomic read
                 d = done;
-                clout_progress_update(prog, (double)d);
+                if (clout_i_progress_update(prog, (double)d)) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
             }
         }
         clout_i_rrws_free(ws);
         free(buf);
     }
     ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory sampling RR sets");
+    ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
     for (int64_t v = 0; v < n; v++) {
         int64_t s = 0;
         for (int t = 0; t < nt; t++) s += cnt[(size_t)t * (size_t)n + (size_t)v];
@@ -389,18 +391,18 @@ int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t s
 /* ---------------------------------------------------------------- Monte Carlo cascades */
 
 #undef FREE_ALL
-#define FREE_ALL clout_progress_end(prog)
+#define FREE_ALL clout_i_progress_end(prog)
 
 int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
                       double *spread, double *spread_se, double *depth, char msg[CLOUT_MSG_LEN])
 {
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = P->n;
     ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
-    bool nomem = false;
+    bool nomem = false, stop = false;
     int64_t done = 0;
-    prog = clout_progress_start("cascades", (double)nu, " users");
+    prog = clout_i_progress_start("cascades", (double)nu, " users");
     #pragma omp parallel
     {
         int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
@@ -411,7 +413,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
         int64_t stamp = 0;
         #pragma omp for schedule(dynamic, 16)
         for (int64_t i = 0; i < nu; i++) {
-            if (!mark || !queue) continue;
+            if (!mark || !queue || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
             int64_t u = users[i];
             double s1 = 0, s2 = 0, dsum = 0;
             for (int64_t s = 0; s < sims; s++) {
@@ -433,13 +435,14 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
                 int64_t d;
                 #pragma omp atomic read
                 d = done;
-                clout_progress_update(prog, (double)d);
+                if (clout_i_progress_update(prog, (double)d)) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
             }
         }
         free(mark);
         free(queue);
     }
     ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory simulating cascades");
+    ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
     FREE_ALL;
     return CLOUT_OK;
 }
@@ -473,14 +476,14 @@ static double *lt_weights(const clout_influence *P)
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_PTR(b);                                                                      \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
                    int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
 {
     double *b = NULL;
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = P->n;
     ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
@@ -491,9 +494,9 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
         b = lt_weights(P);
         ASSERT_MSG(b != NULL, CLOUT_ERR_NOMEM, "out of memory");
     }
-    bool nomem = false;
+    bool nomem = false, stop = false;
     int64_t done = 0;
-    prog = clout_progress_start("simulations", (double)sims, "");
+    prog = clout_i_progress_start("simulations", (double)sims, "");
     #pragma omp parallel
     {
         int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
@@ -505,7 +508,7 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
         }
         #pragma omp for schedule(dynamic, 16)
         for (int64_t s = 0; s < sims; s++) {
-            if (!mark || !queue || (lt && (!seen || !acc))) continue;
+            if (!mark || !queue || (lt && (!seen || !acc)) || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
             /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by user) */
             int64_t stamp = s + 1, rounds = 0;
             int64_t q = clout_i_cascade(P, b, seeds, ns, seed, clout_i_stream_simulation((uint64_t)s, lt), mark, stamp, seen, acc,
@@ -518,7 +521,7 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
                 int64_t d;
                 #pragma omp atomic read
                 d = done;
-                clout_progress_update(prog, (double)d);
+                if (clout_i_progress_update(prog, (double)d)) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
             }
         }
         free(mark);
@@ -527,6 +530,7 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
         free(acc);
     }
     ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory simulating");
+    ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -36,9 +36,8 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
     for (int i = 1; i <= imax; i++) {
         /* R1 selects and bounds OPT from above; R2, independent, bounds the selection's spread */
         if (theta > r1.count) {
-            ASSERT_MSG(clout_i_rr_append(&smp, &r1, r1.count, theta - r1.count) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-            ASSERT_MSG(clout_i_rr_append(&smp, &r2, CLOUT_RR_FIRST_SECOND + r2.count, theta - r2.count) == CLOUT_OK,
-                       CLOUT_ERR_NOMEM, "out of memory");
+            CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &r1, r1.count, theta - r1.count), theta);
+            CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &r2, CLOUT_RR_FIRST_SECOND + r2.count, theta - r2.count), theta);
         }
         int64_t up;
         ASSERT_MSG(clout_i_greedy(&gw, &r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");

@@ -63,7 +63,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     if (!s2) return CLOUT_ERR_NOMEM;
     uint32_t **cbuf = calloc((size_t)nc, sizeof(uint32_t *));
     int64_t *clen = calloc((size_t)nc, sizeof(int64_t)), *loc = malloc((size_t)(count + nc) * sizeof(int64_t));
-    bool nomem = !cbuf || !clen || !loc;
+    bool nomem = !cbuf || !clen || !loc, stop = false;
     double guess = rs->count > 0 ? (double)rs->nnz / (double)rs->count : S->avg;
     if (!nomem) {
         #pragma omp parallel num_threads(S->nt)
@@ -71,6 +71,9 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
             rrwork *w = &S->w[omp_get_thread_num()];
             #pragma omp for schedule(dynamic, 1)
             for (int64_t c = 0; c < nc; c++) {
+                if (__atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
+                /* the calling thread asks whether to stop, once per chunk */
+                if (omp_get_thread_num() == 0 && clout_i_interrupted()) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
                 int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK, cap = 0;
                 if (guess > 0) {
                     /* sized from the sets so far, and mapped in one call rather than page by page */
@@ -89,7 +92,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
         }
     }
     if (rs->count == 0) rs->off[0] = 0;
-    for (int64_t c = 0; c < nc && !nomem; c++) {
+    for (int64_t c = 0; c < nc && !nomem && !stop; c++) {
         int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK;
         /* the buffer grew by doubling: give back its slack */
         uint32_t *fit = realloc(cbuf[c], (size_t)(clen[c] ? clen[c] : 1) * sizeof(uint32_t));
@@ -108,6 +111,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     free(clen);
     free(loc);
     if (nomem) return CLOUT_ERR_NOMEM;
+    if (stop) return CLOUT_ERR_INTERRUPTED;
     rs->count += count;
     S->avg = (double)rs->nnz / (double)rs->count;
     return CLOUT_OK;

@@ -25,9 +25,9 @@ int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, do
 {
     uint64_t *key = NULL;
     clout_edges e = {0};
-    ASSERT_MSG(scale >= 1 && scale <= 31, CLOUT_ERR_INVALID, "--scale must be between 1 and 31, got %d", scale);
+    ASSERT_MSG(scale >= 1 && scale <= 31, CLOUT_ERR_INVALID, "the scale must be between 1 and 31, got %d", scale);
     ASSERT_MSG(edges >= 1 && edges <= (INT64_C(1) << 36), CLOUT_ERR_INVALID,
-               "--edges must be between 1 and 2^36, got %lld", (long long)edges);
+               "the number of edges must be between 1 and 2^36, got %lld", (long long)edges);
     ASSERT_MSG(a >= 0 && b >= 0 && c >= 0 && a + b + c <= 1.0 + 1e-12, CLOUT_ERR_INVALID,
                "R-MAT probabilities need a, b, c >= 0 and a + b + c <= 1 (got %g, %g, %g)", a, b, c);
     ALLOC_TRY(key, edges, uint64_t);
@@ -107,8 +107,8 @@ int clout_generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uin
     bool have_graph = false, have_vec = false;
     clout_edges e = {0};
     (void)el;
-    ASSERT_MSG(n >= 2 && n <= (INT64_C(1) << 31), CLOUT_ERR_INVALID, "--nodes must be between 2 and 2^31");
-    ASSERT_MSG(m >= 1 && m < n, CLOUT_ERR_INVALID, "--m must be between 1 and nodes-1");
+    ASSERT_MSG(n >= 2 && n <= (INT64_C(1) << 31), CLOUT_ERR_INVALID, "the number of nodes must be between 2 and 2^31");
+    ASSERT_MSG(m >= 1 && m < n, CLOUT_ERR_INVALID, "the ties per new node must be between 1 and the number of nodes - 1");
     /* igraph's generator is sequential and seeded: the same graph for any thread count */
     IG_TRY(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed));
     IG_TRY(igraph_barabasi_game(&ig, (igraph_integer_t)n, 1.0, (igraph_integer_t)m, NULL, false, 1.0,
@@ -127,9 +127,9 @@ int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uin
     bool have_graph = false, have_vec = false;
     clout_edges e = {0};
     (void)el;
-    ASSERT_MSG(n >= 1 && n <= (INT64_C(1) << 31), CLOUT_ERR_INVALID, "--nodes must be between 1 and 2^31");
+    ASSERT_MSG(n >= 1 && n <= (INT64_C(1) << 31), CLOUT_ERR_INVALID, "the number of nodes must be between 1 and 2^31");
     double maxm = directed ? (double)n * (double)(n - 1) : (double)n * (double)(n - 1) / 2;
-    ASSERT_MSG(m >= 0 && (double)m <= maxm, CLOUT_ERR_INVALID, "--edges must be between 0 and %.0f", maxm);
+    ASSERT_MSG(m >= 0 && (double)m <= maxm, CLOUT_ERR_INVALID, "the number of edges must be between 0 and %.0f", maxm);
     IG_TRY(igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed));
     IG_TRY(igraph_erdos_renyi_game_gnm(&ig, (igraph_integer_t)n, (igraph_integer_t)m, directed, false));
     have_graph = true;

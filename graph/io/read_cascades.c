@@ -8,7 +8,7 @@
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         free(itembuf);                                                                    \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 #define BAD(...)                                                                          \
@@ -45,7 +45,7 @@ static const char *next_tok(const char **p, const char *le, size_t *len)
 static int read_cascades_text(clout_builder *b, const char *name, const char *data, size_t len,
                               const char *prefix, bool skip_bad, char msg[CLOUT_MSG_LEN])
 {
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     char *itembuf = NULL;
     double t0 = clout_i_now();
     size_t plen = strlen(prefix);
@@ -55,14 +55,15 @@ static int read_cascades_text(clout_builder *b, const char *name, const char *da
     int64_t lineno = 0, cascades = 0, bad = 0, first_bad_line = 0, acts = 0;
     char why_buf[240], first_bad[240] = "";
     int64_t ni_start = b->ni;
-    prog = clout_progress_start("reading cascades", (double)len, "B");
+    prog = clout_i_progress_start("reading cascades", (double)len, "B");
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (eol == NULL) eol = end;
         const char *line = p, *le = eol;
         p = eol + 1;
         lineno++;
-        if ((lineno & 0xffff) == 0) clout_progress_update(prog, (double)(p - data));
+        if (((lineno & 0xffff) == 0) && clout_i_progress_update(prog, (double)(p - data)))
+            ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
         if (le > line && le[-1] == '\r') le--;
         for (const char *c = line; c < le; c++)
             if ((unsigned char)*c < ' ' && *c != '\t') BAD("unexpected control byte 0x%02x (binary data?)",

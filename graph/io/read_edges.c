@@ -216,7 +216,7 @@ static inline bool at_eol(const char **pp, const char *end)
 /* Parse [c->beg, c->end) in one pass over the bytes (no per-line memchr): each field's digits
  * are accumulated while it is scanned, so integer ids cost no second look. base is the start of
  * the whole text (token offsets count from there). */
-static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done_bytes, clout_progress *prog)
+static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done_bytes, clout_i_progress *prog)
 {
     const char *tick = c->beg;
     const char *p = c->beg, *end = c->end;
@@ -236,7 +236,7 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
             tick = p;
             #pragma omp atomic capture
             now = *done_bytes += add;
-            if (omp_get_thread_num() == 0) clout_progress_update(prog, (double)now);
+            if (omp_get_thread_num() == 0) clout_i_progress_update(prog, (double)now);
         }
         const char *line = p;
         if (at_eol(&p, end)) {
@@ -344,7 +344,7 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
         FREE_PTR(gmap);                                                                   \
         FREE_PTR(gbase);                                                                  \
         FREE_PTR(gdirect);                                                                \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
         prog = NULL;                                                                      \
     } while (0)
 
@@ -353,7 +353,7 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
 {
     chunk *ch = NULL;
     int64_t nch = 0, **gmap = NULL, *gbase = NULL, *gdirect = NULL;
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     double t0 = clout_i_now();
     const char *start = data, *end = data + len;
     if (o->header) {
@@ -398,7 +398,7 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
         ch[k].w = b->ew + at;
         at += ch[k].lines;
     }
-    prog = clout_progress_start("reading edges", (double)body, "B");
+    prog = clout_i_progress_start("reading edges", (double)body, "B");
     int64_t done_bytes = 0;
     bool skip = o->skip_bad_lines;
     #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) if (nch > 1)
@@ -407,8 +407,10 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
          * ordering between threads, and the failure path is rare */
         parse_chunk(&ch[k], data, skip, &done_bytes, prog);
     }
-    clout_progress_end(prog);
+    clout_i_progress_end(prog);
     prog = NULL;
+    /* parsing is one pass over the text: the answer is asked once it is done */
+    ASSERT_MSG(!clout_i_interrupted(), CLOUT_ERR_INTERRUPTED, "interrupted");
     double t1 = clout_i_now();
     int64_t bad = 0, loops = 0, records = 0, nedges = 0;
     bool unit = true;

@@ -109,7 +109,7 @@ static int parse_action_weights(const char *spec, clout_i_action **out, int *nou
         free(f);                                                                          \
         free(acts_owned);                                                                 \
         free(itembuf);                                                                    \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 #define BAD(at, ...)                                                                      \
@@ -122,7 +122,7 @@ static int parse_action_weights(const char *spec, clout_i_action **out, int *nou
 static int read_log_text(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *o,
                          const clout_i_action *acts, int nacts, char msg[CLOUT_MSG_LEN])
 {
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     field *hdr = NULL, *f = NULL;
     char *itembuf = NULL;
     void *acts_owned = NULL;
@@ -149,9 +149,9 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
     const char *ucn = o->user_col ? o->user_col : "user";
     const char *icn = o->item_col ? o->item_col : "item";
     int uc = find_col(hdr, nh, ucn), ic = find_col(hdr, nh, icn);
-    ASSERT_MSG(uc >= 0, CLOUT_ERR_DATA, "%s:1: no user column '%s' in the header (columns: %s; choose one with --user-col)",
+    ASSERT_MSG(uc >= 0, CLOUT_ERR_DATA, "%s:1: no user column '%s' in the header (columns: %s)",
                name, ucn, cols);
-    ASSERT_MSG(ic >= 0, CLOUT_ERR_DATA, "%s:1: no item column '%s' in the header (columns: %s; choose one with --item-col)",
+    ASSERT_MSG(ic >= 0, CLOUT_ERR_DATA, "%s:1: no item column '%s' in the header (columns: %s)",
                name, icn, cols);
     int ac = find_col(hdr, nh, o->action_col ? o->action_col : "action");
     int wc = find_col(hdr, nh, o->weight_col ? o->weight_col : "weight");
@@ -165,12 +165,12 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
         snprintf(tmp, sizeof tmp, "%s", o->date_cols);
         char *c1 = strtok(tmp, ","), *c2 = strtok(NULL, ","), *c3 = strtok(NULL, ",");
         ASSERT_MSG(c1 && c2 && c3 && !strtok(NULL, ","), CLOUT_ERR_INVALID,
-                   "--date-cols: expected three column names year,month,day, got '%s'", o->date_cols);
+                   "date columns: expected three column names year,month,day, got '%s'", o->date_cols);
         yc = find_col(hdr, nh, c1);
         mc = find_col(hdr, nh, c2);
         dc = find_col(hdr, nh, c3);
         ASSERT_MSG(yc >= 0 && mc >= 0 && dc >= 0, CLOUT_ERR_DATA,
-                   "%s:1: --date-cols %s: a column is missing from the header (columns: %s)", name,
+                   "%s:1: date columns %s: a column is missing from the header (columns: %s)", name,
                    o->date_cols, cols);
     } else {
         tc = find_col(hdr, nh, o->time_col ? o->time_col : "time");
@@ -186,14 +186,15 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
     char first_bad[240] = "";
     char why_buf[240];
     p = eol < end ? eol + 1 : end;
-    prog = clout_progress_start("reading log", (double)len, "B");
+    prog = clout_i_progress_start("reading log", (double)len, "B");
     while (p < end) {
         eol = memchr(p, '\n', (size_t)(end - p));
         if (eol == NULL) eol = end;
         char *line = p, *le = eol;
         p = eol + 1;
         lineno++;
-        if ((lineno & 0xffff) == 0) clout_progress_update(prog, (double)(p - data));
+        if (((lineno & 0xffff) == 0) && clout_i_progress_update(prog, (double)(p - data)))
+            ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
         if (le > line && le[-1] == '\r') le--;
         char *q = line;
         while (q < le && (*q == ' ' || *q == '\t')) q++;
@@ -214,7 +215,7 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
             if (k < nacts) {
                 w = acts[k].w;
             } else if (nacts > 0 && !o->has_default_action_weight) {
-                BAD(fa.s, "action '%.*s' has no weight in --action-weights (give --default-action-weight W to accept it)",
+                BAD(fa.s, "action '%.*s' has no weight in the action weights (give a default action weight to accept it)",
                     (int)(fa.len > 40 ? 40 : fa.len), fa.s);
             } else if (nacts > 0) {
                 w = o->default_action_weight;
@@ -303,21 +304,21 @@ static int parse_action_weights(const char *spec, clout_i_action **out, int *nou
     for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         ASSERT_MSG(eq && eq > tok && eq[1], CLOUT_ERR_INVALID,
-                   "--action-weights: expected action=weight pairs separated by commas, found '%s'", tok);
+                   "action weights: expected action=weight pairs separated by commas, found '%s'", tok);
         *eq = '\0';
         double w;
         const char *why;
         ASSERT_MSG(clout_i_parse_weight(eq + 1, strlen(eq + 1), &w, &why), CLOUT_ERR_INVALID,
-                   "--action-weights: %s: %s", tok, why);
+                   "action weights: %s: %s", tok, why);
         for (int k = 0; k < n; k++)
             ASSERT_MSG(strcmp(a[k].name, tok) != 0, CLOUT_ERR_INVALID,
-                       "--action-weights: action '%s' is given twice", tok);
+                       "action weights: action '%s' is given twice", tok);
         a[n].name = clout_i_strdup(tok);
         ASSERT_MSG(a[n].name != NULL, CLOUT_ERR_NOMEM, "out of memory");
         a[n].w = w;
         n++;
     }
-    ASSERT_MSG(n > 0, CLOUT_ERR_INVALID, "--action-weights: no action=weight pair in '%s'", spec);
+    ASSERT_MSG(n > 0, CLOUT_ERR_INVALID, "action weights: no action=weight pair in '%s'", spec);
     free(copy);
     *out = a;
     *nout = n;

@@ -52,7 +52,7 @@
         FREE_PTR(part);                                                                   \
         FREE_PTR(run);                                                                    \
         FREE_PTR(runinv);                                                                 \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 /* What the pass over one block of users needs: x_i' = d y_i + c p_i with c = d D + (1 - d) S,
@@ -137,7 +137,7 @@ int clout_i_pagerank_of(GrB_Matrix S, int64_t n, double damping, double tol, int
            *runinv = NULL;
     int64_t *run = NULL;
     uint32_t *ord = NULL, *newid = NULL;
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     clout_i_csr cs;
     bool borrowed = false;
     char msg2[CLOUT_MSG_LEN];
@@ -230,7 +230,7 @@ int clout_i_pagerank_of(GrB_Matrix S, int64_t n, double damping, double tol, int
     tot[1] = 1; /* the mass of p, 1 by construction (as before the sweeps) */
     GRB_TRY(GrB_Vector_new(&tv, GrB_FP64, (GrB_Index)n));
     for (int b = 0; b < nb; b++) GRB_TRY(GrB_Vector_new(&yv[b], GrB_FP64, (GrB_Index)(lo_[b + 1] - lo_[b])));
-    prog = clout_progress_start("pagerank", 0, " it");
+    prog = clout_i_progress_start("pagerank", 0, " it");
     int it = 0;
     double diff = INFINITY;
     s.d = damping;
@@ -253,7 +253,7 @@ int clout_i_pagerank_of(GrB_Matrix S, int64_t n, double damping, double tol, int
         }
         diff = tot[0] / tot[1];
         it++;
-        clout_progress_update(prog, it);
+        if (clout_i_progress_update(prog, it)) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
     }
     ASSERT_MSG(diff < tol, CLOUT_ERR_NOT_CONVERGED,
                "PageRank did not converge in %d iterations (L1 change %.3g, tolerance %.3g)", it, diff, tol);

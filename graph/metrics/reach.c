@@ -29,7 +29,7 @@
         FREE_PTR(fi);                                                                     \
         FREE_PTR(fj);                                                                     \
         FREE_PTR(hit);                                                                    \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 /* one reached user: (source row in the batch, hop, user) */
@@ -49,7 +49,7 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
     int64_t nhit = 0, hitcap = 0;
     bool *X = NULL;
     int64_t *cx = NULL;
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = clout_graph_users(G);
     ASSERT_MSG(max_hops >= 1 && max_hops <= 1000000, CLOUT_ERR_INVALID, "hops must be between 1 and 10^6");
     for (int64_t s = 0; s < ns; s++)
@@ -67,7 +67,7 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
     ALLOC_TRY(cx, B, int64_t);
     GRB_TRY(GrB_Vector_new(&ones, GrB_BOOL, (GrB_Index)n));
     GRB_TRY(GrB_Vector_assign_BOOL(ones, NULL, NULL, true, GrB_ALL, (GrB_Index)n, NULL));
-    prog = clout_progress_start("reach", (double)ns, " sources");
+    prog = clout_i_progress_start("reach", (double)ns, " sources");
     for (int64_t b0 = 0; b0 < ns; b0 += B) {
         int64_t nb = ns - b0 < B ? ns - b0 : B;
         for (int64_t k = 0; k < nb; k++) {
@@ -128,7 +128,7 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
         FREE_GRB(F);
         FREE_GRB(V);
         FREE_GRB(cnt);
-        clout_progress_update(prog, (double)(b0 + nb));
+        if (clout_i_progress_update(prog, (double)(b0 + nb))) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
     }
     FREE_ALL;
     return CLOUT_OK;
@@ -164,7 +164,7 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
         FREE_PTR(front);                                                                  \
         FREE_PTR(next);                                                                   \
         FREE_PTR(tcount);                                                                 \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 /* Counts per hop for many sources at once (Then et al., "The more the merrier", VLDB 2014): each
@@ -182,7 +182,7 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     bool borrowed = false, lent = false; /* lent: ST's arrays are in A */
     uint64_t *seen = NULL, *front = NULL, *next = NULL;
     int64_t *tcount = NULL;
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = clout_graph_users(G);
     int nt = omp_get_max_threads();
     TRY(clout_graph_cache_transpose(G, msg));
@@ -211,7 +211,7 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     ALLOC_TRY(next, words, uint64_t);
     ALLOC_TRY(tcount, (size_t)nt * 64 * W, int64_t);
     GrB_Index bytes = (GrB_Index)words * sizeof(uint64_t);
-    prog = clout_progress_start("reach", (double)ns, " sources");
+    prog = clout_i_progress_start("reach", (double)ns, " sources");
     for (int64_t b0 = 0; b0 < ns; b0 += 64 * W) {
         int64_t nb = ns - b0 < 64 * W ? ns - b0 : 64 * W;
         memset(front, 0, words * sizeof(uint64_t));
@@ -260,7 +260,7 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
                 newcount[(b0 + k) * (max_hops + 1) + d] = c;
             }
         }
-        clout_progress_update(prog, (double)(b0 + nb));
+        if (clout_i_progress_update(prog, (double)(b0 + nb))) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
     }
     FREE_ALL;
     return CLOUT_OK;
@@ -319,7 +319,7 @@ static double hll_estimate(const uint8_t *r, int m, double alpha, const double *
         FREE_PTR(prev);                                                                   \
         FREE_PTR(sum);                                                                    \
         FREE_PTR(first);                                                                  \
-        clout_progress_end(prog);                                                         \
+        clout_i_progress_end(prog);                                                         \
     } while (0)
 
 int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint64_t seed, double *reach,
@@ -329,9 +329,9 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
     bool borrowed = false;
     uint8_t *cur = NULL, *nxt = NULL;
     double *prev = NULL, *sum = NULL, *first = NULL;
-    clout_progress *prog = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = clout_graph_users(G);
-    ASSERT_MSG(log2m >= 4 && log2m <= 12, CLOUT_ERR_INVALID, "--approx-registers needs 2^4 to 2^12 registers");
+    ASSERT_MSG(log2m >= 4 && log2m <= 12, CLOUT_ERR_INVALID, "HyperANF needs 2^4 to 2^12 registers per counter");
     ASSERT_MSG(hops >= 1 && max_depth >= hops, CLOUT_ERR_INVALID, "hops must be >= 1 and <= the depth cap");
     int m = 1 << log2m;
     double p2[256];
@@ -357,7 +357,7 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
     const uint64_t *Ap = c.ptr, *Aj = c.idx;
     ALLOC_TRY(first, n, double);
     memcpy(first, prev, (size_t)n * sizeof(double));
-    prog = clout_progress_start("approximate reach", max_depth, " hops");
+    prog = clout_i_progress_start("approximate reach", max_depth, " hops");
     for (int t = 1; t <= max_depth; t++) {
         int64_t changed = 0;
         #pragma omp parallel for schedule(dynamic, 1024) reduction(+ : changed)
@@ -382,7 +382,7 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
         uint8_t *sw = cur;
         cur = nxt;
         nxt = sw;
-        clout_progress_update(prog, t);
+        if (clout_i_progress_update(prog, t)) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
         if (changed == 0) {
             /* balls stopped growing: later hops reach no one new */
             for (int u = t + 1; u <= hops; u++)

@@ -4,6 +4,25 @@
 #include "clout.h"
 #include <stdbool.h>
 
+/* The program's exit codes (sysexits.h values): they belong to the program, not the library. */
+enum {
+    CLOUT_EXIT_OK = 0,
+    CLOUT_EXIT_USAGE = 2,
+    CLOUT_EXIT_DATA = 65,
+    CLOUT_EXIT_NO_INPUT = 66,
+    CLOUT_EXIT_INTERNAL = 70,
+    CLOUT_EXIT_IO = 74,
+};
+
+/* Exit code for a status: 0 for success and warnings, else one of CLOUT_EXIT_*. */
+int cli_exit_code(int status);
+/* terminal.c: progress on stderr when it is a terminal (on: not --quiet); SIGINT and SIGTERM
+ * stop the running library call (first signal) or exit at once without temporary files (second).
+ * cli_signal: the signal received, or 0. */
+void cli_show_progress(bool on);
+void cli_catch_signals(void);
+int cli_signal(void);
+
 /* Options every command takes. */
 typedef struct {
     int threads;            /* 0: leave the default */

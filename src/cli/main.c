@@ -99,6 +99,7 @@ int main(int argc, char **argv)
         if (strcmp(commands[i]->name, cmd) != 0) continue;
         int s = clout_init(msg);
         if (s < 0) return cli_report(s, msg);
+        cli_catch_signals();
         int code = commands[i]->run(argc - 2, argv + 2);
         clout_finalize();
         if (code == CLI_EXIT_HELP) print_help(commands[i]);

@@ -236,7 +236,7 @@ bool cli_parse_double(const char *s, double *out)
 static int cli_apply(const cli_common *c)
 {
     char msg[CLOUT_MSG_LEN] = "";
-    clout_progress_enable(!c->quiet);
+    cli_show_progress(!c->quiet);
     if (c->threads > 0) {
         int s = clout_set_threads(c->threads, msg);
         if (s < 0) return cli_report(s, msg);
@@ -252,7 +252,7 @@ int cli_report(int status, const char *msg)
     }
     if (status == 0) return 0;
     fprintf(stderr, "clout: %s\n", msg && *msg ? msg : clout_status_name(status));
-    return clout_exit_code(status);
+    return cli_exit_code(status);
 }
 
 int cli_close(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LEN])
@@ -306,3 +306,16 @@ int cli_read_users(const char *spec, const clout_graph *G, int64_t **out, int64_
     *n = k;
     return CLOUT_OK;
 }
+
+int cli_exit_code(int status)
+{
+    switch (status) {
+    case CLOUT_ERR_INVALID: return CLOUT_EXIT_USAGE;
+    case CLOUT_ERR_DATA: return CLOUT_EXIT_DATA;
+    case CLOUT_ERR_NO_INPUT: return CLOUT_EXIT_NO_INPUT;
+    case CLOUT_ERR_IO: return CLOUT_EXIT_IO;
+    case CLOUT_ERR_INTERRUPTED: return 128 + (cli_signal() ? cli_signal() : 2);
+    default: return status >= 0 ? CLOUT_EXIT_OK : CLOUT_EXIT_INTERNAL;
+    }
+}
+

@@ -42,6 +42,15 @@ char *clout_i_strdup(const char *s);
 /* Map the pages of a fresh allocation that is about to be written in full. */
 void clout_i_prefault(void *p, size_t bytes);
 
+/* Progress of a long loop (progress.c): NULL when no progress handler is installed. update reports
+ * (rate-limited) and returns true when the interruption handler asks the call to stop. */
+typedef struct clout_i_progress clout_i_progress;
+clout_i_progress *clout_i_progress_start(const char *phase, double total, const char *unit);
+bool clout_i_progress_update(clout_i_progress *p, double done);
+void clout_i_progress_end(clout_i_progress *p);
+/* The interruption handler's answer (false when none is installed). */
+bool clout_i_interrupted(void);
+
 /* Wall clock, seconds. */
 double clout_i_now(void);
 

@@ -5,6 +5,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The temporary files open now, so a program's signal handler can remove them
+ * (clout_outfile_remove_temporaries); slots are claimed and released atomically. */
+#define MAX_TEMPS 64
+static char *temps[MAX_TEMPS];
+
+static void track(char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *none = NULL;
+        if (__atomic_compare_exchange_n(&temps[i], &none, path, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) return;
+    }
+}
+
+static void untrack(const char *path)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *p = (char *)path;
+        if (__atomic_compare_exchange_n(&temps[i], &p, NULL, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) return;
+    }
+}
+
+void clout_outfile_remove_temporaries(void)
+{
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *p = __atomic_load_n(&temps[i], __ATOMIC_SEQ_CST);
+        if (p != NULL) unlink(p);
+    }
+}
+
 #undef FREE_ALL
 #define FREE_ALL clout_outfile_abort(out)
 
@@ -27,7 +56,7 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
     }
     out->path = clout_i_strdup(path);
     size_t n = strlen(path) + 32;
-    out->tmp_path = malloc(n);
+    out->tmp_path = clout_i_malloc(n, 1);
     ASSERT_MSG(out->path && out->tmp_path, CLOUT_ERR_NOMEM, "out of memory");
     /* Same folder as the target, so the final rename stays on one file system. */
     snprintf(out->tmp_path, n, "%s.tmp.XXXXXX", path);
@@ -37,6 +66,7 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
         FREE_PTR(out->tmp_path);
         ERR(CLOUT_ERR_IO, "%s: cannot create output file: %s", path, strerror(e));
     }
+    track(out->tmp_path);
     fchmod(fd, 0644);
     out->f = fdopen(fd, "wb");
     if (out->f == NULL) {
@@ -64,6 +94,8 @@ int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN])
             ERR(CLOUT_ERR_IO, "error writing to standard output: %s", strerror(errno));
         return CLOUT_OK;
     }
+    /* an interruption asked for before the output is in place leaves the target untouched */
+    ASSERT_MSG(!clout_i_interrupted(), CLOUT_ERR_INTERRUPTED, "interrupted: %s left as it was", out->path);
     FILE *f = out->f;
     out->f = NULL;
     bool ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
@@ -76,6 +108,7 @@ int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN])
     if (rename(out->tmp_path, out->path) != 0)
         ERR(CLOUT_ERR_IO, "%s: cannot rename temporary file into place: %s", out->path,
             strerror(errno));
+    untrack(out->tmp_path);
     FREE_PTR(out->tmp_path);
     FREE_PTR(out->path);
     return CLOUT_OK;
@@ -86,7 +119,10 @@ void clout_outfile_abort(clout_outfile *out)
     if (out->f != NULL && out->f != stdout) fclose(out->f);
     if (out->f == stdout) fflush(stdout);
     out->f = NULL;
-    if (out->tmp_path != NULL) unlink(out->tmp_path);
+    if (out->tmp_path != NULL) {
+        unlink(out->tmp_path);
+        untrack(out->tmp_path);
+    }
     FREE_PTR(out->tmp_path);
     FREE_PTR(out->path);
 }

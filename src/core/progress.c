@@ -1,68 +1,65 @@
-/* progress.c: a one-line progress report on stderr with rate and ETA, only on a terminal. */
+/* progress.c: progress reports and interruption, as callbacks the program installs (igraph's
+ * model): the library never draws anything itself. Long loops report through
+ * clout_i_progress_update, which also asks the interruption handler whether to stop. */
 #include "core_internal.h"
-#include <unistd.h>
 
-struct clout_progress {
-    char label[64];
-    char unit[16];
-    double total, start, last_draw;
-    bool drawn;
-};
+static clout_progress_handler progress_fn;
+static void *progress_ctx;
+static clout_interruption_handler interrupt_fn;
+static void *interrupt_ctx;
 
-static bool progress_on = true;
-
-void clout_progress_enable(bool on)
+void clout_set_progress_handler(clout_progress_handler fn, void *ctx)
 {
-    progress_on = on;
+    progress_fn = fn;
+    progress_ctx = ctx;
 }
 
-clout_progress *clout_progress_start(const char *label, double total, const char *unit)
+void clout_set_interruption_handler(clout_interruption_handler fn, void *ctx)
 {
-    if (!progress_on || !isatty(STDERR_FILENO)) return NULL;
-    clout_progress *p = calloc(1, sizeof(*p));
+    interrupt_fn = fn;
+    interrupt_ctx = ctx;
+}
+
+bool clout_i_interrupted(void)
+{
+    return interrupt_fn != NULL && interrupt_fn(interrupt_ctx);
+}
+
+struct clout_i_progress {
+    char phase[64];
+    char unit[16];
+    double total, start, last;
+    bool reported;
+};
+
+clout_i_progress *clout_i_progress_start(const char *phase, double total, const char *unit)
+{
+    if (progress_fn == NULL) return NULL;
+    clout_i_progress *p = calloc(1, sizeof(*p)); /* not clout_i_calloc: progress is never an error */
     if (p == NULL) return NULL;
-    snprintf(p->label, sizeof p->label, "%s", label);
+    snprintf(p->phase, sizeof p->phase, "%s", phase);
     snprintf(p->unit, sizeof p->unit, "%s", unit ? unit : "");
     p->total = total;
-    p->start = p->last_draw = clout_i_now();
+    p->start = p->last = clout_i_now();
     return p;
 }
 
-static void human(char *buf, size_t n, double v)
+bool clout_i_progress_update(clout_i_progress *p, double done)
 {
-    const char *suffix[] = {"", "k", "M", "G", "T"};
-    int s = 0;
-    while (v >= 1000.0 && s < 4) {
-        v /= 1000.0;
-        s++;
+    if (p != NULL) {
+        double now = clout_i_now();
+        if (now - p->last >= 0.2) { /* at most 5 reports a second */
+            p->last = now;
+            p->reported = true;
+            progress_fn(p->phase, done, p->total, p->unit, now - p->start, progress_ctx);
+        }
     }
-    snprintf(buf, n, s ? "%.1f%s" : "%.0f%s", v, suffix[s]);
+    return clout_i_interrupted();
 }
 
-void clout_progress_update(clout_progress *p, double done)
+void clout_i_progress_end(clout_i_progress *p)
 {
     if (p == NULL) return;
-    double now = clout_i_now();
-    if (now - p->last_draw < 0.2) return;   /* at most 5 redraws a second */
-    p->last_draw = now;
-    double el = now - p->start;
-    double rate = el > 0 ? done / el : 0;
-    char d[16], r[16];
-    human(d, sizeof d, done);
-    human(r, sizeof r, rate);
-    if (p->total > 0 && done > 0) {
-        double eta = (p->total - done) / (rate > 0 ? rate : 1);
-        fprintf(stderr, "\r%s: %5.1f%% %s%s, %s%s/s, ETA %.0fs   ", p->label,
-                100.0 * done / p->total, d, p->unit, r, p->unit, eta);
-    } else {
-        fprintf(stderr, "\r%s: %s%s, %s%s/s   ", p->label, d, p->unit, r, p->unit);
-    }
-    p->drawn = true;
-}
-
-void clout_progress_end(clout_progress *p)
-{
-    if (p == NULL) return;
-    if (p->drawn) fprintf(stderr, "\r\033[K");
+    if (p->reported) progress_fn(p->phase, -1, p->total, p->unit, clout_i_now() - p->start, progress_ctx);
     free(p);
 }

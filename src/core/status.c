@@ -100,17 +100,6 @@ double clout_now(void)
     return clout_i_now();
 }
 
-int clout_exit_code(int status)
-{
-    switch (status) {
-    case CLOUT_ERR_INVALID: return CLOUT_EXIT_USAGE;
-    case CLOUT_ERR_DATA: return CLOUT_EXIT_DATA;
-    case CLOUT_ERR_NO_INPUT: return CLOUT_EXIT_NO_INPUT;
-    case CLOUT_ERR_IO: return CLOUT_EXIT_IO;
-    default: return status >= 0 ? CLOUT_EXIT_OK : CLOUT_EXIT_INTERNAL;
-    }
-}
-
 const char *clout_status_name(int status)
 {
     switch (status) {
@@ -126,6 +115,7 @@ const char *clout_status_name(int status)
     case CLOUT_ERR_IGRAPH: return "igraph error";
     case CLOUT_ERR_NOT_CACHED: return "not cached";
     case CLOUT_ERR_NOT_CONVERGED: return "did not converge";
+    case CLOUT_ERR_INTERRUPTED: return "interrupted";
     default: return status > 0 ? "warning" : "error";
     }
 }
@@ -152,6 +142,7 @@ int clout_status_from_igraph(int err)
     case IGRAPH_EINVAL: return CLOUT_ERR_INVALID;
     case IGRAPH_PARSEERROR: return CLOUT_ERR_DATA;
     case IGRAPH_EFILE: return CLOUT_ERR_IO;
+    case IGRAPH_INTERRUPTED: return CLOUT_ERR_INTERRUPTED;
     default: return CLOUT_ERR_IGRAPH;
     }
 }

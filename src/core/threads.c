@@ -6,12 +6,20 @@
 
 static int clout_threads = 1;
 
+/* igraph asks this during its long calls (betweenness): clout's interruption handler decides */
+static igraph_error_t igraph_interrupt(void *data)
+{
+    (void)data;
+    return clout_i_interrupted() ? IGRAPH_INTERRUPTED : IGRAPH_SUCCESS;
+}
+
 int clout_init(char msg[CLOUT_MSG_LEN])
 {
     if (msg) msg[0] = '\0';
     /* igraph's default handler aborts the process; errors are returned and mapped instead. */
     igraph_set_error_handler(igraph_error_handler_ignore);
     igraph_set_warning_handler(igraph_warning_handler_ignore);
+    igraph_set_interruption_handler(igraph_interrupt);
     GrB_Info info = GxB_init(GrB_NONBLOCKING, clout_i_grb_malloc, clout_i_grb_calloc, clout_i_grb_realloc, free);
     if (info != GrB_SUCCESS) {
         clout_i_setmsg(msg, "GraphBLAS failed to start (GrB_init returned %d)", (int)info);

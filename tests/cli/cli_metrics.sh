@@ -28,7 +28,7 @@ for u, want in (("1", 4), ("2", 4), ("3", 4), ("4", 1)):
     est, se = float(rows[u]["ic_range"]), float(rows[u]["ic_range_se"])
     assert abs(est - want) <= 4 * se + 1e-9, (u, est, se, want)
 ' "$T/out" && ok || bad "ic_range with const:1"
-expect_err 2 "--prob must be wc, const:P, trivalency, weight or learned" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob gossip
+expect_err 2 "--prob: the probability model must be wc, const:P, trivalency, weight or learned" "$CLOUT" metrics "$T/g.clout" --only ic_range --prob gossip
 # LT: user 4 has no out-ties, so its range is itself (RR estimate within 4 se of 1) and its depth 0
 expect 0 "$CLOUT" metrics "$T/g.clout" --only ic_range,ic_depth --model lt --rr-sets 20000 --sims 50
 /usr/bin/python3 -c '

@@ -453,7 +453,7 @@ static void models(void)
     CHECK(clout_influence_new(&P, G, &pm, 0, msg) == CLOUT_ERR_DATA && strstr(msg, "tie b -> c is 3"), "weight: %s", msg);
     clout_graph_free(&G);
     CHECK(clout_prob_parse("const:1.5", &pm, msg) == CLOUT_ERR_INVALID, "const above 1");
-    CHECK(clout_prob_parse("gossip", &pm, msg) == CLOUT_ERR_INVALID && strstr(msg, "--prob must be"), "%s", msg);
+    CHECK(clout_prob_parse("gossip", &pm, msg) == CLOUT_ERR_INVALID && strstr(msg, "the probability model must be"), "%s", msg);
     /* const:1 on a path reaches everything, deterministically */
     G = from_text("1 2\n2 3\n3 4\n", false);
     clout_prob_parse("const:1", &pm, msg);

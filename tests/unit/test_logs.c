@@ -140,7 +140,7 @@ static void logs(void)
     expect_error("user,item\na,b\x01\n", &o, CLOUT_ERR_DATA, "log.csv:2: unexpected control byte");
     o.action_weights = "listen=1";
     expect_error("user,item,action\na,b,listen\na,c,buy\n", &o, CLOUT_ERR_DATA,
-                 "log.csv:3: action 'buy' has no weight in --action-weights");
+                 "log.csv:3: action 'buy' has no weight in the action weights");
     o.has_default_action_weight = true;
     o.default_action_weight = 0.5;
     CHECK(parse(LOG, "log.csv", "user,item,action\na,b,listen\na,c,buy\n", &o, &G) == 0, "%s", msg);

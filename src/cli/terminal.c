@@ -1,0 +1,78 @@
+/* terminal.c: what the program shows and hears on its terminal: the progress line the library
+ * reports through its handler (stderr, only when it is a terminal and --quiet was not given), and
+ * SIGINT/SIGTERM: the first asks the running library call to stop (it cleans up and the command
+ * exits 130, or 143 for SIGTERM, with no output written); a second removes the temporary output
+ * files and exits at once. */
+#include "cli.h"
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t signalled;
+
+static void on_signal(int sig)
+{
+    if (signalled) {
+        clout_outfile_remove_temporaries();
+        _exit(128 + sig);
+    }
+    signalled = sig;
+}
+
+static bool interrupted(void *ctx)
+{
+    (void)ctx;
+    return signalled != 0;
+}
+
+int cli_signal(void)
+{
+    return (int)signalled;
+}
+
+void cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    clout_set_interruption_handler(interrupted, NULL);
+}
+
+static void human(char *buf, size_t n, double v)
+{
+    const char *suffix[] = {"", "k", "M", "G", "T"};
+    int s = 0;
+    while (v >= 1000.0 && s < 4) {
+        v /= 1000.0;
+        s++;
+    }
+    snprintf(buf, n, s ? "%.1f%s" : "%.0f%s", v, suffix[s]);
+}
+
+/* one line, redrawn in place: phase, share done, rate, time left */
+static void draw(const char *phase, double done, double total, const char *unit, double seconds, void *ctx)
+{
+    (void)ctx;
+    if (done < 0) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    double rate = seconds > 0 ? done / seconds : 0;
+    char d[16], r[16];
+    human(d, sizeof d, done);
+    human(r, sizeof r, rate);
+    if (total > 0 && done > 0)
+        fprintf(stderr, "\r%s: %5.1f%% %s%s, %s%s/s, ETA %.0fs   ", phase, 100.0 * done / total, d, unit, r, unit,
+                (total - done) / (rate > 0 ? rate : 1));
+    else
+        fprintf(stderr, "\r%s: %s%s, %s%s/s   ", phase, d, unit, r, unit);
+}
+
+void cli_show_progress(bool on)
+{
+    clout_set_progress_handler(on && isatty(STDERR_FILENO) ? draw : NULL, NULL);
+}

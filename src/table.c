@@ -45,7 +45,7 @@ int clout_table_begin(clout_table **out, FILE *f, clout_format fmt, int ncols, c
                       const clout_coltype *types, bool record, char msg[CLOUT_MSG_LEN])
 {
     (void)types;
-    clout_table *t = calloc(1, sizeof(*t));
+    clout_table *t = clout_i_calloc(1, sizeof(*t));
     ASSERT_MSG(t != NULL, CLOUT_ERR_NOMEM, "out of memory");
     msgpack_sbuffer_init(&t->sbuf);
     msgpack_packer_init(&t->pk, &t->sbuf, msgpack_sbuffer_write);

@@ -95,13 +95,13 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     ALLOC_TRY(rdst, m ? m : 1, uint32_t);
     CALLOC_TRY(lists, nt, uint32_t *);
     CALLOC_TRY(nlist, nt, int64_t);
-    marks = calloc((size_t)nt, sizeof(uint16_t *));
-    queues = calloc((size_t)nt, sizeof(uint32_t *));
-    stamps = calloc((size_t)nt, sizeof(uint32_t));
+    marks = clout_i_calloc((size_t)nt, sizeof(uint16_t *));
+    queues = clout_i_calloc((size_t)nt, sizeof(uint32_t *));
+    stamps = clout_i_calloc((size_t)nt, sizeof(uint32_t));
     ASSERT_MSG(marks && queues && stamps, CLOUT_ERR_NOMEM, "out of memory");
     for (int t = 0; t < nt; t++) {
-        marks[t] = calloc((size_t)(n ? n : 1), sizeof(uint16_t));
-        queues[t] = malloc((size_t)(n ? n : 1) * sizeof(uint32_t));
+        marks[t] = clout_i_calloc((size_t)(n ? n : 1), sizeof(uint16_t));
+        queues[t] = clout_i_malloc((size_t)(n ? n : 1), sizeof(uint32_t));
         ASSERT_MSG(marks[t] && queues[t], CLOUT_ERR_NOMEM, "out of memory");
         ALLOC_TRY(lists[t], n ? n : 1, uint32_t);
     }

@@ -126,7 +126,7 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     if (m->kind == CLOUT_PROB_LEARNED)
         ASSERT_MSG(m->window >= 0 && m->a >= 0 && m->b >= 0, CLOUT_ERR_INVALID,
                    "learned probabilities need a window >= 0 and a prior a, b >= 0");
-    P = calloc(1, sizeof(*P));
+    P = clout_i_calloc(1, sizeof(*P));
     ASSERT_MSG(P != NULL, CLOUT_ERR_NOMEM, "out of memory");
     TRY(clout_i_csr_borrow(G->S, &cs, msg));
     bs = true;
@@ -142,7 +142,7 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
             uint32_t x = (uint32_t)cs.idx[k];
             memcpy(bytes + 4 * (size_t)k, &x, sizeof x);
         }
-        void *shrunk = realloc(cs.idx, (size_t)(nnz ? nnz : 1) * sizeof(uint32_t));
+        void *shrunk = clout_i_realloc(cs.idx, (size_t)(nnz ? nnz : 1), sizeof(uint32_t));
         P->oidx = shrunk ? shrunk : (void *)cs.idx;
         P->optr = cs.ptr;
         cs.idx = NULL;
@@ -405,7 +405,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
     prog = clout_i_progress_start("cascades", (double)nu, " users");
     #pragma omp parallel
     {
-        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
+        int64_t *mark = clout_i_calloc((size_t)n, sizeof(int64_t)), *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
         if (!mark || !queue) {
             #pragma omp atomic write
             nomem = true;
@@ -499,9 +499,9 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
     prog = clout_i_progress_start("simulations", (double)sims, "");
     #pragma omp parallel
     {
-        int64_t *mark = calloc((size_t)n, sizeof(int64_t)), *queue = malloc((size_t)n * sizeof(int64_t));
-        int64_t *seen = lt ? calloc((size_t)n, sizeof(int64_t)) : NULL;
-        double *acc = lt ? malloc((size_t)n * sizeof(double)) : NULL;
+        int64_t *mark = clout_i_calloc((size_t)n, sizeof(int64_t)), *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
+        int64_t *seen = lt ? clout_i_calloc((size_t)n, sizeof(int64_t)) : NULL;
+        double *acc = lt ? clout_i_malloc((size_t)n, sizeof(double)) : NULL;
         if (!mark || !queue || (lt && (!seen || !acc))) {
             #pragma omp atomic write
             nomem = true;

@@ -32,7 +32,7 @@ int clout_i_sampler_init(clout_i_rrsampler *s, const clout_influence *P, bool lt
     s->lt = lt;
     s->seed = seed;
     s->nt = omp_get_max_threads();
-    s->w = calloc((size_t)s->nt, sizeof(rrwork));
+    s->w = clout_i_calloc((size_t)s->nt, sizeof(rrwork));
     if (!s->w) return CLOUT_ERR_NOMEM;
     for (int t = 0; t < s->nt; t++)
         if ((s->w[t].ws = clout_i_rrws_new(P)) == NULL) {
@@ -52,17 +52,17 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     if (count <= 0) return CLOUT_OK;
     if (rs->count + count >= (int64_t)UINT32_MAX) return CLOUT_ERR_NOMEM; /* set ids are 32-bit */
     int64_t nc = (count + RR_CHUNK - 1) / RR_CHUNK;
-    int64_t *o2 = realloc(rs->off, (size_t)(rs->count + count + 1) * sizeof(int64_t));
+    int64_t *o2 = clout_i_realloc(rs->off, (size_t)(rs->count + count + 1), sizeof(int64_t));
     if (o2) rs->off = o2;
-    uint32_t *c2 = o2 ? realloc(rs->cid, (size_t)(rs->count + count) * sizeof(uint32_t)) : NULL;
+    uint32_t *c2 = o2 ? clout_i_realloc(rs->cid, (size_t)(rs->count + count), sizeof(uint32_t)) : NULL;
     if (c2) rs->cid = c2;
-    uint32_t **k2 = c2 ? realloc(rs->chunk, (size_t)(rs->nch + nc) * sizeof(uint32_t *)) : NULL;
+    uint32_t **k2 = c2 ? clout_i_realloc(rs->chunk, (size_t)(rs->nch + nc), sizeof(uint32_t *)) : NULL;
     if (k2) rs->chunk = k2;
-    int64_t *s2 = k2 ? realloc(rs->cstart, (size_t)(rs->nch + nc) * sizeof(int64_t)) : NULL;
+    int64_t *s2 = k2 ? clout_i_realloc(rs->cstart, (size_t)(rs->nch + nc), sizeof(int64_t)) : NULL;
     if (s2) rs->cstart = s2;
     if (!s2) return CLOUT_ERR_NOMEM;
-    uint32_t **cbuf = calloc((size_t)nc, sizeof(uint32_t *));
-    int64_t *clen = calloc((size_t)nc, sizeof(int64_t)), *loc = malloc((size_t)(count + nc) * sizeof(int64_t));
+    uint32_t **cbuf = clout_i_calloc((size_t)nc, sizeof(uint32_t *));
+    int64_t *clen = clout_i_calloc((size_t)nc, sizeof(int64_t)), *loc = clout_i_malloc((size_t)(count + nc), sizeof(int64_t));
     bool nomem = !cbuf || !clen || !loc, stop = false;
     double guess = rs->count > 0 ? (double)rs->nnz / (double)rs->count : S->avg;
     if (!nomem) {
@@ -78,7 +78,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
                 if (guess > 0) {
                     /* sized from the sets so far, and mapped in one call rather than page by page */
                     cap = (int64_t)((double)m * guess * 1.1) + 1024;
-                    cbuf[c] = malloc((size_t)cap * sizeof(uint32_t));
+                    cbuf[c] = clout_i_malloc((size_t)cap, sizeof(uint32_t));
                     if (cbuf[c]) clout_i_prefault(cbuf[c], (size_t)cap * sizeof(uint32_t));
                     else cap = 0;
                 }
@@ -95,7 +95,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     for (int64_t c = 0; c < nc && !nomem && !stop; c++) {
         int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK;
         /* the buffer grew by doubling: give back its slack */
-        uint32_t *fit = realloc(cbuf[c], (size_t)(clen[c] ? clen[c] : 1) * sizeof(uint32_t));
+        uint32_t *fit = clout_i_realloc(cbuf[c], (size_t)(clen[c] ? clen[c] : 1), sizeof(uint32_t));
         rs->chunk[rs->nch] = fit ? fit : cbuf[c];
         cbuf[c] = NULL;
         rs->cstart[rs->nch] = rs->nnz;
@@ -202,12 +202,12 @@ static int gwork_fit(clout_i_gwork *g, int64_t n, int k, const clout_i_rrstore *
 {
     if (!g->cnt) {
         g->nt = omp_get_max_threads();
-        g->cnt = malloc((size_t)(n + 1) * sizeof(int64_t));
-        g->iptr = malloc((size_t)(n + 1) * sizeof(int64_t));
-        g->tpos = malloc((size_t)g->nt * (size_t)(n ? n : 1) * sizeof(uint32_t));
-        g->top = malloc((size_t)k * sizeof(clout_i_hent));
-        g->heap = malloc((size_t)(n ? n : 1) * sizeof(clout_i_hent));
-        g->slot = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+        g->cnt = clout_i_malloc((size_t)(n + 1), sizeof(int64_t));
+        g->iptr = clout_i_malloc((size_t)(n + 1), sizeof(int64_t));
+        g->tpos = clout_i_malloc((size_t)g->nt * (size_t)(n ? n : 1), sizeof(uint32_t));
+        g->top = clout_i_malloc((size_t)k, sizeof(clout_i_hent));
+        g->heap = clout_i_malloc((size_t)(n ? n : 1), sizeof(clout_i_hent));
+        g->slot = clout_i_malloc((size_t)(n ? n : 1), sizeof(int32_t));
         if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap || !g->slot) return CLOUT_ERR_NOMEM;
         for (int64_t v = 0; v < n; v++) g->slot[v] = -1;
     }
@@ -217,13 +217,13 @@ static int gwork_fit(clout_i_gwork *g, int64_t n, int k, const clout_i_rrstore *
     if (want > g->iset_cap || (!index && g->iset_cap > 2 * want)) {
         free(g->iset);
         g->iset_cap = index ? want + want / 4 : want;
-        g->iset = malloc((size_t)(g->iset_cap ? g->iset_cap : 1) * sizeof(uint32_t));
+        g->iset = clout_i_malloc((size_t)(g->iset_cap ? g->iset_cap : 1), sizeof(uint32_t));
         if (!g->iset) return CLOUT_ERR_NOMEM;
     }
     if (rs->count > g->done_cap || !g->done) {
         free(g->done);
         g->done_cap = rs->count + rs->count / 4;
-        g->done = malloc((size_t)(g->done_cap ? g->done_cap : 1));
+        g->done = clout_i_malloc((size_t)(g->done_cap ? g->done_cap : 1), 1);
         if (!g->done) return CLOUT_ERR_NOMEM;
     }
     return CLOUT_OK;
@@ -269,7 +269,7 @@ static int collect(clout_i_gwork *g, const clout_i_rrstore *rs, const int64_t *c
     if (c[g->nx] > g->xcap) {
         free(g->xset);
         g->xcap = c[g->nx] + c[g->nx] / 2;
-        g->xset = malloc((size_t)(g->xcap ? g->xcap : 1) * sizeof(uint32_t));
+        g->xset = clout_i_malloc((size_t)(g->xcap ? g->xcap : 1), sizeof(uint32_t));
         if (!g->xset) {
             g->xcap = 0;
             return CLOUT_ERR_NOMEM;
@@ -405,7 +405,7 @@ int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k
  * hold one of seeds[0..i]. A set counts toward the first seed it holds. */
 int clout_i_prefix_coverage(const clout_i_rrstore *rs, const int64_t *seeds, int k, int64_t n, int64_t *cov)
 {
-    int32_t *rank = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    int32_t *rank = clout_i_malloc((size_t)(n ? n : 1), sizeof(int32_t));
     if (!rank) return CLOUT_ERR_NOMEM;
     for (int64_t v = 0; v < n; v++) rank[v] = INT32_MAX;
     for (int i = 0; i < k; i++)

@@ -51,7 +51,7 @@ void clout_i_rrws_free(clout_i_rrws *w)
 
 clout_i_rrws *clout_i_rrws_new(const clout_influence *P)
 {
-    clout_i_rrws *w = calloc(1, sizeof(*w));
+    clout_i_rrws *w = clout_i_calloc(1, sizeof(*w));
     if (w == NULL) return NULL;
     w->n = P->n;
     bool ok = true;
@@ -60,9 +60,9 @@ clout_i_rrws *clout_i_rrws_new(const clout_influence *P)
         s->qcap = 64;
         s->ccap = 16;
         s->tcap = 64;
-        s->q = malloc((size_t)s->qcap * sizeof(uint32_t));
-        s->cand = malloc((size_t)s->ccap * sizeof(uint64_t));
-        s->tab = malloc((size_t)s->tcap * sizeof(uint32_t));
+        s->q = clout_i_malloc((size_t)s->qcap, sizeof(uint32_t));
+        s->cand = clout_i_malloc((size_t)s->ccap, sizeof(uint64_t));
+        s->tab = clout_i_malloc((size_t)s->tcap, sizeof(uint32_t));
         ok = s->q && s->cand && s->tab;
     }
     if (!ok) {
@@ -137,7 +137,7 @@ static int tab_add(slot *s, uint32_t u)
 {
     if (2 * (s->tn + 1) > s->tcap) {
         int64_t ncap = s->tcap * 2;
-        uint32_t *nt = malloc((size_t)ncap * sizeof(uint32_t));
+        uint32_t *nt = clout_i_malloc((size_t)ncap, sizeof(uint32_t));
         if (nt == NULL) return -1;
         memset(nt, 0xff, (size_t)ncap * sizeof(uint32_t));
         for (int64_t i = 0; i < s->qn; i++) {
@@ -165,7 +165,7 @@ static bool grow(void **p, int64_t *cap, int64_t need, size_t elem)
     if (need <= *cap) return true;
     int64_t c = *cap > 0 ? *cap : 64;
     while (c < need) c *= 2;
-    void *np = realloc(*p, (size_t)c * elem);
+    void *np = clout_i_realloc(*p, (size_t)c, elem);
     if (np == NULL) return false;
     *p = np;
     *cap = c;
@@ -200,7 +200,7 @@ static void slot_start(const clout_influence *P, slot *s, uint64_t seed, uint64_
     s->expand = true;
     /* after a large set the table starts small again (clearing it costs its size) */
     if (s->tcap > 1024) {
-        uint32_t *nt = realloc(s->tab, 64 * sizeof(uint32_t));
+        uint32_t *nt = clout_i_realloc(s->tab, 64, sizeof(uint32_t));
         if (nt) s->tab = nt, s->tcap = 64;
     }
     memset(s->tab, 0xff, (size_t)s->tcap * sizeof(uint32_t));

@@ -15,7 +15,7 @@ void clout_read_opts_init(clout_read_opts *o)
 
 int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[CLOUT_MSG_LEN])
 {
-    clout_builder *nb = calloc(1, sizeof(*nb));
+    clout_builder *nb = clout_i_calloc(1, sizeof(*nb));
     ASSERT_MSG(nb != NULL, CLOUT_ERR_NOMEM, "out of memory");
     nb->undirected = opts->undirected;
     nb->unit_weights = true;
@@ -419,7 +419,7 @@ int clout_builder_finish(clout_builder **bp, clout_graph **G, char msg[CLOUT_MSG
     ASSERT_MSG(n > 0, CLOUT_ERR_DATA, "no users: give at least one edge list, log or cascade file");
     TRY(build_social(b, n, &S, msg));
     TRY(build_inter(b, n, ni, &R, &T, msg));
-    g = calloc(1, sizeof(*g));
+    g = clout_i_calloc(1, sizeof(*g));
     ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
     g->S = S;
     g->R = R;

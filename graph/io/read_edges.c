@@ -80,7 +80,7 @@ static inline void slot_put(tslot *s, uint64_t mask, uint64_t h, uint64_t head, 
 static bool grow_hash(chunk *c)
 {
     uint64_t cap = c->slot ? (c->mask + 1) * 2 : 1024;
-    tslot *s = calloc(cap, sizeof(tslot));
+    tslot *s = clout_i_calloc(cap, sizeof(tslot));
     if (!s) return false;
     for (int64_t k = 0; k < c->ntok; k++) {
         if (c->tok_val[k] >= 0) continue;

@@ -651,7 +651,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
-    g = calloc(1, sizeof(*g));
+    g = clout_i_calloc(1, sizeof(*g));
     ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
     g->S = S;
     g->R = R;

@@ -74,7 +74,7 @@ int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
     #pragma omp parallel num_threads(nt)
     {
         int64_t *tr = tris[omp_get_thread_num()];
-        uint32_t *mark = calloc((size_t)(n ? n : 1), sizeof(uint32_t));
+        uint32_t *mark = clout_i_calloc((size_t)(n ? n : 1), sizeof(uint32_t));
         if (!mark) {
             #pragma omp atomic write
             nomem = true;

@@ -191,7 +191,7 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     {
         /* ST's arrays, moved into an iso UINT64 matrix and moved back at the end */
         uint64_t ones = UINT64_MAX;
-        void *x = malloc(sizeof ones);
+        void *x = clout_i_malloc(sizeof ones, 1);
         ASSERT_MSG(x != NULL, CLOUT_ERR_NOMEM, "out of memory");
         memcpy(x, &ones, sizeof ones);
         GrB_Info info = GrB_Matrix_new(&A, GrB_UINT64, (GrB_Index)n, (GrB_Index)n);

@@ -248,7 +248,7 @@ int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols,
     GrB_Index ap = (GrB_Index)(nrows + 1) * sizeof(uint64_t);
     GrB_Index aj = (nnz ? nnz : 1) * sizeof(uint64_t);
     if (vals == NULL || *vals == NULL) {
-        iso_copy = malloc(tsize);
+        iso_copy = clout_i_malloc(tsize, 1);
         ASSERT_MSG(iso_copy != NULL, CLOUT_ERR_NOMEM, "out of memory");
         memcpy(iso_copy, iso_val, tsize);
         GRB_TRY(GxB_Matrix_pack_CSR(M, ptr, idx, &iso_copy, ap, aj, tsize, true, false, NULL));

@@ -6,7 +6,7 @@
 
 int clout_graph_new(clout_graph **G, bool directed, char msg[CLOUT_MSG_LEN])
 {
-    clout_graph *g = calloc(1, sizeof(*g));
+    clout_graph *g = clout_i_calloc(1, sizeof(*g));
     ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
     g->directed = directed;
     TRY(clout_idmap_new(&g->users, msg));

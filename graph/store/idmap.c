@@ -20,13 +20,13 @@ struct clout_idmap {
 
 int clout_idmap_new(clout_idmap **out, char msg[CLOUT_MSG_LEN])
 {
-    clout_idmap *map = calloc(1, sizeof(*map));
+    clout_idmap *map = clout_i_calloc(1, sizeof(*map));
     ASSERT_MSG(map != NULL, CLOUT_ERR_NOMEM, "out of memory");
     map->blob_cap = 4096;
     map->off_cap = 256;
-    map->blob = malloc(map->blob_cap);
-    map->off = malloc((size_t)map->off_cap * sizeof(int64_t));
-    map->slot = calloc(1024, sizeof(uint64_t));
+    map->blob = clout_i_malloc(map->blob_cap, 1);
+    map->off = clout_i_malloc((size_t)map->off_cap, sizeof(int64_t));
+    map->slot = clout_i_calloc(1024, sizeof(uint64_t));
     ASSERT_MSG(map->blob && map->off && map->slot, CLOUT_ERR_NOMEM, "out of memory");
     map->mask = 1023;
     map->off[0] = 0;
@@ -100,7 +100,7 @@ int64_t clout_idmap_find(const clout_idmap *map, const char *tok, size_t len)
 
 static int rehash(clout_idmap *map, uint64_t cap)
 {
-    uint64_t *slot = calloc(cap, sizeof(uint64_t));
+    uint64_t *slot = clout_i_calloc(cap, sizeof(uint64_t));
     if (slot == NULL) return CLOUT_ERR_NOMEM;
     uint64_t mask = cap - 1;
     for (int64_t k = 0; k < map->n; k++) {
@@ -130,7 +130,7 @@ int64_t clout_i_idmap_intern_h(clout_idmap *map, const char *tok, size_t len, ui
     if (map->blob_len + len + 1 > map->blob_cap) {
         size_t cap = map->blob_cap;
         while (map->blob_len + len + 1 > cap) cap *= 2;
-        char *b = realloc(map->blob, cap);
+        char *b = clout_i_realloc(map->blob, cap, 1);
         ASSERT_MSG(b != NULL, CLOUT_ERR_NOMEM, "out of memory growing an id map");
         map->blob = b;
         map->blob_cap = cap;
@@ -190,7 +190,7 @@ int clout_i_idmap_from_blob(clout_idmap **out, char **blob, size_t blob_len, int
                             int64_t n, char msg[CLOUT_MSG_LEN])
 {
     uint64_t *hk = NULL;
-    clout_idmap *map = calloc(1, sizeof(*map));
+    clout_idmap *map = clout_i_calloc(1, sizeof(*map));
     ASSERT_MSG(map != NULL, CLOUT_ERR_NOMEM, "out of memory");
     map->blob = *blob;
     map->blob_len = map->blob_cap = blob_len;

@@ -47,7 +47,7 @@ int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]
         fd = -1; /* owned by gz now */
         gzbuffer(gz, 1 << 20);
         size_t cap = 1 << 20, len = 0;
-        buf = malloc(cap);
+        buf = clout_i_malloc(cap, 1);
         if (buf == NULL) {
             gzclose(gz);
             ERR(CLOUT_ERR_NOMEM, "%s: out of memory", path);
@@ -55,7 +55,7 @@ int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]
         for (;;) {
             if (cap - len < (1 << 20)) {
                 size_t ncap = cap * 2;
-                char *nb = realloc(buf, ncap);
+                char *nb = clout_i_realloc(buf, ncap, 1);
                 if (nb == NULL) {
                     gzclose(gz);
                     ERR(CLOUT_ERR_NOMEM, "%s: out of memory inflating %zu bytes", path, ncap);
@@ -101,12 +101,12 @@ int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]
         }
         cap = (size_t)st.st_size + 1;
     }
-    buf = malloc(cap);
+    buf = clout_i_malloc(cap, 1);
     ASSERT_MSG(buf != NULL, CLOUT_ERR_NOMEM, "%s: out of memory reading %zu bytes", path, cap);
     for (;;) {
         if (len + 1 >= cap) {
             size_t ncap = cap * 2;
-            char *nb = realloc(buf, ncap);
+            char *nb = clout_i_realloc(buf, ncap, 1);
             ASSERT_MSG(nb != NULL, CLOUT_ERR_NOMEM, "%s: out of memory reading", path);
             buf = nb;
             cap = ncap;

@@ -4,7 +4,8 @@
  * gets through, and a last clean run, give the same result as the first clean run; a cached S'
  * left behind must hold all the ties). Under
  * ASan/LSan (the second pass of tools/test) a leak or a bad free on any of those paths fails the
- * test too. Allocations inside GraphBLAS and igraph are not injected. */
+ * test too. Every allocation of clout goes through its allocator (status.c), so all are reached;
+ * GraphBLAS's are in the second pass; igraph's are not injected. */
 #include "check.h"
 #include "diffusion_internal.h"
 #include <unistd.h>
@@ -238,6 +239,45 @@ static int op_im_more(clout_graph *G, double **out, int64_t *nout)
     return s;
 }
 
+/* the features table (degrees, exact reach with depth, ic_range, conversions) and the seeds that
+ * IM by name picks with the degree-discount baseline, then a user list read back by name */
+static char users_path[1100];
+static int op_features(clout_graph *G, double **out, int64_t *nout)
+{
+    clout_features *F = NULL;
+    clout_features_opts o;
+    clout_features_opts_init(&o);
+    o.only = "out_degree,reach_2,depth,ic_range,conversion_rate";
+    o.hops = 2;
+    o.max_depth = 4;
+    o.rr_sets = 2000;
+    clout_influence *P = NULL;
+    clout_im_params prm;
+    clout_im_params_init(&prm);
+    prm.algo = CLOUT_IM_DEGREE_DISCOUNT;
+    prm.k = 4;
+    int64_t seeds[4], *users = NULL, nu = 0;
+    double spread[4];
+    int s = clout_features_compute(G, &o, &F, msg);
+    if (s == 0) s = clout_influence_new(&P, G, &o.prob, 0, msg);
+    if (s == 0) s = clout_im_select(G, P, &prm, seeds, spread, NULL, msg);
+    clout_influence_free(&P);
+    if (s == 0) s = clout_read_users(G, users_path, &users, &nu, msg);
+    if (s == 0) {
+        *nout = F->n * F->ncols + 4 + nu;
+        *out = malloc((size_t)*nout * sizeof(double));
+        if (*out == NULL) s = CLOUT_ERR_NOMEM;
+        for (int c = 0; s == 0 && c < F->ncols; c++)
+            for (int64_t i = 0; i < F->n; i++)
+                (*out)[c * F->n + i] = F->cols[c].ints ? (double)F->cols[c].ints[i] : F->cols[c].reals[i];
+        for (int i = 0; s == 0 && i < 4; i++) (*out)[F->n * F->ncols + i] = (double)seeds[i];
+        for (int64_t i = 0; s == 0 && i < nu; i++) (*out)[F->n * F->ncols + 4 + i] = (double)users[i];
+    }
+    clout_free(users);
+    clout_features_free(&F);
+    return s;
+}
+
 static void brutal(const char *name, clout_graph *G, op_fn op)
 {
     double *ref = NULL;
@@ -298,6 +338,13 @@ int main(int argc, char **argv)
     snprintf(edge_path, sizeof edge_path, "%s", path);
     snprintf(snap_path, sizeof snap_path, "%s/clout-nomem-%d.clout", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
              (int)getpid());
+    snprintf(users_path, sizeof users_path, "%s/clout-nomem-%d.users", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid());
+    FILE *uf = fopen(users_path, "w");
+    if (uf) {
+        fputs("# a seed list\n30\n1412\n3352 0.5\n", uf);
+        fclose(uf);
+    }
     for (int grb = 0; grb < 2; grb++) {
         /* first clout's allocations only, then GraphBLAS's as well */
         clout_i_alloc_inject_graphblas = grb;
@@ -319,8 +366,10 @@ int main(int argc, char **argv)
         brutal("approximate reach", G, op_approx);
         brutal("reach lists", G, op_reach_list);
         brutal("opim-c (lt), celf, simulate, pagerank baseline", G, op_im_more);
+        brutal("features table, IM by name, a user list", G, op_features);
     }
     clout_i_alloc_inject_graphblas = false;
+    remove(users_path);
     clout_graph_free(&G);
     return check_done("test_nomem");
 }

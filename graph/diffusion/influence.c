@@ -128,7 +128,9 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
                    "learned probabilities need a window >= 0 and a prior a, b >= 0");
     P = clout_i_calloc(1, sizeof(*P));
     ASSERT_MSG(P != NULL, CLOUT_ERR_NOMEM, "out of memory");
-    TRY(clout_i_csr_borrow(G->S, &cs, msg));
+    /* consuming takes S's arrays over; otherwise they are only read */
+    if (flags & CLOUT_INFLUENCE_CONSUME) TRY(clout_i_csr_take(G->S, &cs, msg));
+    else TRY(clout_i_csr_borrow(G->S, &cs, msg));
     bs = true;
     int64_t nnz = (int64_t)cs.nvals;
     const float *sv = cs.vals;

@@ -99,7 +99,7 @@ static int from_igraph(igraph_t *g, clout_edges *out, char msg[CLOUT_MSG_LEN])
     return CLOUT_OK;
 }
 
-int clout_generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
+static int generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
                       char msg[CLOUT_MSG_LEN])
 {
     igraph_t ig;
@@ -119,7 +119,7 @@ int clout_generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uin
     return CLOUT_OK;
 }
 
-int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
+static int generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
                       char msg[CLOUT_MSG_LEN])
 {
     igraph_t ig;
@@ -164,4 +164,20 @@ int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed,
     TRY(clout_i_builder_add_edge_arrays(b, e->src, e->dst, e->m, msg));
     TRY(clout_builder_finish(&b, G, msg));
     return CLOUT_OK;
+}
+
+int clout_generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_igraph_lock();
+    int s = generate_ba(out, n, m, directed, seed, msg);
+    clout_i_igraph_unlock();
+    return s;
+}
+
+int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_igraph_lock();
+    int s = generate_er(out, n, m, directed, seed, msg);
+    clout_i_igraph_unlock();
+    return s;
 }

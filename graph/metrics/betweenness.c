@@ -48,7 +48,7 @@ static int to_igraph(clout_graph *G, bool undirected, igraph_t *g, char msg[CLOU
         FREE_PTR(out);                                                                    \
     } while (0)
 
-int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN])
+static int betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN])
 {
     igraph_t g;
     igraph_vector_t res;
@@ -86,4 +86,12 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **b
     out = NULL;
     FREE_ALL;
     return CLOUT_OK;
+}
+
+int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_igraph_lock();
+    int s = betweenness(G, samples, seed, bc, msg);
+    clout_i_igraph_unlock();
+    return s;
 }

@@ -139,24 +139,9 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (borrowed) {                                                                   \
-            bool back_ = true;                                                            \
-            if (lent) {                                                                   \
-                GrB_Index ps, is, xs;                                                     \
-                void *x = NULL;                                                           \
-                bool iso_, jumbled_;                                                      \
-                back_ = GxB_Matrix_unpack_CSR(A, &ct.ptr, &ct.idx, &x, &ps, &is, &xs, &iso_, \
-                                              &jumbled_, NULL) == GrB_SUCCESS;            \
-                free(x);                                                                  \
-            }                                                                             \
-            /* ST's arrays stuck in A (out of memory): drop the cached S', rebuilt when next \
-             * needed, rather than leave it empty */                                      \
-            if (back_) clout_i_csr_return(G->ST, &ct, msg);                               \
-            else {                                                                        \
-                free(ct.vals);                                                            \
-                FREE_GRB(G->ST);                                                          \
-            }                                                                             \
-        }                                                                                 \
+        if (borrowed) clout_i_csr_return(G->ST, &ct, msg);                                \
+        FREE_PTR(ap);                                                                     \
+        FREE_PTR(aj);                                                                     \
         FREE_GRB(A);                                                                      \
         FREE_GRB(Fm);                                                                     \
         FREE_GRB(Cm);                                                                     \
@@ -169,8 +154,8 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
 
 /* Counts per hop for many sources at once (Then et al., "The more the merrier", VLDB 2014): each
  * user holds one bit per source of a batch, W 64-bit words. One hop is a GraphBLAS product over
- * the in-ties, next = ST (BOR.BAND) front with ST's pattern lent zero-copy as an iso matrix of
- * all-ones words; then, in our loop, new = next & ~seen, and each new bit counts for its source.
+ * the in-ties, next = ST (BOR.BAND) front with a copy of ST's pattern as an iso matrix of
+ * all-ones words (the cached S' itself stays untouched, so other calls may read it meanwhile); then, in our loop, new = next & ~seen, and each new bit counts for its source.
  * A word carries 64 sources through every tie at once, where the sparse frontier matrix moves
  * one (source, user) entry per tie. */
 static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
@@ -179,7 +164,8 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     enum { W = 8 }; /* 512 sources per batch */
     GrB_Matrix A = NULL, Fm = NULL, Cm = NULL;
     clout_i_csr ct;
-    bool borrowed = false, lent = false; /* lent: ST's arrays are in A */
+    bool borrowed = false;
+    uint64_t *ap = NULL, *aj = NULL;
     uint64_t *seen = NULL, *front = NULL, *next = NULL;
     int64_t *tcount = NULL;
     clout_i_progress *prog = NULL;
@@ -188,23 +174,18 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     TRY(clout_graph_cache_transpose(G, msg));
     TRY(clout_i_csr_borrow(G->ST, &ct, msg));
     borrowed = true;
-    {
-        /* ST's arrays, moved into an iso UINT64 matrix and moved back at the end */
-        uint64_t ones = UINT64_MAX;
-        void *x = clout_i_malloc(sizeof ones, 1);
-        ASSERT_MSG(x != NULL, CLOUT_ERR_NOMEM, "out of memory");
-        memcpy(x, &ones, sizeof ones);
-        GrB_Info info = GrB_Matrix_new(&A, GrB_UINT64, (GrB_Index)n, (GrB_Index)n);
-        /* kept sparse: packing then converts nothing, so it needs no memory and cannot fail
-         * halfway with ST's arrays inside */
-        if (info == GrB_SUCCESS) info = GxB_set(A, GxB_SPARSITY_CONTROL, GxB_SPARSE);
-        if (info == GrB_SUCCESS)
-            info = GxB_Matrix_pack_CSR(A, &ct.ptr, &ct.idx, &x, ct.ptr_size, ct.idx_size, sizeof ones, true, false,
-                                       NULL);
-        if (info != GrB_SUCCESS) free(x);
-        GRB_TRY(info);
-        lent = true;
+    ALLOC_TRY(ap, n + 1, uint64_t);
+    ALLOC_TRY(aj, ct.nvals ? ct.nvals : 1, uint64_t);
+    memcpy(ap, ct.ptr, (size_t)(n + 1) * sizeof(uint64_t));
+    #pragma omp parallel for schedule(static) if (ct.nvals > 1000000)
+    for (int64_t lo = 0; lo < (int64_t)ct.nvals; lo += 1 << 16) {
+        int64_t m = (int64_t)ct.nvals - lo < (1 << 16) ? (int64_t)ct.nvals - lo : (1 << 16);
+        memcpy(aj + lo, ct.idx + lo, (size_t)m * sizeof(uint64_t));
     }
+    borrowed = false;
+    TRY(clout_i_csr_return(G->ST, &ct, msg));
+    uint64_t ones = UINT64_MAX;
+    TRY(clout_i_pack_csr(&A, GrB_UINT64, n, n, &ap, &aj, NULL, &ones, msg));
     size_t words = (size_t)(n ? n : 1) * W;
     ALLOC_TRY(seen, words, uint64_t);
     ALLOC_TRY(front, words, uint64_t);

@@ -244,6 +244,8 @@ int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols,
     GRB_TRY(GxB_Type_size(&tsize, type));
     GRB_TRY(GrB_Matrix_new(&M, type, (GrB_Index)nrows, (GrB_Index)ncols));
     GRB_TRY(GxB_set(M, GxB_FORMAT, GxB_BY_ROW));
+    /* always sparse by row: GraphBLAS never converts it, so its arrays can be viewed in place */
+    GRB_TRY(GxB_set(M, GxB_SPARSITY_CONTROL, GxB_SPARSE));
     uint64_t nnz = (*ptr)[nrows];
     GrB_Index ap = (GrB_Index)(nrows + 1) * sizeof(uint64_t);
     GrB_Index aj = (nnz ? nnz : 1) * sizeof(uint64_t);
@@ -264,7 +266,42 @@ int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols,
 #undef FREE_ALL
 #define FREE_ALL
 
+/* A zero-copy, read-only view through GraphBLAS's row iterator, whose attached state exposes the
+ * arrays; false when A is not a sparse by-row matrix without pending work, which only an unpack
+ * can fix. The matrix is not touched, so other threads may read it meanwhile. */
+static bool view(GrB_Matrix A, clout_i_csr *c)
+{
+    GxB_Iterator it = NULL;
+    int sparsity = 0;
+    GxB_Format_Value fmt = GxB_BY_COL;
+    if (GxB_Matrix_Option_get(A, GxB_SPARSITY_STATUS, &sparsity) != GrB_SUCCESS || sparsity != GxB_SPARSE ||
+        GxB_Matrix_Option_get(A, GxB_FORMAT, &fmt) != GrB_SUCCESS || fmt != GxB_BY_ROW)
+        return false;
+    /* pending work (tuples, zombies, unsorted rows) would make attaching finish it, a write */
+    bool done = false;
+    if (GxB_Iterator_new(&it) != GrB_SUCCESS) return false;
+    if (GxB_rowIterator_attach(it, A, NULL) == GrB_SUCCESS && it->A_sparsity == GxB_SPARSE && !it->by_col) {
+        c->ptr = (uint64_t *)it->Ap;
+        c->idx = (uint64_t *)it->Ai;
+        c->vals = (void *)it->Ax;
+        c->iso = it->iso;
+        c->viewed = done = true;
+    }
+    GxB_Iterator_free(&it);
+    return done;
+}
+
 int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
+{
+    memset(c, 0, sizeof(*c));
+    GRB_TRY(GrB_Matrix_nrows(&c->nrows, A));
+    GRB_TRY(GrB_Matrix_ncols(&c->ncols, A));
+    GRB_TRY(GrB_Matrix_nvals(&c->nvals, A));
+    if (view(A, c)) return CLOUT_OK;
+    return clout_i_csr_take(A, c, msg);
+}
+
+int clout_i_csr_take(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
 {
     memset(c, 0, sizeof(*c));
     GRB_TRY(GrB_Matrix_nrows(&c->nrows, A));
@@ -282,9 +319,9 @@ int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
 
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN])
 {
+    if (c->viewed) return CLOUT_OK;
     GRB_TRY(GxB_Matrix_pack_CSR(A, &c->ptr, &c->idx, &c->vals, c->ptr_size, c->idx_size,
                                 c->vals_size, c->iso, c->jumbled, NULL));
-    GRB_TRY(GxB_set(A, GxB_SPARSITY_CONTROL, GxB_AUTO_SPARSITY));
     return CLOUT_OK;
 }
 

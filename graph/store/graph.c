@@ -1,5 +1,6 @@
 /* graph.c: the graph store (clout_graph): creation, counts, cached parts, invariants. */
 #include "store_internal.h"
+#include <pthread.h>
 
 #undef FREE_ALL
 #define FREE_ALL clout_graph_free(&g)
@@ -81,14 +82,13 @@ int64_t clout_graph_interactions(const clout_graph *G)
 
 /* S' by row, built by clout_i_csr_transpose from S's arrays (lent zero-copy): about twice as fast
  * as GrB_transpose here, and iso-valued when S is */
-int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN])
+static int build_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN])
 {
     uint64_t *tp = NULL, *ti = NULL;
     float *tv = NULL;
     clout_i_csr cs;
     bool borrowed = false;
     char msg2[CLOUT_MSG_LEN];
-    if (G->ST != NULL) return CLOUT_OK;
     TRY(clout_i_csr_borrow(G->S, &cs, msg));
     borrowed = true;
     ASSERT_MSG(cs.nrows == cs.ncols, CLOUT_ERR_INTERNAL, "S is not square");
@@ -97,8 +97,10 @@ int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN])
                               &tp, &ti, cs.iso ? NULL : (void **)&tv, false, msg));
     borrowed = false;
     TRY(clout_i_csr_return(G->S, &cs, msg));
-    TRY(clout_i_pack_csr(&G->ST, GrB_FP32, (int64_t)cs.nrows, (int64_t)cs.nrows, &tp, &ti, tv ? (void **)&tv : NULL,
-                         &one, msg));
+    GrB_Matrix ST = NULL;
+    TRY(clout_i_pack_csr(&ST, GrB_FP32, (int64_t)cs.nrows, (int64_t)cs.nrows, &tp, &ti, tv ? (void **)&tv : NULL, &one,
+                         msg));
+    __atomic_store_n(&G->ST, ST, __ATOMIC_RELEASE);
     return CLOUT_OK;
 }
 
@@ -110,10 +112,9 @@ int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN])
         FREE_GRB(in);                                                                     \
     } while (0)
 
-int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN])
+static int build_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN])
 {
     GrB_Vector x = NULL, out = NULL, in = NULL;
-    if (G->out_degree != NULL && G->in_degree != NULL) return CLOUT_OK;
     GrB_Index n;
     GRB_TRY(GrB_Matrix_nrows(&n, G->S));
     /* degree = S (or S') times a vector of ones over the PLUS_ONE semiring: structure only */
@@ -126,9 +127,31 @@ int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN])
     FREE_GRB(x);
     FREE_GRB(G->out_degree);
     FREE_GRB(G->in_degree);
-    G->out_degree = out;
-    G->in_degree = in;
+    __atomic_store_n(&G->in_degree, in, __ATOMIC_RELEASE);
+    __atomic_store_n(&G->out_degree, out, __ATOMIC_RELEASE);
     return CLOUT_OK;
+}
+
+/* Caches are built under one process-wide lock and published whole: two calls that need the same
+ * cache of one graph build it once, and none sees it half made. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN])
+{
+    if (__atomic_load_n(&G->ST, __ATOMIC_ACQUIRE) != NULL) return CLOUT_OK;
+    pthread_mutex_lock(&cache_lock);
+    int s = G->ST != NULL ? CLOUT_OK : build_transpose(G, msg);
+    pthread_mutex_unlock(&cache_lock);
+    return s;
+}
+
+int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN])
+{
+    if (__atomic_load_n(&G->out_degree, __ATOMIC_ACQUIRE) != NULL && G->in_degree != NULL) return CLOUT_OK;
+    pthread_mutex_lock(&cache_lock);
+    int s = G->out_degree != NULL && G->in_degree != NULL ? CLOUT_OK : build_degrees(G, msg);
+    pthread_mutex_unlock(&cache_lock);
+    return s;
 }
 
 #undef FREE_ALL

@@ -51,13 +51,18 @@ int clout_i_sort_u64(uint64_t *a, int64_t n);
  * value *iso_val. */
 int clout_i_pack_csr(GrB_Matrix *A, GrB_Type type, int64_t nrows, int64_t ncols, uint64_t **ptr,
                      uint64_t **idx, void **vals, const void *iso_val, char msg[CLOUT_MSG_LEN]);
-/* Borrow a matrix's CSR arrays zero-copy (GxB unpack; rows sorted); give them back with
- * clout_i_csr_return, which packs them in again. While borrowed, A must not be used. */
+/* A matrix's CSR arrays (rows sorted). clout_i_csr_borrow lends them read-only and zero-copy:
+ * a view in place when the matrix is sparse by row with no pending work (every matrix the store
+ * packs is, and stays so), so the matrix is untouched and other threads may read it meanwhile;
+ * otherwise they are unpacked, which leaves A empty until clout_i_csr_return packs them back.
+ * clout_i_csr_take always unpacks: the caller may keep the arrays (then never returns them) or
+ * write into them. Never write through a borrowed view. */
 typedef struct clout_i_csr {
     uint64_t *ptr, *idx;
     void *vals;
     GrB_Index ptr_size, idx_size, vals_size;
     bool iso, jumbled;
+    bool viewed;            /* a view: nothing to give back */
     GrB_Index nrows, ncols, nvals;
 } clout_i_csr;
 /* The transpose of the square n x n CSR (ptr, idx, vals), relabelled when ord and newid are given
@@ -79,6 +84,7 @@ int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *
  * newid[user] = rank. CLOUT_ERR_NOMEM or CLOUT_OK. */
 int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32_t *ord, uint32_t *newid);
 int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
+int clout_i_csr_take(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 
 /* The undirected view of S (graph.c): *B = S itself when it holds both directions of every tie,

@@ -51,6 +51,11 @@ void clout_i_progress_end(clout_i_progress *p);
 /* The interruption handler's answer (false when none is installed). */
 bool clout_i_interrupted(void);
 
+/* Debian's igraph is not thread-safe: every call into it holds this process-wide lock
+ * (threads.c). */
+void clout_i_igraph_lock(void);
+void clout_i_igraph_unlock(void);
+
 /* Wall clock, seconds. */
 double clout_i_now(void);
 

@@ -1,10 +1,23 @@
 /* threads.c: library start-up and one thread count for OpenMP, GraphBLAS and OpenBLAS. */
 #include "core_internal.h"
+#include <pthread.h>
 #include <cblas.h>
 #include <igraph.h>
 #include <omp.h>
 
 static int clout_threads = 1;
+
+static pthread_mutex_t igraph_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void clout_i_igraph_lock(void)
+{
+    pthread_mutex_lock(&igraph_lock);
+}
+
+void clout_i_igraph_unlock(void)
+{
+    pthread_mutex_unlock(&igraph_lock);
+}
 
 /* igraph asks this during its long calls (betweenness): clout's interruption handler decides */
 static igraph_error_t igraph_interrupt(void *data)

@@ -147,7 +147,7 @@ static void logs(void)
     CHECK(R(G, "a", "c") == 0.5, "default action weight");
     clout_graph_free(&G);
     o.action_weights = "listen=1,,x";
-    expect_error("user,item,action\na,b,listen\n", &o, CLOUT_ERR_INVALID, "--action-weights");
+    expect_error("user,item,action\na,b,listen\n", &o, CLOUT_ERR_INVALID, "action weights: expected action=weight pairs");
 }
 
 static void cascades(void)

@@ -270,44 +270,55 @@ CLOUT_PUBLIC int clout_generate_er(clout_edges *out, int64_t n, int64_t m, bool 
 /* A graph whose users are named "0".."n-1", S = the edges with weight 1. Moves nothing. */
 CLOUT_PUBLIC int clout_graph_from_edges(clout_graph **G, const clout_edges *e, bool directed, char msg[CLOUT_MSG_LEN]);
 
-/* ---------------------------------------------------------------- key-user metrics */
+/* ---------------------------------------------------------------- key-user metrics
+ * Every call returns one value per user into an array the caller allocates (n = users entries),
+ * written only on success. Errors common to all: CLOUT_ERR_INVALID (an argument out of range,
+ * named in msg), CLOUT_ERR_NOMEM, CLOUT_ERR_GRAPHBLAS, CLOUT_ERR_INTERRUPTED. They read G; a
+ * call that needs S' or the degrees caches them on G first (see the concurrency contract). */
 /* PageRank of every user on S (weights count; dangling users jump to the teleport distribution).
  * personal: n weights >= 0 (normalized here) or NULL for uniform. Block Gauss-Seidel sweeps (up
  * to 16 blocks of users, one GraphBLAS product each) until a sweep's L1 change, relative to the
  * total rank, is below tol; CLOUT_ERR_NOT_CONVERGED after max_iter sweeps; *iters: the sweeps.
- * *rank: n doubles (malloc'd), sum 1; the same for any thread count. *prep_seconds (if not NULL):
- * the time spent building the relabelled transpose the sweeps run on. Time O(|S| + sweeps x |S|),
- * memory one more copy of S. */
+ * rank: n doubles, sum 1; the same for any thread count. *prep_seconds (if not NULL): the time
+ * spent building the relabelled transpose the sweeps run on. Time O(|S| + sweeps x |S|), memory
+ * one more copy of S and 5 doubles per user. */
 CLOUT_PUBLIC int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
-                   double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN]);
+                                double *rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN]);
 /* Multi-source BFS along S from users src[0..ns-1]: newcount[s * (max_hops + 1) + d] = users
- * first reached from src[s] at hop d (d = 1..max_hops; entry 0 is 0). */
+ * first reached from src[s] at hop d (d = 1..max_hops; entry 0 is 0); newcount has
+ * ns * (max_hops + 1) entries. Bit-parallel, 512 sources per batch: time O(ns / 512 x max_hops x
+ * |S|), memory 3 x 64 bytes per user and a copy of S's pattern (caches S'). */
 CLOUT_PUBLIC int clout_reach(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
-                char msg[CLOUT_MSG_LEN]);
+                             char msg[CLOUT_MSG_LEN]);
 /* The same, also calling visit(ctx, s, hop, user) for every user first reached from src[s] at
- * that hop: source by source, hops in order, users by index within a hop. */
+ * that hop: source by source, hops in order, users by index within a hop. Time O(ns x max_hops x
+ * |S|) at worst, memory O(reached). */
 typedef void (*clout_reach_visit)(void *ctx, int64_t s, int hop, int64_t user);
-CLOUT_PUBLIC int clout_reach_list(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
-                     clout_reach_visit visit, void *ctx, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_reach_list(const clout_graph *G, const int64_t *src, int64_t ns, int max_hops,
+                                  int64_t *newcount, clout_reach_visit visit, void *ctx, char msg[CLOUT_MSG_LEN]);
 /* Approximate reach by HyperANF (HyperLogLog counters of 2^log2m registers each, relative
  * standard error 1.04 / sqrt(2^log2m)): reach[v * hops + d - 1] estimates the users other than v
  * within d hops (d = 1..hops); depth[v] is the last hop at which v's counter grew (capped at
  * max_depth) and mean_hops[v] the mean distance, from the counters' growth per hop. O(max_depth x
  * |S| x 2^log2m) time, 2 n 2^log2m bytes. Identical for any thread count. */
 CLOUT_PUBLIC int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint64_t seed, double *reach,
-                       int64_t *depth, double *mean_hops, char msg[CLOUT_MSG_LEN]);
-/* k-core number of every user in the undirected view of S. *core: n int64 (malloc'd). O(n + m). */
-CLOUT_PUBLIC int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN]);
+                                    int64_t *depth, double *mean_hops, char msg[CLOUT_MSG_LEN]);
+/* k-core number of every user in the undirected view of S into core (n entries). Parallel
+ * level-synchronous peeling: O(n + m) plus a scan per core level, memory O(n). */
+CLOUT_PUBLIC int clout_coreness(clout_graph *G, int64_t *core, char msg[CLOUT_MSG_LEN]);
 /* Betweenness (shortest paths by hops along S; an undirected graph counts each pair once) of
- * every user, through igraph. samples > 0 estimates it from that many source users drawn with
- * the counter-based generator (seed), scaled to the whole graph. *bc: n doubles (malloc'd). */
-CLOUT_PUBLIC int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN]);
-/* Local clustering coefficient of every user in the undirected simple view (0 below degree 2). */
-CLOUT_PUBLIC int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN]);
+ * every user into bc (n entries), through igraph (one call at a time in the process). samples > 0
+ * estimates it from that many source users drawn with the counter-based generator (seed), scaled
+ * to the whole graph. Time O(sources x |S|), memory igraph's copy of S. */
+CLOUT_PUBLIC int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc, char msg[CLOUT_MSG_LEN]);
+/* Local clustering coefficient of every user in the undirected simple view (0 below degree 2)
+ * into cc (n entries). Forward triangle counting over degree-ordered ties: O(m^1.5) at worst. */
+CLOUT_PUBLIC int clout_clustering(clout_graph *G, double *cc, char msg[CLOUT_MSG_LEN]);
 /* From T: adoptions (items u interacted with, from R), exposures and conversions of u's timed
- * adoptions (see graph/conversion.c); window in seconds (INFINITY: no limit). */
-CLOUT_PUBLIC int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t **exposures,
-                     int64_t **conversions, char msg[CLOUT_MSG_LEN]);
+ * adoptions (see graph/metrics/conversion.c); window in seconds (INFINITY: no limit). Each array
+ * has n entries. Time O(|S| x items per user), memory O(n). */
+CLOUT_PUBLIC int clout_conversion(clout_graph *G, double window, int64_t *adoptions, int64_t *exposures,
+                                  int64_t *conversions, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- diffusion (Independent Cascade)
  * Edge probabilities on S (u->v: u can influence v): wc p = w(u,v) / sum_x w(x,v); const:P;

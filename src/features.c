@@ -244,47 +244,25 @@ static int influence_columns(clout_graph *G, const clout_features_opts *o, bool 
 }
 
 #undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        free(ad);                                                                         \
-        free(ex);                                                                         \
-        free(cv);                                                                         \
-    } while (0)
+#define FREE_ALL
 
 static int conversion_columns(clout_graph *G, const clout_features_opts *o, clout_features *F, char msg[CLOUT_MSG_LEN])
 {
-    int64_t *ad = NULL, *ex = NULL, *cv = NULL, n = F->n;
-    TRY(clout_conversion(G, o->window, &ad, &ex, &cv, msg));
-    const char *names[] = {"adoptions", "exposures", "conversions"};
-    int64_t *src[] = {ad, ex, cv};
-    for (int k = 0; k < 3; k++) {
-        TRY(add_col(F, names[k], CLOUT_COL_INT, msg));
-        memcpy(F->cols[F->ncols - 1].ints, src[k], (size_t)n * sizeof(int64_t));
-    }
+    int first = F->ncols;
+    TRY(add_col(F, "adoptions", CLOUT_COL_INT, msg));
+    TRY(add_col(F, "exposures", CLOUT_COL_INT, msg));
+    TRY(add_col(F, "conversions", CLOUT_COL_INT, msg));
     TRY(add_col(F, "conversion_rate", CLOUT_COL_REAL, msg));
-    for (int64_t i = 0; i < n; i++) F->cols[F->ncols - 1].reals[i] = ex[i] ? (double)cv[i] / (double)ex[i] : 0.0;
-    FREE_ALL;
+    const clout_feature_col *c = &F->cols[first];
+    TRY(clout_conversion(G, o->window, c[0].ints, c[1].ints, c[2].ints, msg));
+    for (int64_t i = 0; i < F->n; i++) c[3].reals[i] = c[1].ints[i] ? (double)c[2].ints[i] / (double)c[1].ints[i] : 0.0;
     return CLOUT_OK;
 }
 
-/* one real or int column from an array the metric allocated */
-#undef FREE_ALL
-#define FREE_ALL
-
-static int take_real(clout_features *F, const char *name, double *v, char msg[CLOUT_MSG_LEN])
+/* the column just added */
+static clout_feature_col *last(clout_features *F)
 {
-    int s = add_col(F, name, CLOUT_COL_REAL, msg);
-    if (s >= 0) memcpy(F->cols[F->ncols - 1].reals, v, (size_t)F->n * sizeof(double));
-    free(v);
-    return s;
-}
-
-static int take_int(clout_features *F, const char *name, int64_t *v, char msg[CLOUT_MSG_LEN])
-{
-    int s = add_col(F, name, CLOUT_COL_INT, msg);
-    if (s >= 0) memcpy(F->cols[F->ncols - 1].ints, v, (size_t)F->n * sizeof(int64_t));
-    free(v);
-    return s;
+    return &F->cols[F->ncols - 1];
 }
 
 #undef FREE_ALL
@@ -302,15 +280,14 @@ int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_f
     F->n = clout_graph_users(G);
     /* every column there could be: 3 degrees, 7 singles, reach_*, 2 depth, 2 + 1 influence, 4 conversion */
     CALLOC_TRY(F->cols, 20 + o->hops, clout_feature_col);
-    double t0 = clout_now(), *v = NULL;
-    int64_t *iv = NULL;
+    double t0 = clout_now();
     if (want[G_DEG]) TRY(degrees(G, F, msg));
     F->seconds[CLOUT_FT_DEGREES] = clout_now() - t0;
     if (want[G_PR]) {
         t0 = clout_now();
-        TRY(clout_pagerank(G, o->damping, o->tol, o->max_iter, o->personal, &v, &F->pagerank_iters,
+        TRY(add_col(F, "pagerank", CLOUT_COL_REAL, msg));
+        TRY(clout_pagerank(G, o->damping, o->tol, o->max_iter, o->personal, last(F)->reals, &F->pagerank_iters,
                            &F->seconds[CLOUT_FT_PAGERANK_PREP], msg));
-        TRY(take_real(F, "pagerank", v, msg));
         F->seconds[CLOUT_FT_PAGERANK] = clout_now() - t0 - F->seconds[CLOUT_FT_PAGERANK_PREP];
     }
     /* S' by row, cached on the graph for coreness, clustering (the undirected view) and exact
@@ -321,20 +298,20 @@ int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_f
     F->seconds[CLOUT_FT_TRANSPOSE] = clout_now() - t0;
     t0 = clout_now();
     if (want[G_CORE]) {
-        TRY(clout_coreness(G, &iv, msg));
-        TRY(take_int(F, "core", iv, msg));
+        TRY(add_col(F, "core", CLOUT_COL_INT, msg));
+        TRY(clout_coreness(G, last(F)->ints, msg));
     }
     F->seconds[CLOUT_FT_CORE] = clout_now() - t0;
     t0 = clout_now();
     if (want[G_BTW]) {
-        TRY(clout_betweenness(G, o->betweenness_samples, o->seed, &v, msg));
-        TRY(take_real(F, "betweenness", v, msg));
+        TRY(add_col(F, "betweenness", CLOUT_COL_REAL, msg));
+        TRY(clout_betweenness(G, o->betweenness_samples, o->seed, last(F)->reals, msg));
     }
     F->seconds[CLOUT_FT_BETWEENNESS] = clout_now() - t0;
     t0 = clout_now();
     if (want[G_CLU]) {
-        TRY(clout_clustering(G, &v, msg));
-        TRY(take_real(F, "clustering", v, msg));
+        TRY(add_col(F, "clustering", CLOUT_COL_REAL, msg));
+        TRY(clout_clustering(G, last(F)->reals, msg));
     }
     F->seconds[CLOUT_FT_CLUSTERING] = clout_now() - t0;
     t0 = clout_now();

@@ -45,16 +45,14 @@ static int to_igraph(clout_graph *G, bool undirected, igraph_t *g, char msg[CLOU
         if (have_g) igraph_destroy(&g);                                                   \
         if (have_res) igraph_vector_destroy(&res);                                        \
         if (have_src) igraph_vector_int_destroy(&src);                                    \
-        FREE_PTR(out);                                                                    \
     } while (0)
 
-static int betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN])
+static int betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc, char msg[CLOUT_MSG_LEN])
 {
     igraph_t g;
     igraph_vector_t res;
     igraph_vector_int_t src;
     bool have_g = false, have_res = false, have_src = false;
-    double *out = NULL;
     int64_t n = clout_graph_users(G);
     ASSERT_MSG(samples >= 0, CLOUT_ERR_INVALID, "betweenness samples must be >= 0");
     TRY(to_igraph(G, !G->directed, &g, msg));
@@ -80,15 +78,12 @@ static int betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **
         /* undirected subset betweenness counts a pair once per sampled end: scale by n / samples */
         igraph_vector_scale(&res, (double)n / (double)samples);
     }
-    ALLOC_TRY(out, n, double);
-    for (int64_t i = 0; i < n; i++) out[i] = VECTOR(res)[i];
-    *bc = out;
-    out = NULL;
+    for (int64_t i = 0; i < n; i++) bc[i] = VECTOR(res)[i];
     FREE_ALL;
     return CLOUT_OK;
 }
 
-int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN])
+int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc, char msg[CLOUT_MSG_LEN])
 {
     clout_i_igraph_lock();
     int s = betweenness(G, samples, seed, bc, msg);

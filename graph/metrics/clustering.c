@@ -29,7 +29,7 @@
         FREE_PTR(out);                                                                    \
     } while (0)
 
-int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
+int clout_clustering(clout_graph *G, double *cc, char msg[CLOUT_MSG_LEN])
 {
     GrB_Matrix U = NULL, B = NULL;
     clout_i_csr c;
@@ -112,8 +112,7 @@ int clout_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
     }
     borrowed = false;
     TRY(clout_i_csr_return(B, &c, msg));
-    *cc = out;
-    out = NULL;
+    memcpy(cc, out, (size_t)n * sizeof(double));
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -33,8 +33,8 @@ static bool find_time(const clout_i_csr *t, int64_t v, uint64_t item, double *tv
         FREE_PTR(cv);                                                                     \
     } while (0)
 
-int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t **exposures,
-                     int64_t **conversions, char msg[CLOUT_MSG_LEN])
+int clout_conversion(clout_graph *G, double window, int64_t *adoptions, int64_t *exposures,
+                     int64_t *conversions, char msg[CLOUT_MSG_LEN])
 {
     clout_i_csr cs, ct, cr;
     bool bs = false, bt = false, br = false;
@@ -76,8 +76,9 @@ int clout_conversion(clout_graph *G, double window, int64_t **adoptions, int64_t
     TRY(clout_i_csr_return(G->T, &ct, msg));
     br = false;
     TRY(clout_i_csr_return(G->R, &cr, msg));
-    *adoptions = ad;
-    *exposures = ex;
-    *conversions = cv;
+    memcpy(adoptions, ad, (size_t)n * sizeof(int64_t));
+    memcpy(exposures, ex, (size_t)n * sizeof(int64_t));
+    memcpy(conversions, cv, (size_t)n * sizeof(int64_t));
+    FREE_ALL;
     return CLOUT_OK;
 }

@@ -29,7 +29,7 @@
         FREE_PTR(dup);                                                                    \
     } while (0)
 
-int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN])
+int clout_coreness(clout_graph *G, int64_t *core, char msg[CLOUT_MSG_LEN])
 {
     clout_i_csr cs, ct;
     bool bs = false, bt = false;
@@ -133,8 +133,7 @@ int clout_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN])
         bt = false;
         TRY(clout_i_csr_return(G->ST, &ct, msg));
     }
-    *core = out;
-    out = NULL;
+    memcpy(core, out, (size_t)n * sizeof(int64_t));
     FREE_ALL;
     return CLOUT_OK;
 }

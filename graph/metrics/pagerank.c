@@ -128,7 +128,7 @@ static void pass_block(const pr_pass *s, int64_t r0, int64_t rows, const double 
 }
 
 int clout_i_pagerank_of(GrB_Matrix S, int64_t n, double damping, double tol, int max_iter, const double *personal,
-                        double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
+                        double *rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
 {
     GrB_Matrix P[PR_MAXBLK] = {NULL};
     GrB_Vector tv = NULL, yv[PR_MAXBLK] = {NULL};
@@ -271,15 +271,14 @@ int clout_i_pagerank_of(GrB_Matrix S, int64_t n, double damping, double tol, int
         for (int64_t q = 0; q < np; q++) sum += part[q];
         for (int64_t j = 0; j < n; j++) t[ord[j]] = x[j] / sum;
     }
-    *rank = t;
-    t = NULL;
+    memcpy(rank, t, (size_t)n * sizeof(double));
     *iters = it;
     FREE_ALL;
     return CLOUT_OK;
 }
 
 int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
-                   double **rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
+                   double *rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
 {
     return clout_i_pagerank_of(G->S, clout_graph_users(G), damping, tol, max_iter, personal, rank, iters, prep_seconds,
                                msg);

@@ -81,4 +81,55 @@ static inline double check_RT(const clout_graph *G, GrB_Matrix A, const char *u,
     if (GrB_Matrix_extractElement_FP64(&x, A, (GrB_Index)i, (GrB_Index)j) != GrB_SUCCESS) return NAN;
     return x;
 }
+/* The metrics into arrays the tests own (malloc'd here, freed by the test; left NULL on failure):
+ * the library fills caller-allocated arrays. */
+static inline void *check_alloc(const clout_graph *G, size_t elem)
+{
+    int64_t n = clout_graph_users(G);
+    return malloc((size_t)(n ? n : 1) * elem);
+}
+#define CHECK_INTO(type, out, call)                                                       \
+    do {                                                                                  \
+        type *x_ = check_alloc(G, sizeof(type));                                          \
+        int s_ = x_ ? (call) : CLOUT_ERR_NOMEM;                                           \
+        if (s_ < 0) {                                                                     \
+            free(x_);                                                                     \
+            x_ = NULL;                                                                    \
+        }                                                                                 \
+        *(out) = x_;                                                                      \
+        return s_;                                                                        \
+    } while (0)
+static inline int owned_pagerank(clout_graph *G, double d, double tol, int maxit, const double *p, double **rank,
+                                 int *it, double *prep, char msg[CLOUT_MSG_LEN])
+{
+    CHECK_INTO(double, rank, clout_pagerank(G, d, tol, maxit, p, x_, it, prep, msg));
+}
+static inline int owned_coreness(clout_graph *G, int64_t **core, char msg[CLOUT_MSG_LEN])
+{
+    CHECK_INTO(int64_t, core, clout_coreness(G, x_, msg));
+}
+static inline int owned_clustering(clout_graph *G, double **cc, char msg[CLOUT_MSG_LEN])
+{
+    CHECK_INTO(double, cc, clout_clustering(G, x_, msg));
+}
+static inline int owned_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double **bc, char msg[CLOUT_MSG_LEN])
+{
+    CHECK_INTO(double, bc, clout_betweenness(G, samples, seed, x_, msg));
+}
+static inline int owned_conversion(clout_graph *G, double window, int64_t **ad, int64_t **ex, int64_t **cv,
+                                   char msg[CLOUT_MSG_LEN])
+{
+    *ad = check_alloc(G, sizeof(int64_t));
+    *ex = check_alloc(G, sizeof(int64_t));
+    *cv = check_alloc(G, sizeof(int64_t));
+    int s = *ad && *ex && *cv ? clout_conversion(G, window, *ad, *ex, *cv, msg) : CLOUT_ERR_NOMEM;
+    if (s < 0) {
+        free(*ad);
+        free(*ex);
+        free(*cv);
+        *ad = *ex = *cv = NULL;
+    }
+    return s;
+}
+
 #endif

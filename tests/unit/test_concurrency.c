@@ -39,15 +39,15 @@ static int run_call(int c, result *r, char msg[CLOUT_MSG_LEN])
     static const int64_t src[] = {0, 7, 30, 1412, 3352, 100, 2000, 6000};
     switch (c) {
     case 0:
-        s = clout_pagerank(G, 0.85, 1e-10, 1000, NULL, &dv, &it, NULL, msg);
+        s = owned_pagerank(G, 0.85, 1e-10, 1000, NULL, &dv, &it, NULL, msg);
         if (s == 0) s = to_result(dv, NULL, n, r);
         break;
     case 1:
-        s = clout_coreness(G, &iv, msg);
+        s = owned_coreness(G, &iv, msg);
         if (s == 0) s = to_result(NULL, iv, n, r);
         break;
     case 2:
-        s = clout_clustering(G, &dv, msg);
+        s = owned_clustering(G, &dv, msg);
         if (s == 0) s = to_result(dv, NULL, n, r);
         break;
     case 3: {
@@ -57,7 +57,7 @@ static int run_call(int c, result *r, char msg[CLOUT_MSG_LEN])
         break;
     }
     case 4:
-        s = clout_betweenness(G, 30, 5, &dv, msg);
+        s = owned_betweenness(G, 30, 5, &dv, msg);
         if (s == 0) s = to_result(dv, NULL, n, r);
         break;
     case 5: {

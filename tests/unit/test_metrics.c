@@ -51,7 +51,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     double *pr = NULL;
     int it = 0;
     /* weighted, uniform teleport */
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(owned_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     igraph_vector_t ref;
     igraph_vector_init(&ref, 0);
     igraph_real_t value;
@@ -73,7 +73,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     GrB_Matrix_apply_BinaryOp2nd_FP32(U, NULL, NULL, GrB_SECOND_FP32, keep, 1.0f, NULL);
     G->S = U;
     clout_graph_drop_cache(G);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(owned_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     md = 0;
     for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
     CHECK(md < 1e-6, "%s: unweighted PageRank differs from PRPACK by %.3g", d->name, md);
@@ -81,7 +81,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     /* every weight 2.5, stored iso-valued: PageRank only sees relative weights */
     GrB_Matrix_apply_BinaryOp2nd_FP32(U, NULL, NULL, GrB_SECOND_FP32, keep, 2.5f, NULL);
     clout_graph_drop_cache(G);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(owned_pagerank(G, 0.85, 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     md = 0;
     for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
     CHECK(md < 1e-6, "%s: PageRank with uniform weights 2.5 differs from PRPACK by %.3g", d->name, md);
@@ -93,7 +93,7 @@ static void check_pagerank(const dataset *d, clout_graph *G, igraph_t *g, igraph
     for (int64_t i = 0; i < n && i < 10; i++) pers[i] = VECTOR(reset)[i] = (double)(i + 1);
     igraph_personalized_pagerank(g, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(), true, 0.85, &reset,
                                  &ones, NULL);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, pers, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(owned_pagerank(G, 0.85, 1e-12, 10000, pers, &pr, &it, NULL, msg) == 0, "%s: %s", d->name, msg);
     md = 0;
     for (int64_t i = 0; pr && i < n; i++) md = fmax(md, fabs(pr[i] - VECTOR(ref)[i]));
     CHECK(md < 1e-6, "%s: personalized PageRank differs from PRPACK by %.3g", d->name, md);
@@ -255,7 +255,7 @@ static void check_pagerank_shapes(void)
             igraph_vector_t ref;
             igraph_real_t value;
             igraph_vector_init(&ref, 0);
-            CHECK(clout_pagerank(G, damp[k], 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", names[kind], msg);
+            CHECK(owned_pagerank(G, damp[k], 1e-12, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s: %s", names[kind], msg);
             igraph_pagerank(&g, IGRAPH_PAGERANK_ALGO_PRPACK, &ref, &value, igraph_vss_all(), true, damp[k], NULL, NULL);
             double err = 0;
             for (int64_t i = 0; pr && i < N; i++) err = fmax(err, fabs(pr[i] - VECTOR(ref)[i]));
@@ -275,9 +275,9 @@ static void check_pagerank_threads(const dataset *d, clout_graph *G)
     double *a = NULL, *b = NULL;
     int ia = 0, ib = 0;
     clout_set_threads(1, msg);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &a, &ia, NULL, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(owned_pagerank(G, 0.85, 1e-12, 10000, NULL, &a, &ia, NULL, msg) == 0, "%s: %s", d->name, msg);
     clout_set_threads(2, msg);
-    CHECK(clout_pagerank(G, 0.85, 1e-12, 10000, NULL, &b, &ib, NULL, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(owned_pagerank(G, 0.85, 1e-12, 10000, NULL, &b, &ib, NULL, msg) == 0, "%s: %s", d->name, msg);
     int64_t n = clout_graph_users(G);
     CHECK(a && b && ia == ib && memcmp(a, b, (size_t)n * sizeof(double)) == 0,
           "%s: PageRank differs between 1 and 2 threads", d->name);
@@ -370,7 +370,7 @@ static void check_bfs(const dataset *d, clout_graph *G, const igraph_t *g)
 static void check_core(const dataset *d, clout_graph *G, const igraph_t *g)
 {
     int64_t *core = NULL;
-    CHECK(clout_coreness(G, &core, msg) == 0, "%s: %s", d->name, msg);
+    CHECK(owned_coreness(G, &core, msg) == 0, "%s: %s", d->name, msg);
     igraph_t u;
     igraph_copy(&u, g);
     igraph_to_undirected(&u, IGRAPH_TO_UNDIRECTED_COLLAPSE, NULL);
@@ -405,7 +405,7 @@ static void check_conversion(void)
     CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
     CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
     int64_t *ad, *ex, *cv;
-    CHECK(clout_conversion(G, INFINITY, &ad, &ex, &cv, msg) == 0, "%s", msg);
+    CHECK(owned_conversion(G, INFINITY, &ad, &ex, &cv, msg) == 0, "%s", msg);
     int64_t a = clout_idmap_find(G->users, "a", 1), bb = clout_idmap_find(G->users, "b", 1),
             c = clout_idmap_find(G->users, "c", 1);
     CHECK(ad[a] == 2 && ex[a] == 5 && cv[a] == 2, "a: adoptions %lld exposures %lld conversions %lld",
@@ -416,7 +416,7 @@ static void check_conversion(void)
     free(ad);
     free(ex);
     free(cv);
-    CHECK(clout_conversion(G, 3600, &ad, &ex, &cv, msg) == 0, "%s", msg);
+    CHECK(owned_conversion(G, 3600, &ad, &ex, &cv, msg) == 0, "%s", msg);
     CHECK(ex[a] == 5 && cv[a] == 1, "a with a 1 h window: exposures %lld conversions %lld", (long long)ex[a],
           (long long)cv[a]);
     free(ad);
@@ -439,14 +439,14 @@ static void check_small(void)
     clout_builder_finish(&b, &G, msg);
     double *pr = NULL;
     int it;
-    CHECK(clout_pagerank(G, 0.85, 1e-14, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s", msg);
+    CHECK(owned_pagerank(G, 0.85, 1e-14, 10000, NULL, &pr, &it, NULL, msg) == 0, "%s", msg);
     /* x4 = (1-d)/4 + d*x4/4  =>  x4 = (1-d)/(4-d); the cycle shares the rest */
     double x4 = 0.15 / (4 - 0.85), x1 = (1 - x4) / 3;
     CHECK(pr && fabs(pr[3] - x4) < 1e-12 && fabs(pr[0] - x1) < 1e-12, "small PageRank %.15g %.15g, expected %.15g %.15g",
           pr ? pr[3] : 0, pr ? pr[0] : 0, x4, x1);
     free(pr);
     /* non-convergence is an error */
-    CHECK(clout_pagerank(G, 0.85, 1e-14, 2, NULL, &pr, &it, NULL, msg) == CLOUT_ERR_NOT_CONVERGED &&
+    CHECK(owned_pagerank(G, 0.85, 1e-14, 2, NULL, &pr, &it, NULL, msg) == CLOUT_ERR_NOT_CONVERGED &&
               strstr(msg, "did not converge in 2 iterations"),
           "non-convergence: %s", msg);
     clout_graph_free(&G);
@@ -486,8 +486,8 @@ static void check_betweenness_clustering(bool directed)
         }
     }
     double *bc = NULL, *cc = NULL;
-    CHECK(clout_betweenness(G, 0, 1, &bc, msg) == 0, "%s", msg);
-    CHECK(clout_clustering(G, &cc, msg) == 0, "%s", msg);
+    CHECK(owned_betweenness(G, 0, 1, &bc, msg) == 0, "%s", msg);
+    CHECK(owned_clustering(G, &cc, msg) == 0, "%s", msg);
     int bad_b = 0, bad_c = 0;
     for (int v = 0; v < N && bc && cc; v++) {
         double b = 0;
@@ -526,9 +526,9 @@ static void check_betweenness_sampling(const dataset *d)
     clout_graph *G = load(d);
     int64_t n = clout_graph_users(G);
     double *ex = NULL, *e1 = NULL, *e2 = NULL;
-    CHECK(clout_betweenness(G, 0, 1, &ex, msg) == 0, "%s", msg);
-    CHECK(clout_betweenness(G, n / 2, 7, &e1, msg) == 0, "%s", msg);
-    CHECK(clout_betweenness(G, n / 2, 7, &e2, msg) == 0, "%s", msg);
+    CHECK(owned_betweenness(G, 0, 1, &ex, msg) == 0, "%s", msg);
+    CHECK(owned_betweenness(G, n / 2, 7, &e1, msg) == 0, "%s", msg);
+    CHECK(owned_betweenness(G, n / 2, 7, &e2, msg) == 0, "%s", msg);
     double sx = 0, s1 = 0;
     for (int64_t i = 0; ex && e1 && i < n; i++) sx += ex[i], s1 += e1[i];
     CHECK(fabs(s1 - sx) < 0.1 * sx, "%s: sampled betweenness total %.4g, exact %.4g", d->name, s1, sx);
@@ -646,9 +646,9 @@ static void check_generated(void)
         check_core(&d, G, &g);
         int64_t *c1 = NULL, *c2 = NULL;
         clout_set_threads(1, msg);
-        CHECK(clout_coreness(G, &c1, msg) == 0, "%s", msg);
+        CHECK(owned_coreness(G, &c1, msg) == 0, "%s", msg);
         clout_set_threads(2, msg);
-        CHECK(clout_coreness(G, &c2, msg) == 0, "%s", msg);
+        CHECK(owned_coreness(G, &c2, msg) == 0, "%s", msg);
         CHECK(c1 && c2 && memcmp(c1, c2, (size_t)clout_graph_users(G) * sizeof(int64_t)) == 0,
               "%s: core numbers differ between 1 and 2 threads", d.name);
         free(c1);

@@ -18,7 +18,7 @@ static int op_pagerank(clout_graph *G, double **out, int64_t *nout)
 {
     int it;
     *nout = clout_graph_users(G);
-    return clout_pagerank(G, 0.85, 1e-10, 1000, NULL, out, &it, NULL, msg);
+    return owned_pagerank(G, 0.85, 1e-10, 1000, NULL, out, &it, NULL, msg);
 }
 
 static int to_double(const int64_t *v, int64_t n, double **out)
@@ -33,7 +33,7 @@ static int op_core(clout_graph *G, double **out, int64_t *nout)
 {
     int64_t *core = NULL;
     *nout = clout_graph_users(G);
-    int s = clout_coreness(G, &core, msg);
+    int s = owned_coreness(G, &core, msg);
     if (s == 0) s = to_double(core, *nout, out);
     free(core);
     return s;
@@ -68,7 +68,7 @@ static int op_reach(clout_graph *G, double **out, int64_t *nout)
 static int op_clustering(clout_graph *G, double **out, int64_t *nout)
 {
     *nout = clout_graph_users(G);
-    return clout_clustering(G, out, msg);
+    return owned_clustering(G, out, msg);
 }
 
 /* the influence graph (wc), then IMM's seeds and estimated spreads */

@@ -491,7 +491,7 @@ CLOUT_PUBLIC int clout_im_select(clout_graph *G, const clout_influence *P, const
 typedef struct clout_table clout_table;
 /* record: the table has exactly one row and JSON/msgpack write it as a bare object. */
 CLOUT_PUBLIC int clout_table_begin(clout_table **t, FILE *f, clout_format fmt, int ncols, const char *const *names,
-                      const clout_coltype *types, bool record, char msg[CLOUT_MSG_LEN]);
+                                   bool record, char msg[CLOUT_MSG_LEN]);
 /* Cells of the current row, in column order. A string cell may be NULL (empty / null). */
 CLOUT_PUBLIC void clout_table_str(clout_table *t, const char *s, size_t len);
 CLOUT_PUBLIC void clout_table_int(clout_table *t, int64_t v);

@@ -28,6 +28,7 @@ void clout_im_params_init(clout_im_params *p)
                            .est_rse = 0.005, .sims = 1000};
 }
 
+#undef FREE_ALL
 #define FREE_ALL
 
 int clout_im_select(clout_graph *G, const clout_influence *P, const clout_im_params *p, int64_t *seeds, double *spread,

@@ -41,10 +41,9 @@ static void free_table(clout_table *t)
 #undef FREE_ALL
 #define FREE_ALL free_table(t)
 
-int clout_table_begin(clout_table **out, FILE *f, clout_format fmt, int ncols, const char *const *names,
-                      const clout_coltype *types, bool record, char msg[CLOUT_MSG_LEN])
+int clout_table_begin(clout_table **out, FILE *f, clout_format fmt, int ncols, const char *const *names, bool record,
+                      char msg[CLOUT_MSG_LEN])
 {
-    (void)types;
     clout_table *t = clout_i_calloc(1, sizeof(*t));
     ASSERT_MSG(t != NULL, CLOUT_ERR_NOMEM, "out of memory");
     msgpack_sbuffer_init(&t->sbuf);

@@ -71,7 +71,6 @@ int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, do
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (have_graph) igraph_destroy(&ig);                                              \
         if (have_vec) igraph_vector_int_destroy(&el);                                     \
         clout_edges_free(&e);                                                             \
     } while (0)
@@ -79,10 +78,8 @@ int clout_generate_rmat(clout_edges *out, int scale, int64_t edges, double a, do
 static int from_igraph(igraph_t *g, clout_edges *out, char msg[CLOUT_MSG_LEN])
 {
     igraph_vector_int_t el;
-    bool have_vec = false, have_graph = false;
-    igraph_t ig;
+    bool have_vec = false;
     clout_edges e = {0};
-    (void)ig;
     IG_TRY(igraph_vector_int_init(&el, 0));
     have_vec = true;
     IG_TRY(igraph_get_edgelist(g, &el, 0));
@@ -99,14 +96,17 @@ static int from_igraph(igraph_t *g, clout_edges *out, char msg[CLOUT_MSG_LEN])
     return CLOUT_OK;
 }
 
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (have_graph) igraph_destroy(&ig);                                              \
+    } while (0)
+
 static int generate_ba(clout_edges *out, int64_t n, int64_t m, bool directed, uint64_t seed,
                       char msg[CLOUT_MSG_LEN])
 {
     igraph_t ig;
-    igraph_vector_int_t el;
-    bool have_graph = false, have_vec = false;
-    clout_edges e = {0};
-    (void)el;
+    bool have_graph = false;
     ASSERT_MSG(n >= 2 && n <= (INT64_C(1) << 31), CLOUT_ERR_INVALID, "the number of nodes must be between 2 and 2^31");
     ASSERT_MSG(m >= 1 && m < n, CLOUT_ERR_INVALID, "the ties per new node must be between 1 and the number of nodes - 1");
     /* igraph's generator is sequential and seeded: the same graph for any thread count */
@@ -123,10 +123,7 @@ static int generate_er(clout_edges *out, int64_t n, int64_t m, bool directed, ui
                       char msg[CLOUT_MSG_LEN])
 {
     igraph_t ig;
-    igraph_vector_int_t el;
-    bool have_graph = false, have_vec = false;
-    clout_edges e = {0};
-    (void)el;
+    bool have_graph = false;
     ASSERT_MSG(n >= 1 && n <= (INT64_C(1) << 31), CLOUT_ERR_INVALID, "the number of nodes must be between 1 and 2^31");
     double maxm = directed ? (double)n * (double)(n - 1) : (double)n * (double)(n - 1) / 2;
     ASSERT_MSG(m >= 0 && (double)m <= maxm, CLOUT_ERR_INVALID, "the number of edges must be between 0 and %.0f", maxm);

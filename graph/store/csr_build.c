@@ -46,86 +46,55 @@ static inline bool cp_less(colpos a, colpos b)
     return a.col < b.col || (a.col == b.col && a.pos < b.pos);
 }
 
-static void insertion_sort(colpos *a, int64_t n)
+static inline bool i64_less(int64_t a, int64_t b)
 {
-    for (int64_t i = 1; i < n; i++) {
-        colpos x = a[i];
-        int64_t j = i - 1;
-        while (j >= 0 && cp_less(x, a[j])) {
-            a[j + 1] = a[j];
-            j--;
-        }
-        a[j + 1] = x;
-    }
+    return a < b;
 }
 
-/* Quicksort with median-of-three and an insertion-sort finish; keys are unique (pos), so the
- * result is the stable order by column. Recursion on the smaller side bounds the depth. */
-static void sort_colpos(colpos *a, int64_t n)
-{
-    while (n > 24) {
-        colpos x = a[0], y = a[n / 2], z = a[n - 1], piv;
-        if (cp_less(x, y)) piv = cp_less(y, z) ? y : (cp_less(x, z) ? z : x);
-        else piv = cp_less(x, z) ? x : (cp_less(y, z) ? z : y);
-        int64_t i = 0, j = n - 1;
-        for (;;) {
-            while (cp_less(a[i], piv)) i++;
-            while (cp_less(piv, a[j])) j--;
-            if (i >= j) break;
-            colpos t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-            i++;
-            j--;
-        }
-        int64_t left = j + 1;
-        if (left < n - left) {
-            sort_colpos(a, left);
-            a += left;
-            n -= left;
-        } else {
-            sort_colpos(a + left, n - left);
-            n = left;
-        }
+/* One template, two typed sorts (igraph's .pmt idea): quicksort with median-of-three and an
+ * insertion-sort finish, recursing on the smaller side so the depth stays logarithmic. With unique
+ * keys (colpos carries its position) the order is the stable order by column. */
+#define DEFINE_SORT(name, type, less)                                                     \
+    static void name(type *a, int64_t n)                                                  \
+    {                                                                                     \
+        while (n > 24) {                                                                  \
+            type x = a[0], y = a[n / 2], z = a[n - 1], piv;                               \
+            if (less(x, y)) piv = less(y, z) ? y : (less(x, z) ? z : x);                  \
+            else piv = less(x, z) ? x : (less(y, z) ? z : y);                             \
+            int64_t i = 0, j = n - 1;                                                     \
+            for (;;) {                                                                    \
+                while (less(a[i], piv)) i++;                                              \
+                while (less(piv, a[j])) j--;                                              \
+                if (i >= j) break;                                                        \
+                type t = a[i];                                                            \
+                a[i] = a[j];                                                              \
+                a[j] = t;                                                                 \
+                i++;                                                                      \
+                j--;                                                                      \
+            }                                                                             \
+            int64_t left = j + 1;                                                         \
+            if (left < n - left) {                                                        \
+                name(a, left);                                                            \
+                a += left;                                                                \
+                n -= left;                                                                \
+            } else {                                                                      \
+                name(a + left, n - left);                                                 \
+                n = left;                                                                 \
+            }                                                                             \
+        }                                                                                 \
+        for (int64_t i = 1; i < n; i++) {                                                 \
+            type x = a[i];                                                                \
+            int64_t j = i - 1;                                                            \
+            while (j >= 0 && less(x, a[j])) {                                             \
+                a[j + 1] = a[j];                                                          \
+                j--;                                                                      \
+            }                                                                             \
+            a[j + 1] = x;                                                                 \
+        }                                                                                 \
     }
-    insertion_sort(a, n);
-}
 
-static void sort_i64(int64_t *a, int64_t n)
-{
-    while (n > 24) {
-        int64_t x = a[0], y = a[n / 2], z = a[n - 1];
-        int64_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-        int64_t i = 0, j = n - 1;
-        for (;;) {
-            while (a[i] < piv) i++;
-            while (piv < a[j]) j--;
-            if (i >= j) break;
-            int64_t t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-            i++;
-            j--;
-        }
-        int64_t left = j + 1;
-        if (left < n - left) {
-            sort_i64(a, left);
-            a += left;
-            n -= left;
-        } else {
-            sort_i64(a + left, n - left);
-            n = left;
-        }
-    }
-    for (int64_t i = 1; i < n; i++) {
-        int64_t x = a[i], j = i - 1;
-        while (j >= 0 && x < a[j]) {
-            a[j + 1] = a[j];
-            j--;
-        }
-        a[j + 1] = x;
-    }
-}
+DEFINE_SORT(sort_colpos, colpos, cp_less)
+DEFINE_SORT(sort_i64, int64_t, i64_less)
 
 /* Stable bucketing by row, the part both sorts share. Block t of nt is the entry range
  * [nnz t / nt, nnz (t+1) / nt); on return p holds the row offsets and off[t * (nrows+1) + r] the

@@ -173,7 +173,7 @@ static int run(int argc, char **argv)
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         static const char *names[] = {"algo", "k", "spread", "stderr", "seconds"};
-        s = clout_table_begin(&t, out.f, c.fmt, 5, names, NULL, false, msg);
+        s = clout_table_begin(&t, out.f, c.fmt, 5, names, false, msg);
         for (int a = 0; s >= 0 && a < na; a++)
             for (int i = 0; i < nk; i++) {
                 clout_table_str(t, ser[a].name, strlen(ser[a].name));

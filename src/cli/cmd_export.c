@@ -114,7 +114,7 @@ static int run(int argc, char **argv)
     bool social = strcmp(what, "social") == 0;
     static const char *sn[] = {"src", "dst", "weight"};
     static const char *in[] = {"user", "item", "weight", "time"};
-    s = clout_table_begin(&t, out.f, c.fmt, social ? 3 : 4, social ? sn : in, NULL, false, msg);
+    s = clout_table_begin(&t, out.f, c.fmt, social ? 3 : 4, social ? sn : in, false, msg);
     if (s >= 0) s = social ? export_social(G, t, msg) : export_interactions(G, t, msg);
     clout_graph_free(&G);
     return cli_finish(&out, &t, s, msg);

@@ -16,7 +16,7 @@ static int write_edges(const clout_edges *e, const cli_common *c, char msg[CLOUT
     int s = clout_outfile_open(&out, c->out, msg);
     if (s < 0) return s;
     static const char *names[] = {"src", "dst"};
-    s = clout_table_begin(&t, out.f, c->fmt, 2, names, NULL, false, msg);
+    s = clout_table_begin(&t, out.f, c->fmt, 2, names, false, msg);
     for (int64_t i = 0; s >= 0 && i < e->m; i++) {
         clout_table_int(t, e->src[i]);
         clout_table_int(t, e->dst[i]);

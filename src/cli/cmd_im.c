@@ -121,7 +121,7 @@ static int run(int argc, char **argv)
     }
     if (s >= 0) {
         static const char *names[] = {"rank", "user", "gain", "spread"};
-        s = clout_table_begin(&t, out.f, c.fmt, 4, names, NULL, false, msg);
+        s = clout_table_begin(&t, out.f, c.fmt, 4, names, false, msg);
         for (int64_t i = 0; s >= 0 && i < k; i++) {
             size_t len;
             const char *name = clout_idmap_name(G->users, seeds[i], &len);

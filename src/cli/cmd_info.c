@@ -57,7 +57,7 @@ static int run(int argc, char **argv)
     static const char *names[] = {"users", "items", "social_edges", "interactions", "timed_interactions",
                                   "directed", "weighted", "time_min", "time_max", "self_loops_dropped",
                                   "bad_lines_skipped", "action_weights", "sources"};
-    s = clout_table_begin(&t, out.f, c.fmt, 13, names, NULL, true, msg);
+    s = clout_table_begin(&t, out.f, c.fmt, 13, names, true, msg);
     if (s >= 0) {
         GrB_Index tn = 0;
         GrB_Matrix_nvals(&tn, G->T);

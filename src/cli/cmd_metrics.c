@@ -26,7 +26,7 @@ static int write_table(const clout_graph *G, const clout_features *F, clout_tabl
     if (names == NULL) return CLOUT_ERR_NOMEM;
     names[0] = "user";
     for (int k = 0; k < F->ncols; k++) names[k + 1] = F->cols[k].name;
-    int s = clout_table_begin(t, f, fmt, F->ncols + 1, names, NULL, false, msg);
+    int s = clout_table_begin(t, f, fmt, F->ncols + 1, names, false, msg);
     free(names);
     for (int64_t i = 0; s >= 0 && i < F->n; i++) {
         size_t len;

@@ -49,7 +49,7 @@ static int run(int argc, char **argv)
         fprintf(stderr, "timings: load %.3f s, ids %.3f s, reach %.3f s\n", t1 - t0, t2 - t1, clout_now() - t2);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     static const char *ln[] = {"user", "hop", "reached_user"}, *names[] = {"user", "hop", "new", "reached"};
-    if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, list ? 3 : 4, list ? ln : names, NULL, false, msg);
+    if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, list ? 3 : 4, list ? ln : names, false, msg);
     if (s >= 0 && list) {
         /* --list: stream the reached users straight into the table */
         list_ctx lc = {t, G, src};

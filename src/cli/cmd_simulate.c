@@ -46,7 +46,7 @@ static int run(int argc, char **argv)
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         static const char *names[] = {"spread", "stderr", "ci95_low", "ci95_high", "depth", "seeds", "sims", "model", "prob"};
-        s = clout_table_begin(&t, out.f, c.fmt, 9, names, NULL, true, msg);
+        s = clout_table_begin(&t, out.f, c.fmt, 9, names, true, msg);
         if (s >= 0) {
             clout_table_real(t, mean);
             clout_table_real(t, se);
@@ -69,7 +69,7 @@ static int run(int argc, char **argv)
         if (s >= 0 && !cnt) s = CLOUT_ERR_NOMEM;
         for (int64_t i = 0; s >= 0 && i < sims; i++) cnt[sizes[i]]++;
         static const char *hn[] = {"size", "count", "share"};
-        if (s >= 0) s = clout_table_begin(&ht, hout.f, c.fmt, 3, hn, NULL, false, msg);
+        if (s >= 0) s = clout_table_begin(&ht, hout.f, c.fmt, 3, hn, false, msg);
         for (int64_t z = 0; s >= 0 && z <= mx; z++) {
             if (!cnt[z]) continue;
             clout_table_int(ht, z);

@@ -34,9 +34,8 @@ int main(void)
         size_t len = 0;
         FILE *f = open_memstream(&text, &len);
         const char *names[] = {"x"};
-        const clout_coltype types[] = {CLOUT_COL_REAL};
         clout_table *t = NULL;
-        CHECK(clout_table_begin(&t, f, CLOUT_FMT_CSV, 1, names, types, false, msg) == 0, "%s", msg);
+        CHECK(clout_table_begin(&t, f, CLOUT_FMT_CSV, 1, names, false, msg) == 0, "%s", msg);
         for (int i = 0; i < N; i++) {
             if (single) clout_table_real32(t, (float)vals[i]);
             else clout_table_real(t, vals[i]);

@@ -8,6 +8,19 @@
  * error, positive warning) and takes a caller-owned `char msg[CLOUT_MSG_LEN]` that receives a
  * message naming the problem. Outputs are assigned only on success; on failure the caller's
  * objects are untouched. Handles passed by `**` are moved in (the caller's pointer becomes NULL).
+ * Errors every call may return besides those it names: CLOUT_ERR_NOMEM, CLOUT_ERR_GRAPHBLAS,
+ * CLOUT_ERR_INTERNAL; long calls also CLOUT_ERR_INTERRUPTED. n is the number of users, m (or
+ * |S|) the number of ties; costs are stated per call or per section.
+ *
+ * Concurrency contract: call clout_init once, and set the thread count and the handlers before
+ * starting threads. Calls that only read a graph (every key-user metric, the features table
+ * without consume, reading user lists, saving a snapshot, RR counts, simulation, cascade depths
+ * and IM on an influence graph) may run on one graph, or one influence graph, from several
+ * threads at once: matrices are read through zero-copy read-only views, and a cache a call needs
+ * (S', degrees) is built once under a lock and published whole. Calls that change a graph
+ * (clout_graph_drop_cache, clout_influence_new with CLOUT_INFLUENCE_CONSUME, the features table
+ * with consume) need it to themselves. Calls into igraph (betweenness, the BA and ER generators)
+ * are serialized inside the library. Handlers are called from the thread that made the call.
  */
 #ifndef CLOUT_H
 #define CLOUT_H
@@ -135,6 +148,9 @@ CLOUT_PUBLIC void clout_idmap_free(clout_idmap **map);
 CLOUT_PUBLIC int64_t clout_idmap_size(const clout_idmap *map);
 /* The token of index i, NUL-terminated; *len (may be NULL) receives its length. */
 CLOUT_PUBLIC const char *clout_idmap_name(const clout_idmap *map, int64_t i, size_t *len);
+/* Id maps cost O(total token bytes + n) memory; every call below is O(1) expected time, insertion
+ * amortized (the table doubles). clout_idmap_intern: CLOUT_ERR_INVALID for an empty token or one
+ * over CLOUT_MAX_TOKEN bytes or with a NUL byte. */
 /* Index of a token, or -1. O(1) expected. */
 CLOUT_PUBLIC int64_t clout_idmap_find(const clout_idmap *map, const char *tok, size_t len);
 /* Index of a token, inserting it if absent. Returns the index or a negative status. */
@@ -161,19 +177,21 @@ typedef struct clout_graph {
     GrB_Vector in_degree;   /* INT64 */
 } clout_graph;
 
-/* A graph with no users, no items and empty matrices. */
+/* A graph with no users, no items and empty matrices. O(1). The counts below are O(1). */
 CLOUT_PUBLIC int clout_graph_new(clout_graph **G, bool directed, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC void clout_graph_free(clout_graph **G);
 CLOUT_PUBLIC int64_t clout_graph_users(const clout_graph *G);
 CLOUT_PUBLIC int64_t clout_graph_items(const clout_graph *G);
 CLOUT_PUBLIC int64_t clout_graph_social_edges(const clout_graph *G);   /* entries of S */
 CLOUT_PUBLIC int64_t clout_graph_interactions(const clout_graph *G);   /* entries of R */
-/* Compute G->ST, G->out_degree and G->in_degree if absent. O(|S|). */
+/* Compute G->ST (one more copy of S: O(|S|) time and memory), or G->out_degree and G->in_degree
+ * (O(|S|) time, O(n) memory), if absent; safe to call from several threads on one graph. */
 CLOUT_PUBLIC int clout_graph_cache_transpose(clout_graph *G, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_graph_cache_degrees(clout_graph *G, char msg[CLOUT_MSG_LEN]);
-/* Drop every cached part (call after changing S, R or T). */
+/* Drop every cached part (call after changing S, R or T; not while other calls read G). */
 CLOUT_PUBLIC void clout_graph_drop_cache(clout_graph *G);
-/* Check invariants: dimensions agree with the id maps, types are right. */
+/* Check invariants: dimensions agree with the id maps, types are right (CLOUT_ERR_INVALID naming the
+ * first that fails). O(1). */
 CLOUT_PUBLIC int clout_graph_check(const clout_graph *G, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- readers */
@@ -195,7 +213,12 @@ typedef struct clout_read_opts {
 } clout_read_opts;
 CLOUT_PUBLIC void clout_read_opts_init(clout_read_opts *o);
 
-/* A builder accumulates inputs; clout_builder_finish turns them into a graph. */
+/* A builder accumulates inputs; clout_builder_finish turns them into a graph. Reading costs
+ * O(input bytes) time; the text of one input is held in memory while it is read (gzip inflated),
+ * and the builder keeps 32 bytes per tie and per interaction until it finishes. Errors of the add
+ * calls: CLOUT_ERR_NO_INPUT (a missing file or a directory), CLOUT_ERR_IO, CLOUT_ERR_DATA naming
+ * FILE:LINE and what was expected (or, with skip_bad_lines, the warning
+ * CLOUT_WARN_SKIPPED_LINES with a count), CLOUT_ERR_INVALID for contradictory options. */
 typedef struct clout_builder clout_builder;
 CLOUT_PUBLIC int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC void clout_builder_free(clout_builder **b);
@@ -208,7 +231,8 @@ CLOUT_PUBLIC int clout_builder_add_log(clout_builder *b, const char *path, const
 /* Cascades: one per line, `seed u1 t1 u2 t2 ...`; each cascade becomes one item. */
 CLOUT_PUBLIC int clout_builder_add_cascades(clout_builder *b, const char *path, const clout_read_opts *opts,
                                char msg[CLOUT_MSG_LEN]);
-/* Build S, R, T (dedupe, both directions when undirected). Moves *b in. */
+/* Build S, R, T (dedupe, both directions when undirected). Moves *b in. CLOUT_ERR_DATA when no
+ * input gave a user. O((ties + interactions) log) time, one CSR copy of each. */
 CLOUT_PUBLIC int clout_builder_finish(clout_builder **b, clout_graph **G, char msg[CLOUT_MSG_LEN]);
 
 /* Same as the add calls but from memory (name is used in messages); used by the fuzzers. */
@@ -242,7 +266,10 @@ CLOUT_PUBLIC int clout_read_user_weights(const clout_graph *G, const char *path,
 
 /* ---------------------------------------------------------------- snapshots (.clout)
  * msgpack: [ "CLOUT", version, {metadata..., id maps, matrices as CSR arrays} ]. Little-endian
- * binary blobs. Loading checks every length against the file size before allocating. */
+ * binary blobs. Loading checks every length against the file size before allocating, then every
+ * row pointer, index and value: a truncated or hostile file is CLOUT_ERR_DATA naming the byte,
+ * never a crash. Saving writes atomically (see output files). Both O(file size) time; loading
+ * maps the file and holds the graph (about the file's size). */
 #define CLOUT_SNAPSHOT_VERSION 1
 CLOUT_PUBLIC int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN]);
@@ -250,7 +277,9 @@ CLOUT_PUBLIC int clout_snapshot_load_mem(clout_graph **G, const char *name, cons
                             char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- generators
- * Edge arrays (src[i] -> dst[i]) are malloc'd and owned by the caller. */
+ * Edge arrays (src[i] -> dst[i]) are allocated by the generator (the edge count is only known
+ * then) and released with clout_edges_free. CLOUT_ERR_INVALID for sizes out of range. R-MAT:
+ * O(edges) time and 16 bytes per edge drawn; BA and ER: igraph's costs, O(n + m). */
 typedef struct clout_edges {
     int64_t n;          /* vertices */
     int64_t m;          /* edges */
@@ -339,7 +368,9 @@ typedef struct clout_prob_model {
 CLOUT_PUBLIC int clout_prob_parse(const char *spec, clout_prob_model *m, char msg[CLOUT_MSG_LEN]);
 /* The influence graph: S's ties with their probabilities, as CSR arrays both ways (32-bit user
  * indices; one probability per user when all its in-ties share it, as with wc on unweighted ties
- * and const:P). CLOUT_ERR_DATA (naming the tie) when --prob weight meets a weight outside [0, 1].
+ * and const:P). CLOUT_ERR_DATA (naming the tie) when probabilities from weights meet a weight
+ * outside [0, 1]; learned probabilities read T. O(|S|) time; memory two copies of S's pattern
+ * with 32-bit indices and a probability per tie (or per user).
  * flags CLOUT_INFLUENCE_CONSUME: take over G's social matrix instead of copying it, saving one copy
  * of S on large graphs; afterwards G keeps its users and items but has no social ties. */
 #define CLOUT_INFLUENCE_CONSUME 1u
@@ -352,11 +383,13 @@ CLOUT_PUBLIC int clout_influence_new(clout_influence **P, clout_graph *G, const 
 CLOUT_PUBLIC void clout_influence_free(clout_influence **P);
 /* theta reverse-reachable sets from uniform random roots, under IC (lt false) or LT; count[v] =
  * sets containing v (n entries). sigma({v}) is estimated by n * count[v] / theta. OpenMP over
- * sets; set j draws from its own stream, so counts are identical for any thread count. */
+ * sets; set j draws from its own stream, so counts are identical for any thread count. Time
+ * O(theta x mean set size), memory O(n) per thread. CLOUT_ERR_INVALID when theta < 1. */
 CLOUT_PUBLIC int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN]);
 /* For each users[i]: sims Monte Carlo cascades from that user alone; spread[i] = mean number of
  * active users (the user included), spread_se[i] its standard error, depth[i] the mean number of
- * rounds that activated someone. spread_se and depth may be NULL. */
+ * rounds that activated someone. spread_se and depth may be NULL. Time O(nu x sims x cascade),
+ * memory O(n) per thread. Needs out-rows (not CLOUT_INFLUENCE_REVERSE). */
 CLOUT_PUBLIC int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu, int64_t sims, uint64_t seed,
                       double *spread, double *spread_se, double *depth, char msg[CLOUT_MSG_LEN]);
 
@@ -364,7 +397,8 @@ CLOUT_PUBLIC int clout_ic_cascades(const clout_influence *P, const int64_t *user
  * alone, under IC (lt false) or LT, for every user at once from sims sampled live-edge graphs
  * (Kempe, Kleinberg, Tardos 2003: a cascade's round t is the t-th BFS level of the live ties
  * reachable from u). Graph s draws user v's live in-ties from stream (s, v): identical for any
- * thread count. */
+ * thread count. Time O(sims x (|S| + the users' searches)), memory one live graph (O(n + |S|))
+ * and O(n) per thread. */
 CLOUT_PUBLIC int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
                          char msg[CLOUT_MSG_LEN]);
 
@@ -372,13 +406,17 @@ CLOUT_PUBLIC int clout_cascade_depths(const clout_influence *P, bool lt, int64_t
  * weights b(u,v) = the model's probabilities, rescaled so each user's in-weights sum to at most
  * 1; thresholds uniform in [0, 1)). sizes[s]: active users at the end of simulation s (seeds
  * included); depths[s] (may be NULL): rounds that activated someone. Simulation s draws from its
- * own streams, so results are identical for any thread count. */
+ * own streams, so results are identical for any thread count. Time O(sims x cascade), memory
+ * O(n) per thread; sizes and depths have sims entries. */
 CLOUT_PUBLIC int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
                    int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- influence maximization
  * imm and opim-c work under IC (lt false) or LT (lt true; RR sets are then paths: each user picks
- * at most one in-neighbour with its LT weight). */
+ * at most one in-neighbour with its LT weight). Errors: CLOUT_ERR_INVALID for k outside 1..n or
+ * eps, delta outside (0, 1), with the value in msg. seeds and spread have k entries. Memory: the RR
+ * sets (4 bytes per user in a set, 12 bytes per set) and O(n) per thread; time O(sets x mean set
+ * size + k x n). */
 /* IMM (Tang, Shi, Xiao 2015) with Chen's fresh-sample selection: k seeds whose spread is at least
  * (1 - 1/e - eps) OPT with probability >= 1 - delta (delta <= 0: 1/n). spread[i]: the estimated
  * spread after seed i, from RR sets independent of the selection (the bound phase's, topped up

@@ -205,4 +205,15 @@ double clout_i_log_choose(double n, double k);
 /* 1 <= k <= n, eps and delta in (0, 1) (delta <= 0 becomes 1/n), with a message otherwise. */
 int clout_i_rr_args(const clout_influence *P, int k, double eps, double *delta, char msg[CLOUT_MSG_LEN]);
 
+/* What one run of imm or opim-c holds besides its collections: the sampler, greedy's workspace
+ * and two k-arrays. clout_i_rr_run_start checks the arguments (clout_i_rr_args) and sets them up. */
+typedef struct {
+    clout_i_rrsampler smp;
+    clout_i_gwork gw;
+    int64_t *cov, *tmp;
+} clout_i_rr_run;
+int clout_i_rr_run_start(clout_i_rr_run *r, const clout_influence *P, bool lt, int k, double eps, double *delta,
+                         uint64_t seed, char msg[CLOUT_MSG_LEN]);
+void clout_i_rr_run_free(clout_i_rr_run *r);
+
 #endif

@@ -15,24 +15,19 @@
     do {                                                                                  \
         clout_i_rr_free(&rs);                                                             \
         clout_i_rr_free(&bound);                                                          \
-        clout_i_sampler_free(&smp);                                                       \
-        clout_i_gwork_free(&gw);                                                          \
-        FREE_PTR(cov);                                                                    \
-        FREE_PTR(tmp);                                                                    \
+        clout_i_rr_run_free(&run);                                                        \
     } while (0)
 
 int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, double est_rse,
                  int64_t *seeds, double *spread, int64_t *rr_used, int64_t *est_sets, char msg[CLOUT_MSG_LEN])
 {
     clout_i_rrstore rs = {0}, bound = {0};
-    clout_i_rrsampler smp = {0};
-    clout_i_gwork gw = {0};
-    int64_t *cov = NULL, *tmp = NULL;
+    clout_i_rr_run run;
     double n = (double)P->n;
-    TRY(clout_i_rr_args(P, k, eps, &delta, msg));
-    ALLOC_TRY(cov, k, int64_t);
-    ALLOC_TRY(tmp, k, int64_t);
-    ASSERT_MSG(clout_i_sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    TRY(clout_i_rr_run_start(&run, P, lt, k, eps, &delta, seed, msg));
+    clout_i_rrsampler *smp = &run.smp;
+    clout_i_gwork *gw = &run.gw;
+    int64_t *cov = run.cov, *tmp = run.tmp;
     double logn = log(fmax(n, 2)), ell = log(1 / delta) / logn;
     ell = ell * (1 + log(2) / logn);
     double lcnk = clout_i_log_choose(n, k), e1 = 1 - 1 / M_E;
@@ -54,8 +49,8 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
         double x = n / pow(2, i);
         int64_t theta_i = (int64_t)ceil(lambdap / x);
         if (theta_i > rs.count)
-            CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &rs, rs.count, theta_i - rs.count), theta_i);
-        ASSERT_MSG(clout_i_greedy(&gw, &rs, P->n, k, tmp, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &rs, rs.count, theta_i - rs.count), theta_i);
+        ASSERT_MSG(clout_i_greedy(gw, &rs, P->n, k, tmp, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         double f = (double)cov[k - 1] / (double)rs.count;
         if (n * f >= (1 + epsp) * x) {
             lb = n * f / (1 + epsp);
@@ -67,18 +62,18 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
      * the selection, then estimate the spread without the optimism of the sets that chose it */
     bound = rs;
     memset(&rs, 0, sizeof rs);
-    clout_i_gwork_free(&gw);
-    CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &rs, CLOUT_RR_FIRST_SELECTION, theta), theta);
-    ASSERT_MSG(clout_i_greedy(&gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    clout_i_gwork_free(gw);
+    CLOUT_I_RR_TRY(clout_i_rr_append(smp, &rs, CLOUT_RR_FIRST_SELECTION, theta), theta);
+    ASSERT_MSG(clout_i_greedy(gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     /* enough of them for a relative standard error of est_rse (more drawn if needed, never more
      * than the selection's own count): p = the covered fraction, rse = sqrt((1 - p) / (p N)) */
     double p = (double)cov[k - 1] / (double)rs.count;
     clout_i_rr_free(&rs); /* the selection is done: its memory goes to the top-up */
-    clout_i_gwork_free(&gw);
+    clout_i_gwork_free(gw);
     int64_t need = p > 0 && est_rse > 0 ? (int64_t)ceil((1 - p) / (p * est_rse * est_rse)) : 0;
     if (need > theta) need = theta;
     if (need > bound.count)
-        CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &bound, bound.count, need - bound.count), need);
+        CLOUT_I_RR_TRY(clout_i_rr_append(smp, &bound, bound.count, need - bound.count), need);
     ASSERT_MSG(clout_i_prefix_coverage(&bound, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)bound.count;
     *rr_used = theta;

@@ -8,24 +8,19 @@
     do {                                                                                  \
         clout_i_rr_free(&r1);                                                             \
         clout_i_rr_free(&r2);                                                             \
-        clout_i_sampler_free(&smp);                                                       \
-        clout_i_gwork_free(&gw);                                                          \
-        FREE_PTR(cov);                                                                    \
-        FREE_PTR(tmp);                                                                    \
+        clout_i_rr_run_free(&run);                                                        \
     } while (0)
 
 int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double delta, uint64_t seed, int64_t *seeds,
                    double *spread, int64_t *rr_used, double *ratio, char msg[CLOUT_MSG_LEN])
 {
     clout_i_rrstore r1 = {0}, r2 = {0};
-    clout_i_rrsampler smp = {0};
-    clout_i_gwork gw = {0};
-    int64_t *cov = NULL, *tmp = NULL;
+    clout_i_rr_run run;
     double n = (double)P->n;
-    TRY(clout_i_rr_args(P, k, eps, &delta, msg));
-    ALLOC_TRY(cov, k, int64_t);
-    ALLOC_TRY(tmp, k, int64_t);
-    ASSERT_MSG(clout_i_sampler_init(&smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    TRY(clout_i_rr_run_start(&run, P, lt, k, eps, &delta, seed, msg));
+    clout_i_rrsampler *smp = &run.smp;
+    clout_i_gwork *gw = &run.gw;
+    int64_t *cov = run.cov, *tmp = run.tmp;
     double e1 = 1 - 1 / M_E, lcnk = clout_i_log_choose(n, k);
     double tmax = 2 * n * pow(e1 * sqrt(log(6 / delta)) + sqrt(e1 * (lcnk + log(6 / delta))), 2) / (eps * eps * k);
     double t0 = tmax * eps * eps * k / n;
@@ -36,11 +31,11 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
     for (int i = 1; i <= imax; i++) {
         /* R1 selects and bounds OPT from above; R2, independent, bounds the selection's spread */
         if (theta > r1.count) {
-            CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &r1, r1.count, theta - r1.count), theta);
-            CLOUT_I_RR_TRY(clout_i_rr_append(&smp, &r2, CLOUT_RR_FIRST_SECOND + r2.count, theta - r2.count), theta);
+            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r1, r1.count, theta - r1.count), theta);
+            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r2, CLOUT_RR_FIRST_SECOND + r2.count, theta - r2.count), theta);
         }
         int64_t up;
-        ASSERT_MSG(clout_i_greedy(&gw, &r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+        ASSERT_MSG(clout_i_greedy(gw, &r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         ASSERT_MSG(clout_i_prefix_coverage(&r2, tmp, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         int64_t c2 = cov[k - 1];
         double th = (double)r1.count;

@@ -446,3 +446,25 @@ int clout_i_rr_args(const clout_influence *P, int k, double eps, double *delta, 
     }
     return CLOUT_OK;
 }
+
+void clout_i_rr_run_free(clout_i_rr_run *r)
+{
+    clout_i_sampler_free(&r->smp);
+    clout_i_gwork_free(&r->gw);
+    FREE_PTR(r->cov);
+    FREE_PTR(r->tmp);
+}
+
+#undef FREE_ALL
+#define FREE_ALL clout_i_rr_run_free(r)
+
+int clout_i_rr_run_start(clout_i_rr_run *r, const clout_influence *P, bool lt, int k, double eps, double *delta,
+                         uint64_t seed, char msg[CLOUT_MSG_LEN])
+{
+    memset(r, 0, sizeof(*r));
+    TRY(clout_i_rr_args(P, k, eps, delta, msg));
+    ALLOC_TRY(r->cov, k, int64_t);
+    ALLOC_TRY(r->tmp, k, int64_t);
+    ASSERT_MSG(clout_i_sampler_init(&r->smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    return CLOUT_OK;
+}

@@ -54,19 +54,16 @@ void clout_builder_stats(const clout_builder *b, clout_read_stats *st)
 #undef FREE_ALL
 #define FREE_ALL
 
+/* Grow one of the builder's arrays to cap entries; on failure it stays whole and false is the answer. */
+#define GROW(p, cap) ((tmp = clout_i_realloc((p), (size_t)(cap), sizeof(*(p)))) != NULL ? ((p) = tmp, true) : false)
+
 int clout_i_builder_reserve_edges(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN])
 {
     if (b->ne + extra <= b->ecap) return CLOUT_OK;
     int64_t cap = b->ne + extra;
-    int64_t *s = clout_i_realloc(b->esrc, (size_t)cap, sizeof(int64_t));
-    ASSERT_MSG(s != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld edges", (long long)cap);
-    b->esrc = s;
-    int64_t *d = clout_i_realloc(b->edst, (size_t)cap, sizeof(int64_t));
-    ASSERT_MSG(d != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld edges", (long long)cap);
-    b->edst = d;
-    float *w = clout_i_realloc(b->ew, (size_t)cap, sizeof(float));
-    ASSERT_MSG(w != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld edges", (long long)cap);
-    b->ew = w;
+    void *tmp;
+    ASSERT_MSG(GROW(b->esrc, cap) && GROW(b->edst, cap) && GROW(b->ew, cap), CLOUT_ERR_NOMEM,
+               "out of memory for %lld edges", (long long)cap);
     b->ecap = cap;
     return CLOUT_OK;
 }
@@ -75,18 +72,9 @@ int clout_i_builder_reserve_inter(clout_builder *b, int64_t extra, char msg[CLOU
 {
     if (b->ni + extra <= b->icap) return CLOUT_OK;
     int64_t cap = b->ni + extra;
-    int64_t *u = clout_i_realloc(b->iu, (size_t)cap, sizeof(int64_t));
-    ASSERT_MSG(u != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
-    b->iu = u;
-    int64_t *i = clout_i_realloc(b->ii, (size_t)cap, sizeof(int64_t));
-    ASSERT_MSG(i != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
-    b->ii = i;
-    float *w = clout_i_realloc(b->iw, (size_t)cap, sizeof(float));
-    ASSERT_MSG(w != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
-    b->iw = w;
-    double *t = clout_i_realloc(b->it, (size_t)cap, sizeof(double));
-    ASSERT_MSG(t != NULL, CLOUT_ERR_NOMEM, "out of memory for %lld interactions", (long long)cap);
-    b->it = t;
+    void *tmp;
+    ASSERT_MSG(GROW(b->iu, cap) && GROW(b->ii, cap) && GROW(b->iw, cap) && GROW(b->it, cap), CLOUT_ERR_NOMEM,
+               "out of memory for %lld interactions", (long long)cap);
     b->icap = cap;
     return CLOUT_OK;
 }
@@ -419,16 +407,7 @@ int clout_builder_finish(clout_builder **bp, clout_graph **G, char msg[CLOUT_MSG
     ASSERT_MSG(n > 0, CLOUT_ERR_DATA, "no users: give at least one edge list, log or cascade file");
     TRY(build_social(b, n, &S, msg));
     TRY(build_inter(b, n, ni, &R, &T, msg));
-    g = clout_i_calloc(1, sizeof(*g));
-    ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
-    g->S = S;
-    g->R = R;
-    g->T = T;
-    S = R = T = NULL;
-    g->directed = !b->undirected;
-    g->users = b->users;
-    g->items = b->items;
-    b->users = b->items = NULL;
+    TRY(clout_i_graph_assemble(&g, &S, &R, &T, &b->users, &b->items, !b->undirected, msg));
     g->self_loops_dropped = b->self_loops;
     g->bad_lines_skipped = b->bad_lines;
     g->action_weights = b->action_weights;

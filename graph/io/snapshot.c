@@ -651,16 +651,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
-    g = clout_i_calloc(1, sizeof(*g));
-    ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
-    g->S = S;
-    g->R = R;
-    g->T = T;
-    S = R = T = NULL;
-    g->users = users;
-    g->items = items;
-    users = items = NULL;
-    g->directed = directed;
+    TRY(clout_i_graph_assemble(&g, &S, &R, &T, &users, &items, directed, msg));
     g->self_loops_dropped = (int64_t)loops;
     g->bad_lines_skipped = (int64_t)badl;
     g->action_weights = aw;

@@ -44,6 +44,26 @@ void clout_graph_free(clout_graph **G)
     *G = NULL;
 }
 
+#undef FREE_ALL
+#define FREE_ALL
+
+int clout_i_graph_assemble(clout_graph **G, GrB_Matrix *S, GrB_Matrix *R, GrB_Matrix *T, clout_idmap **users,
+                           clout_idmap **items, bool directed, char msg[CLOUT_MSG_LEN])
+{
+    clout_graph *g = clout_i_calloc(1, sizeof(*g));
+    ASSERT_MSG(g != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    g->S = *S;
+    g->R = *R;
+    g->T = *T;
+    g->users = *users;
+    g->items = *items;
+    g->directed = directed;
+    *S = *R = *T = NULL;
+    *users = *items = NULL;
+    *G = g;
+    return CLOUT_OK;
+}
+
 int64_t clout_graph_users(const clout_graph *G)
 {
     return clout_idmap_size(G->users);

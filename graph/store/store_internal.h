@@ -90,4 +90,9 @@ int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 /* The undirected view of S (graph.c): *B = S itself when it holds both directions of every tie,
  * else the pattern of S + S' built into *U (free it; NULL otherwise). No self-loops either way. */
 int clout_i_undirected_view(clout_graph *G, GrB_Matrix *U, GrB_Matrix *B, char msg[CLOUT_MSG_LEN]);
+/* A graph made of its parts, moved in (the caller's pointers become NULL): the one place graphs
+ * are put together (builder and snapshots). Metadata stays zero for the caller to fill. */
+int clout_i_graph_assemble(clout_graph **G, GrB_Matrix *S, GrB_Matrix *R, GrB_Matrix *T, clout_idmap **users,
+                           clout_idmap **items, bool directed, char msg[CLOUT_MSG_LEN]);
+
 #endif

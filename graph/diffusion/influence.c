@@ -367,14 +367,7 @@ int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t s
                 continue;
             }
             for (int64_t h = 0; h < used; h++) mine[buf[h]]++;
-            #pragma omp atomic
-            done += m;
-            if (t == 0) {
-                int64_t d;
-                #pragma omp atomic read
-                d = done;
-                if (clout_i_progress_update(prog, (double)d)) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
-            }
+            clout_i_progress_tick(prog, &done, m, &stop);
         }
         clout_i_rrws_free(ws);
         free(buf);
@@ -431,14 +424,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
             if (spread_se)
                 spread_se[i] = sims > 1 ? sqrt(fmax(0, (s2 - s1 * mean) / (double)(sims - 1)) / (double)sims) : 0;
             if (depth) depth[i] = dsum / (double)sims;
-            #pragma omp atomic
-            done++;
-            if (omp_get_thread_num() == 0) {
-                int64_t d;
-                #pragma omp atomic read
-                d = done;
-                if (clout_i_progress_update(prog, (double)d)) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
-            }
+            clout_i_progress_tick(prog, &done, 1, &stop);
         }
         free(mark);
         free(queue);
@@ -517,14 +503,7 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
                                         queue, &rounds);
             sizes[s] = q;
             if (depths) depths[s] = rounds;
-            #pragma omp atomic
-            done++;
-            if (omp_get_thread_num() == 0) {
-                int64_t d;
-                #pragma omp atomic read
-                d = done;
-                if (clout_i_progress_update(prog, (double)d)) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
-            }
+            clout_i_progress_tick(prog, &done, 1, &stop);
         }
         free(mark);
         free(queue);

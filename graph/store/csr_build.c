@@ -136,63 +136,41 @@ static int bucket_rows(int64_t nrows, int64_t nnz, const int64_t *row, int *nt_o
     do {                                                                                  \
         FREE_PTR(off);                                                                    \
         FREE_PTR(p);                                                                      \
-        FREE_PTR(cp);                                                                     \
+        FREE_PTR(a);                                                                      \
     } while (0)
 
-int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
-                      int64_t **ptr, clout_i_colpos **sorted, char msg[CLOUT_MSG_LEN])
-{
-    int64_t *off = NULL, *p = NULL;
-    colpos *cp = NULL;
-    int nt;
-    ALLOC_TRY(p, nrows + 1, int64_t);
-    ALLOC_TRY(cp, nnz, colpos);
-    ASSERT_MSG(bucket_rows(nrows, nnz, row, &nt, &off, p) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-    #pragma omp parallel for schedule(static, 1) num_threads(nt) if (nt > 1 && nnz > 50000)
-    for (int t = 0; t < nt; t++) {
-        int64_t lo = nnz * t / nt, hi = nnz * (t + 1) / nt, *c = off + (size_t)t * (size_t)(nrows + 1);
-        for (int64_t k = lo; k < hi; k++) {
-            int64_t d = c[row[k]]++;
-            cp[d].col = col[k];
-            cp[d].pos = k;
-        }
-    }
-    #pragma omp parallel for schedule(dynamic, 1024) if (nnz > 50000)
-    for (int64_t r = 0; r < nrows; r++) sort_colpos(cp + p[r], p[r + 1] - p[r]);
-    FREE_PTR(off);
-    *ptr = p;
-    *sorted = cp;
-    return CLOUT_OK;
-}
-
-#undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
+/* One template for both orders: bucket the entries by row (each thread its range, stably), then
+ * sort every row with sortfn; PUT(a, d, k) stores entry k at slot d. */
+#define DEFINE_ROW_ORDER(fname, type, PUT, sortfn)                                        \
+    int fname(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col, int64_t **ptr, type **out, \
+              char msg[CLOUT_MSG_LEN])                                                    \
+    {                                                                                     \
+        int64_t *off = NULL, *p = NULL;                                                   \
+        type *a = NULL;                                                                   \
+        int nt;                                                                           \
+        ALLOC_TRY(p, nrows + 1, int64_t);                                                 \
+        ALLOC_TRY(a, nnz, type);                                                          \
+        ASSERT_MSG(bucket_rows(nrows, nnz, row, &nt, &off, p) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory"); \
+        _Pragma("omp parallel for schedule(static, 1) num_threads(nt) if (nt > 1 && nnz > 50000)") \
+        for (int t = 0; t < nt; t++) {                                                    \
+            int64_t lo = nnz * t / nt, hi = nnz * (t + 1) / nt, *c = off + (size_t)t * (size_t)(nrows + 1); \
+            for (int64_t k = lo; k < hi; k++) {                                           \
+                int64_t d = c[row[k]]++;                                                  \
+                PUT(a, d, k);                                                             \
+            }                                                                             \
+        }                                                                                 \
+        _Pragma("omp parallel for schedule(dynamic, 1024) if (nnz > 50000)")              \
+        for (int64_t r = 0; r < nrows; r++) sortfn(a + p[r], p[r + 1] - p[r]);            \
         FREE_PTR(off);                                                                    \
-        FREE_PTR(p);                                                                      \
-        FREE_PTR(cs);                                                                     \
-    } while (0)
-
-int clout_i_csr_sort_cols(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
-                          int64_t **ptr, int64_t **cols, char msg[CLOUT_MSG_LEN])
-{
-    int64_t *off = NULL, *p = NULL, *cs = NULL;
-    int nt;
-    ALLOC_TRY(p, nrows + 1, int64_t);
-    ALLOC_TRY(cs, nnz, int64_t);
-    ASSERT_MSG(bucket_rows(nrows, nnz, row, &nt, &off, p) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-    #pragma omp parallel for schedule(static, 1) num_threads(nt) if (nt > 1 && nnz > 50000)
-    for (int t = 0; t < nt; t++) {
-        int64_t lo = nnz * t / nt, hi = nnz * (t + 1) / nt, *c = off + (size_t)t * (size_t)(nrows + 1);
-        for (int64_t k = lo; k < hi; k++) cs[c[row[k]]++] = col[k];
+        *ptr = p;                                                                         \
+        *out = a;                                                                         \
+        return CLOUT_OK;                                                                  \
     }
-    #pragma omp parallel for schedule(dynamic, 1024) if (nnz > 50000)
-    for (int64_t r = 0; r < nrows; r++) sort_i64(cs + p[r], p[r + 1] - p[r]);
-    FREE_PTR(off);
-    *ptr = p;
-    *cols = cs;
-    return CLOUT_OK;
-}
+
+#define PUT_COLPOS(a, d, k) ((a)[d] = (colpos){col[k], (k)})
+#define PUT_COL(a, d, k) ((a)[d] = col[k])
+DEFINE_ROW_ORDER(clout_i_csr_order, clout_i_colpos, PUT_COLPOS, sort_colpos)
+DEFINE_ROW_ORDER(clout_i_csr_sort_cols, int64_t, PUT_COL, sort_i64)
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \

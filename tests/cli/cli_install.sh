@@ -8,7 +8,7 @@ meson install -C "$BUILD" --destdir "$I" --no-rebuild --quiet >"$T/install.log" 
 pc=$(find "$I" -name clout.pc | head -1)
 [ -n "$pc" ] && ok || bad "no clout.pc installed"
 [ -n "$(find "$I" -name clout.h)" ] && ok || bad "no clout.h installed"
-so=$(find "$I" -name 'libclout.so.*.*' | head -1)
+so=$(find "$I" -name 'libclout.so' | head -1)
 [ -n "$so" ] && ok || bad "no libclout.so installed"
 
 # exported: exactly the functions clout.h declares, nothing internal

@@ -418,7 +418,7 @@ CLOUT_PUBLIC int clout_simulate(const clout_influence *P, bool lt, const int64_t
  * sets (4 bytes per user in a set, 12 bytes per set) and O(n) per thread; time O(sets x mean set
  * size + k x n). */
 /* IMM (Tang, Shi, Xiao 2015) with Chen's fresh-sample selection: k seeds whose spread is at least
- * (1 - 1/e - eps) OPT with probability >= 1 - delta (delta <= 0: 1/n). spread[i]: the estimated
+ * (1 - 1/e - eps) OPT with probability >= 1 - delta (delta <= 0: 1/n, 1/2 for one user). spread[i]: the estimated
  * spread after seed i, from RR sets independent of the selection (the bound phase's, topped up
  * until the estimate's relative standard error is about est_rse, at most as many as the selection
  * used; est_rse <= 0: no top-up), so it lacks the optimism of the sets that chose the seeds;

@@ -72,6 +72,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     clout_i_gwork_free(gw);
     int64_t need = p > 0 && est_rse > 0 ? (int64_t)ceil((1 - p) / (p * est_rse * est_rse)) : 0;
     if (need > theta) need = theta;
+    if (need < 1) need = 1; /* a graph too small for a bound phase still gets an estimate */
     if (need > bound.count)
         CLOUT_I_RR_TRY(clout_i_rr_append(smp, &bound, bound.count, need - bound.count), need);
     ASSERT_MSG(clout_i_prefix_coverage(&bound, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");

@@ -126,6 +126,12 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     if (m->kind == CLOUT_PROB_LEARNED)
         ASSERT_MSG(m->window >= 0 && m->a >= 0 && m->b >= 0, CLOUT_ERR_INVALID,
                    "learned probabilities need a window >= 0 and a prior a, b >= 0");
+    GrB_Index timed = 0;
+    if (m->kind == CLOUT_PROB_LEARNED) GRB_TRY(GrB_Matrix_nvals(&timed, G->T));
+    /* without times every learned probability would be 0 (or the prior alone): no answer at all */
+    ASSERT_MSG(m->kind != CLOUT_PROB_LEARNED || timed > 0, CLOUT_ERR_DATA,
+               "learned probabilities need interaction times, and this graph has none (ingest a log with a time "
+               "column, or cascades)");
     P = clout_i_calloc(1, sizeof(*P));
     ASSERT_MSG(P != NULL, CLOUT_ERR_NOMEM, "out of memory");
     /* consuming takes S's arrays over; otherwise they are only read */

@@ -439,7 +439,7 @@ int clout_i_rr_args(const clout_influence *P, int k, double eps, double *delta, 
         clout_i_setmsg(msg, "epsilon must be in (0, 1), got %g", eps);
         return CLOUT_ERR_INVALID;
     }
-    if (*delta <= 0) *delta = 1.0 / (double)P->n;
+    if (*delta <= 0) *delta = 1.0 / fmax((double)P->n, 2); /* 1/n, and 1/2 for a lone user */
     if (!(*delta < 1)) {
         clout_i_setmsg(msg, "delta must be in (0, 1), got %g", *delta);
         return CLOUT_ERR_INVALID;

@@ -265,8 +265,8 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
     ALLOC_TRY(Aj, nnz ? nnz : 1, uint64_t);
     ALLOC_TRY(Ax, nnz ? nnz : 1, float);
     clout_dedupe rule = b->dedupe;
-    bool iso = true;
-    #pragma omp parallel for schedule(dynamic, 4096) reduction(&& : iso) if (n > 20000)
+    bool iso = true, inf = false;
+    #pragma omp parallel for schedule(dynamic, 4096) reduction(&& : iso) reduction(|| : inf) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t at = (int64_t)Ap[r] - 1;
         for (int64_t k = ptr[r]; k < ptr[r + 1]; k++) {
@@ -282,8 +282,17 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
                 if (we > Ax[at]) Ax[at] = we;
             }
         }
-        for (int64_t k = (int64_t)Ap[r]; k < (int64_t)Ap[r + 1]; k++) iso = iso && Ax[k] == 1.0f;
+        for (int64_t k = (int64_t)Ap[r]; k < (int64_t)Ap[r + 1]; k++) {
+            iso = iso && Ax[k] == 1.0f;
+            inf = inf || isinf(Ax[k]);
+        }
     }
+    /* a sum no 32-bit float holds would make a graph no snapshot can load: refused, naming it */
+    for (int64_t r = 0; inf && r < n; r++)
+        for (uint64_t k = Ap[r]; k < Ap[r + 1]; k++)
+            ASSERT_MSG(!isinf(Ax[k]), CLOUT_ERR_DATA,
+                       "the weights of tie %.64s -> %.64s add up beyond the largest 32-bit float (3.4e38)",
+                       clout_idmap_name(b->users, r, NULL), clout_idmap_name(b->users, (int64_t)Aj[k], NULL));
     FREE_PTR(ptr);
     FREE_PTR(cp);
     FREE_PTR(cnt);
@@ -351,7 +360,8 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
     ALLOC_TRY(Rx, nr ? nr : 1, float);
     ALLOC_TRY(Tj, nt ? nt : 1, uint64_t);
     ALLOC_TRY(Tx, nt ? nt : 1, double);
-    #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
+    bool inf = false;
+    #pragma omp parallel for schedule(dynamic, 4096) reduction(|| : inf) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t at = (int64_t)Rp[r] - 1, tat = (int64_t)Tp[r] - 1;
         double tmin = NAN;
@@ -371,10 +381,16 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
                 tmin = b->it[e];
             } else {
                 Rx[at] += b->iw[e];
+                inf = inf || isinf(Rx[at]);
                 if (!isnan(b->it[e]) && (isnan(tmin) || b->it[e] < tmin)) tmin = b->it[e];
             }
         }
     }
+    for (int64_t r = 0; inf && r < n; r++)
+        for (uint64_t k = Rp[r]; k < Rp[r + 1]; k++)
+            ASSERT_MSG(!isinf(Rx[k]), CLOUT_ERR_DATA,
+                       "the weights of user %.64s on item %.64s add up beyond the largest 32-bit float (3.4e38)",
+                       clout_idmap_name(b->users, r, NULL), clout_idmap_name(b->items, (int64_t)Rj[k], NULL));
     FREE_PTR(ptr);
     FREE_PTR(cp);
     FREE_PTR(cnt);

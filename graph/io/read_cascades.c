@@ -52,6 +52,7 @@ static int read_cascades_text(clout_builder *b, const char *name, const char *da
     ALLOC_TRY(itembuf, plen + 32, char);
     memcpy(itembuf, prefix, plen);
     const char *p = data, *end = data + len;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) p += 3; /* a UTF-8 byte-order mark is no id */
     int64_t lineno = 0, cascades = 0, bad = 0, first_bad_line = 0, acts = 0;
     char why_buf[240], first_bad[240] = "";
     int64_t ni_start = b->ni;

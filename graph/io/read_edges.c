@@ -356,8 +356,9 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
     clout_i_progress *prog = NULL;
     double t0 = clout_i_now();
     const char *start = data, *end = data + len;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) start += 3; /* a UTF-8 byte-order mark is no id */
     if (o->header) {
-        const char *nl = memchr(data, '\n', len);
+        const char *nl = memchr(start, '\n', (size_t)(end - start));
         start = nl ? nl + 1 : end;
     }
     /* one line-aligned chunk per thread (none smaller than 256 kB), and none over 1 GB so local

@@ -87,6 +87,8 @@ typedef struct {
 } cli_diffusion;
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_common *c, cli_diffusion *d,
               const char **snapshot, cli_handler own, void *ctx);
+/* a and b name the same existing regular file */
+bool cli_same_file(const char *a, const char *b);
 /* The probability model the diffusion options describe, with its draws keyed by seed. */
 int cli_diffusion_model(const cli_diffusion *d, uint64_t seed, clout_prob_model *pm, char msg[CLOUT_MSG_LEN]);
 

@@ -68,7 +68,7 @@ static int run(int argc, char **argv)
     double guarantee = info.guarantee;
     int64_t used = info.rr_sets, est = info.estimate_rr_sets;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
-    double dlt = delta > 0 ? delta : 1.0 / (double)(G ? clout_graph_users(G) : 1);
+    double dlt = delta > 0 ? delta : 1.0 / fmax((double)(G ? clout_graph_users(G) : 1), 2);
     if (s >= 0 && c.fmt != CLOUT_FMT_CSV) {
         /* JSON and msgpack: an object with the run's figures and the seed table under "seeds";
          * the RR figures are null for the algorithms that draw no RR sets */

@@ -91,6 +91,9 @@ static int run(int argc, char **argv)
                                x.dangling);
     if (code == 0 && (c.out == NULL || strcmp(c.out, "-") == 0))
         code = cli_usage_error(cmd, "give the snapshot to write with -o FILE.clout");
+    for (int k = 0; code == 0 && k < x.n; k++)
+        if (cli_same_file(x.in[k].path, c.out))
+            code = cli_usage_error(cmd, "the output %s is one of the inputs: write it elsewhere", c.out);
     if (code) {
         free(x.in);
         return code;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int cli_apply(const cli_common *c);
 
@@ -175,6 +176,13 @@ static int next_arg(const char *cmd, char **argv, int argc, int *i, const cli_op
     return 0;
 }
 
+bool cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_common *c, cli_diffusion *d,
               const char **snapshot, cli_handler own, void *ctx)
 {
@@ -199,6 +207,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_c
         }
         if (code) return code;
     }
+    if (snapshot && cli_same_file(*snapshot, c->out))
+        return cli_usage_error(cmd, "the output %s is the input snapshot: write it elsewhere", c->out);
     return cli_apply(c);
 }
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# cli_regressions.sh: inputs that are valid bytes but would have meant something else than the
+# user thinks, each with its exit code, its message and what must (not) have been written.
+. "$(dirname "$0")/lib.sh"
+"$CLOUT" ingest --edges "$DS/snap_wiki_vote/Wiki-Vote.txt.gz" -o "$T/w.clout" -q
+
+# sums no 32-bit float holds are refused at ingest (a snapshot nothing could load), naming the tie
+printf '1 2 3e38\n1 2 3e38\n' >"$T/big.txt"
+expect_err 65 "the weights of tie 1 -> 2 add up beyond the largest 32-bit float" "$CLOUT" ingest --edges "$T/big.txt" -o "$T/big.clout"
+printf '1 2 3e38\n2 1 3e38\n' >"$T/big2.txt"
+expect_err 65 "add up beyond the largest 32-bit float" "$CLOUT" ingest --undirected --edges "$T/big2.txt" -o "$T/big.clout"
+printf 'user,item,weight\na,x,3e38\na,x,3e38\n' >"$T/big.csv"
+expect_err 65 "the weights of user a on item x add up" "$CLOUT" ingest --interactions "$T/big.csv" -o "$T/big.clout"
+[ -e "$T/big.clout" ] && bad "a refused ingest wrote a snapshot" || ok
+printf '1 2 3e38\n' >"$T/max.txt"   # one such weight alone is fine
+expect 0 "$CLOUT" ingest --edges "$T/max.txt" -o "$T/max.clout" -q
+
+# learned probabilities on a graph without times would all be 0: refused
+expect_err 65 "learned probabilities need interaction times" "$CLOUT" im "$T/w.clout" -k 3 --prob learned
+expect_err 65 "learned probabilities need interaction times" "$CLOUT" metrics "$T/w.clout" --only ic_range --prob learned
+
+# a UTF-8 byte-order mark is not part of the first id
+printf '\xEF\xBB\xBFa b\nb c\n' >"$T/bom.txt"
+"$CLOUT" ingest --edges "$T/bom.txt" -o "$T/bom.clout" -q
+eq "$("$CLOUT" export "$T/bom.clout" --what social | sed -n 2p)" "a,b,1" "edge list with a byte-order mark"
+printf '\xEF\xBB\xBF7 1 10 2 20\n' >"$T/bomc.txt"
+"$CLOUT" ingest --cascades "$T/bomc.txt" -o "$T/bomc.clout" -q
+eq "$("$CLOUT" export "$T/bomc.clout" --what interactions | sed -n 2p)" "7,bomc:0,1,0" "cascades with a byte-order mark"
+
+# a one-user graph: every IM algorithm answers, with finite spreads (no default delta of 1)
+printf 'user,item,time\nu,i,1\n' >"$T/one.csv"
+"$CLOUT" ingest --interactions "$T/one.csv" -o "$T/one.clout" -q
+for a in imm opim-c celf degree degree-discount pagerank; do
+  expect 0 "$CLOUT" im "$T/one.clout" -k 1 --algo $a -q
+  grep -qi nan "$T/out" && bad "im --algo $a on one user printed NaN: $(cat "$T/out")" || ok
+done
+eq "$(sed -n 2p "$T/out")" "1,u,," "pagerank baseline on one user"
+"$CLOUT" im "$T/one.clout" -k 1 -q >"$T/imm1.csv"
+eq "$(sed -n 2p "$T/imm1.csv")" "1,u,1,1" "imm on one user: its spread is itself"
+
+# seed and weight files: a NUL byte is an error, not the end of the list; directories are missing
+# input (66); gzip is read; a personalization summing to 0 is bad data (65)
+printf '30\n4\0\n1412\n' >"$T/nul.txt"
+expect_err 65 "a NUL byte inside a line" "$CLOUT" simulate "$T/w.clout" --seeds "$T/nul.txt" --sims 10
+mkdir -p "$T/dir"
+expect_err 66 "is a directory" "$CLOUT" simulate "$T/w.clout" --seeds "$T/dir" --sims 10
+expect_err 66 "is a directory" "$CLOUT" metrics "$T/w.clout" --only pagerank --personalize "$T/dir"
+expect_err 66 "is a directory" "$CLOUT" reach "$T/w.clout" --from @"$T/dir"
+printf '30\n4\n' | gzip >"$T/seeds.gz"
+printf '30\n4\n' >"$T/seeds.txt"
+a=$("$CLOUT" simulate "$T/w.clout" --seeds "$T/seeds.gz" --sims 200 -q)
+b=$("$CLOUT" simulate "$T/w.clout" --seeds "$T/seeds.txt" --sims 200 -q)
+eq "$a" "$b" "gzip seed file"
+printf '30 0\n4 0\n' >"$T/zero.txt"
+expect_err 65 "positive, finite sum" "$CLOUT" metrics "$T/w.clout" --only pagerank --personalize "$T/zero.txt"
+
+# an output that is the input would destroy it: refused, input untouched
+cp "$T/w.clout" "$T/w2.clout"
+expect_err 2 "is the input snapshot" "$CLOUT" metrics "$T/w2.clout" --only core -o "$T/w2.clout"
+cmp -s "$T/w.clout" "$T/w2.clout" && ok || bad "metrics -o INPUT changed the input"
+cp "$T/bom.txt" "$T/in.txt"
+expect_err 2 "is one of the inputs" "$CLOUT" ingest --edges "$T/in.txt" -o "$T/in.txt"
+cmp -s "$T/bom.txt" "$T/in.txt" && ok || bad "ingest -o INPUT changed the input"
+eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
+finish

@@ -53,7 +53,8 @@ extern "C" {
 
 enum {
     CLOUT_OK = 0,
-    CLOUT_WARN_SKIPPED_LINES = 1,   /* bad input lines were skipped (--skip-bad-lines) */
+    CLOUT_WARN_SKIPPED_LINES = 1,   /* bad input lines were skipped */
+    CLOUT_WARN_THREADS = 2,         /* an absurd thread count from the environment was lowered */
     CLOUT_ERR_INVALID = -1001,      /* bad argument or option value (exit 2) */
     CLOUT_ERR_DATA = -1002,         /* malformed input data (exit 65) */
     CLOUT_ERR_NO_INPUT = -1003,     /* input file missing or unreadable (exit 66) */
@@ -78,7 +79,9 @@ typedef enum { CLOUT_FMT_CSV = 0, CLOUT_FMT_JSON, CLOUT_FMT_MSGPACK } clout_form
 typedef enum { CLOUT_COL_STR = 0, CLOUT_COL_INT, CLOUT_COL_REAL, CLOUT_COL_BOOL } clout_coltype;
 
 /* ---------------------------------------------------------------- library state */
-/* Start GraphBLAS (non-blocking mode), replace igraph's aborting error handler. Call once. */
+/* Start GraphBLAS (non-blocking mode), replace igraph's aborting error handler. Call once.
+ * CLOUT_WARN_THREADS when OMP_NUM_THREADS asked for more than 4096 threads: the processor count
+ * is used instead. */
 CLOUT_PUBLIC int clout_init(char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_finalize(void);
 /* Set the thread count of OpenMP, GraphBLAS and OpenBLAS together (n >= 1). */
@@ -94,6 +97,13 @@ CLOUT_PUBLIC double clout_now(void);
  * released with clout_free; objects (graphs, id maps, builders, influence graphs, feature tables,
  * edge arrays, tables) have their own _free call, which accepts NULL. */
 CLOUT_PUBLIC void clout_free(void *p);
+/* The memory limit: work whose estimate exceeds it (RR sets, simulations, inputs read into memory)
+ * is refused before it starts, with the estimate in the message. Default (0): 80% of physical
+ * memory. clout_memory_fits returns CLOUT_OK, or status with "WHAT would need about N GB, more
+ * than the memory limit" in msg. */
+CLOUT_PUBLIC void clout_set_memory_limit(double bytes);
+CLOUT_PUBLIC double clout_memory_limit(void);
+CLOUT_PUBLIC int clout_memory_fits(double bytes, const char *what, int status, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- random numbers
  * Counter-based: a draw is a pure function of (seed, stream, index), so any algorithm that keys

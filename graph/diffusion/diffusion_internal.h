@@ -205,6 +205,12 @@ double clout_i_log_choose(double n, double k);
 /* 1 <= k <= n, eps and delta in (0, 1) (delta <= 0 becomes 1/n), with a message otherwise. */
 int clout_i_rr_args(const clout_influence *P, int k, double eps, double *delta, char msg[CLOUT_MSG_LEN]);
 
+/* CLOUT_OK when total RR sets (as many as rs would then hold, plus other bytes) fit the memory
+ * limit, estimated from the mean set size so far (1 user before any); else CLOUT_ERR_INVALID with
+ * the estimate. Called before a count is even made an integer. */
+int clout_i_rr_fits(const clout_i_rrstore *rs, const clout_i_rrsampler *S, double total, double other,
+                    char msg[CLOUT_MSG_LEN]);
+
 /* What one run of imm or opim-c holds besides its collections: the sampler, greedy's workspace
  * and two k-arrays. clout_i_rr_run_start checks the arguments (clout_i_rr_args) and sets them up. */
 typedef struct {

@@ -47,6 +47,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     double lb = 1;
     for (int i = 1; i < (int)log2(fmax(n, 2)); i++) {
         double x = n / pow(2, i);
+        TRY(clout_i_rr_fits(&rs, smp, ceil(lambdap / x), 0, msg));
         int64_t theta_i = (int64_t)ceil(lambdap / x);
         if (theta_i > rs.count)
             CLOUT_I_RR_TRY(clout_i_rr_append(smp, &rs, rs.count, theta_i - rs.count), theta_i);
@@ -57,6 +58,8 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
             break;
         }
     }
+    /* the selection's sets come on top of the bound phase's, kept for the estimate */
+    TRY(clout_i_rr_fits(&rs, smp, ceil(lstar / lb), (double)rs.nnz * 4 + (double)rs.count * 12, msg));
     int64_t theta = (int64_t)ceil(lstar / lb);
     /* fresh sets for the selection (Chen's correction); the bound phase's sets, independent of
      * the selection, then estimate the spread without the optimism of the sets that chose it */

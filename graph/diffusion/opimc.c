@@ -26,11 +26,15 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
     double t0 = tmax * eps * eps * k / n;
     int imax = (int)ceil(log2(fmax(tmax / t0, 2)));
     double d1 = delta / (3.0 * imax), d2 = d1;
+    ASSERT_MSG(t0 < 1099511627776.0, CLOUT_ERR_INVALID, "OPIM-C would start with %.3g RR sets: epsilon %g is too small",
+               t0, eps);
     int64_t theta = (int64_t)ceil(t0);
     double got = 0;
     for (int i = 1; i <= imax; i++) {
         /* R1 selects and bounds OPT from above; R2, independent, bounds the selection's spread */
         if (theta > r1.count) {
+            /* two collections of theta sets each */
+            TRY(clout_i_rr_fits(&r1, smp, 2 * (double)theta, 0, msg));
             CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r1, r1.count, theta - r1.count), theta);
             CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r2, CLOUT_RR_FIRST_SECOND + r2.count, theta - r2.count), theta);
         }

@@ -468,3 +468,16 @@ int clout_i_rr_run_start(clout_i_rr_run *r, const clout_influence *P, bool lt, i
     ASSERT_MSG(clout_i_sampler_init(&r->smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     return CLOUT_OK;
 }
+
+int clout_i_rr_fits(const clout_i_rrstore *rs, const clout_i_rrsampler *S, double total, double other,
+                    char msg[CLOUT_MSG_LEN])
+{
+    /* a set holds at least its root: 4 bytes a user, 12 bytes of offsets and chunk id a set */
+    double avg = rs->count > 0 ? (double)rs->nnz / (double)rs->count : (S->avg > 1 ? S->avg : 1);
+    double bytes = total * (4 * avg + 12) + other;
+    char what[96];
+    snprintf(what, sizeof what, "%.3g RR sets", total);
+    /* the count also becomes a 64-bit index: beyond 2^40 nothing could hold it anyway */
+    if (!(total < 1099511627776.0)) bytes = INFINITY;
+    return clout_memory_fits(bytes, what, CLOUT_ERR_INVALID, msg);
+}

@@ -29,6 +29,7 @@ typedef struct {
     bool quiet;
     clout_format fmt;
     const char *out;        /* NULL: stdout */
+    double max_memory;      /* bytes; 0: the library's default */
 } cli_common;
 
 /* One option of a command, declared with what it sets, so that one loop (cli_parse) parses and
@@ -104,6 +105,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_report(int status, const char *msg);
 bool cli_parse_i64(const char *s, int64_t *out);
 bool cli_parse_double(const char *s, double *out);
+/* "512M", "8G", "1.5T", bytes */
+bool cli_parse_size(const char *s, double *out);
 
 /* Users given on the command line: "a,b,c", or @FILE read by clout_read_users (*out malloc'd). */
 int cli_read_users(const char *spec, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN]);

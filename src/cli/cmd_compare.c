@@ -112,6 +112,9 @@ static int run(int argc, char **argv)
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
     bool lt = strcmp(model, "lt") == 0;
+    char mmsg[CLOUT_MSG_LEN];
+    if (clout_memory_fits(8.0 * (double)sims, "the simulations' sizes", CLOUT_ERR_INVALID, mmsg) != CLOUT_OK)
+        return cli_usage_error(cmd, "--sims %lld: %s", (long long)sims, mmsg);
     if (path == NULL) return cli_usage_error(cmd, "usage: clout compare G.clout [--algos A,B] [-k 1,5,10]");
     series ser[MAXA];
     int na = 0, nk = 0;

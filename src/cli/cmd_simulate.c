@@ -17,6 +17,9 @@ static int run(int argc, char **argv)
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
     if (path == NULL || seeds_path == NULL) return cli_usage_error(cmd, "usage: clout simulate G.clout --seeds FILE");
+    char mmsg[CLOUT_MSG_LEN];
+    if (clout_memory_fits(16.0 * (double)sims, "the simulations' sizes and depths", CLOUT_ERR_INVALID, mmsg) != CLOUT_OK)
+        return cli_usage_error(cmd, "--sims %lld: %s", (long long)sims, mmsg);
     bool lt = strcmp(model, "lt") == 0;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;

@@ -14,6 +14,7 @@
     "  --format F           csv (default), json or msgpack\n"                             \
     "  --threads N          threads for OpenMP, GraphBLAS and OpenBLAS together\n"        \
     "  -q, --quiet          no progress on stderr (shown only when stderr is a terminal)\n" \
+    "  --max-memory SIZE    refuse work estimated above SIZE (512M, 8G; default 80% of RAM)\n" \
     "  -h, --help           this text\n"                                                  \
     "\n"                                                                                  \
     "Reproducibility: every random choice comes from a counter-based generator keyed by\n" \
@@ -98,7 +99,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(commands[i]->name, cmd) != 0) continue;
         int s = clout_init(msg);
-        if (s < 0) return cli_report(s, msg);
+        if (s != 0) cli_report(s, msg); /* a warning is printed and the command runs */
+        if (s < 0) return cli_exit_code(s);
         cli_catch_signals();
         int code = commands[i]->run(argc - 2, argv + 2);
         clout_finalize();

@@ -13,7 +13,8 @@ static int cli_apply(const cli_common *c);
 static const cli_opt common[] = {CLI_OPT_INT("threads", NULL, 1, 4096), {"quiet", 'q', CLI_FLAG, NULL, 0, 0, 0, NULL, 0},
                                  CLI_OPT_CHOICE("format", NULL, "csv|json|msgpack"),
                                  {"output", 'o', CLI_TEXT, NULL, 0, 0, 0, NULL, 0},
-                                 {"help", 'h', CLI_FLAG, NULL, 0, 0, 0, NULL, 0}, CLI_END};
+                                 {"help", 'h', CLI_FLAG, NULL, 0, 0, 0, NULL, 0}, CLI_OPT_TEXT("max-memory", NULL),
+                                 CLI_END};
 static const cli_opt diffusion[] = {CLI_OPT_TEXT("prob", NULL), CLI_OPT_REAL("window", NULL, 0, INFINITY, 0),
                                     CLI_OPT_TEXT("prob-smoothing", NULL), CLI_END};
 
@@ -121,6 +122,11 @@ static int common_opt(const char *cmd, const cli_opt *o, const char *val, cli_co
         if ((code = set_value(cmd, o, val, &fmt)) == 0) clout_format_parse(fmt, &c->fmt);
         return code;
     case 'o': c->out = val; return 0;
+    case 'm':
+        if (!cli_parse_size(val, &c->max_memory))
+            return cli_usage_error(cmd, "--max-memory needs a size such as 512M, 8G or 1.5T (bytes, K, M, G, T), got '%s'",
+                                   val);
+        return 0;
     default: return CLI_EXIT_HELP;
     }
 }
@@ -243,9 +249,24 @@ bool cli_parse_double(const char *s, double *out)
     return true;
 }
 
+bool cli_parse_size(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    const char *units = "KMGT";
+    double scale = 1;
+    if (*end && strchr(units, *end) && end[1] == '\0') scale = pow(1024, (double)(strchr(units, *end) - units + 1));
+    else if (*end) return false;
+    if (errno || end == s || !isfinite(v) || v <= 0) return false;
+    *out = v * scale;
+    return true;
+}
+
 static int cli_apply(const cli_common *c)
 {
     char msg[CLOUT_MSG_LEN] = "";
+    if (c->max_memory > 0) clout_set_memory_limit(c->max_memory);
     cli_show_progress(!c->quiet);
     if (c->threads > 0) {
         int s = clout_set_threads(c->threads, msg);

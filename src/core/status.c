@@ -1,5 +1,6 @@
 /* status.c: status codes, messages, checked allocation. */
 #include "core_internal.h"
+#include <unistd.h>
 #include <igraph.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -105,6 +106,7 @@ const char *clout_status_name(int status)
     switch (status) {
     case CLOUT_OK: return "ok";
     case CLOUT_WARN_SKIPPED_LINES: return "bad lines skipped";
+    case CLOUT_WARN_THREADS: return "thread count lowered";
     case CLOUT_ERR_INVALID: return "invalid argument";
     case CLOUT_ERR_DATA: return "bad data";
     case CLOUT_ERR_NO_INPUT: return "missing input";
@@ -150,4 +152,29 @@ int clout_status_from_igraph(int err)
 void clout_free(void *p)
 {
     free(p);
+}
+
+/* The memory limit: work whose estimate exceeds it is refused before it starts. 0 until set or
+ * first asked for: then 80% of the machine's physical memory. */
+static double mem_limit;
+
+void clout_set_memory_limit(double bytes)
+{
+    mem_limit = bytes > 0 ? bytes : 0;
+}
+
+double clout_memory_limit(void)
+{
+    if (mem_limit > 0) return mem_limit;
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? 0.8 * (double)pages * (double)size : 1e15;
+}
+
+int clout_memory_fits(double bytes, const char *what, int status, char msg[CLOUT_MSG_LEN])
+{
+    double limit = clout_memory_limit();
+    if (bytes <= limit) return CLOUT_OK; /* NaN and infinity do not fit either */
+    clout_i_setmsg(msg, "%s would need about %.3g GB, more than the memory limit of %.3g GB", what, bytes / 1e9,
+                   limit / 1e9);
+    return status;
 }

@@ -16,7 +16,10 @@
 
 static int open_input(const char *path, char msg[CLOUT_MSG_LEN])
 {
-    int fd = open(path, O_RDONLY);
+    /* non-blocking, so a FIFO without a writer does not wait forever (it reads as empty); then
+     * blocking again for the reads */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd >= 0) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     if (fd < 0) {
         int e = errno;
         clout_i_setmsg(msg, "%s: cannot open: %s", path, strerror(e));
@@ -55,6 +58,16 @@ int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]
         for (;;) {
             if (cap - len < (1 << 20)) {
                 size_t ncap = cap * 2;
+                /* a small file may inflate without end (a gzip bomb): bounded by the memory limit */
+                int fit = clout_memory_fits((double)ncap, "the inflated input", CLOUT_ERR_DATA, msg);
+                bool stop = fit == CLOUT_OK && clout_i_interrupted();
+                if (fit != CLOUT_OK || stop) {
+                    char why[CLOUT_MSG_LEN];
+                    snprintf(why, sizeof why, "%s", msg);
+                    gzclose(gz);
+                    if (stop) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
+                    ERR(fit, "%s: inflating it: %s (%zu bytes so far)", path, why, len);
+                }
                 char *nb = clout_i_realloc(buf, ncap, 1);
                 if (nb == NULL) {
                     gzclose(gz);
@@ -106,6 +119,11 @@ int clout_i_text_read(clout_i_text *t, const char *path, char msg[CLOUT_MSG_LEN]
     for (;;) {
         if (len + 1 >= cap) {
             size_t ncap = cap * 2;
+            /* a device or pipe may never end (/dev/zero): bounded by the memory limit */
+            char why[CLOUT_MSG_LEN];
+            int fit = clout_memory_fits((double)ncap, "the input", CLOUT_ERR_DATA, why);
+            if (fit != CLOUT_OK) ERR(fit, "%s: reading it: %s (%zu bytes so far)", path, why, len);
+            ASSERT_MSG(!clout_i_interrupted(), CLOUT_ERR_INTERRUPTED, "interrupted");
             char *nb = clout_i_realloc(buf, ncap, 1);
             ASSERT_MSG(nb != NULL, CLOUT_ERR_NOMEM, "%s: out of memory reading", path);
             buf = nb;

@@ -39,6 +39,19 @@ int clout_init(char msg[CLOUT_MSG_LEN])
         return clout_status_from_grb((int)info);
     }
     clout_threads = omp_get_max_threads();
+    /* OMP_NUM_THREADS far beyond the machine (100000) makes libgomp fail while starting a team:
+     * such a request becomes the processor count, and the caller is warned (results do not depend
+     * on the thread count) */
+    int procs = omp_get_num_procs();
+    if (clout_threads > 4096) {
+        int asked = clout_threads;
+        clout_threads = procs;
+        omp_set_num_threads(procs);
+        GxB_Global_Option_set(GxB_GLOBAL_NTHREADS, procs);
+        openblas_set_num_threads(procs);
+        clout_i_setmsg(msg, "%d threads asked for (OMP_NUM_THREADS?); using the %d processors", asked, procs);
+        return CLOUT_WARN_THREADS;
+    }
     return CLOUT_OK;
 }
 

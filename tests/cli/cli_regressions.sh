@@ -61,5 +61,30 @@ cmp -s "$T/w.clout" "$T/w2.clout" && ok || bad "metrics -o INPUT changed the inp
 cp "$T/bom.txt" "$T/in.txt"
 expect_err 2 "is one of the inputs" "$CLOUT" ingest --edges "$T/in.txt" -o "$T/in.txt"
 cmp -s "$T/bom.txt" "$T/in.txt" && ok || bad "ingest -o INPUT changed the input"
+# work that cannot fit is refused up front, with the estimate and the limit (exit 2), at once
+start=$(date +%s)
+expect_err 2 "RR sets would need about" "$CLOUT" im "$T/w.clout" -k 5 --epsilon 1e-200
+expect_err 2 "more than the memory limit" "$CLOUT" im "$T/w.clout" -k 5 --epsilon 1e-3
+expect_err 2 "epsilon 1e-200 is too small" "$CLOUT" im "$T/w.clout" -k 5 --epsilon 1e-200 --algo opim-c
+expect_err 2 "RR sets would need about" "$CLOUT" im "$T/w.clout" -k 5 --epsilon 0.01 --max-memory 50M
+expect_err 2 "--sims 1000000000: the simulations' sizes and depths would need about 16 GB" \
+  "$CLOUT" simulate "$T/w.clout" --seeds "$T/seeds.txt" --sims 1000000000 --max-memory 1G
+expect_err 2 "--max-memory needs a size" "$CLOUT" info "$T/w.clout" --max-memory lots
+[ $(($(date +%s) - start)) -lt 30 ] && ok || bad "refusals took $(($(date +%s) - start)) s"
+# inputs without end are bounded by the memory limit: a gzip bomb, /dev/zero (exit 65)
+head -c 30000000 /dev/zero | gzip >"$T/bomb.gz"
+expect_err 65 "the inflated input would need about" "$CLOUT" ingest --edges "$T/bomb.gz" -o "$T/b.clout" --max-memory 8M
+expect_err 65 "the input would need about" "$CLOUT" ingest --edges /dev/zero -o "$T/b.clout" --max-memory 8M
+# a FIFO without a writer reads as empty instead of waiting forever
+mkfifo "$T/fifo"
+expect_err 65 "no edges found" timeout 20 "$CLOUT" ingest --edges "$T/fifo" -o "$T/b.clout"
+[ -e "$T/b.clout" ] && bad "a refused input wrote a snapshot" || ok
+# an absurd OMP_NUM_THREADS is lowered to the processors, with a warning, not a crash
+OMP_NUM_THREADS=100000 "$CLOUT" metrics "$T/w.clout" --only core -o "$T/core.csv" 2>"$T/err"
+eq "$?" 0 "OMP_NUM_THREADS=100000"
+grep -q "100000 threads asked for" "$T/err" && ok || bad "no warning for OMP_NUM_THREADS=100000"
+"$CLOUT" metrics "$T/w.clout" --only core -o "$T/core1.csv" -q
+cmp -s "$T/core.csv" "$T/core1.csv" && ok || bad "OMP_NUM_THREADS=100000 changed the result"
+
 eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
 finish

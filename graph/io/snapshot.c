@@ -538,6 +538,47 @@ static int make_idmap(const ids_desc *d, const char *name, const char *what, clo
     return CLOUT_OK;
 }
 
+/* What the format cannot say by itself but every algorithm assumes: S has no self-loops (ingest
+ * drops them), and an undirected graph holds both directions of every tie with one weight. */
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (viewed) clout_i_csr_return(S, &c, msg2);                                      \
+        FREE_PTR(tp);                                                                     \
+        FREE_PTR(ti);                                                                     \
+        FREE_PTR(tv);                                                                     \
+    } while (0)
+
+static int check_ties(GrB_Matrix S, bool directed, const char *name, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_csr c;
+    bool viewed = false;
+    uint64_t *tp = NULL, *ti = NULL;
+    float *tv = NULL;
+    char msg2[CLOUT_MSG_LEN];
+    TRY(clout_i_csr_borrow(S, &c, msg));
+    viewed = true;
+    for (uint64_t r = 0; r < c.nrows; r++)
+        for (uint64_t k = c.ptr[r]; k < c.ptr[r + 1]; k++)
+            ASSERT_MSG(c.idx[k] != r, CLOUT_ERR_DATA, "%s: S holds a self-loop of user %llu, which no input can give",
+                       name, (unsigned long long)r);
+    if (!directed) {
+        const float *w = c.iso ? NULL : (const float *)c.vals;
+        TRY(clout_i_csr_transpose((int64_t)c.nrows, c.ptr, c.idx, w, NULL, NULL, &tp, &ti, w ? (void **)&tv : NULL,
+                                  false, msg));
+        /* the same ties both ways; weights alike up to the rounding of a sum taken in another
+         * order (ingest adds a tie's repeats in input order, which differs between directions) */
+        bool same = memcmp(tp, c.ptr, (c.nrows + 1) * sizeof(uint64_t)) == 0 &&
+                    memcmp(ti, c.idx, c.nvals * sizeof(uint64_t)) == 0;
+        for (uint64_t k = 0; same && w != NULL && k < c.nvals; k++)
+            same = fabsf(tv[k] - w[k]) <= 1e-5f * fmaxf(fabsf(tv[k]), fabsf(w[k]));
+        ASSERT_MSG(same, CLOUT_ERR_DATA,
+                   "%s: the graph says it is undirected, but S does not hold both directions of every tie alike", name);
+    }
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
 /* ---------------- the file */
 
 #undef FREE_ALL
@@ -651,6 +692,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
+    TRY(check_ties(S, directed, name, msg));
     TRY(clout_i_graph_assemble(&g, &S, &R, &T, &users, &items, directed, msg));
     g->self_loops_dropped = (int64_t)loops;
     g->bad_lines_skipped = (int64_t)badl;
@@ -670,6 +712,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
         if (fd >= 0) close(fd);                                                           \
         if (map != NULL && map != MAP_FAILED) munmap(map, len);                            \
         free(buf);                                                                        \
+        clout_i_text_free(&gz);                                                           \
     } while (0)
 
 int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN])
@@ -677,6 +720,7 @@ int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LE
     uint8_t *buf = NULL;
     void *map = NULL;
     size_t len = 0;
+    clout_i_text gz = {0};
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
         int e = errno;
@@ -686,6 +730,14 @@ int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LE
     struct stat st;
     ASSERT_MSG(fstat(fd, &st) == 0 && S_ISREG(st.st_mode), CLOUT_ERR_NO_INPUT,
                "%s: not a regular file", path);
+    unsigned char magic[2] = {0, 0};
+    if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        /* a gzip-compressed snapshot is inflated into memory (bounded by the memory limit) */
+        TRY(clout_i_text_read(&gz, path, msg));
+        TRY(load_mem(G, path, (const uint8_t *)gz.data, gz.len, false, msg));
+        FREE_ALL;
+        return CLOUT_OK;
+    }
     len = (size_t)st.st_size;
     /* mapped read-only: the loader copies what GraphBLAS adopts straight out of the page cache */
     if (len > 0) map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);

@@ -58,8 +58,11 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
     size_t n = strlen(path) + 32;
     out->tmp_path = clout_i_malloc(n, 1);
     ASSERT_MSG(out->path && out->tmp_path, CLOUT_ERR_NOMEM, "out of memory");
-    /* Same folder as the target, so the final rename stays on one file system. */
-    snprintf(out->tmp_path, n, "%s.tmp.XXXXXX", path);
+    /* Same folder as the target, so the final rename stays on one file system; the name keeps at
+     * most 200 bytes of the target's, so a target named up to the file system's limit works */
+    const char *base = strrchr(path, '/');
+    size_t dir = base ? (size_t)(base + 1 - path) : 0, blen = strlen(path + dir);
+    snprintf(out->tmp_path, n, "%.*s%.*s.tmp.XXXXXX", (int)dir, path, (int)(blen > 200 ? 200 : blen), path + dir);
     int fd = mkstemp(out->tmp_path);
     if (fd < 0) {
         int e = errno;
@@ -67,7 +70,11 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
         ERR(CLOUT_ERR_IO, "%s: cannot create output file: %s", path, strerror(e));
     }
     track(out->tmp_path);
-    fchmod(fd, 0644);
+    /* the mode a plain creation would give (0666 less the umask), or the replaced file's own */
+    struct stat old;
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, stat(path, &old) == 0 ? (old.st_mode & 07777) : (0666 & ~mask));
     out->f = fdopen(fd, "wb");
     if (out->f == NULL) {
         close(fd);

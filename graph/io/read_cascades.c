@@ -167,6 +167,12 @@ static int read_cascades(clout_builder *b, const char *name, char *data, size_t 
     char prefix[CLOUT_MAX_TOKEN];
     cascade_prefix(name, opts, prefix, sizeof prefix);
     ASSERT_MSG(strlen(prefix) < CLOUT_MAX_TOKEN - 32, CLOUT_ERR_INVALID, "the item prefix is too long");
+    /* two files of one name (a/train.txt, b/train.txt.gz) would merge their cascades into the same items */
+    char first[CLOUT_MAX_TOKEN];
+    int fl = snprintf(first, sizeof first, "%s0", prefix);
+    ASSERT_MSG(clout_idmap_find(b->items, first, (size_t)fl) < 0, CLOUT_ERR_INVALID,
+               "%s: its cascades would be items %s0, %s1, ... as those of an earlier input: give each file its own "
+               "item prefix", name, prefix, prefix);
     return read_cascades_text(b, name, data, len, prefix, opts->skip_bad_lines, msg);
 }
 

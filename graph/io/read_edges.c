@@ -360,6 +360,14 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
     if (o->header) {
         const char *nl = memchr(start, '\n', (size_t)(end - start));
         start = nl ? nl + 1 : end;
+    }    else {
+        /* the header clout's own tables start with (export, generate) is no tie */
+        const char *nl = memchr(start, '\n', (size_t)(end - start));
+        size_t l = (size_t)((nl ? nl : end) - start);
+        if (l && start[l - 1] == '\r') l--;
+        ASSERT_MSG(!((l == 7 && memcmp(start, "src,dst", 7) == 0) || (l == 14 && memcmp(start, "src,dst,weight", 14) == 0)),
+                   CLOUT_ERR_DATA, "%s:1: '%.*s' is a header, not a tie between users src and dst (read the file "
+                   "with its header skipped)", name, (int)l, start);
     }
     /* one line-aligned chunk per thread (none smaller than 256 kB), and none over 1 GB so local
      * ids fit 32 bits */

@@ -136,6 +136,11 @@ bool clout_i_parse_time(const char *s, size_t len, double *out, const char **why
         *why = "time overflows";
         return false;
     }
+    /* epoch milliseconds (or microseconds) read as seconds would land after the year 5000 */
+    if (fabs(v) >= 1e11) {
+        *why = "time is beyond the year 5000 as epoch seconds: milliseconds? (times are seconds since 1970)";
+        return false;
+    }
     *out = v;
     return true;
 }

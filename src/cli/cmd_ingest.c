@@ -120,6 +120,11 @@ static int run(int argc, char **argv)
                                   : clout_builder_add_cascades(b, in->path, &in->o, msg);
         if (s > 0 && !c.quiet) cli_report(s, msg);
     }
+    /* the library names no option: say which one helps */
+    size_t ml = strlen(msg);
+    if (s < 0 && strstr(msg, "is a header, not a tie")) snprintf(msg + ml, CLOUT_MSG_LEN - ml, "; give --header");
+    if (s < 0 && strstr(msg, "give each file its own item prefix"))
+        snprintf(msg + ml, CLOUT_MSG_LEN - ml, " (--item-prefix P before it)");
     free(x.in);
     if (s < 0) {
         clout_builder_free(&b);

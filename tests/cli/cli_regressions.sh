@@ -86,5 +86,34 @@ grep -q "100000 threads asked for" "$T/err" && ok || bad "no warning for OMP_NUM
 "$CLOUT" metrics "$T/w.clout" --only core -o "$T/core1.csv" -q
 cmp -s "$T/core.csv" "$T/core1.csv" && ok || bad "OMP_NUM_THREADS=100000 changed the result"
 
+# valid bytes that mean something else: epoch milliseconds, clout's own header, two cascade files
+# of one name
+printf 'user,item,time\na,x,1700000000000\n' >"$T/ms.csv"
+expect_err 65 "milliseconds?" "$CLOUT" ingest --interactions "$T/ms.csv" -o "$T/ms.clout"
+"$CLOUT" generate er --nodes 10 --edges 20 -o "$T/er.csv"
+expect_err 65 "'src,dst' is a header, not a tie between users src and dst" "$CLOUT" ingest --edges "$T/er.csv" -o "$T/er.clout"
+grep -q -- "give --header" "$T/err" && ok || bad "no --header hint"
+expect 0 "$CLOUT" ingest --header --edges "$T/er.csv" -o "$T/er.clout" -q
+mkdir -p "$T/ca" "$T/cb"
+printf '1 2 10\n' >"$T/ca/train.txt"
+printf '3 4 10\n' | gzip >"$T/cb/train.txt.gz"
+expect_err 2 "its cascades would be items train:0, train:1" "$CLOUT" ingest --cascades "$T/ca/train.txt" --cascades "$T/cb/train.txt.gz" -o "$T/cc.clout"
+expect 0 "$CLOUT" ingest --cascades "$T/ca/train.txt" --item-prefix b: --cascades "$T/cb/train.txt.gz" -o "$T/cc.clout" -q
+eq "$(info "$T/cc.clout" items)" 2 "two cascade files, two items"
+
+# outputs: the mode a creation would give under the umask, or the replaced file's; long names; gzip
+# snapshots read as they are
+(umask 077 && "$CLOUT" info "$T/w.clout" -o "$T/m1.csv")
+eq "$(stat -c %a "$T/m1.csv")" 600 "output mode under umask 077"
+echo old >"$T/m2.csv"
+chmod 640 "$T/m2.csv"
+"$CLOUT" info "$T/w.clout" -o "$T/m2.csv"
+eq "$(stat -c %a "$T/m2.csv")" 640 "a replaced output keeps its mode"
+long="$T/$(printf 'n%.0s' $(seq 1 250)).csv"
+expect 0 "$CLOUT" info "$T/w.clout" -o "$long"
+[ -s "$long" ] && ok || bad "no output under a 254-byte name"
+gzip -c "$T/w.clout" >"$T/wz.clout"
+eq "$("$CLOUT" metrics "$T/wz.clout" --only core -q | md5sum)" "$("$CLOUT" metrics "$T/w.clout" --only core -q | md5sum)" "a gzip snapshot"
+
 eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
 finish

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# cli_readme.sh: the README is executable. Every command of its ```sh blocks runs, in order, as
+# written (from a scratch folder that sees the bundled datasets, the examples and the build as the
+# source tree does), and must exit 0. Lines that show output are skipped; so are ./tools/demo and
+# ./tools/test, which run this suite themselves.
+. "$(dirname "$0")/lib.sh"
+W="$T/readme"
+mkdir -p "$W"
+ln -s "$SRC/datasets" "$W/datasets"
+ln -s "$SRC/examples" "$W/examples"
+ln -s "$BUILD" "$W/build"
+# the commands, one per entry, continuation lines joined; `clout` is the program under test
+/usr/bin/python3 - "$SRC/README.md" >"$T/cmds" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+starts = ("clout ", "./build/clout ", "D=", "P=", "cc ", "meson ", "LD_LIBRARY_PATH=", "printf ")
+for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+    cmd = ""
+    for line in block.split("\n"):
+        if cmd:
+            cmd += " " + line.strip()
+        elif line.startswith(starts):
+            cmd = line
+        else:
+            continue
+        if cmd.endswith("\\"):
+            cmd = cmd[:-1].rstrip()
+            continue
+        print(cmd)
+        cmd = ""
+PY
+n=$(wc -l <"$T/cmds")
+[ "$n" -ge 25 ] && ok || bad "only $n commands found in the README"
+# one shell runs them all, so a variable one command sets (D=, P=) holds for the next
+{
+  echo 'clout() { "$CLOUT" "$@"; }'
+  i=0
+  while IFS= read -r cmd; do
+    i=$((i + 1))
+    printf '{ %s\n} >%q 2>%q </dev/null; echo "%d $?" >>%q\n' "$cmd" "$T/out.$i" "$T/err.$i" "$i" "$T/status"
+  done <"$T/cmds"
+} >"$T/run.sh"
+(cd "$W" && env -u D CLOUT="$CLOUT" bash "$T/run.sh")
+i=0
+while IFS= read -r cmd; do
+  i=$((i + 1))
+  rc=$(awk -v i="$i" '$1 == i {print $2}' "$T/status")
+  if [ "$rc" = 0 ]; then ok; else bad "README command $i exits ${rc:-nothing}: $cmd :: $(head -c 300 "$T/err.$i")"; fi
+done <"$T/cmds"
+echo "$i README commands run"
+finish

@@ -392,10 +392,14 @@ CLOUT_PUBLIC int clout_influence_new(clout_influence **P, clout_graph *G, const 
                         char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC void clout_influence_free(clout_influence **P);
 /* theta reverse-reachable sets from uniform random roots, under IC (lt false) or LT; count[v] =
- * sets containing v (n entries). sigma({v}) is estimated by n * count[v] / theta. OpenMP over
+ * sets containing v (n entries); roots[v] (n entries, may be NULL) = sets rooted at v, which
+ * always contain v. sigma({v}) = 1 + sum over w != v of P(v reaches w), estimated by 1 + (n - 1)
+ * (count[v] - roots[v]) / (theta - roots[v]): v's own activation counted exactly, never below 1
+ * (n count[v] / theta is unbiased too, but can fall below 1). OpenMP over
  * sets; set j draws from its own stream, so counts are identical for any thread count. Time
  * O(theta x mean set size), memory O(n) per thread. CLOUT_ERR_INVALID when theta < 1. */
-CLOUT_PUBLIC int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count,
+                                 int64_t *roots, char msg[CLOUT_MSG_LEN]);
 /* For each users[i]: sims Monte Carlo cascades from that user alone; spread[i] = mean number of
  * active users (the user included), spread_se[i] its standard error, depth[i] the mean number of
  * rounds that activated someone. spread_se and depth may be NULL. Time O(nu x sims x cascade),

@@ -211,25 +211,30 @@ static int reach_columns(clout_graph *G, const clout_features_opts *o, bool reac
     do {                                                                                  \
         clout_influence_free(&P);                                                         \
         free(rrc);                                                                        \
+        free(roots);                                                                      \
     } while (0)
 
 static int influence_columns(clout_graph *G, const clout_features_opts *o, bool range, bool depth, clout_features *F,
                              char msg[CLOUT_MSG_LEN])
 {
     clout_influence *P = NULL;
-    int64_t *rrc = NULL, n = F->n;
+    int64_t *rrc = NULL, *roots = NULL, n = F->n;
     double t0 = clout_now();
     TRY(clout_influence_new(&P, G, &o->prob, o->consume ? CLOUT_INFLUENCE_CONSUME : 0, msg));
     if (range) {
         ALLOC_TRY(rrc, n ? n : 1, int64_t);
-        TRY(clout_rr_counts(P, o->lt, o->rr_sets, o->seed, rrc, msg));
+        ALLOC_TRY(roots, n ? n : 1, int64_t);
+        TRY(clout_rr_counts(P, o->lt, o->rr_sets, o->seed, rrc, roots, msg));
         TRY(add_col(F, "ic_range", CLOUT_COL_REAL, msg));
         TRY(add_col(F, "ic_range_se", CLOUT_COL_REAL, msg));
         double *r = F->cols[F->ncols - 2].reals, *se = F->cols[F->ncols - 1].reals;
         for (int64_t i = 0; i < n; i++) {
-            double f = (double)rrc[i] / (double)o->rr_sets;
-            r[i] = (double)n * f;
-            se[i] = (double)n * sqrt(f * (1 - f) / (double)o->rr_sets);
+            /* u itself counts exactly; the sets rooted elsewhere estimate the rest (roots
+             * uniform over the other n - 1 users) */
+            double others = (double)(o->rr_sets - roots[i]);
+            double f = others > 0 ? (double)(rrc[i] - roots[i]) / others : 0;
+            r[i] = 1 + (double)(n - 1) * f;
+            se[i] = others > 0 ? (double)(n - 1) * sqrt(f * (1 - f) / others) : 0;
         }
     }
     F->seconds[CLOUT_FT_IC_RANGE] = clout_now() - t0;

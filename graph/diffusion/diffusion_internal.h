@@ -61,6 +61,12 @@ static inline uint16_t clout_i_next_stamp16(uint16_t *mark, int64_t n, uint32_t 
     }
     return (uint16_t)++*stamp;
 }
+/* The root of RR set j: uniform over the n users, from the root stream. */
+static inline uint32_t clout_i_rr_root(uint64_t seed, uint64_t j, int64_t n)
+{
+    return (uint32_t)clout_rng_bounded(seed, CLOUT_STREAM_RR_ROOT, j, (uint64_t)n);
+}
+
 /* ---- live ties, drawn alike by RR sets (rrsets.c) and live-edge graphs (cascade_depths.c) ---- */
 /* IC, in-tie probability irow[v].p for every in-tie of v: the positions (in P->iidx) of v's live
  * in-ties, in increasing order, handed to take(). Shared by the samplers so they draw alike. */

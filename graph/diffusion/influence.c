@@ -339,7 +339,8 @@ int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t
 
 #define RR_CHUNK 256
 
-int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, char msg[CLOUT_MSG_LEN])
+int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t seed, int64_t *count, int64_t *roots,
+                    char msg[CLOUT_MSG_LEN])
 {
     int64_t *cnt = NULL;
     clout_i_progress *prog = NULL;
@@ -384,6 +385,10 @@ int clout_rr_counts(const clout_influence *P, bool lt, int64_t theta, uint64_t s
         int64_t s = 0;
         for (int t = 0; t < nt; t++) s += cnt[(size_t)t * (size_t)n + (size_t)v];
         count[v] = s;
+    }
+    if (roots != NULL) {
+        memset(roots, 0, (size_t)n * sizeof(int64_t));
+        for (int64_t j = 0; j < theta; j++) roots[clout_i_rr_root(seed, (uint64_t)j, n)]++;
     }
     FREE_ALL;
     return CLOUT_OK;

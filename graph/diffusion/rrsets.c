@@ -79,7 +79,7 @@ int64_t clout_i_rr_set(const clout_influence *P, bool lt, uint64_t seed, uint64_
                        uint32_t *queue)
 {
     uint64_t coin = 0, key = clout_i_rng_key(seed, clout_i_stream_rr_coins(j));
-    int64_t r = (int64_t)clout_rng_bounded(seed, CLOUT_STREAM_RR_ROOT, j, (uint64_t)P->n), h = 0, q = 0;
+    int64_t r = (int64_t)clout_i_rr_root(seed, j, P->n), h = 0, q = 0;
     queue[q++] = (uint32_t)r;
     mark[r] = stamp;
     if (lt) {
@@ -206,7 +206,7 @@ static void slot_start(const clout_influence *P, slot *s, uint64_t seed, uint64_
     memset(s->tab, 0xff, (size_t)s->tcap * sizeof(uint32_t));
     s->tn = 0;
     /* the root: the table has room for it (tcap >= 64, empty) */
-    uint32_t r = (uint32_t)clout_rng_bounded(seed, CLOUT_STREAM_RR_ROOT, j, (uint64_t)P->n);
+    uint32_t r = clout_i_rr_root(seed, j, P->n);
     s->q[0] = r;
     s->qn = 1;
     s->tab[hslot(r, s->tcap)] = r;

@@ -115,5 +115,9 @@ expect 0 "$CLOUT" info "$T/w.clout" -o "$long"
 gzip -c "$T/w.clout" >"$T/wz.clout"
 eq "$("$CLOUT" metrics "$T/wz.clout" --only core -q | md5sum)" "$("$CLOUT" metrics "$T/w.clout" --only core -q | md5sum)" "a gzip snapshot"
 
+# ic_range includes the user itself, so it is never below 1 (it was for 2,157 wiki-Vote users)
+"$CLOUT" metrics "$T/w.clout" --only ic_range --rr-sets 20000 -q -o "$T/icr.csv"
+eq "$(awk -F, 'NR > 1 && $2 < 1' "$T/icr.csv" | wc -l)" 0 "users with ic_range below 1"
+
 eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
 finish

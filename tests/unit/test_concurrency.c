@@ -81,7 +81,7 @@ static int run_call(int c, result *r, char msg[CLOUT_MSG_LEN])
     }
     case 6:
         iv = malloc((size_t)n * sizeof(int64_t));
-        s = iv ? clout_rr_counts(P, false, 20000, 11, iv, msg) : CLOUT_ERR_NOMEM;
+        s = iv ? clout_rr_counts(P, false, 20000, 11, iv, NULL, msg) : CLOUT_ERR_NOMEM;
         if (s == 0) s = to_result(NULL, iv, n, r);
         break;
     case 7: {

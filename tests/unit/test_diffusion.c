@@ -143,11 +143,19 @@ static void tiny(const char *model)
     int64_t theta = 400000, sims = 40000, *cnt = malloc((size_t)n * sizeof(int64_t)), users[16];
     double sp[16], se[16], dp[16];
     for (int64_t u = 0; u < n; u++) users[u] = u;
-    CHECK(clout_rr_counts(P, false, theta, 3, cnt, msg) == 0, "%s", msg);
+    int64_t roots[16];
+    CHECK(clout_rr_counts(P, false, theta, 3, cnt, roots, msg) == 0, "%s", msg);
     CHECK(clout_ic_cascades(P, users, n, sims, 3, sp, se, dp, msg) == 0, "%s", msg);
     for (int64_t u = 0; u < n; u++) {
         double sig, dep;
         exact(G, p, src, dst, 11, u, &sig, &dep);
+        /* the estimator with u's own activation counted exactly: at least 1, and as close */
+        double others = (double)(theta - roots[u]), g = (double)(cnt[u] - roots[u]) / others;
+        double rr1 = 1 + (double)(n - 1) * g, rr1se = (double)(n - 1) * sqrt(g * (1 - g) / others);
+        CHECK(rr1 >= 1 && fabs(rr1 - sig) < 4 * rr1se + 1e-12, "%s user %lld: RR estimate (own root exact) %.4f +- %.4f, exact %.4f",
+              model, (long long)u, rr1, rr1se, sig);
+        CHECK(roots[u] > 0 && roots[u] < theta / 4, "%s user %lld: %lld sets rooted there of %lld", model, (long long)u,
+              (long long)roots[u], (long long)theta);
         double f = (double)cnt[u] / (double)theta, rr = (double)n * f, rrse = (double)n * sqrt(f * (1 - f) / (double)theta);
         /* 4 standard errors: a sound estimator fails this about once in 16,000 checks */
         CHECK(fabs(rr - sig) < 4 * rrse, "%s user %lld: RR estimate %.4f +- %.4f, exact %.4f", model, (long long)u, rr,
@@ -163,7 +171,7 @@ static void tiny(const char *model)
     enum { WORLDS = 40000 };
     for (int lt = 0; lt < 2; lt++) {
         CHECK(clout_cascade_depths(P, lt, WORLDS, 5, cd, msg) == 0, "%s", msg);
-        if (lt) CHECK(clout_rr_counts(P, true, theta, 3, cnt, msg) == 0, "%s", msg);
+        if (lt) CHECK(clout_rr_counts(P, true, theta, 3, cnt, NULL, msg) == 0, "%s", msg);
         for (int64_t u = 0; u < n; u++) {
             double sig, dep;
             if (lt) exact_lt_both(n, p, src, dst, 11, &u, 1, &sig, &dep);
@@ -477,14 +485,14 @@ static void bundled_and_threads(const char *root)
     CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
     int64_t theta = 300000, *c1 = malloc((size_t)n * sizeof(int64_t)), *c2 = malloc((size_t)n * sizeof(int64_t));
     clout_set_threads(1, msg);
-    CHECK(clout_rr_counts(P, false, theta, 5, c1, msg) == 0, "%s", msg);
+    CHECK(clout_rr_counts(P, false, theta, 5, c1, NULL, msg) == 0, "%s", msg);
     enum { K = 20 };
     int64_t users[K];
     for (int k = 0; k < K; k++) users[k] = (int64_t)clout_rng_bounded(5, 9, (uint64_t)k, (uint64_t)n);
     double s1[K], e1[K], d1[K], s2[K], e2[K], d2[K];
     CHECK(clout_ic_cascades(P, users, K, 4000, 5, s1, e1, d1, msg) == 0, "%s", msg);
     clout_set_threads(2, msg);
-    CHECK(clout_rr_counts(P, false, theta, 5, c2, msg) == 0, "%s", msg);
+    CHECK(clout_rr_counts(P, false, theta, 5, c2, NULL, msg) == 0, "%s", msg);
     CHECK(clout_ic_cascades(P, users, K, 4000, 5, s2, e2, d2, msg) == 0, "%s", msg);
     CHECK(memcmp(c1, c2, (size_t)n * sizeof(int64_t)) == 0, "RR counts depend on the thread count");
     CHECK(memcmp(s1, s2, sizeof s1) == 0 && memcmp(d1, d2, sizeof d1) == 0, "cascades depend on the thread count");

@@ -104,7 +104,7 @@ static int op_rr(clout_graph *G, double **out, int64_t *nout)
     double *dep = malloc((size_t)n * sizeof(double));
     int s = cnt && dep ? clout_prob_parse("wc", &m, msg) : CLOUT_ERR_NOMEM;
     if (s == 0) s = clout_influence_new(&P, G, &m, 0, msg);
-    if (s == 0) s = clout_rr_counts(P, false, 20000, 3, cnt, msg);
+    if (s == 0) s = clout_rr_counts(P, false, 20000, 3, cnt, NULL, msg);
     if (s == 0) s = clout_cascade_depths(P, true, 4, 3, dep, msg);
     clout_influence_free(&P);
     *nout = 2 * n;

@@ -160,6 +160,12 @@ static int reach_columns(clout_graph *G, const clout_features_opts *o, bool reac
     int64_t *src = NULL, *newc = NULL, *adepth = NULL;
     double *areach = NULL, *amean = NULL;
     size_t nn = n ? (size_t)n : 1;
+    /* estimated before anything is allocated: the counts per hop (exact: one int64 per user and
+     * hop; HyperANF: two counters of 2^registers bytes and a real per hop), S' and the batch */
+    double regs = (double)((int64_t)1 << o->approx_registers), est =
+        o->approx ? (double)nn * (2 * regs + 8.0 * (double)hops + 24)
+                  : (double)nn * (8.0 * (double)(cap + 2) + 3 * 64) + 8.0 * (double)clout_graph_social_edges(G);
+    TRY(clout_memory_fits(est, o->approx ? "approximate reach" : "exact reach of every user", CLOUT_ERR_INVALID, msg));
     if (o->approx) {
         ALLOC_TRY(areach, nn * (size_t)hops, double);
         ALLOC_TRY(adepth, nn, int64_t);

@@ -174,6 +174,8 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     TRY(clout_graph_cache_transpose(G, msg));
     TRY(clout_i_csr_borrow(G->ST, &ct, msg));
     borrowed = true;
+    TRY(clout_memory_fits((double)n * (3.0 * 8 * W + 8) + 8.0 * (double)ct.nvals, "reach's batch of 512 searches",
+                          CLOUT_ERR_INVALID, msg));
     ALLOC_TRY(ap, n + 1, uint64_t);
     ALLOC_TRY(aj, ct.nvals ? ct.nvals : 1, uint64_t);
     memcpy(ap, ct.ptr, (size_t)(n + 1) * sizeof(uint64_t));
@@ -318,6 +320,7 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
     double p2[256];
     for (int k = 0; k < 256; k++) p2[k] = ldexp(1.0, -k);
     double alpha = m == 16 ? 0.673 : m == 32 ? 0.697 : m == 64 ? 0.709 : 0.7213 / (1 + 1.079 / m);
+    TRY(clout_memory_fits(2.0 * (double)n * (double)m + 24.0 * (double)n, "HyperANF's counters", CLOUT_ERR_INVALID, msg));
     ALLOC_TRY(cur, (size_t)n * (size_t)m, uint8_t);
     ALLOC_TRY(nxt, (size_t)n * (size_t)m, uint8_t);
     ALLOC_TRY(prev, n, double);

@@ -115,6 +115,10 @@ expect 0 "$CLOUT" info "$T/w.clout" -o "$long"
 gzip -c "$T/w.clout" >"$T/wz.clout"
 eq "$("$CLOUT" metrics "$T/wz.clout" --only core -q | md5sum)" "$("$CLOUT" metrics "$T/w.clout" --only core -q | md5sum)" "a gzip snapshot"
 
+# reach's memory is estimated before it starts, exact or approximate
+expect_err 2 "exact reach of every user would need about" "$CLOUT" metrics "$T/w.clout" --only reach_2 --max-memory 1M
+expect_err 2 "approximate reach would need about" "$CLOUT" metrics "$T/w.clout" --only reach_2 --approx --approx-registers 12 --max-memory 10M
+
 # ic_range includes the user itself, so it is never below 1 (it was for 2,157 wiki-Vote users)
 "$CLOUT" metrics "$T/w.clout" --only ic_range --rr-sets 20000 -q -o "$T/icr.csv"
 eq "$(awk -F, 'NR > 1 && $2 < 1' "$T/icr.csv" | wc -l)" 0 "users with ic_range below 1"

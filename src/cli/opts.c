@@ -61,7 +61,7 @@ static bool in_range(const cli_opt *o, double v)
 /* The value of a typed option into *to; 0 or a usage error's exit code. */
 static int set_value(const char *cmd, const cli_opt *o, const char *val, void *to)
 {
-    const char *dash = o->name[1] ? "--" : "-";
+    const char *dash = o->shortname && !o->name[1] ? "-" : "--";
     char range[96];
     switch (o->kind) {
     case CLI_FLAG: *(bool *)to = true; return 0;

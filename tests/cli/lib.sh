@@ -7,6 +7,12 @@ trap 'rm -rf "$T"' EXIT
 D="$SRC/tests/data"
 DS="$SRC/datasets"
 
+# tools/test --valgrind: every run of the program goes through memcheck
+if [ -n "${CLOUT_VALGRIND:-}" ]; then
+  export CLOUT_CORE="$(dirname "$CLOUT")/clout-core"
+  CLOUT="$SRC/tests/valgrind/clout-vg"
+fi
+
 ok() { checks=$((checks + 1)); }
 bad() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*" >&2; }
 # expect CODE CMD...: run, check the exit code

@@ -194,14 +194,17 @@ static int run(int argc, char **argv)
             snprintf(title, sizeof title, "IC spread, %s, prob %s, %lld simulations", base ? base + 1 : path, dif.prob,
                      (long long)sims);
             plot(pout.f, ser, na, nk, title);
-            s = clout_outfile_commit(&pout, msg);
         }
     }
+    /* the table first: the plot replaces its file only once the table is in place */
+    s = cli_close(&out, &t, s, msg);
+    if (s >= 0 && plotf) s = clout_outfile_commit(&pout, msg);
+    else if (plotf) clout_outfile_abort(&pout);
     free(seeds);
     free(sizes);
     clout_influence_free(&P);
     clout_graph_free(&G);
-    return cli_finish(&out, &t, s, msg);
+    return cli_report(s, msg);
 }
 
 const cli_command cli_cmd_compare = {"compare", "IM algorithms side by side: spread against k, one evaluator",

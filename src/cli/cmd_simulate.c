@@ -84,7 +84,8 @@ static int run(int argc, char **argv)
         if (s >= 0) s = clout_table_end(&ht, msg);
         else clout_table_end(&ht, scratch);
     }
-    /* the histogram is committed only when the main output is written too (checked first) */
+    /* the main output first: the histogram replaces its file only once that is in place */
+    s = cli_close(&out, &t, s, msg);
     if (s >= 0 && hist) s = clout_outfile_commit(&hout, msg);
     else if (hist) clout_outfile_abort(&hout);
     free(seeds);
@@ -92,7 +93,7 @@ static int run(int argc, char **argv)
     free(depths);
     clout_influence_free(&P);
     clout_graph_free(&G);
-    return cli_finish(&out, &t, s, msg);
+    return cli_report(s, msg);
 }
 
 const cli_command cli_cmd_simulate = {"simulate", "Monte Carlo spread of a seed set under IC or LT",

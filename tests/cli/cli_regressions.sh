@@ -119,6 +119,14 @@ eq "$("$CLOUT" metrics "$T/wz.clout" --only core -q | md5sum)" "$("$CLOUT" metri
 expect_err 2 "exact reach of every user would need about" "$CLOUT" metrics "$T/w.clout" --only reach_2 --max-memory 1M
 expect_err 2 "approximate reach would need about" "$CLOUT" metrics "$T/w.clout" --only reach_2 --approx --approx-registers 12 --max-memory 10M
 
+# a run that fails to write its main output leaves the histogram and the plot as they were
+echo old >"$T/h.csv"
+echo old >"$T/p.svg"
+expect_err 74 "write failed" "$CLOUT" simulate "$T/w.clout" --seeds "$T/seeds.txt" --sims 100 --histogram "$T/h.csv" -o /dev/full
+eq "$(cat "$T/h.csv")" old "histogram after a failed run"
+expect_err 74 "write failed" "$CLOUT" compare "$T/w.clout" --algos degree -k 1 --sims 50 --plot "$T/p.svg" -o /dev/full
+eq "$(cat "$T/p.svg")" old "plot after a failed run"
+
 # ic_range includes the user itself, so it is never below 1 (it was for 2,157 wiki-Vote users)
 "$CLOUT" metrics "$T/w.clout" --only ic_range --rr-sets 20000 -q -o "$T/icr.csv"
 eq "$(awk -F, 'NR > 1 && $2 < 1' "$T/icr.csv" | wc -l)" 0 "users with ic_range below 1"

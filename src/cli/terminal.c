@@ -2,7 +2,7 @@
  * reports through its handler (stderr, only when it is a terminal and --quiet was not given), and
  * SIGINT/SIGTERM: the first asks the running library call to stop (it cleans up and the command
  * exits 130, or 143 for SIGTERM, with no output written); a second removes the temporary output
- * files and exits at once. */
+ * files and exits at once. SIGBUS (a mapped input truncated under us) exits 74 the same way. */
 #include "cli.h"
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +18,19 @@ static void on_signal(int sig)
         _exit(128 + sig);
     }
     signalled = sig;
+}
+
+/* An input mapped into memory and then truncated by someone else (log rotation, cp over a
+ * snapshot) faults on the pages that are gone: a clear message and exit 74, no core, no
+ * temporary file. */
+static void on_bus_error(int sig)
+{
+    (void)sig;
+    static const char m[] = "clout: an input file shrank while it was being read (truncated or replaced)\n";
+    ssize_t w = write(STDERR_FILENO, m, sizeof m - 1);
+    (void)w;
+    clout_outfile_remove_temporaries();
+    _exit(CLOUT_EXIT_IO);
 }
 
 static bool interrupted(void *ctx)
@@ -39,6 +52,8 @@ void cli_catch_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_bus_error;
+    sigaction(SIGBUS, &sa, NULL);
     clout_set_interruption_handler(interrupted, NULL);
 }
 

@@ -44,6 +44,23 @@ for d in 0.05 0.2 0.6; do
   try TERM "$d" 143 "$CLOUT" export "$T/r.clout" --what social -q >/dev/null
 done
 
+# an input truncated while it is read (log rotation): a clear error, never a crash or a temporary
+# file (exit 74 when the pages vanish under the mapping, 65 or 0 when the cut came first)
+"$CLOUT" generate rmat --scale 17 --edges 3000000 --seed 4 -o "$T/big.csv"
+for d in 0.05 0.15 0.3; do
+  cp "$T/big.csv" "$T/cut.csv"
+  "$CLOUT" ingest --header --edges "$T/cut.csv" -o "$T/cut.clout" -q 2>"$T/err" &
+  pid=$!
+  sleep "$d"
+  truncate -s 1000 "$T/cut.csv"
+  wait "$pid"
+  rc=$?
+  case "$rc" in 0|65|74) ok;; *) bad "input truncated after ${d}s: exit $rc: $(head -c 200 "$T/err")";; esac
+  [ "$rc" = 74 ] && { grep -q "shrank while it was being read" "$T/err" && ok || bad "no message for a truncated input"; }
+  eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left after an input was truncated"
+  rm -f "$T/cut.clout"
+done
+
 # two signals: out at once, no temporary file
 "$CLOUT" im "$T/r.clout" -k 50 --epsilon 0.01 -q -o "$T/two" 2>/dev/null &
 pid=$!

@@ -220,5 +220,5 @@ const cli_command cli_cmd_compare = {"compare", "IM algorithms side by side: spr
      "Table algo,k,spread,stderr,seconds (seconds: the algorithm's time to pick k seeds).\n"
      "\n"
      "Example:\n"
-     "  clout compare wiki.clout -k 1,5,10,25,50 --sims 10000 --plot spread.svg\n",
+     "  clout compare wiki.clout -k 1,5,10,25,50 --sims 2000 --plot spread.svg\n",
     run};

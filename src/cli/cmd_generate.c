@@ -99,5 +99,5 @@ const cli_command cli_cmd_generate = {"generate", "synthetic graphs: R-MAT, Bara
      "as a table src,dst.\n"
      "\n"
      "Example:\n"
-     "  clout generate rmat --scale 20 --edges 16777216 --seed 1 -o rmat20.clout\n",
+     "  clout generate rmat --scale 16 --edges 1048576 --seed 1 -o rmat16.clout\n",
     run};

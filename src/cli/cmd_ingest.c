@@ -192,7 +192,7 @@ const cli_command cli_cmd_ingest = {"ingest", "read edge lists, interaction logs
      "  --timings            print the time of each phase on stderr\n"
      "\n"
      "Example:\n"
-     "  clout ingest --undirected --dedupe max --header --edges datasets/lastfm/user_friends.dat \\\n"
-     "      --user-col userID --item-col artistID --interactions datasets/lastfm/user_artists.dat.gz \\\n"
+     "  clout ingest --undirected --dedupe max --header --edges datasets/lastfm_hetrec2011/user_friends.dat \\\n"
+     "      --user-col userID --item-col artistID --interactions datasets/lastfm_hetrec2011/user_artists.dat.gz \\\n"
      "      -o lastfm.clout\n",
     run};

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# cli_readme.sh: the README is executable. Every command of its ```sh blocks runs, in order, as
+# cli_readme.sh: the README is executable, and so is every command's help. Every command of the
+# README's ```sh blocks, then every example of `clout help CMD`, runs, in order, as
 # written (from a scratch folder that sees the bundled datasets, the examples and the build as the
 # source tree does), and must exit 0. Lines that show output are skipped; so are ./tools/demo and
 # ./tools/test, which run this suite themselves.
@@ -29,6 +30,28 @@ for block in re.findall(r"```sh\n(.*?)```", text, re.S):
         print(cmd)
         cmd = ""
 PY
+# then the examples of every command's help, in the same folder (the README made what they read)
+for c in ingest info export metrics reach simulate im compare generate; do
+  "$CLOUT" help "$c" | /usr/bin/python3 -c '
+import sys
+lines, on, cmd = sys.stdin.read().split("\n"), False, ""
+for line in lines:
+    if line.startswith("Example"):
+        on = True
+        continue
+    if on and not line.strip():
+        break
+    if on:
+        part = line.strip()
+        cmd = cmd + " " + part if cmd else part
+        if cmd.endswith("\\"):
+            cmd = cmd[:-1].rstrip()
+            continue
+        if cmd.startswith("clout "):
+            print(cmd)
+        cmd = ""
+' >>"$T/cmds"
+done
 n=$(wc -l <"$T/cmds")
 [ "$n" -ge 25 ] && ok || bad "only $n commands found in the README"
 # one shell runs them all, so a variable one command sets (D=, P=) holds for the next

@@ -118,6 +118,20 @@ int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const 
     return CLOUT_OK;
 }
 
+int clout_i_builder_tally(clout_builder *b, const char *name, double t0, size_t len, int64_t records, int64_t bad,
+                          int64_t first_bad_line, const char *first_bad, char msg[CLOUT_MSG_LEN])
+{
+    b->bad_lines += bad;
+    b->stats.parse_s += clout_i_now() - t0;
+    b->stats.bytes += (int64_t)len;
+    b->stats.records += records;
+    b->stats.bad_lines += bad;
+    if (bad == 0) return CLOUT_OK;
+    clout_i_setmsg(msg, "%s: skipped %lld bad line%s; the first, line %lld: %s", name, (long long)bad, bad == 1 ? "" : "s",
+                   (long long)first_bad_line, first_bad);
+    return CLOUT_WARN_SKIPPED_LINES;
+}
+
 /* ------------------------------------------------------------------ adding inputs */
 
 int clout_i_builder_read(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *opts,

@@ -33,6 +33,10 @@ struct clout_builder {
 int clout_i_builder_reserve_edges(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN]);
 int clout_i_builder_reserve_inter(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN]);
 int clout_i_builder_add_source(clout_builder *b, const char *name, char msg[CLOUT_MSG_LEN]);
+/* A line reader's closing figures into the builder's counts and stats; with bad lines skipped, the
+ * warning naming the first (CLOUT_WARN_SKIPPED_LINES), else CLOUT_OK. */
+int clout_i_builder_tally(clout_builder *b, const char *name, double t0, size_t len, int64_t records, int64_t bad,
+                          int64_t first_bad_line, const char *first_bad, char msg[CLOUT_MSG_LEN]);
 /* A reader: parses one input's text (NUL-terminated at data[len]; only the log reader writes into
  * it) into the builder. */
 typedef int (*clout_i_reader)(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *opts,

@@ -268,18 +268,8 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
     if (records == 0)
         ERR(CLOUT_ERR_DATA, "%s:%lld: no interactions found (%s)", name, (long long)clout_i_line_of(data, len),
             bad ? "every line was bad" : "only a header, comments or blank lines");
-    b->bad_lines += bad;
-    b->stats.parse_s += clout_i_now() - t0;
-    b->stats.bytes += (int64_t)len;
-    b->stats.records += records;
-    b->stats.bad_lines += bad;
     FREE_ALL;
-    if (bad > 0) {
-        clout_i_setmsg(msg, "%s: skipped %lld bad line%s; the first, line %lld: %s", name, (long long)bad,
-                       bad == 1 ? "" : "s", (long long)first_bad_line, first_bad);
-        return CLOUT_WARN_SKIPPED_LINES;
-    }
-    return CLOUT_OK;
+    return clout_i_builder_tally(b, name, t0, len, records, bad, first_bad_line, first_bad, msg);
 }
 
 #undef FREE_ALL

@@ -31,11 +31,13 @@ printf '30\n4\0\n' >"$H/nul.txt"
 printf '# none\n' >"$H/comments.txt"
 printf 'rank,name\n1,30\n' >"$H/nouser.csv"
 n=0
+limit=60
+[ -n "${CLOUT_VALGRIND:-}" ] && limit=1200 # memcheck runs 20-50 times slower
 while IFS=$'\t' read -r code frag args; do
   case "$code" in '#'*|'') continue;; esac
   n=$((n + 1))
   eval "set -- $args"
-  timeout 60 "$CLOUT" "$@" >"$T/stdout" 2>"$T/err"
+  timeout "$limit" "$CLOUT" "$@" >"$T/stdout" 2>"$T/err"
   got=$?
   if [ "$got" = "$code" ]; then ok; else bad "case $n (clout $args): exit $got, expected $code: $(head -c 200 "$T/err")"; fi
   if grep -qF -- "$frag" "$T/err"; then ok; else bad "case $n (clout $args): message lacks '$frag': $(head -c 200 "$T/err")"; fi

@@ -53,11 +53,7 @@ void clout_i_progress_end(clout_i_progress *p);
 bool clout_i_interrupted(void);
 /* Progress of an OpenMP loop: each thread adds its finished work to *done; the calling thread
  * (thread 0) reports it and, when asked to stop, sets *stop for every thread to see. */
-static inline void clout_i_progress_tick(clout_i_progress *p, int64_t *done, int64_t add, bool *stop)
-{
-    int64_t d = __atomic_add_fetch(done, add, __ATOMIC_RELAXED);
-    if (omp_get_thread_num() == 0 && clout_i_progress_update(p, (double)d)) __atomic_store_n(stop, true, __ATOMIC_RELAXED);
-}
+void clout_i_progress_tick(clout_i_progress *p, int64_t *done, int64_t add, bool *stop);
 
 /* Debian's igraph is not thread-safe: every call into it holds this process-wide lock
  * (threads.c). */

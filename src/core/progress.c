@@ -63,3 +63,9 @@ void clout_i_progress_end(clout_i_progress *p)
     if (p->reported) progress_fn(p->phase, -1, p->total, p->unit, clout_i_now() - p->start, progress_ctx);
     free(p);
 }
+
+void clout_i_progress_tick(clout_i_progress *p, int64_t *done, int64_t add, bool *stop)
+{
+    int64_t d = __atomic_add_fetch(done, add, __ATOMIC_RELAXED);
+    if (omp_get_thread_num() == 0 && clout_i_progress_update(p, (double)d)) __atomic_store_n(stop, true, __ATOMIC_RELAXED);
+}

@@ -157,21 +157,7 @@ int clout_i_builder_read_file(clout_builder *b, const char *path, const clout_re
     return s;
 }
 
-#undef FREE_ALL
-#define FREE_ALL
-
 /* ------------------------------------------------------------------ building matrices */
-
-#undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        FREE_PTR(ptr);                                                                    \
-        FREE_PTR(cp);                                                                     \
-        FREE_PTR(cnt);                                                                    \
-        FREE_PTR(Ap);                                                                     \
-        FREE_PTR(Aj);                                                                     \
-        FREE_PTR(Ax);                                                                     \
-    } while (0)
 
 /* S when every tie has weight 1: sort columns only, reuse the edge source array (no longer
  * needed once rows are bucketed) as the column array GraphBLAS adopts, and store S iso-valued

@@ -181,6 +181,9 @@ typedef struct clout_graph {
     char *action_weights;   /* the behaviour weights used, as "action=w,..." (may be NULL) */
     char **sources;         /* input file names, in order */
     int nsources;
+    /* the behaviour graph (clout_behaviour_graph), or NULL; behaviour: how it was built */
+    GrB_Matrix B;           /* users x users, FP32: u -> v when v acted after u (or v is like u) */
+    char *behaviour;
     /* cached parts, computed on demand, dropped when a primary part changes */
     GrB_Matrix ST;          /* S transposed */
     GrB_Vector out_degree;  /* INT64, number of out-ties per user (absent entries: 0) */
@@ -203,6 +206,37 @@ CLOUT_PUBLIC void clout_graph_drop_cache(clout_graph *G);
 /* Check invariants: dimensions agree with the id maps, types are right (CLOUT_ERR_INVALID naming the
  * first that fails). O(1). */
 CLOUT_PUBLIC int clout_graph_check(const clout_graph *G, char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- the behaviour graph
+ * A user-user graph from behaviour alone (R and T), for platforms without a friend list.
+ * Timed: B(u, v) = sum over items i of R(u, i), counted when v acted on i after u did
+ * (0 < T(v, i) - T(u, i) <= window); of each item's later actors only the first max_followers
+ * (by time) count. Similar (for logs without times): B(u, v) = cosine of rows u and v of R, over
+ * items with at most max_followers users (0: all). Either way each user keeps its top_k heaviest
+ * out-ties (0: all), and entries of R below min_weight are left out. Time O(|R| log + pairs),
+ * pairs = the (u, v, item) triples visited, which *pairs (may be NULL) receives; memory B (8
+ * bytes per tie, twice while built) and 13 bytes per user per thread. CLOUT_ERR_INVALID when the
+ * ties B can need exceed the memory limit (checked before the work starts). */
+typedef struct clout_behaviour_opts {
+    bool similar;
+    double window;          /* seconds (INFINITY) */
+    int64_t max_followers;  /* 0: no cap */
+    int64_t top_k;          /* 0: every tie */
+    double min_weight;      /* 0 */
+} clout_behaviour_opts;
+CLOUT_PUBLIC void clout_behaviour_opts_init(clout_behaviour_opts *o);
+CLOUT_PUBLIC int clout_behaviour_graph(const clout_graph *G, const clout_behaviour_opts *o, GrB_Matrix *B, int64_t *pairs,
+                                       char msg[CLOUT_MSG_LEN]);
+/* The options as text ("timed,window=inf,max_followers=0,top_k=0,min_weight=0"), into buf. */
+CLOUT_PUBLIC void clout_behaviour_describe(const clout_behaviour_opts *o, char *buf, size_t len);
+/* Store B (moved in) as G's behaviour graph, with its description (copied). */
+CLOUT_PUBLIC int clout_graph_set_behaviour(clout_graph *G, GrB_Matrix *B, const char *description, char msg[CLOUT_MSG_LEN]);
+/* Which ties the algorithms read: every metric, diffusion and IM call reads S. social: S as it is;
+ * behaviour: S becomes B (moved; G->B becomes NULL); both: S becomes S + B (weights added).
+ * Behaviour and both make G directed. CLOUT_ERR_INVALID when G has no behaviour graph. */
+typedef enum { CLOUT_GRAPH_SOCIAL = 0, CLOUT_GRAPH_BEHAVIOUR, CLOUT_GRAPH_BOTH } clout_graph_kind;
+CLOUT_PUBLIC int clout_graph_kind_parse(const char *s, clout_graph_kind *kind);
+CLOUT_PUBLIC int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- readers */
 typedef enum { CLOUT_DEDUPE_SUM = 0, CLOUT_DEDUPE_MAX, CLOUT_DEDUPE_FIRST } clout_dedupe;
@@ -279,8 +313,9 @@ CLOUT_PUBLIC int clout_read_user_weights(const clout_graph *G, const char *path,
  * binary blobs. Loading checks every length against the file size before allocating, then every
  * row pointer, index and value: a truncated or hostile file is CLOUT_ERR_DATA naming the byte,
  * never a crash. Saving writes atomically (see output files). Both O(file size) time; loading
- * maps the file and holds the graph (about the file's size). */
-#define CLOUT_SNAPSHOT_VERSION 1
+ * maps the file and holds the graph (about the file's size). Version 2 adds the behaviour graph
+ * (B, and its description); version-1 files still load. */
+#define CLOUT_SNAPSHOT_VERSION 2
 CLOUT_PUBLIC int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
@@ -536,6 +571,73 @@ typedef struct clout_im_info {
  * NULL. Errors: those of the algorithm called. Time and memory: those of the algorithm called. */
 CLOUT_PUBLIC int clout_im_select(clout_graph *G, const clout_influence *P, const clout_im_params *p, int64_t *seeds,
                     double *spread, clout_im_info *info, char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- influence scores
+ * Feature vectors are dense row-major arrays X (n users x nf features, X[u * nf + j]); weights w
+ * have nf entries. Errors: CLOUT_ERR_INVALID for a non-finite value (named), nf < 1. */
+typedef enum { CLOUT_NORM_ZSCORE = 0, CLOUT_NORM_MINMAX, CLOUT_NORM_RANK, CLOUT_NORM_NONE } clout_norm;
+/* "zscore", "minmax", "rank", "none" */
+CLOUT_PUBLIC int clout_norm_parse(const char *s, clout_norm *norm);
+/* One column x (n values) into out (may be x): zscore (x - mean) / sd (population sd; a constant
+ * column gives 0), minmax (x - min) / (max - min) (constant: 0), rank (average ranks of ties,
+ * mapped to [0, 1]: (rank - 1) / (n - 1)), none (a copy). O(n) (rank: O(n log n)). */
+CLOUT_PUBLIC int clout_normalize(const double *x, int64_t n, clout_norm how, double *out, char msg[CLOUT_MSG_LEN]);
+/* rank[i] = the rank of x[i] among x (1 = smallest; ties share their average rank). */
+CLOUT_PUBLIC int clout_average_ranks(const double *x, int64_t n, double *rank, char msg[CLOUT_MSG_LEN]);
+/* I_u = sum_j w_j X[u][j] into score (n); contrib (n x nf, may be NULL) receives each term. */
+CLOUT_PUBLIC int clout_score_sum(const double *X, int64_t n, int nf, const double *w, double *score, double *contrib,
+                                 char msg[CLOUT_MSG_LEN]);
+/* influence(u, v) = sum_i w_i xu_i (xv_i - c_i) / sqrt(sum_i w_i^2 xu_i^2), c_i = center[i] (each
+ * feature's mean over all users: feature centering) or, when center is NULL, the mean of xv's
+ * entries (user centering). A zero denominator gives 0 and sets *zero (may be NULL). w NULL: 1. */
+CLOUT_PUBLIC double clout_influence_pair(const double *xu, const double *xv, const double *w, int nf, const double *center,
+                                         bool *zero);
+/* influence(u, v) for every tie of S, one masked product (X diag(w)) X' over S's pattern in
+ * GraphBLAS: val (|S| entries, may be NULL) in S's row order (users by index, then out-ties by
+ * index); formula_out (n, may be NULL) = the sum over u's out-ties; *zeros (may be NULL) = ties
+ * whose u had a zero denominator. Time O(|S| nf), memory 2 n nf doubles and |S| doubles. */
+CLOUT_PUBLIC int clout_pairwise_edges(clout_graph *G, const double *X, int nf, const double *w, bool center_feature,
+                                      double *val, double *formula_out, int64_t *zeros, char msg[CLOUT_MSG_LEN]);
+/* For each users[q] (nu of them), the k other users it influences most: top[q * k + j] (-1 past
+ * the n - 1 others) and val[q * k + j], best first (ties by smaller index). Blocks of 64 users
+ * against blocks of 4096 candidates, one OpenBLAS GEMM each, a top-k heap per row: never the
+ * n x n matrix. Time O(nu n nf), memory O(64 x 4096 + 64 k). */
+CLOUT_PUBLIC int clout_pairwise_top(const double *X, int64_t n, int nf, const double *w, bool center_feature,
+                                    const int64_t *users, int64_t nu, int k, int64_t *top, double *val,
+                                    char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- learning weights
+ * Fits of y on the columns of X (n x nf) plus an intercept: coef has nf + 1 entries (the intercept
+ * last), se (may be NULL) their standard errors. l2 >= 0 penalizes the weights, not the
+ * intercept. Errors: CLOUT_ERR_INVALID (non-finite values, n <= nf for ridge without l2, y not
+ * 0/1 for the logistic fit), CLOUT_ERR_NOT_CONVERGED. Time O(n nf^2 + nf^3), memory O(nf^2). */
+/* Ridge regression: minimizes |y - X b - c|^2 + l2 |b|^2, solved by Cholesky (LAPACK dposv);
+ * se from sigma^2 A^-1 X'X A^-1, A = X'X + l2 I, sigma^2 = RSS / (n - nf - 1). */
+CLOUT_PUBLIC int clout_fit_ridge(const double *X, const double *y, int64_t n, int nf, double l2, double *coef, double *se,
+                                 char msg[CLOUT_MSG_LEN]);
+/* Logistic regression (y in {0, 1}): maximizes the log-likelihood minus l2/2 |b|^2 by Newton's
+ * method (at most 100 steps, until the largest step is below 1e-10); se from the inverse Hessian.
+ * *iters (may be NULL): the steps taken. Separable data need l2 > 0 to converge. */
+CLOUT_PUBLIC int clout_fit_logistic(const double *X, const double *y, int64_t n, int nf, double l2, double *coef, double *se,
+                                    int *iters, char msg[CLOUT_MSG_LEN]);
+/* fold[u] in 0..folds-1 for n rows: a random permutation keyed by seed, cut into folds of sizes
+ * differing by at most one. */
+CLOUT_PUBLIC int clout_folds(int64_t n, int folds, uint64_t seed, int *fold, char msg[CLOUT_MSG_LEN]);
+
+/* ---------------------------------------------------------------- evaluating scores
+ * A score column against an observed one (truth), both n values. NaN when undefined (fewer than 2
+ * users, a constant column, no positives). */
+/* Spearman: Pearson correlation of the average ranks. O(n log n). */
+CLOUT_PUBLIC double clout_eval_spearman(const double *score, const double *truth, int64_t n);
+/* Kendall's tau-b (ties in either column accounted), O(n log n) by merge sort (Knight 1966). */
+CLOUT_PUBLIC double clout_eval_kendall(const double *score, const double *truth, int64_t n);
+/* precision@k: the share of the k best by score (ties by index) whose truth is at least the k-th
+ * largest truth value. */
+CLOUT_PUBLIC double clout_eval_precision(const double *score, const double *truth, int64_t n, int64_t k);
+/* NDCG@k with gains max(truth, 0) and discounts 1 / log2(rank + 1). */
+CLOUT_PUBLIC double clout_eval_ndcg(const double *score, const double *truth, int64_t n, int64_t k);
+/* AUC of the score for truth > 0 (Mann-Whitney; tied scores count half). */
+CLOUT_PUBLIC double clout_eval_auc(const double *score, const double *truth, int64_t n);
 
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON

@@ -118,7 +118,7 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     msgpack_pack_array(&pk, 3);
     pack_str(&pk, "CLOUT");
     msgpack_pack_int(&pk, CLOUT_SNAPSHOT_VERSION);
-    msgpack_pack_map(&pk, 15);
+    msgpack_pack_map(&pk, G->B ? 17 : 15);
     pack_str(&pk, "directed");
     if (G->directed) msgpack_pack_true(&pk);
     else msgpack_pack_false(&pk);
@@ -145,6 +145,12 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     TRY(pack_matrix(&pk, "S", G->S, msg));
     TRY(pack_matrix(&pk, "R", G->R, msg));
     TRY(pack_matrix(&pk, "T", G->T, msg));
+    if (G->B) {
+        TRY(pack_matrix(&pk, "B", G->B, msg));
+        pack_str(&pk, "behaviour");
+        if (G->behaviour) pack_str(&pk, G->behaviour);
+        else msgpack_pack_nil(&pk);
+    }
     pack_str(&pk, "writer");
     pack_str(&pk, "clout " CLOUT_VERSION_STRING);
     TRY(clout_outfile_commit(&out, msg));
@@ -549,7 +555,7 @@ static int make_idmap(const ids_desc *d, const char *name, const char *what, clo
         FREE_PTR(tv);                                                                     \
     } while (0)
 
-static int check_ties(GrB_Matrix S, bool directed, const char *name, char msg[CLOUT_MSG_LEN])
+static int check_ties(GrB_Matrix S, const char *label, bool directed, const char *name, char msg[CLOUT_MSG_LEN])
 {
     clout_i_csr c;
     bool viewed = false;
@@ -560,8 +566,8 @@ static int check_ties(GrB_Matrix S, bool directed, const char *name, char msg[CL
     viewed = true;
     for (uint64_t r = 0; r < c.nrows; r++)
         for (uint64_t k = c.ptr[r]; k < c.ptr[r + 1]; k++)
-            ASSERT_MSG(c.idx[k] != r, CLOUT_ERR_DATA, "%s: S holds a self-loop of user %llu, which no input can give",
-                       name, (unsigned long long)r);
+            ASSERT_MSG(c.idx[k] != r, CLOUT_ERR_DATA, "%s: %s holds a self-loop of user %llu, which no input can give",
+                       name, label, (unsigned long long)r);
     if (!directed) {
         const float *w = c.iso ? NULL : (const float *)c.vals;
         TRY(clout_i_csr_transpose((int64_t)c.nrows, c.ptr, c.idx, w, NULL, NULL, &tp, &ti, w ? (void **)&tv : NULL,
@@ -590,7 +596,9 @@ static int check_ties(GrB_Matrix S, bool directed, const char *name, char msg[CL
         FREE_GRB(S);                                                                      \
         FREE_GRB(R);                                                                      \
         FREE_GRB(T);                                                                      \
+        FREE_GRB(B);                                                                      \
         free(aw);                                                                         \
+        free(bdesc);                                                                      \
         if (srcs)                                                                         \
             for (uint64_t k_ = 0; k_ < nsrc; k_++) free(srcs[k_]);                        \
         free(srcs);                                                                       \
@@ -619,8 +627,8 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
 {
     clout_graph *g = NULL;
     clout_idmap *users = NULL, *items = NULL;
-    GrB_Matrix S = NULL, R = NULL, T = NULL;
-    char *aw = NULL, **srcs = NULL;
+    GrB_Matrix S = NULL, R = NULL, T = NULL, B = NULL;
+    char *aw = NULL, *bdesc = NULL, **srcs = NULL;
     uint64_t nsrc = 0;
     rd r = {data, data + len, name, data, msg, 0};
     static const uint8_t magic[] = {0x93, 0xa5, 'C', 'L', 'O', 'U', 'T'};
@@ -629,15 +637,15 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     r.p += sizeof magic;
     uint64_t version, nkeys;
     RD_TRY(rd_uint(&r, &version));
-    ASSERT_MSG(version == CLOUT_SNAPSHOT_VERSION, CLOUT_ERR_DATA,
-               "%s: snapshot format version %llu is not supported (this clout reads version %d)", name,
+    ASSERT_MSG(version >= 1 && version <= CLOUT_SNAPSHOT_VERSION, CLOUT_ERR_DATA,
+               "%s: snapshot format version %llu is not supported (this clout reads versions 1 to %d)", name,
                (unsigned long long)version, CLOUT_SNAPSHOT_VERSION);
     RD_TRY(rd_container(&r, true, &nkeys));
     bool directed = true, have_dir = false;
     uint64_t nusers = 0, nitems = 0, loops = 0, badl = 0;
     ids_desc uid = {0}, iid = {0};
-    mat_desc ms, mr, mt;
-    bool hs = false, hr = false, ht = false;
+    mat_desc ms, mr, mt, mb;
+    bool hs = false, hr = false, ht = false, hb = false;
     for (uint64_t i = 0; i < nkeys; i++) {
         const char *k;
         size_t kl;
@@ -681,6 +689,17 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
         else if (key_is(k, kl, "S")) RD_TRY((hs = rd_matrix(&r, &ms)));
         else if (key_is(k, kl, "R")) RD_TRY((hr = rd_matrix(&r, &mr)));
         else if (key_is(k, kl, "T")) RD_TRY((ht = rd_matrix(&r, &mt)));
+        else if (key_is(k, kl, "B") && version >= 2) RD_TRY((hb = rd_matrix(&r, &mb)));
+        else if (key_is(k, kl, "behaviour") && version >= 2 && r.p < r.end && *r.p != 0xc0) {
+            const char *s;
+            size_t sl;
+            RD_TRY(rd_str(&r, &s, &sl));
+            free(bdesc);
+            bdesc = clout_i_malloc(sl + 1, 1);
+            ASSERT_MSG(bdesc != NULL, CLOUT_ERR_NOMEM, "out of memory");
+            memcpy(bdesc, s, sl);
+            bdesc[sl] = '\0';
+        }
         else RD_TRY(rd_skip(&r));
     }
     ASSERT_MSG(have_dir && uid.have && iid.have && hs && hr && ht, CLOUT_ERR_DATA,
@@ -692,7 +711,11 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
-    TRY(check_ties(S, directed, name, msg));
+    TRY(check_ties(S, "S", directed, name, msg));
+    if (hb) {
+        TRY(make_matrix(&mb, name, "B", nusers, nusers, 4, true, mapped, &B, msg));
+        TRY(check_ties(B, "B", true, name, msg));
+    }
     TRY(clout_i_graph_assemble(&g, &S, &R, &T, &users, &items, directed, msg));
     g->self_loops_dropped = (int64_t)loops;
     g->bad_lines_skipped = (int64_t)badl;
@@ -700,6 +723,10 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     aw = NULL;
     g->sources = srcs;
     g->nsources = (int)nsrc;
+    g->B = B;
+    B = NULL;
+    g->behaviour = bdesc;
+    bdesc = NULL;
     srcs = NULL;
     nsrc = 0;
     *G = g;

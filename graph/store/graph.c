@@ -38,6 +38,8 @@ void clout_graph_free(clout_graph **G)
     clout_idmap_free(&g->users);
     clout_idmap_free(&g->items);
     free(g->action_weights);
+    FREE_GRB(g->B);
+    free(g->behaviour);
     for (int i = 0; i < g->nsources; i++) free(g->sources[i]);
     free(g->sources);
     free(g);
@@ -219,5 +221,75 @@ int clout_i_undirected_view(clout_graph *G, GrB_Matrix *U, GrB_Matrix *B, char m
     GRB_TRY(GrB_Matrix_new(U, GrB_BOOL, n, n));
     GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(*U, NULL, NULL, GxB_PAIR_BOOL, G->S, G->ST, NULL));
     *B = *U;
+    return CLOUT_OK;
+}
+
+/* ---------------------------------------------------------------- the behaviour graph's place */
+
+#undef FREE_ALL
+#define FREE_ALL
+
+int clout_graph_kind_parse(const char *s, clout_graph_kind *kind)
+{
+    if (s == NULL) return CLOUT_ERR_INVALID;
+    if (strcmp(s, "social") == 0) *kind = CLOUT_GRAPH_SOCIAL;
+    else if (strcmp(s, "behaviour") == 0 || strcmp(s, "behavior") == 0) *kind = CLOUT_GRAPH_BEHAVIOUR;
+    else if (strcmp(s, "both") == 0) *kind = CLOUT_GRAPH_BOTH;
+    else return CLOUT_ERR_INVALID;
+    return CLOUT_OK;
+}
+
+void clout_behaviour_describe(const clout_behaviour_opts *o, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s,window=%.17g,max_followers=%lld,top_k=%lld,min_weight=%.17g",
+             o->similar ? "similar" : "timed", o->window, (long long)o->max_followers, (long long)o->top_k,
+             o->min_weight);
+}
+
+int clout_graph_set_behaviour(clout_graph *G, GrB_Matrix *B, const char *description, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Index r, c, n = (GrB_Index)clout_graph_users(G);
+    GrB_Type t;
+    GRB_TRY(GrB_Matrix_nrows(&r, *B));
+    GRB_TRY(GrB_Matrix_ncols(&c, *B));
+    GRB_TRY(GxB_Matrix_type(&t, *B));
+    ASSERT_MSG(r == n && c == n && t == GrB_FP32, CLOUT_ERR_INVALID,
+               "the behaviour graph must be an FP32 matrix of %llu x %llu users", (unsigned long long)n,
+               (unsigned long long)n);
+    char *d = description ? clout_i_strdup(description) : NULL;
+    ASSERT_MSG(description == NULL || d != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    FREE_GRB(G->B);
+    free(G->behaviour);
+    G->B = *B;
+    *B = NULL;
+    G->behaviour = d;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL FREE_GRB(U)
+
+int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix U = NULL;
+    if (kind == CLOUT_GRAPH_SOCIAL) return CLOUT_OK;
+    ASSERT_MSG(kind == CLOUT_GRAPH_BEHAVIOUR || kind == CLOUT_GRAPH_BOTH, CLOUT_ERR_INVALID, "unknown graph kind %d",
+               (int)kind);
+    ASSERT_MSG(G->B != NULL, CLOUT_ERR_INVALID, "the graph has no behaviour graph (build it first)");
+    if (kind == CLOUT_GRAPH_BOTH) {
+        GrB_Index n = (GrB_Index)clout_graph_users(G);
+        GRB_TRY(GrB_Matrix_new(&U, GrB_FP32, n, n));
+        GRB_TRY(GxB_Matrix_Option_set(U, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+        GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(U, NULL, NULL, GrB_PLUS_FP32, G->S, G->B, NULL));
+        GRB_TRY(GrB_Matrix_wait(U, GrB_MATERIALIZE));
+        FREE_GRB(G->B);
+    } else {
+        U = G->B;
+        G->B = NULL;
+    }
+    clout_graph_drop_cache(G);
+    FREE_GRB(G->S);
+    G->S = U;
+    G->directed = true;
     return CLOUT_OK;
 }

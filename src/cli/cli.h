@@ -67,7 +67,7 @@ typedef struct {
     int (*run)(int argc, char **argv);
 } cli_command;
 extern const cli_command cli_cmd_ingest, cli_cmd_info, cli_cmd_export, cli_cmd_generate, cli_cmd_metrics,
-    cli_cmd_reach, cli_cmd_simulate, cli_cmd_im, cli_cmd_compare;
+    cli_cmd_reach, cli_cmd_simulate, cli_cmd_im, cli_cmd_compare, cli_cmd_behaviour;
 
 /* A command returns this after --help; main prints the command's help and exits 0. */
 #define CLI_EXIT_HELP 1000
@@ -85,9 +85,14 @@ typedef struct {
     const char *prob;   /* default wc */
     double window;      /* default unlimited */
     double a, b;        /* Beta prior of learned probabilities */
+    const char *graph;  /* --graph social|behaviour|both; NULL: social when S has ties, else behaviour */
 } cli_diffusion;
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_common *c, cli_diffusion *d,
               const char **snapshot, cli_handler own, void *ctx);
+/* Load a snapshot and choose the ties the command reads (--graph): a behaviour graph the snapshot
+ * lacks is built with the defaults (timed within --window when the log has times, else the 20
+ * most similar users), said on stderr unless quiet. */
+int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_graph **G, char msg[CLOUT_MSG_LEN]);
 /* a and b name the same existing regular file */
 bool cli_same_file(const char *a, const char *b);
 /* The probability model the diffusion options describe, with its draws keyed by seed. */

@@ -143,7 +143,7 @@ static int run(int argc, char **argv)
     clout_prob_model pm;
     int64_t kmax = 0, *seeds = NULL, *sizes = NULL;
     for (int i = 0; i < nk; i++) kmax = kv[i] > kmax ? kv[i] : kmax;
-    int s = clout_snapshot_load(&G, path, msg);
+    int s = cli_load_graph(path, &dif, c.quiet, &G, msg);
     if (s >= 0 && kmax > clout_graph_users(G)) {
         int64_t n = clout_graph_users(G);
         clout_graph_free(&G);

@@ -45,7 +45,7 @@ static int run(int argc, char **argv)
     clout_im_info info = {0};
     int64_t *seeds = NULL;
     double *spread = NULL;
-    int s = clout_snapshot_load(&G, path, msg);
+    int s = cli_load_graph(path, &dif, c.quiet, &G, msg);
     if (s >= 0 && k > clout_graph_users(G)) {
         int64_t n = clout_graph_users(G);
         clout_graph_free(&G);

@@ -56,8 +56,9 @@ static int run(int argc, char **argv)
     }
     static const char *names[] = {"users", "items", "social_edges", "interactions", "timed_interactions",
                                   "directed", "weighted", "time_min", "time_max", "self_loops_dropped",
-                                  "bad_lines_skipped", "action_weights", "sources"};
-    s = clout_table_begin(&t, out.f, c.fmt, 13, names, true, msg);
+                                  "bad_lines_skipped", "action_weights", "sources", "behaviour_edges",
+                                  "behaviour"};
+    s = clout_table_begin(&t, out.f, c.fmt, 15, names, true, msg);
     if (s >= 0) {
         GrB_Index tn = 0;
         GrB_Matrix_nvals(&tn, G->T);
@@ -85,6 +86,11 @@ static int run(int argc, char **argv)
         }
         clout_table_str(t, joined ? joined : "", joined ? strlen(joined) : 0);
         free(joined);
+        GrB_Index bn = 0;
+        if (G->B) GrB_Matrix_nvals(&bn, G->B);
+        clout_table_int(t, (int64_t)bn);
+        if (G->behaviour) clout_table_str(t, G->behaviour, strlen(G->behaviour));
+        else clout_table_null(t);
     }
     clout_graph_free(&G);
     return cli_finish(&out, &t, s, msg);
@@ -95,7 +101,9 @@ const cli_command cli_cmd_info = {"info", "counts and metadata of a snapshot",
      "\n"
      "One record: users, items, social_edges (entries of S; an undirected tie counts twice),\n"
      "interactions (distinct user-item pairs), timed_interactions, directed, weighted,\n"
-     "time_min, time_max, self_loops_dropped, bad_lines_skipped, action_weights, sources.\n"
+     "time_min, time_max, self_loops_dropped, bad_lines_skipped, action_weights, sources,\n"
+     "behaviour_edges (ties of the stored behaviour graph, 0 without one) and behaviour (how it\n"
+     "was built; see clout behaviour).\n"
      "  --timings            print the time taken to load the snapshot on stderr\n"
      "\n"
      "Example:\n"

@@ -85,7 +85,7 @@ static int run(int argc, char **argv)
     clout_outfile out = {0};
     clout_table *t = NULL;
     double *personal = NULL, t0 = clout_now();
-    int s = clout_snapshot_load(&G, path, msg);
+    int s = cli_load_graph(path, &dif, c.quiet, &G, msg);
     double load = clout_now() - t0;
     if (s >= 0 && personal_path) {
         personal = malloc((size_t)(clout_graph_users(G) ? clout_graph_users(G) : 1) * sizeof(double));

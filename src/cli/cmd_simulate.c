@@ -28,7 +28,7 @@ static int run(int argc, char **argv)
     clout_table *t = NULL;
     int64_t *seeds = NULL, ns = 0, *sizes = NULL, *depths = NULL;
     clout_prob_model pm;
-    int s = clout_snapshot_load(&G, path, msg);
+    int s = cli_load_graph(path, &dif, c.quiet, &G, msg);
     if (s >= 0) s = clout_read_users(G, seeds_path, &seeds, &ns, msg);
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_CONSUME, msg);

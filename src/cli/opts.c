@@ -16,7 +16,8 @@ static const cli_opt common[] = {CLI_OPT_INT("threads", NULL, 1, 4096), {"quiet"
                                  {"help", 'h', CLI_FLAG, NULL, 0, 0, 0, NULL, 0}, CLI_OPT_TEXT("max-memory", NULL),
                                  CLI_END};
 static const cli_opt diffusion[] = {CLI_OPT_TEXT("prob", NULL), CLI_OPT_REAL("window", NULL, 0, INFINITY, 0),
-                                    CLI_OPT_TEXT("prob-smoothing", NULL), CLI_END};
+                                    CLI_OPT_TEXT("prob-smoothing", NULL),
+                                    CLI_OPT_CHOICE("graph", NULL, "social|behaviour|behavior|both"), CLI_END};
 
 static const cli_opt *find(const cli_opt *o, const char *name, size_t len, char shortname)
 {
@@ -135,7 +136,8 @@ static int diffusion_opt(const char *cmd, const cli_opt *o, const char *val, cli
 {
     char m[CLOUT_MSG_LEN];
     clout_prob_model tmp;
-    switch (o->name[0] == 'w' ? 'w' : o->name[4]) {
+    switch (o->name[0] == 'w' || o->name[0] == 'g' ? o->name[0] : o->name[4]) {
+    case 'g': return set_value(cmd, o, val, &d->graph);
     case '\0':
         if (clout_prob_parse(val, &tmp, m) != CLOUT_OK) return cli_usage_error(cmd, "--prob: %s", m);
         d->prob = val;
@@ -193,7 +195,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_c
               const char **snapshot, cli_handler own, void *ctx)
 {
     const cli_opt *const tables[3] = {opts, common, d ? diffusion : NULL};
-    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0};
+    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0, NULL};
     for (int i = 0; i < argc;) {
         const cli_opt *o;
         const char *val;
@@ -350,3 +352,37 @@ int cli_exit_code(int status)
     }
 }
 
+
+int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_graph **G, char msg[CLOUT_MSG_LEN])
+{
+    clout_graph *g = NULL;
+    GrB_Matrix B = NULL;
+    int s = clout_snapshot_load(&g, path, msg);
+    if (s < 0) return s;
+    clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
+    if (d->graph) clout_graph_kind_parse(d->graph, &kind);
+    else if (clout_graph_social_edges(g) == 0 && clout_graph_interactions(g) > 0) kind = CLOUT_GRAPH_BEHAVIOUR;
+    if (kind != CLOUT_GRAPH_SOCIAL && g->B == NULL) {
+        /* none stored: the default one (timed when the log has times, else similar users) */
+        clout_behaviour_opts bo;
+        clout_behaviour_opts_init(&bo);
+        GrB_Index timed = 0;
+        GrB_Matrix_nvals(&timed, g->T);
+        bo.similar = timed == 0;
+        bo.window = d->window;
+        if (bo.similar) bo.top_k = 20;
+        char desc[256];
+        clout_behaviour_describe(&bo, desc, sizeof desc);
+        if (!quiet) fprintf(stderr, "clout: %s has no behaviour graph; building one (%s)\n", path, desc);
+        s = clout_behaviour_graph(g, &bo, &B, NULL, msg);
+        if (s >= 0) s = clout_graph_set_behaviour(g, &B, desc, msg);
+    }
+    if (s >= 0) s = clout_graph_use(g, kind, msg);
+    if (s >= 0 && !quiet && clout_graph_social_edges(g) == 0 && kind != CLOUT_GRAPH_SOCIAL)
+        fprintf(stderr, "clout: warning: %s: the behaviour graph has no ties (no user acted on an item after "
+                        "another): every user is on its own\n", path);
+    if (B) GrB_free(&B);
+    if (s < 0) clout_graph_free(&g);
+    else *G = g;
+    return s;
+}

@@ -19,7 +19,8 @@
  * - Live-edge graph s (cascade depths): the seed is mixed with CLOUT_SEED_LIVE_EDGES first, so its
  *   streams (s << 32 | v) never meet the families above under the same seed.
  * - Tagged streams (an ASCII tag as the stream number): trivalency probabilities (index = tie),
- *   betweenness source sampling (index = draw), HyperANF hashes (index = user).
+ *   betweenness source sampling (index = draw), HyperANF hashes (index = user), folds of a
+ *   cross-validation (index = row), bootstrap resamples (index = resample x n + draw).
  * - R-MAT edge i: stream i, index = recursion level (its own seed; nothing else runs in
  *   `generate`). */
 #ifndef CLOUT_STREAMS_H
@@ -37,6 +38,8 @@ static inline uint64_t clout_i_stream_live_edges(uint64_t s, uint64_t v) { retur
 #define CLOUT_STREAM_TRIVALENCY 0x74726976u         /* "triv" */
 #define CLOUT_STREAM_BETWEENNESS 0x62657477u        /* "betw" */
 #define CLOUT_STREAM_HYPERANF 0x68797065u           /* "hype" */
+#define CLOUT_STREAM_FOLDS 0x666f6c64u              /* "fold": cross-validation folds (index = row) */
+#define CLOUT_STREAM_BOOTSTRAP 0x626f6f74u          /* "boot": resample b draws index b n + j */
 static inline uint64_t clout_i_stream_rmat_edge(uint64_t i) { return i; }
 
 #endif

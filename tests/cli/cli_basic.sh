@@ -73,7 +73,7 @@ assert d == [{"src":"1","dst":"2","weight":1},{"src":"2","dst":"3","weight":1},{
 /usr/bin/python3 -c '
 import sys
 b = open(sys.argv[1], "rb").read()
-assert b[0] == 0x8d, hex(b[0])                     # a map of 13 entries
+assert b[0] == 0x8f, hex(b[0])                     # a map of 15 entries
 assert b[1:7] == b"\xa5users" and b[7] == 4, b[:12]  # "users": 4
 ' "$T/info.mp" && ok || bad "info msgpack"
 

@@ -1,0 +1,338 @@
+/* test_score.c: the influence formulas, fits and rank metrics against hand-computed cases and
+ * brute force: the worked example of the pairwise formula; the masked product over every tie
+ * against a direct loop; top-k against sorting every user; ridge against a separate Gaussian
+ * elimination and the textbook standard error; the logistic fit against its optimality condition
+ * and a grid search; Spearman, Kendall and AUC against their O(n^2) definitions; precision@k and
+ * NDCG@k by hand. */
+#include "check.h"
+
+static char msg[CLOUT_MSG_LEN];
+
+static double unif(uint64_t s, uint64_t i) { return clout_rng_uniform(77, s, i); }
+
+static void check_formula(void)
+{
+    double xu[] = {0.8, 0.3, 0.5, 0.7}, xv[] = {0.4, 0.6, 0.2, 0.8}, w[] = {1, 1, 1, 1};
+    bool zero = true;
+    double r = clout_influence_pair(xu, xv, w, 4, NULL, &zero);
+    CHECK(fabs(r - 0.01 / sqrt(1.47)) < 1e-15 && fabs(r - 0.00824786) < 5e-9 && !zero, "worked example: %.10g", r);
+    CHECK(clout_influence_pair(xu, xv, NULL, 4, NULL, NULL) == r, "w NULL means 1");
+    /* feature centering: c = (0.5, 0.5, 0.5, 0.5) gives the same as user centering here */
+    double c[] = {0.5, 0.5, 0.5, 0.5};
+    CHECK(fabs(clout_influence_pair(xu, xv, w, 4, c, NULL) - r) < 1e-15, "feature centering");
+    /* by hand with weights (2, 0, 1, 1): num = 2*.8*(-.1) + .5*(-.3) + .7*.3 = -0.1, den = sqrt(4*.64+.25+.49) */
+    double w2[] = {2, 0, 1, 1};
+    r = clout_influence_pair(xu, xv, w2, 4, NULL, NULL);
+    CHECK(fabs(r - (-0.1 / sqrt(3.3))) < 1e-15, "weighted example: %.17g", r);
+    double z[] = {0, 0, 0, 0};
+    r = clout_influence_pair(z, xv, w, 4, NULL, &zero);
+    CHECK(r == 0 && zero, "a zero denominator gives 0, flagged");
+    /* normalizations by hand */
+    double x[] = {1, 3, 3, 5}, o[4];
+    CHECK_OK(clout_normalize(x, 4, CLOUT_NORM_ZSCORE, o, msg));
+    CHECK(fabs(o[0] + 2 / sqrt(2)) < 1e-15 && o[1] == 0 && fabs(o[3] - 2 / sqrt(2)) < 1e-15, "zscore");
+    CHECK_OK(clout_normalize(x, 4, CLOUT_NORM_MINMAX, o, msg));
+    CHECK(o[0] == 0 && o[1] == 0.5 && o[3] == 1, "minmax");
+    CHECK_OK(clout_normalize(x, 4, CLOUT_NORM_RANK, o, msg));
+    CHECK(o[0] == 0 && o[1] == 0.5 && o[2] == 0.5 && o[3] == 1, "rank with a tie: %g %g %g %g", o[0], o[1], o[2], o[3]);
+    double k3[] = {2, 2, 2};
+    CHECK_OK(clout_normalize(k3, 3, CLOUT_NORM_ZSCORE, o, msg));
+    CHECK(o[0] == 0 && o[2] == 0, "a constant column");
+    double bad[] = {1, NAN};
+    CHECK(clout_normalize(bad, 2, CLOUT_NORM_ZSCORE, o, msg) == CLOUT_ERR_INVALID, "NaN accepted");
+}
+
+/* a random directed graph on n users */
+static clout_graph *random_graph(int64_t n, int64_t m)
+{
+    clout_edges e;
+    CHECK(clout_generate_er(&e, n, m, true, 5, msg) == 0, "%s", msg);
+    clout_graph *G = NULL;
+    CHECK(clout_graph_from_edges(&G, &e, true, msg) == 0, "%s", msg);
+    clout_edges_free(&e);
+    return G;
+}
+
+static void check_edges_and_top(void)
+{
+    int64_t n = 300;
+    int nf = 5;
+    clout_graph *G = random_graph(n, 2000);
+    double *X = malloc((size_t)(n * nf) * sizeof(double)), w[] = {1, 0.5, -2, 0, 3};
+    for (int64_t k = 0; k < n * nf; k++) X[k] = unif(1, (uint64_t)k) - 0.3;
+    for (int i = 0; i < nf; i++) X[7 * nf + i] = 0; /* user 7: zero denominator */
+    double mean[5] = {0};
+    for (int64_t u = 0; u < n; u++)
+        for (int i = 0; i < nf; i++) mean[i] += X[u * nf + i] / (double)n;
+    GrB_Index nv;
+    GrB_Matrix_nvals(&nv, G->S);
+    double *val = malloc(nv * sizeof(double)), *fo = malloc((size_t)n * sizeof(double));
+    GrB_Index *I = malloc(nv * sizeof(GrB_Index)), *J = malloc(nv * sizeof(GrB_Index));
+    GrB_Matrix_extractTuples_BOOL(I, J, NULL, &nv, G->S);
+    for (int cf = 0; cf < 2; cf++) {
+        int64_t zeros = -1;
+        CHECK_OK(clout_pairwise_edges(G, X, nf, w, cf, val, fo, &zeros, msg));
+        int bad = 0, badsum = 0;
+        double *sum = calloc((size_t)n, sizeof(double));
+        int64_t z = 0;
+        for (GrB_Index k = 0; k < nv; k++) {
+            bool zero;
+            double r = clout_influence_pair(X + I[k] * nf, X + J[k] * nf, w, nf, cf ? mean : NULL, &zero);
+            z += zero;
+            sum[I[k]] += r;
+            if (fabs(r - val[k]) > 1e-12 * fmax(1, fabs(r))) bad++;
+        }
+        for (int64_t u = 0; u < n; u++)
+            if (fabs(sum[u] - fo[u]) > 1e-10 * fmax(1, fabs(sum[u]))) badsum++;
+        CHECK(bad == 0, "center %d: %d ties differ from the direct loop", cf, bad);
+        CHECK(badsum == 0, "center %d: %d formula_out sums differ", cf, badsum);
+        CHECK(zeros == z && z > 0, "zero denominators: %lld, expected %lld", (long long)zeros, (long long)z);
+        free(sum);
+
+        /* top-k against sorting every other user */
+        int64_t users[] = {0, 7, 42, 299}, nu = 4;
+        int k = 10;
+        int64_t top[40];
+        double tv[40];
+        CHECK_OK(clout_pairwise_top(X, n, nf, w, cf, users, nu, k, top, tv, msg));
+        for (int64_t q = 0; q < nu; q++) {
+            int64_t u = users[q];
+            /* the brute-force k best: repeatedly take the best not yet taken */
+            bool *taken = calloc((size_t)n, 1);
+            for (int j = 0; j < k; j++) {
+                int64_t best = -1;
+                double bv = -INFINITY;
+                for (int64_t v = 0; v < n; v++) {
+                    if (v == u || taken[v]) continue;
+                    double r = clout_influence_pair(X + u * nf, X + v * nf, w, nf, cf ? mean : NULL, NULL);
+                    if (r > bv) bv = r, best = v;
+                }
+                taken[best] = true;
+                CHECK(fabs(tv[q * k + j] - bv) < 1e-12 * fmax(1, fabs(bv)), "top-k value of user %lld, rank %d",
+                      (long long)u, j);
+                if (u != 7) CHECK(top[q * k + j] == best, "top-k user of %lld rank %d: %lld vs %lld", (long long)u, j,
+                                  (long long)top[q * k + j], (long long)best);
+            }
+            free(taken);
+        }
+    }
+    /* k larger than the others: padded with -1 */
+    int64_t u0 = 0, top[400];
+    double tv[400];
+    CHECK_OK(clout_pairwise_top(X, n, nf, w, false, &u0, 1, 400, top, tv, msg));
+    CHECK(top[298] >= 0 && top[299] == -1 && isnan(tv[399]), "padding past n - 1 users");
+    free(I);
+    free(J);
+    free(val);
+    free(fo);
+    free(X);
+    clout_graph_free(&G);
+}
+
+/* solve A x = b (p x p) by Gaussian elimination with partial pivoting */
+static void gauss(double *A, double *b, int p)
+{
+    for (int c = 0; c < p; c++) {
+        int piv = c;
+        for (int r = c + 1; r < p; r++)
+            if (fabs(A[r * p + c]) > fabs(A[piv * p + c])) piv = r;
+        for (int j = 0; j < p; j++) {
+            double t = A[c * p + j];
+            A[c * p + j] = A[piv * p + j];
+            A[piv * p + j] = t;
+        }
+        double t = b[c];
+        b[c] = b[piv];
+        b[piv] = t;
+        for (int r = c + 1; r < p; r++) {
+            double f = A[r * p + c] / A[c * p + c];
+            for (int j = c; j < p; j++) A[r * p + j] -= f * A[c * p + j];
+            b[r] -= f * b[c];
+        }
+    }
+    for (int r = p - 1; r >= 0; r--) {
+        for (int j = r + 1; j < p; j++) b[r] -= A[r * p + j] * b[j];
+        b[r] /= A[r * p + r];
+    }
+}
+
+static void check_fits(void)
+{
+    int64_t n = 500;
+    int nf = 3, p = 4;
+    double *X = malloc((size_t)(n * nf) * sizeof(double)), *y = malloc((size_t)n * sizeof(double));
+    for (int64_t k = 0; k < n * nf; k++) X[k] = unif(2, (uint64_t)k);
+    for (int64_t u = 0; u < n; u++)
+        y[u] = 2 * X[u * nf] - X[u * nf + 1] + 0.5 * X[u * nf + 2] + 3 + 0.1 * (unif(3, (uint64_t)u) - 0.5);
+    double coef[4], se[4];
+    for (int pass = 0; pass < 2; pass++) {
+        double l2 = pass ? 7.5 : 0;
+        CHECK_OK(clout_fit_ridge(X, y, n, nf, l2, coef, se, msg));
+        /* normal equations by a different solver */
+        double A[16] = {0}, b[4] = {0};
+        for (int64_t u = 0; u < n; u++) {
+            double r[4] = {X[u * nf], X[u * nf + 1], X[u * nf + 2], 1};
+            for (int i = 0; i < p; i++) {
+                b[i] += r[i] * y[u];
+                for (int j = 0; j < p; j++) A[i * p + j] += r[i] * r[j];
+            }
+        }
+        for (int j = 0; j < nf; j++) A[j * p + j] += l2;
+        gauss(A, b, p);
+        for (int j = 0; j < p; j++) CHECK(fabs(coef[j] - b[j]) < 1e-9, "ridge l2 %g coef %d: %g vs %g", l2, j, coef[j], b[j]);
+    }
+    CHECK_OK(clout_fit_ridge(X, y, n, nf, 0, coef, se, msg));
+    CHECK(fabs(coef[0] - 2) < 0.02 && fabs(coef[1] + 1) < 0.02 && fabs(coef[3] - 3) < 0.02, "recovered weights");
+    /* one feature: se(slope) = sqrt(s^2 / Sxx) */
+    double c1[2], s1[2], mx = 0, my = 0;
+    CHECK_OK(clout_fit_ridge(X, y, n, 1, 0, c1, s1, msg)); /* X's first column read with stride 1: its own data */
+    for (int64_t u = 0; u < n; u++) mx += X[u] / (double)n, my += y[u] / (double)n;
+    double sxx = 0, sxy = 0;
+    for (int64_t u = 0; u < n; u++) sxx += (X[u] - mx) * (X[u] - mx), sxy += (X[u] - mx) * (y[u] - my);
+    double slope = sxy / sxx, icpt = my - slope * mx, rss = 0;
+    for (int64_t u = 0; u < n; u++) rss += (y[u] - icpt - slope * X[u]) * (y[u] - icpt - slope * X[u]);
+    CHECK(fabs(c1[0] - slope) < 1e-9 && fabs(c1[1] - icpt) < 1e-9, "simple regression");
+    CHECK(fabs(s1[0] - sqrt(rss / (double)(n - 2) / sxx)) < 1e-9, "slope standard error %g", s1[0]);
+    /* a constant feature with no penalty has no unique solution */
+    double *Xc = malloc((size_t)n * 2 * sizeof(double));
+    for (int64_t u = 0; u < n; u++) Xc[2 * u] = X[u], Xc[2 * u + 1] = 1;
+    CHECK(clout_fit_ridge(Xc, y, n, 2, 0, coef, NULL, msg) == CLOUT_ERR_INVALID, "a collinear fit accepted");
+
+    /* logistic: the gradient vanishes at the optimum, and a grid search on one feature agrees */
+    double *yb = malloc((size_t)n * sizeof(double));
+    for (int64_t u = 0; u < n; u++) yb[u] = unif(4, (uint64_t)u) < 1 / (1 + exp(-(3 * X[u * nf] - 1.5 * X[u * nf + 1]))) ? 1 : 0;
+    int it = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        double l2 = pass ? 2 : 0;
+        CHECK_OK(clout_fit_logistic(X, yb, n, nf, l2, coef, se, &it, msg));
+        double g[4] = {0};
+        for (int64_t u = 0; u < n; u++) {
+            double r[4] = {X[u * nf], X[u * nf + 1], X[u * nf + 2], 1}, eta = 0;
+            for (int j = 0; j < p; j++) eta += r[j] * coef[j];
+            double m = 1 / (1 + exp(-eta));
+            for (int j = 0; j < p; j++) g[j] += r[j] * (yb[u] - m);
+        }
+        for (int j = 0; j < nf; j++) g[j] -= l2 * coef[j];
+        for (int j = 0; j < p; j++) CHECK(fabs(g[j]) < 1e-7, "logistic l2 %g: gradient %d is %g", l2, j, g[j]);
+        CHECK(it >= 2 && se[0] > 0 && isfinite(se[3]), "iterations and standard errors");
+    }
+    double cl[2];
+    CHECK_OK(clout_fit_logistic(X, yb, n, 1, 0, cl, NULL, NULL, msg));
+    double best = -INFINITY, bb = 0, bc = 0;
+    for (double b0 = cl[0] - 0.05; b0 <= cl[0] + 0.05; b0 += 0.001)
+        for (double c0 = cl[1] - 0.05; c0 <= cl[1] + 0.05; c0 += 0.001) {
+            double ll = 0;
+            for (int64_t u = 0; u < n; u++) {
+                double m = 1 / (1 + exp(-(b0 * X[u] + c0)));
+                ll += yb[u] ? log(m) : log(1 - m);
+            }
+            if (ll > best) best = ll, bb = b0, bc = c0;
+        }
+    CHECK(fabs(bb - cl[0]) < 0.0015 && fabs(bc - cl[1]) < 0.0015, "grid search optimum (%g, %g) vs (%g, %g)", bb, bc,
+          cl[0], cl[1]);
+    /* separable data without a penalty do not converge: said, not a silent answer */
+    for (int64_t u = 0; u < n; u++) yb[u] = X[u * nf] > 0.5;
+    CHECK(clout_fit_logistic(X, yb, n, nf, 0, coef, NULL, NULL, msg) == CLOUT_ERR_NOT_CONVERGED, "separable data: %s", msg);
+    CHECK_OK(clout_fit_logistic(X, yb, n, nf, 1, coef, NULL, NULL, msg));
+    yb[3] = 0.5;
+    CHECK(clout_fit_logistic(X, yb, n, nf, 1, coef, NULL, NULL, msg) == CLOUT_ERR_INVALID, "a target of 0.5 accepted");
+    /* folds */
+    int *fold = malloc((size_t)n * sizeof(int)), *fold2 = malloc((size_t)n * sizeof(int)), cnt[7] = {0};
+    CHECK_OK(clout_folds(n, 7, 3, fold, msg));
+    CHECK_OK(clout_folds(n, 7, 3, fold2, msg));
+    for (int64_t u = 0; u < n; u++) cnt[fold[u]]++;
+    for (int f = 0; f < 7; f++) CHECK(cnt[f] == 71 || cnt[f] == 72, "fold %d has %d rows", f, cnt[f]);
+    CHECK(memcmp(fold, fold2, (size_t)n * sizeof(int)) == 0, "folds are a function of the seed");
+    CHECK(clout_folds(n, 1, 3, fold, msg) == CLOUT_ERR_INVALID, "one fold accepted");
+    free(fold);
+    free(fold2);
+    free(Xc);
+    free(yb);
+    free(X);
+    free(y);
+}
+
+static double sgn(double x) { return (x > 0) - (x < 0); }
+
+static void check_metrics(void)
+{
+    /* by hand: scores 4 users */
+    double s[] = {0.9, 0.1, 0.5, 0.7}, t[] = {3, 0, 0, 1};
+    /* by score: 0, 3, 2, 1; truth's top 2: users 0 (3) and 3 (1) */
+    CHECK(clout_eval_precision(s, t, 4, 2) == 1.0, "precision@2");
+    CHECK(clout_eval_precision(s, t, 4, 1) == 1.0, "precision@1");
+    /* k = 3: third-largest truth is 0, so every user counts */
+    CHECK(clout_eval_precision(s, t, 4, 3) == 1.0, "precision@3 with ties at the cut");
+    double s2[] = {0.1, 0.9, 0.5, 0.7};
+    /* by score: 1, 3, 2, 0; top 2 truth users 0, 3: hits 1 of 2 */
+    CHECK(clout_eval_precision(s2, t, 4, 2) == 0.5, "precision@2 = 0.5");
+    /* NDCG@2 of s2: dcg = 0 + 1/log2(3); idcg = 3 + 1/log2(3) */
+    double nd = clout_eval_ndcg(s2, t, 4, 2), want = (1 / log2(3.0)) / (3 + 1 / log2(3.0));
+    CHECK(fabs(nd - want) < 1e-15, "ndcg@2 %g vs %g", nd, want);
+    /* AUC: positives 0 and 3; pairs (pos, neg) by s2: (0: .1) vs (.9, .5): 0 wins; (3: .7) vs .9 no, .5 yes */
+    CHECK(fabs(clout_eval_auc(s2, t, 4) - 0.25) < 1e-15, "auc %g", clout_eval_auc(s2, t, 4));
+    CHECK(isnan(clout_eval_auc(s2, (double[]){1, 1, 1, 1}, 4)), "auc without negatives");
+
+    /* random columns with many ties against the O(n^2) definitions */
+    for (int r = 0; r < 5; r++) {
+        int64_t n = 200 + 37 * r;
+        double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)n * sizeof(double));
+        for (int64_t i = 0; i < n; i++) {
+            a[i] = floor(unif(10 + (uint64_t)r, (uint64_t)i) * 12);
+            b[i] = floor(0.5 * a[i] + unif(20 + (uint64_t)r, (uint64_t)i) * 8);
+        }
+        double nc = 0, nd2 = 0, tx = 0, ty = 0, auc = 0, np = 0, nn = 0;
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = i + 1; j < n; j++) {
+                double p = sgn(a[i] - a[j]) * sgn(b[i] - b[j]);
+                nc += p > 0;
+                nd2 += p < 0;
+                tx += a[i] == a[j];
+                ty += b[i] == b[j];
+            }
+        double n0 = 0.5 * (double)n * (double)(n - 1);
+        double tau = (nc - nd2) / sqrt((n0 - tx) * (n0 - ty));
+        CHECK(fabs(clout_eval_kendall(a, b, n) - tau) < 1e-12, "kendall %g vs %g", clout_eval_kendall(a, b, n), tau);
+        /* Spearman: Pearson of average ranks computed pairwise */
+        double *ra = malloc((size_t)n * sizeof(double)), *rb = malloc((size_t)n * sizeof(double));
+        for (int64_t i = 0; i < n; i++) {
+            double lt = 0, eqa = 0, ltb = 0, eqb = 0;
+            for (int64_t j = 0; j < n; j++) {
+                lt += a[j] < a[i], eqa += a[j] == a[i];
+                ltb += b[j] < b[i], eqb += b[j] == b[i];
+            }
+            ra[i] = lt + (eqa + 1) / 2;
+            rb[i] = ltb + (eqb + 1) / 2;
+        }
+        double m = (double)(n + 1) / 2, sab = 0, saa = 0, sbb = 0;
+        for (int64_t i = 0; i < n; i++)
+            sab += (ra[i] - m) * (rb[i] - m), saa += (ra[i] - m) * (ra[i] - m), sbb += (rb[i] - m) * (rb[i] - m);
+        double rho = sab / sqrt(saa * sbb);
+        CHECK(fabs(clout_eval_spearman(a, b, n) - rho) < 1e-12, "spearman %g vs %g", clout_eval_spearman(a, b, n), rho);
+        /* AUC of a for b > median */
+        double med = 4;
+        for (int64_t i = 0; i < n; i++)
+            for (int64_t j = 0; j < n; j++)
+                if (b[i] > med && !(b[j] > med)) auc += a[i] > a[j] ? 1 : a[i] == a[j] ? 0.5 : 0;
+        for (int64_t i = 0; i < n; i++) np += b[i] > med, nn += !(b[i] > med);
+        double *bp = malloc((size_t)n * sizeof(double));
+        for (int64_t i = 0; i < n; i++) bp[i] = b[i] > med;
+        CHECK(fabs(clout_eval_auc(a, bp, n) - auc / (np * nn)) < 1e-12, "auc %g vs %g", clout_eval_auc(a, bp, n),
+              auc / (np * nn));
+        free(bp);
+        free(ra);
+        free(rb);
+        free(a);
+        free(b);
+    }
+}
+
+int main(void)
+{
+    check_init();
+    check_formula();
+    check_edges_and_top();
+    check_fits();
+    check_metrics();
+    return check_done("test_score");
+}

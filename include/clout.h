@@ -238,6 +238,11 @@ typedef enum { CLOUT_GRAPH_SOCIAL = 0, CLOUT_GRAPH_BEHAVIOUR, CLOUT_GRAPH_BOTH }
 CLOUT_PUBLIC int clout_graph_kind_parse(const char *s, clout_graph_kind *kind);
 CLOUT_PUBLIC int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg[CLOUT_MSG_LEN]);
 
+/* Keep only the interactions timed in (lo, hi] (and, with keep_untimed, those without a time):
+ * R and T are replaced, caches dropped. For learning from the past what happened later: the log
+ * up to a split time gives the features, the log after it the observed influence. O(|R|). */
+CLOUT_PUBLIC int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untimed, char msg[CLOUT_MSG_LEN]);
+
 /* ---------------------------------------------------------------- readers */
 typedef enum { CLOUT_DEDUPE_SUM = 0, CLOUT_DEDUPE_MAX, CLOUT_DEDUPE_FIRST } clout_dedupe;
 
@@ -575,12 +580,13 @@ CLOUT_PUBLIC int clout_im_select(clout_graph *G, const clout_influence *P, const
 /* ---------------------------------------------------------------- influence scores
  * Feature vectors are dense row-major arrays X (n users x nf features, X[u * nf + j]); weights w
  * have nf entries. Errors: CLOUT_ERR_INVALID for a non-finite value (named), nf < 1. */
-typedef enum { CLOUT_NORM_ZSCORE = 0, CLOUT_NORM_MINMAX, CLOUT_NORM_RANK, CLOUT_NORM_NONE } clout_norm;
-/* "zscore", "minmax", "rank", "none" */
+typedef enum { CLOUT_NORM_ZSCORE = 0, CLOUT_NORM_MINMAX, CLOUT_NORM_RANK, CLOUT_NORM_NONE, CLOUT_NORM_LOG_ZSCORE } clout_norm;
+/* "zscore", "minmax", "rank", "none", "log-zscore" */
 CLOUT_PUBLIC int clout_norm_parse(const char *s, clout_norm *norm);
 /* One column x (n values) into out (may be x): zscore (x - mean) / sd (population sd; a constant
  * column gives 0), minmax (x - min) / (max - min) (constant: 0), rank (average ranks of ties,
- * mapped to [0, 1]: (rank - 1) / (n - 1)), none (a copy). O(n) (rank: O(n log n)). */
+ * mapped to [0, 1]: (rank - 1) / (n - 1)), none (a copy), log-zscore (zscore of log(1 + x), for
+ * heavy-tailed counts; values must be > -1). O(n) (rank: O(n log n)). */
 CLOUT_PUBLIC int clout_normalize(const double *x, int64_t n, clout_norm how, double *out, char msg[CLOUT_MSG_LEN]);
 /* rank[i] = the rank of x[i] among x (1 = smallest; ties share their average rank). */
 CLOUT_PUBLIC int clout_average_ranks(const double *x, int64_t n, double *rank, char msg[CLOUT_MSG_LEN]);

@@ -21,6 +21,7 @@ int clout_norm_parse(const char *s, clout_norm *norm)
     else if (strcmp(s, "minmax") == 0) *norm = CLOUT_NORM_MINMAX;
     else if (strcmp(s, "rank") == 0) *norm = CLOUT_NORM_RANK;
     else if (strcmp(s, "none") == 0) *norm = CLOUT_NORM_NONE;
+    else if (strcmp(s, "log-zscore") == 0) *norm = CLOUT_NORM_LOG_ZSCORE;
     else return CLOUT_ERR_INVALID;
     return CLOUT_OK;
 }
@@ -71,13 +72,22 @@ int clout_normalize(const double *x, int64_t n, clout_norm how, double *out, cha
     case CLOUT_NORM_NONE:
         memmove(out, x, (size_t)n * sizeof(double));
         return CLOUT_OK;
+    case CLOUT_NORM_LOG_ZSCORE:
+        for (int64_t i = 0; i < n; i++)
+            ASSERT_MSG(x[i] > -1, CLOUT_ERR_INVALID, "log-zscore needs values > -1; value %lld is %g", (long long)i + 1,
+                       x[i]);
+        /* fall through */
     case CLOUT_NORM_ZSCORE: {
+        bool lg = how == CLOUT_NORM_LOG_ZSCORE;
         double mean = 0, var = 0;
-        for (int64_t i = 0; i < n; i++) mean += x[i];
+        for (int64_t i = 0; i < n; i++) mean += lg ? log1p(x[i]) : x[i];
         mean /= (double)n;
-        for (int64_t i = 0; i < n; i++) var += (x[i] - mean) * (x[i] - mean);
+        for (int64_t i = 0; i < n; i++) {
+            double v = lg ? log1p(x[i]) : x[i];
+            var += (v - mean) * (v - mean);
+        }
         double sd = sqrt(var / (double)n);
-        for (int64_t i = 0; i < n; i++) out[i] = sd > 0 ? (x[i] - mean) / sd : 0.0;
+        for (int64_t i = 0; i < n; i++) out[i] = sd > 0 ? ((lg ? log1p(x[i]) : x[i]) - mean) / sd : 0.0;
         return CLOUT_OK;
     }
     case CLOUT_NORM_MINMAX: {

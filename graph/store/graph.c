@@ -1,5 +1,6 @@
 /* graph.c: the graph store (clout_graph): creation, counts, cached parts, invariants. */
 #include "store_internal.h"
+#include <math.h>
 #include <pthread.h>
 
 #undef FREE_ALL
@@ -291,5 +292,46 @@ int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg[CLOUT_MSG_LE
     FREE_GRB(G->S);
     G->S = U;
     G->directed = true;
+    return CLOUT_OK;
+}
+
+/* ---------------------------------------------------------------- a time slice of the log */
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_GRB(T1);                                                                     \
+        FREE_GRB(T2);                                                                     \
+        FREE_GRB(R2);                                                                     \
+        FREE_GRB(Ru);                                                                     \
+    } while (0)
+
+int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untimed, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix T1 = NULL, T2 = NULL, R2 = NULL, Ru = NULL;
+    ASSERT_MSG(!isnan(lo) && !isnan(hi) && lo < hi, CLOUT_ERR_INVALID, "the time slice must have lo < hi");
+    GrB_Index n = (GrB_Index)clout_graph_users(G), ni = (GrB_Index)clout_graph_items(G);
+    GRB_TRY(GrB_Matrix_new(&T1, GrB_FP64, n, ni));
+    GRB_TRY(GrB_Matrix_new(&T2, GrB_FP64, n, ni));
+    GRB_TRY(GrB_Matrix_new(&R2, GrB_FP32, n, ni));
+    GRB_TRY(GxB_Matrix_Option_set(T2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GxB_Matrix_Option_set(R2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GrB_Matrix_select_FP64(T1, NULL, NULL, GrB_VALUEGT_FP64, G->T, lo, NULL));
+    GRB_TRY(GrB_Matrix_select_FP64(T2, NULL, NULL, GrB_VALUELE_FP64, T1, hi, NULL));
+    GRB_TRY(GrB_Matrix_apply(R2, T2, NULL, GrB_IDENTITY_FP32, G->R, GrB_DESC_S));
+    if (keep_untimed) {
+        GRB_TRY(GrB_Matrix_new(&Ru, GrB_FP32, n, ni));
+        GRB_TRY(GrB_Matrix_apply(Ru, G->T, NULL, GrB_IDENTITY_FP32, G->R, GrB_DESC_SC));
+        GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(R2, NULL, NULL, GrB_PLUS_FP32, R2, Ru, NULL));
+    }
+    GRB_TRY(GrB_Matrix_wait(T2, GrB_MATERIALIZE));
+    GRB_TRY(GrB_Matrix_wait(R2, GrB_MATERIALIZE));
+    clout_graph_drop_cache(G);
+    FREE_GRB(G->R);
+    FREE_GRB(G->T);
+    G->R = R2;
+    G->T = T2;
+    R2 = T2 = NULL;
+    FREE_ALL;
     return CLOUT_OK;
 }

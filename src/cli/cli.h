@@ -67,7 +67,8 @@ typedef struct {
     int (*run)(int argc, char **argv);
 } cli_command;
 extern const cli_command cli_cmd_ingest, cli_cmd_info, cli_cmd_export, cli_cmd_generate, cli_cmd_metrics,
-    cli_cmd_reach, cli_cmd_simulate, cli_cmd_im, cli_cmd_compare, cli_cmd_behaviour;
+    cli_cmd_reach, cli_cmd_simulate, cli_cmd_im, cli_cmd_compare, cli_cmd_behaviour,
+    cli_cmd_score, cli_cmd_keyusers, cli_cmd_pairwise, cli_cmd_evaluate;
 
 /* A command returns this after --help; main prints the command's help and exits 0. */
 #define CLI_EXIT_HELP 1000
@@ -110,10 +111,52 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_report(int status, const char *msg);
 bool cli_parse_i64(const char *s, int64_t *out);
 bool cli_parse_double(const char *s, double *out);
+/* epoch seconds, or a date YYYY-MM-DD[THH:MM:SS[Z]] in UTC */
+bool cli_parse_time(const char *s, double *out);
 /* "512M", "8G", "1.5T", bytes */
 bool cli_parse_size(const char *s, double *out);
 
 /* Users given on the command line: "a,b,c", or @FILE read by clout_read_users (*out malloc'd). */
 int cli_read_users(const char *spec, const clout_graph *G, int64_t **out, int64_t *n, char msg[CLOUT_MSG_LEN]);
+
+/* design.c: the feature matrix of score, keyusers and pairwise. */
+#define CLI_DEFAULT_FEATURES "out_degree,in_degree,pagerank,core,reach_2,ic_range,conversion_rate"
+typedef struct {
+    const char *features;   /* --features: columns of the features table or of --extra */
+    const char *extra;      /* --extra FILE: a CSV with a user column and numeric columns */
+    const char *weights;    /* --weights name=value,... or @FILE; NULL: every feature 1 */
+    const char *normalize;  /* --normalize zscore|minmax|rank|none (zscore) */
+    const char *center;     /* --center user|feature (user) */
+} cli_design_opts;
+typedef struct {
+    int64_t n;
+    int nf;
+    char **names;
+    double *raw;            /* n x nf, as computed or read */
+    double *X;              /* n x nf, normalized */
+    double *w;              /* nf weights */
+    clout_norm norm;
+    bool center_feature;
+} cli_design;
+/* The features table's columns (computed with fo, whose only is set here) and the extra file's,
+ * normalized, and the weights. Users the extra file does not list get 0. */
+int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_opts *fo, cli_design *d,
+                     char msg[CLOUT_MSG_LEN]);
+void cli_design_free(cli_design *d);
+
+/* csvin.c: a CSV table the program wrote (or one like it), read back. The key column is keycol,
+ * or `user`, or else the first; every other column is numbers (numeric[c]) or text. */
+typedef struct {
+    int ncols, key;
+    char **names;
+    char *numeric;      /* per column: every cell is a finite number */
+    int64_t nrows;
+    char **keys;        /* per row: the key cell */
+    double *vals;       /* nrows x ncols; NAN where a cell is not a number */
+} cli_csv;
+int cli_csv_read(const char *path, const char *keycol, cli_csv *t, char msg[CLOUT_MSG_LEN]);
+void cli_csv_free(cli_csv *t);
+/* index of a column by name, or -1 */
+int cli_csv_col(const cli_csv *t, const char *name);
 
 #endif

@@ -1,0 +1,789 @@
+/* cmd_score.c: clout score (one influence score per user, from weighted features, with the
+ * weights set or learned from observed influence) and clout keyusers (the top users, with why). */
+#include "cli.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* what score and keyusers share: the options that make the feature matrix and the weights */
+typedef struct {
+    cli_design_opts dz;
+    const char *model, *learn, *target, *target_col, *save_weights, *cv_report, *transform;
+    int64_t hops, seed, rrsets, sims, folds;
+    double l2, split_time;
+    bool approx, has_split;
+} score_args;
+
+#define SCORE_OPTS(a)                                                                              \
+    CLI_OPT_TEXT("features", &(a).dz.features), CLI_OPT_TEXT("extra", &(a).dz.extra),                \
+        CLI_OPT_TEXT("weights", &(a).dz.weights),                                                   \
+        CLI_OPT_CHOICE("normalize", &(a).dz.normalize, "zscore|minmax|rank|none|log-zscore"),                  \
+        CLI_OPT_CHOICE("center", &(a).dz.center, "user|feature"), CLI_OPT_INT("hops", &(a).hops, 1, 100000), \
+        CLI_OPT_INT("seed", &(a).seed, 0, 9.2e18), CLI_OPT_CHOICE("model", &(a).model, "ic|lt"),     \
+        CLI_OPT_INT("rr-sets", &(a).rrsets, 1, 9.2e18), CLI_OPT_INT("sims", &(a).sims, 1, 9.2e18),   \
+        CLI_OPT_FLAG("approx", &(a).approx), CLI_OPT_CHOICE("learn", &(a).learn, "ridge|logistic"), \
+        CLI_OPT_TEXT("target", &(a).target), CLI_OPT_TEXT("target-col", &(a).target_col),          \
+        CLI_OPT_EVENT("split-time", true, 1), CLI_OPT_REAL("l2", &(a).l2, 0, INFINITY, 0),           \
+        CLI_OPT_INT("folds", &(a).folds, 0, 1000000), CLI_OPT_TEXT("save-weights", &(a).save_weights), \
+        CLI_OPT_TEXT("cv-report", &(a).cv_report), CLI_OPT_CHOICE("target-transform", &(a).transform, "none|log1p|rank")
+
+static void args_init(score_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->model = "ic";
+    a->hops = 3;
+    a->seed = 1;
+    a->rrsets = 200000;
+    a->sims = 200;
+    a->folds = 5;
+    a->l2 = 1.0;
+    a->transform = "none";
+}
+
+/* --split-time: epoch seconds or an ISO date, as in the logs */
+static int on_option(void *ctx, int id, const char *val)
+{
+    score_args *a = ctx;
+    if (id == 1) {
+        if (!cli_parse_time(val, &a->split_time))
+            return cli_usage_error("score", "--split-time needs epoch seconds or a date (2010-06-01), got '%s'", val);
+        a->has_split = true;
+        return 0;
+    }
+    return cli_usage_error("score", "unexpected argument '%s'", val);
+}
+
+static int check_args(const char *cmd, const score_args *a, const char *path)
+{
+    if (path == NULL) return cli_usage_error(cmd, "name the snapshot: clout %s G.clout", cmd);
+    if (a->learn && !a->target && !a->has_split)
+        return cli_usage_error(cmd, "--learn needs what really happened: --target FILE or --split-time T");
+    if (!a->learn && (a->target || a->has_split || a->save_weights || a->cv_report))
+        return cli_usage_error(cmd, "--target, --split-time, --save-weights and --cv-report go with --learn");
+    if (a->target && a->has_split) return cli_usage_error(cmd, "give --target or --split-time, not both");
+    if (a->learn && a->dz.weights) return cli_usage_error(cmd, "--weights and --learn: the weights are set or learned");
+    if (a->folds == 1) return cli_usage_error(cmd, "--folds must be 0 (none) or at least 2");
+    return 0;
+}
+
+/* the observed influence: y[r] for the users rows[r] */
+typedef struct {
+    int64_t nrows, *rows;
+    double *y;
+} target;
+
+static void target_free(target *t)
+{
+    free(t->rows);
+    free(t->y);
+    memset(t, 0, sizeof *t);
+}
+
+static int target_from_file(const clout_graph *G, const char *path, const char *col, target *t, char msg[CLOUT_MSG_LEN])
+{
+    cli_csv c;
+    int s = cli_csv_read(path, NULL, &c, msg);
+    if (s < 0) return s;
+    int vc = -1;
+    if (col) vc = cli_csv_col(&c, col);
+    else
+        for (int j = 0; j < c.ncols && vc < 0; j++)
+            if (j != c.key && c.numeric[j]) vc = j;
+    if (vc < 0 || vc == c.key || !c.numeric[vc]) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s:1: %s%s%s", path, col ? "no numeric column '" : "no numeric column",
+                 col ? col : "", col ? "'" : "");
+        cli_csv_free(&c);
+        return CLOUT_ERR_DATA;
+    }
+    t->rows = malloc((size_t)c.nrows * sizeof(int64_t));
+    t->y = malloc((size_t)c.nrows * sizeof(double));
+    char *seen = calloc((size_t)(clout_graph_users(G) + 1), 1);
+    if (!t->rows || !t->y || !seen) s = CLOUT_ERR_NOMEM;
+    for (int64_t r = 0; s >= 0 && r < c.nrows; r++) {
+        int64_t u = clout_idmap_find(G->users, c.keys[r], strlen(c.keys[r]));
+        if (u < 0 || seen[u]) {
+            snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: %s '%.64s'", path, (long long)r + 2,
+                     u < 0 ? "no user" : "a second row for user", c.keys[r]);
+            s = CLOUT_ERR_DATA;
+            break;
+        }
+        seen[u] = 1;
+        t->rows[t->nrows] = u;
+        t->y[t->nrows++] = c.vals[r * c.ncols + vc];
+    }
+    free(seen);
+    cli_csv_free(&c);
+    if (s < 0) target_free(t);
+    return s;
+}
+
+/* conversions of every user in the log after the split (R and T of G are the later part) */
+static int target_conversions(clout_graph *G, double window, target *t, char msg[CLOUT_MSG_LEN])
+{
+    int64_t n = clout_graph_users(G);
+    int64_t *ad = malloc((size_t)(n + 1) * sizeof(int64_t)), *ex = malloc((size_t)(n + 1) * sizeof(int64_t)),
+            *cv = malloc((size_t)(n + 1) * sizeof(int64_t));
+    t->rows = malloc((size_t)(n + 1) * sizeof(int64_t));
+    t->y = malloc((size_t)(n + 1) * sizeof(double));
+    int s = ad && ex && cv && t->rows && t->y ? clout_conversion(G, window, ad, ex, cv, msg) : CLOUT_ERR_NOMEM;
+    for (int64_t u = 0; s >= 0 && u < n; u++) {
+        t->rows[u] = u;
+        t->y[u] = (double)cv[u];
+    }
+    t->nrows = s >= 0 ? n : 0;
+    free(ad);
+    free(ex);
+    free(cv);
+    if (s < 0) target_free(t);
+    return s;
+}
+
+/* fit on rows (all of t, or those whose fold differs from skip) of the design */
+static int fit(const cli_design *d, const target *t, const int *fold, int skip, bool logistic, double l2, double *coef,
+               double *se, char msg[CLOUT_MSG_LEN])
+{
+    int nf = d->nf;
+    double *X = malloc((size_t)(t->nrows + 1) * (size_t)nf * sizeof(double)), *y = malloc((size_t)(t->nrows + 1) * sizeof(double));
+    int64_t m = 0;
+    int s = X && y ? CLOUT_OK : CLOUT_ERR_NOMEM;
+    for (int64_t r = 0; s >= 0 && r < t->nrows; r++) {
+        if (fold && fold[r] == skip) continue;
+        memcpy(X + m * nf, d->X + t->rows[r] * nf, (size_t)nf * sizeof(double));
+        y[m++] = logistic ? (t->y[r] > 0) : t->y[r];
+    }
+    if (s >= 0) s = logistic ? clout_fit_logistic(X, y, m, nf, l2, coef, se, NULL, msg)
+                             : clout_fit_ridge(X, y, m, nf, l2, coef, se, msg);
+    free(X);
+    free(y);
+    return s;
+}
+
+static double predict(const cli_design *d, int64_t u, const double *coef)
+{
+    double p = coef[d->nf];
+    for (int j = 0; j < d->nf; j++) p += coef[j] * d->X[u * d->nf + j];
+    return p;
+}
+
+/* --learn: the weights from observed influence, cross-validated; d->w receives them */
+static int learn(cli_design *d, target *t, const score_args *a, bool quiet, char msg[CLOUT_MSG_LEN])
+{
+    bool logistic = strcmp(a->learn, "logistic") == 0;
+    int nf = d->nf, folds = (int)a->folds;
+    if (!logistic && strcmp(a->transform, "log1p") == 0)
+        for (int64_t r = 0; r < t->nrows; r++) {
+            if (t->y[r] <= -1) {
+                snprintf(msg, CLOUT_MSG_LEN, "--target-transform log1p needs targets > -1; user %lld has %g",
+                         (long long)t->rows[r] + 1, t->y[r]);
+                return CLOUT_ERR_DATA;
+            }
+            t->y[r] = log1p(t->y[r]);
+        }
+    if (!logistic && strcmp(a->transform, "rank") == 0) {
+        int s0 = clout_normalize(t->y, t->nrows, CLOUT_NORM_RANK, t->y, msg);
+        if (s0 < 0) return s0;
+    }
+    double *coef = malloc((size_t)(nf + 1) * sizeof(double)), *se = malloc((size_t)(nf + 1) * sizeof(double));
+    double *pred = malloc((size_t)(t->nrows + 1) * sizeof(double)), *obs = malloc((size_t)(t->nrows + 1) * sizeof(double));
+    int *fold = malloc((size_t)(t->nrows + 1) * sizeof(int));
+    clout_outfile wo = {0}, co = {0};
+    clout_table *wt = NULL, *ct = NULL;
+    int s = coef && se && pred && obs && fold ? CLOUT_OK : CLOUT_ERR_NOMEM;
+    int64_t pos = 0;
+    for (int64_t r = 0; r < t->nrows; r++) pos += t->y[r] > 0;
+    if (s >= 0 && logistic && (pos == 0 || pos == t->nrows)) {
+        snprintf(msg, CLOUT_MSG_LEN, "a logistic fit needs users with and without influence; all %lld have %s",
+                 (long long)t->nrows, pos ? "some" : "none");
+        s = CLOUT_ERR_DATA;
+    }
+    if (s >= 0 && folds > t->nrows) {
+        snprintf(msg, CLOUT_MSG_LEN, "--folds %d: only %lld users have a target", folds, (long long)t->nrows);
+        s = CLOUT_ERR_INVALID;
+    }
+    if (s >= 0 && folds >= 2) s = clout_folds(t->nrows, folds, (uint64_t)a->seed, fold, msg);
+    if (s >= 0 && a->cv_report) {
+        s = clout_outfile_open(&co, a->cv_report, msg);
+        static const char *cn[] = {"fold", "train", "test", "spearman", "kendall", "rmse", "auc"};
+        if (s >= 0) s = clout_table_begin(&ct, co.f, CLOUT_FMT_CSV, 7, cn, false, msg);
+    }
+    double mean_rho = 0;
+    for (int f = 0; s >= 0 && f < folds; f++) {
+        s = fit(d, t, fold, f, logistic, a->l2, coef, NULL, msg);
+        int64_t m = 0;
+        double sq = 0;
+        for (int64_t r = 0; s >= 0 && r < t->nrows; r++) {
+            if (fold[r] != f) continue;
+            pred[m] = predict(d, t->rows[r], coef);
+            if (logistic) pred[m] = 1 / (1 + exp(-pred[m]));
+            obs[m] = logistic ? (t->y[r] > 0) : t->y[r];
+            sq += (pred[m] - obs[m]) * (pred[m] - obs[m]);
+            m++;
+        }
+        if (s < 0) break;
+        double rho = clout_eval_spearman(pred, obs, m), tau = clout_eval_kendall(pred, obs, m);
+        double auc = clout_eval_auc(pred, obs, m), rmse = sqrt(sq / (double)(m ? m : 1));
+        mean_rho += rho / folds;
+        if (!quiet)
+            fprintf(stderr, "clout: fold %d of %d: %lld users held out, spearman %.4f, %s %.4f\n", f + 1, folds,
+                    (long long)m, rho, logistic ? "auc" : "rmse", logistic ? auc : rmse);
+        if (ct) {
+            clout_table_int(ct, f + 1);
+            clout_table_int(ct, t->nrows - m);
+            clout_table_int(ct, m);
+            clout_table_real(ct, rho);
+            clout_table_real(ct, tau);
+            clout_table_real(ct, rmse);
+            if (isnan(auc)) clout_table_null(ct);
+            else clout_table_real(ct, auc);
+        }
+    }
+    if (s >= 0 && folds >= 2 && !quiet)
+        fprintf(stderr, "clout: %d-fold cross-validation: mean spearman %.4f\n", folds, mean_rho);
+    /* the weights: fitted on every user with a target */
+    if (s >= 0) s = fit(d, t, NULL, -1, logistic, a->l2, coef, se, msg);
+    if (s >= 0) {
+        memcpy(d->w, coef, (size_t)nf * sizeof(double));
+        if (!quiet) {
+            fprintf(stderr, "clout: learned %s weights (l2 %g, %lld users, %s features):", a->learn, a->l2,
+                    (long long)t->nrows, a->dz.normalize ? a->dz.normalize : "zscore");
+            for (int j = 0; j < nf; j++) fprintf(stderr, " %s %.4g (se %.2g)", d->names[j], coef[j], se[j]);
+            fprintf(stderr, "\n");
+        }
+    }
+    if (s >= 0 && a->save_weights) {
+        s = clout_outfile_open(&wo, a->save_weights, msg);
+        static const char *wn[] = {"feature", "weight", "se", "z", "fit", "l2", "normalize", "users"};
+        if (s >= 0) s = clout_table_begin(&wt, wo.f, CLOUT_FMT_CSV, 8, wn, false, msg);
+        for (int j = 0; s >= 0 && j <= nf; j++) {
+            const char *name = j < nf ? d->names[j] : "(intercept)";
+            const char *norm = a->dz.normalize ? a->dz.normalize : "zscore";
+            clout_table_str(wt, name, strlen(name));
+            clout_table_real(wt, coef[j]);
+            clout_table_real(wt, se[j]);
+            clout_table_real(wt, se[j] > 0 ? coef[j] / se[j] : NAN);
+            clout_table_str(wt, a->learn, strlen(a->learn));
+            clout_table_real(wt, a->l2);
+            clout_table_str(wt, norm, strlen(norm));
+            clout_table_int(wt, t->nrows);
+        }
+    }
+    if (co.f) s = cli_close(&co, &ct, s, msg);
+    if (wo.f) s = cli_close(&wo, &wt, s, msg);
+    free(coef);
+    free(se);
+    free(pred);
+    free(obs);
+    free(fold);
+    return s;
+}
+
+/* everything up to the scores: load, slice the log (--split-time), learn or take the weights */
+static int prepare(const char *cmd, const char *path, const score_args *a, const cli_diffusion *dif, bool quiet,
+                   clout_graph **G, cli_design *d, double **score, double **contrib, char msg[CLOUT_MSG_LEN])
+{
+    clout_features_opts fo;
+    clout_features_opts_init(&fo);
+    fo.hops = (int)a->hops;
+    fo.seed = (uint64_t)a->seed;
+    fo.lt = strcmp(a->model, "lt") == 0;
+    fo.rr_sets = a->rrsets;
+    fo.sims = a->sims;
+    fo.approx = a->approx;
+    fo.window = dif->window;
+    (void)cmd;
+    target t = {0};
+    int s = cli_diffusion_model(dif, (uint64_t)a->seed, &fo.prob, msg);
+    if (s >= 0 && a->has_split) {
+        /* the log after the split gives the target; the part up to it the features (and the
+         * behaviour graph, built again from that part) */
+        cli_diffusion social = *dif;
+        social.graph = "social";
+        s = cli_load_graph(path, &social, quiet, G, msg);
+        GrB_Matrix R0 = NULL, T0 = NULL;
+        if (s >= 0 && (GrB_Matrix_dup(&R0, (*G)->R) != GrB_SUCCESS || GrB_Matrix_dup(&T0, (*G)->T) != GrB_SUCCESS))
+            s = CLOUT_ERR_GRAPHBLAS;
+        if (s >= 0) s = clout_graph_keep_times(*G, a->split_time, INFINITY, false, msg);
+        if (s >= 0) s = target_conversions(*G, dif->window, &t, msg);
+        if (s >= 0) {
+            GrB_free(&(*G)->R);
+            GrB_free(&(*G)->T);
+            (*G)->R = R0;
+            (*G)->T = T0;
+            R0 = T0 = NULL;
+            s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
+        }
+        if (R0) GrB_free(&R0);
+        if (T0) GrB_free(&T0);
+        clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
+        if (s >= 0 && dif->graph) clout_graph_kind_parse(dif->graph, &kind);
+        else if (s >= 0 && clout_graph_social_edges(*G) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
+        if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) {
+            GrB_Matrix B = NULL;
+            clout_behaviour_opts bo;
+            clout_behaviour_opts_init(&bo);
+            bo.window = dif->window;
+            char desc[256];
+            clout_behaviour_describe(&bo, desc, sizeof desc);
+            s = clout_behaviour_graph(*G, &bo, &B, NULL, msg);
+            if (s >= 0) s = clout_graph_set_behaviour(*G, &B, desc, msg);
+            if (B) GrB_free(&B);
+            if (s >= 0) s = clout_graph_use(*G, kind, msg);
+        }
+    } else if (s >= 0) {
+        s = cli_load_graph(path, dif, quiet, G, msg);
+        if (s >= 0 && a->target) s = target_from_file(*G, a->target, a->target_col, &t, msg);
+    }
+    if (s >= 0) s = cli_design_build(*G, &a->dz, &fo, d, msg);
+    if (s >= 0 && a->learn) s = learn(d, &t, a, quiet, msg);
+    int64_t n = s >= 0 ? clout_graph_users(*G) : 0;
+    if (s >= 0) {
+        *score = malloc((size_t)(n + 1) * sizeof(double));
+        *contrib = malloc((size_t)(n + 1) * (size_t)d->nf * sizeof(double));
+        s = *score && *contrib ? clout_score_sum(d->X, n, d->nf, d->w, *score, *contrib, msg) : CLOUT_ERR_NOMEM;
+    }
+    target_free(&t);
+    return s;
+}
+
+static int run_score(int argc, char **argv)
+{
+    const char *cmd = "score", *path = NULL;
+    cli_common c = {0};
+    cli_diffusion dif;
+    score_args a;
+    args_init(&a);
+    const cli_opt opts[] = {SCORE_OPTS(a), CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
+    if (code) return code;
+    if ((code = check_args(cmd, &a, path))) return code;
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_graph *G = NULL;
+    cli_design d = {0};
+    double *score = NULL, *contrib = NULL, *fout = NULL;
+    clout_outfile out = {0};
+    clout_table *t = NULL;
+    int64_t zeros = 0;
+    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
+    int64_t n = s >= 0 ? clout_graph_users(G) : 0;
+    if (s >= 0) {
+        fout = malloc((size_t)(n + 1) * sizeof(double));
+        s = fout ? clout_pairwise_edges(G, d.X, d.nf, d.w, d.center_feature, NULL, fout, &zeros, msg) : CLOUT_ERR_NOMEM;
+    }
+    if (s >= 0 && zeros > 0 && !c.quiet)
+        fprintf(stderr, "clout: warning: %lld ties start at a user whose weighted features are all 0: their "
+                        "influence(u,v) is 0\n", (long long)zeros);
+    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    if (s >= 0) {
+        int nc = 3 + d.nf;
+        const char **names = malloc((size_t)nc * sizeof(char *));
+        char **cn = calloc((size_t)d.nf + 1, sizeof(char *));
+        if (names && cn) {
+            names[0] = "user";
+            names[1] = "score";
+            for (int j = 0; j < d.nf; j++) {
+                cn[j] = malloc(strlen(d.names[j]) + 9);
+                if (cn[j]) sprintf(cn[j], "%s_contrib", d.names[j]);
+                names[2 + j] = cn[j] ? cn[j] : d.names[j];
+            }
+            names[2 + d.nf] = "formula_out";
+            s = clout_table_begin(&t, out.f, c.fmt, nc, names, false, msg);
+        } else {
+            s = CLOUT_ERR_NOMEM;
+        }
+        for (int64_t u = 0; s >= 0 && u < n; u++) {
+            size_t len;
+            const char *name = clout_idmap_name(G->users, u, &len);
+            clout_table_str(t, name, len);
+            clout_table_real(t, score[u]);
+            for (int j = 0; j < d.nf; j++) clout_table_real(t, contrib[u * d.nf + j]);
+            clout_table_real(t, fout[u]);
+        }
+        for (int j = 0; cn && j < d.nf; j++) free(cn[j]);
+        free(cn);
+        free(names);
+    }
+    code = cli_finish(&out, &t, s, msg);
+    free(score);
+    free(contrib);
+    free(fout);
+    cli_design_free(&d);
+    clout_graph_free(&G);
+    return code;
+}
+
+typedef struct {
+    double x;
+    int64_t u;
+} ranked;
+
+static int by_x_desc(const void *p, const void *q)
+{
+    const ranked *a = p, *b = q;
+    if (a->x != b->x) return a->x > b->x ? -1 : 1;
+    return (a->u > b->u) - (a->u < b->u);
+}
+
+static int run_keyusers(int argc, char **argv)
+{
+    const char *cmd = "keyusers", *path = NULL;
+    cli_common c = {0};
+    cli_diffusion dif;
+    score_args a;
+    args_init(&a);
+    int64_t k = 20;
+    double eps = 0.1;
+    const cli_opt opts[] = {SCORE_OPTS(a), {"k", 'k', CLI_INT, &k, 1, 1e9, 0, NULL, 0},
+                            CLI_OPT_REAL("epsilon", &eps, 0, 1, CLI_OPEN_LO | CLI_OPEN_HI), CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
+    if (code) return code;
+    if ((code = check_args(cmd, &a, path))) return code;
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_graph *G = NULL;
+    cli_design d = {0};
+    double *score = NULL, *contrib = NULL;
+    ranked *order = NULL;
+    int64_t *featrank = NULL, *seeds = NULL;
+    char *inseed = NULL;
+    clout_influence *P = NULL;
+    clout_outfile out = {0};
+    clout_table *t = NULL;
+    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
+    int64_t n = s >= 0 ? clout_graph_users(G) : 0;
+    if (s >= 0 && k > n) {
+        snprintf(msg, CLOUT_MSG_LEN, "-k %lld: the graph has %lld users", (long long)k, (long long)n);
+        s = CLOUT_ERR_INVALID;
+    }
+    /* rank under every single feature (1 = highest raw value; ties by user index) */
+    if (s >= 0) {
+        order = malloc((size_t)n * sizeof(ranked));
+        featrank = malloc((size_t)n * (size_t)d.nf * sizeof(int64_t));
+        seeds = malloc((size_t)k * sizeof(int64_t));
+        inseed = calloc((size_t)n, 1);
+        if (!order || !featrank || !seeds || !inseed) s = CLOUT_ERR_NOMEM;
+    }
+    for (int j = 0; s >= 0 && j < d.nf; j++) {
+        for (int64_t u = 0; u < n; u++) order[u] = (ranked){d.raw[u * d.nf + j], u};
+        qsort(order, (size_t)n, sizeof(ranked), by_x_desc);
+        for (int64_t r = 0; r < n; r++) featrank[order[r].u * d.nf + j] = r + 1;
+    }
+    /* the IM seed set of the same size: is a key user also a seed? */
+    clout_im_params ip;
+    clout_im_params_init(&ip);
+    ip.k = (int)k;
+    ip.eps = eps;
+    ip.seed = (uint64_t)a.seed;
+    ip.lt = strcmp(a.model, "lt") == 0;
+    clout_prob_model pm;
+    if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)a.seed, &pm, msg);
+    if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_REVERSE, msg);
+    double *spread = s >= 0 ? malloc((size_t)k * sizeof(double)) : NULL;
+    if (s >= 0) s = spread ? clout_im_select(G, P, &ip, seeds, spread, NULL, msg) : CLOUT_ERR_NOMEM;
+    free(spread);
+    for (int64_t i = 0; s >= 0 && i < k; i++) inseed[seeds[i]] = 1;
+    if (s >= 0) {
+        for (int64_t u = 0; u < n; u++) order[u] = (ranked){score[u], u};
+        qsort(order, (size_t)n, sizeof(ranked), by_x_desc);
+        s = clout_outfile_open(&out, c.out, msg);
+    }
+    if (s >= 0) {
+        int nc = 4 + 2 * d.nf;
+        const char **names = malloc((size_t)nc * sizeof(char *));
+        char **cn = calloc((size_t)(2 * d.nf) + 1, sizeof(char *));
+        if (names && cn) {
+            names[0] = "rank";
+            names[1] = "user";
+            names[2] = "score";
+            for (int j = 0; j < d.nf; j++) {
+                cn[j] = malloc(strlen(d.names[j]) + 9);
+                cn[d.nf + j] = malloc(strlen(d.names[j]) + 6);
+                if (cn[j]) sprintf(cn[j], "%s_contrib", d.names[j]);
+                if (cn[d.nf + j]) sprintf(cn[d.nf + j], "rank_%s", d.names[j]);
+                names[3 + j] = cn[j] ? cn[j] : d.names[j];
+                names[4 + d.nf + j] = cn[d.nf + j] ? cn[d.nf + j] : d.names[j];
+            }
+            names[3 + d.nf] = "im_seed";
+            s = clout_table_begin(&t, out.f, c.fmt, nc, names, false, msg);
+        } else {
+            s = CLOUT_ERR_NOMEM;
+        }
+        for (int64_t r = 0; s >= 0 && r < k; r++) {
+            int64_t u = order[r].u;
+            size_t len;
+            const char *name = clout_idmap_name(G->users, u, &len);
+            clout_table_int(t, r + 1);
+            clout_table_str(t, name, len);
+            clout_table_real(t, score[u]);
+            for (int j = 0; j < d.nf; j++) clout_table_real(t, contrib[u * d.nf + j]);
+            clout_table_bool(t, inseed[u]);
+            for (int j = 0; j < d.nf; j++) clout_table_int(t, featrank[u * d.nf + j]);
+        }
+        for (int j = 0; cn && j < 2 * d.nf; j++) free(cn[j]);
+        free(cn);
+        free(names);
+    }
+    code = cli_finish(&out, &t, s, msg);
+    free(score);
+    free(contrib);
+    free(order);
+    free(featrank);
+    free(seeds);
+    free(inseed);
+    clout_influence_free(&P);
+    cli_design_free(&d);
+    clout_graph_free(&G);
+    return code;
+}
+
+#define FEATURE_HELP                                                                            \
+    "  --features COLS      the features, comma-separated: columns of the features table (see\n" \
+    "                       clout help metrics) or of the --extra file; default\n"                \
+    "                       " CLI_DEFAULT_FEATURES "\n"                                            \
+    "  --extra FILE         a CSV with a user column and numeric columns of the user's own\n"    \
+    "                       (users it does not list get 0)\n"                                     \
+    "  --normalize N        zscore (default), minmax, rank (average ranks in [0, 1]), none, or\n"  \
+    "                       log-zscore (zscore of log(1 + x): heavy-tailed counts)\n"              \
+    "  --weights W          name=value,... (features not named weigh 0) or @FILE (a table with\n" \
+    "                       columns feature and weight, as --save-weights writes); default 1 each\n" \
+    "  --hops, --seed, --model, --rr-sets, --sims, --approx, --prob, --window: as in metrics\n"   \
+    "  --graph social|behaviour|both  the ties the features and formula_out read (see behaviour)\n"
+
+#define LEARN_HELP                                                                              \
+    "Learning the weights (--learn ridge|logistic) from what really happened:\n"                  \
+    "  --target FILE        observed influence: a CSV with a user column and a numeric column\n"  \
+    "                       (--target-col NAME, else the first numeric one); only the users\n"     \
+    "                       it lists take part in the fit\n"                                      \
+    "  --split-time T       or: features from the log up to T (epoch seconds or a date), the\n"  \
+    "                       target each user's conversions in the log after T (followers who\n"  \
+    "                       adopted an item after the user did, within --window)\n"               \
+    "  ridge                least squares with an L2 penalty (--l2, default 1) on the weights;\n" \
+    "                       --target-transform log1p fits log(1 + target) (counts, heavy tails),\n" \
+    "                       rank its ranks in [0, 1] (for orderings: Spearman, precision@k)\n" \
+    "  logistic             for the yes/no target: did any follower convert (target > 0)\n"       \
+    "  --folds K            K-fold cross-validation (default 5; 0: none): held-out Spearman and\n" \
+    "                       RMSE (ridge) or AUC (logistic) per fold on stderr, or --cv-report FILE\n" \
+    "  --save-weights FILE  the weights with standard errors and z, to score other graphs\n"      \
+    "                       (--weights @FILE)\n"
+
+const cli_command cli_cmd_score = {"score", "one influence score per user, weights set or learned",
+     "Usage: clout score G.clout [--features COLS] [--weights W | --learn ridge|logistic ...]\n"
+     "\n"
+     "I_u = sum_j w_j f_j(u) over the normalized features f_j. One row per user: user, score,\n"
+     "<feature>_contrib (w_j f_j(u), one column per feature) and formula_out: the sum over u's\n"
+     "out-ties v of influence(u,v) = sum_i w_i x_ui (x_vi - mu_v) / sqrt(sum_i w_i^2 x_ui^2),\n"
+     "x the normalized features, mu_v the mean of x_v's entries (--center user, default) or each\n"
+     "feature's mean over all users (--center feature); a zero denominator gives 0 (counted in a\n"
+     "warning). The intercept of learned weights shifts every user alike and is left out.\n"
+     FEATURE_HELP
+     "  --center user|feature\n"
+     "\n" LEARN_HELP
+     "\n"
+     "Examples:\n"
+     "  clout score lastfm.clout --features pagerank,core,reach_2 --weights pagerank=2,core=1,reach_2=1\n"
+     "  clout score se.clout --learn ridge --target truth.csv --save-weights w.csv -o scores.csv\n",
+    run_score};
+
+const cli_command cli_cmd_keyusers = {"keyusers", "the top users by influence score, and why",
+     "Usage: clout keyusers G.clout [-k 20] [score options]\n"
+     "\n"
+     "The k users with the highest score (see clout help score; same features, weights and\n"
+     "learning options), best first: rank, user, score, <feature>_contrib for each feature,\n"
+     "im_seed (whether IMM picks the user among its k seeds, under --model and --prob, with\n"
+     "--epsilon E, default 0.1) and rank_<feature> (the user's rank under that feature alone,\n"
+     "1 = highest), so a reader sees why each one is key.\n"
+     FEATURE_HELP
+     "\n"
+     "Example:\n"
+     "  clout keyusers lastfm.clout -k 10 --features pagerank,core,reach_2,conversion_rate\n",
+    run_keyusers};
+
+/* "0.8,0.3,0.5" into v (malloc'd); the count, or -1 */
+static int parse_vec(const char *s, double **v)
+{
+    int n = 1;
+    for (const char *p = s; *p; p++) n += *p == ',';
+    *v = malloc((size_t)n * sizeof(double));
+    if (!*v) return -1;
+    int k = 0;
+    for (const char *p = s;;) {
+        size_t len = strcspn(p, ",");
+        char num[64];
+        if (len == 0 || len >= sizeof num) return -1;
+        memcpy(num, p, len);
+        num[len] = '\0';
+        if (!cli_parse_double(num, &(*v)[k]) || !isfinite((*v)[k])) return -1;
+        k++;
+        if (p[len] == '\0') break;
+        p += len + 1;
+    }
+    return k;
+}
+
+static int pairwise_vectors(const char *cmd, const char *xs, const char *vs, const char *ws, const char *center,
+                            const cli_common *c)
+{
+    double *xu = NULL, *xv = NULL, *w = NULL;
+    int nu = parse_vec(xs, &xu), nv = parse_vec(vs, &xv), nw = ws ? parse_vec(ws, &w) : nu;
+    int code = 0;
+    if (nu < 0 || nv < 0 || nw < 0)
+        code = cli_usage_error(cmd, "--xu, --xv and --w take finite numbers separated by commas");
+    else if (nu != nv || nw != nu)
+        code = cli_usage_error(cmd, "--xu, --xv and --w must have as many entries (%d, %d, %d)", nu, nv, nw);
+    else if (center && strcmp(center, "feature") == 0)
+        code = cli_usage_error(cmd, "--center feature needs every user's features: give a snapshot");
+    if (code) {
+        free(xu);
+        free(xv);
+        free(w);
+        return code;
+    }
+    bool zero = false;
+    double r = clout_influence_pair(xu, xv, w, nu, NULL, &zero);
+    double mu = 0, num = 0, den = 0;
+    for (int i = 0; i < nu; i++) mu += xv[i] / nu;
+    for (int i = 0; i < nu; i++) {
+        double wi = w ? w[i] : 1;
+        num += wi * xu[i] * (xv[i] - mu);
+        den += wi * wi * xu[i] * xu[i];
+    }
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_outfile out = {0};
+    clout_table *t = NULL;
+    int s = clout_outfile_open(&out, c->out, msg);
+    static const char *names[] = {"influence", "numerator", "denominator", "mu_v", "features", "zero_denominator"};
+    if (s >= 0) s = clout_table_begin(&t, out.f, c->fmt, 6, names, true, msg);
+    if (s >= 0) {
+        clout_table_real(t, r);
+        clout_table_real(t, num);
+        clout_table_real(t, sqrt(den));
+        clout_table_real(t, mu);
+        clout_table_int(t, nu);
+        clout_table_bool(t, zero);
+    }
+    if (s >= 0 && zero && !c->quiet)
+        fprintf(stderr, "clout: warning: the denominator is 0 (x_u is 0 wherever w is not): influence 0\n");
+    free(xu);
+    free(xv);
+    free(w);
+    return cli_finish(&out, &t, s, msg);
+}
+
+static int run_pairwise(int argc, char **argv)
+{
+    const char *cmd = "pairwise", *path = NULL, *xs = NULL, *vs = NULL, *ws = NULL, *users = NULL;
+    cli_common c = {0};
+    cli_diffusion dif;
+    score_args a;
+    args_init(&a);
+    int64_t k = 20;
+    bool edges = false;
+    const cli_opt opts[] = {SCORE_OPTS(a),
+                            CLI_OPT_TEXT("xu", &xs),
+                            CLI_OPT_TEXT("xv", &vs),
+                            CLI_OPT_TEXT("w", &ws),
+                            CLI_OPT_TEXT("user", &users),
+                            {"k", 'k', CLI_INT, &k, 1, 1e9, 0, NULL, 0},
+                            CLI_OPT_FLAG("edges", &edges),
+                            CLI_END};
+    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
+    if (code) return code;
+    if (xs || vs || ws) {
+        if (path || users || edges) return cli_usage_error(cmd, "--xu/--xv compare two vectors; no snapshot with them");
+        if (!xs || !vs) return cli_usage_error(cmd, "give both --xu and --xv");
+        return pairwise_vectors(cmd, xs, vs, ws, a.dz.center, &c);
+    }
+    if ((users != NULL) == edges)
+        return cli_usage_error(cmd, "give --user U -k K (the users U influences most) or --edges (every tie)");
+    if ((code = check_args(cmd, &a, path))) return code;
+    char msg[CLOUT_MSG_LEN] = "";
+    clout_graph *G = NULL;
+    cli_design d = {0};
+    double *score = NULL, *contrib = NULL, *val = NULL;
+    int64_t *us = NULL, nus = 0, *top = NULL, zeros = 0;
+    clout_outfile out = {0};
+    clout_table *t = NULL;
+    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
+    int64_t n = s >= 0 ? clout_graph_users(G) : 0;
+    GrB_Index nv = 0;
+    if (s >= 0 && users) {
+        s = cli_read_users(users, G, &us, &nus, msg);
+        if (s >= 0 && k > n - 1) k = n - 1 > 0 ? n - 1 : 1;
+        top = s >= 0 ? malloc((size_t)(nus * k + 1) * sizeof(int64_t)) : NULL;
+        val = s >= 0 ? malloc((size_t)(nus * k + 1) * sizeof(double)) : NULL;
+        if (s >= 0 && (!top || !val)) s = CLOUT_ERR_NOMEM;
+        if (s >= 0) s = clout_pairwise_top(d.X, n, d.nf, d.w, d.center_feature, us, nus, (int)k, top, val, msg);
+    } else if (s >= 0) {
+        GrB_Matrix_nvals(&nv, G->S);
+        val = malloc((size_t)(nv + 1) * sizeof(double));
+        s = val ? clout_pairwise_edges(G, d.X, d.nf, d.w, d.center_feature, val, NULL, &zeros, msg) : CLOUT_ERR_NOMEM;
+    }
+    if (s >= 0 && zeros > 0 && !c.quiet)
+        fprintf(stderr, "clout: warning: %lld ties start at a user whose weighted features are all 0: their "
+                        "influence(u,v) is 0\n", (long long)zeros);
+    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    if (s >= 0 && users) {
+        static const char *names[] = {"user", "rank", "other", "influence"};
+        s = clout_table_begin(&t, out.f, c.fmt, 4, names, false, msg);
+        for (int64_t q = 0; s >= 0 && q < nus; q++)
+            for (int64_t j = 0; j < k && top[q * k + j] >= 0; j++) {
+                size_t len;
+                const char *name = clout_idmap_name(G->users, us[q], &len);
+                clout_table_str(t, name, len);
+                clout_table_int(t, j + 1);
+                name = clout_idmap_name(G->users, top[q * k + j], &len);
+                clout_table_str(t, name, len);
+                clout_table_real(t, val[q * k + j]);
+            }
+    } else if (s >= 0) {
+        /* S's ties in row order, as the values came */
+        GrB_Index *I = malloc((size_t)(nv + 1) * sizeof(GrB_Index)), *J = malloc((size_t)(nv + 1) * sizeof(GrB_Index));
+        static const char *names[] = {"src", "dst", "influence"};
+        s = I && J ? clout_table_begin(&t, out.f, c.fmt, 3, names, false, msg) : CLOUT_ERR_NOMEM;
+        if (s >= 0 && (GxB_set(G->S, GxB_FORMAT, GxB_BY_ROW) != GrB_SUCCESS ||
+                       GrB_Matrix_extractTuples_BOOL(I, J, NULL, &nv, G->S) != GrB_SUCCESS))
+            s = CLOUT_ERR_GRAPHBLAS;
+        for (GrB_Index e = 0; s >= 0 && e < nv; e++) {
+            size_t len;
+            const char *name = clout_idmap_name(G->users, (int64_t)I[e], &len);
+            clout_table_str(t, name, len);
+            name = clout_idmap_name(G->users, (int64_t)J[e], &len);
+            clout_table_str(t, name, len);
+            clout_table_real(t, val[e]);
+        }
+        free(I);
+        free(J);
+    }
+    code = cli_finish(&out, &t, s, msg);
+    free(score);
+    free(contrib);
+    free(val);
+    free(us);
+    free(top);
+    cli_design_free(&d);
+    clout_graph_free(&G);
+    return code;
+}
+
+const cli_command cli_cmd_pairwise = {"pairwise", "influence(u,v) of one pair, one user's top k, or every tie",
+     "Usage: clout pairwise --xu X --xv X [--w W]\n"
+     "       clout pairwise G.clout --user U[,U2...|@FILE] [-k 20] [score options]\n"
+     "       clout pairwise G.clout --edges [score options]\n"
+     "\n"
+     "influence(u,v) = sum_i w_i x_ui (x_vi - mu_v) / sqrt(sum_i w_i^2 x_ui^2); a zero\n"
+     "denominator gives 0 (warned).\n"
+     "  --xu, --xv, --w      two feature vectors and their weights (default 1), comma-separated:\n"
+     "                       one record influence, numerator, denominator, mu_v, features,\n"
+     "                       zero_denominator; mu_v is the mean of x_v's entries\n"
+     "  --user U -k K        the K users each U influences most, over all users (blocked\n"
+     "                       OpenBLAS GEMM with a top-k heap per user, never the n x n matrix):\n"
+     "                       rows user, rank, other, influence\n"
+     "  --edges              influence(u,v) for every tie of the graph (--graph chooses which),\n"
+     "                       one masked product in GraphBLAS: rows src, dst, influence\n"
+     "With a snapshot the vectors are each user's normalized features and the weights those of\n"
+     "clout score (same options: --features, --weights or --learn, --normalize, --center).\n"
+     "\n"
+     "Examples:\n"
+     "  clout pairwise --xu 0.8,0.3,0.5,0.7 --xv 0.4,0.6,0.2,0.8\n"
+     "  clout pairwise lastfm.clout --user 2,4 -k 5 --features pagerank,core,reach_2\n"
+     "  clout pairwise lastfm.clout --edges --features pagerank,core -o ties.csv\n",
+    run_pairwise};

@@ -30,6 +30,12 @@ printf '30\n4\n' >"$H/seeds.txt"
 printf '30\n4\0\n' >"$H/nul.txt"
 printf '# none\n' >"$H/comments.txt"
 printf 'rank,name\n1,30\n' >"$H/nouser.csv"
+printf 'user,x\n30,1\0\n' >"$H/nulcsv.csv"
+printf 'user,x\n"30,1\n' >"$H/badquote.csv"
+printf 'user,x\n' >"$H/headonly.csv"
+printf 'user,x\n30,1\n30,2\n' >"$H/twice.csv"
+printf 'user,x\n30,nan\n4,1\n' >"$H/nancsv.csv"
+printf 'feature,weight\nout_degree,1e999\n' >"$H/badw.csv"
 n=0
 limit=60
 [ -n "${CLOUT_VALGRIND:-}" ] && limit=1200 # memcheck runs 20-50 times slower

@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# cli_scores.sh: the behaviour graph and the influence scores from the command line, against
+# numpy doing the same arithmetic from clout's own metrics table and tie list: score and
+# formula_out, pairwise over ties and top-k, ridge weights (closed form), the rank metrics of
+# evaluate (O(n^2) definitions), keyusers against score and im; snapshot versions; bad input.
+. "$(dirname "$0")/lib.sh"
+SE="$DS/stackexchange_christianity_cascades"
+tail -n +2 "$SE/graph.txt" >"$T/se_edges.txt"
+"$CLOUT" ingest -q --edges "$T/se_edges.txt" --cascades "$SE/train.txt" -o "$T/train.clout"
+"$CLOUT" ingest -q --edges "$T/se_edges.txt" --cascades "$SE/val.txt" -o "$T/val.clout"
+"$CLOUT" metrics "$T/val.clout" --only conversions -q | cut -d, -f1,4 >"$T/val_conv.csv"
+F=out_degree,pagerank,core,reach_2,conversions
+"$CLOUT" metrics "$T/train.clout" --only out_degree,pagerank,core,reach_2,conversions -q -o "$T/m.csv"
+"$CLOUT" export "$T/train.clout" --what social -q -o "$T/ties.csv"
+
+# --- the worked example of the pairwise formula
+expect 0 "$CLOUT" pairwise --xu 0.8,0.3,0.5,0.7 --xv 0.4,0.6,0.2,0.8
+/usr/bin/python3 -c '
+import csv, sys, math
+r = next(csv.DictReader(open(sys.argv[1])))
+assert abs(float(r["influence"]) - 0.01 / math.sqrt(1.47)) < 1e-15 and r["zero_denominator"] == "false", r
+assert abs(float(r["influence"]) - 0.00824786) < 5e-9
+' "$T/out" && ok || bad "worked example"
+expect_err 2 "must have as many entries" "$CLOUT" pairwise --xu 1,2 --xv 1,2,3
+expect_err 2 "--center feature needs every user" "$CLOUT" pairwise --xu 1,2 --xv 1,2 --center feature
+expect_err 2 "finite numbers" "$CLOUT" pairwise --xu 1,nan --xv 1,2
+expect 0 "$CLOUT" pairwise --xu 0,0 --xv 1,2
+grep -q "denominator is 0" "$T/err" && grep -q "^0,0,0,1.5,2,true" "$T/out" && ok || bad "zero denominator: $(cat "$T/out")"
+
+# --- score, pairwise --edges and --user against numpy from the metrics table and the ties
+W=out_degree=1,pagerank=2,core=0.5,reach_2=1,conversions=3
+"$CLOUT" score "$T/train.clout" --features $F --weights $W -q -o "$T/score.csv"
+"$CLOUT" score "$T/train.clout" --features $F --weights $W --center feature --normalize minmax -q -o "$T/score_f.csv"
+"$CLOUT" pairwise "$T/train.clout" --features $F --weights $W --edges -q -o "$T/pe.csv"
+"$CLOUT" pairwise "$T/train.clout" --features $F --weights $W --user 440,33,1 -k 7 -q -o "$T/top.csv"
+/usr/bin/python3 - "$T" <<'EOF' && ok || bad "score and pairwise against numpy"
+import csv, sys, numpy as np
+T = sys.argv[1]
+cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
+w = np.array([1, 2, 0.5, 1, 3.0])
+m = list(csv.DictReader(open(T + "/m.csv")))
+users = [r["user"] for r in m]
+idx = {u: i for i, u in enumerate(users)}
+R = np.array([[float(r[c]) for c in cols] for r in m])
+def norm(R, how):
+    if how == "zscore":
+        sd = R.std(0); return np.where(sd > 0, (R - R.mean(0)) / np.where(sd > 0, sd, 1), 0)
+    lo, hi = R.min(0), R.max(0); return np.where(hi > lo, (R - lo) / np.where(hi > lo, hi - lo, 1), 0)
+ties = [(idx[r["src"]], idx[r["dst"]]) for r in csv.DictReader(open(T + "/ties.csv"))]
+for fname, how, center in (("score.csv", "zscore", "user"), ("score_f.csv", "minmax", "feature")):
+    X = norm(R, how)
+    got = list(csv.DictReader(open(T + "/" + fname)))
+    assert [g["user"] for g in got] == users
+    score = X @ w
+    assert np.allclose([float(g["score"]) for g in got], score, rtol=1e-12, atol=1e-12)
+    for j, c in enumerate(cols):
+        assert np.allclose([float(g[c + "_contrib"]) for g in got], X[:, j] * w[j], atol=1e-12)
+    d = np.sqrt(((X * w) ** 2).sum(1))
+    mu = X.mean(1) if center == "user" else None
+    fo = np.zeros(len(users))
+    infl = {}
+    for u, v in ties:
+        c = X[v] - (mu[v] if center == "user" else X.mean(0))
+        x = (w * X[u] * c).sum() / d[u] if d[u] > 0 else 0.0
+        infl[(u, v)] = x
+        fo[u] += x
+    assert np.allclose([float(g["formula_out"]) for g in got], fo, rtol=1e-9, atol=1e-9), "formula_out " + fname
+X = norm(R, "zscore"); d = np.sqrt(((X * w) ** 2).sum(1)); mu = X.mean(1)
+def inf(u, v):
+    return (w * X[u] * (X[v] - mu[v])).sum() / d[u] if d[u] > 0 else 0.0
+pe = list(csv.DictReader(open(T + "/pe.csv")))
+assert len(pe) == len(ties)
+for r in pe:
+    assert abs(float(r["influence"]) - inf(idx[r["src"]], idx[r["dst"]])) < 1e-9
+top = list(csv.DictReader(open(T + "/top.csv")))
+for u in ("440", "33", "1"):
+    ui = idx[u]
+    vals = sorted(((inf(ui, v), v) for v in range(len(users)) if v != ui), key=lambda t: (-t[0], t[1]))[:7]
+    mine = [r for r in top if r["user"] == u]
+    assert [int(r["rank"]) for r in mine] == list(range(1, 8))
+    assert np.allclose([float(r["influence"]) for r in mine], [x for x, _ in vals], rtol=1e-9, atol=1e-12)
+    if d[ui] > 0:
+        assert [r["other"] for r in mine] == [users[v] for _, v in vals], (u, mine, vals)
+EOF
+
+# --- learned ridge weights against the closed form on the same normalized features
+"$CLOUT" score "$T/train.clout" --features $F --learn ridge --l2 2.5 --target "$T/val_conv.csv" \
+  --save-weights "$T/w.csv" --cv-report "$T/cv.csv" --folds 4 -q -o "$T/ls.csv"
+/usr/bin/python3 - "$T" <<'EOF' && ok || bad "ridge weights against the closed form"
+import csv, sys, numpy as np
+T = sys.argv[1]
+cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
+m = list(csv.DictReader(open(T + "/m.csv")))
+R = np.array([[float(r[c]) for c in cols] for r in m])
+X = (R - R.mean(0)) / R.std(0)
+y = {r["user"]: float(r["conversions"]) for r in csv.DictReader(open(T + "/val_conv.csv"))}
+yv = np.array([y[r["user"]] for r in m])
+X1 = np.c_[X, np.ones(len(X))]
+P = np.diag([2.5] * 5 + [0])
+b = np.linalg.solve(X1.T @ X1 + P, X1.T @ yv)
+w = list(csv.DictReader(open(T + "/w.csv")))
+assert [r["feature"] for r in w] == cols + ["(intercept)"]
+assert np.allclose([float(r["weight"]) for r in w], b, rtol=1e-9, atol=1e-9), ([r["weight"] for r in w], b)
+# standard errors: sigma^2 A^-1 X'X A^-1
+A = np.linalg.inv(X1.T @ X1 + P); res = yv - X1 @ b
+cov = (res @ res / (len(yv) - 6)) * A @ (X1.T @ X1) @ A
+assert np.allclose([float(r["se"]) for r in w], np.sqrt(np.diag(cov)), rtol=1e-7)
+cv = list(csv.DictReader(open(T + "/cv.csv")))
+assert len(cv) == 4 and sum(int(r["test"]) for r in cv) == len(m)
+s = [float(r["score"]) for r in csv.DictReader(open(T + "/ls.csv"))]
+assert np.allclose(s, X @ b[:5], atol=1e-9)
+EOF
+# the saved weights score another graph; weights and learning exclude each other
+expect 0 "$CLOUT" score "$T/val.clout" --features $F --weights @"$T/w.csv" -q
+expect_err 2 "the weights are set or learned" "$CLOUT" score "$T/train.clout" --learn ridge --target "$T/val_conv.csv" --weights core=1
+expect_err 2 "--learn needs what really happened" "$CLOUT" score "$T/train.clout" --learn ridge
+expect 0 "$CLOUT" score "$T/train.clout" --features $F --learn logistic --target "$T/val_conv.csv" --save-weights "$T/wl.csv" -q
+/usr/bin/python3 - "$T" <<'EOF' && ok || bad "logistic weights are the optimum"
+import csv, sys, numpy as np
+T = sys.argv[1]
+cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
+m = list(csv.DictReader(open(T + "/m.csv")))
+R = np.array([[float(r[c]) for c in cols] for r in m]); X = (R - R.mean(0)) / R.std(0)
+y = {r["user"]: float(r["conversions"]) > 0 for r in csv.DictReader(open(T + "/val_conv.csv"))}
+yv = np.array([y[r["user"]] for r in m], float)
+b = np.array([float(r["weight"]) for r in csv.DictReader(open(T + "/wl.csv"))])
+X1 = np.c_[X, np.ones(len(X))]
+p = 1 / (1 + np.exp(-X1 @ b))
+g = X1.T @ (yv - p) - np.r_[1.0 * b[:5], 0]   # l2 = 1 (default)
+assert np.abs(g).max() < 1e-6, g
+EOF
+
+# --- evaluate against numpy: spearman, kendall (O(n^2)), precision@k, ndcg@k, auc
+"$CLOUT" evaluate --scores "$T/m.csv" --truth "$T/val_conv.csv" --columns out_degree,pagerank --k 10,50 --bootstrap 50 -q -o "$T/ev.csv"
+/usr/bin/python3 - "$T" <<'EOF' && ok || bad "evaluate against numpy"
+import csv, sys, numpy as np
+T = sys.argv[1]
+m = list(csv.DictReader(open(T + "/m.csv")))
+y = {r["user"]: float(r["conversions"]) for r in csv.DictReader(open(T + "/val_conv.csv"))}
+t = np.array([y[r["user"]] for r in m])
+def ranks(a):
+    return np.array([(a < x).sum() + ((a == x).sum() + 1) / 2 for x in a])
+ev = {(r["column"], r["metric"], r["k"]): r for r in csv.DictReader(open(T + "/ev.csv"))}
+for col in ("out_degree", "pagerank"):
+    s = np.array([float(r[col]) for r in m])
+    rho = np.corrcoef(ranks(s), ranks(t))[0, 1]
+    assert abs(float(ev[(col, "spearman", "")]["value"]) - rho) < 1e-12
+    ds, dt = np.sign(s[:, None] - s[None, :]), np.sign(t[:, None] - t[None, :])
+    n = len(s); n0 = n * (n - 1) / 2
+    con = (ds * dt).sum() / 2
+    tx = ((ds == 0).sum() - n) / 2; ty = ((dt == 0).sum() - n) / 2
+    tau = con / np.sqrt((n0 - tx) * (n0 - ty))
+    assert abs(float(ev[(col, "kendall", "")]["value"]) - tau) < 1e-12
+    pos = t > 0
+    auc = ((s[pos][:, None] > s[~pos][None, :]).sum() + 0.5 * (s[pos][:, None] == s[~pos][None, :]).sum()) / (pos.sum() * (~pos).sum())
+    assert abs(float(ev[(col, "auc", "")]["value"]) - auc) < 1e-12
+    order = sorted(range(n), key=lambda i: (-s[i], i))
+    tsort = np.sort(t)[::-1]
+    for k in (10, 50):
+        prec = np.mean([t[i] >= tsort[k - 1] for i in order[:k]])
+        assert abs(float(ev[(col, "precision", str(k))]["value"]) - prec) < 1e-12
+        disc = 1 / np.log2(np.arange(k) + 2)
+        nd = (np.maximum(t[order[:k]], 0) * disc).sum() / (np.maximum(tsort[:k], 0) * disc).sum()
+        assert abs(float(ev[(col, "ndcg", str(k))]["value"]) - nd) < 1e-12
+    r = ev[(col, "spearman", "")]
+    assert float(r["ci95_low"]) <= float(r["value"]) <= float(r["ci95_high"]), r
+EOF
+# the bootstrap is the same for any thread count
+"$CLOUT" evaluate --scores "$T/m.csv" --truth "$T/val_conv.csv" --k 10 --bootstrap 40 --threads 1 -q -o "$T/e1.csv"
+"$CLOUT" evaluate --scores "$T/m.csv" --truth "$T/val_conv.csv" --k 10 --bootstrap 40 --threads 2 -q -o "$T/e2.csv"
+cmp -s "$T/e1.csv" "$T/e2.csv" && ok || bad "evaluate differs between 1 and 2 threads"
+
+# --- keyusers: the top of score, with im's seeds and the ranks under each feature
+"$CLOUT" keyusers "$T/train.clout" --features $F --weights $W -k 8 -q -o "$T/ku.csv"
+"$CLOUT" im "$T/train.clout" -k 8 -q -o "$T/seeds.csv"
+/usr/bin/python3 - "$T" <<'EOF' && ok || bad "keyusers against score, im and the metrics"
+import csv, sys
+T = sys.argv[1]
+ku = list(csv.DictReader(open(T + "/ku.csv")))
+sc = sorted(csv.DictReader(open(T + "/score.csv")), key=lambda r: -float(r["score"]))
+assert [r["user"] for r in ku] == [r["user"] for r in sc[:8]]
+seeds = {r["user"] for r in csv.DictReader(open(T + "/seeds.csv"))}
+assert all((r["im_seed"] == "true") == (r["user"] in seeds) for r in ku)
+m = list(csv.DictReader(open(T + "/m.csv")))
+for r in ku:
+    v = next(x for x in m if x["user"] == r["user"])
+    for c in ("out_degree", "core", "conversions"):
+        # rank 1 = highest; ties by user index (the order of the metrics table)
+        i = m.index(v)
+        better = sum(1 for j, x in enumerate(m) if float(x[c]) > float(v[c]) or (float(x[c]) == float(v[c]) and j < i))
+        assert int(r["rank_" + c]) == better + 1, (r["user"], c)
+EOF
+for cmd in score keyusers; do
+  "$CLOUT" $cmd "$T/train.clout" --features $F,ic_range --threads 1 -q -o "$T/a1.csv"
+  "$CLOUT" $cmd "$T/train.clout" --features $F,ic_range --threads 2 -q -o "$T/a2.csv"
+  cmp -s "$T/a1.csv" "$T/a2.csv" && ok || bad "$cmd differs between 1 and 2 threads"
+done
+
+# --- the behaviour graph from the command line
+expect 0 "$CLOUT" behaviour "$T/train.clout" -o "$T/tb.clout" --window 86400 --top-k 30
+eq "$(info "$T/tb.clout" behaviour)" "timed,window=86400,max_followers=0,top_k=30,min_weight=0" "behaviour description"
+[ "$(info "$T/tb.clout" behaviour_edges)" -gt 0 ] && ok || bad "no behaviour ties"
+"$CLOUT" behaviour "$T/train.clout" -o "$T/tb1.clout" --window 86400 --top-k 30 --threads 1 -q
+"$CLOUT" behaviour "$T/train.clout" -o "$T/tb2.clout" --window 86400 --top-k 30 --threads 2 -q
+cmp -s "$T/tb1.clout" "$T/tb2.clout" && ok || bad "behaviour graph differs between 1 and 2 threads"
+# the stored B, or one built on the fly with the same options, give the same seeds
+"$CLOUT" im "$T/tb.clout" -k 5 --graph behaviour -q -o "$T/ib1.csv"
+"$CLOUT" behaviour "$T/train.clout" -o "$T/tb0.clout" -q
+"$CLOUT" im "$T/tb0.clout" -k 5 --graph behaviour -q -o "$T/ib2.csv"
+"$CLOUT" im "$T/train.clout" -k 5 --graph behaviour -q -o "$T/ib3.csv"
+cmp -s "$T/ib2.csv" "$T/ib3.csv" && ok || bad "stored and on-the-fly behaviour graphs differ"
+# both = S + B: at least as many ties as either
+"$CLOUT" metrics "$T/tb.clout" --graph both --only out_degree -q -o "$T/ob.csv"
+"$CLOUT" metrics "$T/tb.clout" --graph social --only out_degree -q -o "$T/os.csv"
+/usr/bin/python3 -c '
+import csv, sys
+b = [int(r["out_degree"]) for r in csv.DictReader(open(sys.argv[1]))]
+s = [int(r["out_degree"]) for r in csv.DictReader(open(sys.argv[2]))]
+assert all(x >= y for x, y in zip(b, s)) and sum(b) > sum(s)
+' "$T/ob.csv" "$T/os.csv" && ok || bad "--graph both"
+"$CLOUT" ingest -q --edges "$T/se_edges.txt" -o "$T/plain.clout"
+expect_err 65 "has no times" "$CLOUT" behaviour "$T/plain.clout" -o "$T/x.clout"
+expect_err 2 "-o: a snapshot is written to a file" "$CLOUT" behaviour "$T/train.clout" -o -
+expect_err 2 "--graph must be" "$CLOUT" metrics "$T/train.clout" --graph friends
+# a logs-only snapshot reads its behaviour graph by default
+"$CLOUT" ingest -q --cascades "$SE/train.txt" -o "$T/logonly.clout"
+expect 0 "$CLOUT" im "$T/logonly.clout" -k 3
+grep -q "building one (timed" "$T/err" && ok || bad "default to the behaviour graph: $(cat "$T/err")"
+
+# --- snapshot versions: a version-1 file (this layout without B) still loads; 3 does not
+/usr/bin/python3 -c '
+import sys
+b = bytearray(open(sys.argv[1], "rb").read()); assert b[7] == 2; b[7] = 1
+open(sys.argv[2], "wb").write(b); b[7] = 3; open(sys.argv[3], "wb").write(b)
+' "$T/plain.clout" "$T/v1.clout" "$T/v3.clout"
+eq "$("$CLOUT" metrics "$T/v1.clout" --only core -q | md5sum)" "$("$CLOUT" metrics "$T/plain.clout" --only core -q | md5sum)" "a version-1 snapshot"
+expect_err 65 "snapshot format version 3 is not supported" "$CLOUT" info "$T/v3.clout"
+
+# --- bad input to the score commands
+expect_err 2 "--weights: expected feature=number" "$CLOUT" score "$T/train.clout" --features core --weights pagerank=1
+expect_err 2 "'gossip' is neither a column" "$CLOUT" score "$T/train.clout" --features core,gossip
+printf 'user,extra\nnobody,1\n' >"$T/extra.csv"
+expect_err 65 "no user 'nobody'" "$CLOUT" score "$T/train.clout" --features core,extra --extra "$T/extra.csv"
+printf 'user,conversions\n440,1,2\n' >"$T/ragged.csv"
+expect_err 65 "ragged.csv:2: 3 cells, expected 2" "$CLOUT" score "$T/train.clout" --learn ridge --target "$T/ragged.csv"
+expect_err 66 "missing.csv" "$CLOUT" evaluate --scores "$T/missing.csv" --truth "$T/val_conv.csv"
+printf 'user,x\nzz,1\n' >"$T/other.csv"
+expect_err 65 "share 0 users" "$CLOUT" evaluate --scores "$T/m.csv" --truth "$T/other.csv"
+expect_err 2 "--k: 'x' is not a whole number" "$CLOUT" evaluate --scores "$T/m.csv" --truth "$T/val_conv.csv" --k x
+# learning from the log after a time (Last.fm's dated tags)
+L="$DS/lastfm_hetrec2011"
+"$CLOUT" ingest -q --undirected --dedupe max --header --edges "$L/user_friends.dat" --user-col userID \
+  --item-col artistID --date-cols year,month,day --interactions "$L/user_taggedartists.dat.gz" -o "$T/lt.clout"
+expect 0 "$CLOUT" score "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-time 2009-01-01 -o "$T/st.csv"
+grep -q "learned ridge weights" "$T/err" && [ "$(wc -l <"$T/st.csv")" -gt 1000 ] && ok || bad "--split-time: $(cat "$T/err")"
+expect_err 2 "--split-time needs epoch seconds or a date" "$CLOUT" score "$T/lt.clout" --learn ridge --split-time yesterday
+eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
+finish

@@ -181,6 +181,11 @@ typedef struct clout_graph {
     char *action_weights;   /* the behaviour weights used, as "action=w,..." (may be NULL) */
     char **sources;         /* input file names, in order */
     int nsources;
+    /* behaviour types (the logs' action column): per type, users x items FP32 rows of that
+     * type (action_count) and FP64 first time (action_time, where a row had one) */
+    int nactions;
+    char **action_names;
+    GrB_Matrix *action_count, *action_time;
     /* the behaviour graph (clout_behaviour_graph), or NULL; behaviour: how it was built */
     GrB_Matrix B;           /* users x users, FP32: u -> v when v acted after u (or v is like u) */
     char *behaviour;
@@ -241,14 +246,25 @@ CLOUT_PUBLIC int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg
 /* Keep only the interactions timed in (lo, hi] (and, with keep_untimed, those without a time):
  * R and T are replaced, caches dropped. For learning from the past what happened later: the log
  * up to a split time gives the features, the log after it the observed influence. O(|R|). */
+/* Keep only R's entries of weight >= w (and T's at the same places): weak rows (a rating of 0, a
+ * single play) then count as no behaviour in conversions, learned probabilities and the
+ * behaviour graph. O(|R|). */
+CLOUT_PUBLIC int clout_graph_min_weight(clout_graph *G, double w, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untimed, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- readers */
 typedef enum { CLOUT_DEDUPE_SUM = 0, CLOUT_DEDUPE_MAX, CLOUT_DEDUPE_FIRST } clout_dedupe;
+/* How repeated (user, item) rows of the logs combine into R: weights summed, their largest, the
+ * weight of the latest row (by time; rows without a time count as older than any timed row;
+ * among equals the later row of the input), or the number of rows. */
+typedef enum { CLOUT_AGG_SUM = 0, CLOUT_AGG_MAX, CLOUT_AGG_LAST, CLOUT_AGG_COUNT } clout_aggregate;
+/* Distinct action types a graph keeps (a log with more is refused, naming the line). */
+#define CLOUT_MAX_ACTIONS 256
 
 typedef struct clout_read_opts {
     bool undirected;        /* store both directions of every tie */
     clout_dedupe dedupe;    /* how repeated ties combine (default sum) */
+    clout_aggregate aggregate; /* how repeated log rows combine into R (default sum; the builder's) */
     bool header;            /* edge lists: skip the first line */
     bool skip_bad_lines;    /* count bad lines and go on instead of failing */
     /* interaction logs */
@@ -259,6 +275,8 @@ typedef struct clout_read_opts {
     double default_action_weight; /* used for actions not listed when has_default_action_weight */
     bool has_default_action_weight;
     const char *item_prefix;/* prepended to item ids of the next file; NULL: "" for logs, file stem + ":" for cascades */
+    const char *action;     /* logs: every row is this behaviour type (NULL: the action column's, if any) */
+    const char *columns;    /* logs: the file has no header; these are its column names ("a,b,c") */
 } clout_read_opts;
 CLOUT_PUBLIC void clout_read_opts_init(clout_read_opts *o);
 
@@ -631,19 +649,26 @@ CLOUT_PUBLIC int clout_fit_logistic(const double *X, const double *y, int64_t n,
 CLOUT_PUBLIC int clout_folds(int64_t n, int folds, uint64_t seed, int *fold, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- evaluating scores
- * A score column against an observed one (truth), both n values. NaN when undefined (fewer than 2
- * users, a constant column, no positives). */
-/* Spearman: Pearson correlation of the average ranks. O(n log n). */
-CLOUT_PUBLIC double clout_eval_spearman(const double *score, const double *truth, int64_t n);
-/* Kendall's tau-b (ties in either column accounted), O(n log n) by merge sort (Knight 1966). */
-CLOUT_PUBLIC double clout_eval_kendall(const double *score, const double *truth, int64_t n);
+ * A score column against an observed one (truth), both n values; *value receives the figure, NaN
+ * when it is undefined (fewer than 2 users, a constant column, no positives). Errors:
+ * CLOUT_ERR_INVALID (a value that is not finite, k < 1), CLOUT_ERR_NOMEM. O(n log n) time, O(n)
+ * memory. */
+/* Spearman: Pearson correlation of the average ranks. */
+CLOUT_PUBLIC int clout_eval_spearman(const double *score, const double *truth, int64_t n, double *value,
+                                     char msg[CLOUT_MSG_LEN]);
+/* Kendall's tau-b (ties in either column accounted), by merge sort (Knight 1966). */
+CLOUT_PUBLIC int clout_eval_kendall(const double *score, const double *truth, int64_t n, double *value,
+                                    char msg[CLOUT_MSG_LEN]);
 /* precision@k: the share of the k best by score (ties by index) whose truth is at least the k-th
  * largest truth value. */
-CLOUT_PUBLIC double clout_eval_precision(const double *score, const double *truth, int64_t n, int64_t k);
+CLOUT_PUBLIC int clout_eval_precision(const double *score, const double *truth, int64_t n, int64_t k, double *value,
+                                      char msg[CLOUT_MSG_LEN]);
 /* NDCG@k with gains max(truth, 0) and discounts 1 / log2(rank + 1). */
-CLOUT_PUBLIC double clout_eval_ndcg(const double *score, const double *truth, int64_t n, int64_t k);
+CLOUT_PUBLIC int clout_eval_ndcg(const double *score, const double *truth, int64_t n, int64_t k, double *value,
+                                 char msg[CLOUT_MSG_LEN]);
 /* AUC of the score for truth > 0 (Mann-Whitney; tied scores count half). */
-CLOUT_PUBLIC double clout_eval_auc(const double *score, const double *truth, int64_t n);
+CLOUT_PUBLIC int clout_eval_auc(const double *score, const double *truth, int64_t n, double *value,
+                                char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON

@@ -18,17 +18,37 @@ static double pearson(const double *x, const double *y, int64_t n)
     return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
 }
 
-double clout_eval_spearman(const double *score, const double *truth, int64_t n)
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(a);                                                                      \
+        FREE_PTR(b);                                                                      \
+    } while (0)
+
+int clout_eval_spearman(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
 {
-    if (n < 2) return NAN;
-    char msg[CLOUT_MSG_LEN];
-    double *a = clout_i_malloc((size_t)n, sizeof(double)), *b = clout_i_malloc((size_t)n, sizeof(double));
-    double r = NAN;
-    if (a && b && clout_average_ranks(score, n, a, msg) == 0 && clout_average_ranks(truth, n, b, msg) == 0)
-        r = pearson(a, b, n);
-    free(a);
-    free(b);
-    return r;
+    double *a = NULL, *b = NULL;
+    *value = NAN;
+    if (n < 2) return CLOUT_OK;
+    ALLOC_TRY(a, n, double);
+    ALLOC_TRY(b, n, double);
+    TRY(clout_average_ranks(score, n, a, msg));
+    TRY(clout_average_ranks(truth, n, b, msg));
+    *value = pearson(a, b, n);
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+/* both columns finite, or CLOUT_ERR_INVALID naming the first value that is not */
+static int finite_cols(const double *a, const double *b, int64_t n, char msg[CLOUT_MSG_LEN])
+{
+    for (int64_t i = 0; i < n; i++)
+        ASSERT_MSG(isfinite(a[i]) && isfinite(b[i]), CLOUT_ERR_INVALID, "row %lld: the %s is not a finite number",
+                   (long long)i + 1, isfinite(a[i]) ? "truth" : "score");
+    return CLOUT_OK;
 }
 
 typedef struct {
@@ -77,12 +97,23 @@ static double tied(const pair *a, int64_t n, bool by_x, bool by_both)
     return t;
 }
 
-double clout_eval_kendall(const double *score, const double *truth, int64_t n)
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(a);                                                                      \
+        FREE_PTR(tmp);                                                                    \
+    } while (0)
+
+int clout_eval_kendall(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
 {
-    if (n < 2) return NAN;
-    pair *a = clout_i_malloc((size_t)n, sizeof(pair)), *tmp = clout_i_malloc((size_t)n, sizeof(pair));
+    pair *a = NULL, *tmp = NULL;
     double r = NAN;
-    if (a && tmp) {
+    *value = NAN;
+    if (n < 2) return CLOUT_OK;
+    TRY(finite_cols(score, truth, n, msg));
+    ALLOC_TRY(a, n, pair);
+    ALLOC_TRY(tmp, n, pair);
+    {
         for (int64_t i = 0; i < n; i++) a[i] = (pair){score[i], truth[i]};
         qsort(a, (size_t)n, sizeof(pair), by_xy);
         double n0 = 0.5 * (double)n * (double)(n - 1);
@@ -93,9 +124,9 @@ double clout_eval_kendall(const double *score, const double *truth, int64_t n)
         double den = sqrt((n0 - n1) * (n0 - n2));
         r = den > 0 ? (n0 - n1 - n2 + n3 - 2 * swaps) / den : NAN;
     }
-    free(a);
-    free(tmp);
-    return r;
+    FREE_ALL;
+    *value = r;
+    return CLOUT_OK;
 }
 
 typedef struct {
@@ -120,30 +151,47 @@ static keyed *sorted_desc(const double *x, int64_t n)
     return k;
 }
 
-double clout_eval_precision(const double *score, const double *truth, int64_t n, int64_t k)
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(s);                                                                      \
+        FREE_PTR(t);                                                                      \
+    } while (0)
+
+int clout_eval_precision(const double *score, const double *truth, int64_t n, int64_t k, double *value,
+                         char msg[CLOUT_MSG_LEN])
 {
-    if (n < 1 || k < 1) return NAN;
+    keyed *s = NULL, *t = NULL;
+    *value = NAN;
+    ASSERT_MSG(k >= 1, CLOUT_ERR_INVALID, "k must be >= 1 (got %lld)", (long long)k);
+    if (n < 1) return CLOUT_OK;
+    TRY(finite_cols(score, truth, n, msg));
     if (k > n) k = n;
-    keyed *s = sorted_desc(score, n), *t = sorted_desc(truth, n);
-    double r = NAN;
-    if (s && t) {
-        double kth = t[k - 1].x;
-        int64_t hits = 0;
-        for (int64_t j = 0; j < k; j++) hits += truth[s[j].i] >= kth;
-        r = (double)hits / (double)k;
-    }
-    free(s);
-    free(t);
-    return r;
+    s = sorted_desc(score, n);
+    t = sorted_desc(truth, n);
+    ASSERT_MSG(s && t, CLOUT_ERR_NOMEM, "out of memory");
+    double kth = t[k - 1].x;
+    int64_t hits = 0;
+    for (int64_t j = 0; j < k; j++) hits += truth[s[j].i] >= kth;
+    *value = (double)hits / (double)k;
+    FREE_ALL;
+    return CLOUT_OK;
 }
 
-double clout_eval_ndcg(const double *score, const double *truth, int64_t n, int64_t k)
+int clout_eval_ndcg(const double *score, const double *truth, int64_t n, int64_t k, double *value,
+                    char msg[CLOUT_MSG_LEN])
 {
-    if (n < 1 || k < 1) return NAN;
-    if (k > n) k = n;
-    keyed *s = sorted_desc(score, n), *t = sorted_desc(truth, n);
+    keyed *s = NULL, *t = NULL;
     double r = NAN;
-    if (s && t) {
+    *value = NAN;
+    ASSERT_MSG(k >= 1, CLOUT_ERR_INVALID, "k must be >= 1 (got %lld)", (long long)k);
+    if (n < 1) return CLOUT_OK;
+    TRY(finite_cols(score, truth, n, msg));
+    if (k > n) k = n;
+    s = sorted_desc(score, n);
+    t = sorted_desc(truth, n);
+    ASSERT_MSG(s && t, CLOUT_ERR_NOMEM, "out of memory");
+    {
         double dcg = 0, idcg = 0;
         for (int64_t j = 0; j < k; j++) {
             double disc = 1.0 / log2((double)j + 2.0);
@@ -152,26 +200,32 @@ double clout_eval_ndcg(const double *score, const double *truth, int64_t n, int6
         }
         r = idcg > 0 ? dcg / idcg : NAN;
     }
-    free(s);
-    free(t);
-    return r;
+    FREE_ALL;
+    *value = r;
+    return CLOUT_OK;
 }
 
-double clout_eval_auc(const double *score, const double *truth, int64_t n)
+#undef FREE_ALL
+#define FREE_ALL FREE_PTR(rk)
+
+int clout_eval_auc(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
 {
-    char msg[CLOUT_MSG_LEN];
+    double *rk = NULL, r = NAN;
+    *value = NAN;
+    TRY(finite_cols(score, truth, n, msg));
     int64_t pos = 0;
     for (int64_t i = 0; i < n; i++) pos += truth[i] > 0;
-    if (pos == 0 || pos == n) return NAN;
-    double *rk = clout_i_malloc((size_t)n, sizeof(double));
-    double r = NAN;
-    if (rk && clout_average_ranks(score, n, rk, msg) == 0) {
+    if (pos == 0 || pos == n) return CLOUT_OK;
+    ALLOC_TRY(rk, n, double);
+    TRY(clout_average_ranks(score, n, rk, msg));
+    {
         double sum = 0;
         for (int64_t i = 0; i < n; i++)
             if (truth[i] > 0) sum += rk[i];
         double np = (double)pos, nn = (double)(n - pos);
         r = (sum - np * (np + 1) / 2) / (np * nn);
     }
-    free(rk);
-    return r;
+    FREE_ALL;
+    *value = r;
+    return CLOUT_OK;
 }

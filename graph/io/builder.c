@@ -20,8 +20,12 @@ int clout_builder_new(clout_builder **b, const clout_read_opts *opts, char msg[C
     nb->undirected = opts->undirected;
     nb->unit_weights = true;
     nb->dedupe = opts->dedupe;
+    nb->aggregate = opts->aggregate;
+    ASSERT_MSG(opts->aggregate >= CLOUT_AGG_SUM && opts->aggregate <= CLOUT_AGG_COUNT, CLOUT_ERR_INVALID,
+               "unknown aggregation %d", (int)opts->aggregate);
     TRY(clout_idmap_new(&nb->users, msg));
     TRY(clout_idmap_new(&nb->items, msg));
+    TRY(clout_idmap_new(&nb->actions, msg));
     *b = nb;
     return CLOUT_OK;
 }
@@ -32,6 +36,8 @@ void clout_builder_free(clout_builder **b)
     clout_builder *x = *b;
     clout_idmap_free(&x->users);
     clout_idmap_free(&x->items);
+    clout_idmap_free(&x->actions);
+    free(x->ia);
     free(x->esrc);
     free(x->edst);
     free(x->ew);
@@ -68,12 +74,23 @@ int clout_i_builder_reserve_edges(clout_builder *b, int64_t extra, char msg[CLOU
     return CLOUT_OK;
 }
 
+int32_t clout_i_builder_action(clout_builder *b, const char *name, size_t len, char msg[CLOUT_MSG_LEN])
+{
+    int64_t a = clout_idmap_find(b->actions, name, len);
+    if (a >= 0) return (int32_t)a;
+    ASSERT_MSG(clout_idmap_size(b->actions) < CLOUT_MAX_ACTIONS, CLOUT_ERR_DATA,
+               "more than %d action types: is the action column really one?", CLOUT_MAX_ACTIONS);
+    a = clout_idmap_intern(b->actions, name, len, msg);
+    return (int32_t)a;
+}
+
 int clout_i_builder_reserve_inter(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN])
 {
     if (b->ni + extra <= b->icap) return CLOUT_OK;
     int64_t cap = b->ni + extra;
     void *tmp;
-    ASSERT_MSG(GROW(b->iu, cap) && GROW(b->ii, cap) && GROW(b->iw, cap) && GROW(b->it, cap), CLOUT_ERR_NOMEM,
+    ASSERT_MSG(GROW(b->iu, cap) && GROW(b->ii, cap) && GROW(b->iw, cap) && GROW(b->it, cap) && GROW(b->ia, cap),
+               CLOUT_ERR_NOMEM,
                "out of memory for %lld interactions", (long long)cap);
     b->icap = cap;
     return CLOUT_OK;
@@ -316,20 +333,38 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
         FREE_PTR(Tj);                                                                     \
         FREE_PTR(Tx);                                                                     \
         FREE_GRB(Rm);                                                                     \
+        FREE_PTR(sel);                                                                    \
+        FREE_PTR(su);                                                                     \
+        FREE_PTR(si);                                                                     \
     } while (0)
 
-/* R (summed weights) and T (earliest time, where any row had one) from the interactions. */
-static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, GrB_Matrix *T,
-                       char msg[CLOUT_MSG_LEN])
+/* R (the rows' weights combined by agg) and T (earliest time, where any row had one) from the
+ * interactions; only those of action type act when act >= 0. */
+static int build_inter(clout_builder *b, int64_t n, int64_t ni, int act, clout_aggregate agg, GrB_Matrix *R,
+                       GrB_Matrix *T, char msg[CLOUT_MSG_LEN])
 {
-    int64_t *ptr = NULL, *cnt = NULL, *tcnt = NULL;
+    int64_t *ptr = NULL, *cnt = NULL, *tcnt = NULL, *sel = NULL, *su = NULL, *si = NULL;
     clout_i_colpos *cp = NULL;
     uint64_t *Rp = NULL, *Rj = NULL, *Tp = NULL, *Tj = NULL;
     float *Rx = NULL;
     double *Tx = NULL;
     GrB_Matrix Rm = NULL;
     int64_t m = b->ni;
-    TRY(clout_i_csr_order(n, m, b->iu, b->ii, &ptr, &cp, msg));
+    if (act >= 0) {
+        /* the rows of this action type, by their index among all rows */
+        int64_t k = 0;
+        for (int64_t e = 0; e < b->ni; e++) k += b->ia[e] == act;
+        ALLOC_TRY(sel, k ? k : 1, int64_t);
+        ALLOC_TRY(su, k ? k : 1, int64_t);
+        ALLOC_TRY(si, k ? k : 1, int64_t);
+        m = 0;
+        for (int64_t e = 0; e < b->ni; e++)
+            if (b->ia[e] == act) sel[m] = e, su[m] = b->iu[e], si[m] = b->ii[e], m++;
+    }
+    TRY(clout_i_csr_order(n, m, sel ? su : b->iu, sel ? si : b->ii, &ptr, &cp, msg));
+    FREE_PTR(su);
+    FREE_PTR(si);
+#define ROW(k) (sel ? sel[cp[k].pos] : cp[k].pos)
     CALLOC_TRY(cnt, n + 1, int64_t);
     CALLOC_TRY(tcnt, n + 1, int64_t);
     #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
@@ -342,7 +377,7 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
                 tc += has_t;
                 has_t = false;
             }
-            has_t = has_t || !isnan(b->it[cp[k].pos]);
+            has_t = has_t || !isnan(b->it[ROW(k)]);
         }
         tc += has_t;
         cnt[r] = c;
@@ -364,28 +399,45 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
     #pragma omp parallel for schedule(dynamic, 4096) reduction(|| : inf) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
         int64_t at = (int64_t)Rp[r] - 1, tat = (int64_t)Tp[r] - 1;
-        double tmin = NAN;
+        double tmin = NAN, tlast = NAN;
+        double acc = 0; /* summed in double: a count of rows stays exact */
         for (int64_t k = ptr[r]; k <= ptr[r + 1]; k++) {
             bool fresh = k == ptr[r + 1] || k == ptr[r] || cp[k].col != cp[k - 1].col;
-            if (fresh && k > ptr[r] && !isnan(tmin)) {
-                tat++;
-                Tj[tat] = (uint64_t)cp[k - 1].col;
-                Tx[tat] = tmin;
+            if (fresh && k > ptr[r]) {
+                Rx[at] = (float)acc;
+                inf = inf || isinf(Rx[at]);
+                if (!isnan(tmin)) {
+                    tat++;
+                    Tj[tat] = (uint64_t)cp[k - 1].col;
+                    Tx[tat] = tmin;
+                }
             }
             if (k == ptr[r + 1]) break;
-            int64_t e = cp[k].pos;
+            int64_t e = ROW(k);
+            double w = b->iw[e], t = b->it[e];
             if (fresh) {
                 at++;
                 Rj[at] = (uint64_t)cp[k].col;
-                Rx[at] = b->iw[e];
-                tmin = b->it[e];
+                acc = agg == CLOUT_AGG_COUNT ? 1.0 : w;
+                tmin = tlast = t;
             } else {
-                Rx[at] += b->iw[e];
-                inf = inf || isinf(Rx[at]);
-                if (!isnan(b->it[e]) && (isnan(tmin) || b->it[e] < tmin)) tmin = b->it[e];
+                switch (agg) {
+                case CLOUT_AGG_SUM: acc += w; break;
+                case CLOUT_AGG_MAX: acc = w > acc ? w : acc; break;
+                case CLOUT_AGG_COUNT: acc += 1.0; break;
+                case CLOUT_AGG_LAST:
+                    /* rows without a time are older than any timed row; ties: the later row */
+                    if (isnan(tlast) || (!isnan(t) && t >= tlast)) {
+                        acc = w;
+                        tlast = t;
+                    }
+                    break;
+                }
+                if (!isnan(t) && (isnan(tmin) || t < tmin)) tmin = t;
             }
         }
     }
+#undef ROW
     for (int64_t r = 0; inf && r < n; r++)
         for (uint64_t k = Rp[r]; k < Rp[r + 1]; k++)
             ASSERT_MSG(!isinf(Rx[k]), CLOUT_ERR_DATA,
@@ -395,6 +447,7 @@ static int build_inter(clout_builder *b, int64_t n, int64_t ni, GrB_Matrix *R, G
     FREE_PTR(cp);
     FREE_PTR(cnt);
     FREE_PTR(tcnt);
+    FREE_PTR(sel);
     float one = 1.0f;
     double zero = 0.0;
     TRY(clout_i_pack_csr(&Rm, GrB_FP32, n, ni, &Rp, &Rj, (void **)&Rx, &one, msg));
@@ -422,8 +475,21 @@ int clout_builder_finish(clout_builder **bp, clout_graph **G, char msg[CLOUT_MSG
     int64_t n = clout_idmap_size(b->users), ni = clout_idmap_size(b->items);
     ASSERT_MSG(n > 0, CLOUT_ERR_DATA, "no users: give at least one edge list, log or cascade file");
     TRY(build_social(b, n, &S, msg));
-    TRY(build_inter(b, n, ni, &R, &T, msg));
+    TRY(build_inter(b, n, ni, -1, b->aggregate, &R, &T, msg));
     TRY(clout_i_graph_assemble(&g, &S, &R, &T, &b->users, &b->items, !b->undirected, msg));
+    /* per action type: its rows (counted) and first times */
+    int na = (int)clout_idmap_size(b->actions);
+    if (na > 0) {
+        CALLOC_TRY(g->action_names, na, char *);
+        CALLOC_TRY(g->action_count, na, GrB_Matrix);
+        CALLOC_TRY(g->action_time, na, GrB_Matrix);
+        g->nactions = na;
+        for (int a = 0; a < na; a++) {
+            g->action_names[a] = clout_i_strdup(clout_idmap_name(b->actions, a, NULL));
+            ASSERT_MSG(g->action_names[a] != NULL, CLOUT_ERR_NOMEM, "out of memory");
+            TRY(build_inter(b, n, ni, a, CLOUT_AGG_COUNT, &g->action_count[a], &g->action_time[a], msg));
+        }
+    }
     g->self_loops_dropped = b->self_loops;
     g->bad_lines_skipped = b->bad_lines;
     g->action_weights = b->action_weights;

@@ -22,7 +22,10 @@ struct clout_builder {
     int64_t *iu, *ii;
     float *iw;
     double *it;
+    int32_t *ia;        /* action type (index in actions), -1: none */
     int64_t ni, icap;
+    clout_idmap *actions;
+    clout_aggregate aggregate;
     int64_t self_loops, bad_lines;
     char **sources;
     int nsources;
@@ -32,6 +35,8 @@ struct clout_builder {
 
 int clout_i_builder_reserve_edges(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN]);
 int clout_i_builder_reserve_inter(clout_builder *b, int64_t extra, char msg[CLOUT_MSG_LEN]);
+/* The index of an action type, interned (at most CLOUT_MAX_ACTIONS of them). */
+int32_t clout_i_builder_action(clout_builder *b, const char *name, size_t len, char msg[CLOUT_MSG_LEN]);
 int clout_i_builder_add_source(clout_builder *b, const char *name, char msg[CLOUT_MSG_LEN]);
 /* A line reader's closing figures into the builder's counts and stats; with bad lines skipped, the
  * warning naming the first (CLOUT_WARN_SKIPPED_LINES), else CLOUT_OK. */

@@ -27,6 +27,7 @@ static int push(clout_builder *b, int64_t u, int64_t it, double t, char msg[CLOU
     b->ii[b->ni] = it;
     b->iw[b->ni] = 1.0f;
     b->it[b->ni] = t;
+    b->ia[b->ni] = -1;
     b->ni++;
     return CLOUT_OK;
 }

@@ -109,6 +109,7 @@ static int parse_action_weights(const char *spec, clout_i_action **out, int *nou
         free(f);                                                                          \
         free(acts_owned);                                                                 \
         free(itembuf);                                                                    \
+        free(colbuf);                                                                     \
         clout_i_progress_end(prog);                                                         \
     } while (0)
 
@@ -124,7 +125,7 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
 {
     clout_i_progress *prog = NULL;
     field *hdr = NULL, *f = NULL;
-    char *itembuf = NULL;
+    char *itembuf = NULL, *colbuf = NULL;
     void *acts_owned = NULL;
     double t0 = clout_i_now();
     char *p = data, *end = data + len;
@@ -132,7 +133,7 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
     char *eol = memchr(p, '\n', (size_t)(end - p));
     if (eol == NULL) eol = end;
     char *he = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
-    ASSERT_MSG(he > p, CLOUT_ERR_DATA, "%s:1: expected a header row naming the columns, found %s", name,
+    ASSERT_MSG(he > p || o->columns, CLOUT_ERR_DATA, "%s:1: expected a header row naming the columns, found %s", name,
                len == 0 ? "an empty file" : "an empty line");
     char sep = o->sep;
     if (sep == 0) sep = memchr(p, '\t', (size_t)(he - p)) ? '\t' : memchr(p, ',', (size_t)(he - p)) ? ',' : ' ';
@@ -141,7 +142,19 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
     ALLOC_TRY(f, maxf + 1, field);
     const char *why = NULL;
     char *at = NULL;
-    int nh = split_fields(p, he, sep, hdr, maxf, &why, &at);
+    int nh;
+    if (o->columns) {
+        /* no header row: the names given, comma-separated; the first line is data */
+        size_t cl = strlen(o->columns);
+        colbuf = clout_i_malloc(cl + 1, 1);
+        ASSERT_MSG(colbuf != NULL, CLOUT_ERR_NOMEM, "out of memory");
+        memcpy(colbuf, o->columns, cl + 1);
+        nh = split_fields(colbuf, colbuf + cl, ',', hdr, maxf, &why, &at);
+        ASSERT_MSG(nh >= 0, CLOUT_ERR_INVALID, "column names '%.80s': %s", o->columns, why);
+        eol = p - 1; /* data from the first line on */
+    } else {
+        nh = split_fields(p, he, sep, hdr, maxf, &why, &at);
+    }
     ASSERT_MSG(nh >= 0, CLOUT_ERR_DATA, "%s:1: header: %s", name, why);
     ASSERT_MSG(nh <= maxf, CLOUT_ERR_DATA, "%s:1: header has more than %d columns", name, maxf);
     char cols[400];
@@ -182,7 +195,18 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
     ALLOC_TRY(itembuf, plen + CLOUT_MAX_TOKEN + 1, char);
     memcpy(itembuf, prefix, plen);
 
-    int64_t lineno = 1, bad = 0, records = 0, first_bad_line = 0;
+    int32_t fixed_action = -1;
+    if (o->action) {
+        ASSERT_MSG(ac < 0 || !o->action_col, CLOUT_ERR_INVALID,
+                   "%s: give the behaviour type by a column or for the whole file, not both", name);
+        ac = -1; /* the file's type replaces any action column */
+        fixed_action = clout_i_builder_action(b, o->action, strlen(o->action), msg);
+        if (fixed_action < 0) {
+            FREE_ALL;
+            return fixed_action;
+        }
+    }
+    int64_t lineno = o->columns ? 0 : 1, bad = 0, records = 0, first_bad_line = 0;
     char first_bad[240] = "";
     char why_buf[240];
     p = eol < end ? eol + 1 : end;
@@ -208,8 +232,13 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
         if (fi.len == 0) BAD(line, "empty item id");
         if (fu.len > CLOUT_MAX_TOKEN || fi.len > CLOUT_MAX_TOKEN) BAD(line, "id longer than %d bytes", CLOUT_MAX_TOKEN);
         double w = 1.0;
+        int32_t atype = fixed_action;
         if (ac >= 0) {
             field fa = f[ac];
+            if (fa.len > 0) { /* an empty cell: a row of no type */
+                atype = clout_i_builder_action(b, fa.s, fa.len, msg);
+                if (atype < 0) BAD(fa.s, "%s", msg);
+            }
             int k = 0;
             while (k < nacts && !(strlen(acts[k].name) == fa.len && memcmp(acts[k].name, fa.s, fa.len) == 0)) k++;
             if (k < nacts) {
@@ -253,6 +282,7 @@ static int read_log_text(clout_builder *b, const char *name, char *data, size_t 
         b->ii[b->ni] = it;
         b->iw[b->ni] = (float)w;
         b->it[b->ni] = t;
+        b->ia[b->ni] = atype;
         b->ni++;
         records++;
         continue;

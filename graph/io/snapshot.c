@@ -69,7 +69,7 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, char m
     TRY(clout_i_csr_borrow(A, &c, msg));
     borrowed = true;
     bool narrow = c.ncols <= UINT32_MAX;
-    pack_str(pk, key);
+    if (key) pack_str(pk, key);
     msgpack_pack_map(pk, 8);
     pack_str(pk, "nrows");
     msgpack_pack_uint64(pk, c.nrows);
@@ -118,7 +118,7 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     msgpack_pack_array(&pk, 3);
     pack_str(&pk, "CLOUT");
     msgpack_pack_int(&pk, CLOUT_SNAPSHOT_VERSION);
-    msgpack_pack_map(&pk, G->B ? 17 : 15);
+    msgpack_pack_map(&pk, 15 + (G->B ? 2 : 0) + (G->nactions > 0 ? 3 : 0));
     pack_str(&pk, "directed");
     if (G->directed) msgpack_pack_true(&pk);
     else msgpack_pack_false(&pk);
@@ -145,6 +145,17 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     TRY(pack_matrix(&pk, "S", G->S, msg));
     TRY(pack_matrix(&pk, "R", G->R, msg));
     TRY(pack_matrix(&pk, "T", G->T, msg));
+    if (G->nactions > 0) {
+        pack_str(&pk, "action_names");
+        msgpack_pack_array(&pk, (size_t)G->nactions);
+        for (int a = 0; a < G->nactions; a++) pack_str(&pk, G->action_names[a]);
+        pack_str(&pk, "action_counts");
+        msgpack_pack_array(&pk, (size_t)G->nactions);
+        for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_count[a], msg));
+        pack_str(&pk, "action_times");
+        msgpack_pack_array(&pk, (size_t)G->nactions);
+        for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_time[a], msg));
+    }
     if (G->B) {
         TRY(pack_matrix(&pk, "B", G->B, msg));
         pack_str(&pk, "behaviour");
@@ -599,6 +610,12 @@ static int check_ties(GrB_Matrix S, const char *label, bool directed, const char
         FREE_GRB(B);                                                                      \
         free(aw);                                                                         \
         free(bdesc);                                                                      \
+        for (int a_ = 0; a_ < CLOUT_MAX_ACTIONS; a_++) {                                  \
+            free(anames[a_]);                                                             \
+            FREE_GRB(AC[a_]);                                                             \
+            FREE_GRB(AT[a_]);                                                             \
+        }                                                                                 \
+        free(amc);                                                                        \
         if (srcs)                                                                         \
             for (uint64_t k_ = 0; k_ < nsrc; k_++) free(srcs[k_]);                        \
         free(srcs);                                                                       \
@@ -630,6 +647,11 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     GrB_Matrix S = NULL, R = NULL, T = NULL, B = NULL;
     char *aw = NULL, *bdesc = NULL, **srcs = NULL;
     uint64_t nsrc = 0;
+    /* action types: names, then count and time matrices (descriptions first, built at the end) */
+    char *anames[CLOUT_MAX_ACTIONS] = {0};
+    GrB_Matrix AC[CLOUT_MAX_ACTIONS] = {0}, AT[CLOUT_MAX_ACTIONS] = {0};
+    mat_desc *amc = NULL; /* 2 x CLOUT_MAX_ACTIONS: counts, then times */
+    uint64_t nan_ = 0, nac = 0, nat = 0;
     rd r = {data, data + len, name, data, msg, 0};
     static const uint8_t magic[] = {0x93, 0xa5, 'C', 'L', 'O', 'U', 'T'};
     ASSERT_MSG(len >= sizeof magic && memcmp(data, magic, sizeof magic) == 0, CLOUT_ERR_DATA,
@@ -690,6 +712,33 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
         else if (key_is(k, kl, "R")) RD_TRY((hr = rd_matrix(&r, &mr)));
         else if (key_is(k, kl, "T")) RD_TRY((ht = rd_matrix(&r, &mt)));
         else if (key_is(k, kl, "B") && version >= 2) RD_TRY((hb = rd_matrix(&r, &mb)));
+        else if (version >= 2 && key_is(k, kl, "action_names") && nan_ == 0) {
+            uint64_t na;
+            RD_TRY(rd_container(&r, false, &na));
+            ASSERT_MSG(na <= CLOUT_MAX_ACTIONS, CLOUT_ERR_DATA, "%s: more than %d action types", name,
+                       CLOUT_MAX_ACTIONS);
+            for (; nan_ < na; nan_++) {
+                const char *s;
+                size_t sl;
+                RD_TRY(rd_str(&r, &s, &sl));
+                ASSERT_MSG(sl > 0 && sl <= CLOUT_MAX_TOKEN && !memchr(s, 0, sl), CLOUT_ERR_DATA,
+                           "%s: action type %llu has a bad name", name, (unsigned long long)nan_ + 1);
+                anames[nan_] = clout_i_malloc(sl + 1, 1);
+                ASSERT_MSG(anames[nan_] != NULL, CLOUT_ERR_NOMEM, "out of memory");
+                memcpy(anames[nan_], s, sl);
+                anames[nan_][sl] = '\0';
+                for (uint64_t q = 0; q < nan_; q++)
+                    ASSERT_MSG(strcmp(anames[q], anames[nan_]) != 0, CLOUT_ERR_DATA,
+                               "%s: action type '%.64s' is named twice", name, anames[nan_]);
+            }
+        } else if (version >= 2 && (key_is(k, kl, "action_counts") || key_is(k, kl, "action_times"))) {
+            bool counts = key_is(k, kl, "action_counts");
+            uint64_t na, *got = counts ? &nac : &nat;
+            RD_TRY(rd_container(&r, false, &na));
+            ASSERT_MSG(na <= CLOUT_MAX_ACTIONS && *got == 0, CLOUT_ERR_DATA, "%s: bad action matrices", name);
+            if (amc == NULL) CALLOC_TRY(amc, 2 * CLOUT_MAX_ACTIONS, mat_desc);
+            for (; *got < na; (*got)++) RD_TRY(rd_matrix(&r, &amc[(counts ? 0 : CLOUT_MAX_ACTIONS) + *got]));
+        }
         else if (key_is(k, kl, "behaviour") && version >= 2 && r.p < r.end && *r.p != 0xc0) {
             const char *s;
             size_t sl;
@@ -712,6 +761,14 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
     TRY(check_ties(S, "S", directed, name, msg));
+    ASSERT_MSG(nac == nan_ && nat == nan_, CLOUT_ERR_DATA,
+               "%s: %llu action types but %llu count and %llu time matrices", name, (unsigned long long)nan_,
+               (unsigned long long)nac, (unsigned long long)nat);
+    for (uint64_t a = 0; a < nan_; a++) {
+        TRY(make_matrix(&amc[a], name, "action_counts", nusers, nitems, 4, true, mapped, &AC[a], msg));
+        TRY(make_matrix(&amc[CLOUT_MAX_ACTIONS + a], name, "action_times", nusers, nitems, 8, false, mapped, &AT[a],
+                        msg));
+    }
     if (hb) {
         TRY(make_matrix(&mb, name, "B", nusers, nusers, 4, true, mapped, &B, msg));
         TRY(check_ties(B, "B", true, name, msg));
@@ -727,6 +784,19 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     B = NULL;
     g->behaviour = bdesc;
     bdesc = NULL;
+    if (nan_ > 0) {
+        CALLOC_TRY(g->action_names, nan_, char *);
+        CALLOC_TRY(g->action_count, nan_, GrB_Matrix);
+        CALLOC_TRY(g->action_time, nan_, GrB_Matrix);
+        g->nactions = (int)nan_;
+        for (uint64_t a = 0; a < nan_; a++) {
+            g->action_names[a] = anames[a];
+            g->action_count[a] = AC[a];
+            g->action_time[a] = AT[a];
+            anames[a] = NULL;
+            AC[a] = AT[a] = NULL;
+        }
+    }
     srcs = NULL;
     nsrc = 0;
     *G = g;

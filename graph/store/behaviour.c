@@ -253,7 +253,7 @@ int clout_behaviour_graph(const clout_graph *G, const clout_behaviour_opts *o, G
                     bb->t = g;
                     bb->cap = nc;
                 }
-                memcpy(bb->t + bb->len, row, (size_t)nt * sizeof(tie));
+                if (nt > 0) memcpy(bb->t + bb->len, row, (size_t)nt * sizeof(tie));
                 bb->len += nt;
                 rowlen[u] = nt;
             }

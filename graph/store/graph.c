@@ -41,6 +41,14 @@ void clout_graph_free(clout_graph **G)
     free(g->action_weights);
     FREE_GRB(g->B);
     free(g->behaviour);
+    for (int a = 0; a < g->nactions; a++) {
+        free(g->action_names ? g->action_names[a] : NULL);
+        if (g->action_count) FREE_GRB(g->action_count[a]);
+        if (g->action_time) FREE_GRB(g->action_time[a]);
+    }
+    free(g->action_names);
+    free(g->action_count);
+    free(g->action_time);
     for (int i = 0; i < g->nsources; i++) free(g->sources[i]);
     free(g->sources);
     free(g);
@@ -301,29 +309,100 @@ int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg[CLOUT_MSG_LE
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_GRB(T1);                                                                     \
-        FREE_GRB(T2);                                                                     \
-        FREE_GRB(R2);                                                                     \
+        FREE_GRB(*T2);                                                                    \
+        FREE_GRB(*R2);                                                                    \
         FREE_GRB(Ru);                                                                     \
+    } while (0)
+
+/* (R, T) restricted to the times in (lo, hi] (and the untimed entries when keep_untimed), into
+ * fresh matrices *R2, *T2 */
+static int slice(GrB_Matrix R, GrB_Matrix T, double lo, double hi, bool keep_untimed, GrB_Matrix *R2, GrB_Matrix *T2,
+                 char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix T1 = NULL, Ru = NULL;
+    GrB_Index n, ni;
+    GRB_TRY(GrB_Matrix_nrows(&n, R));
+    GRB_TRY(GrB_Matrix_ncols(&ni, R));
+    GRB_TRY(GrB_Matrix_new(&T1, GrB_FP64, n, ni));
+    GRB_TRY(GrB_Matrix_new(T2, GrB_FP64, n, ni));
+    GRB_TRY(GrB_Matrix_new(R2, GrB_FP32, n, ni));
+    GRB_TRY(GxB_Matrix_Option_set(*T2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GxB_Matrix_Option_set(*R2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GrB_Matrix_select_FP64(T1, NULL, NULL, GrB_VALUEGT_FP64, T, lo, NULL));
+    GRB_TRY(GrB_Matrix_select_FP64(*T2, NULL, NULL, GrB_VALUELE_FP64, T1, hi, NULL));
+    GRB_TRY(GrB_Matrix_apply(*R2, *T2, NULL, GrB_IDENTITY_FP32, R, GrB_DESC_S));
+    if (keep_untimed) {
+        GRB_TRY(GrB_Matrix_new(&Ru, GrB_FP32, n, ni));
+        GRB_TRY(GrB_Matrix_apply(Ru, T, NULL, GrB_IDENTITY_FP32, R, GrB_DESC_SC));
+        GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(*R2, NULL, NULL, GrB_PLUS_FP32, *R2, Ru, NULL));
+    }
+    GRB_TRY(GrB_Matrix_wait(*T2, GrB_MATERIALIZE));
+    GRB_TRY(GrB_Matrix_wait(*R2, GrB_MATERIALIZE));
+    FREE_GRB(T1);
+    FREE_GRB(Ru);
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_GRB(R2);                                                                     \
+        FREE_GRB(T2);                                                                     \
+        for (int a_ = 0; a_ < G->nactions; a_++) {                                        \
+            if (AR) FREE_GRB(AR[a_]);                                                     \
+            if (AT) FREE_GRB(AT[a_]);                                                     \
+        }                                                                                 \
+        free(AR);                                                                         \
+        free(AT);                                                                         \
     } while (0)
 
 int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untimed, char msg[CLOUT_MSG_LEN])
 {
-    GrB_Matrix T1 = NULL, T2 = NULL, R2 = NULL, Ru = NULL;
+    GrB_Matrix R2 = NULL, T2 = NULL, *AR = NULL, *AT = NULL;
     ASSERT_MSG(!isnan(lo) && !isnan(hi) && lo < hi, CLOUT_ERR_INVALID, "the time slice must have lo < hi");
-    GrB_Index n = (GrB_Index)clout_graph_users(G), ni = (GrB_Index)clout_graph_items(G);
-    GRB_TRY(GrB_Matrix_new(&T1, GrB_FP64, n, ni));
-    GRB_TRY(GrB_Matrix_new(&T2, GrB_FP64, n, ni));
-    GRB_TRY(GrB_Matrix_new(&R2, GrB_FP32, n, ni));
-    GRB_TRY(GxB_Matrix_Option_set(T2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
-    GRB_TRY(GxB_Matrix_Option_set(R2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
-    GRB_TRY(GrB_Matrix_select_FP64(T1, NULL, NULL, GrB_VALUEGT_FP64, G->T, lo, NULL));
-    GRB_TRY(GrB_Matrix_select_FP64(T2, NULL, NULL, GrB_VALUELE_FP64, T1, hi, NULL));
-    GRB_TRY(GrB_Matrix_apply(R2, T2, NULL, GrB_IDENTITY_FP32, G->R, GrB_DESC_S));
-    if (keep_untimed) {
-        GRB_TRY(GrB_Matrix_new(&Ru, GrB_FP32, n, ni));
-        GRB_TRY(GrB_Matrix_apply(Ru, G->T, NULL, GrB_IDENTITY_FP32, G->R, GrB_DESC_SC));
-        GRB_TRY(GrB_Matrix_eWiseAdd_BinaryOp(R2, NULL, NULL, GrB_PLUS_FP32, R2, Ru, NULL));
+    TRY(slice(G->R, G->T, lo, hi, keep_untimed, &R2, &T2, msg));
+    if (G->nactions > 0) {
+        CALLOC_TRY(AR, G->nactions, GrB_Matrix);
+        CALLOC_TRY(AT, G->nactions, GrB_Matrix);
+        for (int a = 0; a < G->nactions; a++)
+            TRY(slice(G->action_count[a], G->action_time[a], lo, hi, keep_untimed, &AR[a], &AT[a], msg));
     }
+    /* all made: replace */
+    clout_graph_drop_cache(G);
+    FREE_GRB(G->R);
+    FREE_GRB(G->T);
+    G->R = R2;
+    G->T = T2;
+    R2 = T2 = NULL;
+    for (int a = 0; a < G->nactions; a++) {
+        FREE_GRB(G->action_count[a]);
+        FREE_GRB(G->action_time[a]);
+        G->action_count[a] = AR[a];
+        G->action_time[a] = AT[a];
+        AR[a] = AT[a] = NULL;
+    }
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_GRB(R2);                                                                     \
+        FREE_GRB(T2);                                                                     \
+    } while (0)
+
+int clout_graph_min_weight(clout_graph *G, double w, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix T2 = NULL, R2 = NULL;
+    ASSERT_MSG(isfinite(w) && w >= 0, CLOUT_ERR_INVALID, "the minimum weight must be a finite number >= 0");
+    GrB_Index n = (GrB_Index)clout_graph_users(G), ni = (GrB_Index)clout_graph_items(G);
+    GRB_TRY(GrB_Matrix_new(&R2, GrB_FP32, n, ni));
+    GRB_TRY(GrB_Matrix_new(&T2, GrB_FP64, n, ni));
+    GRB_TRY(GxB_Matrix_Option_set(R2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GxB_Matrix_Option_set(T2, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GrB_Matrix_select_FP32(R2, NULL, NULL, GrB_VALUEGE_FP32, G->R, (float)w, NULL));
+    GRB_TRY(GrB_Matrix_apply(T2, R2, NULL, GrB_IDENTITY_FP64, G->T, GrB_DESC_S));
     GRB_TRY(GrB_Matrix_wait(T2, GrB_MATERIALIZE));
     GRB_TRY(GrB_Matrix_wait(R2, GrB_MATERIALIZE));
     clout_graph_drop_cache(G);

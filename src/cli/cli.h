@@ -87,6 +87,7 @@ typedef struct {
     double window;      /* default unlimited */
     double a, b;        /* Beta prior of learned probabilities */
     const char *graph;  /* --graph social|behaviour|both; NULL: social when S has ties, else behaviour */
+    double min_weight;  /* --min-weight: R entries below it are no behaviour (0: keep all) */
 } cli_diffusion;
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_common *c, cli_diffusion *d,
               const char **snapshot, cli_handler own, void *ctx);

@@ -76,6 +76,6 @@ const cli_command cli_cmd_behaviour = {"behaviour", "add the user-user graph of 
      "starts) plus 13 bytes per user and thread. The result is the same for any --threads.\n"
      "\n"
      "Example:\n"
-     "  clout behaviour lastfm.clout --window 2592000 --top-k 50 -o lastfm_b.clout\n"
+     "  clout behaviour lastfm_timed.clout --window 2592000 --top-k 50 -o lastfm_b.clout\n"
      "  clout im lastfm_b.clout -k 10 --graph behaviour\n",
     run};

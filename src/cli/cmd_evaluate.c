@@ -12,14 +12,14 @@
 enum { M_SPEARMAN, M_KENDALL, M_AUC, M_PRECISION, M_NDCG };
 static const char *metric_name[] = {"spearman", "kendall", "auc", "precision", "ndcg"};
 
-static double metric(int m, const double *s, const double *t, int64_t n, int64_t k)
+static int metric(int m, const double *s, const double *t, int64_t n, int64_t k, double *v, char msg[CLOUT_MSG_LEN])
 {
     switch (m) {
-    case M_SPEARMAN: return clout_eval_spearman(s, t, n);
-    case M_KENDALL: return clout_eval_kendall(s, t, n);
-    case M_AUC: return clout_eval_auc(s, t, n);
-    case M_PRECISION: return clout_eval_precision(s, t, n, k);
-    default: return clout_eval_ndcg(s, t, n, k);
+    case M_SPEARMAN: return clout_eval_spearman(s, t, n, v, msg);
+    case M_KENDALL: return clout_eval_kendall(s, t, n, v, msg);
+    case M_AUC: return clout_eval_auc(s, t, n, v, msg);
+    case M_PRECISION: return clout_eval_precision(s, t, n, k, v, msg);
+    default: return clout_eval_ndcg(s, t, n, k, v, msg);
     }
 }
 
@@ -159,11 +159,13 @@ static int run(int argc, char **argv)
     if (s >= 0 && !bv) s = CLOUT_ERR_NOMEM;
     for (int q = 0; s >= 0 && q < nsc; q++) {
         const double *col = sv + (int64_t)q * n;
-        for (int mi = 0; mi < 5; mi++) {
+        for (int mi = 0; s >= 0 && mi < 5; mi++) {
             int reps = mi >= M_PRECISION ? nk : 1;
-            for (int ki = 0; ki < reps; ki++) {
+            for (int ki = 0; s >= 0 && ki < reps; ki++) {
                 int64_t k = mi >= M_PRECISION ? kv[ki] : 0;
-                double v = metric(mi, col, tv, n, k);
+                double v = NAN;
+                s = metric(mi, col, tv, n, k, &v, msg);
+                if (s < 0) break;
                 bool nomem = false;
                 #pragma omp parallel
                 {
@@ -181,7 +183,11 @@ static int run(int argc, char **argv)
                             a[j] = col[at];
                             b[j] = tv[at];
                         }
-                        bv[r] = metric(mi, a, b, n, k);
+                        char m2[CLOUT_MSG_LEN];
+                        if (metric(mi, a, b, n, k, &bv[r], m2) < 0) {
+                            #pragma omp atomic write
+                            nomem = true;
+                        }
                     }
                     free(a);
                     free(b);
@@ -244,5 +250,6 @@ const cli_command cli_cmd_evaluate = {"evaluate", "score columns against observe
      "Users in the truth table only are left out.\n"
      "\n"
      "Example:\n"
-     "  clout evaluate --scores scores.csv --truth truth.csv --k 10,50 --bootstrap 200\n",
+     "  clout evaluate --scores se_scores.csv --truth truth.csv --truth-col conversions --k 10,50 \\\n"
+     "      --bootstrap 200\n",
     run};

@@ -21,6 +21,36 @@ static int time_range(const clout_graph *G, double *lo, double *hi, char msg[CLO
     return CLOUT_OK;
 }
 
+/* "listen: 92834 rows, 1892 users, 17632 items; tag: ..." (malloc'd; NULL without types) */
+static char *describe_actions(const clout_graph *G)
+{
+    if (G->nactions == 0) return NULL;
+    size_t cap = (size_t)G->nactions * (CLOUT_MAX_TOKEN + 96) + 1, len = 0;
+    char *s = malloc(cap);
+    if (s == NULL) return NULL;
+    s[0] = '\0';
+    for (int a = 0; a < G->nactions; a++) {
+        GrB_Matrix C = G->action_count[a];
+        double rows = 0;
+        GrB_Index nr, nc, users = 0, items = 0;
+        GrB_Vector v = NULL;
+        GrB_Matrix_reduce_FP64(&rows, NULL, GrB_PLUS_MONOID_FP64, C, NULL);
+        GrB_Matrix_nrows(&nr, C);
+        GrB_Matrix_ncols(&nc, C);
+        if (GrB_Vector_new(&v, GrB_FP32, nr) == GrB_SUCCESS &&
+            GrB_Matrix_reduce_Monoid(v, NULL, NULL, GrB_PLUS_MONOID_FP32, C, NULL) == GrB_SUCCESS)
+            GrB_Vector_nvals(&users, v);
+        GrB_free(&v);
+        if (GrB_Vector_new(&v, GrB_FP32, nc) == GrB_SUCCESS &&
+            GrB_Matrix_reduce_Monoid(v, NULL, NULL, GrB_PLUS_MONOID_FP32, C, GrB_DESC_T0) == GrB_SUCCESS)
+            GrB_Vector_nvals(&items, v);
+        GrB_free(&v);
+        len += (size_t)snprintf(s + len, cap - len, "%s%s: %.0f rows, %llu users, %llu items", a ? "; " : "",
+                                G->action_names[a], rows, (unsigned long long)users, (unsigned long long)items);
+    }
+    return s;
+}
+
 static int run(int argc, char **argv)
 {
     const char *path = NULL;
@@ -57,8 +87,8 @@ static int run(int argc, char **argv)
     static const char *names[] = {"users", "items", "social_edges", "interactions", "timed_interactions",
                                   "directed", "weighted", "time_min", "time_max", "self_loops_dropped",
                                   "bad_lines_skipped", "action_weights", "sources", "behaviour_edges",
-                                  "behaviour"};
-    s = clout_table_begin(&t, out.f, c.fmt, 15, names, true, msg);
+                                  "behaviour", "actions"};
+    s = clout_table_begin(&t, out.f, c.fmt, 16, names, true, msg);
     if (s >= 0) {
         GrB_Index tn = 0;
         GrB_Matrix_nvals(&tn, G->T);
@@ -91,6 +121,10 @@ static int run(int argc, char **argv)
         clout_table_int(t, (int64_t)bn);
         if (G->behaviour) clout_table_str(t, G->behaviour, strlen(G->behaviour));
         else clout_table_null(t);
+        char *acts = describe_actions(G);
+        if (acts) clout_table_str(t, acts, strlen(acts));
+        else clout_table_null(t);
+        free(acts);
     }
     clout_graph_free(&G);
     return cli_finish(&out, &t, s, msg);
@@ -103,7 +137,8 @@ const cli_command cli_cmd_info = {"info", "counts and metadata of a snapshot",
      "interactions (distinct user-item pairs), timed_interactions, directed, weighted,\n"
      "time_min, time_max, self_loops_dropped, bad_lines_skipped, action_weights, sources,\n"
      "behaviour_edges (ties of the stored behaviour graph, 0 without one) and behaviour (how it\n"
-     "was built; see clout behaviour).\n"
+     "was built; see clout behaviour), actions (per behaviour type of the logs' action column:\n"
+     "its rows, users and items).\n"
      "  --timings            print the time taken to load the snapshot on stderr\n"
      "\n"
      "Example:\n"

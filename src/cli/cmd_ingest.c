@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_EDGES = 1, O_INTER, O_CASC, O_SEP, O_UCOL, O_ICOL, O_ACOL, O_TCOL, O_WCOL, O_DATECOLS, O_AW, O_DAW, O_PREFIX };
+enum { O_EDGES = 1, O_INTER, O_CASC, O_SEP, O_UCOL, O_ICOL, O_ACOL, O_TCOL, O_WCOL, O_DATECOLS, O_AW, O_DAW, O_PREFIX, O_ACTION, O_COLUMNS };
 
 /* One input, with the per-file options in force where it was named. */
 typedef struct {
@@ -57,6 +57,11 @@ static int on_option(void *vctx, int id, const char *val)
         o->has_default_action_weight = true;
         break;
     case O_PREFIX: o->item_prefix = val; break;
+    case O_ACTION:
+        if (!*val) return cli_usage_error("ingest", "--action needs a behaviour type name such as listen");
+        o->action = val;
+        break;
+    case O_COLUMNS: o->columns = *val ? val : NULL; break;
     default: break;
     }
     for (const cli_opt *p = x->opts; p->name; p++)
@@ -66,7 +71,7 @@ static int on_option(void *vctx, int id, const char *val)
 
 static int run(int argc, char **argv)
 {
-    const char *cmd = "ingest", *dedupe = "sum";
+    const char *cmd = "ingest", *dedupe = "sum", *aggregate = "sum";
     cli_common c = {0};
     bool undirected = false, header = false, skip = false, timings = false;
     ingest_ctx x = {.n = 0};
@@ -75,12 +80,14 @@ static int run(int argc, char **argv)
         CLI_OPT_EVENT("edges", 1, O_EDGES),          CLI_OPT_EVENT("interactions", 1, O_INTER),
         CLI_OPT_EVENT("cascades", 1, O_CASC),        CLI_OPT_FLAG("undirected", &undirected),
         CLI_OPT_CHOICE("dedupe", &dedupe, "sum|max|first"), CLI_OPT_FLAG("header", &header),
+        CLI_OPT_CHOICE("aggregate", &aggregate, "sum|max|last|count"),
         CLI_OPT_FLAG("skip-bad-lines", &skip),       CLI_OPT_EVENT("sep", 1, O_SEP),
         CLI_OPT_EVENT("user-col", 1, O_UCOL),        CLI_OPT_EVENT("item-col", 1, O_ICOL),
         CLI_OPT_EVENT("action-col", 1, O_ACOL),      CLI_OPT_EVENT("time-col", 1, O_TCOL),
         CLI_OPT_EVENT("weight-col", 1, O_WCOL),      CLI_OPT_EVENT("date-cols", 1, O_DATECOLS),
         CLI_OPT_EVENT("action-weights", 1, O_AW),    CLI_OPT_EVENT("default-action-weight", 1, O_DAW),
         CLI_OPT_EVENT("item-prefix", 1, O_PREFIX),   CLI_OPT_FLAG("timings", &timings),
+        CLI_OPT_EVENT("action", 1, O_ACTION),        CLI_OPT_EVENT("columns", 1, O_COLUMNS),
         CLI_END};
     x.opts = opts;
     if ((x.in = malloc((size_t)(argc + 1) * sizeof(input))) == NULL) return cli_report(CLOUT_ERR_NOMEM, "out of memory");
@@ -107,6 +114,10 @@ static int run(int argc, char **argv)
         o->header = header;
         o->skip_bad_lines = skip;
         o->dedupe = rule;
+        o->aggregate = strcmp(aggregate, "max") == 0     ? CLOUT_AGG_MAX
+                       : strcmp(aggregate, "last") == 0  ? CLOUT_AGG_LAST
+                       : strcmp(aggregate, "count") == 0 ? CLOUT_AGG_COUNT
+                                                         : CLOUT_AGG_SUM;
     }
 
     char msg[CLOUT_MSG_LEN] = "";
@@ -181,10 +192,18 @@ const cli_command cli_cmd_ingest = {"ingest", "read edge lists, interaction logs
      "  --date-cols Y,M,D    time assembled from three integer columns (midnight UTC)\n"
      "  --action-weights L   e.g. listen=1,like=2,share=4: weight of each action; an action\n"
      "                       not listed is an error unless --default-action-weight W is given\n"
+     "  --action TYPE        every row of the file is this behaviour type (a log without an\n"
+     "                       action column: Last.fm's listening counts, its tags)\n"
+     "  --columns A,B,...    the file has no header row: these are its column names (\"\":\n"
+     "                       back to a header row)\n"
      "  --item-prefix P      prepended to item ids (default: none for logs, the file name\n"
      "                       up to its first dot plus ':' for cascades)\n"
      "Row weight = action weight x weight column (each 1 when absent). Repeated (user, item)\n"
-     "rows are combined: weights summed, time = the earliest.\n"
+     "rows are combined into R by --aggregate: sum (default), max, last (the latest row's\n"
+     "weight; rows without a time count as older; ties: the later row) or count (rows);\n"
+     "time = the earliest. Each action type (the action column's values) is also kept apart:\n"
+     "its rows and first time per user and item (clout info lists them; score and keyusers\n"
+     "read them as features act_TYPE and conv_TYPE).\n"
      "\n"
      "Bad input:\n"
      "  --skip-bad-lines     skip malformed lines with one warning and a count (default: stop\n"

@@ -221,8 +221,11 @@ static int learn(cli_design *d, target *t, const score_args *a, bool quiet, char
             m++;
         }
         if (s < 0) break;
-        double rho = clout_eval_spearman(pred, obs, m), tau = clout_eval_kendall(pred, obs, m);
-        double auc = clout_eval_auc(pred, obs, m), rmse = sqrt(sq / (double)(m ? m : 1));
+        double rho, tau, auc, rmse = sqrt(sq / (double)(m ? m : 1));
+        s = clout_eval_spearman(pred, obs, m, &rho, msg);
+        if (s >= 0) s = clout_eval_kendall(pred, obs, m, &tau, msg);
+        if (s >= 0) s = clout_eval_auc(pred, obs, m, &auc, msg);
+        if (s < 0) break;
         mean_rho += rho / folds;
         if (!quiet)
             fprintf(stderr, "clout: fold %d of %d: %lld users held out, spearman %.4f, %s %.4f\n", f + 1, folds,
@@ -299,22 +302,13 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
          * behaviour graph, built again from that part) */
         cli_diffusion social = *dif;
         social.graph = "social";
-        s = cli_load_graph(path, &social, quiet, G, msg);
-        GrB_Matrix R0 = NULL, T0 = NULL;
-        if (s >= 0 && (GrB_Matrix_dup(&R0, (*G)->R) != GrB_SUCCESS || GrB_Matrix_dup(&T0, (*G)->T) != GrB_SUCCESS))
-            s = CLOUT_ERR_GRAPHBLAS;
-        if (s >= 0) s = clout_graph_keep_times(*G, a->split_time, INFINITY, false, msg);
-        if (s >= 0) s = target_conversions(*G, dif->window, &t, msg);
-        if (s >= 0) {
-            GrB_free(&(*G)->R);
-            GrB_free(&(*G)->T);
-            (*G)->R = R0;
-            (*G)->T = T0;
-            R0 = T0 = NULL;
-            s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
-        }
-        if (R0) GrB_free(&R0);
-        if (T0) GrB_free(&T0);
+        clout_graph *after = NULL;
+        s = cli_load_graph(path, &social, true, &after, msg);
+        if (s >= 0) s = clout_graph_keep_times(after, a->split_time, INFINITY, false, msg);
+        if (s >= 0) s = target_conversions(after, dif->window, &t, msg);
+        clout_graph_free(&after);
+        if (s >= 0) s = cli_load_graph(path, &social, quiet, G, msg);
+        if (s >= 0) s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
         clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
         if (s >= 0 && dif->graph) clout_graph_kind_parse(dif->graph, &kind);
         else if (s >= 0 && clout_graph_social_edges(*G) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
@@ -580,7 +574,8 @@ const cli_command cli_cmd_score = {"score", "one influence score per user, weigh
      "\n"
      "Examples:\n"
      "  clout score lastfm.clout --features pagerank,core,reach_2 --weights pagerank=2,core=1,reach_2=1\n"
-     "  clout score se.clout --learn ridge --target truth.csv --save-weights w.csv -o scores.csv\n",
+     "  clout score se_train.clout --learn ridge --target truth.csv --target-col conversions \\\n"
+     "      --save-weights w.csv -o se_scores.csv\n",
     run_score};
 
 const cli_command cli_cmd_keyusers = {"keyusers", "the top users by influence score, and why",

@@ -101,6 +101,56 @@ static int parse_weights(cli_design *d, const char *spec, char msg[CLOUT_MSG_LEN
     return CLOUT_OK;
 }
 
+/* act_TYPE (rows of that behaviour type per user) or conv_TYPE (conversions counted on that
+ * type's times: followers who did it after the user did): the action's index, else -1 */
+static int action_feature(const clout_graph *G, const char *name, bool *conv)
+{
+    const char *t = NULL;
+    if (strncmp(name, "act_", 4) == 0) t = name + 4, *conv = false;
+    else if (strncmp(name, "conv_", 5) == 0) t = name + 5, *conv = true;
+    for (int a = 0; t && a < G->nactions; a++)
+        if (strcmp(G->action_names[a], t) == 0) return a;
+    return -1;
+}
+
+static int action_column(clout_graph *G, int a, bool conv, double window, double *col, char msg[CLOUT_MSG_LEN])
+{
+    int64_t n = clout_graph_users(G);
+    int s = CLOUT_OK;
+    if (!conv) {
+        GrB_Vector v = NULL;
+        GrB_Index nv = 0;
+        GrB_Index *I = malloc((size_t)(n + 1) * sizeof(GrB_Index));
+        double *X = malloc((size_t)(n + 1) * sizeof(double));
+        if (!I || !X || GrB_Vector_new(&v, GrB_FP64, (GrB_Index)n) != GrB_SUCCESS ||
+            GrB_Matrix_reduce_Monoid(v, NULL, NULL, GrB_PLUS_MONOID_FP64, G->action_count[a], NULL) != GrB_SUCCESS ||
+            GrB_Vector_nvals(&nv, v) != GrB_SUCCESS || GrB_Vector_extractTuples_FP64(I, X, &nv, v) != GrB_SUCCESS)
+            s = CLOUT_ERR_GRAPHBLAS;
+        for (int64_t u = 0; s >= 0 && u < n; u++) col[u] = 0;
+        for (GrB_Index k = 0; s >= 0 && k < nv; k++) col[I[k]] = X[k];
+        if (s < 0) snprintf(msg, CLOUT_MSG_LEN, "GraphBLAS could not count the rows of action type %s",
+                            G->action_names[a]);
+        GrB_free(&v);
+        free(I);
+        free(X);
+        return s;
+    }
+    /* conversions on this type's rows and times: lend them to the graph for the call */
+    int64_t *ad = malloc((size_t)(n + 1) * sizeof(int64_t)), *ex = malloc((size_t)(n + 1) * sizeof(int64_t)),
+            *cv = malloc((size_t)(n + 1) * sizeof(int64_t));
+    GrB_Matrix R = G->R, T = G->T;
+    G->R = G->action_count[a];
+    G->T = G->action_time[a];
+    s = ad && ex && cv ? clout_conversion(G, window, ad, ex, cv, msg) : CLOUT_ERR_NOMEM;
+    G->R = R;
+    G->T = T;
+    for (int64_t u = 0; s >= 0 && u < n; u++) col[u] = (double)cv[u];
+    free(ad);
+    free(ex);
+    free(cv);
+    return s;
+}
+
 int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_opts *fo, cli_design *d,
                      char msg[CLOUT_MSG_LEN])
 {
@@ -134,7 +184,10 @@ int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_op
             }
         char m2[CLOUT_MSG_LEN];
         int c = o->extra ? cli_csv_col(&ex, req[j]) : -1;
-        if (s >= 0 && c >= 0) {
+        bool conv;
+        if (s >= 0 && c < 0 && action_feature(G, req[j], &conv) >= 0) {
+            /* a behaviour type's activity or conversions */
+        } else if (s >= 0 && c >= 0) {
             if (!ex.numeric[c]) {
                 snprintf(msg, CLOUT_MSG_LEN, "%s: column '%s' is not all numbers", o->extra, req[j]);
                 s = CLOUT_ERR_DATA;
@@ -143,8 +196,13 @@ int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_op
             if (*only) strcat(only, ",");
             strcat(only, req[j]);
         } else if (s >= 0) {
-            snprintf(msg, CLOUT_MSG_LEN, "--features: '%s' is neither a column of the features table (%s) nor of the "
-                     "--extra file", req[j], "see clout help metrics");
+            char types[300] = "";
+            for (int a = 0; a < G->nactions && strlen(types) < 200; a++)
+                snprintf(types + strlen(types), sizeof types - strlen(types), "%s%s", a ? ", " : "; behaviour types: ",
+                         G->action_names[a]);
+            snprintf(msg, CLOUT_MSG_LEN, "--features: '%s' is neither a column of the features table (%s), nor "
+                     "act_TYPE or conv_TYPE of a behaviour type, nor a column of the --extra file%s", req[j],
+                     "see clout help metrics", types);
             s = CLOUT_ERR_INVALID;
         }
     }
@@ -166,7 +224,11 @@ int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_op
     if (s >= 0 && !col) s = CLOUT_ERR_NOMEM;
     for (int j = 0; s >= 0 && j < d->nf; j++) {
         int c = o->extra ? cli_csv_col(&ex, d->names[j]) : -1;
-        if (c >= 0) {
+        bool conv;
+        int act = c < 0 ? action_feature(G, d->names[j], &conv) : -1;
+        if (act >= 0) {
+            s = action_column(G, act, conv, fo->window, col, msg);
+        } else if (c >= 0) {
             for (int64_t u = 0; u < n; u++) col[u] = 0; /* users the file does not list */
             for (int64_t r = 0; r < ex.nrows && s >= 0; r++) {
                 int64_t u = clout_idmap_find(G->users, ex.keys[r], strlen(ex.keys[r]));

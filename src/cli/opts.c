@@ -18,7 +18,8 @@ static const cli_opt common[] = {CLI_OPT_INT("threads", NULL, 1, 4096), {"quiet"
                                  CLI_END};
 static const cli_opt diffusion[] = {CLI_OPT_TEXT("prob", NULL), CLI_OPT_REAL("window", NULL, 0, INFINITY, 0),
                                     CLI_OPT_TEXT("prob-smoothing", NULL),
-                                    CLI_OPT_CHOICE("graph", NULL, "social|behaviour|behavior|both"), CLI_END};
+                                    CLI_OPT_CHOICE("graph", NULL, "social|behaviour|behavior|both"),
+                                    CLI_OPT_REAL("min-weight", NULL, 0, INFINITY, 0), CLI_END};
 
 static const cli_opt *find(const cli_opt *o, const char *name, size_t len, char shortname)
 {
@@ -137,8 +138,9 @@ static int diffusion_opt(const char *cmd, const cli_opt *o, const char *val, cli
 {
     char m[CLOUT_MSG_LEN];
     clout_prob_model tmp;
-    switch (o->name[0] == 'w' || o->name[0] == 'g' ? o->name[0] : o->name[4]) {
+    switch (o->name[0] == 'w' || o->name[0] == 'g' || o->name[0] == 'm' ? o->name[0] : o->name[4]) {
     case 'g': return set_value(cmd, o, val, &d->graph);
+    case 'm': return set_value(cmd, o, val, &d->min_weight);
     case '\0':
         if (clout_prob_parse(val, &tmp, m) != CLOUT_OK) return cli_usage_error(cmd, "--prob: %s", m);
         d->prob = val;
@@ -196,7 +198,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_c
               const char **snapshot, cli_handler own, void *ctx)
 {
     const cli_opt *const tables[3] = {opts, common, d ? diffusion : NULL};
-    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0, NULL};
+    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0, NULL, 0};
     for (int i = 0; i < argc;) {
         const cli_opt *o;
         const char *val;
@@ -359,7 +361,15 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
     clout_graph *g = NULL;
     GrB_Matrix B = NULL;
     int s = clout_snapshot_load(&g, path, msg);
-    if (s < 0) return s;
+    if (s >= 0 && d->min_weight > 0) {
+        s = clout_graph_min_weight(g, d->min_weight, msg);
+        /* a stored behaviour graph was built from every row: build it again from the strong ones */
+        if (g->B) GrB_free(&g->B);
+    }
+    if (s < 0) {
+        clout_graph_free(&g);
+        return s;
+    }
     clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
     if (d->graph) clout_graph_kind_parse(d->graph, &kind);
     else if (clout_graph_social_edges(g) == 0 && clout_graph_interactions(g) > 0) kind = CLOUT_GRAPH_BEHAVIOUR;

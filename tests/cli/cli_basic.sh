@@ -73,8 +73,8 @@ assert d == [{"src":"1","dst":"2","weight":1},{"src":"2","dst":"3","weight":1},{
 /usr/bin/python3 -c '
 import sys
 b = open(sys.argv[1], "rb").read()
-assert b[0] == 0x8f, hex(b[0])                     # a map of 15 entries
-assert b[1:7] == b"\xa5users" and b[7] == 4, b[:12]  # "users": 4
+assert b[:3] == b"\xde\x00\x10", b[:3]             # a map of 16 entries (map 16)
+assert b[3:9] == b"\xa5users" and b[9] == 4, b[:12]  # "users": 4
 ' "$T/info.mp" && ok || bad "info msgpack"
 
 # atomic output: a failed run leaves an existing file untouched and no temporary file

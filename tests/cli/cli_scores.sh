@@ -254,5 +254,37 @@ L="$DS/lastfm_hetrec2011"
 expect 0 "$CLOUT" score "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-time 2009-01-01 -o "$T/st.csv"
 grep -q "learned ridge weights" "$T/err" && [ "$(wc -l <"$T/st.csv")" -gt 1000 ] && ok || bad "--split-time: $(cat "$T/err")"
 expect_err 2 "--split-time needs epoch seconds or a date" "$CLOUT" score "$T/lt.clout" --learn ridge --split-time yesterday
+
+# --- typed behaviours: kept apart per type, aggregated as asked, read as features
+printf 'user,item,action,time,weight\na,x,listen,1,1\na,x,listen,5,2\nb,x,share,3,1\nb,y,listen,4,3\nc,x,rate,7,0\n' >"$T/typed.csv"
+"$CLOUT" ingest -q --interactions "$T/typed.csv" -o "$T/typed.clout"
+eq "$(info "$T/typed.clout" actions)" "listen: 3 rows, 2 users, 2 items; share: 1 rows, 1 users, 1 items; rate: 1 rows, 1 users, 1 items" "info actions"
+for a in sum:3 max:2 last:2 count:2; do
+  "$CLOUT" ingest -q --interactions "$T/typed.csv" --aggregate "${a%%:*}" -o "$T/agg.clout"
+  eq "$("$CLOUT" export "$T/agg.clout" --what interactions | awk -F, '$1 == "a" {print $3}')" "${a##*:}" "--aggregate ${a%%:*}"
+done
+# last: the latest row's weight, whatever the order of the rows
+printf 'user,item,time,weight\na,x,9,7\na,x,2,5\n' >"$T/late.csv"
+"$CLOUT" ingest -q --interactions "$T/late.csv" --aggregate last -o "$T/agg.clout"
+eq "$("$CLOUT" export "$T/agg.clout" --what interactions | tail -1)" "a,x,7,2" "--aggregate last takes the latest row"
+# act_TYPE and conv_TYPE by hand: ties a->b, a->c, b->c
+printf 'a b\na c\nb c\n' >"$T/abc.txt"
+printf 'user,item,action,time\na,x,listen,1\nb,x,listen,2\nc,x,share,3\na,y,share,1\nc,y,share,5\nb,y,listen,0\n' >"$T/abc.csv"
+"$CLOUT" ingest -q --edges "$T/abc.txt" --interactions "$T/abc.csv" -o "$T/abc.clout"
+"$CLOUT" score "$T/abc.clout" --features act_listen,act_share,conv_listen,conv_share,conversions --normalize none -q -o "$T/abc_s.csv"
+eq "$(cut -d, -f1,3- "$T/abc_s.csv" | tail -n +2 | cut -d, -f1-6 | tr '\n' ' ')" "a,1,1,1,1,3 b,2,0,0,0,2 c,0,2,0,0,0 " "act_ and conv_ features by hand (b: x at 2 and y at 0, both followed by c)"
+# a whole file as one behaviour type, and a log without a header row
+printf 'a,x,1\nb,x,2\n' >"$T/nohdr.csv"
+"$CLOUT" ingest -q --edges "$T/abc.txt" --action view --columns user,item,time --interactions "$T/nohdr.csv" -o "$T/nohdr.clout"
+eq "$(info "$T/nohdr.clout" actions)" "view: 2 rows, 2 users, 1 items" "--action and --columns"
+eq "$(info "$T/nohdr.clout" timed_interactions)" 2 "--columns: the first line is data"
+expect_err 2 "--action needs a behaviour type" "$CLOUT" ingest --action '' --interactions "$T/nohdr.csv" -o "$T/x.clout"
+# --min-weight: a weight-0 row is no adoption
+"$CLOUT" metrics "$T/typed.clout" --only adoptions -q -o "$T/ad0.csv"
+"$CLOUT" metrics "$T/typed.clout" --only adoptions --min-weight 1 -q -o "$T/ad1.csv"
+eq "$(grep '^c,' "$T/ad0.csv" | cut -d, -f2),$(grep '^c,' "$T/ad1.csv" | cut -d, -f2)" "1,0" "--min-weight drops weak rows"
+# a typed snapshot round-trips its behaviour types
+"$CLOUT" behaviour "$T/typed.clout" -o "$T/typed_b.clout" -q
+eq "$(info "$T/typed_b.clout" actions)" "$(info "$T/typed.clout" actions)" "behaviour types survive a snapshot"
 eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
 finish

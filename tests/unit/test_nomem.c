@@ -278,6 +278,84 @@ static int op_features(clout_graph *G, double **out, int64_t *nout)
     return s;
 }
 
+/* typed logs, time slices, weak rows, the behaviour graph (both kinds) and S + B on a log built
+ * here; on wiki-Vote the pairwise formula over ties and top-k, the fits, folds and the rank
+ * metrics */
+static char typed_log[1 << 16];
+static size_t typed_len;
+static int op_scores(clout_graph *W, double **out, int64_t *nout)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    o.sep = ',';
+    o.aggregate = CLOUT_AGG_LAST;
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    GrB_Matrix B = NULL;
+    int s = clout_builder_new(&b, &o, msg);
+    if (s == 0) s = clout_builder_add_log_mem(b, "typed", typed_log, typed_len, &o, msg);
+    if (s == 0) s = clout_builder_finish(&b, &G, msg);
+    clout_builder_free(&b);
+    if (s == 0) s = clout_graph_keep_times(G, -INFINITY, 1500, true, msg);
+    if (s == 0) s = clout_graph_min_weight(G, 1, msg);
+    clout_behaviour_opts bo;
+    clout_behaviour_opts_init(&bo);
+    bo.top_k = 5;
+    if (s == 0) s = clout_behaviour_graph(G, &bo, &B, NULL, msg);
+    if (s == 0) s = clout_graph_set_behaviour(G, &B, "timed", msg);
+    bo.similar = true;
+    GrB_Matrix B2 = NULL;
+    if (s == 0) s = clout_behaviour_graph(G, &bo, &B2, NULL, msg);
+    if (B2) GrB_free(&B2);
+    if (s == 0) s = clout_graph_use(G, CLOUT_GRAPH_BOTH, msg);
+    GrB_Index bties = 0;
+    if (s == 0) GrB_Matrix_nvals(&bties, G->S);
+    if (B) GrB_free(&B);
+    clout_graph_free(&G);
+    /* the formula on wiki-Vote */
+    int64_t n = clout_graph_users(W);
+    int nf = 3;
+    GrB_Index m = 0;
+    GrB_Matrix_nvals(&m, W->S);
+    double *X = malloc((size_t)n * 3 * sizeof(double)), *y = malloc((size_t)n * sizeof(double));
+    double *val = malloc(m * sizeof(double)), *fo = malloc((size_t)n * sizeof(double)), w[3] = {1, 2, 0.5};
+    int *fold = malloc((size_t)n * sizeof(int));
+    for (int64_t k = 0; k < n * nf; k++) X[k] = clout_rng_uniform(5, 1, (uint64_t)k);
+    for (int64_t u = 0; u < n; u++) y[u] = X[u * nf] + X[u * nf + 1] > 1;
+    int64_t users[3] = {0, 10, 100}, top[15];
+    double tv[15], c1[4], c2[4], se[4], ev[5];
+    if (s == 0) s = clout_pairwise_edges(W, X, nf, w, false, val, fo, NULL, msg);
+    if (s == 0) s = clout_pairwise_top(X, n, nf, w, true, users, 3, 5, top, tv, msg);
+    if (s == 0) s = clout_fit_ridge(X, y, n, nf, 1, c1, se, msg);
+    if (s == 0) s = clout_fit_logistic(X, y, n, nf, 1, c2, se, NULL, msg);
+    if (s == 0) s = clout_folds(n, 5, 1, fold, msg);
+    if (s == 0) s = clout_normalize(fo, n, CLOUT_NORM_RANK, fo, msg);
+    if (s == 0) s = clout_eval_spearman(fo, y, n, &ev[0], msg);
+    if (s == 0) s = clout_eval_kendall(fo, y, n, &ev[1], msg);
+    if (s == 0) s = clout_eval_auc(fo, y, n, &ev[2], msg);
+    if (s == 0) s = clout_eval_precision(fo, y, n, 50, &ev[3], msg);
+    if (s == 0) s = clout_eval_ndcg(fo, y, n, 50, &ev[4], msg);
+    if (s == 0) {
+        *nout = 1 + 15 + 8 + 5 + n;
+        *out = malloc((size_t)*nout * sizeof(double));
+        if (*out == NULL) s = CLOUT_ERR_NOMEM;
+    }
+    if (s == 0) {
+        double *p = *out;
+        *p++ = (double)bties;
+        for (int i = 0; i < 15; i++) *p++ = tv[i];
+        for (int i = 0; i < 4; i++) *p++ = c1[i], *p++ = c2[i];
+        for (int i = 0; i < 5; i++) *p++ = ev[i];
+        for (int64_t u = 0; u < n; u++) *p++ = fo[u] + fold[u];
+    }
+    free(X);
+    free(y);
+    free(val);
+    free(fo);
+    free(fold);
+    return s;
+}
+
 static void brutal(const char *name, clout_graph *G, op_fn op)
 {
     double *ref = NULL;
@@ -340,6 +418,13 @@ int main(int argc, char **argv)
              (int)getpid());
     snprintf(users_path, sizeof users_path, "%s/clout-nomem-%d.users", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
              (int)getpid());
+    typed_len = (size_t)snprintf(typed_log, sizeof typed_log, "user,item,action,time,weight\n");
+    for (int r = 0; r < 600; r++)
+        typed_len += (size_t)snprintf(typed_log + typed_len, sizeof typed_log - typed_len, "u%d,i%d,%s,%d,%d\n",
+                                      (int)clout_rng_bounded(3, 1, (uint64_t)r, 40),
+                                      (int)clout_rng_bounded(3, 2, (uint64_t)r, 30),
+                                      r % 3 ? "listen" : "share", 1000 + (int)clout_rng_bounded(3, 3, (uint64_t)r, 900),
+                                      (int)clout_rng_bounded(3, 4, (uint64_t)r, 4));
     FILE *uf = fopen(users_path, "w");
     if (uf) {
         fputs("# a seed list\n30\n1412\n3352 0.5\n", uf);
@@ -367,6 +452,7 @@ int main(int argc, char **argv)
         brutal("reach lists", G, op_reach_list);
         brutal("opim-c (lt), celf, simulate, pagerank baseline", G, op_im_more);
         brutal("features table, IM by name, a user list", G, op_features);
+        brutal("typed logs, behaviour graphs, the formulas, fits and metrics", G, op_scores);
     }
     clout_i_alloc_inject_graphblas = false;
     remove(users_path);

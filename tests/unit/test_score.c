@@ -254,24 +254,59 @@ static void check_fits(void)
 
 static double sgn(double x) { return (x > 0) - (x < 0); }
 
+/* the metrics as values (a failed call is a failed check and NaN) */
+static double SPEAR(const double *a, const double *b, int64_t n)
+{
+    double v = NAN;
+    CHECK_OK(clout_eval_spearman(a, b, n, &v, msg));
+    return v;
+}
+static double KEND(const double *a, const double *b, int64_t n)
+{
+    double v = NAN;
+    CHECK_OK(clout_eval_kendall(a, b, n, &v, msg));
+    return v;
+}
+static double AUC(const double *a, const double *b, int64_t n)
+{
+    double v = NAN;
+    CHECK_OK(clout_eval_auc(a, b, n, &v, msg));
+    return v;
+}
+static double PREC(const double *a, const double *b, int64_t n, int64_t k)
+{
+    double v = NAN;
+    CHECK_OK(clout_eval_precision(a, b, n, k, &v, msg));
+    return v;
+}
+static double NDCG(const double *a, const double *b, int64_t n, int64_t k)
+{
+    double v = NAN;
+    CHECK_OK(clout_eval_ndcg(a, b, n, k, &v, msg));
+    return v;
+}
+
 static void check_metrics(void)
 {
     /* by hand: scores 4 users */
     double s[] = {0.9, 0.1, 0.5, 0.7}, t[] = {3, 0, 0, 1};
     /* by score: 0, 3, 2, 1; truth's top 2: users 0 (3) and 3 (1) */
-    CHECK(clout_eval_precision(s, t, 4, 2) == 1.0, "precision@2");
-    CHECK(clout_eval_precision(s, t, 4, 1) == 1.0, "precision@1");
+    CHECK(PREC(s, t, 4, 2) == 1.0, "precision@2");
+    CHECK(PREC(s, t, 4, 1) == 1.0, "precision@1");
     /* k = 3: third-largest truth is 0, so every user counts */
-    CHECK(clout_eval_precision(s, t, 4, 3) == 1.0, "precision@3 with ties at the cut");
+    CHECK(PREC(s, t, 4, 3) == 1.0, "precision@3 with ties at the cut");
     double s2[] = {0.1, 0.9, 0.5, 0.7};
     /* by score: 1, 3, 2, 0; top 2 truth users 0, 3: hits 1 of 2 */
-    CHECK(clout_eval_precision(s2, t, 4, 2) == 0.5, "precision@2 = 0.5");
+    CHECK(PREC(s2, t, 4, 2) == 0.5, "precision@2 = 0.5");
     /* NDCG@2 of s2: dcg = 0 + 1/log2(3); idcg = 3 + 1/log2(3) */
-    double nd = clout_eval_ndcg(s2, t, 4, 2), want = (1 / log2(3.0)) / (3 + 1 / log2(3.0));
+    double nd = NDCG(s2, t, 4, 2), want = (1 / log2(3.0)) / (3 + 1 / log2(3.0));
     CHECK(fabs(nd - want) < 1e-15, "ndcg@2 %g vs %g", nd, want);
     /* AUC: positives 0 and 3; pairs (pos, neg) by s2: (0: .1) vs (.9, .5): 0 wins; (3: .7) vs .9 no, .5 yes */
-    CHECK(fabs(clout_eval_auc(s2, t, 4) - 0.25) < 1e-15, "auc %g", clout_eval_auc(s2, t, 4));
-    CHECK(isnan(clout_eval_auc(s2, (double[]){1, 1, 1, 1}, 4)), "auc without negatives");
+    CHECK(fabs(AUC(s2, t, 4) - 0.25) < 1e-15, "auc %g", AUC(s2, t, 4));
+    CHECK(isnan(AUC(s2, (double[]){1, 1, 1, 1}, 4)), "auc without negatives");
+    double v;
+    CHECK(clout_eval_spearman((double[]){1, NAN}, t, 2, &v, msg) == CLOUT_ERR_INVALID, "a NaN score accepted");
+    CHECK(clout_eval_precision(s, t, 4, 0, &v, msg) == CLOUT_ERR_INVALID, "k = 0 accepted");
 
     /* random columns with many ties against the O(n^2) definitions */
     for (int r = 0; r < 5; r++) {
@@ -292,7 +327,7 @@ static void check_metrics(void)
             }
         double n0 = 0.5 * (double)n * (double)(n - 1);
         double tau = (nc - nd2) / sqrt((n0 - tx) * (n0 - ty));
-        CHECK(fabs(clout_eval_kendall(a, b, n) - tau) < 1e-12, "kendall %g vs %g", clout_eval_kendall(a, b, n), tau);
+        CHECK(fabs(KEND(a, b, n) - tau) < 1e-12, "kendall %g vs %g", KEND(a, b, n), tau);
         /* Spearman: Pearson of average ranks computed pairwise */
         double *ra = malloc((size_t)n * sizeof(double)), *rb = malloc((size_t)n * sizeof(double));
         for (int64_t i = 0; i < n; i++) {
@@ -308,7 +343,7 @@ static void check_metrics(void)
         for (int64_t i = 0; i < n; i++)
             sab += (ra[i] - m) * (rb[i] - m), saa += (ra[i] - m) * (ra[i] - m), sbb += (rb[i] - m) * (rb[i] - m);
         double rho = sab / sqrt(saa * sbb);
-        CHECK(fabs(clout_eval_spearman(a, b, n) - rho) < 1e-12, "spearman %g vs %g", clout_eval_spearman(a, b, n), rho);
+        CHECK(fabs(SPEAR(a, b, n) - rho) < 1e-12, "spearman %g vs %g", SPEAR(a, b, n), rho);
         /* AUC of a for b > median */
         double med = 4;
         for (int64_t i = 0; i < n; i++)
@@ -317,7 +352,7 @@ static void check_metrics(void)
         for (int64_t i = 0; i < n; i++) np += b[i] > med, nn += !(b[i] > med);
         double *bp = malloc((size_t)n * sizeof(double));
         for (int64_t i = 0; i < n; i++) bp[i] = b[i] > med;
-        CHECK(fabs(clout_eval_auc(a, bp, n) - auc / (np * nn)) < 1e-12, "auc %g vs %g", clout_eval_auc(a, bp, n),
+        CHECK(fabs(AUC(a, bp, n) - auc / (np * nn)) < 1e-12, "auc %g vs %g", AUC(a, bp, n),
               auc / (np * nn));
         free(bp);
         free(ra);

@@ -40,17 +40,40 @@ typedef struct {
     float w;
 } tie;
 
-static int tie_by_weight(const void *a, const void *b)
-{
-    const tie *x = a, *y = b;
-    if (x->w != y->w) return x->w > y->w ? -1 : 1;
-    return (x->v > y->v) - (x->v < y->v);
-}
-
 static int tie_by_user(const void *a, const void *b)
 {
     const tie *x = a, *y = b;
     return (x->v > y->v) - (x->v < y->v);
+}
+
+static bool heavier(tie a, tie b)
+{
+    return a.w > b.w || (a.w == b.w && a.v < b.v);
+}
+
+/* Reorder r[0..n) so that its k heaviest ties (heavier()) come first, in any order:
+ * quickselect (Hoare partition, middle pivot), O(n) on average. */
+static void select_top(tie *r, int64_t n, int64_t k)
+{
+    int64_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        tie p = r[lo + (hi - lo) / 2];
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (heavier(r[i], p)) i++;
+            while (heavier(p, r[j])) j--;
+            if (i <= j) {
+                tie t = r[i];
+                r[i] = r[j];
+                r[j] = t;
+                i++;
+                j--;
+            }
+        }
+        if (k - 1 <= j) hi = j;
+        else if (k - 1 >= i) lo = i;
+        else break;
+    }
 }
 
 /* first position in item list [lo, hi) whose time is > t */
@@ -237,7 +260,7 @@ int clout_behaviour_graph(const clout_graph *G, const clout_behaviour_opts *o, G
                     acc[v] = 0;
                 }
                 if (o->top_k > 0 && nt > o->top_k) {
-                    qsort(row, (size_t)nt, sizeof(tie), tie_by_weight);
+                    select_top(row, nt, o->top_k);
                     nt = o->top_k;
                 }
                 qsort(row, (size_t)nt, sizeof(tie), tie_by_user);

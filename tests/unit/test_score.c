@@ -85,6 +85,47 @@ static void check_edges_and_top(void)
         for (int64_t u = 0; u < n; u++)
             if (fabs(sum[u] - fo[u]) > 1e-10 * fmax(1, fabs(sum[u]))) badsum++;
         CHECK(bad == 0, "center %d: %d ties differ from the direct loop", cf, bad);
+        /* and from GraphBLAS's masked product C<S> = (X diag(w)) X' (dot method), minus the centering */
+        {
+            GrB_Matrix XW = NULL, XX = NULL, Cm = NULL;
+            GrB_Descriptor dsc = NULL;
+            GrB_Matrix_new(&XW, GrB_FP64, (GrB_Index)n, (GrB_Index)nf);
+            GrB_Matrix_new(&XX, GrB_FP64, (GrB_Index)n, (GrB_Index)nf);
+            for (int64_t u = 0; u < n; u++)
+                for (int i = 0; i < nf; i++) {
+                    GrB_Matrix_setElement_FP64(XW, X[u * nf + i] * w[i], (GrB_Index)u, (GrB_Index)i);
+                    GrB_Matrix_setElement_FP64(XX, X[u * nf + i], (GrB_Index)u, (GrB_Index)i);
+                }
+            GrB_Matrix_new(&Cm, GrB_FP64, (GrB_Index)n, (GrB_Index)n);
+            GrB_Descriptor_new(&dsc);
+            GrB_Descriptor_set(dsc, GrB_MASK, GrB_STRUCTURE);
+            GrB_Descriptor_set(dsc, GrB_INP1, GrB_TRAN);
+            GxB_Desc_set(dsc, GxB_AxB_METHOD, GxB_AxB_DOT);
+            CHECK(GrB_mxm(Cm, G->S, NULL, GrB_PLUS_TIMES_SEMIRING_FP64, XW, XX, dsc) == GrB_SUCCESS, "masked product");
+            GrB_Index cn = 0;
+            GrB_Matrix_nvals(&cn, Cm);
+            CHECK(cn == nv, "the masked product has %llu entries for %llu ties", (unsigned long long)cn,
+                  (unsigned long long)nv);
+            int badm = 0;
+            for (GrB_Index k = 0; k < nv; k++) {
+                double c = 0, du = 0, a = 0, b = 0, mu = 0;
+                GrB_Matrix_extractElement_FP64(&c, Cm, I[k], J[k]);
+                for (int i = 0; i < nf; i++) {
+                    double xu = X[I[k] * nf + i];
+                    du += w[i] * w[i] * xu * xu;
+                    a += w[i] * xu;
+                    b += w[i] * xu * mean[i];
+                    mu += X[J[k] * nf + i] / nf;
+                }
+                double r = du > 0 ? (c - (cf ? b : a * mu)) / sqrt(du) : 0;
+                if (fabs(r - val[k]) > 1e-12 * fmax(1, fabs(r))) badm++;
+            }
+            CHECK(badm == 0, "center %d: %d ties differ from GraphBLAS's masked product", cf, badm);
+            GrB_free(&XW);
+            GrB_free(&XX);
+            GrB_free(&Cm);
+            GrB_free(&dsc);
+        }
         CHECK(badsum == 0, "center %d: %d formula_out sums differ", cf, badsum);
         CHECK(zeros == z && z > 0, "zero denominators: %lld, expected %lld", (long long)zeros, (long long)z);
         free(sum);

@@ -16,6 +16,11 @@
     "  -q, --quiet          no progress on stderr (shown only when stderr is a terminal)\n" \
     "  --max-memory SIZE    refuse work estimated above SIZE (512M, 8G; default 80% of RAM)\n" \
     "  -h, --help           this text\n"                                                  \
+    "Commands that read ties (metrics, simulate, im, compare, score, keyusers, pairwise):\n" \
+    "  --graph G            social (S; the default when the snapshot has ties), behaviour\n" \
+    "                       (B: who acted after whom; built with the defaults when the\n"   \
+    "                       snapshot holds none) or both (S + B); see clout help behaviour\n" \
+    "  --min-weight W       behaviour rows (R entries) below W are no behaviour this run\n"  \
     "\n"                                                                                  \
     "Reproducibility: every random choice comes from a counter-based generator keyed by\n" \
     "(seed, item index), so results are identical for any --threads.\n"                   \

@@ -266,6 +266,8 @@ typedef struct clout_read_opts {
     clout_dedupe dedupe;    /* how repeated ties combine (default sum) */
     clout_aggregate aggregate; /* how repeated log rows combine into R (default sum; the builder's) */
     bool header;            /* edge lists: skip the first line */
+    bool reverse;           /* edge lists: each line `u v` is the tie v -> u (a trust or follow
+                             * list: u trusts v, so v influences u) */
     bool skip_bad_lines;    /* count bad lines and go on instead of failing */
     /* interaction logs */
     char sep;               /* 0: detect from the header (tab, comma, else whitespace); ' ' = whitespace */

@@ -506,6 +506,16 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
             }
         }
     }
+    if (o->reverse) {
+        /* a list of trust or follow ties (u trusts v): influence flows the other way */
+        int64_t *S = b->esrc + b->ne, *D = b->edst + b->ne;
+        #pragma omp parallel for schedule(static) num_threads(nt) if (nedges > 100000)
+        for (int64_t e = 0; e < nedges; e++) {
+            int64_t t = S[e];
+            S[e] = D[e];
+            D[e] = t;
+        }
+    }
     b->ne += nedges;
     b->unit_weights = b->unit_weights && unit;
     b->self_loops += loops;

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { O_EDGES = 1, O_INTER, O_CASC, O_SEP, O_UCOL, O_ICOL, O_ACOL, O_TCOL, O_WCOL, O_DATECOLS, O_AW, O_DAW, O_PREFIX, O_ACTION, O_COLUMNS };
+enum { O_EDGES = 1, O_INTER, O_CASC, O_SEP, O_UCOL, O_ICOL, O_ACOL, O_TCOL, O_WCOL, O_DATECOLS, O_AW, O_DAW, O_PREFIX, O_ACTION, O_COLUMNS, O_REVERSE, O_FORWARD };
 
 /* One input, with the per-file options in force where it was named. */
 typedef struct {
@@ -62,6 +62,8 @@ static int on_option(void *vctx, int id, const char *val)
         o->action = val;
         break;
     case O_COLUMNS: o->columns = *val ? val : NULL; break;
+    case O_REVERSE: o->reverse = true; break;
+    case O_FORWARD: o->reverse = false; break;
     default: break;
     }
     for (const cli_opt *p = x->opts; p->name; p++)
@@ -88,6 +90,7 @@ static int run(int argc, char **argv)
         CLI_OPT_EVENT("action-weights", 1, O_AW),    CLI_OPT_EVENT("default-action-weight", 1, O_DAW),
         CLI_OPT_EVENT("item-prefix", 1, O_PREFIX),   CLI_OPT_FLAG("timings", &timings),
         CLI_OPT_EVENT("action", 1, O_ACTION),        CLI_OPT_EVENT("columns", 1, O_COLUMNS),
+        CLI_OPT_EVENT("reverse", 0, O_REVERSE),      CLI_OPT_EVENT("forward", 0, O_FORWARD),
         CLI_END};
     x.opts = opts;
     if ((x.in = malloc((size_t)(argc + 1) * sizeof(input))) == NULL) return cli_report(CLOUT_ERR_NOMEM, "out of memory");
@@ -192,6 +195,8 @@ const cli_command cli_cmd_ingest = {"ingest", "read edge lists, interaction logs
      "  --date-cols Y,M,D    time assembled from three integer columns (midnight UTC)\n"
      "  --action-weights L   e.g. listen=1,like=2,share=4: weight of each action; an action\n"
      "                       not listed is an error unless --default-action-weight W is given\n"
+     "  --reverse            edge lists: each line u v is the tie v -> u; for trust and follow\n"
+     "                       lists (u trusts v: v influences u); --forward undoes it\n"
      "  --action TYPE        every row of the file is this behaviour type (a log without an\n"
      "                       action column: Last.fm's listening counts, its tags)\n"
      "  --columns A,B,...    the file has no header row: these are its column names (\"\":\n"

@@ -286,5 +286,11 @@ eq "$(grep '^c,' "$T/ad0.csv" | cut -d, -f2),$(grep '^c,' "$T/ad1.csv" | cut -d,
 # a typed snapshot round-trips its behaviour types
 "$CLOUT" behaviour "$T/typed.clout" -o "$T/typed_b.clout" -q
 eq "$(info "$T/typed_b.clout" actions)" "$(info "$T/typed.clout" actions)" "behaviour types survive a snapshot"
+# --reverse: a trust list (u trusts v) becomes the influence tie v -> u, for the next file only
+printf 'a b\nb c\n' >"$T/trust.txt"
+printf 'x y\n' >"$T/plainties.txt"
+"$CLOUT" ingest -q --reverse --edges "$T/trust.txt" --forward --edges "$T/plainties.txt" -o "$T/rev.clout"
+eq "$("$CLOUT" export "$T/rev.clout" --what social | tail -n +2 | sort | tr '\n' ' ')" "b,a,1 c,b,1 x,y,1 " "--reverse and --forward"
+expect_err 2 "--reverse comes after the last input" "$CLOUT" ingest --edges "$T/trust.txt" --reverse -o "$T/x.clout"
 eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
 finish

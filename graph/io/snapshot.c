@@ -799,6 +799,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     }
     srcs = NULL;
     nsrc = 0;
+    FREE_PTR(amc);
     *G = g;
     return CLOUT_OK;
 }

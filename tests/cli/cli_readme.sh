@@ -9,12 +9,13 @@ W="$T/readme"
 mkdir -p "$W"
 ln -s "$SRC/datasets" "$W/datasets"
 ln -s "$SRC/examples" "$W/examples"
+ln -s "$SRC/python" "$W/python"
 ln -s "$BUILD" "$W/build"
 # the commands, one per entry, continuation lines joined; `clout` is the program under test
 /usr/bin/python3 - "$SRC/README.md" >"$T/cmds" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-starts = ("clout ", "./build/clout ", "D=", "P=", "cc ", "meson ", "LD_LIBRARY_PATH=", "printf ")
+starts = ("clout ", "./build/clout ", "D=", "P=", "cc ", "meson ", "LD_LIBRARY_PATH=", "printf ", "PYTHONPATH=")
 for block in re.findall(r"```sh\n(.*?)```", text, re.S):
     cmd = ""
     for line in block.split("\n"):

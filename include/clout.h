@@ -312,6 +312,14 @@ CLOUT_PUBLIC int clout_builder_add_log_mem(clout_builder *b, const char *name, c
 CLOUT_PUBLIC int clout_builder_add_cascades_mem(clout_builder *b, const char *name, const char *data, size_t len,
                                    const clout_read_opts *opts, char msg[CLOUT_MSG_LEN]);
 
+/* Ties from memory (for bindings: numpy arrays, networkx or igraph graphs): users 0..n-1 of the
+ * arrays are named names[i] (NULL: "0".."n-1"; a name already known is that user), ties
+ * src[k] -> dst[k] with weight w[k] (w NULL: 1); self-loops dropped and counted; repeated ties
+ * combined by the builder's dedupe rule when it finishes. CLOUT_ERR_INVALID (nothing added) for an
+ * index outside 0..n-1, a weight that is negative or not finite, a bad name. O(n + m). */
+CLOUT_PUBLIC int clout_builder_add_ties(clout_builder *b, int64_t n, const char *const *names, const int64_t *src,
+                                        const int64_t *dst, const float *w, int64_t m, char msg[CLOUT_MSG_LEN]);
+
 /* Phase timings of the last builder calls (seconds), for benchmarks. */
 typedef struct clout_read_stats {
     double read_s, parse_s, map_s, build_s;

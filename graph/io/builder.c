@@ -135,6 +135,57 @@ int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const 
     return CLOUT_OK;
 }
 
+int clout_builder_add_ties(clout_builder *b, int64_t n, const char *const *names, const int64_t *src,
+                           const int64_t *dst, const float *w, int64_t m, char msg[CLOUT_MSG_LEN])
+{
+    ASSERT_MSG(n >= 0 && m >= 0, CLOUT_ERR_INVALID, "negative counts (%lld users, %lld ties)", (long long)n,
+               (long long)m);
+    /* validate everything before changing the builder */
+    for (int64_t k = 0; k < m; k++) {
+        ASSERT_MSG(src[k] >= 0 && src[k] < n && dst[k] >= 0 && dst[k] < n, CLOUT_ERR_INVALID,
+                   "tie %lld (%lld -> %lld) names a user outside 0..%lld", (long long)k, (long long)src[k],
+                   (long long)dst[k], (long long)(n - 1));
+        ASSERT_MSG(w == NULL || (isfinite(w[k]) && w[k] >= 0), CLOUT_ERR_INVALID,
+                   "tie %lld has weight %g: weights must be finite and >= 0", (long long)k, w ? (double)w[k] : 0.0);
+    }
+    for (int64_t i = 0; names && i < n; i++) {
+        size_t len = names[i] ? strlen(names[i]) : 0;
+        ASSERT_MSG(len > 0 && len <= CLOUT_MAX_TOKEN, CLOUT_ERR_INVALID,
+                   "user %lld: a name must have 1 to %d bytes", (long long)i, CLOUT_MAX_TOKEN);
+    }
+    int64_t *map = clout_i_malloc((size_t)(n > 0 ? n : 1), sizeof(int64_t));
+    ASSERT_MSG(map != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    char tok[32];
+    int s = CLOUT_OK;
+    for (int64_t i = 0; s >= 0 && i < n; i++) {
+        const char *name = names ? names[i] : tok;
+        if (!names) snprintf(tok, sizeof tok, "%lld", (long long)i);
+        int64_t u = clout_idmap_intern(b->users, name, strlen(name), msg);
+        if (u < 0) s = (int)u;
+        else map[i] = u;
+    }
+    if (s >= 0) s = clout_i_builder_reserve_edges(b, m, msg);
+    if (s < 0) {
+        free(map);
+        return s;
+    }
+    int64_t at = b->ne;
+    for (int64_t k = 0; k < m; k++) {
+        if (src[k] == dst[k]) {
+            b->self_loops++;
+            continue;
+        }
+        b->esrc[at] = map[src[k]];
+        b->edst[at] = map[dst[k]];
+        b->ew[at] = w ? w[k] : 1.0f;
+        b->unit_weights = b->unit_weights && b->ew[at] == 1.0f;
+        at++;
+    }
+    b->ne = at;
+    free(map);
+    return CLOUT_OK;
+}
+
 int clout_i_builder_tally(clout_builder *b, const char *name, double t0, size_t len, int64_t records, int64_t bad,
                           int64_t first_bad_line, const char *first_bad, char msg[CLOUT_MSG_LEN])
 {

@@ -20,7 +20,7 @@ import subprocess
 
 import numpy as np
 
-__all__ = ["CloutError", "Graph", "load", "version"]
+__all__ = ["CloutError", "Graph", "load", "from_edges", "version"]
 
 MSG_LEN = 512
 
@@ -81,6 +81,16 @@ class _Features(C.Structure):
                 ("pagerank_iters", C.c_int), ("seconds", C.c_double * 11)]
 
 
+class _ReadOpts(C.Structure):
+    _fields_ = [("undirected", C.c_bool), ("dedupe", C.c_int), ("aggregate", C.c_int), ("header", C.c_bool),
+                ("reverse", C.c_bool), ("skip_bad_lines", C.c_bool), ("sep", C.c_char),
+                ("user_col", C.c_char_p), ("item_col", C.c_char_p), ("action_col", C.c_char_p),
+                ("time_col", C.c_char_p), ("weight_col", C.c_char_p), ("date_cols", C.c_char_p),
+                ("action_weights", C.c_char_p), ("default_action_weight", C.c_double),
+                ("has_default_action_weight", C.c_bool), ("item_prefix", C.c_char_p), ("action", C.c_char_p),
+                ("columns", C.c_char_p)]
+
+
 class _ImParams(C.Structure):
     _fields_ = [("algo", C.c_int), ("lt", C.c_bool), ("k", C.c_int), ("eps", C.c_double), ("delta", C.c_double),
                 ("seed", C.c_uint64), ("est_rse", C.c_double), ("sims", C.c_int64)]
@@ -108,6 +118,13 @@ _sig = {
     "clout_idmap_find": (C.c_int64, [_vp, C.c_char_p, C.c_size_t]),
     "clout_idmap_name": (C.c_char_p, [_vp, C.c_int64, C.POINTER(C.c_size_t)]),
     "clout_status_name": (C.c_char_p, [C.c_int]),
+    "clout_read_opts_init": (None, [C.POINTER(_ReadOpts)]),
+    "clout_builder_new": (C.c_int, [C.POINTER(_vp), C.POINTER(_ReadOpts), C.c_char_p]),
+    "clout_builder_free": (None, [C.POINTER(_vp)]),
+    "clout_builder_add_ties": (C.c_int, [_vp, C.c_int64, C.POINTER(C.c_char_p), C.POINTER(C.c_int64),
+                                         C.POINTER(C.c_int64), C.POINTER(C.c_float), C.c_int64, C.c_char_p]),
+    "clout_builder_finish": (C.c_int, [C.POINTER(_vp), C.POINTER(_vp), C.c_char_p]),
+    "clout_snapshot_save": (C.c_int, [_vp, C.c_char_p, C.c_char_p]),
 }
 for _name, (_res, _args) in _sig.items():
     _f = getattr(_lib, _name)
@@ -164,6 +181,11 @@ class Graph:
         if i < 0:
             raise KeyError(user)
         return i
+
+    def save(self, path):
+        """Write the graph as a .clout snapshot (atomically)."""
+        msg = C.create_string_buffer(MSG_LEN)
+        _check(_lib.clout_snapshot_save(self._g, os.fsencode(path), msg), msg)
 
     def metrics(self, only=None, hops=3, seed=1, rr_sets=200000, sims=200, prob="wc", model="ic", approx=False):
         """The features table (clout metrics) as {"user": ids, column: numpy array, ...}."""
@@ -247,3 +269,45 @@ def load(path, threads=None):
     g = _vp()
     _check(_lib.clout_snapshot_load(C.byref(g), os.fsencode(path), msg), msg)
     return Graph(g)
+
+
+_DEDUPE = {"sum": 0, "max": 1, "first": 2}
+
+
+def from_edges(src, dst, weights=None, n=None, names=None, undirected=False, dedupe="sum"):
+    """A graph from tie arrays (numpy or sequences of ints 0..n-1): src[k] -> dst[k] with
+    weights[k] (default 1). names: the users' ids (default "0".."n-1"); n defaults to len(names)
+    or the largest index + 1. Self-loops are dropped; repeated ties combine by dedupe."""
+    src = np.ascontiguousarray(src, dtype=np.int64)
+    dst = np.ascontiguousarray(dst, dtype=np.int64)
+    if src.shape != dst.shape or src.ndim != 1:
+        raise ValueError("src and dst must be 1-d arrays of the same length")
+    if n is None:
+        n = len(names) if names is not None else (int(max(src.max(), dst.max())) + 1 if len(src) else 0)
+    w = None
+    if weights is not None:
+        w = np.ascontiguousarray(weights, dtype=np.float32)
+        if w.shape != src.shape:
+            raise ValueError("weights must have one entry per tie")
+    cnames = None
+    if names is not None:
+        if len(names) != n:
+            raise ValueError("names must have n entries")
+        cnames = (C.c_char_p * n)(*[str(x).encode() for x in names])
+    o = _ReadOpts()
+    _lib.clout_read_opts_init(C.byref(o))
+    o.undirected = bool(undirected)
+    o.dedupe = _DEDUPE[dedupe]
+    msg = C.create_string_buffer(MSG_LEN)
+    b = _vp()
+    _check(_lib.clout_builder_new(C.byref(b), C.byref(o), msg), msg)
+    try:
+        _check(_lib.clout_builder_add_ties(b, n, cnames, src.ctypes.data_as(C.POINTER(C.c_int64)),
+                                           dst.ctypes.data_as(C.POINTER(C.c_int64)),
+                                           w.ctypes.data_as(C.POINTER(C.c_float)) if w is not None else None,
+                                           len(src), msg), msg)
+        g = _vp()
+        _check(_lib.clout_builder_finish(C.byref(b), C.byref(g), msg), msg)
+        return Graph(g)
+    finally:
+        _lib.clout_builder_free(C.byref(b))

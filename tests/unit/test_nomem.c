@@ -294,6 +294,10 @@ static int op_scores(clout_graph *W, double **out, int64_t *nout)
     GrB_Matrix B = NULL;
     int s = clout_builder_new(&b, &o, msg);
     if (s == 0) s = clout_builder_add_log_mem(b, "typed", typed_log, typed_len, &o, msg);
+    static const int64_t ts[] = {0, 1, 2, 3, 3}, td[] = {1, 2, 0, 0, 3};
+    static const float tw[] = {1, 2, 3, 4, 5};
+    static const char *const tn[] = {"u1", "u2", "zz", "u3"};
+    if (s == 0) s = clout_builder_add_ties(b, 4, tn, ts, td, tw, 5, msg);
     if (s == 0) s = clout_builder_finish(&b, &G, msg);
     clout_builder_free(&b);
     if (s == 0) s = clout_graph_keep_times(G, -INFINITY, 1500, true, msg);

@@ -320,6 +320,10 @@ CLOUT_PUBLIC int clout_builder_add_cascades_mem(clout_builder *b, const char *na
 CLOUT_PUBLIC int clout_builder_add_ties(clout_builder *b, int64_t n, const char *const *names, const int64_t *src,
                                         const int64_t *dst, const float *w, int64_t m, char msg[CLOUT_MSG_LEN]);
 
+/* A time as the logs write it (epoch seconds, integer or fractional, or ISO-8601
+ * YYYY-MM-DD[THH:MM[:SS[.f]]][Z|+HH:MM]) into *t, epoch seconds; CLOUT_ERR_INVALID otherwise. */
+CLOUT_PUBLIC int clout_parse_time(const char *s, double *t, char msg[CLOUT_MSG_LEN]);
+
 /* Phase timings of the last builder calls (seconds), for benchmarks. */
 typedef struct clout_read_stats {
     double read_s, parse_s, map_s, build_s;

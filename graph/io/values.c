@@ -144,3 +144,14 @@ bool clout_i_parse_time(const char *s, size_t len, double *out, const char **why
     *out = v;
     return true;
 }
+
+int clout_parse_time(const char *s, double *t, char msg[CLOUT_MSG_LEN])
+{
+    const char *why = NULL;
+    size_t len = s ? strlen(s) : 0;
+    if (s == NULL || !clout_i_parse_time(s, len, t, &why)) {
+        clout_i_setmsg(msg, "%s, found '%.40s'", why ? why : "expected a time", s ? s : "");
+        return CLOUT_ERR_INVALID;
+    }
+    return CLOUT_OK;
+}

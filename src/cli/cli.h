@@ -112,7 +112,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 int cli_report(int status, const char *msg);
 bool cli_parse_i64(const char *s, int64_t *out);
 bool cli_parse_double(const char *s, double *out);
-/* epoch seconds, or a date YYYY-MM-DD[THH:MM:SS[Z]] in UTC */
+/* a time as the logs write it (clout_parse_time): epoch seconds or ISO-8601 */
 bool cli_parse_time(const char *s, double *out);
 /* "512M", "8G", "1.5T", bytes */
 bool cli_parse_size(const char *s, double *out);

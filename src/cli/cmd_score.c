@@ -340,6 +340,31 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
     return s;
 }
 
+/* Begin a table whose header is spec's words in order, a word holding %s standing for one column
+ * per feature (its name put in): score's and keyusers' per-feature columns. */
+static int begin_feature_table(clout_table **t, FILE *f, clout_format fmt, const cli_design *d,
+                               const char *const *spec, int nspec, char msg[CLOUT_MSG_LEN])
+{
+    int nc = 0, c = 0;
+    for (int i = 0; i < nspec; i++) nc += strstr(spec[i], "%s") ? d->nf : 1;
+    char **names = calloc((size_t)nc + 1, sizeof(char *));
+    int s = names ? CLOUT_OK : CLOUT_ERR_NOMEM;
+    for (int i = 0; s >= 0 && i < nspec; i++) {
+        bool per = strstr(spec[i], "%s") != NULL;
+        for (int j = 0; s >= 0 && j < (per ? d->nf : 1); j++) {
+            const char *fname = per ? d->names[j] : "";
+            size_t len = strlen(spec[i]) + strlen(fname) + 1;
+            if ((names[c] = malloc(len)) == NULL) s = CLOUT_ERR_NOMEM;
+            else snprintf(names[c++], len, per ? spec[i] : "%s", per ? fname : spec[i]);
+        }
+    }
+    if (s >= 0) s = clout_table_begin(t, f, fmt, nc, (const char *const *)names, false, msg);
+    else snprintf(msg, CLOUT_MSG_LEN, "out of memory");
+    for (int i = 0; names && i < c; i++) free(names[i]);
+    free(names);
+    return s;
+}
+
 static int run_score(int argc, char **argv)
 {
     const char *cmd = "score", *path = NULL;
@@ -368,23 +393,9 @@ static int run_score(int argc, char **argv)
         fprintf(stderr, "clout: warning: %lld ties start at a user whose weighted features are all 0: their "
                         "influence(u,v) is 0\n", (long long)zeros);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
+    static const char *const score_cols[] = {"user", "score", "%s_contrib", "formula_out"};
     if (s >= 0) {
-        int nc = 3 + d.nf;
-        const char **names = malloc((size_t)nc * sizeof(char *));
-        char **cn = calloc((size_t)d.nf + 1, sizeof(char *));
-        if (names && cn) {
-            names[0] = "user";
-            names[1] = "score";
-            for (int j = 0; j < d.nf; j++) {
-                cn[j] = malloc(strlen(d.names[j]) + 9);
-                if (cn[j]) sprintf(cn[j], "%s_contrib", d.names[j]);
-                names[2 + j] = cn[j] ? cn[j] : d.names[j];
-            }
-            names[2 + d.nf] = "formula_out";
-            s = clout_table_begin(&t, out.f, c.fmt, nc, names, false, msg);
-        } else {
-            s = CLOUT_ERR_NOMEM;
-        }
+        s = begin_feature_table(&t, out.f, c.fmt, &d, score_cols, 4, msg);
         for (int64_t u = 0; s >= 0 && u < n; u++) {
             size_t len;
             const char *name = clout_idmap_name(G->users, u, &len);
@@ -393,9 +404,6 @@ static int run_score(int argc, char **argv)
             for (int j = 0; j < d.nf; j++) clout_table_real(t, contrib[u * d.nf + j]);
             clout_table_real(t, fout[u]);
         }
-        for (int j = 0; cn && j < d.nf; j++) free(cn[j]);
-        free(cn);
-        free(names);
     }
     code = cli_finish(&out, &t, s, msg);
     free(score);
@@ -480,27 +488,9 @@ static int run_keyusers(int argc, char **argv)
         qsort(order, (size_t)n, sizeof(ranked), by_x_desc);
         s = clout_outfile_open(&out, c.out, msg);
     }
+    static const char *const key_cols[] = {"rank", "user", "score", "%s_contrib", "im_seed", "rank_%s"};
     if (s >= 0) {
-        int nc = 4 + 2 * d.nf;
-        const char **names = malloc((size_t)nc * sizeof(char *));
-        char **cn = calloc((size_t)(2 * d.nf) + 1, sizeof(char *));
-        if (names && cn) {
-            names[0] = "rank";
-            names[1] = "user";
-            names[2] = "score";
-            for (int j = 0; j < d.nf; j++) {
-                cn[j] = malloc(strlen(d.names[j]) + 9);
-                cn[d.nf + j] = malloc(strlen(d.names[j]) + 6);
-                if (cn[j]) sprintf(cn[j], "%s_contrib", d.names[j]);
-                if (cn[d.nf + j]) sprintf(cn[d.nf + j], "rank_%s", d.names[j]);
-                names[3 + j] = cn[j] ? cn[j] : d.names[j];
-                names[4 + d.nf + j] = cn[d.nf + j] ? cn[d.nf + j] : d.names[j];
-            }
-            names[3 + d.nf] = "im_seed";
-            s = clout_table_begin(&t, out.f, c.fmt, nc, names, false, msg);
-        } else {
-            s = CLOUT_ERR_NOMEM;
-        }
+        s = begin_feature_table(&t, out.f, c.fmt, &d, key_cols, 6, msg);
         for (int64_t r = 0; s >= 0 && r < k; r++) {
             int64_t u = order[r].u;
             size_t len;
@@ -512,9 +502,6 @@ static int run_keyusers(int argc, char **argv)
             clout_table_bool(t, inseed[u]);
             for (int j = 0; j < d.nf; j++) clout_table_int(t, featrank[u * d.nf + j]);
         }
-        for (int j = 0; cn && j < 2 * d.nf; j++) free(cn[j]);
-        free(cn);
-        free(names);
     }
     code = cli_finish(&out, &t, s, msg);
     free(score);

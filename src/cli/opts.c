@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 static int cli_apply(const cli_common *c);
 
@@ -400,12 +399,6 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
 
 bool cli_parse_time(const char *s, double *out)
 {
-    if (cli_parse_double(s, out)) return isfinite(*out);
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    const char *end = strptime(s, "%Y-%m-%d", &tm);
-    if (end && (*end == 'T' || *end == ' ')) end = strptime(end + 1, "%H:%M:%S", &tm);
-    if (end == NULL || (*end != '\0' && strcmp(end, "Z") != 0)) return false;
-    *out = (double)timegm(&tm);
-    return true;
+    char msg[CLOUT_MSG_LEN];
+    return clout_parse_time(s, out, msg) == CLOUT_OK; /* the logs' own rules */
 }

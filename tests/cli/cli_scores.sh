@@ -253,6 +253,8 @@ L="$DS/lastfm_hetrec2011"
   --item-col artistID --date-cols year,month,day --interactions "$L/user_taggedartists.dat.gz" -o "$T/lt.clout"
 expect 0 "$CLOUT" score "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-time 2009-01-01 -o "$T/st.csv"
 grep -q "learned ridge weights" "$T/err" && [ "$(wc -l <"$T/st.csv")" -gt 1000 ] && ok || bad "--split-time: $(cat "$T/err")"
+expect 0 "$CLOUT" score "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-time 2009-01-01T01:00:00+01:00 -q -o "$T/st2.csv"
+cmp -s "$T/st.csv" "$T/st2.csv" && ok || bad "--split-time reads times as the logs do (an ISO offset)"
 expect_err 2 "--split-time needs epoch seconds or a date" "$CLOUT" score "$T/lt.clout" --learn ridge --split-time yesterday
 
 # --- typed behaviours: kept apart per type, aggregated as asked, read as features

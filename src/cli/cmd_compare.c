@@ -1,6 +1,7 @@
 /* cmd_compare.c: clout compare: the experiment IM papers run. Every algorithm picks k seeds for
  * every k; one Monte Carlo evaluator (the same simulations for every seed set) scores them. */
 #include "cli.h"
+#include "report_internal.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,67 +35,26 @@ static int pick(clout_graph *G, const clout_influence *P, bool lt, const char *a
     return s;
 }
 
-static void esc(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<') fputs("&lt;", f);
-        else if (*s == '>') fputs("&gt;", f);
-        else if (*s == '&') fputs("&amp;", f);
-        else fputc(*s, f);
-    }
-}
-
-/* A standalone SVG: spread against k, one line per algorithm, axes with ticks, a legend. */
+/* A standalone SVG: spread against k, one line per algorithm with 95% confidence bars; each line
+ * has its own colour, dash and marker, and the lines are shifted apart slightly along k so that
+ * overlapping ones and their bars stay visible (svg.c). */
 static void plot(FILE *f, const series *ser, int na, int nk, const char *title)
 {
-    static const char *color[MAXA] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
-    const double W = 720, H = 440, L = 70, R = 190, T = 40, B = 55;
-    double kmax = 1, smax = 1;
-    for (int a = 0; a < na; a++)
-        for (int i = 0; i < nk; i++) {
-            if (ser[a].k[i] > kmax) kmax = (double)ser[a].k[i];
-            if (ser[a].spread[i] > smax) smax = ser[a].spread[i];
-        }
-    /* round the y range up to a 1-2-5 step */
-    double step = pow(10, floor(log10(smax / 5)));
-    if (smax / step > 25) step *= 5;
-    else if (smax / step > 10) step *= 2;
-    double ytop = ceil(smax / step) * step;
-    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-               "font-family=\"sans-serif\" font-size=\"12\">\n", W, H, W, H);
-    fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"%.0f\" y=\"24\" font-size=\"15\">", L);
-    esc(f, title);
-    fprintf(f, "</text>\n");
-#define X(v) (L + (v) / kmax * (W - L - R))
-#define Y(v) (H - B - (v) / ytop * (H - T - B))
-    fprintf(f, "<g stroke=\"#444\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-               "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/></g>\n",
-            L, H - B, W - R, H - B, L, H - B, L, (double)T);
-    for (double y = 0; y <= ytop + 1e-9; y += step)
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%.1f\" "
-                   "text-anchor=\"end\">%g</text>\n", L, Y(y), W - R, Y(y), L - 6, Y(y) + 4, y);
-    for (int i = 0; i < nk; i++)
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%lld</text>\n", X((double)ser[0].k[i]), H - B + 18,
-                (long long)ser[0].k[i]);
-    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">seeds k</text>\n", (L + W - R) / 2, H - 12);
-    fprintf(f, "<text x=\"18\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 18 %.1f)\">expected spread</text>\n",
-            (T + H - B) / 2, (T + H - B) / 2);
+    double x[MAXA][MAXK], lo[MAXA][MAXK], hi[MAXA][MAXK];
+    svg_series s[MAXA];
     for (int a = 0; a < na; a++) {
-        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", color[a % MAXA]);
-        for (int i = 0; i < nk; i++) fprintf(f, "%s%.1f,%.1f", i ? " " : "", X((double)ser[a].k[i]), Y(ser[a].spread[i]));
-        fprintf(f, "\"/>\n");
-        for (int i = 0; i < nk; i++)
-            fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", X((double)ser[a].k[i]),
-                    Y(ser[a].spread[i]), color[a % MAXA]);
-        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>"
-                   "<text x=\"%.1f\" y=\"%.1f\">", W - R + 20, T + 20.0 * a + 10, W - R + 44, T + 20.0 * a + 10,
-                color[a % MAXA], W - R + 50, T + 20.0 * a + 14);
-        esc(f, ser[a].name);
-        fprintf(f, "</text>\n");
+        for (int i = 0; i < nk; i++) {
+            x[a][i] = (double)ser[a].k[i];
+            lo[a][i] = ser[a].spread[i] - 1.96 * ser[a].se[i];
+            hi[a][i] = ser[a].spread[i] + 1.96 * ser[a].se[i];
+        }
+        s[a] = (svg_series){.name = ser[a].name, .n = nk, .x = x[a], .y = ser[a].spread, .lo = lo[a], .hi = hi[a],
+                            .style = -1};
     }
-#undef X
-#undef Y
-    fprintf(f, "</svg>\n");
+    svg_chart c = {.id = "spread", .title = title, .xlabel = "seeds k (bars: 95% confidence interval)",
+                   .ylabel = "expected spread", .yzero = true, .dodge = true, .xint = true, .width = 760, .height = 440};
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    svg_lines(f, &c, s, na);
 }
 
 static int run(int argc, char **argv)
@@ -216,7 +176,8 @@ const cli_command cli_cmd_compare = {"compare", "IM algorithms side by side: spr
      "  --sims N             Monte Carlo runs of the common evaluator (default 10000): every seed\n"
      "                       set is scored on the same simulations\n"
      "  --model, --prob, --epsilon, --seed   as for clout im\n"
-     "  --plot FILE.svg      a standalone SVG of spread against k, one line per algorithm\n"
+     "  --plot FILE.svg      a standalone SVG of spread against k, one line per algorithm,\n"
+     "                       with 95% confidence bars\n"
      "Table algo,k,spread,stderr,seconds (seconds: the algorithm's time to pick k seeds).\n"
      "\n"
      "Example:\n"

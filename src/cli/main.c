@@ -30,7 +30,7 @@ static const cli_command *const commands[] = {&cli_cmd_ingest, &cli_cmd_info,   
                                                &cli_cmd_metrics, &cli_cmd_reach,    &cli_cmd_simulate,
                                                &cli_cmd_im,      &cli_cmd_compare,  &cli_cmd_behaviour,
                                                &cli_cmd_score,   &cli_cmd_keyusers, &cli_cmd_pairwise,
-                                               &cli_cmd_evaluate,
+                                               &cli_cmd_evaluate, &cli_cmd_report,
                                                &cli_cmd_generate};
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -293,8 +293,8 @@ int cli_report(int status, const char *msg)
 int cli_close(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LEN])
 {
     char scratch[CLOUT_MSG_LEN];
-    if (s >= 0) s = clout_table_end(t, msg);
-    else clout_table_end(t, scratch);
+    if (t && *t && s >= 0) s = clout_table_end(t, msg);
+    else if (t && *t) clout_table_end(t, scratch);
     if (s >= 0) s = clout_outfile_commit(out, msg);
     else clout_outfile_abort(out);
     return s;

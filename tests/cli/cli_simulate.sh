@@ -57,9 +57,16 @@ eq "$(cut -d, -f1-4 "$T/out" | tr '\n' ' ')" "algo,k,spread,stderr imm,1,4,0 imm
 /usr/bin/python3 -c '
 import sys, xml.etree.ElementTree as E
 r = E.parse(sys.argv[1]).getroot()
-lines = r.findall("{http://www.w3.org/2000/svg}polyline")
+S = "{http://www.w3.org/2000/svg}"
+lines = list(r.iter(S + "polyline"))
 assert len(lines) == 2 and all(len(l.get("points").split()) == 2 for l in lines), [l.get("points") for l in lines]
-assert any(t.text == "imm" for t in r.iter("{http://www.w3.org/2000/svg}text"))
+# told apart without colour: different dash patterns; shifted apart along k
+assert lines[0].get("stroke-dasharray") != lines[1].get("stroke-dasharray")
+assert lines[0].get("points").split()[0] != lines[1].get("points").split()[0]
+# one 95% bar per point
+bars = [p for p in r.iter(S + "path") if p.get("class") == "errbar"]
+assert len(bars) == 4, len(bars)
+assert any(t.text == "imm" for t in r.iter(S + "text"))
 ' "$T/p.svg" && ok || bad "compare --plot SVG"
 expect 0 "$CLOUT" compare "$T/g.clout" --algos imm,degree --model lt --prob const:1 -k 1,2 --sims 50 -q
 eq "$(cut -d, -f1-4 "$T/out" | tr '\n' ' ')" "algo,k,spread,stderr imm,1,4,0 imm,2,4,0 degree,1,4,0 degree,2,4,0 " "compare under LT"

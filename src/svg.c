@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHAR_W 7.0 /* px per character at 12px sans-serif, an upper bound for Latin text */
+#define CHAR_W 7.8 /* px per character at 12px DejaVu Sans: digits are 7.6 */
 #define NSTYLE 8
 
 /* Okabe-Ito: told apart by readers with colour-vision deficiencies */
@@ -17,21 +17,46 @@ static const char *const dash[NSTYLE] = {"", "7 3", "2 3", "9 3 2 3", "4 4", "12
 
 static bool utf8_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+/* the length of the valid UTF-8 sequence at p, or 0 when it is not one */
+static int utf8_len(const unsigned char *p)
+{
+    int n = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 && p[0] >= 0xC2 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
+          : (p[0] & 0xF8) == 0xF0 && p[0] <= 0xF4 ? 4 : 0;
+    for (int i = 1; i < n; i++)
+        if (!utf8_cont(p[i])) return 0;
+    if (n == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0))) return 0; /* overlong, surrogate */
+    if (n == 4 && ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))) return 0;
+    return n;
+}
+
+/* Text escaped for HTML and XML: markup characters as entities, control characters as spaces,
+ * bytes that are not UTF-8 as U+FFFD; at most maxchars characters, the last an ellipsis. */
 void svg_text(FILE *f, const char *s, int maxchars)
 {
     if (s == NULL) return;
+    const unsigned char *p = (const unsigned char *)s;
     int chars = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) chars += !utf8_cont(*p);
+    for (const unsigned char *q = p; *q;) {
+        int n = utf8_len(q);
+        q += n ? n : 1;
+        chars++;
+    }
     int keep = maxchars > 0 && chars > maxchars ? (maxchars > 1 ? maxchars - 1 : 1) : chars;
-    int seen = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (!utf8_cont(*p) && seen++ == keep) break;
-        if (*p == '<') fputs("&lt;", f);
+    for (int c = 0; c < keep && *p; c++) {
+        int n = utf8_len(p);
+        if (n == 0) {
+            fputs("\xef\xbf\xbd", f);
+            p++;
+            continue;
+        }
+        if (n > 1) fwrite(p, 1, (size_t)n, f);
+        else if (*p == '<') fputs("&lt;", f);
         else if (*p == '>') fputs("&gt;", f);
         else if (*p == '&') fputs("&amp;", f);
         else if (*p == '"') fputs("&quot;", f);
-        else if (*p < 0x20) fputc(' ', f);
+        else if (*p < 0x20 || *p == 0x7F) fputc(' ', f);
         else fputc(*p, f);
+        p += n;
     }
     if (keep < chars) fputs("\xe2\x80\xa6", f);
 }
@@ -164,7 +189,7 @@ static void draw_axes(FILE *f, const scale *sx, const double *xt, int nxt, doubl
         fmt_tick(b, sizeof b, xt[i], xstep);
         double x = px(sx, xt[i]);
         fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>", x, y0, x, y0 + 4);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", x, y0 + 17, b);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", x, y0 + 19, b);
     }
     fprintf(f, "</g>\n");
     if (c->xlabel) {
@@ -328,7 +353,7 @@ static double label_width(int n, const char *const *labels, double cap)
 void svg_hbars(FILE *f, const svg_chart *c, int n, const char *const *labels, const double *v, const double *lo,
                const double *hi)
 {
-    double W = c->width > 0 ? c->width : 640, H = c->height > 0 ? c->height : 60 + 24.0 * n;
+    double W = c->width > 0 ? c->width : 640, H = c->height > 0 ? c->height : fmax(200, 80 + 26.0 * n);
     double mn = 0, mx = 0;
     for (int i = 0; i < n; i++) {
         if (isfinite(v[i])) mn = fmin(mn, v[i]), mx = fmax(mx, v[i]);
@@ -498,19 +523,40 @@ void svg_network(FILE *f, const svg_chart *c, int64_t n, const double *xy, const
             }
             fprintf(f, "</circle>\n");
         }
-    for (int64_t i = 0; labels && i < n; i++) {
+    /* labels of the highlighted users: right of the node, else left, above or below, whichever
+     * first clears the labels already placed and the box */
+    double (*placed)[4] = labels ? malloc((size_t)(n + 1) * sizeof *placed) : NULL;
+    int np = 0;
+    for (int64_t i = 0; placed && i < n; i++) {
         if (!(kind[i] & 1) || !labels[i]) continue;
-        double x = NX(i) + 10, y = NY(i) + 4;
-        const char *anchor = "start";
-        if (x + 12 * CHAR_W > W - 4) {
-            x = NX(i) - 10;
-            anchor = "end";
+        int chars = 0;
+        for (const unsigned char *p = (const unsigned char *)labels[i]; *p; p++) chars += !utf8_cont(*p);
+        double w = fmin(chars, 12) * (CHAR_W + 0.8) + 2, h = 14; /* bold */
+        const double cand[4][3] = {{NX(i) + 10, NY(i) + 4, 0}, {NX(i) - 10, NY(i) + 4, 1},
+                                   {NX(i), NY(i) - 11, 2}, {NX(i), NY(i) + 20, 2}};
+        int pick = -1;
+        for (int c = 0; c < 4 && pick < 0; c++) {
+            double x0 = cand[c][2] == 0 ? cand[c][0] : cand[c][2] == 1 ? cand[c][0] - w : cand[c][0] - w / 2;
+            double y0 = cand[c][1] - 11;
+            bool ok = x0 >= 2 && x0 + w <= W - 2 && y0 >= T && y0 + h <= H - B;
+            for (int q = 0; ok && q < np; q++)
+                ok = x0 >= placed[q][0] + placed[q][2] || placed[q][0] >= x0 + w || y0 >= placed[q][1] + placed[q][3] ||
+                     placed[q][1] >= y0 + h;
+            if (ok) {
+                pick = c;
+                placed[np][0] = x0, placed[np][1] = y0, placed[np][2] = w, placed[np][3] = h;
+                np++;
+            }
         }
+        if (pick < 0) continue; /* no room: the name stays in the node's tooltip */
+        static const char *const anchor[3] = {"start", "end", "middle"};
         fprintf(f, "<text class=\"nlabel\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-weight=\"bold\" "
-                   "paint-order=\"stroke\" stroke=\"white\" stroke-width=\"3\">", x, y, anchor);
+                   "paint-order=\"stroke\" stroke=\"white\" stroke-width=\"3\">", cand[pick][0], cand[pick][1],
+                anchor[(int)cand[pick][2]]);
         svg_text(f, labels[i], 12);
         fprintf(f, "</text>\n");
     }
+    free(placed);
 #undef NX
 #undef NY
     /* legend along the bottom */

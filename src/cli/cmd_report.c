@@ -525,9 +525,9 @@ static int reach_section(FILE *f, report *r, char msg[CLOUT_MSG_LEN])
     int H = r->hops, s = CLOUT_OK;
     double *v = malloc((size_t)r->n * sizeof(double) + 1);
     if (!v) return CLOUT_ERR_NOMEM;
+    double hx[64], med[64], p10[64], p90[64], mean[64];
+    int hh = H < 64 ? H : 64;
     if (H > 0) {
-        double hx[64], med[64], p10[64], p90[64], mean[64];
-        int hh = H < 64 ? H : 64;
         for (int h = 0; h < hh; h++) {
             double sum = 0;
             for (int64_t u = 0; u < r->n; u++) sum += (v[u] = r->reach[u * H + h]);
@@ -549,19 +549,6 @@ static int reach_section(FILE *f, report *r, char msg[CLOUT_MSG_LEN])
                  "10th and 90th percentiles: the nearest ranks below and above).",
                  (long long)r->n);
         report_figure_end(f, cap);
-        static const char *head[] = {"hops", "median", "10th percentile", "90th percentile", "mean"};
-        report_table_begin(f, "reach", 5, head);
-        for (int h = 0; h < hh; h++) {
-            char b[5][32];
-            snprintf(b[0], 32, "%d", h + 1);
-            snprintf(b[1], 32, "%.10g", med[h]);
-            snprintf(b[2], 32, "%.10g", p10[h]);
-            snprintf(b[3], 32, "%.10g", p90[h]);
-            snprintf(b[4], 32, "%.6f", mean[h]);
-            const char *cells[] = {b[0], b[1], b[2], b[3], b[4]};
-            report_table_row(f, 5, cells);
-        }
-        report_table_end(f);
     }
     if (r->depth || r->icdepth) {
         int64_t maxd = 0;
@@ -608,6 +595,21 @@ static int reach_section(FILE *f, report *r, char msg[CLOUT_MSG_LEN])
         free(dy);
     }
     fprintf(f, "</div>\n");
+    if (H > 0) {
+        static const char *head[] = {"hops", "median", "10th percentile", "90th percentile", "mean"};
+        report_table_begin(f, "reach", 5, head);
+        for (int h = 0; h < hh; h++) {
+            char b[5][32];
+            snprintf(b[0], 32, "%d", h + 1);
+            snprintf(b[1], 32, "%.10g", med[h]);
+            snprintf(b[2], 32, "%.10g", p10[h]);
+            snprintf(b[3], 32, "%.10g", p90[h]);
+            snprintf(b[4], 32, "%.6f", mean[h]);
+            const char *cells[] = {b[0], b[1], b[2], b[3], b[4]};
+            report_table_row(f, 5, cells);
+        }
+        report_table_end(f);
+    }
     free(v);
     report_section_end(f);
     (void)msg;

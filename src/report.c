@@ -90,7 +90,9 @@ static bool numeric(const char *s)
 
 void report_table_begin(FILE *f, const char *cls, int ncols, const char *const *head)
 {
-    fprintf(f, "<div class=\"wide\"><table%s%s%s>\n<tr>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    fprintf(f, "<div class=\"wide\"><table%s%s%s>\n", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
+    if (head == NULL) return;
+    fprintf(f, "<tr>");
     for (int i = 0; i < ncols; i++) {
         fprintf(f, "<th>");
         esc(f, head[i]);

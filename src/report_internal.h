@@ -64,7 +64,7 @@ void report_section(FILE *f, const char *id, const char *heading);
 void report_section_end(FILE *f);
 /* A paragraph of text (escaped; printf-style). */
 void report_para(FILE *f, const char *cls, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* A table: report_table_begin with the header, report_table_row with ncols cells, then _end. */
+/* A table: report_table_begin with the header (NULL: none), report_table_row with ncols cells, then _end. */
 void report_table_begin(FILE *f, const char *cls, int ncols, const char *const *head);
 void report_table_row(FILE *f, int ncols, const char *const *cells);
 void report_table_end(FILE *f);

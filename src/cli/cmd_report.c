@@ -382,11 +382,10 @@ static void glance(FILE *f, const report *r)
     } else {
         snprintf(v[7], 64, "no times in the logs");
     }
-    static const char *head[] = {"", ""};
     const char *rows[][2] = {{"users", v[0]}, {"items", v[1]}, {"ties the analysis reads", v[2]}, {"ties are", v[3]},
                              {"user-item interactions", v[4]}, {"timed interactions", v[5]},
                              {"behaviour-graph ties stored", v[6]}, {"time span", v[7]}};
-    report_table_begin(f, "kv", 2, head);
+    report_table_begin(f, "kv", 2, NULL);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) report_table_row(f, 2, rows[i]);
     report_table_end(f);
     if (G->nactions > 0) {

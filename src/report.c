@@ -21,7 +21,7 @@ static const char *const style =
     "td,th{border-bottom:1px solid #e2e2e2;padding:3px 9px;text-align:left;vertical-align:top}"
     "th{background:#f0f2f5}td.num,th.num{text-align:right}"
     ".wide{display:block;overflow-x:auto}"
-    "p.note{color:#555;font-size:14px}p.missing{color:#8a5a00;font-size:14px}"
+    "p{overflow-wrap:anywhere}p.note{color:#555;font-size:14px}p.missing{color:#8a5a00;font-size:14px}"
     "code{background:#f0f0f0;padding:1px 4px;border-radius:3px;font-size:12.5px;word-break:break-all}"
     ".grid2{display:flex;flex-wrap:wrap;gap:12px}.grid2 figure{flex:1 1 480px;min-width:0}";
 

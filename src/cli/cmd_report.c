@@ -1002,6 +1002,9 @@ static int run(int argc, char **argv)
         s = table_read(r.a.compare, "algo", ccols, 3, "a table of clout compare (algo,k,spread,stderr,seconds)", &r.cmp, msg);
     if (s >= 0 && r.a.weights)
         s = table_read(r.a.weights, "feature", wcols, 2, "weights as clout score --save-weights writes them", &r.wts, msg);
+    /* the output's temporary file next: an unwritable -o costs nothing either */
+    clout_outfile out = {0};
+    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) s = cli_load_graph(r.path, &r.dif, c.quiet, &r.G, msg);
     r.n = s >= 0 ? clout_graph_users(r.G) : 0;
     if (s >= 0 && r.n == 0) {
@@ -1034,13 +1037,15 @@ static int run(int argc, char **argv)
         free(d);
         free(ix);
     }
-    if (s >= 0) s = r.a.metrics ? metrics_from_file(&r, msg) : metrics_computed(&r, msg);
-    if (s >= 0) s = r.a.scores ? scores_from_file(&r, msg) : scores_computed(&r, msg);
-    if (s >= 0) s = seeds_read(&r, msg);
-    /* the page, into a temporary file that replaces -o only when complete */
-    clout_outfile out = {0};
+    /* every file given is read before anything is computed */
+    if (s >= 0 && r.a.metrics) s = metrics_from_file(&r, msg);
+    if (s >= 0 && r.a.scores) s = scores_from_file(&r, msg);
+    if (s >= 0 && r.a.seeds) s = seeds_read(&r, msg);
+    if (s >= 0 && !r.a.metrics) s = metrics_computed(&r, msg);
+    if (s >= 0 && !r.a.scores) s = scores_computed(&r, msg);
+    if (s >= 0 && !r.a.seeds) s = seeds_read(&r, msg);
+    /* the page, into the temporary file that replaces -o only when complete */
     int64_t *top = NULL;
-    if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         char title[400], sub[600];
         const char *base = strrchr(r.path, '/');

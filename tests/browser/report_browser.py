@@ -43,6 +43,25 @@ def make_report(d):
     return out
 
 
+def make_hostile(d):
+    """names that are long, hold markup or are not ASCII; every IM algorithm; a dense drawing"""
+    import random
+    rnd = random.Random(5)
+    names = [f"user_with_a_rather_long_name_{i:03d}_and_more" if i % 3 == 0 else
+             f"<b>x{i}</b>&amp;\"q\"" if i % 3 == 1 else f"\u00e9l\u00e8ve-\u65e5\u672c-{i}" for i in range(60)]
+    with open(os.path.join(d, "h.txt"), "w", encoding="utf-8") as f:
+        for _ in range(400):
+            a, b = rnd.sample(names, 2)
+            f.write(f"{a}\t{b}\n")
+    g = os.path.join(d, "h.clout")
+    run("ingest", "--edges", os.path.join(d, "h.txt"), "-o", g)
+    run("compare", g, "--algos", "imm,opim-c,celf,degree,degree-discount,pagerank", "-k", "1,2,3,5",
+        "--sims", "100", "-o", os.path.join(d, "hc.csv"))
+    out = os.path.join(d, "hostile.html")
+    run("report", g, "--compare", os.path.join(d, "hc.csv"), "--top", "15", "--ego", "8", "-o", out)
+    return out
+
+
 class Driver:
     def __init__(self):
         s = socket.socket()
@@ -181,6 +200,14 @@ def main():
             # a narrow window (a phone held upright): charts shrink, nothing scrolls sideways
             drv.s("POST", "/window/rect", {"width": 480, "height": 900})
             errors += check(drv.js(MEASURE), 480)
+            # names with markup, long names, non-ASCII names; six IM algorithms on one chart
+            hostile = make_hostile(d)
+            for width in (1280, 480):
+                drv.s("POST", "/window/rect", {"width": width, "height": 900})
+                drv.s("POST", "/url", {"url": "file://" + hostile})
+                errors += [e for e in check(drv.js(MEASURE), width) if "chart-weights" not in e]
+                if drv.js("return document.querySelectorAll('main b').length"):
+                    errors.append("a user name became markup")
         finally:
             drv.close()
         for e in errors:

@@ -140,6 +140,7 @@ typedef struct clout_outfile {
     FILE *f;
     char *tmp_path;     /* NULL for stdout */
     char *path;         /* NULL for stdout */
+    char *buf;          /* the file's write buffer (1 MiB), or NULL */
 } clout_outfile;
 CLOUT_PUBLIC int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN]);

@@ -18,7 +18,38 @@ struct clout_table {
     msgpack_sbuffer sbuf;
     msgpack_packer pk;
     bool oom;
+    char *wb;           /* CSV and JSON text, written out in blocks of WBUF bytes */
+    size_t wn;
 };
+
+#define WBUF (1 << 16)
+
+static void out_flush(clout_table *t)
+{
+    if (t->wn) fwrite_unlocked(t->wb, 1, t->wn, t->f);
+    t->wn = 0;
+}
+
+static inline void out_bytes(clout_table *t, const void *p, size_t n)
+{
+    if (n > WBUF - t->wn) {
+        out_flush(t);
+        if (n > WBUF) {
+            fwrite_unlocked(p, 1, n, t->f);
+            return;
+        }
+    }
+    memcpy(t->wb + t->wn, p, n);
+    t->wn += n;
+}
+
+static inline void out_char(clout_table *t, char c)
+{
+    if (t->wn == WBUF) out_flush(t);
+    t->wb[t->wn++] = c;
+}
+
+static void out_str(clout_table *t, const char *s) { out_bytes(t, s, strlen(s)); }
 
 int clout_format_parse(const char *s, clout_format *fmt)
 {
@@ -36,6 +67,7 @@ static void free_table(clout_table *t)
         for (int i = 0; i < t->ncols; i++) free(t->names[i]);
     free(t->names);
     msgpack_sbuffer_destroy(&t->sbuf);
+    free(t->wb);
     free(t);
 }
 
@@ -54,34 +86,41 @@ int clout_table_begin(clout_table **out, FILE *f, clout_format fmt, int ncols, c
     t->ncols = ncols;
     t->record = record;
     CALLOC_TRY(t->names, ncols, char *);
+    t->wb = clout_i_malloc(WBUF, 1);
+    ASSERT_MSG(t->wb != NULL, CLOUT_ERR_NOMEM, "out of memory");
     for (int i = 0; i < ncols; i++) {
         t->names[i] = clout_i_strdup(names[i]);
         ASSERT_MSG(t->names[i] != NULL, CLOUT_ERR_NOMEM, "out of memory");
     }
     if (fmt == CLOUT_FMT_CSV) {
-        for (int i = 0; i < ncols; i++) fprintf(f, "%s%s", i ? "," : "", names[i]);
-        fputc('\n', f);
+        for (int i = 0; i < ncols; i++) {
+            if (i) out_char(t, ',');
+            out_str(t, names[i]);
+        }
+        out_char(t, '\n');
     } else if (fmt == CLOUT_FMT_JSON && !record) {
-        fputc('[', f);
+        out_char(t, '[');
     }
     *out = t;
     return CLOUT_OK;
 }
 
-static void json_str(FILE *f, const unsigned char *s, size_t n)
+static void json_str(clout_table *f, const unsigned char *s, size_t n)
 {
-    fputc('"', f);
+    out_char(f, '"');
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
         if (c == '"' || c == '\\') {
-            fputc('\\', f);
-            fputc(c, f);
+            out_char(f, '\\');
+            out_char(f, c);
             i++;
         } else if (c < 0x20) {
-            fprintf(f, "\\u%04x", c);
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            out_bytes(f, esc, 6);
             i++;
         } else if (c < 0x80) {
-            fputc(c, f);
+            out_char(f, c);
             i++;
         } else {
             /* copy a valid UTF-8 sequence; show a stray byte as the Latin-1 character it would be */
@@ -91,43 +130,45 @@ static void json_str(FILE *f, const unsigned char *s, size_t n)
             if (ok && len == 3) ok = !(c == 0xe0 && s[i + 1] < 0xa0) && !(c == 0xed && s[i + 1] >= 0xa0);
             if (ok && len == 4) ok = !(c == 0xf0 && s[i + 1] < 0x90) && !(c == 0xf4 && s[i + 1] >= 0x90);
             if (ok) {
-                fwrite(s + i, 1, (size_t)len, f);
+                out_bytes(f, s + i, (size_t)len);
                 i += (size_t)len;
             } else {
-                fprintf(f, "\\u%04x", c);
+                char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            out_bytes(f, esc, 6);
                 i++;
             }
         }
     }
-    fputc('"', f);
+    out_char(f, '"');
 }
 
-static void csv_str(FILE *f, const char *s, size_t n)
+static void csv_str(clout_table *f, const char *s, size_t n)
 {
     bool quote = n > 0 && (s[0] == ' ' || s[n - 1] == ' ');
     for (size_t i = 0; i < n && !quote; i++) quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (!quote) {
-        fwrite(s, 1, n, f);
+        out_bytes(f, s, n);
         return;
     }
-    fputc('"', f);
+    out_char(f, '"');
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"') fputc('"', f);
-        fputc(s[i], f);
+        if (s[i] == '"') out_char(f, '"');
+        out_char(f, s[i]);
     }
-    fputc('"', f);
+    out_char(f, '"');
 }
 
 /* Separator and key before a cell; starts a row on its first cell. */
 static void cell_begin(clout_table *t)
 {
     if (t->fmt == CLOUT_FMT_CSV) {
-        if (t->col > 0) fputc(',', t->f);
+        if (t->col > 0) out_char(t, ',');
     } else if (t->fmt == CLOUT_FMT_JSON) {
-        if (t->col == 0) fputs(t->record ? "{" : (t->rows ? ",\n{" : "\n{"), t->f);
-        else fputc(',', t->f);
-        json_str(t->f, (const unsigned char *)t->names[t->col], strlen(t->names[t->col]));
-        fputc(':', t->f);
+        if (t->col == 0) out_str(t, t->record ? "{" : (t->rows ? ",\n{" : "\n{"));
+        else out_char(t, ',');
+        json_str(t, (const unsigned char *)t->names[t->col], strlen(t->names[t->col]));
+        out_char(t, ':');
     } else {
         if (t->col == 0) msgpack_pack_map(&t->pk, (size_t)t->ncols);
         size_t n = strlen(t->names[t->col]);
@@ -141,20 +182,20 @@ static void cell_end(clout_table *t)
     if (++t->col < t->ncols) return;
     t->col = 0;
     t->rows++;
-    if (t->fmt == CLOUT_FMT_CSV) fputc('\n', t->f);
-    else if (t->fmt == CLOUT_FMT_JSON) fputc('}', t->f);
+    if (t->fmt == CLOUT_FMT_CSV) out_char(t, '\n');
+    else if (t->fmt == CLOUT_FMT_JSON) out_char(t, '}');
 }
 
 void clout_table_str(clout_table *t, const char *s, size_t len)
 {
     cell_begin(t);
     if (s == NULL) {
-        if (t->fmt == CLOUT_FMT_JSON) fputs("null", t->f);
+        if (t->fmt == CLOUT_FMT_JSON) out_str(t, "null");
         else if (t->fmt == CLOUT_FMT_MSGPACK) msgpack_pack_nil(&t->pk);
     } else if (t->fmt == CLOUT_FMT_CSV) {
-        csv_str(t->f, s, len);
+        csv_str(t, s, len);
     } else if (t->fmt == CLOUT_FMT_JSON) {
-        json_str(t->f, (const unsigned char *)s, len);
+        json_str(t, (const unsigned char *)s, len);
     } else {
         msgpack_pack_str(&t->pk, len);
         msgpack_pack_str_body(&t->pk, s, len);
@@ -183,7 +224,7 @@ void clout_table_int(clout_table *t, int64_t v)
         msgpack_pack_int64(&t->pk, v);
     } else {
         char buf[24], *e = buf + sizeof buf, *p = fmt_int(e, v);
-        fwrite(p, 1, (size_t)(e - p), t->f);
+        out_bytes(t, p, (size_t)(e - p));
     }
     cell_end(t);
 }
@@ -215,24 +256,33 @@ static void p10_init(void)
     }
 }
 
-static void slow_real(char *buf, size_t n, double v, bool single)
+static size_t slow_real(char *buf, size_t n, double v, bool single)
 {
     for (int prec = single ? 6 : 15; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, v);
-        if (prec == 17) return; /* 17 significant digits always read back exactly (9 for a float) */
+        if (prec == 17) break; /* 17 significant digits always read back exactly (9 for a float) */
         double back = strtod(buf, NULL);
-        if (single ? (float)back == (float)v : back == v) return;
+        if (single ? (float)back == (float)v : back == v) break;
     }
+    return strlen(buf);
 }
 
 /* the digits of D (P of them, D < 10^P) with decimal exponent X, as %.Pg prints them */
 static size_t print_g(char *buf, bool neg, uint64_t D, int P, int X)
 {
+    static const char pairs[201] =
+    "0001020304050607080910111213141516171819"
+    "2021222324252627282930313233343536373839"
+    "4041424344454647484950515253545556575859"
+    "6061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
     char dig[24];
-    for (int i = P - 1; i >= 0; i--) {
-        dig[i] = (char)('0' + D % 10);
-        D /= 10;
+    int i = P;
+    for (; i >= 2; i -= 2) {
+        memcpy(dig + i - 2, pairs + 2 * (D % 100), 2);
+        D /= 100;
     }
+    if (i == 1) dig[0] = (char)('0' + D);
     int nd = P;
     while (nd > 1 && dig[nd - 1] == '0') nd--;
     char *p = buf;
@@ -268,60 +318,90 @@ static size_t print_g(char *buf, bool neg, uint64_t D, int P, int X)
     return (size_t)(p - buf);
 }
 
-/* the rule in extended precision; false when a decision was too close to call */
-static bool fast_real(char *buf, double v, bool single)
+static const uint64_t pow10u[20] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+                                    100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+                                    1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+                                    1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+                                    1000000000000000000ULL, 10000000000000000000ULL};
+
+/* D17 (pmax digits, exponent X17) rounded to P digits; off = (exact scaled value) - D17, known
+ * within err, settles a tie of the digits dropped (false when even that is too close to call) */
+static bool round_to(uint64_t D17, int X17, long double off, long double err, int pmax, int P, uint64_t *D, int *X)
 {
-    if (v == 0 || !isfinite(v)) return false;
+    uint64_t div = pow10u[pmax - P], rem = D17 % div;
+    bool up = rem > div / 2;
+    if (rem == div / 2) {
+        if (fabsl(off) <= err) return false;
+        up = off > 0;
+    }
+    *D = D17 / div + up;
+    *X = X17;
+    if (*D >= pow10u[P]) {
+        *D /= 10;
+        ++*X;
+    }
+    return true;
+}
+
+/* the rule in extended precision: the text's length, or 0 when a decision was too close to call */
+static size_t fast_real(char *buf, size_t n, double v, bool single)
+{
+    if (v == 0 || !isfinite(v)) return 0;
     pthread_once(&p10_once, p10_init);
     bool neg = v < 0;
     double a = fabs(v);
     int e2;
     double m = frexp(a, &e2);
     const int bits = single ? 24 : 53, emin = single ? -125 : -1021;
-    long double ulp = ldexpl(1.0L, (e2 < emin ? emin : e2) - bits);
-    long double hi_gap = ulp / 2, lo_gap = (m == 0.5 && e2 > emin) ? ulp / 4 : ulp / 2;
-    long double la = a, margin = la * (single ? 0x1p-50L : 0x1p-58L);
-    int X = (int)floor(log10(a));
     const int pmin = single ? 6 : 15, pmax = single ? 9 : 17;
-    for (int P = pmin; P <= pmax; P++) {
-        long double s = 0;
-        for (int tries = 0; tries < 3; tries++) {
-            int k = P - 1 - X;
-            if (k < P10_LO || k > P10_HI) return false;
-            s = la * p10[k - P10_LO];
-            if (s < p10[P - 1 - P10_LO] * (1 - 0x1p-60L)) X--;
-            else if (s >= p10[P - P10_LO]) X++;
-            else break;
-        }
-        if (s < p10[P - 1 - P10_LO] * (1 - 0x1p-60L) || s >= p10[P - P10_LO]) return false;
-        /* s is within s * 2^-63 of the exact product (two roundings of 2^-64): rounding it to
-         * an integer is safe unless it lies that close to a half */
-        long double fl = floorl(s), f = s - fl, err = s * 0x1p-62L;
-        if (fabsl(f - 0.5L) <= err) return false;
-        uint64_t D = (uint64_t)fl + (f > 0.5L);
-        int Xr = X;
-        uint64_t top = 1;
-        for (int i = 0; i < P; i++) top *= 10;
-        if (D >= top) {
-            D /= 10;
-            Xr++;
-        }
-        if (P < pmax) {
-            int k = Xr - (P - 1);
-            if (k < P10_LO || k > P10_HI) return false;
-            long double t = (long double)D * p10[k - P10_LO], d = t - la;
-            long double gap = d >= 0 ? hi_gap : lo_gap;
-            if (fabsl(fabsl(d) - gap) <= margin) return false;
-            if (fabsl(d) > gap) continue; /* does not read back: one digit more */
-        }
-        print_g(buf, neg, D, P, Xr);
-        return true;
+    long double la = a, ulp = ldexp(1.0, (e2 < emin ? emin : e2) - bits);
+    long double hi_gap = ulp / 2, lo_gap = (m == 0.5 && e2 > emin) ? ulp / 4 : ulp / 2;
+    long double margin = la * (single ? 0x1p-50L : 0x1p-58L);
+    /* a = m 2^e2 with m in [1/2, 1): the decimal exponent is floor((e2 - 1) log10 2) or one more */
+    int X = (int)floor((e2 - 1) * 0.30102999566398120);
+    long double s = 0;
+    const long double lo10 = p10[pmax - 1 - P10_LO], hi10 = p10[pmax - P10_LO]; /* exact */
+    for (int tries = 0; tries < 3; tries++) {
+        int k = pmax - 1 - X;
+        if (k < P10_LO || k > P10_HI) return 0;
+        s = la * p10[k - P10_LO];
+        if (s < lo10) X--;
+        else if (s >= hi10) X++;
+        else break;
     }
-    return false;
+    if (s < lo10 || s >= hi10) return 0;
+    /* s is within s 2^-63 of the exact a 10^k (two roundings of 2^-64): its rounding to an integer
+     * is known unless s lies that close to a half; then both neighbours are carried along */
+    int64_t r = llrintl(s);
+    long double f = s - (long double)r; /* in [-1/2, 1/2] */
+    long double err = s * 0x1p-62L;
+    bool unsure = fabsl(fabsl(f) - 0.5L) <= err;
+    uint64_t Dlo = (uint64_t)r - (unsure && f < 0), Dhi = Dlo + 1;
+    long double offlo = s - (long double)Dlo, offhi = s - (long double)Dhi;
+    int Xlo = X, Xhi = X;
+    if (Dlo >= pow10u[pmax]) Dlo /= 10, Xlo++;
+    if (Dhi >= pow10u[pmax]) Dhi /= 10, Xhi++;
+    for (int P = pmin; P < pmax; P++) {
+        uint64_t D, D2;
+        int Xr, X2;
+        if (!round_to(Dlo, Xlo, offlo, err, pmax, P, &D, &Xr)) return 0;
+        if (unsure && (!round_to(Dhi, Xhi, offhi, err, pmax, P, &D2, &X2) || D2 != D || X2 != Xr)) return 0;
+        int k = Xr - (P - 1);
+        if (k < P10_LO || k > P10_HI) return 0;
+        long double t = (long double)D * p10[k - P10_LO], d = t - la;
+        long double gap = d >= 0 ? hi_gap : lo_gap;
+        if (fabsl(fabsl(d) - gap) <= margin) return 0;
+        if (fabsl(d) <= gap) {
+            return print_g(buf, neg, D, P, Xr);
+        }
+    }
+    /* pmax digits always read back exactly: printf settles an unsure last digit */
+    if (unsure) return (size_t)snprintf(buf, n, "%.*g", pmax, v);
+    return print_g(buf, neg, Dlo, pmax, Xlo);
 }
 
-/* shortest %.Ng text that reads back as exactly v */
-static void fmt_real(char *buf, size_t n, double v, bool single)
+/* shortest %.Ng text that reads back as exactly v; returns its length */
+static size_t fmt_real(char *buf, size_t n, double v, bool single)
 {
     if (fabs(v) < (single ? 1e6 : 1e15) && v == (double)(int64_t)v && !(v == 0 && signbit(v))) {
         /* whole numbers (counts, zeros) print as %.15g (%.6g) would */
@@ -329,10 +409,10 @@ static void fmt_real(char *buf, size_t n, double v, bool single)
         size_t len = (size_t)(e - p) < n - 1 ? (size_t)(e - p) : n - 1;
         memcpy(buf, p, len);
         buf[len] = 0;
-        return;
+        return len;
     }
-    if (n >= 32 && fast_real(buf, v, single)) return;
-    slow_real(buf, n, v, single);
+    size_t len = n >= 32 ? fast_real(buf, n, v, single) : 0;
+    return len ? len : slow_real(buf, n, v, single);
 }
 
 static void real_cell(clout_table *t, double v, bool single)
@@ -342,11 +422,11 @@ static void real_cell(clout_table *t, double v, bool single)
         if (single) msgpack_pack_float(&t->pk, (float)v);
         else msgpack_pack_double(&t->pk, v);
     } else if (!isfinite(v)) {
-        fputs(t->fmt == CLOUT_FMT_JSON ? "null" : isnan(v) ? "nan" : v > 0 ? "inf" : "-inf", t->f);
+        out_str(t, t->fmt == CLOUT_FMT_JSON ? "null" : isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
     } else {
         char buf[40];
-        fmt_real(buf, sizeof buf, v, single);
-        fputs(buf, t->f);
+        size_t len = fmt_real(buf, sizeof buf, v, single);
+        out_bytes(t, buf, len);
     }
     cell_end(t);
 }
@@ -368,7 +448,7 @@ void clout_table_bool(clout_table *t, bool v)
         if (v) msgpack_pack_true(&t->pk);
         else msgpack_pack_false(&t->pk);
     } else {
-        fputs(v ? "true" : "false", t->f);
+        out_str(t, v ? "true" : "false");
     }
     cell_end(t);
 }
@@ -387,13 +467,13 @@ int clout_table_end(clout_table **tp, char msg[CLOUT_MSG_LEN])
     *tp = NULL;
     if (tab == NULL) return CLOUT_OK;
     ASSERT_MSG(tab->col == 0, CLOUT_ERR_INTERNAL, "table ended in the middle of a row");
-    if (tab->fmt == CLOUT_FMT_JSON) {
-        fputs(tab->record ? "\n" : "\n]\n", tab->f);
-    } else if (tab->fmt == CLOUT_FMT_MSGPACK) {
+    if (tab->fmt == CLOUT_FMT_JSON) out_str(tab, tab->record ? "\n" : "\n]\n");
+    out_flush(tab);
+    if (tab->fmt == CLOUT_FMT_MSGPACK) {
         msgpack_packer pk;
         msgpack_packer_init(&pk, tab->f, msgpack_fbuffer_write);
         if (!tab->record) msgpack_pack_array(&pk, (size_t)tab->rows);
-        fwrite(tab->sbuf.data, 1, tab->sbuf.size, tab->f);
+        fwrite_unlocked(tab->sbuf.data, 1, tab->sbuf.size, tab->f);
     }
     ASSERT_MSG(!ferror(tab->f), CLOUT_ERR_IO, "write error");
     FREE_ALL;

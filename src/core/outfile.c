@@ -37,10 +37,17 @@ void clout_outfile_remove_temporaries(void)
 #undef FREE_ALL
 #define FREE_ALL clout_outfile_abort(out)
 
+/* 1 MiB writes instead of the block size's: a large table is written in a few hundred calls */
+static void big_buffer(clout_outfile *out)
+{
+    out->buf = clout_i_malloc(1 << 20, 1);
+    if (out->buf && setvbuf(out->f, out->buf, _IOFBF, 1 << 20) != 0) FREE_PTR(out->buf);
+}
+
 int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_LEN])
 {
     out->f = NULL;
-    out->tmp_path = out->path = NULL;
+    out->tmp_path = out->path = out->buf = NULL;
     if (path == NULL || strcmp(path, "-") == 0) {
         out->f = stdout;
         return CLOUT_OK;
@@ -52,6 +59,7 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
         ASSERT_MSG(!S_ISDIR(st.st_mode), CLOUT_ERR_IO, "%s: is a directory", path);
         out->f = fopen(path, "wb");
         ASSERT_MSG(out->f != NULL, CLOUT_ERR_IO, "%s: cannot open for writing: %s", path, strerror(errno));
+        big_buffer(out);
         return CLOUT_OK;
     }
     out->path = clout_i_strdup(path);
@@ -80,6 +88,7 @@ int clout_outfile_open(clout_outfile *out, const char *path, char msg[CLOUT_MSG_
         close(fd);
         ERR(CLOUT_ERR_IO, "%s: cannot open output file: %s", path, strerror(errno));
     }
+    big_buffer(out);
     return CLOUT_OK;
 }
 
@@ -92,6 +101,7 @@ int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN])
         bool ok = fflush(f) == 0 && !ferror(f);
         int e = errno;
         if (fclose(f) != 0) ok = false;
+        FREE_PTR(out->buf);
         if (!ok) ERR(CLOUT_ERR_IO, "write failed: %s", strerror(e));
         return CLOUT_OK;
     }
@@ -111,6 +121,7 @@ int clout_outfile_commit(clout_outfile *out, char msg[CLOUT_MSG_LEN])
         ok = false;
         e = errno;
     }
+    FREE_PTR(out->buf);
     if (!ok) ERR(CLOUT_ERR_IO, "%s: write failed: %s", out->path, strerror(e));
     if (rename(out->tmp_path, out->path) != 0)
         ERR(CLOUT_ERR_IO, "%s: cannot rename temporary file into place: %s", out->path,
@@ -125,6 +136,7 @@ void clout_outfile_abort(clout_outfile *out)
 {
     if (out->f != NULL && out->f != stdout) fclose(out->f);
     if (out->f == stdout) fflush(stdout);
+    FREE_PTR(out->buf);
     out->f = NULL;
     if (out->tmp_path != NULL) {
         unlink(out->tmp_path);

@@ -699,6 +699,14 @@ CLOUT_PUBLIC void clout_table_real(clout_table *t, double v);  /* shortest text 
 CLOUT_PUBLIC void clout_table_real32(clout_table *t, float v); /* shortest text that round-trips a float */
 CLOUT_PUBLIC void clout_table_bool(clout_table *t, bool v);
 CLOUT_PUBLIC void clout_table_null(clout_table *t);
+/* Rows 0..nrows-1 of an array table at once: fn(ctx, row, r) writes the cells of one row on r
+ * (with the calls above; r is not t). Blocks of rows are formatted in parallel by OpenMP threads
+ * (--threads) and written in row order, so the output is the same bytes as nrows rows written
+ * one by one; fn must be safe to call from several threads at once (no GraphBLAS or igraph calls).
+ * Errors: CLOUT_ERR_NOMEM, CLOUT_ERR_INVALID (a row of the wrong number of cells, a record table),
+ * CLOUT_ERR_INTERRUPTED. Memory: 4 blocks of 8,192 formatted rows per thread. */
+typedef void (*clout_row_fn)(void *ctx, int64_t row, clout_table *r);
+CLOUT_PUBLIC int clout_table_rows(clout_table *t, int64_t nrows, clout_row_fn fn, void *ctx, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_table_end(clout_table **t, char msg[CLOUT_MSG_LEN]);  /* closes the array; checks ferror */
 CLOUT_PUBLIC int clout_format_parse(const char *s, clout_format *fmt);
 

@@ -19,25 +19,45 @@ struct clout_table {
     msgpack_packer pk;
     bool oom;
     char *wb;           /* CSV and JSON text, written out in blocks of WBUF bytes */
-    size_t wn;
+    size_t wn, cap;
+    bool shadow;        /* a block of rows formatted in memory (clout_table_rows): wb grows */
+    bool badrow;        /* clout_table_rows: a row of another number of cells than the header's */
 };
 
 #define WBUF (1 << 16)
 
 static void out_flush(clout_table *t)
 {
-    if (t->wn) fwrite_unlocked(t->wb, 1, t->wn, t->f);
-    t->wn = 0;
+    if (t->wn && !t->shadow) fwrite_unlocked(t->wb, 1, t->wn, t->f);
+    if (!t->shadow) t->wn = 0;
+}
+
+/* room for n more bytes in wb; false when the bytes were written directly (or lost to a failed
+ * allocation, which sets oom) */
+static bool out_room(clout_table *t, size_t n)
+{
+    if (!t->shadow) {
+        out_flush(t);
+        if (n <= t->cap) return true;
+        return false;
+    }
+    size_t cap = t->cap;
+    while (cap - t->wn < n) cap *= 2;
+    char *nb = realloc(t->wb, cap);
+    if (nb == NULL) {
+        t->oom = true;
+        return false;
+    }
+    t->wb = nb;
+    t->cap = cap;
+    return true;
 }
 
 static inline void out_bytes(clout_table *t, const void *p, size_t n)
 {
-    if (n > WBUF - t->wn) {
-        out_flush(t);
-        if (n > WBUF) {
-            fwrite_unlocked(p, 1, n, t->f);
-            return;
-        }
+    if (n > t->cap - t->wn && !out_room(t, n)) {
+        if (!t->shadow) fwrite_unlocked(p, 1, n, t->f);
+        return;
     }
     memcpy(t->wb + t->wn, p, n);
     t->wn += n;
@@ -45,7 +65,7 @@ static inline void out_bytes(clout_table *t, const void *p, size_t n)
 
 static inline void out_char(clout_table *t, char c)
 {
-    if (t->wn == WBUF) out_flush(t);
+    if (t->wn == t->cap && !out_room(t, 1)) return;
     t->wb[t->wn++] = c;
 }
 
@@ -87,6 +107,7 @@ int clout_table_begin(clout_table **out, FILE *f, clout_format fmt, int ncols, c
     t->record = record;
     CALLOC_TRY(t->names, ncols, char *);
     t->wb = clout_i_malloc(WBUF, 1);
+    t->cap = WBUF;
     ASSERT_MSG(t->wb != NULL, CLOUT_ERR_NOMEM, "out of memory");
     for (int i = 0; i < ncols; i++) {
         t->names[i] = clout_i_strdup(names[i]);
@@ -456,6 +477,97 @@ void clout_table_bool(clout_table *t, bool v)
 void clout_table_null(clout_table *t)
 {
     clout_table_str(t, NULL, 0);
+}
+
+static void shadow_free(clout_table *s)
+{
+    if (s == NULL) return;
+    msgpack_sbuffer_destroy(&s->sbuf);
+    free(s->wb);
+    free(s);
+}
+
+static clout_table *shadow_new(const clout_table *t)
+{
+    clout_table *s = clout_i_calloc(1, sizeof *s);
+    if (s == NULL) return NULL;
+    *s = *t;
+    s->f = NULL;
+    s->shadow = true;
+    s->wn = 0;
+    s->cap = WBUF;
+    s->wb = clout_i_malloc(WBUF, 1);
+    msgpack_sbuffer_init(&s->sbuf);
+    msgpack_packer_init(&s->pk, &s->sbuf, msgpack_sbuffer_write);
+    if (s->wb == NULL) {
+        shadow_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                   \
+    do {                                                           \
+        for (int j_ = 0; sh && j_ < per; j_++) shadow_free(sh[j_]); \
+        free(sh);                                                  \
+    } while (0)
+
+int clout_table_rows(clout_table *t, int64_t nrows, clout_row_fn fn, void *ctx, char msg[CLOUT_MSG_LEN])
+{
+    clout_table **sh = NULL;
+    int per = 0;
+    ASSERT_MSG(t->col == 0 && !t->record, CLOUT_ERR_INVALID, "clout_table_rows: not at the start of a row of an array");
+    ASSERT_MSG(nrows >= 0, CLOUT_ERR_INVALID, "clout_table_rows: %lld rows", (long long)nrows);
+    int nt = omp_get_max_threads();
+    if (nt <= 1 || nrows < 2 * 8192) {
+        for (int64_t r = 0; r < nrows && t->col == 0; r++) {
+            fn(ctx, r, t);
+            ASSERT_MSG(t->col == 0, CLOUT_ERR_INVALID, "clout_table_rows: row %lld has another number of cells than "
+                       "the %d columns", (long long)r, t->ncols);
+        }
+        return CLOUT_OK;
+    }
+    /* blocks of B rows, formatted a round of `per` blocks at a time in parallel, written in order */
+    const int64_t B = 8192, nblocks = (nrows + B - 1) / B;
+    per = 4 * nt;
+    sh = clout_i_calloc((size_t)per, sizeof *sh);
+    ASSERT_MSG(sh != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    for (int j = 0; j < per; j++) {
+        sh[j] = shadow_new(t);
+        ASSERT_MSG(sh[j] != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    }
+    for (int64_t b0 = 0; b0 < nblocks; b0 += per) {
+        int nb = (int)(nblocks - b0 < per ? nblocks - b0 : per);
+        int64_t base = t->rows;
+#pragma omp parallel for schedule(dynamic, 1)
+        for (int j = 0; j < nb; j++) {
+            clout_table *s = sh[j];
+            int64_t lo = (b0 + j) * B, hi = lo + B < nrows ? lo + B : nrows;
+            s->wn = 0;
+            s->sbuf.size = 0;
+            s->col = 0;
+            s->rows = base + (lo - b0 * B); /* JSON: every row but the table's first begins with a comma */
+            for (int64_t r = lo; r < hi && !s->badrow; r++) {
+                fn(ctx, r, s);
+                s->badrow = s->col != 0;
+            }
+        }
+        for (int j = 0; j < nb; j++) {
+            clout_table *s = sh[j];
+            ASSERT_MSG(!s->oom, CLOUT_ERR_NOMEM, "out of memory formatting a block of rows");
+            ASSERT_MSG(!s->badrow, CLOUT_ERR_INVALID, "clout_table_rows: a row has another number of cells than the "
+                       "%d columns", t->ncols);
+            if (t->fmt == CLOUT_FMT_MSGPACK)
+                ASSERT_MSG(msgpack_sbuffer_write(&t->sbuf, s->sbuf.data, s->sbuf.size) == 0, CLOUT_ERR_NOMEM,
+                           "out of memory");
+            else out_bytes(t, s->wb, s->wn);
+        }
+        t->rows += ((b0 + nb) * B < nrows ? (b0 + nb) * B : nrows) - b0 * B;
+        ASSERT_MSG(!clout_i_interrupted(), CLOUT_ERR_INTERRUPTED, "interrupted");
+    }
+    FREE_ALL;
+    return CLOUT_OK;
 }
 
 #undef FREE_ALL

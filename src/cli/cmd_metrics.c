@@ -19,6 +19,24 @@ static void print_timings(const clout_features *F, double load)
 }
 
 /* user, then every column of the features table */
+/* one user's row (called from several threads at once) */
+typedef struct {
+    const clout_graph *G;
+    const clout_features *F;
+} metric_rows;
+
+static void metric_row(void *ctx, int64_t i, clout_table *t)
+{
+    const metric_rows *mr = ctx;
+    size_t len;
+    const char *name = clout_idmap_name(mr->G->users, i, &len);
+    clout_table_str(t, name, len);
+    for (int k = 0; k < mr->F->ncols; k++) {
+        if (mr->F->cols[k].type == CLOUT_COL_INT) clout_table_int(t, mr->F->cols[k].ints[i]);
+        else clout_table_real(t, mr->F->cols[k].reals[i]);
+    }
+}
+
 static int write_table(const clout_graph *G, const clout_features *F, clout_table **t, FILE *f, clout_format fmt,
                        char msg[CLOUT_MSG_LEN])
 {
@@ -28,15 +46,8 @@ static int write_table(const clout_graph *G, const clout_features *F, clout_tabl
     for (int k = 0; k < F->ncols; k++) names[k + 1] = F->cols[k].name;
     int s = clout_table_begin(t, f, fmt, F->ncols + 1, names, false, msg);
     free(names);
-    for (int64_t i = 0; s >= 0 && i < F->n; i++) {
-        size_t len;
-        const char *name = clout_idmap_name(G->users, i, &len);
-        clout_table_str(*t, name, len);
-        for (int k = 0; k < F->ncols; k++) {
-            if (F->cols[k].type == CLOUT_COL_INT) clout_table_int(*t, F->cols[k].ints[i]);
-            else clout_table_real(*t, F->cols[k].reals[i]);
-        }
-    }
+    metric_rows mr = {G, F};
+    if (s >= 0) s = clout_table_rows(*t, F->n, metric_row, &mr, msg);
     return s;
 }
 

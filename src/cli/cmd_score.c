@@ -650,6 +650,24 @@ static int pairwise_vectors(const char *cmd, const char *xs, const char *vs, con
     return cli_finish(&out, &t, s, msg);
 }
 
+/* one row src,dst,influence of pairwise --edges (called from several threads at once) */
+typedef struct {
+    const clout_idmap *users;
+    const GrB_Index *I, *J;
+    const double *val;
+} edge_rows;
+
+static void edge_row(void *ctx, int64_t e, clout_table *t)
+{
+    const edge_rows *er = ctx;
+    size_t len;
+    const char *name = clout_idmap_name(er->users, (int64_t)er->I[e], &len);
+    clout_table_str(t, name, len);
+    name = clout_idmap_name(er->users, (int64_t)er->J[e], &len);
+    clout_table_str(t, name, len);
+    clout_table_real(t, er->val[e]);
+}
+
 static int run_pairwise(int argc, char **argv)
 {
     const char *cmd = "pairwise", *path = NULL, *xs = NULL, *vs = NULL, *ws = NULL, *users = NULL;
@@ -728,14 +746,8 @@ static int run_pairwise(int argc, char **argv)
         if (s >= 0 && (GxB_set(G->S, GxB_FORMAT, GxB_BY_ROW) != GrB_SUCCESS ||
                        GrB_Matrix_extractTuples_BOOL(I, J, NULL, &nv, G->S) != GrB_SUCCESS))
             s = CLOUT_ERR_GRAPHBLAS;
-        for (GrB_Index e = 0; s >= 0 && e < nv; e++) {
-            size_t len;
-            const char *name = clout_idmap_name(G->users, (int64_t)I[e], &len);
-            clout_table_str(t, name, len);
-            name = clout_idmap_name(G->users, (int64_t)J[e], &len);
-            clout_table_str(t, name, len);
-            clout_table_real(t, val[e]);
-        }
+        edge_rows er = {G->users, I, J, val};
+        if (s >= 0) s = clout_table_rows(t, (int64_t)nv, edge_row, &er, msg);
         free(I);
         free(J);
     }

@@ -42,22 +42,44 @@ static void put_id(clout_table *t, const clout_idmap *m, GrB_Index i)
     clout_table_str(t, s, len);
 }
 
+/* the rows, formatted in parallel blocks (clout_table_rows): src,dst,weight or user,item,weight,time */
+typedef struct {
+    const clout_idmap *a, *b;
+    const GrB_Index *I, *J;
+    const double *X, *time; /* time: NULL for ties; NaN where an interaction has none */
+} export_rows;
+
+static void export_row(void *ctx, int64_t k, clout_table *t)
+{
+    const export_rows *e = ctx;
+    put_id(t, e->a, e->I[k]);
+    put_id(t, e->b, e->J[k]);
+    clout_table_real32(t, (float)e->X[k]);
+    if (e->time) {
+        if (isnan(e->time[k])) clout_table_null(t);
+        else clout_table_real(t, e->time[k]);
+    }
+}
+
 static int export_social(const clout_graph *G, clout_table *t, char msg[CLOUT_MSG_LEN])
 {
     GrB_Index n, *I, *J;
     double *X;
     int s = tuples(G->S, &n, &I, &J, &X, msg);
     if (s < 0) return s;
+    GrB_Index m = 0;
     for (GrB_Index k = 0; k < n; k++) {
         if (!G->directed && I[k] > J[k]) continue; /* each undirected tie once */
-        put_id(t, G->users, I[k]);
-        put_id(t, G->users, J[k]);
-        clout_table_real32(t, (float)X[k]);
+        I[m] = I[k];
+        J[m] = J[k];
+        X[m++] = X[k];
     }
+    export_rows e = {G->users, G->users, I, J, X, NULL};
+    s = clout_table_rows(t, (int64_t)m, export_row, &e, msg);
     free(I);
     free(J);
     free(X);
-    return CLOUT_OK;
+    return s;
 }
 
 static int export_interactions(const clout_graph *G, clout_table *t, char msg[CLOUT_MSG_LEN])
@@ -73,23 +95,24 @@ static int export_interactions(const clout_graph *G, clout_table *t, char msg[CL
         free(X);
         return s;
     }
-    /* T's pattern is a subset of R's, both in row-major order: merge */
+    /* T's pattern is a subset of R's, both in row-major order: merge into one time per row */
+    double *when = malloc((size_t)(n + 1) * sizeof(double));
+    if (when == NULL) s = CLOUT_ERR_NOMEM;
     GrB_Index q = 0;
-    for (GrB_Index k = 0; k < n; k++) {
-        put_id(t, G->users, I[k]);
-        put_id(t, G->items, J[k]);
-        clout_table_real32(t, (float)X[k]);
+    for (GrB_Index k = 0; s >= 0 && k < n; k++) {
         while (q < tn && (TI[q] < I[k] || (TI[q] == I[k] && TJ[q] < J[k]))) q++;
-        if (q < tn && TI[q] == I[k] && TJ[q] == J[k]) clout_table_real(t, TX[q]);
-        else clout_table_null(t);
+        when[k] = q < tn && TI[q] == I[k] && TJ[q] == J[k] ? TX[q] : NAN;
     }
+    export_rows e = {G->users, G->items, I, J, X, when};
+    if (s >= 0) s = clout_table_rows(t, (int64_t)n, export_row, &e, msg);
+    free(when);
     free(I);
     free(J);
     free(X);
     free(TI);
     free(TJ);
     free(TX);
-    return CLOUT_OK;
+    return s;
 }
 
 static int run(int argc, char **argv)

@@ -419,9 +419,11 @@ CLOUT_PUBLIC int clout_reach_approx(clout_graph *G, int hops, int max_depth, int
  * level-synchronous peeling: O(n + m) plus a scan per core level, memory O(n). */
 CLOUT_PUBLIC int clout_coreness(clout_graph *G, int64_t *core, char msg[CLOUT_MSG_LEN]);
 /* Betweenness (shortest paths by hops along S; an undirected graph counts each pair once) of
- * every user into bc (n entries), through igraph (one call at a time in the process). samples > 0
- * estimates it from that many source users drawn with the counter-based generator (seed), scaled
- * to the whole graph. Time O(sources x |S|), memory igraph's copy of S. */
+ * every user into bc (n entries), by Brandes' algorithm with the sources spread over the threads;
+ * identical for any thread count. samples > 0 estimates it from that many distinct source users
+ * drawn with the counter-based generator (seed), scaled by n / samples. Errors: CLOUT_ERR_INVALID
+ * (samples < 0, 2^31 users or more), CLOUT_ERR_NOMEM, CLOUT_ERR_INTERRUPTED. Time
+ * O(sources x |S|) over the threads, memory 36 bytes per user per thread. */
 CLOUT_PUBLIC int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc, char msg[CLOUT_MSG_LEN]);
 /* Local clustering coefficient of every user in the undirected simple view (0 below degree 2)
  * into cc (n entries). Forward triangle counting over degree-ordered ties: O(m^1.5) at worst. */
@@ -497,6 +499,13 @@ CLOUT_PUBLIC int clout_cascade_depths(const clout_influence *P, bool lt, int64_t
  * O(n) per thread; sizes and depths have sims entries. */
 CLOUT_PUBLIC int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
                    int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN]);
+/* The spreads of nested seed sets in one pass: for each prefix size ks[j] (nk of them, not
+ * decreasing), sizes[j * sims + s] = what clout_simulate(P, lt, seeds, ks[j], sims, seed) gives
+ * for simulation s, bit for bit: each simulation's cascade is grown prefix by prefix in one world.
+ * Time O(sims x the largest prefix's cascade), memory as clout_simulate. Errors as clout_simulate,
+ * and CLOUT_ERR_INVALID for decreasing sizes. */
+CLOUT_PUBLIC int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks,
+                                         int nk, int64_t sims, uint64_t seed, int64_t *sizes, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- influence maximization
  * imm and opim-c work under IC (lt false) or LT (lt true; RR sets are then paths: each user picks

@@ -282,12 +282,16 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
 
 /* ---------------------------------------------------------------- sampling kernels */
 
-int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t seed,
-                        uint64_t stream, int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue,
-                        int64_t *rounds)
+/* The cascade of clout_i_cascade continued: queue[0..q0) is a finished cascade of this stamp and
+ * key; the seeds join it and it runs to its end again. Returns the active users. Under IC a tie's
+ * coin and under LT a user's threshold depend on the tie or user only, and the final set does not
+ * depend on the order of activation, so a cascade grown seed group by seed group ends where one
+ * started from all the seeds would. */
+static int64_t cascade_from(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t key,
+                            int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue, int64_t q0,
+                            int64_t *rounds)
 {
-    int64_t h = 0, q = 0, r = 0;
-    uint64_t key = clout_i_rng_key(seed, stream);
+    int64_t h = q0, q = q0, r = 0;
     for (int64_t i = 0; i < ns; i++)
         if (mark[seeds[i]] != stamp) {
             mark[seeds[i]] = stamp;
@@ -326,6 +330,13 @@ int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t
     }
     *rounds = r;
     return q;
+}
+
+int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t seed,
+                        uint64_t stream, int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue,
+                        int64_t *rounds)
+{
+    return cascade_from(P, b, seeds, ns, clout_i_rng_key(seed, stream), mark, stamp, seen, acc, queue, 0, rounds);
 }
 
 /* ---------------------------------------------------------------- RR sets */
@@ -514,6 +525,60 @@ int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int6
                                         queue, &rounds);
             sizes[s] = q;
             if (depths) depths[s] = rounds;
+            clout_i_progress_tick(prog, &done, 1, &stop);
+        }
+        free(mark);
+        free(queue);
+        free(seen);
+        free(acc);
+    }
+    ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory simulating");
+    ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk,
+                            int64_t sims, uint64_t seed, int64_t *sizes, char msg[CLOUT_MSG_LEN])
+{
+    double *b = NULL;
+    clout_i_progress *prog = NULL;
+    int64_t n = P->n;
+    ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
+    ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
+    ASSERT_MSG(nk > 0 && ks[0] > 0, CLOUT_ERR_INVALID, "the seed set is empty");
+    for (int j = 1; j < nk; j++)
+        ASSERT_MSG(ks[j] >= ks[j - 1], CLOUT_ERR_INVALID, "prefix sizes must not decrease (%lld after %lld)",
+                   (long long)ks[j], (long long)ks[j - 1]);
+    for (int64_t i = 0; i < ks[nk - 1]; i++)
+        ASSERT_MSG(seeds[i] >= 0 && seeds[i] < n, CLOUT_ERR_INVALID, "seed %lld is not a user", (long long)seeds[i]);
+    if (lt) {
+        b = lt_weights(P);
+        ASSERT_MSG(b != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    }
+    bool nomem = false, stop = false;
+    int64_t done = 0;
+    prog = clout_i_progress_start("simulations", (double)sims, "");
+    #pragma omp parallel
+    {
+        int64_t *mark = clout_i_calloc((size_t)n, sizeof(int64_t)), *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
+        int64_t *seen = lt ? clout_i_calloc((size_t)n, sizeof(int64_t)) : NULL;
+        double *acc = lt ? clout_i_malloc((size_t)n, sizeof(double)) : NULL;
+        if (!mark || !queue || (lt && (!seen || !acc))) {
+            #pragma omp atomic write
+            nomem = true;
+        }
+        #pragma omp for schedule(dynamic, 16)
+        for (int64_t s = 0; s < sims; s++) {
+            if (!mark || !queue || (lt && (!seen || !acc)) || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
+            /* the streams of clout_simulate's simulation s: the same world for every prefix */
+            uint64_t key = clout_i_rng_key(seed, clout_i_stream_simulation((uint64_t)s, lt));
+            int64_t q = 0, from = 0, rounds;
+            for (int j = 0; j < nk; j++) {
+                q = cascade_from(P, b, seeds + from, ks[j] - from, key, mark, s + 1, seen, acc, queue, q, &rounds);
+                from = ks[j];
+                sizes[(int64_t)j * sims + s] = q;
+            }
             clout_i_progress_tick(prog, &done, 1, &stop);
         }
         free(mark);

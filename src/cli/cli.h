@@ -20,6 +20,8 @@ int cli_exit_code(int status);
  * stop the running library call (first signal) or exit at once without temporary files (second).
  * cli_signal: the signal received, or 0. */
 void cli_show_progress(bool on);
+/* A label drawn before the library's phase names on the progress line (NULL or "": none). */
+void cli_progress_label(const char *text);
 void cli_catch_signals(void);
 int cli_signal(void);
 

@@ -1,5 +1,6 @@
-/* cmd_compare.c: clout compare: the experiment IM papers run. Every algorithm picks k seeds for
- * every k; one Monte Carlo evaluator (the same simulations for every seed set) scores them. */
+/* cmd_compare.c: clout compare: the experiment IM papers run. Every algorithm picks seeds once,
+ * for the largest k; the seed sets for the other k are its prefixes, all scored by one Monte Carlo
+ * evaluator (the same simulations for every seed set) in one pass per algorithm. */
 #include "cli.h"
 #include "report_internal.h"
 #include <math.h>
@@ -73,7 +74,7 @@ static int run(int argc, char **argv)
     if (code) return code;
     bool lt = strcmp(model, "lt") == 0;
     char mmsg[CLOUT_MSG_LEN];
-    if (clout_memory_fits(8.0 * (double)sims, "the simulations' sizes", CLOUT_ERR_INVALID, mmsg) != CLOUT_OK)
+    if (clout_memory_fits(8.0 * MAXK * (double)sims, "the simulations' sizes", CLOUT_ERR_INVALID, mmsg) != CLOUT_OK)
         return cli_usage_error(cmd, "--sims %lld: %s", (long long)sims, mmsg);
     if (path == NULL) return cli_usage_error(cmd, "usage: clout compare G.clout [--algos A,B] [-k 1,5,10]");
     series ser[MAXA];
@@ -111,32 +112,58 @@ static int run(int argc, char **argv)
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, 0, msg);
+    /* the k values in increasing order (prefix sizes), each row pointing back to its place */
+    int64_t ksorted[MAXK];
+    int at[MAXK];
+    for (int i = 0; i < nk; i++) ksorted[i] = kv[i];
+    for (int i = 1; i < nk; i++)
+        for (int j = i; j > 0 && ksorted[j] < ksorted[j - 1]; j--) {
+            int64_t t = ksorted[j];
+            ksorted[j] = ksorted[j - 1];
+            ksorted[j - 1] = t;
+        }
+    for (int i = 0; i < nk; i++)
+        for (int j = 0; j < nk; j++)
+            if (ksorted[j] == kv[i]) at[i] = j;
     if (s >= 0) {
         seeds = malloc((size_t)kmax * sizeof(int64_t));
-        sizes = malloc((size_t)sims * sizeof(int64_t));
+        sizes = malloc((size_t)sims * (size_t)nk * sizeof(int64_t));
         if (!seeds || !sizes) s = CLOUT_ERR_NOMEM;
     }
-    for (int a = 0; s >= 0 && a < na; a++)
+    /* each algorithm selects once, at the largest k; the seed sets for the smaller k are its
+     * prefixes (what a greedy algorithm picks first), all scored in one pass of simulations */
+    for (int a = 0; s >= 0 && a < na; a++) {
+        char lab[256];
+        snprintf(lab, sizeof lab, "compare %.31s (%d of %d): %lld seeds", ser[a].name, a + 1, na, (long long)kmax);
+        cli_progress_label(lab);
+        double t0 = clout_now();
+        s = pick(G, P, lt, ser[a].name, kmax, eps, 1000, (uint64_t)seed, seeds, msg);
+        double secs = clout_now() - t0;
+        snprintf(lab, sizeof lab, "compare %.31s (%d of %d): scoring k = %lld..%lld", ser[a].name, a + 1, na,
+                 (long long)ksorted[0], (long long)kmax);
+        cli_progress_label(lab);
+        /* the evaluator: the same simulations (seed + 7) for every seed set */
+        if (s >= 0) s = clout_simulate_prefixes(P, lt, seeds, ksorted, nk, sims, (uint64_t)seed + 7, sizes, msg);
         for (int i = 0; s >= 0 && i < nk; i++) {
-            double t0 = clout_now();
-            s = pick(G, P, lt, ser[a].name, kv[i], eps, 1000, (uint64_t)seed, seeds, msg);
-            ser[a].secs[i] = clout_now() - t0;
-            ser[a].k[i] = kv[i];
-            /* the evaluator: the same simulations (seed + 7) for every seed set */
-            if (s >= 0) s = clout_simulate(P, lt, seeds, kv[i], sims, (uint64_t)seed + 7, sizes, NULL, msg);
+            const int64_t *sz = sizes + (int64_t)at[i] * sims;
             double m = 0, v = 0;
-            for (int64_t q = 0; s >= 0 && q < sims; q++) m += (double)sizes[q];
+            for (int64_t q = 0; q < sims; q++) m += (double)sz[q];
             m /= (double)sims;
-            for (int64_t q = 0; s >= 0 && q < sims; q++) v += ((double)sizes[q] - m) * ((double)sizes[q] - m);
+            for (int64_t q = 0; q < sims; q++) v += ((double)sz[q] - m) * ((double)sz[q] - m);
+            ser[a].k[i] = kv[i];
             ser[a].spread[i] = m;
             ser[a].se[i] = sims > 1 ? sqrt(v / (double)(sims - 1) / (double)sims) : 0;
+            ser[a].secs[i] = secs;
         }
+    }
+    cli_progress_label(NULL);
     clout_outfile out = {0}, pout = {0};
     clout_table *t = NULL;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
-        static const char *names[] = {"algo", "k", "spread", "stderr", "seconds"};
-        s = clout_table_begin(&t, out.f, c.fmt, 5, names, false, msg);
+        static const char *names[] = {"algo", "k", "spread", "stderr", "seconds", "selected_k",
+                                      "model", "prob", "epsilon", "sims", "seed"};
+        s = clout_table_begin(&t, out.f, c.fmt, 11, names, false, msg);
         for (int a = 0; s >= 0 && a < na; a++)
             for (int i = 0; i < nk; i++) {
                 clout_table_str(t, ser[a].name, strlen(ser[a].name));
@@ -144,6 +171,12 @@ static int run(int argc, char **argv)
                 clout_table_real(t, ser[a].spread[i]);
                 clout_table_real(t, ser[a].se[i]);
                 clout_table_real(t, ser[a].secs[i]);
+                clout_table_int(t, kmax);
+                clout_table_str(t, model, strlen(model));
+                clout_table_str(t, dif.prob, strlen(dif.prob));
+                clout_table_real(t, eps);
+                clout_table_int(t, sims);
+                clout_table_int(t, seed);
             }
     }
     if (s >= 0 && plotf) {

@@ -68,7 +68,15 @@ static void human(char *buf, size_t n, double v)
     snprintf(buf, n, s ? "%.1f%s" : "%.0f%s", v, suffix[s]);
 }
 
-/* one line, redrawn in place: phase, share done, rate, time left */
+/* what the command is doing, shown before the library's phase (cli_progress_label) */
+static char label[160];
+
+void cli_progress_label(const char *text)
+{
+    snprintf(label, sizeof label, "%s", text ? text : "");
+}
+
+/* one line, redrawn in place: [label: ] phase, share done, rate, time left */
 static void draw(const char *phase, double done, double total, const char *unit, double seconds, void *ctx)
 {
     (void)ctx;
@@ -81,10 +89,10 @@ static void draw(const char *phase, double done, double total, const char *unit,
     human(d, sizeof d, done);
     human(r, sizeof r, rate);
     if (total > 0 && done > 0)
-        fprintf(stderr, "\r%s: %5.1f%% %s%s, %s%s/s, ETA %.0fs   ", phase, 100.0 * done / total, d, unit, r, unit,
-                (total - done) / (rate > 0 ? rate : 1));
+        fprintf(stderr, "\r\033[K%s%s%s: %5.1f%% %s%s, %s%s/s, ETA %.0fs", label, *label ? ": " : "", phase,
+                100.0 * done / total, d, unit, r, unit, (total - done) / (rate > 0 ? rate : 1));
     else
-        fprintf(stderr, "\r%s: %s%s, %s%s/s   ", phase, d, unit, r, unit);
+        fprintf(stderr, "\r\033[K%s%s%s: %s%s, %s%s/s", label, *label ? ": " : "", phase, d, unit, r, unit);
 }
 
 void cli_show_progress(bool on)

@@ -54,6 +54,8 @@ expect_err 2 "--algo must be imm" "$CLOUT" im "$T/g.clout" -k 1 --algo magic
 # compare: every algorithm and k scored by one evaluator; with const:1 from user 1 all 4 are reached
 expect 0 "$CLOUT" compare "$T/g.clout" --algos imm,degree --prob const:1 -k 1,2 --sims 50 --plot "$T/p.svg" -q
 eq "$(cut -d, -f1-4 "$T/out" | tr '\n' ' ')" "algo,k,spread,stderr imm,1,4,0 imm,2,4,0 degree,1,4,0 degree,2,4,0 " "compare table"
+eq "$(head -1 "$T/out")" "algo,k,spread,stderr,seconds,selected_k,model,prob,epsilon,sims,seed" "compare header"
+eq "$(sed -n 2p "$T/out" | cut -d, -f6-)" "2,ic,const:1,0.1,50,1" "compare records its parameters"
 /usr/bin/python3 -c '
 import sys, xml.etree.ElementTree as E
 r = E.parse(sys.argv[1]).getroot()

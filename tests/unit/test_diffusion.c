@@ -513,6 +513,40 @@ static void bundled_and_threads(const char *root)
     clout_graph_free(&G);
 }
 
+/* clout_simulate_prefixes grows one cascade per world prefix by prefix: every prefix's sizes must
+ * be clout_simulate's for that prefix, bit for bit, under IC and LT, with a repeated size, a seed
+ * listed twice and seeds already reached by the earlier ones; for 1 and 2 threads. */
+static void prefixes(const char *root)
+{
+    clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
+    if (!G) return;
+    int64_t n = clout_graph_users(G);
+    clout_prob_model pm;
+    clout_prob_parse("wc", &pm, msg);
+    clout_influence *P = NULL;
+    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
+    enum { KMAX = 12, SIMS = 500, NK = 6 };
+    int64_t seeds[KMAX], ks[NK] = {1, 3, 3, 6, 10, 12};
+    for (int i = 0; i < KMAX; i++) seeds[i] = (int64_t)clout_rng_bounded(3, 9, (uint64_t)i, (uint64_t)n);
+    seeds[7] = seeds[2]; /* a seed twice */
+    static int64_t all[NK * SIMS], one[SIMS];
+    for (int lt = 0; lt < 2; lt++)
+        for (int th = 1; th <= 2; th++) {
+            clout_set_threads(th, msg);
+            CHECK(clout_simulate_prefixes(P, lt, seeds, ks, NK, SIMS, 17, all, msg) == 0, "%s", msg);
+            int bad = 0;
+            for (int j = 0; j < NK; j++) {
+                CHECK(clout_simulate(P, lt, seeds, ks[j], SIMS, 17, one, NULL, msg) == 0, "%s", msg);
+                bad += memcmp(one, all + (int64_t)j * SIMS, sizeof one) != 0;
+            }
+            CHECK(bad == 0, "%s, %d threads: %d prefixes differ from clout_simulate", lt ? "LT" : "IC", th, bad);
+        }
+    int64_t down[2] = {5, 3};
+    CHECK(clout_simulate_prefixes(P, false, seeds, down, 2, 10, 1, all, msg) == CLOUT_ERR_INVALID, "decreasing sizes");
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+}
+
 int main(int argc, char **argv)
 {
     check_init();
@@ -527,6 +561,7 @@ int main(int argc, char **argv)
     imm_optimum("wc", true);
     imm_optimum("const:0.3", true);
     bundled_and_threads(argc > 1 ? argv[1] : ".");
+    prefixes(argc > 1 ? argv[1] : ".");
     imm_vs_celf(argc > 1 ? argv[1] : ".", "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false);
     imm_vs_celf(argc > 1 ? argv[1] : ".", "datasets/nethept/NetHEPT.txt.gz", true);
     return check_done("test_diffusion");

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "diffusion_internal.h"
 #include <igraph.h>
+#include <omp.h>
 
 static char msg[CLOUT_MSG_LEN];
 static const char *root;
@@ -539,6 +540,64 @@ static void check_betweenness_sampling(const dataset *d)
     clout_graph_free(&G);
 }
 
+/* Betweenness against igraph on a bundled graph: exact (igraph_betweenness) when small enough,
+ * and from 200 sampled sources against igraph_betweenness_subset on the same sources (drawn here
+ * as clout draws them); igraph gets S with every entry as a directed graph, so an undirected
+ * graph's pairs count twice there. The same bits for 1, 2 and 3 threads. */
+static void check_betweenness_igraph(const dataset *d, clout_graph *G, const igraph_t *g, bool exact)
+{
+    int64_t n = clout_graph_users(G);
+    double half = d->undirected ? 0.5 : 1.0;
+    igraph_vector_t res;
+    igraph_vector_init(&res, 0);
+    double *bc = NULL;
+    int bad = 0;
+    if (exact) {
+        CHECK(owned_betweenness(G, 0, 1, &bc, msg) == 0, "%s", msg);
+        igraph_betweenness(g, &res, igraph_vss_all(), true, NULL);
+        for (int64_t v = 0; bc && v < n; v++)
+            if (fabs(bc[v] - half * VECTOR(res)[v]) > 1e-9 * fmax(1, fabs(bc[v])) && bad++ < 3)
+                fprintf(stderr, "%s: user %lld: betweenness %.17g, igraph %.17g\n", d->name, (long long)v, bc[v],
+                        half * VECTOR(res)[v]);
+        CHECK(bad == 0, "%s: %d exact betweenness values differ from igraph", d->name, bad);
+        free(bc);
+        bc = NULL;
+    }
+    int64_t ns = 200 < n ? 200 : n - 1, *src = malloc((size_t)n * sizeof(int64_t));
+    for (int64_t i = 0; i < n; i++) src[i] = i;
+    for (int64_t i = 0; i < ns; i++) {
+        int64_t j = i + (int64_t)clout_rng_bounded(5, CLOUT_STREAM_BETWEENNESS, (uint64_t)i, (uint64_t)(n - i));
+        int64_t t = src[i];
+        src[i] = src[j];
+        src[j] = t;
+    }
+    igraph_vector_int_t sv;
+    igraph_vector_int_init(&sv, (igraph_integer_t)ns);
+    for (int64_t i = 0; i < ns; i++) VECTOR(sv)[i] = (igraph_integer_t)src[i];
+    igraph_betweenness_subset(g, &res, igraph_vss_all(), true, igraph_vss_vector(&sv), igraph_vss_all(), NULL);
+    double *by[3] = {NULL, NULL, NULL};
+    for (int t = 0; t < 3; t++) {
+        omp_set_num_threads(t + 1);
+        CHECK(owned_betweenness(G, ns, 5, &by[t], msg) == 0, "%s", msg);
+    }
+    omp_set_num_threads(2);
+    bad = 0;
+    for (int64_t v = 0; by[0] && v < n; v++) {
+        double want = half * (double)n / (double)ns * VECTOR(res)[v];
+        if (fabs(by[0][v] - want) > 1e-9 * fmax(1, fabs(want)) && bad++ < 3)
+            fprintf(stderr, "%s: user %lld: sampled betweenness %.17g, igraph subset %.17g\n", d->name, (long long)v,
+                    by[0][v], want);
+    }
+    CHECK(bad == 0, "%s: %d sampled betweenness values differ from igraph's subset betweenness", d->name, bad);
+    CHECK(by[0] && by[1] && by[2] && memcmp(by[0], by[1], (size_t)n * sizeof(double)) == 0 &&
+              memcmp(by[0], by[2], (size_t)n * sizeof(double)) == 0,
+          "%s: betweenness differs between 1, 2 and 3 threads", d->name);
+    for (int t = 0; t < 3; t++) free(by[t]);
+    igraph_vector_int_destroy(&sv);
+    igraph_vector_destroy(&res);
+    free(src);
+}
+
 /* HyperANF stays within its stated error: with 2^7 registers the relative standard error is
  * 1.04 / sqrt(128) = 9.2%. Over users whose exact 3-hop reach is at least 50, the RMS relative
  * error must not exceed 1.25 times that, and 90% of them must lie within two standard errors
@@ -683,6 +742,7 @@ int main(int argc, char **argv)
         check_bfs(&sets[i], G, &g);
         check_core(&sets[i], G, &g);
         check_cascade_depths(&sets[i], G, &g, true);
+        check_betweenness_igraph(&sets[i], G, &g, i == 1 || i == 3);
         igraph_vector_destroy(&w);
         igraph_destroy(&g);
         clout_graph_free(&G);

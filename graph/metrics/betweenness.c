@@ -4,7 +4,8 @@
  * drawn with the counter-based generator and scaled by n / samples.
  *
  * Each source is one breadth-first search over S's CSR (counting shortest paths, sigma), then one
- * pass in reverse BFS order accumulating dependencies (delta); predecessors are found again from
+ * pass in reverse BFS order accumulating dependencies (delta, kept as (1 + delta) / sigma once
+ * final, one division per user); predecessors are found again from
  * the out-ties (w follows v on a shortest path iff dist[w] = dist[v] + 1), so no predecessor
  * lists are kept. Each thread has its own BFS arrays, reset only where the search went.
  *
@@ -72,16 +73,19 @@ static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, work
             if (dist[u] == dn) sigma[u] += sv;
         }
     }
+    /* in reverse BFS order; once v's dependency is added, delta[v] holds (1 + delta_v) / sigma_v,
+     * the share each of v's predecessors takes per shortest path (one division per user) */
     for (int64_t i = tail - 1; i > 0; i--) {
         int64_t v = order[i];
         int32_t dn = dist[v] + 1;
         double sum = 0;
         for (uint64_t k = ptr[v]; k < ptr[v + 1]; k++) {
             int64_t u = (int64_t)idx[k];
-            if (dist[u] == dn) sum += (1 + delta[u]) / sigma[u];
+            if (dist[u] == dn) sum += delta[u];
         }
-        delta[v] = sigma[v] * sum;
-        w->acc[v] += delta[v];
+        double d = sigma[v] * sum;
+        w->acc[v] += d;
+        delta[v] = (1 + d) / sigma[v];
     }
     for (int64_t i = 0; i < tail; i++) {
         int64_t v = order[i];

@@ -159,6 +159,10 @@ CLOUT_PUBLIC void clout_idmap_free(clout_idmap **map);
 CLOUT_PUBLIC int64_t clout_idmap_size(const clout_idmap *map);
 /* The token of index i, NUL-terminated; *len (may be NULL) receives its length. */
 CLOUT_PUBLIC const char *clout_idmap_name(const clout_idmap *map, int64_t i, size_t *len);
+/* Every token at once, zero-copy and read-only while the map lives: token i is blob[off[i]] up
+ * to its NUL (off has n + 1 entries; off[n] is the bytes used). For bindings that want all the
+ * ids without a call per id. O(1). */
+CLOUT_PUBLIC void clout_idmap_blob(const clout_idmap *map, const char **blob, const int64_t **off);
 /* Id maps cost O(total token bytes + n) memory; every call below is O(1) expected time, insertion
  * amortized (the table doubles). clout_idmap_intern: CLOUT_ERR_INVALID for an empty token or one
  * over CLOUT_MAX_TOKEN bytes or with a NUL byte. */

@@ -49,6 +49,12 @@ int64_t clout_idmap_size(const clout_idmap *map)
     return map ? map->n : 0;
 }
 
+void clout_idmap_blob(const clout_idmap *map, const char **blob, const int64_t **off)
+{
+    *blob = map->blob;
+    *off = map->off;
+}
+
 const char *clout_idmap_name(const clout_idmap *map, int64_t i, size_t *len)
 {
     if (len) *len = (size_t)(map->off[i + 1] - map->off[i] - 1);

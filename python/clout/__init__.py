@@ -1,26 +1,35 @@
 """clout from Python: a ctypes binding over libclout (no compiler needed).
 
-A preview of the bindings: load a snapshot, the key-user metrics table as numpy arrays, influence
-maximization and Monte Carlo simulation, with clout's errors raised as CloutError. The library is
-found through $CLOUT_LIB (a path to libclout.so), then `pkg-config --variable=libdir clout`, then
-the build tree beside this package (../build/libclout.so), then the system's loader.
+Graphs from snapshots, files, numpy arrays, networkx or python-igraph; the key-user metrics table
+as numpy arrays (or a pandas DataFrame); influence maximization, Monte Carlo simulation, the IM
+experiment and influence scores, with clout's errors raised as CloutError. The library is found
+through $CLOUT_LIB (a path to libclout.so), then `pkg-config --variable=libdir clout`, then the
+build tree beside this package (../build/libclout.so), then the system's loader.
 
     import clout
-    g = clout.load("wiki.clout")
+    g = clout.load("wiki.clout")                  # or clout.ingest(edges="wiki.txt.gz")
     m = g.metrics(only=["pagerank", "core"])      # {"user": [...], "pagerank": ndarray, ...}
     seeds, spread = g.im(k=10)                    # user ids, estimated spread after each seed
     g.simulate(seeds, sims=10000)                 # {"spread": ..., "stderr": ...}
+    g.compare(ks=[1, 5, 10])                      # the table of clout compare
+    g.score()                                     # {"user", "score", "<feature>_contrib"...}
 
-Results are copied once from clout's arrays into numpy arrays; the calls run in C with the GIL
-released (ctypes releases it around every foreign call).
+Every call runs in C with the GIL released (ctypes releases it around every foreign call).
+Ctrl-C stops a running call: it raises KeyboardInterrupt once the call has cleaned up.
+clout.set_progress(fn) receives (phase, done, total) from long calls (clout.tqdm_progress() draws
+them with tqdm when it is installed). Results are numpy arrays copied once from clout's arrays,
+except where a docstring says the array is a view.
 """
 import ctypes as C
 import os
+import signal
 import subprocess
+import threading
 
 import numpy as np
 
-__all__ = ["CloutError", "Graph", "load", "from_edges", "version"]
+__all__ = ["CloutError", "Graph", "load", "ingest", "from_edges", "from_networkx", "from_igraph", "version",
+           "set_progress", "tqdm_progress"]
 
 MSG_LEN = 512
 
@@ -125,6 +134,20 @@ _sig = {
                                          C.POINTER(C.c_int64), C.POINTER(C.c_float), C.c_int64, C.c_char_p]),
     "clout_builder_finish": (C.c_int, [C.POINTER(_vp), C.POINTER(_vp), C.c_char_p]),
     "clout_snapshot_save": (C.c_int, [_vp, C.c_char_p, C.c_char_p]),
+    "clout_idmap_blob": (None, [_vp, C.POINTER(C.c_void_p), C.POINTER(C.POINTER(C.c_int64))]),
+    "clout_idmap_size": (C.c_int64, [_vp]),
+    "clout_builder_add_edges": (C.c_int, [_vp, C.c_char_p, C.POINTER(_ReadOpts), C.c_char_p]),
+    "clout_builder_add_log": (C.c_int, [_vp, C.c_char_p, C.POINTER(_ReadOpts), C.c_char_p]),
+    "clout_builder_add_cascades": (C.c_int, [_vp, C.c_char_p, C.POINTER(_ReadOpts), C.c_char_p]),
+    "clout_simulate_prefixes": (C.c_int, [_vp, C.c_bool, C.POINTER(C.c_int64), C.POINTER(C.c_int64), C.c_int,
+                                          C.c_int64, C.c_uint64, C.POINTER(C.c_int64), C.c_char_p]),
+    "clout_normalize": (C.c_int, [C.POINTER(C.c_double), C.c_int64, C.c_int, C.POINTER(C.c_double), C.c_char_p]),
+    "clout_norm_parse": (C.c_int, [C.c_char_p, C.POINTER(C.c_int)]),
+    "clout_score_sum": (C.c_int, [C.POINTER(C.c_double), C.c_int64, C.c_int, C.POINTER(C.c_double),
+                                  C.POINTER(C.c_double), C.POINTER(C.c_double), C.c_char_p]),
+    "clout_set_progress_handler": (None, [C.c_void_p, C.c_void_p]),
+    "clout_set_interruption_handler": (None, [C.c_void_p, C.c_void_p]),
+    "clout_graph_social_edges": (C.c_int64, [_vp]),
 }
 for _name, (_res, _args) in _sig.items():
     _f = getattr(_lib, _name)
@@ -151,8 +174,117 @@ class _GraphHead(C.Structure):
     _fields_ = [("S", _vp), ("R", _vp), ("T", _vp), ("users", _vp), ("items", _vp)]
 
 
+class _GraphFlags(C.Structure):
+    _fields_ = [("S", _vp), ("R", _vp), ("T", _vp), ("users", _vp), ("items", _vp), ("directed", C.c_bool)]
+
+
+def _find_graphblas():
+    for name in ("libgraphblas.so.7", "libgraphblas.so"):
+        try:
+            return C.CDLL(name)
+        except OSError:
+            continue
+    raise ImportError("clout: libgraphblas not found")
+
+
+_gb = _find_graphblas()
+_gb.GrB_Matrix_nvals.argtypes = [C.POINTER(C.c_uint64), C.c_void_p]
+_gb.GrB_Matrix_extractTuples_FP32.argtypes = [C.c_void_p, C.c_void_p, C.c_void_p, C.POINTER(C.c_uint64), C.c_void_p]
+
+
+def _idmap_names(m):
+    n = _lib.clout_idmap_size(m)
+    if n == 0:
+        return []
+    blob, off = C.c_void_p(), C.POINTER(C.c_int64)()
+    _lib.clout_idmap_blob(m, C.byref(blob), C.byref(off))
+    used = off[n]
+    raw = C.string_at(blob.value, used)
+    return [t.decode(errors="surrogateescape") for t in raw.split(b"\0")[:n]]
+
+
+# ---------------------------------------------------------------- progress and Ctrl-C
+_PROGRESS = C.CFUNCTYPE(None, C.c_char_p, C.c_double, C.c_double, C.c_char_p, C.c_double, C.c_void_p)
+_INTERRUPT = C.CFUNCTYPE(C.c_bool, C.c_void_p)
+_progress_fn = None
+_interrupted = False
+
+
+@_PROGRESS
+def _on_progress(phase, done, total, unit, seconds, ctx):
+    if _progress_fn is not None:
+        try:
+            _progress_fn(phase.decode(errors="replace"), done, total)
+        except Exception:  # a broken callback must not break the computation
+            pass
+
+
+@_INTERRUPT
+def _on_interrupt(ctx):
+    # asked often from the running call (the calling thread): entering Python runs the pending
+    # signal handlers, among them _on_sigint's, which only sets the flag
+    return _interrupted
+
+
+def _on_sigint(signum, frame):
+    global _interrupted
+    _interrupted = True
+
+
+_lib.clout_set_interruption_handler(C.cast(_on_interrupt, C.c_void_p), None)
+
+
+def set_progress(fn):
+    """fn(phase, done, total) is called (at most 5 times a second) during long calls; done < 0
+    ends a phase; total 0 means unknown. None turns it off."""
+    global _progress_fn
+    _progress_fn = fn
+    _lib.clout_set_progress_handler(C.cast(_on_progress, C.c_void_p) if fn else None, None)
+
+
+def tqdm_progress():
+    """A progress callback drawing one tqdm bar per phase (None when tqdm is not installed)."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    bars = {}
+
+    def fn(phase, done, total):
+        bar = bars.get(phase)
+        if done < 0:
+            if bar is not None:
+                bar.close()
+                del bars[phase]
+            return
+        if bar is None:
+            bar = bars[phase] = tqdm(total=total or None, desc=phase, leave=False)
+        bar.n = done
+        bar.refresh()
+    return fn
+
+
+def _call(fn, *args):
+    """A library call; Ctrl-C during it makes the call stop and clean up, then raises
+    KeyboardInterrupt (from the main thread; elsewhere the call runs to its end)."""
+    global _interrupted
+    _interrupted = False
+    prev = None
+    if threading.current_thread() is threading.main_thread():
+        prev = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        st = fn(*args)
+    finally:
+        if prev is not None:
+            signal.signal(signal.SIGINT, prev)
+    if _interrupted or st == -1011:
+        _interrupted = False
+        raise KeyboardInterrupt
+    return st
+
+
 class Graph:
-    """A loaded .clout snapshot."""
+    """A clout graph (loaded, ingested or built from arrays)."""
 
     def __init__(self, handle):
         self._g = handle
@@ -170,9 +302,8 @@ class Graph:
         return C.cast(self._g, C.POINTER(_GraphHead)).contents.users
 
     def user_ids(self):
-        """The users' ids, in index order."""
-        m = self._users_map()
-        return [_lib.clout_idmap_name(m, i, None).decode(errors="surrogateescape") for i in range(self.n)]
+        """The users' ids, in index order (read from the id map's bytes in one piece)."""
+        return _idmap_names(self._users_map())
 
     def index(self, user):
         """The index of a user id (KeyError when absent)."""
@@ -187,8 +318,24 @@ class Graph:
         msg = C.create_string_buffer(MSG_LEN)
         _check(_lib.clout_snapshot_save(self._g, os.fsencode(path), msg), msg)
 
-    def metrics(self, only=None, hops=3, seed=1, rr_sets=200000, sims=200, prob="wc", model="ic", approx=False):
-        """The features table (clout metrics) as {"user": ids, column: numpy array, ...}."""
+    def metrics(self, only=None, hops=3, seed=1, rr_sets=200000, sims=200, prob="wc", model="ic", approx=False,
+                frame=None):
+        """The features table (clout metrics) as {"user": ids, column: numpy array, ...}, or as a
+        pandas DataFrame indexed by user when frame is True (frame None: when pandas is
+        installed)."""
+        out = self._metrics(only, hops, seed, rr_sets, sims, prob, model, approx)
+        if frame is None:
+            try:
+                import pandas  # noqa: F401
+                frame = True
+            except ImportError:
+                frame = False
+        if frame:
+            import pandas as pd
+            return pd.DataFrame({k: v for k, v in out.items() if k != "user"}, index=pd.Index(out["user"], name="user"))
+        return out
+
+    def _metrics(self, only, hops, seed, rr_sets, sims, prob, model, approx):
         o = _FeaturesOpts()
         _lib.clout_features_opts_init(C.byref(o))
         only_b = ",".join(only).encode() if only else None
@@ -198,7 +345,7 @@ class Graph:
         _check(_lib.clout_prob_parse(prob.encode(), C.byref(o.prob), msg), msg)
         o.prob.seed = seed
         F = C.POINTER(_Features)()
-        _check(_lib.clout_features_compute(self._g, C.byref(o), C.byref(F), msg), msg)
+        _check(_call(_lib.clout_features_compute, self._g, C.byref(o), C.byref(F), msg), msg)
         try:
             out = {"user": self.user_ids()}
             f = F.contents
@@ -235,7 +382,7 @@ class Graph:
         msg = C.create_string_buffer(MSG_LEN)
         P = self._influence(prob, seed)
         try:
-            _check(_lib.clout_im_select(self._g, P, C.byref(p), seeds.ctypes.data_as(C.POINTER(C.c_int64)),
+            _check(_call(_lib.clout_im_select, self._g, P, C.byref(p), seeds.ctypes.data_as(C.POINTER(C.c_int64)),
                                         spread.ctypes.data_as(C.POINTER(C.c_double)), None, msg), msg)
         finally:
             _lib.clout_influence_free(C.byref(P))
@@ -251,7 +398,7 @@ class Graph:
         msg = C.create_string_buffer(MSG_LEN)
         P = self._influence(prob, seed)
         try:
-            _check(_lib.clout_simulate(P, model == "lt", idx.ctypes.data_as(C.POINTER(C.c_int64)), len(idx), sims,
+            _check(_call(_lib.clout_simulate, P, model == "lt", idx.ctypes.data_as(C.POINTER(C.c_int64)), len(idx), sims,
                                        seed, sizes.ctypes.data_as(C.POINTER(C.c_int64)),
                                        depths.ctypes.data_as(C.POINTER(C.c_int64)), msg), msg)
         finally:
@@ -261,13 +408,137 @@ class Graph:
         return {"spread": float(mean), "stderr": float(se), "depth": float(depths.mean()), "sizes": sizes}
 
 
+    # ------------------------------------------------------------ ties, networkx, igraph
+    def ties(self):
+        """The ties the algorithms read, as numpy arrays (src, dst, weight) of user indices in row
+        order; an undirected graph lists both directions."""
+        S = C.cast(self._g, C.POINTER(_GraphHead)).contents.S
+        nv = C.c_uint64()
+        _gb.GrB_Matrix_nvals(C.byref(nv), C.c_void_p(S))
+        m = nv.value
+        I = np.zeros(m, dtype=np.uint64)
+        J = np.zeros(m, dtype=np.uint64)
+        X = np.zeros(m, dtype=np.float32)
+        got = C.c_uint64(m)
+        if _gb.GrB_Matrix_extractTuples_FP32(I.ctypes.data_as(C.c_void_p), J.ctypes.data_as(C.c_void_p),
+                                             X.ctypes.data_as(C.c_void_p), C.byref(got), C.c_void_p(S)) != 0:
+            raise CloutError(-1007, "GraphBLAS could not extract the ties")
+        return I.astype(np.int64), J.astype(np.int64), X
+
+    @property
+    def directed(self):
+        return bool(C.cast(self._g, C.POINTER(_GraphFlags)).contents.directed)
+
+    def to_networkx(self):
+        """A networkx DiGraph (Graph when undirected) with the user ids as nodes and the tie
+        weights as 'weight'."""
+        import networkx as nx
+        src, dst, w = self.ties()
+        ids = self.user_ids()
+        G = nx.DiGraph() if self.directed else nx.Graph()
+        G.add_nodes_from(ids)
+        G.add_weighted_edges_from((ids[a], ids[b], float(x)) for a, b, x in zip(src.tolist(), dst.tolist(), w.tolist()))
+        return G
+
+    def to_igraph(self):
+        """A python-igraph Graph: vertex attribute 'name' the user ids, edge attribute 'weight'."""
+        import igraph
+        src, dst, w = self.ties()
+        if not self.directed:
+            keep = src < dst
+            src, dst, w = src[keep], dst[keep], w[keep]
+        g = igraph.Graph(n=self.n, edges=np.column_stack([src, dst]).tolist(), directed=self.directed)
+        g.vs["name"] = self.user_ids()
+        g.es["weight"] = w.tolist()
+        return g
+
+    # ------------------------------------------------------------ the IM experiment, scores
+    def compare(self, algos=("imm", "opim-c", "degree-discount", "pagerank", "degree"), ks=(1, 5, 10, 25, 50),
+                sims=10000, model="ic", prob="wc", eps=0.1, seed=1):
+        """The table of `clout compare`: each algorithm selects once at the largest k, every
+        prefix is scored on the same simulations. Rows as a dict of lists: algo, k, spread,
+        stderr, seconds (the selection's), selected_k."""
+        import time
+        ks = [int(k) for k in ks]
+        kmax = max(ks)
+        order = sorted(ks)
+        kk = np.array(order, dtype=np.int64)
+        out = {"algo": [], "k": [], "spread": [], "stderr": [], "seconds": [], "selected_k": []}
+        msg = C.create_string_buffer(MSG_LEN)
+        P = self._influence(prob, seed)
+        try:
+            for algo in algos:
+                p = _ImParams()
+                _lib.clout_im_params_init(C.byref(p))
+                a = C.c_int()
+                if _lib.clout_im_algo_parse(algo.encode(), C.byref(a)) < 0:
+                    raise CloutError(-1001, f"unknown algorithm '{algo}'")
+                p.algo, p.k, p.eps, p.seed, p.lt, p.sims = a.value, kmax, eps, seed, model == "lt", 1000
+                seeds = np.zeros(kmax, dtype=np.int64)
+                spread = np.zeros(kmax)
+                t0 = time.perf_counter()
+                _check(_call(_lib.clout_im_select, self._g, P, C.byref(p), seeds.ctypes.data_as(C.POINTER(C.c_int64)),
+                             spread.ctypes.data_as(C.POINTER(C.c_double)), None, msg), msg)
+                secs = time.perf_counter() - t0
+                sizes = np.zeros(len(order) * sims, dtype=np.int64)
+                _check(_call(_lib.clout_simulate_prefixes, P, model == "lt", seeds.ctypes.data_as(C.POINTER(C.c_int64)),
+                             kk.ctypes.data_as(C.POINTER(C.c_int64)), len(order), sims, seed + 7,
+                             sizes.ctypes.data_as(C.POINTER(C.c_int64)), msg), msg)
+                sizes = sizes.reshape(len(order), sims).astype(np.float64)
+                for k in ks:
+                    row = sizes[order.index(k)]
+                    # sums in order (cumsum), as the command line adds them: the same bits
+                    m = np.cumsum(row)[-1] / sims
+                    se = np.sqrt(np.cumsum((row - m) ** 2)[-1] / (sims - 1) / sims) if sims > 1 else 0.0
+                    for key, v in (("algo", algo), ("k", k), ("spread", float(m)), ("stderr", float(se)),
+                                   ("seconds", secs), ("selected_k", kmax)):
+                        out[key].append(v)
+        finally:
+            _lib.clout_influence_free(C.byref(P))
+        return out
+
+    def score(self, features=("out_degree", "in_degree", "pagerank", "core", "reach_2", "ic_range", "conversion_rate"),
+              weights=None, normalize="zscore", hops=3, seed=1, rr_sets=200000, sims=200, prob="wc", model="ic"):
+        """I_u = sum_j w_j f_j(u) over columns of the features table, normalized as `clout score
+        --normalize` (weights default 1): {"user", "score", "<feature>_contrib"...}, the numbers of
+        `clout score --features ...`."""
+        features = list(features)
+        w = np.ones(len(features)) if weights is None else np.asarray(
+            [weights[f] for f in features] if isinstance(weights, dict) else weights, dtype=np.float64)
+        if w.shape != (len(features),):
+            raise ValueError("one weight per feature")
+        how = C.c_int()
+        if _lib.clout_norm_parse(normalize.encode(), C.byref(how)) < 0:
+            raise CloutError(-1001, f"normalize: expected zscore, minmax, rank, none or log-zscore, got '{normalize}'")
+        m = self._metrics(features, hops, seed, rr_sets, sims, prob, model, False)
+        n, nf = self.n, len(features)
+        X = np.zeros((n, nf))
+        msg = C.create_string_buffer(MSG_LEN)
+        for j, f in enumerate(features):
+            col = np.ascontiguousarray(m[f], dtype=np.float64)
+            out = np.zeros(n)
+            _check(_lib.clout_normalize(col.ctypes.data_as(C.POINTER(C.c_double)), n, how.value,
+                                        out.ctypes.data_as(C.POINTER(C.c_double)), msg), msg)
+            X[:, j] = out
+        X = np.ascontiguousarray(X)
+        score = np.zeros(n)
+        contrib = np.zeros((n, nf))
+        _check(_lib.clout_score_sum(X.ctypes.data_as(C.POINTER(C.c_double)), n, nf, w.ctypes.data_as(C.POINTER(C.c_double)),
+                                    score.ctypes.data_as(C.POINTER(C.c_double)),
+                                    contrib.ctypes.data_as(C.POINTER(C.c_double)), msg), msg)
+        res = {"user": m["user"], "score": score}
+        for j, f in enumerate(features):
+            res[f + "_contrib"] = contrib[:, j].copy()
+        return res
+
+
 def load(path, threads=None):
     """Load a .clout snapshot (CloutError on a missing or bad file)."""
     msg = C.create_string_buffer(MSG_LEN)
     if threads:
         _check(_lib.clout_set_threads(int(threads), msg), msg)
     g = _vp()
-    _check(_lib.clout_snapshot_load(C.byref(g), os.fsencode(path), msg), msg)
+    _check(_call(_lib.clout_snapshot_load, C.byref(g), os.fsencode(path), msg), msg)
     return Graph(g)
 
 
@@ -302,12 +573,68 @@ def from_edges(src, dst, weights=None, n=None, names=None, undirected=False, ded
     b = _vp()
     _check(_lib.clout_builder_new(C.byref(b), C.byref(o), msg), msg)
     try:
-        _check(_lib.clout_builder_add_ties(b, n, cnames, src.ctypes.data_as(C.POINTER(C.c_int64)),
+        _check(_call(_lib.clout_builder_add_ties, b, n, cnames, src.ctypes.data_as(C.POINTER(C.c_int64)),
                                            dst.ctypes.data_as(C.POINTER(C.c_int64)),
                                            w.ctypes.data_as(C.POINTER(C.c_float)) if w is not None else None,
                                            len(src), msg), msg)
         g = _vp()
-        _check(_lib.clout_builder_finish(C.byref(b), C.byref(g), msg), msg)
+        _check(_call(_lib.clout_builder_finish, C.byref(b), C.byref(g), msg), msg)
         return Graph(g)
     finally:
         _lib.clout_builder_free(C.byref(b))
+
+
+def ingest(edges=(), interactions=(), cascades=(), undirected=False, dedupe="sum", header=False, reverse=False,
+           user_col=None, item_col=None, action_col=None, time_col=None, weight_col=None, date_cols=None,
+           action_weights=None, action=None, columns=None, aggregate="sum"):
+    """A graph from files, as `clout ingest`: edge lists (edges), interaction logs with a header
+    (interactions) and cascade files (cascades), each a path or a list of paths (.gz read
+    directly). The options are ingest's, applied to every file."""
+    as_list = (lambda x: [x] if isinstance(x, (str, bytes, os.PathLike)) else list(x))
+    o = _ReadOpts()
+    _lib.clout_read_opts_init(C.byref(o))
+    o.undirected, o.dedupe, o.header, o.reverse = bool(undirected), _DEDUPE[dedupe], bool(header), bool(reverse)
+    o.aggregate = {"sum": 0, "max": 1, "last": 2, "count": 3}[aggregate]
+    keep = []
+    for field, val in (("user_col", user_col), ("item_col", item_col), ("action_col", action_col),
+                       ("time_col", time_col), ("weight_col", weight_col), ("date_cols", date_cols),
+                       ("action_weights", action_weights), ("action", action), ("columns", columns)):
+        if val is not None:
+            b = str(val).encode()
+            keep.append(b)
+            setattr(o, field, b)
+    msg = C.create_string_buffer(MSG_LEN)
+    b = _vp()
+    _check(_lib.clout_builder_new(C.byref(b), C.byref(o), msg), msg)
+    try:
+        for fn, paths in ((_lib.clout_builder_add_edges, edges), (_lib.clout_builder_add_log, interactions),
+                          (_lib.clout_builder_add_cascades, cascades)):
+            for pth in as_list(paths):
+                _check(_call(fn, b, os.fsencode(pth), C.byref(o), msg), msg)
+        g = _vp()
+        _check(_call(_lib.clout_builder_finish, C.byref(b), C.byref(g), msg), msg)
+        return Graph(g)
+    finally:
+        _lib.clout_builder_free(C.byref(b))
+
+
+def from_networkx(G, weight="weight"):
+    """A clout graph from a networkx graph: nodes become users (ids str(node)), edges ties with
+    the edge attribute `weight` (default 1); an undirected graph gives ties both ways."""
+    nodes = list(G.nodes())
+    ix = {u: i for i, u in enumerate(nodes)}
+    src = np.fromiter((ix[u] for u, v in G.edges()), dtype=np.int64, count=G.number_of_edges())
+    dst = np.fromiter((ix[v] for u, v in G.edges()), dtype=np.int64, count=G.number_of_edges())
+    w = np.fromiter((d.get(weight, 1.0) for _, _, d in G.edges(data=True)), dtype=np.float32,
+                    count=G.number_of_edges())
+    return from_edges(src, dst, w, n=len(nodes), names=[str(u) for u in nodes], undirected=not G.is_directed())
+
+
+def from_igraph(g, weight="weight"):
+    """A clout graph from a python-igraph Graph: vertex attribute 'name' (else the vertex index)
+    as user ids, edge attribute `weight` (default 1); undirected graphs give ties both ways."""
+    el = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    names = g.vs["name"] if "name" in g.vs.attributes() else [str(i) for i in range(g.vcount())]
+    w = np.asarray(g.es[weight], dtype=np.float32) if weight in g.es.attributes() else None
+    return from_edges(el[:, 0], el[:, 1], w, n=g.vcount(), names=[str(x) for x in names],
+                      undirected=not g.is_directed())

@@ -25,6 +25,10 @@ bool clout_i_interrupted(void)
     return interrupt_fn != NULL && interrupt_fn(interrupt_ctx);
 }
 
+/* the interruption handler's last answer in this thread's loop, and when it was asked */
+static _Thread_local double last_ask = -1;
+static _Thread_local bool stop;
+
 struct clout_i_progress {
     char phase[64];
     char unit[16];
@@ -34,6 +38,8 @@ struct clout_i_progress {
 
 clout_i_progress *clout_i_progress_start(const char *phase, double total, const char *unit)
 {
+    last_ask = -1; /* a new loop asks at its first update */
+    stop = false;
     if (progress_fn == NULL) return NULL;
     clout_i_progress *p = calloc(1, sizeof(*p)); /* not clout_i_calloc: progress is never an error */
     if (p == NULL) return NULL;
@@ -46,15 +52,20 @@ clout_i_progress *clout_i_progress_start(const char *phase, double total, const 
 
 bool clout_i_progress_update(clout_i_progress *p, double done)
 {
-    if (p != NULL) {
-        double now = clout_i_now();
-        if (now - p->last >= 0.2) { /* at most 5 reports a second */
-            p->last = now;
-            p->reported = true;
-            progress_fn(p->phase, done, p->total, p->unit, now - p->start, progress_ctx);
-        }
+    double now = clout_i_now();
+    if (p != NULL && now - p->last >= 0.2) { /* at most 5 reports a second */
+        p->last = now;
+        p->reported = true;
+        progress_fn(p->phase, done, p->total, p->unit, now - p->start, progress_ctx);
     }
-    return clout_i_interrupted();
+    /* the interruption handler at most every 5 ms of this thread's loop (a handler in Python
+     * costs microseconds); a yes is remembered until the next call of another loop starts */
+    if (interrupt_fn == NULL) return false;
+    if (now - last_ask >= 0.005 || now < last_ask) {
+        last_ask = now;
+        stop = interrupt_fn(interrupt_ctx);
+    }
+    return stop;
 }
 
 void clout_i_progress_end(clout_i_progress *p)

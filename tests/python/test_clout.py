@@ -107,3 +107,109 @@ def test_from_edges_is_the_ingested_graph(tmp_path):
         clout.from_edges([0, 5], [1, 2], n=3)
     with pytest.raises(clout.CloutError):
         clout.from_edges([0], [1], weights=[-1.0])
+
+
+def test_compare_and_score_match_the_cli(snap):
+    g = clout.load(snap)
+    c = g.compare(algos=("imm", "degree", "pagerank"), ks=(1, 5, 3), sims=300, eps=0.2)
+    cli = table(run("compare", snap, "--algos", "imm,degree,pagerank", "-k", "1,5,3", "--sims", "300",
+                    "--epsilon", "0.2", "-q"))
+    assert c["algo"] == [r["algo"] for r in cli] and c["k"] == [int(r["k"]) for r in cli]
+    assert c["spread"] == [float(r["spread"]) for r in cli]
+    assert c["stderr"] == [float(r["stderr"]) for r in cli]
+    assert c["selected_k"] == [5] * len(cli)
+    feats = ["out_degree", "pagerank", "core", "conversions"]
+    s = g.score(features=feats, weights={"out_degree": 1, "pagerank": 2, "core": 0.5, "conversions": -1},
+                normalize="minmax")
+    cli = table(run("score", snap, "--features", ",".join(feats), "--weights",
+                    "out_degree=1,pagerank=2,core=0.5,conversions=-1", "--normalize", "minmax", "-q"))
+    assert s["user"] == [r["user"] for r in cli]
+    assert np.array_equal(s["score"], [float(r["score"]) for r in cli])
+    for f in feats:
+        assert np.array_equal(s[f + "_contrib"], [float(r[f + "_contrib"]) for r in cli]), f
+
+
+def test_ingest_equals_the_cli(snap, tmp_path):
+    X = os.path.join(SRC, "datasets", "stackexchange_christianity_cascades")
+    g = clout.ingest(edges=os.path.join(X, "graph.txt"), cascades=os.path.join(X, "train.txt"), header=True)
+    h = clout.load(snap)
+    assert g.user_ids() == h.user_ids()
+    for a, b in zip(g.ties(), h.ties()):
+        assert np.array_equal(a, b)
+    with pytest.raises(clout.CloutError) as e:
+        clout.ingest(edges=str(tmp_path / "missing.txt"))
+    assert e.value.status == -1003 and "missing.txt" in str(e.value)
+
+
+def test_igraph_round_trip_and_reference(snap):
+    import igraph
+    g = clout.load(snap)
+    ig = g.to_igraph()
+    src, dst, w = g.ties()
+    assert ig.vcount() == g.n and ig.ecount() == len(src) and ig.vs["name"] == g.user_ids()
+    # PageRank of the exported graph by igraph against clout's own
+    pr = np.array(ig.pagerank(damping=0.85))
+    mine = g.metrics(only=["pagerank"], frame=False)["pagerank"]
+    assert np.max(np.abs(pr - mine)) < 1e-6
+    back = clout.from_igraph(ig)
+    assert back.user_ids() == g.user_ids()
+    for a, b in zip(back.ties(), g.ties()):
+        assert np.array_equal(a, b)
+    # undirected: each tie once in igraph, both ways in clout
+    u = clout.from_edges([0, 1, 2], [1, 2, 0], n=4, undirected=True)
+    iu = u.to_igraph()
+    assert not iu.is_directed() and iu.ecount() == 3 and len(u.ties()[0]) == 6
+
+
+def test_networkx_round_trip(snap):
+    nx = pytest.importorskip("networkx")
+    g = clout.load(snap)
+    G = g.to_networkx()
+    assert G.number_of_nodes() == g.n and G.number_of_edges() == len(g.ties()[0])
+    back = clout.from_networkx(G)
+    assert sorted(back.user_ids()) == sorted(g.user_ids())
+    core = nx.core_number(nx.Graph(G))
+    mine = dict(zip(g.user_ids(), g.metrics(only=["core"], frame=False)["core"]))
+    assert all(core[u] == mine[u] for u in core)
+
+
+def test_progress_and_ctrl_c(snap, tmp_path):
+    seen = []
+    clout.set_progress(lambda phase, done, total: seen.append(phase))
+    try:
+        clout.load(snap).metrics(only=["ic_range"], rr_sets=3_000_000)
+    finally:
+        clout.set_progress(None)
+    assert seen and all(isinstance(p, str) for p in seen)
+    # Ctrl-C in the middle of a long call: the call stops, KeyboardInterrupt is raised
+    script = tmp_path / "long.py"
+    script.write_text(
+        "import signal, sys, time, clout\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        f"g = clout.load({snap!r})\n"
+        "seeds = g.im(5, algo='degree')[0]\n"
+        "print('ready', flush=True)\n"
+        "t0 = time.time()\n"
+        "try:\n"
+        "    g.simulate(seeds, sims=500_000_000)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted %.2f' % (time.time() - t0), flush=True)\n"
+        "    sys.exit(3)\n")
+    import signal
+    import time
+    p = subprocess.Popen(["/usr/bin/python3", str(script)], stdout=subprocess.PIPE, text=True, env=os.environ)
+    assert p.stdout.readline().strip() == "ready"
+    time.sleep(1.0)
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=30)
+    assert p.returncode == 3, out
+    assert float(out.split()[1]) < 10
+
+
+def test_user_ids_are_fast(snap):
+    g = clout.from_edges(np.arange(200000), np.arange(1, 200001))
+    import time
+    t0 = time.perf_counter()
+    ids = g.user_ids()
+    assert len(ids) == 200001 and ids[5] == "5"
+    assert time.perf_counter() - t0 < 1.0

@@ -589,28 +589,45 @@ def ingest(edges=(), interactions=(), cascades=(), undirected=False, dedupe="sum
            action_weights=None, action=None, columns=None, aggregate="sum"):
     """A graph from files, as `clout ingest`: edge lists (edges), interaction logs with a header
     (interactions) and cascade files (cascades), each a path or a list of paths (.gz read
-    directly). The options are ingest's, applied to every file."""
+    directly). The options are ingest's, applied to every file; a list entry (path, {option:
+    value}) overrides some for that file only, as options placed before a file do on the
+    command line, e.g. interactions=["listens.tsv", ("tags.tsv", {"date_cols": "year,month,day"})]."""
     as_list = (lambda x: [x] if isinstance(x, (str, bytes, os.PathLike)) else list(x))
     o = _ReadOpts()
     _lib.clout_read_opts_init(C.byref(o))
     o.undirected, o.dedupe, o.header, o.reverse = bool(undirected), _DEDUPE[dedupe], bool(header), bool(reverse)
     o.aggregate = {"sum": 0, "max": 1, "last": 2, "count": 3}[aggregate]
     keep = []
-    for field, val in (("user_col", user_col), ("item_col", item_col), ("action_col", action_col),
-                       ("time_col", time_col), ("weight_col", weight_col), ("date_cols", date_cols),
-                       ("action_weights", action_weights), ("action", action), ("columns", columns)):
-        if val is not None:
-            b = str(val).encode()
+    texts = ("user_col", "item_col", "action_col", "time_col", "weight_col", "date_cols", "action_weights", "action",
+             "columns")
+
+    def apply(opts, values):
+        for field, val in values.items():
+            if field not in texts:
+                raise ValueError(f"ingest: '{field}' cannot be set per file (one of {', '.join(texts)})")
+            b = None if val is None else str(val).encode()
             keep.append(b)
-            setattr(o, field, b)
+            setattr(opts, field, b)
+
+    apply(o, {f: v for f, v in (("user_col", user_col), ("item_col", item_col), ("action_col", action_col),
+                                 ("time_col", time_col), ("weight_col", weight_col), ("date_cols", date_cols),
+                                 ("action_weights", action_weights), ("action", action), ("columns", columns))
+              if v is not None})
     msg = C.create_string_buffer(MSG_LEN)
     b = _vp()
     _check(_lib.clout_builder_new(C.byref(b), C.byref(o), msg), msg)
     try:
         for fn, paths in ((_lib.clout_builder_add_edges, edges), (_lib.clout_builder_add_log, interactions),
                           (_lib.clout_builder_add_cascades, cascades)):
-            for pth in as_list(paths):
-                _check(_call(fn, b, os.fsencode(pth), C.byref(o), msg), msg)
+            for entry in ([paths] if isinstance(paths, tuple) and len(paths) == 2 and isinstance(paths[1], dict)
+                          else as_list(paths)):
+                fo = o
+                if isinstance(entry, tuple):
+                    entry, over = entry
+                    fo = _ReadOpts()
+                    C.pointer(fo)[0] = o
+                    apply(fo, over)
+                _check(_call(fn, b, os.fsencode(entry), C.byref(fo), msg), msg)
         g = _vp()
         _check(_call(_lib.clout_builder_finish, C.byref(b), C.byref(g), msg), msg)
         return Graph(g)

@@ -221,8 +221,10 @@ def _on_progress(phase, done, total, unit, seconds, ctx):
 
 @_INTERRUPT
 def _on_interrupt(ctx):
-    # asked often from the running call (the calling thread): entering Python runs the pending
-    # signal handlers, among them _on_sigint's, which only sets the flag
+    # asked from the running call (the calling thread, at most every 5 ms): run the pending signal
+    # handlers now, among them _on_sigint's, which only sets the flag
+    if not _interrupted:
+        C.pythonapi.PyErr_CheckSignals()
     return _interrupted
 
 

@@ -17,8 +17,8 @@ build tree beside this package (../build/libclout.so), then the system's loader.
 Every call runs in C with the GIL released (ctypes releases it around every foreign call).
 Ctrl-C stops a running call: it raises KeyboardInterrupt once the call has cleaned up.
 clout.set_progress(fn) receives (phase, done, total) from long calls (clout.tqdm_progress() draws
-them with tqdm when it is installed). Results are numpy arrays copied once from clout's arrays,
-except where a docstring says the array is a view.
+them with tqdm when it is installed). The metrics columns are views of clout's own buffers (no
+copy; the table is freed with the last array); the other results are numpy arrays filled once.
 """
 import ctypes as C
 import os
@@ -285,6 +285,17 @@ def _call(fn, *args):
     return st
 
 
+class _FeaturesOwner:
+    """Keeps a features table alive while arrays view its columns."""
+
+    def __init__(self, F):
+        self.F = F
+
+    def __del__(self):
+        if _lib is not None and self.F:
+            _lib.clout_features_free(C.byref(self.F))
+
+
 class Graph:
     """A clout graph (loaded, ingested or built from arrays)."""
 
@@ -348,18 +359,21 @@ class Graph:
         o.prob.seed = seed
         F = C.POINTER(_Features)()
         _check(_call(_lib.clout_features_compute, self._g, C.byref(o), C.byref(F), msg), msg)
-        try:
-            out = {"user": self.user_ids()}
-            f = F.contents
-            for c in range(f.ncols):
-                col = f.cols[c]
-                if col.ints:
-                    out[col.name.decode()] = np.ctypeslib.as_array(col.ints, shape=(f.n,)).copy()
-                else:
-                    out[col.name.decode()] = np.ctypeslib.as_array(col.reals, shape=(f.n,)).copy()
-            return out
-        finally:
-            _lib.clout_features_free(C.byref(F))
+        owner = _FeaturesOwner(F)
+        out = {"user": self.user_ids()}
+        f = F.contents
+        for c in range(f.ncols):
+            col = f.cols[c]
+            # a view of clout's column, no copy: the table is freed with the last array viewing it
+            if col.ints:
+                buf = (C.c_int64 * f.n).from_address(C.addressof(col.ints.contents)) if f.n else (C.c_int64 * 0)()
+                arr = np.frombuffer(buf, dtype=np.int64)
+            else:
+                buf = (C.c_double * f.n).from_address(C.addressof(col.reals.contents)) if f.n else (C.c_double * 0)()
+                arr = np.frombuffer(buf, dtype=np.float64)
+            buf._owner = owner
+            out[col.name.decode()] = arr
+        return out
 
     def _influence(self, prob, seed):
         pm = _ProbModel()

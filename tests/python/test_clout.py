@@ -214,3 +214,15 @@ def test_user_ids_are_fast(snap):
     ids = g.user_ids()
     assert len(ids) == 200001 and ids[5] == "5"
     assert time.perf_counter() - t0 < 1.0
+
+
+def test_metrics_columns_are_views(snap):
+    g = clout.load(snap)
+    m = g.metrics(only=["pagerank", "core"], frame=False)
+    pr, core = m["pagerank"], m["core"]
+    assert not pr.flags.owndata and not core.flags.owndata  # clout's buffers, not copies
+    del m
+    import gc
+    gc.collect()
+    # the table stays alive while a column is viewed
+    assert abs(pr.sum() - 1.0) < 1e-9 and core.min() >= 0

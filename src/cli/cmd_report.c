@@ -1017,7 +1017,21 @@ static int run(int argc, char **argv)
         prov_add(&r, "the graph at a glance, degrees", src, "read: the snapshot%s", r.dif.graph ? " (--graph as given)" : "");
         if (r.a.compare) {
             describe_file(r.a.compare, src, sizeof src);
-            prov_add(&r, "spread against k", src, "read: a clout compare table (%lld rows)", (long long)r.cmp.nrows);
+            /* the parameters compare records in every row (tables of older releases lack them) */
+            char params[400] = "";
+            cli_csv tm = {0}, tp = {0};
+            char m2[CLOUT_MSG_LEN];
+            int ce = cli_csv_col(&r.cmp, "epsilon"), cs = cli_csv_col(&r.cmp, "sims"), cd = cli_csv_col(&r.cmp, "seed"),
+                ck = cli_csv_col(&r.cmp, "selected_k");
+            if (ce >= 0 && cs >= 0 && cd >= 0 && ck >= 0 && cli_csv_read(r.a.compare, "model", &tm, m2) >= 0 &&
+                cli_csv_read(r.a.compare, "prob", &tp, m2) >= 0)
+                snprintf(params, sizeof params, "; model %.16s, prob %.64s, epsilon %g, %.0f simulations, seed %.0f, "
+                         "seeds selected once at k = %.0f", tm.keys[0], tp.keys[0], r.cmp.vals[ce], r.cmp.vals[cs],
+                         r.cmp.vals[cd], r.cmp.vals[ck]);
+            cli_csv_free(&tm);
+            cli_csv_free(&tp);
+            prov_add(&r, "spread against k", src, "read: a clout compare table (%lld rows%s)", (long long)r.cmp.nrows,
+                     params);
         }
         if (r.a.weights) {
             describe_file(r.a.weights, src, sizeof src);

@@ -137,6 +137,8 @@ expect 0 "$CLOUT" report "$G" --metrics "$T/m.csv" --scores "$T/scores.csv" --se
 strip() { sed -e '/<h2>How this page was made/,$d' "$1"; }
 eq "$(strip "$T/r2.html" | md5sum)" "$(strip "$T/r.html" | md5sum)" "report from files = report computed"
 grep -q "crc32" "$T/r2.html" && ok || bad "the provenance names the files read"
+grep -q "model ic, prob wc, epsilon 0.1, 200 simulations, seed 1, seeds selected once at k = 10" "$T/r.html" && ok ||
+  bad "the provenance gives the parameters compare recorded"
 # the same page for any thread count
 expect 0 "$CLOUT" report "$G" --compare "$T/compare.csv" --weights "$T/weights.csv" -o "$T/r1.html" -q --threads 1
 eq "$(strip "$T/r1.html" | md5sum)" "$(strip "$T/r.html" | md5sum)" "report with 1 thread"

@@ -32,4 +32,16 @@ LD_LIBRARY_PATH="$libdir" ldd "$T/key_users" | grep -q "$libdir/libclout.so" && 
 "$CLOUT" metrics "$T/w.clout" --only pagerank -q | tail -n +2 | sort -t, -k2,2gr -k1,1 | head -5 | cut -d, -f1 >"$T/want"
 eq "$(tail -n +2 "$T/top.csv" | cut -d, -f1 | tr '\n' ' ')" "$(tr '\n' ' ' <"$T/want")" "top users by PageRank"
 eq "$(head -1 "$T/top.csv")" "user,pagerank,core,reach_2" "key_users header"
+# the Python package over the installed library (meson install, then PYTHONPATH and CLOUT_LIB)
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  out=$(cd "$T" && CLOUT_LIB="$so" PYTHONPATH="$SRC/python" /usr/bin/python3 -c "
+import clout
+g = clout.load('$T/w.clout')
+m = g.metrics(only=['pagerank'], frame=False)
+top = sorted(range(g.n), key=lambda i: (-m['pagerank'][i], m['user'][i]))[:5]
+print(clout._lib._name)
+print(' '.join(m['user'][i] for i in top))" 2>&1)
+  eq "$(echo "$out" | head -1)" "$so" "the Python package loads the installed library"
+  eq "$(echo "$out" | tail -1)" "$(tr '\n' ' ' <"$T/want" | sed 's/ $//')" "top users by PageRank from Python"
+fi
 finish

@@ -72,8 +72,9 @@ static int run(int argc, char **argv)
     if (s >= 0 && c.fmt != CLOUT_FMT_CSV) {
         /* JSON and msgpack: an object with the run's figures and the seed table under "seeds";
          * the RR figures are null for the algorithms that draw no RR sets */
-        const char *keys[] = {"algo", "k", "model", "seconds", "rr_sets", "estimate_rr_sets", "guarantee", "delta"};
-        enum { NK = 8 };
+        const char *keys[] = {"algo", "k", "model", "seconds", "rr_sets", "estimate_rr_sets", "guarantee", "delta",
+                              "prob", "epsilon", "seed"};
+        enum { NK = 11 };
         msgpack_packer pk;
         if (c.fmt == CLOUT_FMT_JSON) {
             fputc('{', out.f);
@@ -89,7 +90,21 @@ static int run(int argc, char **argv)
                 msgpack_pack_str(&pk, strlen(keys[q]));
                 msgpack_pack_str_body(&pk, keys[q], strlen(keys[q]));
             }
-            if (q == 0 || q == 2) {
+            if (q == 8) {
+                if (json) fprintf(out.f, "\"%s\",", dif.prob);
+                else msgpack_pack_str(&pk, strlen(dif.prob)), msgpack_pack_str_body(&pk, dif.prob, strlen(dif.prob));
+            } else if (q == 9) {
+                if (json) {
+                    char e[32];
+                    for (int prec = 15; prec <= 17; prec++) /* the shortest text that reads back */
+                        if (snprintf(e, sizeof e, "%.*g", prec, eps) > 0 && strtod(e, NULL) == eps) break;
+                    fprintf(out.f, "%s,", e);
+                }
+                else msgpack_pack_double(&pk, eps);
+            } else if (q == 10) {
+                if (json) fprintf(out.f, "%lld,", (long long)seed);
+                else msgpack_pack_int64(&pk, seed);
+            } else if (q == 0 || q == 2) {
                 const char *v = q == 0 ? algo : prm.lt ? "lt" : "ic";
                 if (json) fprintf(out.f, "\"%s\",", v);
                 else msgpack_pack_str(&pk, strlen(v)), msgpack_pack_str_body(&pk, v, strlen(v));
@@ -120,8 +135,10 @@ static int run(int argc, char **argv)
         }
     }
     if (s >= 0) {
-        static const char *names[] = {"rank", "user", "gain", "spread"};
-        s = clout_table_begin(&t, out.f, c.fmt, 4, names, false, msg);
+        /* CSV rows carry the run's parameters (JSON and msgpack hold them once, above) */
+        bool csv = c.fmt == CLOUT_FMT_CSV;
+        static const char *names[] = {"rank", "user", "gain", "spread", "algo", "model", "prob", "epsilon", "seed"};
+        s = clout_table_begin(&t, out.f, c.fmt, csv ? 9 : 4, names, false, msg);
         for (int64_t i = 0; s >= 0 && i < k; i++) {
             size_t len;
             const char *name = clout_idmap_name(G->users, seeds[i], &len);
@@ -134,6 +151,13 @@ static int run(int argc, char **argv)
             } else {
                 clout_table_null(t);
                 clout_table_null(t);
+            }
+            if (csv) {
+                clout_table_str(t, algo, strlen(algo));
+                clout_table_str(t, prm.lt ? "lt" : "ic", 2);
+                clout_table_str(t, dif.prob, strlen(dif.prob));
+                clout_table_real(t, eps);
+                clout_table_int(t, seed);
             }
         }
         if (s >= 0) s = clout_table_end(&t, msg);

@@ -48,8 +48,9 @@ static int run(int argc, char **argv)
     double se = sqrt(var / (double)sims);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
-        static const char *names[] = {"spread", "stderr", "ci95_low", "ci95_high", "depth", "seeds", "sims", "model", "prob"};
-        s = clout_table_begin(&t, out.f, c.fmt, 9, names, true, msg);
+        static const char *names[] = {"spread", "stderr", "ci95_low", "ci95_high", "depth", "seeds", "sims", "model", "prob",
+                                      "seed"};
+        s = clout_table_begin(&t, out.f, c.fmt, 10, names, true, msg);
         if (s >= 0) {
             clout_table_real(t, mean);
             clout_table_real(t, se);
@@ -60,6 +61,7 @@ static int run(int argc, char **argv)
             clout_table_int(t, sims);
             clout_table_str(t, lt ? "lt" : "ic", 2);
             clout_table_str(t, dif.prob, strlen(dif.prob));
+            clout_table_int(t, seed);
         }
     }
     /* --histogram FILE: the distribution of cascade sizes, as its own table */

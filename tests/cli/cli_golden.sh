@@ -7,7 +7,10 @@
 # Changed on purpose since: ic_range and ic_range_se (the six metrics outputs), when a user's own
 # activation became exact instead of estimated (every other column of those files unchanged);
 # betweenness (the four whole metrics tables), when clout's own parallel Brandes replaced igraph's:
-# the same values within 2.3e-15 relative, sums in another order (every other column unchanged).
+# the same values within 2.3e-15 relative, sums in another order (every other column unchanged);
+# im and simulate outputs, when they began to record their parameters (im: algo, model, prob,
+# epsilon, seed columns in CSV and keys in JSON/msgpack; simulate: seed), every earlier column
+# and key unchanged.
 . "$(dirname "$0")/lib.sh"
 cd "$SRC" || exit 1
 G="$SRC/tests/golden/outputs.sha256"

@@ -256,6 +256,14 @@ CLOUT_PUBLIC int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg
  * behaviour graph. O(|R|). */
 CLOUT_PUBLIC int clout_graph_min_weight(clout_graph *G, double w, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untimed, char msg[CLOUT_MSG_LEN]);
+/* The earliest and latest first-interaction time in T (both NaN when no interaction has a time).
+ * O(|T|). Errors: CLOUT_ERR_GRAPHBLAS. */
+CLOUT_PUBLIC int clout_graph_time_span(const clout_graph *G, double *lo, double *hi, char msg[CLOUT_MSG_LEN]);
+/* Behaviour type a (0 .. nactions - 1): its rows in the logs, and the users and items with at
+ * least one. O(entries of that type). Errors: CLOUT_ERR_INVALID (a out of range),
+ * CLOUT_ERR_GRAPHBLAS. */
+CLOUT_PUBLIC int clout_graph_action_counts(const clout_graph *G, int a, double *rows, int64_t *users, int64_t *items,
+                                           char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- readers */
 typedef enum { CLOUT_DEDUPE_SUM = 0, CLOUT_DEDUPE_MAX, CLOUT_DEDUPE_FIRST } clout_dedupe;

@@ -350,6 +350,30 @@ static double label_width(int n, const char *const *labels, double cap)
     return fmin(w, cap);
 }
 
+/* The value axis of the bar charts: vertical grid lines from top to bottom, tick labels under
+ * it (thinned until they do not touch) and the x label at the foot of the chart. */
+static void bar_axis(FILE *f, const svg_chart *c, const scale *sx, const double *xt, int nxt, double step, double top,
+                     double bottom, double H)
+{
+    char b[64];
+    fprintf(f, "<g class=\"grid\" stroke=\"#e4e4e4\">");
+    for (int i = 0; i < nxt; i++)
+        fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px(sx, xt[i]), top, px(sx, xt[i]), bottom);
+    fprintf(f, "</g>\n<g class=\"xticks\" text-anchor=\"middle\">");
+    int every = 1;
+    while (every < nxt && (sx->p1 - sx->p0) / fmax(1, nxt - 1) * every < tick_label_width(xt, nxt, step) + 6) every++;
+    for (int i = 0; i < nxt; i += every) {
+        fmt_tick(b, sizeof b, xt[i], step);
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", px(sx, xt[i]), bottom + 16, b);
+    }
+    fprintf(f, "</g>\n");
+    if (c->xlabel) {
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (sx->p0 + sx->p1) / 2, H - 8);
+        svg_text(f, c->xlabel, fit_chars(sx->p1 - sx->p0));
+        fprintf(f, "</text>\n");
+    }
+}
+
 void svg_hbars(FILE *f, const svg_chart *c, int n, const char *const *labels, const double *v, const double *lo,
                const double *hi)
 {
@@ -368,17 +392,7 @@ void svg_hbars(FILE *f, const svg_chart *c, int n, const char *const *labels, co
     sx.p1 = W - 20;
     begin_svg(f, c, W, H);
     double band = n > 0 ? (H - T - B) / n : 1, bh = fmin(16, band * 0.7);
-    char b[64];
-    fprintf(f, "<g class=\"grid\" stroke=\"#e4e4e4\">");
-    for (int i = 0; i < nxt; i++) fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px(&sx, xt[i]), T, px(&sx, xt[i]), H - B);
-    fprintf(f, "</g>\n<g class=\"xticks\" text-anchor=\"middle\">");
-    int every = 1;
-    while (every < nxt && (sx.p1 - sx.p0) / fmax(1, nxt - 1) * every < tick_label_width(xt, nxt, step) + 6) every++;
-    for (int i = 0; i < nxt; i += every) {
-        fmt_tick(b, sizeof b, xt[i], step);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", px(&sx, xt[i]), H - B + 16, b);
-    }
-    fprintf(f, "</g>\n");
+    bar_axis(f, c, &sx, xt, nxt, step, T, H - B, H);
     double x0 = px(&sx, 0);
     for (int i = 0; i < n; i++) {
         double yc = T + band * (i + 0.5);
@@ -400,11 +414,6 @@ void svg_hbars(FILE *f, const svg_chart *c, int n, const char *const *labels, co
         fprintf(f, "\n");
     }
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444\"/>\n", x0, T, x0, H - B);
-    if (c->xlabel) {
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (sx.p0 + sx.p1) / 2, H - 8);
-        svg_text(f, c->xlabel, fit_chars(sx.p1 - sx.p0));
-        fprintf(f, "</text>\n");
-    }
     fprintf(f, "</svg>\n");
 }
 
@@ -433,17 +442,7 @@ void svg_stacked(FILE *f, const svg_chart *c, int nrows, const char *const *rows
     sx.p0 = L;
     sx.p1 = W - legw - 16;
     begin_svg(f, c, W, H);
-    char b[64];
-    fprintf(f, "<g class=\"grid\" stroke=\"#e4e4e4\">");
-    for (int i = 0; i < nxt; i++) fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px(&sx, xt[i]), T, px(&sx, xt[i]), H - B);
-    fprintf(f, "</g>\n<g class=\"xticks\" text-anchor=\"middle\">");
-    int every = 1;
-    while (every < nxt && (sx.p1 - sx.p0) / fmax(1, nxt - 1) * every < tick_label_width(xt, nxt, step) + 6) every++;
-    for (int i = 0; i < nxt; i += every) {
-        fmt_tick(b, sizeof b, xt[i], step);
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", px(&sx, xt[i]), H - B + 16, b);
-    }
-    fprintf(f, "</g>\n");
+    bar_axis(f, c, &sx, xt, nxt, step, T, H - B, H);
     double band = nrows > 0 ? (H - T - B) / nrows : 1, bh = fmin(18, band * 0.72);
     for (int r = 0; r < nrows; r++) {
         double yc = T + band * (r + 0.5), pos = 0, neg = 0;
@@ -472,11 +471,6 @@ void svg_stacked(FILE *f, const svg_chart *c, int nrows, const char *const *rows
         fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/><text class=\"legend\" x=\"%.1f\" "
                    "y=\"%.1f\">", lx, ly - 6, colour[p % NSTYLE], lx + 18, ly + 4);
         svg_text(f, parts[p], fit_chars(legw - 24));
-        fprintf(f, "</text>\n");
-    }
-    if (c->xlabel) {
-        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", (sx.p0 + sx.p1) / 2, H - 8);
-        svg_text(f, c->xlabel, fit_chars(sx.p1 - sx.p0));
         fprintf(f, "</text>\n");
     }
     fprintf(f, "</svg>\n");

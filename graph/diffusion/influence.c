@@ -489,57 +489,11 @@ static double *lt_weights(const clout_influence *P)
         clout_i_progress_end(prog);                                                         \
     } while (0)
 
-int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
-                   int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
-{
-    double *b = NULL;
-    clout_i_progress *prog = NULL;
-    int64_t n = P->n;
-    ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
-    ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
-    ASSERT_MSG(ns > 0, CLOUT_ERR_INVALID, "the seed set is empty");
-    for (int64_t i = 0; i < ns; i++)
-        ASSERT_MSG(seeds[i] >= 0 && seeds[i] < n, CLOUT_ERR_INVALID, "seed %lld is not a user", (long long)seeds[i]);
-    if (lt) {
-        b = lt_weights(P);
-        ASSERT_MSG(b != NULL, CLOUT_ERR_NOMEM, "out of memory");
-    }
-    bool nomem = false, stop = false;
-    int64_t done = 0;
-    prog = clout_i_progress_start("simulations", (double)sims, "");
-    #pragma omp parallel
-    {
-        int64_t *mark = clout_i_calloc((size_t)n, sizeof(int64_t)), *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
-        int64_t *seen = lt ? clout_i_calloc((size_t)n, sizeof(int64_t)) : NULL;
-        double *acc = lt ? clout_i_malloc((size_t)n, sizeof(double)) : NULL;
-        if (!mark || !queue || (lt && (!seen || !acc))) {
-            #pragma omp atomic write
-            nomem = true;
-        }
-        #pragma omp for schedule(dynamic, 16)
-        for (int64_t s = 0; s < sims; s++) {
-            if (!mark || !queue || (lt && (!seen || !acc)) || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
-            /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by user) */
-            int64_t stamp = s + 1, rounds = 0;
-            int64_t q = clout_i_cascade(P, b, seeds, ns, seed, clout_i_stream_simulation((uint64_t)s, lt), mark, stamp, seen, acc,
-                                        queue, &rounds);
-            sizes[s] = q;
-            if (depths) depths[s] = rounds;
-            clout_i_progress_tick(prog, &done, 1, &stop);
-        }
-        free(mark);
-        free(queue);
-        free(seen);
-        free(acc);
-    }
-    ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory simulating");
-    ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
-    FREE_ALL;
-    return CLOUT_OK;
-}
-
-int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk,
-                            int64_t sims, uint64_t seed, int64_t *sizes, char msg[CLOUT_MSG_LEN])
+/* Both public calls: sims worlds, each cascade grown prefix by prefix (nk prefix sizes ks, not
+ * decreasing); sizes[j * sims + s]; depths[s] (may be NULL): the rounds of the largest prefix's
+ * cascade, meaningful when nk is 1. */
+static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk, int64_t sims,
+                    uint64_t seed, int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
 {
     double *b = NULL;
     clout_i_progress *prog = NULL;
@@ -571,14 +525,16 @@ int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *se
         #pragma omp for schedule(dynamic, 16)
         for (int64_t s = 0; s < sims; s++) {
             if (!mark || !queue || (lt && (!seen || !acc)) || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
-            /* the streams of clout_simulate's simulation s: the same world for every prefix */
+            /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by
+             * user); the same world for every prefix */
             uint64_t key = clout_i_rng_key(seed, clout_i_stream_simulation((uint64_t)s, lt));
-            int64_t q = 0, from = 0, rounds;
+            int64_t q = 0, from = 0, rounds = 0;
             for (int j = 0; j < nk; j++) {
                 q = cascade_from(P, b, seeds + from, ks[j] - from, key, mark, s + 1, seen, acc, queue, q, &rounds);
                 from = ks[j];
                 sizes[(int64_t)j * sims + s] = q;
             }
+            if (depths) depths[s] = rounds;
             clout_i_progress_tick(prog, &done, 1, &stop);
         }
         free(mark);
@@ -590,4 +546,16 @@ int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *se
     ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
     FREE_ALL;
     return CLOUT_OK;
+}
+
+int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
+                   int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
+{
+    return simulate(P, lt, seeds, &ns, 1, sims, seed, sizes, depths, msg);
+}
+
+int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk,
+                            int64_t sims, uint64_t seed, int64_t *sizes, char msg[CLOUT_MSG_LEN])
+{
+    return simulate(P, lt, seeds, ks, nk, sims, seed, sizes, NULL, msg);
 }

@@ -414,3 +414,45 @@ int clout_graph_min_weight(clout_graph *G, double w, char msg[CLOUT_MSG_LEN])
     FREE_ALL;
     return CLOUT_OK;
 }
+
+#undef FREE_ALL
+#define FREE_ALL
+
+int clout_graph_time_span(const clout_graph *G, double *lo, double *hi, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Index n = 0;
+    *lo = *hi = NAN;
+    GRB_TRY(GrB_Matrix_nvals(&n, G->T));
+    if (n == 0) return CLOUT_OK;
+    GRB_TRY(GrB_Matrix_reduce_FP64(lo, NULL, GrB_MIN_MONOID_FP64, G->T, NULL));
+    GRB_TRY(GrB_Matrix_reduce_FP64(hi, NULL, GrB_MAX_MONOID_FP64, G->T, NULL));
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL GrB_free(&v)
+
+int clout_graph_action_counts(const clout_graph *G, int a, double *rows, int64_t *users, int64_t *items,
+                              char msg[CLOUT_MSG_LEN])
+{
+    GrB_Vector v = NULL;
+    ASSERT_MSG(a >= 0 && a < G->nactions, CLOUT_ERR_INVALID, "behaviour type %d of %d", a, G->nactions);
+    GrB_Matrix C = G->action_count[a];
+    GrB_Index nr, nc, nu = 0, ni = 0;
+    *rows = 0;
+    GRB_TRY(GrB_Matrix_reduce_FP64(rows, NULL, GrB_PLUS_MONOID_FP64, C, NULL));
+    GRB_TRY(GrB_Matrix_nrows(&nr, C));
+    GRB_TRY(GrB_Matrix_ncols(&nc, C));
+    /* users (items) with an entry: the entries of the row (column) reduction */
+    GRB_TRY(GrB_Vector_new(&v, GrB_FP32, nr));
+    GRB_TRY(GrB_Matrix_reduce_Monoid(v, NULL, NULL, GrB_PLUS_MONOID_FP32, C, NULL));
+    GRB_TRY(GrB_Vector_nvals(&nu, v));
+    GrB_free(&v);
+    GRB_TRY(GrB_Vector_new(&v, GrB_FP32, nc));
+    GRB_TRY(GrB_Matrix_reduce_Monoid(v, NULL, NULL, GrB_PLUS_MONOID_FP32, C, GrB_DESC_T0));
+    GRB_TRY(GrB_Vector_nvals(&ni, v));
+    FREE_ALL;
+    *users = (int64_t)nu;
+    *items = (int64_t)ni;
+    return CLOUT_OK;
+}

@@ -113,6 +113,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /* Print "clout: msg" for a failed status; returns its exit code. Warnings print "clout: warning: msg". */
 int cli_report(int status, const char *msg);
 bool cli_parse_i64(const char *s, int64_t *out);
+/* A value and its user, for qsort with cli_ranked_desc: largest first, ties by user index. */
+typedef struct {
+    double x;
+    int64_t u;
+} cli_ranked;
+int cli_ranked_desc(const void *p, const void *q);
 bool cli_parse_double(const char *s, double *out);
 /* a time as the logs write it (clout_parse_time): epoch seconds or ISO-8601 */
 bool cli_parse_time(const char *s, double *out);

@@ -5,22 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Smallest and largest first-interaction time (NaN when there is none). */
-static int time_range(const clout_graph *G, double *lo, double *hi, char msg[CLOUT_MSG_LEN])
-{
-    GrB_Index n = 0;
-    *lo = *hi = NAN;
-    if (GrB_Matrix_nvals(&n, G->T) != GrB_SUCCESS) return CLOUT_ERR_GRAPHBLAS;
-    if (n == 0) return CLOUT_OK;
-    GrB_Info a = GrB_Matrix_reduce_FP64(lo, NULL, GrB_MIN_MONOID_FP64, G->T, NULL);
-    GrB_Info b = GrB_Matrix_reduce_FP64(hi, NULL, GrB_MAX_MONOID_FP64, G->T, NULL);
-    if (a != GrB_SUCCESS || b != GrB_SUCCESS) {
-        snprintf(msg, CLOUT_MSG_LEN, "GraphBLAS reduce failed");
-        return CLOUT_ERR_GRAPHBLAS;
-    }
-    return CLOUT_OK;
-}
-
 /* "listen: 92834 rows, 1892 users, 17632 items; tag: ..." (malloc'd; NULL without types) */
 static char *describe_actions(const clout_graph *G)
 {
@@ -30,23 +14,12 @@ static char *describe_actions(const clout_graph *G)
     if (s == NULL) return NULL;
     s[0] = '\0';
     for (int a = 0; a < G->nactions; a++) {
-        GrB_Matrix C = G->action_count[a];
         double rows = 0;
-        GrB_Index nr, nc, users = 0, items = 0;
-        GrB_Vector v = NULL;
-        GrB_Matrix_reduce_FP64(&rows, NULL, GrB_PLUS_MONOID_FP64, C, NULL);
-        GrB_Matrix_nrows(&nr, C);
-        GrB_Matrix_ncols(&nc, C);
-        if (GrB_Vector_new(&v, GrB_FP32, nr) == GrB_SUCCESS &&
-            GrB_Matrix_reduce_Monoid(v, NULL, NULL, GrB_PLUS_MONOID_FP32, C, NULL) == GrB_SUCCESS)
-            GrB_Vector_nvals(&users, v);
-        GrB_free(&v);
-        if (GrB_Vector_new(&v, GrB_FP32, nc) == GrB_SUCCESS &&
-            GrB_Matrix_reduce_Monoid(v, NULL, NULL, GrB_PLUS_MONOID_FP32, C, GrB_DESC_T0) == GrB_SUCCESS)
-            GrB_Vector_nvals(&items, v);
-        GrB_free(&v);
-        len += (size_t)snprintf(s + len, cap - len, "%s%s: %.0f rows, %llu users, %llu items", a ? "; " : "",
-                                G->action_names[a], rows, (unsigned long long)users, (unsigned long long)items);
+        int64_t users = 0, items = 0;
+        char msg[CLOUT_MSG_LEN];
+        clout_graph_action_counts(G, a, &rows, &users, &items, msg);
+        len += (size_t)snprintf(s + len, cap - len, "%s%s: %.0f rows, %lld users, %lld items", a ? "; " : "",
+                                G->action_names[a], rows, (long long)users, (long long)items);
     }
     return s;
 }
@@ -71,7 +44,7 @@ static int run(int argc, char **argv)
     double lo, hi;
     bool weighted = false;
     GrB_Index sn = 0;
-    if (s >= 0) s = time_range(G, &lo, &hi, msg);
+    if (s >= 0) s = clout_graph_time_span(G, &lo, &hi, msg);
     if (s >= 0 && GrB_Matrix_nvals(&sn, G->S) == GrB_SUCCESS && sn > 0) {
         bool iso = false;
         GxB_Matrix_iso(&iso, G->S);

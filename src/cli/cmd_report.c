@@ -88,18 +88,26 @@ static const char *graph_opts(const report *r, char *buf, size_t cap)
 
 /* ------------------------------------------------------------ inputs */
 
-/* Map a table's rows to users: every user exactly once (a table of another graph, or of only some
- * users, is refused). idx[row] = user. */
-static int map_rows(const report *r, const cli_csv *t, const char *path, const char *what, int64_t *idx,
-                    char msg[CLOUT_MSG_LEN])
+/* A table keyed by user, read with its rows mapped to users: every user exactly once (a table of
+ * another graph, or of only some users, is refused). (*idx)[row] = user. On failure *t and *idx
+ * are still the caller's to free (cli_csv_free, free). */
+static int read_user_table(const report *r, const char *path, const char *what, cli_csv *t, int64_t **idx,
+                           char msg[CLOUT_MSG_LEN])
 {
+    *idx = NULL;
+    int st = cli_csv_read(path, "user", t, msg);
+    if (st < 0) return st;
     if (t->nrows != r->n) {
         snprintf(msg, CLOUT_MSG_LEN, "%s: %lld rows for the graph's %lld users: expected %s of every user of %s", path,
                  (long long)t->nrows, (long long)r->n, what, r->path);
         return CLOUT_ERR_DATA;
     }
     char *seen = calloc((size_t)r->n + 1, 1);
-    if (!seen) return CLOUT_ERR_NOMEM;
+    *idx = malloc((size_t)t->nrows * sizeof(int64_t) + 1);
+    if (!seen || !*idx) {
+        free(seen);
+        return CLOUT_ERR_NOMEM;
+    }
     for (int64_t i = 0; i < t->nrows; i++) {
         int64_t u = clout_idmap_find(r->G->users, t->keys[i], strlen(t->keys[i]));
         if (u < 0 || seen[u]) {
@@ -109,7 +117,7 @@ static int map_rows(const report *r, const cli_csv *t, const char *path, const c
             return CLOUT_ERR_DATA;
         }
         seen[u] = 1;
-        idx[i] = u;
+        (*idx)[i] = u;
     }
     free(seen);
     return CLOUT_OK;
@@ -128,10 +136,8 @@ static int need_col(const cli_csv *t, const char *path, const char *col, const c
 static int metrics_from_file(report *r, char msg[CLOUT_MSG_LEN])
 {
     cli_csv t;
-    int s = cli_csv_read(r->a.metrics, "user", &t, msg);
-    if (s < 0) return s;
-    int64_t *idx = malloc((size_t)t.nrows * sizeof(int64_t) + 1);
-    s = idx ? map_rows(r, &t, r->a.metrics, "the metrics table (clout metrics)", idx, msg) : CLOUT_ERR_NOMEM;
+    int64_t *idx = NULL;
+    int s = read_user_table(r, r->a.metrics, "the metrics table (clout metrics)", &t, &idx, msg);
     int hops = 0;
     char name[32];
     for (;; hops++) {
@@ -221,10 +227,8 @@ static int metrics_computed(report *r, char msg[CLOUT_MSG_LEN])
 static int scores_from_file(report *r, char msg[CLOUT_MSG_LEN])
 {
     cli_csv t;
-    int s = cli_csv_read(r->a.scores, "user", &t, msg);
-    if (s < 0) return s;
-    int64_t *idx = malloc((size_t)t.nrows * sizeof(int64_t) + 1);
-    s = idx ? map_rows(r, &t, r->a.scores, "the score table (clout score)", idx, msg) : CLOUT_ERR_NOMEM;
+    int64_t *idx = NULL;
+    int s = read_user_table(r, r->a.scores, "the score table (clout score)", &t, &idx, msg);
     int cs = s >= 0 ? need_col(&t, r->a.scores, "score", "the table of clout score", msg) : 0;
     if (cs < 0) s = CLOUT_ERR_DATA;
     int nf = 0;
@@ -361,10 +365,8 @@ static void glance(FILE *f, const report *r)
     GrB_Matrix_nvals(&tn, G->T);
     if (G->B) GrB_Matrix_nvals(&bn, G->B);
     double lo = NAN, hi = NAN;
-    if (tn > 0) {
-        GrB_Matrix_reduce_FP64(&lo, NULL, GrB_MIN_MONOID_FP64, G->T, NULL);
-        GrB_Matrix_reduce_FP64(&hi, NULL, GrB_MAX_MONOID_FP64, G->T, NULL);
-    }
+    char m2[CLOUT_MSG_LEN];
+    clout_graph_time_span(G, &lo, &hi, m2);
     snprintf(v[0], 64, "%lld", (long long)r->n);
     snprintf(v[1], 64, "%lld", (long long)clout_graph_items(G));
     snprintf(v[2], 64, "%lld", (long long)clout_graph_social_edges(G));
@@ -372,7 +374,7 @@ static void glance(FILE *f, const report *r)
     snprintf(v[4], 64, "%lld", (long long)clout_graph_interactions(G));
     snprintf(v[5], 64, "%llu", (unsigned long long)tn);
     snprintf(v[6], 64, "%llu", (unsigned long long)bn);
-    if (tn > 0) {
+    if (!isnan(lo)) {
         time_t a = (time_t)lo, b = (time_t)hi;
         struct tm ta, tb;
         gmtime_r(&a, &ta);
@@ -393,25 +395,13 @@ static void glance(FILE *f, const report *r)
         report_para(f, NULL, "Behaviours by type (one user x item matrix each):");
         report_table_begin(f, "actions", 4, ah);
         for (int a = 0; a < G->nactions; a++) {
-            GrB_Matrix C = G->action_count[a];
             double rows_n = 0;
-            GrB_Index nr, nc, users = 0, items = 0;
-            GrB_Vector vv = NULL;
-            GrB_Matrix_reduce_FP64(&rows_n, NULL, GrB_PLUS_MONOID_FP64, C, NULL);
-            GrB_Matrix_nrows(&nr, C);
-            GrB_Matrix_ncols(&nc, C);
-            if (GrB_Vector_new(&vv, GrB_FP32, nr) == GrB_SUCCESS &&
-                GrB_Matrix_reduce_Monoid(vv, NULL, NULL, GrB_PLUS_MONOID_FP32, C, NULL) == GrB_SUCCESS)
-                GrB_Vector_nvals(&users, vv);
-            GrB_free(&vv);
-            if (GrB_Vector_new(&vv, GrB_FP32, nc) == GrB_SUCCESS &&
-                GrB_Matrix_reduce_Monoid(vv, NULL, NULL, GrB_PLUS_MONOID_FP32, C, GrB_DESC_T0) == GrB_SUCCESS)
-                GrB_Vector_nvals(&items, vv);
-            GrB_free(&vv);
+            int64_t users = 0, items = 0;
+            clout_graph_action_counts(G, a, &rows_n, &users, &items, m2);
             char c1[32], c2[32], c3[32];
             snprintf(c1, sizeof c1, "%.0f", rows_n);
-            snprintf(c2, sizeof c2, "%llu", (unsigned long long)users);
-            snprintf(c3, sizeof c3, "%llu", (unsigned long long)items);
+            snprintf(c2, sizeof c2, "%lld", (long long)users);
+            snprintf(c3, sizeof c3, "%lld", (long long)items);
             const char *cells[] = {G->action_names[a], c1, c2, c3};
             report_table_row(f, 4, cells);
         }
@@ -696,23 +686,12 @@ static int im_section(FILE *f, report *r, char msg[CLOUT_MSG_LEN])
     return CLOUT_OK;
 }
 
-typedef struct {
-    double v;
-    int64_t u;
-} ranked;
-
-static int by_v_desc(const void *p, const void *q)
-{
-    const ranked *a = p, *b = q;
-    if (a->v != b->v) return a->v > b->v ? -1 : 1;
-    return (a->u > b->u) - (a->u < b->u);
-}
 
 static int keyusers_section(FILE *f, report *r, int64_t **top_out, char msg[CLOUT_MSG_LEN])
 {
     int64_t n = r->n, K = r->a.top < n ? r->a.top : n;
     int nf = r->nf;
-    ranked *o = malloc((size_t)n * sizeof(ranked) + 1);
+    cli_ranked *o = malloc((size_t)n * sizeof(cli_ranked) + 1);
     int64_t *top = malloc((size_t)K * sizeof(int64_t) + 1), *frank = malloc((size_t)K * (size_t)(nf + 1) * sizeof(int64_t));
     double *val = malloc((size_t)K * (size_t)(nf + 1) * sizeof(double));
     const char **rows = calloc((size_t)K + 1, sizeof(char *));
@@ -721,13 +700,13 @@ static int keyusers_section(FILE *f, report *r, int64_t **top_out, char msg[CLOU
         free(o), free(top), free(frank), free(val), free(rows), free(rowbuf);
         return CLOUT_ERR_NOMEM;
     }
-    for (int64_t u = 0; u < n; u++) o[u] = (ranked){isfinite(r->score[u]) ? r->score[u] : -INFINITY, u};
-    qsort(o, (size_t)n, sizeof(ranked), by_v_desc);
+    for (int64_t u = 0; u < n; u++) o[u] = (cli_ranked){isfinite(r->score[u]) ? r->score[u] : -INFINITY, u};
+    qsort(o, (size_t)n, sizeof(cli_ranked), cli_ranked_desc);
     for (int64_t i = 0; i < K; i++) top[i] = o[i].u;
     /* each top user's rank under each single feature's contribution (1 = largest) */
     for (int j = 0; j < nf; j++) {
-        for (int64_t u = 0; u < n; u++) o[u] = (ranked){r->contrib[u * nf + j], u};
-        qsort(o, (size_t)n, sizeof(ranked), by_v_desc);
+        for (int64_t u = 0; u < n; u++) o[u] = (cli_ranked){r->contrib[u * nf + j], u};
+        qsort(o, (size_t)n, sizeof(cli_ranked), cli_ranked_desc);
         for (int64_t p = 0; p < n; p++)
             for (int64_t i = 0; i < K; i++)
                 if (o[p].u == top[i]) frank[i * nf + j] = p + 1;
@@ -836,7 +815,7 @@ static int ego_section(FILE *f, report *r, const int64_t *top, char msg[CLOUT_MS
     int64_t cap = r->a.ego_max, *nodes = malloc((size_t)cap * sizeof(int64_t)), *where = malloc((size_t)n * sizeof(int64_t));
     GrB_Vector w = NULL;
     GrB_Index *ix = malloc((size_t)n * sizeof(GrB_Index) + 8);
-    ranked *cand = malloc((size_t)n * sizeof(ranked) + 8);
+    cli_ranked *cand = malloc((size_t)n * sizeof(cli_ranked) + 8);
     int s = nodes && where && ix && cand && GrB_Vector_new(&w, GrB_FP32, (GrB_Index)n) == GrB_SUCCESS ? CLOUT_OK
                                                                                             : CLOUT_ERR_NOMEM;
     int64_t nn = 0, nc = 0;
@@ -859,11 +838,11 @@ static int ego_section(FILE *f, report *r, const int64_t *top, char msg[CLOUT_MS
                 int64_t v = (int64_t)ix[q];
                 if (where[v] != -1) continue;
                 where[v] = -2; /* a candidate */
-                cand[nc++] = (ranked){(r->seed[v] ? 1e18 : 0) + r->deg[v], v};
+                cand[nc++] = (cli_ranked){(r->seed[v] ? 1e18 : 0) + r->deg[v], v};
             }
         }
     if (s >= 0) {
-        qsort(cand, (size_t)nc, sizeof(ranked), by_v_desc);
+        qsort(cand, (size_t)nc, sizeof(cli_ranked), cli_ranked_desc);
         for (int64_t i = 0; i < nc; i++) {
             if (nn < cap) {
                 where[cand[i].u] = nn;

@@ -414,17 +414,6 @@ static int run_score(int argc, char **argv)
     return code;
 }
 
-typedef struct {
-    double x;
-    int64_t u;
-} ranked;
-
-static int by_x_desc(const void *p, const void *q)
-{
-    const ranked *a = p, *b = q;
-    if (a->x != b->x) return a->x > b->x ? -1 : 1;
-    return (a->u > b->u) - (a->u < b->u);
-}
 
 static int run_keyusers(int argc, char **argv)
 {
@@ -444,7 +433,7 @@ static int run_keyusers(int argc, char **argv)
     clout_graph *G = NULL;
     cli_design d = {0};
     double *score = NULL, *contrib = NULL;
-    ranked *order = NULL;
+    cli_ranked *order = NULL;
     int64_t *featrank = NULL, *seeds = NULL;
     char *inseed = NULL;
     clout_influence *P = NULL;
@@ -458,15 +447,15 @@ static int run_keyusers(int argc, char **argv)
     }
     /* rank under every single feature (1 = highest raw value; ties by user index) */
     if (s >= 0) {
-        order = malloc((size_t)n * sizeof(ranked));
+        order = malloc((size_t)n * sizeof(cli_ranked));
         featrank = malloc((size_t)n * (size_t)d.nf * sizeof(int64_t));
         seeds = malloc((size_t)k * sizeof(int64_t));
         inseed = calloc((size_t)n, 1);
         if (!order || !featrank || !seeds || !inseed) s = CLOUT_ERR_NOMEM;
     }
     for (int j = 0; s >= 0 && j < d.nf; j++) {
-        for (int64_t u = 0; u < n; u++) order[u] = (ranked){d.raw[u * d.nf + j], u};
-        qsort(order, (size_t)n, sizeof(ranked), by_x_desc);
+        for (int64_t u = 0; u < n; u++) order[u] = (cli_ranked){d.raw[u * d.nf + j], u};
+        qsort(order, (size_t)n, sizeof(cli_ranked), cli_ranked_desc);
         for (int64_t r = 0; r < n; r++) featrank[order[r].u * d.nf + j] = r + 1;
     }
     /* the IM seed set of the same size: is a key user also a seed? */
@@ -484,8 +473,8 @@ static int run_keyusers(int argc, char **argv)
     free(spread);
     for (int64_t i = 0; s >= 0 && i < k; i++) inseed[seeds[i]] = 1;
     if (s >= 0) {
-        for (int64_t u = 0; u < n; u++) order[u] = (ranked){score[u], u};
-        qsort(order, (size_t)n, sizeof(ranked), by_x_desc);
+        for (int64_t u = 0; u < n; u++) order[u] = (cli_ranked){score[u], u};
+        qsort(order, (size_t)n, sizeof(cli_ranked), cli_ranked_desc);
         s = clout_outfile_open(&out, c.out, msg);
     }
     static const char *const key_cols[] = {"rank", "user", "score", "%s_contrib", "im_seed", "rank_%s"};

@@ -402,3 +402,10 @@ bool cli_parse_time(const char *s, double *out)
     char msg[CLOUT_MSG_LEN];
     return clout_parse_time(s, out, msg) == CLOUT_OK; /* the logs' own rules */
 }
+
+int cli_ranked_desc(const void *p, const void *q)
+{
+    const cli_ranked *a = p, *b = q;
+    if (a->x != b->x) return a->x > b->x ? -1 : 1;
+    return (a->u > b->u) - (a->u < b->u);
+}

@@ -52,6 +52,7 @@ clout_i_progress *clout_i_progress_start(const char *phase, double total, const 
 
 bool clout_i_progress_update(clout_i_progress *p, double done)
 {
+    if (p == NULL && interrupt_fn == NULL) return false; /* nothing to tell, nobody to ask */
     double now = clout_i_now();
     if (p != NULL && now - p->last >= 0.2) { /* at most 5 reports a second */
         p->last = now;

@@ -776,7 +776,7 @@ static int weights_section(FILE *f, report *r, char msg[CLOUT_MSG_LEN])
         return CLOUT_OK;
     }
     const cli_csv *t = &r->wts;
-    int cw = cli_csv_col(t, "weight"), ce = cli_csv_col(t, "se"), cfit = cli_csv_col(t, "fit");
+    int cw = cli_csv_col(t, "weight"), ce = cli_csv_col(t, "se");
     int n = (int)(t->nrows < 64 ? t->nrows : 64);
     double v[64], lo[64], hi[64];
     const char *labels[64];
@@ -794,7 +794,6 @@ static int weights_section(FILE *f, report *r, char msg[CLOUT_MSG_LEN])
     snprintf(cap, sizeof cap, "Weights +- 1.96 standard errors%s; a whisker crossing 0 means the data cannot tell "
              "the feature's sign.", t->nrows > 64 ? " (the first 64 features)" : "");
     report_figure_end(f, cap);
-    (void)cfit;
     (void)msg;
     report_section_end(f);
     return CLOUT_OK;
@@ -868,10 +867,8 @@ static int ego_section(FILE *f, report *r, const int64_t *top, char msg[CLOUT_MS
             /* an undirected pair once: from the smaller index, or the only direction stored */
             bool back = false;
             if (b < a) {
-                GrB_Index k2 = (GrB_Index)n;
                 float x;
                 back = GrB_Matrix_extractElement_FP32(&x, r->G->S, (GrB_Index)nodes[b], (GrB_Index)nodes[a]) == GrB_SUCCESS;
-                (void)k2;
             }
             if (back) continue;
             if (m == mcap) {

@@ -5,6 +5,7 @@
  * msgpack-c's unpacker, because every length must be checked against the bytes that remain
  * before anything is allocated, and blobs are copied straight into the arrays GraphBLAS adopts. */
 #include "io_internal.h"
+#include "mpk_read.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -170,177 +171,6 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
 
 /* ================================================================== reading */
 
-typedef struct {
-    const uint8_t *p, *end;
-    const char *name;
-    const uint8_t *start;
-    char *msg;
-    int depth;
-} rd;
-
-#define RD_FAIL(r, ...)                                                                   \
-    do {                                                                                  \
-        char why_[300];                                                                   \
-        snprintf(why_, sizeof why_, __VA_ARGS__);                                         \
-        clout_i_setmsg((r)->msg, "%s: byte %lld: %s", (r)->name,                          \
-                       (long long)((r)->p - (r)->start), why_);                          \
-        return false;                                                                     \
-    } while (0)
-
-static bool need(rd *r, uint64_t n)
-{
-    if ((uint64_t)(r->end - r->p) < n)
-        RD_FAIL(r, "truncated: %llu bytes needed, %lld left", (unsigned long long)n,
-                (long long)(r->end - r->p));
-    return true;
-}
-
-static uint64_t be(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++) v = (v << 8) | p[i];
-    return v;
-}
-
-static bool rd_uint(rd *r, uint64_t *v)
-{
-    if (!need(r, 1)) return false;
-    uint8_t t = *r->p;
-    if (t <= 0x7f) {
-        *v = t;
-        r->p++;
-        return true;
-    }
-    int n = t == 0xcc ? 1 : t == 0xcd ? 2 : t == 0xce ? 4 : t == 0xcf ? 8 : 0;
-    if (n == 0 && (t == 0xd0 || t == 0xd1 || t == 0xd2 || t == 0xd3)) {
-        n = 1 << (t - 0xd0);
-        if (!need(r, 1 + (uint64_t)n)) return false;
-        uint64_t raw = be(r->p + 1, n);
-        int64_t sv = n == 1 ? (int8_t)raw : n == 2 ? (int16_t)raw : n == 4 ? (int32_t)raw : (int64_t)raw;
-        if (sv < 0) RD_FAIL(r, "expected a non-negative integer, found %lld", (long long)sv);
-        *v = (uint64_t)sv;
-        r->p += 1 + n;
-        return true;
-    }
-    if (n == 0) RD_FAIL(r, "expected an integer (msgpack type byte 0x%02x)", t);
-    if (!need(r, 1 + (uint64_t)n)) return false;
-    *v = be(r->p + 1, n);
-    r->p += 1 + n;
-    return true;
-}
-
-static bool rd_str(rd *r, const char **s, size_t *len)
-{
-    if (!need(r, 1)) return false;
-    uint8_t t = *r->p;
-    uint64_t n;
-    int h;
-    if ((t & 0xe0) == 0xa0) {
-        n = t & 0x1f;
-        h = 1;
-    } else if (t == 0xd9 || t == 0xda || t == 0xdb) {
-        int k = 1 << (t - 0xd9);
-        if (!need(r, 1 + (uint64_t)k)) return false;
-        n = be(r->p + 1, k);
-        h = 1 + k;
-    } else {
-        RD_FAIL(r, "expected a string (msgpack type byte 0x%02x)", t);
-    }
-    if (!need(r, (uint64_t)h + n)) return false;
-    *s = (const char *)r->p + h;
-    *len = (size_t)n;
-    r->p += h + n;
-    return true;
-}
-
-static bool rd_bin(rd *r, const uint8_t **s, uint64_t *len)
-{
-    if (!need(r, 1)) return false;
-    uint8_t t = *r->p;
-    if (t != 0xc4 && t != 0xc5 && t != 0xc6) RD_FAIL(r, "expected binary data (msgpack type byte 0x%02x)", t);
-    int k = 1 << (t - 0xc4);
-    if (!need(r, 1 + (uint64_t)k)) return false;
-    uint64_t n = be(r->p + 1, k);
-    if (!need(r, 1 + (uint64_t)k + n)) return false;
-    *s = r->p + 1 + k;
-    *len = n;
-    r->p += 1 + k + n;
-    return true;
-}
-
-static bool rd_container(rd *r, bool map, uint64_t *n)
-{
-    if (!need(r, 1)) return false;
-    uint8_t t = *r->p;
-    uint8_t fix = map ? 0x80 : 0x90, b16 = map ? 0xde : 0xdc;
-    if ((t & 0xf0) == fix) {
-        *n = t & 0x0f;
-        r->p++;
-    } else if (t == b16 || t == b16 + 1) {
-        int k = t == b16 ? 2 : 4;
-        if (!need(r, 1 + (uint64_t)k)) return false;
-        *n = be(r->p + 1, k);
-        r->p += 1 + k;
-    } else {
-        RD_FAIL(r, "expected %s (msgpack type byte 0x%02x)", map ? "a map" : "an array", t);
-    }
-    /* each element takes at least one byte: a count beyond the bytes left is hostile */
-    if (*n > (uint64_t)(r->end - r->p)) RD_FAIL(r, "%s of %llu elements exceeds the file", map ? "map" : "array",
-                                                (unsigned long long)*n);
-    return true;
-}
-
-static bool rd_bool(rd *r, bool *v)
-{
-    if (!need(r, 1)) return false;
-    if (*r->p != 0xc2 && *r->p != 0xc3) RD_FAIL(r, "expected true or false");
-    *v = *r->p == 0xc3;
-    r->p++;
-    return true;
-}
-
-static bool rd_skip(rd *r)
-{
-    if (++r->depth > 32) RD_FAIL(r, "nesting deeper than 32");
-    if (!need(r, 1)) return false;
-    uint8_t t = *r->p;
-    bool ok = true;
-    uint64_t n, u;
-    const char *s;
-    size_t sl;
-    const uint8_t *b;
-    if (t <= 0x7f || t >= 0xe0 || t == 0xc0 || t == 0xc2 || t == 0xc3) {
-        r->p++;
-    } else if ((t >= 0xcc && t <= 0xcf) || (t >= 0xd0 && t <= 0xd3)) {
-        int k = t >= 0xd0 ? 1 << (t - 0xd0) : 1 << (t - 0xcc);
-        ok = need(r, 1 + (uint64_t)k);
-        if (ok) r->p += 1 + k;
-    } else if (t == 0xca || t == 0xcb) {
-        int k = t == 0xca ? 4 : 8;
-        ok = need(r, 1 + (uint64_t)k);
-        if (ok) r->p += 1 + k;
-    } else if ((t & 0xe0) == 0xa0 || (t >= 0xd9 && t <= 0xdb)) {
-        ok = rd_str(r, &s, &sl);
-    } else if (t >= 0xc4 && t <= 0xc6) {
-        ok = rd_bin(r, &b, &u);
-    } else if ((t & 0xf0) == 0x90 || t == 0xdc || t == 0xdd) {
-        ok = rd_container(r, false, &n);
-        for (uint64_t i = 0; ok && i < n; i++) ok = rd_skip(r);
-    } else if ((t & 0xf0) == 0x80 || t == 0xde || t == 0xdf) {
-        ok = rd_container(r, true, &n);
-        for (uint64_t i = 0; ok && i < 2 * n; i++) ok = rd_skip(r);
-    } else {
-        RD_FAIL(r, "unsupported msgpack type byte 0x%02x", t);
-    }
-    r->depth--;
-    return ok;
-}
-
-static bool key_is(const char *k, size_t kl, const char *want)
-{
-    return strlen(want) == kl && memcmp(k, want, kl) == 0;
-}
-
 /* ---------------- matrices */
 
 typedef struct {
@@ -352,33 +182,33 @@ typedef struct {
     int idx_bytes;
 } mat_desc;
 
-static bool rd_matrix(rd *r, mat_desc *m)
+static bool rd_matrix(clout_i_rd *r, mat_desc *m)
 {
     uint64_t n;
     memset(m, 0, sizeof(*m));
-    if (!rd_container(r, true, &n)) return false;
+    if (!clout_i_rd_container(r, true, &n)) return false;
     for (uint64_t i = 0; i < n; i++) {
         const char *k;
         size_t kl;
-        if (!rd_str(r, &k, &kl)) return false;
+        if (!clout_i_rd_str(r, &k, &kl)) return false;
         bool ok;
-        if (key_is(k, kl, "nrows")) ok = rd_uint(r, &m->nrows), m->have[0] = true;
-        else if (key_is(k, kl, "ncols")) ok = rd_uint(r, &m->ncols), m->have[1] = true;
-        else if (key_is(k, kl, "nvals")) ok = rd_uint(r, &m->nvals), m->have[2] = true;
-        else if (key_is(k, kl, "iso")) ok = rd_bool(r, &m->iso), m->have[3] = true;
-        else if (key_is(k, kl, "type")) {
+        if (clout_i_key_is(k, kl, "nrows")) ok = clout_i_rd_uint(r, &m->nrows), m->have[0] = true;
+        else if (clout_i_key_is(k, kl, "ncols")) ok = clout_i_rd_uint(r, &m->ncols), m->have[1] = true;
+        else if (clout_i_key_is(k, kl, "nvals")) ok = clout_i_rd_uint(r, &m->nvals), m->have[2] = true;
+        else if (clout_i_key_is(k, kl, "iso")) ok = clout_i_rd_bool(r, &m->iso), m->have[3] = true;
+        else if (clout_i_key_is(k, kl, "type")) {
             const char *t;
             size_t tl;
-            ok = rd_str(r, &t, &tl);
-            if (ok && key_is(t, tl, "fp32")) m->type = 4;
-            else if (ok && key_is(t, tl, "fp64")) m->type = 8;
+            ok = clout_i_rd_str(r, &t, &tl);
+            if (ok && clout_i_key_is(t, tl, "fp32")) m->type = 4;
+            else if (ok && clout_i_key_is(t, tl, "fp64")) m->type = 8;
             else if (ok) RD_FAIL(r, "unknown matrix type '%.*s'", (int)(tl > 20 ? 20 : tl), t);
             m->have[4] = true;
-        } else if (key_is(k, kl, "ptr")) ok = rd_bin(r, &m->ptr, &m->ptr_len), m->have[5] = true;
-        else if (key_is(k, kl, "idx32")) ok = rd_bin(r, &m->idx, &m->idx_len), m->idx_bytes = 4, m->have[6] = true;
-        else if (key_is(k, kl, "idx64")) ok = rd_bin(r, &m->idx, &m->idx_len), m->idx_bytes = 8, m->have[6] = true;
-        else if (key_is(k, kl, "vals")) ok = rd_bin(r, &m->vals, &m->vals_len), m->have[7] = true;
-        else ok = rd_skip(r);
+        } else if (clout_i_key_is(k, kl, "ptr")) ok = clout_i_rd_bin(r, &m->ptr, &m->ptr_len), m->have[5] = true;
+        else if (clout_i_key_is(k, kl, "idx32")) ok = clout_i_rd_bin(r, &m->idx, &m->idx_len), m->idx_bytes = 4, m->have[6] = true;
+        else if (clout_i_key_is(k, kl, "idx64")) ok = clout_i_rd_bin(r, &m->idx, &m->idx_len), m->idx_bytes = 8, m->have[6] = true;
+        else if (clout_i_key_is(k, kl, "vals")) ok = clout_i_rd_bin(r, &m->vals, &m->vals_len), m->have[7] = true;
+        else ok = clout_i_rd_skip(r);
         if (!ok) return false;
     }
     for (int i = 0; i < 8; i++)
@@ -500,21 +330,21 @@ typedef struct {
     bool have;
 } ids_desc;
 
-static bool rd_ids(rd *r, ids_desc *d)
+static bool rd_ids(clout_i_rd *r, ids_desc *d)
 {
     uint64_t n;
     memset(d, 0, sizeof(*d));
-    if (!rd_container(r, true, &n)) return false;
+    if (!clout_i_rd_container(r, true, &n)) return false;
     int got = 0;
     for (uint64_t i = 0; i < n; i++) {
         const char *k;
         size_t kl;
-        if (!rd_str(r, &k, &kl)) return false;
+        if (!clout_i_rd_str(r, &k, &kl)) return false;
         bool ok;
-        if (key_is(k, kl, "count")) ok = rd_uint(r, &d->count), got |= 1;
-        else if (key_is(k, kl, "blob")) ok = rd_bin(r, &d->blob, &d->blob_len), got |= 2;
-        else if (key_is(k, kl, "offsets")) ok = rd_bin(r, &d->off, &d->off_len), got |= 4;
-        else ok = rd_skip(r);
+        if (clout_i_key_is(k, kl, "count")) ok = clout_i_rd_uint(r, &d->count), got |= 1;
+        else if (clout_i_key_is(k, kl, "blob")) ok = clout_i_rd_bin(r, &d->blob, &d->blob_len), got |= 2;
+        else if (clout_i_key_is(k, kl, "offsets")) ok = clout_i_rd_bin(r, &d->off, &d->off_len), got |= 4;
+        else ok = clout_i_rd_skip(r);
         if (!ok) return false;
     }
     if (got != 7) RD_FAIL(r, "id map is missing count, blob or offsets");
@@ -652,17 +482,17 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     GrB_Matrix AC[CLOUT_MAX_ACTIONS] = {0}, AT[CLOUT_MAX_ACTIONS] = {0};
     mat_desc *amc = NULL; /* 2 x CLOUT_MAX_ACTIONS: counts, then times */
     uint64_t nan_ = 0, nac = 0, nat = 0;
-    rd r = {data, data + len, name, data, msg, 0};
+    clout_i_rd r = {data, data + len, name, data, msg, 0};
     static const uint8_t magic[] = {0x93, 0xa5, 'C', 'L', 'O', 'U', 'T'};
     ASSERT_MSG(len >= sizeof magic && memcmp(data, magic, sizeof magic) == 0, CLOUT_ERR_DATA,
                "%s: not a .clout snapshot (bad magic bytes)", name);
     r.p += sizeof magic;
     uint64_t version, nkeys;
-    RD_TRY(rd_uint(&r, &version));
+    RD_TRY(clout_i_rd_uint(&r, &version));
     ASSERT_MSG(version >= 1 && version <= CLOUT_SNAPSHOT_VERSION, CLOUT_ERR_DATA,
                "%s: snapshot format version %llu is not supported (this clout reads versions 1 to %d)", name,
                (unsigned long long)version, CLOUT_SNAPSHOT_VERSION);
-    RD_TRY(rd_container(&r, true, &nkeys));
+    RD_TRY(clout_i_rd_container(&r, true, &nkeys));
     bool directed = true, have_dir = false;
     uint64_t nusers = 0, nitems = 0, loops = 0, badl = 0;
     ids_desc uid = {0}, iid = {0};
@@ -671,56 +501,56 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     for (uint64_t i = 0; i < nkeys; i++) {
         const char *k;
         size_t kl;
-        RD_TRY(rd_str(&r, &k, &kl));
-        if (key_is(k, kl, "directed")) {
-            RD_TRY(rd_bool(&r, &directed));
+        RD_TRY(clout_i_rd_str(&r, &k, &kl));
+        if (clout_i_key_is(k, kl, "directed")) {
+            RD_TRY(clout_i_rd_bool(&r, &directed));
             have_dir = true;
-        } else if (key_is(k, kl, "users")) RD_TRY(rd_uint(&r, &nusers));
-        else if (key_is(k, kl, "items")) RD_TRY(rd_uint(&r, &nitems));
-        else if (key_is(k, kl, "self_loops_dropped")) RD_TRY(rd_uint(&r, &loops));
-        else if (key_is(k, kl, "bad_lines_skipped")) RD_TRY(rd_uint(&r, &badl));
-        else if (key_is(k, kl, "action_weights")) {
+        } else if (clout_i_key_is(k, kl, "users")) RD_TRY(clout_i_rd_uint(&r, &nusers));
+        else if (clout_i_key_is(k, kl, "items")) RD_TRY(clout_i_rd_uint(&r, &nitems));
+        else if (clout_i_key_is(k, kl, "self_loops_dropped")) RD_TRY(clout_i_rd_uint(&r, &loops));
+        else if (clout_i_key_is(k, kl, "bad_lines_skipped")) RD_TRY(clout_i_rd_uint(&r, &badl));
+        else if (clout_i_key_is(k, kl, "action_weights")) {
             if (r.p < r.end && *r.p == 0xc0) {
                 r.p++;
             } else {
                 const char *s;
                 size_t sl;
-                RD_TRY(rd_str(&r, &s, &sl));
+                RD_TRY(clout_i_rd_str(&r, &s, &sl));
                 free(aw);
                 aw = clout_i_malloc(sl + 1, 1);
                 ASSERT_MSG(aw != NULL, CLOUT_ERR_NOMEM, "out of memory");
                 memcpy(aw, s, sl);
                 aw[sl] = '\0';
             }
-        } else if (key_is(k, kl, "sources") && srcs == NULL) {
+        } else if (clout_i_key_is(k, kl, "sources") && srcs == NULL) {
             uint64_t n;
-            RD_TRY(rd_container(&r, false, &n));
+            RD_TRY(clout_i_rd_container(&r, false, &n));
             CALLOC_TRY(srcs, n, char *);
             for (nsrc = 0; nsrc < n;) {
                 const char *s;
                 size_t sl;
-                RD_TRY(rd_str(&r, &s, &sl));
+                RD_TRY(clout_i_rd_str(&r, &s, &sl));
                 srcs[nsrc] = clout_i_malloc(sl + 1, 1);
                 ASSERT_MSG(srcs[nsrc] != NULL, CLOUT_ERR_NOMEM, "out of memory");
                 memcpy(srcs[nsrc], s, sl);
                 srcs[nsrc][sl] = '\0';
                 nsrc++;
             }
-        } else if (key_is(k, kl, "user_ids")) RD_TRY(rd_ids(&r, &uid));
-        else if (key_is(k, kl, "item_ids")) RD_TRY(rd_ids(&r, &iid));
-        else if (key_is(k, kl, "S")) RD_TRY((hs = rd_matrix(&r, &ms)));
-        else if (key_is(k, kl, "R")) RD_TRY((hr = rd_matrix(&r, &mr)));
-        else if (key_is(k, kl, "T")) RD_TRY((ht = rd_matrix(&r, &mt)));
-        else if (key_is(k, kl, "B") && version >= 2) RD_TRY((hb = rd_matrix(&r, &mb)));
-        else if (version >= 2 && key_is(k, kl, "action_names") && nan_ == 0) {
+        } else if (clout_i_key_is(k, kl, "user_ids")) RD_TRY(rd_ids(&r, &uid));
+        else if (clout_i_key_is(k, kl, "item_ids")) RD_TRY(rd_ids(&r, &iid));
+        else if (clout_i_key_is(k, kl, "S")) RD_TRY((hs = rd_matrix(&r, &ms)));
+        else if (clout_i_key_is(k, kl, "R")) RD_TRY((hr = rd_matrix(&r, &mr)));
+        else if (clout_i_key_is(k, kl, "T")) RD_TRY((ht = rd_matrix(&r, &mt)));
+        else if (clout_i_key_is(k, kl, "B") && version >= 2) RD_TRY((hb = rd_matrix(&r, &mb)));
+        else if (version >= 2 && clout_i_key_is(k, kl, "action_names") && nan_ == 0) {
             uint64_t na;
-            RD_TRY(rd_container(&r, false, &na));
+            RD_TRY(clout_i_rd_container(&r, false, &na));
             ASSERT_MSG(na <= CLOUT_MAX_ACTIONS, CLOUT_ERR_DATA, "%s: more than %d action types", name,
                        CLOUT_MAX_ACTIONS);
             for (; nan_ < na; nan_++) {
                 const char *s;
                 size_t sl;
-                RD_TRY(rd_str(&r, &s, &sl));
+                RD_TRY(clout_i_rd_str(&r, &s, &sl));
                 ASSERT_MSG(sl > 0 && sl <= CLOUT_MAX_TOKEN && !memchr(s, 0, sl), CLOUT_ERR_DATA,
                            "%s: action type %llu has a bad name", name, (unsigned long long)nan_ + 1);
                 anames[nan_] = clout_i_malloc(sl + 1, 1);
@@ -731,25 +561,25 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
                     ASSERT_MSG(strcmp(anames[q], anames[nan_]) != 0, CLOUT_ERR_DATA,
                                "%s: action type '%.64s' is named twice", name, anames[nan_]);
             }
-        } else if (version >= 2 && (key_is(k, kl, "action_counts") || key_is(k, kl, "action_times"))) {
-            bool counts = key_is(k, kl, "action_counts");
+        } else if (version >= 2 && (clout_i_key_is(k, kl, "action_counts") || clout_i_key_is(k, kl, "action_times"))) {
+            bool counts = clout_i_key_is(k, kl, "action_counts");
             uint64_t na, *got = counts ? &nac : &nat;
-            RD_TRY(rd_container(&r, false, &na));
+            RD_TRY(clout_i_rd_container(&r, false, &na));
             ASSERT_MSG(na <= CLOUT_MAX_ACTIONS && *got == 0, CLOUT_ERR_DATA, "%s: bad action matrices", name);
             if (amc == NULL) CALLOC_TRY(amc, 2 * CLOUT_MAX_ACTIONS, mat_desc);
             for (; *got < na; (*got)++) RD_TRY(rd_matrix(&r, &amc[(counts ? 0 : CLOUT_MAX_ACTIONS) + *got]));
         }
-        else if (key_is(k, kl, "behaviour") && version >= 2 && r.p < r.end && *r.p != 0xc0) {
+        else if (clout_i_key_is(k, kl, "behaviour") && version >= 2 && r.p < r.end && *r.p != 0xc0) {
             const char *s;
             size_t sl;
-            RD_TRY(rd_str(&r, &s, &sl));
+            RD_TRY(clout_i_rd_str(&r, &s, &sl));
             free(bdesc);
             bdesc = clout_i_malloc(sl + 1, 1);
             ASSERT_MSG(bdesc != NULL, CLOUT_ERR_NOMEM, "out of memory");
             memcpy(bdesc, s, sl);
             bdesc[sl] = '\0';
         }
-        else RD_TRY(rd_skip(&r));
+        else RD_TRY(clout_i_rd_skip(&r));
     }
     ASSERT_MSG(have_dir && uid.have && iid.have && hs && hr && ht, CLOUT_ERR_DATA,
                "%s: snapshot is missing a part (directed, user_ids, item_ids, S, R or T)", name);

@@ -706,6 +706,104 @@ CLOUT_PUBLIC int clout_eval_ndcg(const double *score, const double *truth, int64
 CLOUT_PUBLIC int clout_eval_auc(const double *score, const double *truth, int64_t n, double *value,
                                 char msg[CLOUT_MSG_LEN]);
 
+/* ---------------------------------------------------------------- graph neural networks (gnn/)
+ * Models trained by clout itself: dense float32 on OpenBLAS, sparse x dense over the graph's CSR
+ * arrays (a row-parallel kernel; see tools/bench/RESULTS.md for the comparison with GraphBLAS's).
+ * Every random draw (initialization, split, dropout, samples) comes from the counter-based
+ * generator and every kernel computes each output in one thread in a fixed order: one seed gives
+ * the same model, bit for bit, for any thread count. Models are saved in .clout-model files
+ * (msgpack: kind, parameters, the user and item ids, tensors) and read back strictly: a file that
+ * is not exactly a model is CLOUT_ERR_DATA with its byte offset. A model applies to a graph whose
+ * users (and items) it knows, matched by id; another graph is CLOUT_ERR_DATA naming a stranger. */
+typedef struct clout_model clout_model;
+CLOUT_PUBLIC void clout_model_free(clout_model **m);
+CLOUT_PUBLIC int clout_model_save(const clout_model *m, const char *path, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_model_load(clout_model **m, const char *path, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC const char *clout_model_kind(const clout_model *m);     /* "gcn" or "lightgcn" */
+/* the parameters that made the model (names and values, valid while m lives); returns how many */
+CLOUT_PUBLIC int clout_model_params(const clout_model *m, const char *const **names, const double **values);
+CLOUT_PUBLIC int clout_model_classes(const clout_model *m);          /* GCN classes; 0: regression */
+CLOUT_PUBLIC const char *clout_model_class_name(const clout_model *m, int c);
+
+/* GCN (Kipf and Welling 2017): node classification (label[u] in 0..nclasses-1, -1: none) or
+ * regression (target[u], NaN: none) from the ties read as undirected (D^-1/2 (A+I) D^-1/2) and
+ * the features X (n x nf doubles, row-major; nf 0: identity features, one learned row per user).
+ * The users with a label are split train/validation/test by a seeded shuffle; Adam, dropout,
+ * weight decay on the first layer, early stopping on the validation loss (patience epochs without
+ * improvement; 0: never) with the best weights kept. fn (may be NULL) hears every epoch. Cost per
+ * epoch: O(layers (|S| hidden + n hidden^2)); memory O(n hidden layers), plus n hidden for identity
+ * features. CLOUT_ERR_INVALID (an option out of range, nobody to train on), CLOUT_ERR_NOT_CONVERGED
+ * (the loss became NaN: lower lr). */
+typedef struct clout_gcn_opts {
+    int layers;             /* 2 */
+    int hidden;             /* 64 */
+    double dropout;         /* 0.5 */
+    double lr;              /* 0.01 */
+    double weight_decay;    /* 5e-4, first layer */
+    int epochs;             /* 200 */
+    int patience;           /* 20 */
+    double split[3];        /* 0.6, 0.2, 0.2 */
+    uint64_t seed;          /* 1 */
+} clout_gcn_opts;
+CLOUT_PUBLIC void clout_gcn_opts_init(clout_gcn_opts *o);
+typedef struct clout_gcn_report {
+    int epochs_run, best_epoch;
+    int64_t n[3];           /* users in train, validation, test */
+    double loss[3];
+    double accuracy[3];     /* classification; NaN for regression */
+    double rmse[3], spearman[3]; /* regression, in the target's units; NaN for classification */
+} clout_gcn_report;
+typedef void (*clout_gcn_epoch_fn)(void *ctx, int epoch, double train_loss, double val_loss, double val_metric);
+CLOUT_PUBLIC int clout_gcn_train(clout_graph *G, const clout_gcn_opts *o, const double *X, int nf, const int32_t *label,
+                                 int nclasses, const char *const *class_names, const double *target,
+                                 clout_gcn_epoch_fn fn, void *ctx, clout_model **model, clout_gcn_report *rep,
+                                 char msg[CLOUT_MSG_LEN]);
+/* Predictions for every user of G: the class index (classification; prob: its softmax
+ * probability) or the value (regression; prob NaN). X as for training (the model's nf columns). */
+CLOUT_PUBLIC int clout_gcn_predict(const clout_model *m, clout_graph *G, const double *X, int nf, double *pred,
+                                   double *prob, char msg[CLOUT_MSG_LEN]);
+
+/* LightGCN (He et al. 2020) on R's pattern with BPR loss, one uniform negative per positive;
+ * layers 0: BPR-MF; social: users also average their friends' embeddings at every layer. Test
+ * pairs (user, item; item -1 for an item G lacks, a certain miss) are evaluated every eval_every
+ * epochs (and at the last) by Recall@topk and NDCG@topk over all items, training items excluded;
+ * the model keeps the embeddings of the best Recall (the last epoch's without test pairs). Cost
+ * per epoch: |R| / batch steps of O(layers |P| dim + (n + m) dim). */
+typedef struct clout_lightgcn_opts {
+    int dim;                /* 64 */
+    int layers;             /* 3 */
+    double lr;              /* 1e-3 */
+    double l2;              /* 1e-4 */
+    int batch;              /* 2048 */
+    int epochs;             /* 300 */
+    int eval_every;         /* 10 */
+    int topk;               /* 20 */
+    bool social;            /* false */
+    uint64_t seed;          /* 1 */
+} clout_lightgcn_opts;
+CLOUT_PUBLIC void clout_lightgcn_opts_init(clout_lightgcn_opts *o);
+typedef struct clout_lightgcn_epoch {
+    int epoch;
+    double loss, recall, ndcg;  /* recall, ndcg: NaN when not evaluated */
+    double seconds;             /* since training began */
+    bool evaluated;
+} clout_lightgcn_epoch;
+typedef void (*clout_lightgcn_epoch_fn)(void *ctx, const clout_lightgcn_epoch *e);
+CLOUT_PUBLIC int clout_lightgcn_train(clout_graph *G, const clout_lightgcn_opts *o, const int64_t *test_user,
+                                      const int64_t *test_item, int64_t ntest, clout_lightgcn_epoch_fn fn, void *ctx,
+                                      clout_model **model, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_lightgcn_evaluate(const clout_model *m, clout_graph *G, const int64_t *test_user,
+                                         const int64_t *test_item, int64_t ntest, int k, double *recall, double *ndcg,
+                                         char msg[CLOUT_MSG_LEN]);
+/* The k best items (items[q k + j], -1 past the end; scores likewise, NaN) for users[0..nu) by a
+ * LightGCN model, items the user already has excluded. social_weight L in [0, 1]: the score
+ * becomes (1 - L) x the model's score min-maxed over the user's candidates + L x the share of the
+ * user's friends holding the item, each friend weighted by the percentile of influence[f] (NULL:
+ * equally). */
+CLOUT_PUBLIC int clout_recommend(const clout_model *m, clout_graph *G, const int64_t *users, int64_t nu, int k,
+                                 double social_weight, const double *influence, int64_t *items, double *scores,
+                                 char msg[CLOUT_MSG_LEN]);
+
 /* ---------------------------------------------------------------- output tables
  * One table per command: named columns, rows written one at a time; CSV (header + rows), JSON
  * (an array of objects, or one object for a record) or msgpack (the same shapes). */
@@ -729,6 +827,9 @@ CLOUT_PUBLIC void clout_table_null(clout_table *t);
 typedef void (*clout_row_fn)(void *ctx, int64_t row, clout_table *r);
 CLOUT_PUBLIC int clout_table_rows(clout_table *t, int64_t nrows, clout_row_fn fn, void *ctx, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_table_end(clout_table **t, char msg[CLOUT_MSG_LEN]);  /* closes the array; checks ferror */
+/* Write the rows so far out to the file now (CSV and JSON; msgpack tables are written at the end):
+ * for tables printed while a long call runs. */
+CLOUT_PUBLIC void clout_table_flush(clout_table *t);
 CLOUT_PUBLIC int clout_format_parse(const char *s, clout_format *fmt);
 
 #ifdef __cplusplus

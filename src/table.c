@@ -570,6 +570,13 @@ int clout_table_rows(clout_table *t, int64_t nrows, clout_row_fn fn, void *ctx, 
     return CLOUT_OK;
 }
 
+void clout_table_flush(clout_table *t)
+{
+    if (t == NULL || t->shadow) return;
+    out_flush(t);
+    fflush(t->f);
+}
+
 #undef FREE_ALL
 #define FREE_ALL free_table(tab)
 

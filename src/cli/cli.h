@@ -70,7 +70,8 @@ typedef struct {
 } cli_command;
 extern const cli_command cli_cmd_ingest, cli_cmd_info, cli_cmd_export, cli_cmd_generate, cli_cmd_metrics,
     cli_cmd_reach, cli_cmd_simulate, cli_cmd_im, cli_cmd_compare, cli_cmd_behaviour,
-    cli_cmd_score, cli_cmd_keyusers, cli_cmd_pairwise, cli_cmd_evaluate, cli_cmd_report;
+    cli_cmd_score, cli_cmd_keyusers, cli_cmd_pairwise, cli_cmd_evaluate, cli_cmd_report, cli_cmd_gcn,
+    cli_cmd_lightgcn, cli_cmd_recommend;
 
 /* A command returns this after --help; main prints the command's help and exits 0. */
 #define CLI_EXIT_HELP 1000

@@ -31,6 +31,7 @@ static const cli_command *const commands[] = {&cli_cmd_ingest, &cli_cmd_info,   
                                                &cli_cmd_im,      &cli_cmd_compare,  &cli_cmd_behaviour,
                                                &cli_cmd_score,   &cli_cmd_keyusers, &cli_cmd_pairwise,
                                                &cli_cmd_evaluate, &cli_cmd_report,
+                                               &cli_cmd_gcn,     &cli_cmd_lightgcn, &cli_cmd_recommend,
                                                &cli_cmd_generate};
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

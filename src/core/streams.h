@@ -21,6 +21,7 @@
  * - Tagged streams (an ASCII tag as the stream number): trivalency probabilities (index = tie),
  *   betweenness source sampling (index = draw), HyperANF hashes (index = user), folds of a
  *   cross-validation (index = row), bootstrap resamples (index = resample x n + draw).
+ * - Neural models: tagged streams with the epoch and layer in the low 32 bits (below).
  * - R-MAT edge i: stream i, index = recursion level (its own seed; nothing else runs in
  *   `generate`). */
 #ifndef CLOUT_STREAMS_H
@@ -41,5 +42,13 @@ static inline uint64_t clout_i_stream_live_edges(uint64_t s, uint64_t v) { retur
 #define CLOUT_STREAM_FOLDS 0x666f6c64u              /* "fold": cross-validation folds (index = row) */
 #define CLOUT_STREAM_BOOTSTRAP 0x626f6f74u          /* "boot": resample b draws index b n + j */
 static inline uint64_t clout_i_stream_rmat_edge(uint64_t i) { return i; }
+/* Neural models (gnn/): a tag in the high 32 bits, the low bits say which draw family of which
+ * epoch: initialization (tensor t), dropout (epoch, layer), BPR samples (epoch; index = sample),
+ * the train/validation/test split (index = user). */
+#define CLOUT_STREAM_GNN_INIT 0x676e6e69u        /* "gnni" */
+#define CLOUT_STREAM_GNN_DROPOUT 0x676e6e64u     /* "gnnd" */
+#define CLOUT_STREAM_GNN_SAMPLE 0x676e6e73u      /* "gnns" */
+#define CLOUT_STREAM_GNN_SPLIT 0x676e6e70u       /* "gnnp" */
+static inline uint64_t clout_i_stream_gnn(uint32_t tag, uint64_t low) { return ((uint64_t)tag << 32) | (low & 0xffffffffu); }
 
 #endif

@@ -1,0 +1,100 @@
+/* spmm.c: sparse x dense (64 columns) on a snapshot's propagation matrix: clout's CSR kernel
+ * against GraphBLAS's C = A*H (PLUS_TIMES_FP32, H a full matrix), same matrix, same H.
+ *   clout-bench-spmm G.clout gcn|lightgcn [reps] [cols]
+ * Prints one line per kernel: seconds per product (median of reps), GB/s of the bytes a product
+ * must read at least (the matrix once, one H row per entry, Y once), and the largest difference. */
+#include "gnn_internal.h"
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    char msg[CLOUT_MSG_LEN] = "";
+    if (argc < 3) {
+        fprintf(stderr, "usage: clout-bench-spmm G.clout gcn|lightgcn [reps] [cols]\n");
+        return 2;
+    }
+    int reps = argc > 3 ? atoi(argv[3]) : 5;
+    int64_t d = argc > 4 ? atoll(argv[4]) : 64;
+    if (reps < 1 || d < 1) return 2;
+    clout_init(msg);
+    clout_graph *G = NULL;
+    clout_i_spm A = {0};
+    if (clout_snapshot_load(&G, argv[1], msg) < 0 ||
+        (strcmp(argv[2], "gcn") == 0 ? clout_i_gcn_adjacency(G, &A, msg) : clout_i_lightgcn_adjacency(G, false, &A, msg)) < 0) {
+        fprintf(stderr, "clout-bench-spmm: %s\n", msg);
+        return 1;
+    }
+    clout_i_mat H = {0}, Y = {0}, Y2 = {0};
+    clout_i_mat_new(&H, A.m, d, msg);
+    clout_i_mat_new(&Y, A.n, d, msg);
+    clout_i_mat_new(&Y2, A.n, d, msg);
+    clout_i_normal_init(&H, 1.0, 1, 7);
+    int64_t nnz = A.p[A.n];
+    double bytes = (double)nnz * (8.0 + 4.0 * (double)d) + (double)A.n * (8.0 + 4.0 * (double)d);
+    double *t = malloc((size_t)reps * sizeof(double));
+    for (int r = 0; r < reps; r++) {
+        double t0 = clout_now();
+        clout_i_spmm(&A, &H, &Y, false);
+        t[r] = clout_now() - t0;
+    }
+    qsort(t, (size_t)reps, sizeof(double), cmpd);
+    double tc = t[reps / 2];
+    /* GraphBLAS: A as a CSR matrix, H and C as full matrices lent by pointer */
+    GrB_Matrix GA = NULL, GH = NULL, GC = NULL;
+    GrB_Index *ap = malloc((size_t)(A.n + 1) * sizeof(GrB_Index)), *aj = malloc((size_t)(nnz ? nnz : 1) * sizeof(GrB_Index));
+    float *av = malloc((size_t)(nnz ? nnz : 1) * sizeof(float));
+    for (int64_t i = 0; i <= A.n; i++) ap[i] = (GrB_Index)A.p[i];
+    for (int64_t k = 0; k < nnz; k++) aj[k] = (GrB_Index)A.j[k], av[k] = A.v[k];
+    GrB_Matrix_new(&GA, GrB_FP32, (GrB_Index)A.n, (GrB_Index)A.m);
+    GxB_Matrix_pack_CSR(GA, &ap, &aj, (void **)&av, (GrB_Index)(A.n + 1) * sizeof(GrB_Index),
+                        (GrB_Index)(nnz ? nnz : 1) * sizeof(GrB_Index), (GrB_Index)(nnz ? nnz : 1) * sizeof(float), false,
+                        false, NULL);
+    GrB_Matrix_new(&GH, GrB_FP32, (GrB_Index)A.m, (GrB_Index)d);
+    float *hx = malloc((size_t)(A.m * d) * sizeof(float));
+    memcpy(hx, H.x, (size_t)(A.m * d) * sizeof(float));
+    GxB_Matrix_pack_FullR(GH, (void **)&hx, (GrB_Index)(A.m * d) * sizeof(float), false, NULL);
+    GrB_Matrix_new(&GC, GrB_FP32, (GrB_Index)A.n, (GrB_Index)d);
+    for (int r = 0; r < reps; r++) {
+        double t0 = clout_now();
+        GrB_mxm(GC, NULL, NULL, GrB_PLUS_TIMES_SEMIRING_FP32, GA, GH, NULL);
+        GrB_Matrix_wait(GC, GrB_MATERIALIZE);
+        t[r] = clout_now() - t0;
+    }
+    qsort(t, (size_t)reps, sizeof(double), cmpd);
+    double tg = t[reps / 2];
+    /* check: the two products agree */
+    double maxdiff = 0;
+    for (int64_t i = 0; i < A.n; i += 1 + A.n / 1000)
+        for (int64_t c = 0; c < d; c++) {
+            float x = 0;
+            GrB_Matrix_extractElement_FP32(&x, GC, (GrB_Index)i, (GrB_Index)c);
+            double e = fabs((double)x - Y.x[i * d + c]);
+            if (e > maxdiff) maxdiff = e;
+        }
+    printf("matrix %lld x %lld, %lld entries, %lld columns, %d threads\n", (long long)A.n, (long long)A.m,
+           (long long)nnz, (long long)d, clout_get_threads());
+    printf("clout CSR kernel  %.4f s  %.1f GB/s\n", tc, bytes / tc / 1e9);
+    printf("GraphBLAS mxm     %.4f s  %.1f GB/s\n", tg, bytes / tg / 1e9);
+    printf("ratio GraphBLAS/clout %.2f  max difference %.3g\n", tg / tc, maxdiff);
+    GrB_free(&GA);
+    GrB_free(&GH);
+    GrB_free(&GC);
+    free(t);
+    clout_i_mat_free(&H);
+    clout_i_mat_free(&Y);
+    clout_i_mat_free(&Y2);
+    clout_i_spm_free(&A);
+    clout_graph_free(&G);
+    clout_finalize();
+    return 0;
+}

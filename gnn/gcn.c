@@ -613,3 +613,54 @@ int clout_gcn_predict(const clout_model *m, clout_graph *G, const double *X, int
     FREE_ALL;
     return CLOUT_OK;
 }
+
+/* ---------------------------------------------------------------- for the gradient checks */
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        t.W = NULL;                                                                       \
+        t.b = NULL;                                                                       \
+        net_free(&t);                                                                     \
+        for (int l_ = 0; l_ < 16; l_++) {                                                 \
+            clout_i_mat_free(&gZ[l_]);                                                    \
+            clout_i_mat_free(&gT[l_]);                                                    \
+            clout_i_mat_free(&gH[l_]);                                                    \
+        }                                                                                 \
+    } while (0)
+
+int clout_i_gcn_loss_grad(clout_graph *G, const double *X, int nf, const int32_t *y, const double *tz, int L,
+                          const int *dims, clout_i_mat *W, clout_i_mat *b, const int64_t *rows, int64_t nr,
+                          double dropout, uint64_t seed, clout_i_mat *dW, clout_i_mat *db, double *loss,
+                          char msg[CLOUT_MSG_LEN])
+{
+    net t = {0};
+    clout_i_mat gZ[16] = {{0}}, gT[16] = {{0}}, gH[16] = {{0}};
+    t.n = clout_graph_users(G);
+    t.L = L;
+    t.nf = nf;
+    t.identity = nf == 0;
+    t.out = dims[L];
+    t.W = W;
+    t.b = b;
+    clout_i_mat norm = {0};
+    if (!t.identity) {
+        TRY(clout_i_mat_new(&norm, 2, nf, msg));
+        int s = load_features(&t, X, NULL, &norm, msg);
+        clout_i_mat_free(&norm);
+        TRY(s);
+    }
+    TRY(clout_i_gcn_adjacency(G, &t.A, msg));
+    TRY(net_alloc(&t, dims, msg));
+    for (int l = 0; l < L; l++) {
+        TRY(clout_i_mat_new(&gZ[l], t.n, dims[l + 1], msg));
+        TRY(clout_i_mat_new(&gT[l], t.n, dims[l + 1], msg));
+        TRY(clout_i_mat_new(&gH[l], t.n, dims[l], msg));
+    }
+    forward(&t, dropout > 0, dropout, seed, 1);
+    *loss = y ? clout_i_softmax_xent(&t.Z[L - 1], y, rows, nr, dW ? &gZ[L - 1] : NULL)
+              : clout_i_mse(&t.Z[L - 1], tz, rows, nr, dW ? &gZ[L - 1] : NULL);
+    if (dW) backward(&t, dropout > 0, dropout, gZ, gT, dW, db, gH);
+    FREE_ALL;
+    return CLOUT_OK;
+}

@@ -76,6 +76,19 @@ typedef struct {
 void clout_i_adam_step(const clout_i_adam *o, int64_t t, clout_i_mat *W, const clout_i_mat *dW, clout_i_mat *m,
                        clout_i_mat *v);
 
+/* ---- for the gradient checks of tests/unit/test_gnn.c ---- */
+/* The GCN's loss over rows (labels y or standardized targets tz) for the weights W, b (L layers of
+ * widths dims[0..L], dims[0] = nf) with dropout drawn from seed, and its gradient (dW, db NULL:
+ * the loss only). */
+int clout_i_gcn_loss_grad(clout_graph *G, const double *X, int nf, const int32_t *y, const double *tz, int L,
+                          const int *dims, clout_i_mat *W, clout_i_mat *b, const int64_t *rows, int64_t nr,
+                          double dropout, uint64_t seed, clout_i_mat *dW, clout_i_mat *db, double *loss,
+                          char msg[CLOUT_MSG_LEN]);
+/* LightGCN's batch loss (BPR + L2) for embeddings E0 over propagation P (PT its transpose, NULL
+ * when symmetric), samples smp (user, item, item) x bn with n users, and its gradient. */
+int clout_i_bpr_loss_grad(const clout_i_spm *P, const clout_i_spm *PT, int L, clout_i_mat *E0, const int64_t *smp,
+                          int64_t bn, int64_t n, double l2, clout_i_mat *grad, double *loss, char msg[CLOUT_MSG_LEN]);
+
 /* ---- model files (model.c) ---- */
 #define CLOUT_I_MAX_TENSORS 16
 #define CLOUT_I_MAX_PARAMS 24

@@ -593,3 +593,43 @@ int clout_lightgcn_evaluate(const clout_model *m, clout_graph *G, const int64_t 
     FREE_ALL;
     return CLOUT_OK;
 }
+
+/* ---------------------------------------------------------------- for the gradient checks */
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        for (int k_ = 1; pp.E && k_ <= pp.L; k_++) clout_i_mat_free(&pp.E[k_]);           \
+        FREE_PTR(pp.E);                                                                   \
+        clout_i_mat_free(&pp.F);                                                          \
+        clout_i_mat_free(&c1);                                                            \
+        clout_i_mat_free(&c2);                                                            \
+    } while (0)
+
+int clout_i_bpr_loss_grad(const clout_i_spm *P, const clout_i_spm *PT, int L, clout_i_mat *E0, const int64_t *smp,
+                          int64_t bn, int64_t n, double l2, clout_i_mat *grad, double *loss, char msg[CLOUT_MSG_LEN])
+{
+    prop pp = {0};
+    clout_i_mat c1 = {0}, c2 = {0};
+    int64_t N = E0->rows, d = E0->cols;
+    pp.P = *P;
+    if (PT) pp.PT = *PT;
+    pp.L = L;
+    CALLOC_TRY(pp.E, L + 1, clout_i_mat);
+    pp.E[0] = *E0;
+    for (int k = 1; k <= L; k++) TRY(clout_i_mat_new(&pp.E[k], N, d, msg));
+    TRY(clout_i_mat_new(&pp.F, N, d, msg));
+    TRY(clout_i_mat_new(&c1, N, d, msg));
+    TRY(clout_i_mat_new(&c2, N, d, msg));
+    propagate(&pp);
+    clout_i_mat_zero(grad);
+    double reg = 0;
+    double bl = bpr_batch(pp.F.x, E0->x, grad->x, smp, bn, n, d, &reg);
+    backprop(&pp, grad, &c1, &c2);
+    l2_batch(grad->x, E0->x, smp, bn, n, d, (float)l2 / (float)bn);
+    *loss = bl / (double)bn + l2 * 0.5 * reg / (double)bn;
+    pp.P = (clout_i_spm){0};
+    pp.PT = (clout_i_spm){0};
+    FREE_ALL;
+    return CLOUT_OK;
+}

@@ -64,6 +64,108 @@ void clout_i_gemm(bool ta, bool tb, float alpha, const clout_i_mat *A, const clo
                 (blasint)C->cols);
 }
 
+/* ---------------------------------------------------------------- deterministic dense products
+ * OpenBLAS's sgemm gives different bits for different thread counts (it splits the work
+ * differently), so the models use these instead: every output entry is computed by one thread in
+ * a fixed order, and the reduction of mm_tn over rows runs in fixed blocks summed in order. */
+
+CLOUT_CLONES
+static void mm_rows(const float *restrict A, const float *restrict B, float *restrict C, int64_t k, int64_t m,
+                    int64_t lo, int64_t hi, bool acc)
+{
+    for (int64_t i = lo; i < hi; i++) {
+        float *restrict c = C + i * m;
+        if (!acc)
+            for (int64_t q = 0; q < m; q++) c[q] = 0.0f;
+        const float *a = A + i * k;
+        for (int64_t t = 0; t < k; t++) {
+            const float x = a[t];
+            if (x == 0.0f) continue;
+            const float *restrict b = B + t * m;
+            for (int64_t q = 0; q < m; q++) c[q] += x * b[q];
+        }
+    }
+}
+
+void clout_i_mm(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C, bool acc)
+{
+    const int64_t n = A->rows, k = A->cols, m = B->cols, chunk = 32, nc = (n + chunk - 1) / chunk;
+#pragma omp parallel for schedule(dynamic, 4) if (n * k * m > (1 << 18))
+    for (int64_t b = 0; b < nc; b++)
+        mm_rows(A->x, B->x, C->x, k, m, b * chunk, (b + 1) * chunk < n ? (b + 1) * chunk : n, acc);
+}
+
+/* a . b over d floats: 16 partial sums when d is a multiple of 16, added in a fixed order */
+CLOUT_CLONES
+float clout_i_dot(const float *a, const float *b, int64_t d)
+{
+    if (d % 16 == 0) {
+        clout_i_v16f acc = {0};
+        for (int64_t c = 0; c < d; c += 16) acc += *(const clout_i_v16f *)(a + c) * *(const clout_i_v16f *)(b + c);
+        float s = 0;
+        for (int q = 0; q < 16; q++) s += acc[q];
+        return s;
+    }
+    float s = 0;
+    for (int64_t c = 0; c < d; c++) s += a[c] * b[c];
+    return s;
+}
+
+void clout_i_mm_nt(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C)
+{
+    const int64_t n = A->rows, m = B->rows, d = A->cols;
+#pragma omp parallel for schedule(dynamic, 8) if (n * m * d > (1 << 18))
+    for (int64_t i = 0; i < n; i++) {
+        const float *a = A->x + i * d;
+        float *c = C->x + i * m;
+        for (int64_t j = 0; j < m; j++) c[j] = clout_i_dot(a, B->x + j * d, d);
+    }
+}
+
+CLOUT_CLONES
+static void outer_rows(const float *restrict A, const float *restrict B, float *restrict C, int64_t k, int64_t m,
+                       int64_t lo, int64_t hi)
+{
+    for (int64_t t = 0; t < k * m; t++) C[t] = 0.0f;
+    for (int64_t i = lo; i < hi; i++) {
+        const float *a = A + i * k, *restrict b = B + i * m;
+        for (int64_t t = 0; t < k; t++) {
+            const float x = a[t];
+            if (x == 0.0f) continue;
+            float *restrict c = C + t * m;
+            for (int64_t q = 0; q < m; q++) c[q] += x * b[q];
+        }
+    }
+}
+
+#undef FREE_ALL
+#define FREE_ALL FREE_PTR(part)
+
+int clout_i_mm_tn(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C, char msg[CLOUT_MSG_LEN])
+{
+    const int64_t n = A->rows, k = A->cols, m = B->cols, blk = 1024, nb = (n + blk - 1) / blk;
+    float *part = NULL;
+    /* blocks of 1024 rows in groups of 64: memory 64 k m floats, whatever n */
+    const int64_t group = 64;
+    ALLOC_TRY(part, group * k * m + 1, float);
+    for (int64_t t = 0; t < k * m; t++) C->x[t] = 0.0f;
+    for (int64_t g0 = 0; g0 < nb; g0 += group) {
+        int64_t g1 = g0 + group < nb ? g0 + group : nb;
+#pragma omp parallel for schedule(dynamic, 1) if ((g1 - g0) > 1 && k * m * blk > (1 << 16))
+        for (int64_t b = g0; b < g1; b++)
+            outer_rows(A->x, B->x, part + (b - g0) * k * m, k, m, b * blk, (b + 1) * blk < n ? (b + 1) * blk : n);
+        for (int64_t b = g0; b < g1; b++) {
+            const float *p = part + (b - g0) * k * m;
+            for (int64_t t = 0; t < k * m; t++) C->x[t] += p[t];
+        }
+    }
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
 void clout_i_spm_free(clout_i_spm *a)
 {
     free(a->p);
@@ -225,7 +327,7 @@ int clout_i_gcn_adjacency(clout_graph *G, clout_i_spm *A, char msg[CLOUT_MSG_LEN
         FREE_PTR(ds);                                                                     \
     } while (0)
 
-int clout_i_lightgcn_adjacency(clout_graph *G, bool social, clout_i_spm *P, char msg[CLOUT_MSG_LEN])
+int clout_i_lightgcn_adjacency(clout_graph *G, bool social, double beta, clout_i_spm *P, char msg[CLOUT_MSG_LEN])
 {
     GrB_Matrix U = NULL, B = NULL;
     clout_i_csr cr = {0}, cs = {0};
@@ -293,20 +395,18 @@ int clout_i_lightgcn_adjacency(clout_graph *G, bool social, clout_i_spm *P, char
     a.p[0] = 0;
     for (int64_t u = 0; u < n; u++) {
         /* friends first (columns < n), then items (columns n..n+m-1): sorted */
-        bool has_friends = social && cs.ptr[u + 1] > cs.ptr[u];
-        bool has_items = cr.ptr[u + 1] > cr.ptr[u];
-        /* a user with both kinds of neighbours averages the two; with one kind, keeps it whole */
-        float half = has_friends && has_items ? 0.5f : 1.0f;
+        /* the item aggregation whole, the friends' added with weight beta */
+        const float sw = (float)beta;
         if (social)
             for (uint64_t k = cs.ptr[u]; k < cs.ptr[u + 1]; k++) {
                 int64_t f = (int64_t)cs.idx[k];
                 a.j[q] = (int32_t)f;
-                a.v[q++] = half * ds[u] * ds[f];
+                a.v[q++] = sw * ds[u] * ds[f];
             }
         for (uint64_t k = cr.ptr[u]; k < cr.ptr[u + 1]; k++) {
             int64_t i = (int64_t)cr.idx[k];
             a.j[q] = (int32_t)(n + i);
-            a.v[q++] = half * du[u] * di[i];
+            a.v[q++] = du[u] * di[i];
         }
         a.p[u + 1] = q;
     }

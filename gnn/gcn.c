@@ -112,7 +112,7 @@ static void forward(net *t, bool training, double p, uint64_t seed, int64_t epoc
             if (drop)
                 clout_i_dropout(Hd, p, t->mask[l], seed,
                                 clout_i_stream_gnn(CLOUT_STREAM_GNN_DROPOUT, ((uint64_t)epoch << 8) | (uint64_t)l));
-            clout_i_gemm(false, false, 1.0f, Hd, W, 0.0f, T);
+            clout_i_mm(Hd, W, T, false);
         }
         clout_i_mat *Z = &t->Z[l];
         clout_i_spmm(&t->A, T, Z, false);
@@ -131,8 +131,8 @@ static void forward(net *t, bool training, double p, uint64_t seed, int64_t epoc
 }
 
 /* backward from dZ (of the last layer, overwritten): gradients into dW, db */
-static void backward(net *t, bool dropped, double p, clout_i_mat *dZ, clout_i_mat *dT, clout_i_mat *dW,
-                     clout_i_mat *db, clout_i_mat *dH)
+static int backward(net *t, bool dropped, double p, clout_i_mat *dZ, clout_i_mat *dT, clout_i_mat *dW,
+                    clout_i_mat *db, clout_i_mat *dH, char msg[CLOUT_MSG_LEN])
 {
     float scale = dropped ? (float)(1.0 / (1.0 - p)) : 1.0f;
     for (int l = t->L - 1; l >= 0; l--) {
@@ -156,11 +156,11 @@ static void backward(net *t, bool dropped, double p, clout_i_mat *dZ, clout_i_ma
                 for (int64_t c = 0; c < dd; c++) w[c] = s[c] * scale;
             }
         } else {
-            clout_i_gemm(true, false, 1.0f, &t->Hd[l], &dT[l], 0.0f, &dW[l]);
+            if (clout_i_mm_tn(&t->Hd[l], &dT[l], &dW[l], msg) < 0) return CLOUT_ERR_NOMEM;
         }
         if (l == 0) break;
         /* dH = dT W', through dropout and the relu into dZ[l-1] */
-        clout_i_gemm(false, true, 1.0f, &dT[l], &t->W[l], 0.0f, &dH[l]);
+        clout_i_mm_nt(&dT[l], &t->W[l], &dH[l]);
         clout_i_mat *gp = &dZ[l - 1];
         const clout_i_mat *Zp = &t->Z[l - 1];
         int64_t nn = gp->rows * gp->cols;
@@ -172,6 +172,7 @@ static void backward(net *t, bool dropped, double p, clout_i_mat *dZ, clout_i_ma
             gp->x[i] = Zp->x[i] > 0.0f ? v : 0.0f;
         }
     }
+    return CLOUT_OK;
 }
 
 /* z-score the columns of X (n x nf, doubles) into t->X; the means and deviations into norm (2 x nf) */
@@ -427,7 +428,7 @@ int clout_gcn_train(clout_graph *G, const clout_gcn_opts *o, const double *X, in
         forward(&t, true, o->dropout, o->seed, epoch);
         double loss = y ? clout_i_softmax_xent(&t.Z[t.L - 1], y, rows[0], cnt[0], &dZ[t.L - 1])
                         : clout_i_mse(&t.Z[t.L - 1], tz, rows[0], cnt[0], &dZ[t.L - 1]);
-        backward(&t, o->dropout > 0, o->dropout, dZ, dT, dW, db, dH);
+        TRY(backward(&t, o->dropout > 0, o->dropout, dZ, dT, dW, db, dH, msg));
         for (int l = 0; l < t.L; l++) {
             if (l == 0 && o->weight_decay > 0) {
                 float wd = (float)o->weight_decay;
@@ -660,7 +661,7 @@ int clout_i_gcn_loss_grad(clout_graph *G, const double *X, int nf, const int32_t
     forward(&t, dropout > 0, dropout, seed, 1);
     *loss = y ? clout_i_softmax_xent(&t.Z[L - 1], y, rows, nr, dW ? &gZ[L - 1] : NULL)
               : clout_i_mse(&t.Z[L - 1], tz, rows, nr, dW ? &gZ[L - 1] : NULL);
-    if (dW) backward(&t, dropout > 0, dropout, gZ, gT, dW, db, gH);
+    if (dW) TRY(backward(&t, dropout > 0, dropout, gZ, gT, dW, db, gH, msg));
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -34,6 +34,14 @@ void clout_i_mat_copy(clout_i_mat *dst, const clout_i_mat *src);   /* same shape
 void clout_i_gemm(bool ta, bool tb, float alpha, const clout_i_mat *A, const clout_i_mat *B, float beta,
                   clout_i_mat *C);
 
+/* Deterministic products (each entry in one thread, fixed order; the models use these, since
+ * OpenBLAS's bits depend on its thread count): C = A B (+ C when acc); C = A B'; C = A' B (rows
+ * reduced in blocks of 1024 summed in order; CLOUT_ERR_NOMEM). a . b over d floats. */
+void clout_i_mm(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C, bool acc);
+void clout_i_mm_nt(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C);
+int clout_i_mm_tn(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C, char msg[CLOUT_MSG_LEN]);
+float clout_i_dot(const float *a, const float *b, int64_t d);
+
 /* ---- sparse matrices (dense.c): CSR, float32 values, rows sorted ---- */
 typedef struct {
     int64_t n, m;           /* rows, columns */
@@ -51,9 +59,9 @@ int clout_i_spm_transpose(const clout_i_spm *A, clout_i_spm *T, char msg[CLOUT_M
  * (n x n). */
 int clout_i_gcn_adjacency(clout_graph *G, clout_i_spm *A, char msg[CLOUT_MSG_LEN]);
 /* LightGCN's propagation over users and items (n + m nodes; users first): the bipartite
- * D^-1/2 [0 R; R' 0] D^-1/2 of R's pattern. social: users also average over their friends, the
- * user rows become (1/2) [Ŝ  R̂] with Ŝ = D_S^-1/2 S D_S^-1/2 of the undirected ties. */
-int clout_i_lightgcn_adjacency(clout_graph *G, bool social, clout_i_spm *P, char msg[CLOUT_MSG_LEN]);
+ * D^-1/2 [0 R; R' 0] D^-1/2 of R's pattern. social: users also aggregate their friends, the user
+ * rows become [beta Ŝ  R̂] with Ŝ = D_S^-1/2 S D_S^-1/2 of the undirected ties. */
+int clout_i_lightgcn_adjacency(clout_graph *G, bool social, double beta, clout_i_spm *P, char msg[CLOUT_MSG_LEN]);
 
 /* ---- layers and losses (nn.c) ---- */
 /* Glorot-uniform initialization from (seed, stream). */

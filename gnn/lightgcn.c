@@ -1,7 +1,8 @@
 /* lightgcn.c: LightGCN (He et al., SIGIR 2020) on the users x items matrix R, trained with BPR and
  * one uniform negative per positive; --layers 0 is BPR matrix factorization; social: users also
- * aggregate their friends' embeddings (SocialLGN-style propagation, Liao et al. 2022, here as a
- * parameter-free average of the item and the friend aggregation). Full-ranking Recall@k and
+ * aggregate their friends' embeddings (SocialLGN's idea, Liao et al. 2022, here without its
+ * learned fusion: a user's next embedding is its item aggregation plus beta times its friends'
+ * aggregation). Full-ranking Recall@k and
  * NDCG@k (training items excluded) and top-k recommendation with an optional social blend.
  *
  * An epoch draws as many (user, positive, negative) triples as R has entries (user uniform among
@@ -26,6 +27,7 @@ void clout_lightgcn_opts_init(clout_lightgcn_opts *o)
     o->epochs = 300;
     o->eval_every = 10;
     o->topk = 20;
+    o->social_beta = 0.5;
     o->seed = 1;
 }
 
@@ -96,7 +98,7 @@ static int rank_eval(const clout_i_mat *F, int64_t n, int64_t m, const clout_i_c
     for (int64_t u0 = 0; u0 < n; u0 += blk) {
         int64_t nb = n - u0 < blk ? n - u0 : blk;
         clout_i_mat A = {nb, d, F->x + u0 * d}, B = {m, d, F->x + n * d}, C = {nb, m, sc};
-        clout_i_gemm(false, true, 1.0f, &A, &B, 0.0f, &C);
+        clout_i_mm_nt(&A, &B, &C);
         double rsb = 0, nsb = 0;
         int64_t ub = 0;
         for (int64_t r = 0; r < nb; r++) ub += tp[u0 + r + 1] > tp[u0 + r];
@@ -203,22 +205,6 @@ static bool in_row(const uint64_t *idx, uint64_t lo, uint64_t hi, uint64_t v)
     return lo < end && idx[lo] == v;
 }
 
-/* a . b over d floats: 16 partial sums when d is a multiple of 16, added in a fixed order */
-CLOUT_CLONES
-static float dot(const float *a, const float *b, int64_t d)
-{
-    if (d % 16 == 0) {
-        clout_i_v16f acc = {0};
-        for (int64_t c = 0; c < d; c += 16) acc += *(const clout_i_v16f *)(a + c) * *(const clout_i_v16f *)(b + c);
-        float s = 0;
-        for (int q = 0; q < 16; q++) s += acc[q];
-        return s;
-    }
-    float s = 0;
-    for (int64_t c = 0; c < d; c++) s += a[c] * b[c];
-    return s;
-}
-
 /* The BPR loss of a batch of (user, positive, negative) samples on the propagated embeddings F
  * (the sum over samples; samples without a negative skipped) and its gradient (of the mean) into
  * gr, in sample order; *reg receives the squared norms of the samples' layer-0 rows. */
@@ -233,7 +219,7 @@ static double bpr_batch(const float *F, const float *E0, float *gr, const int64_
         if (in < 0) continue; /* the user holds every item: no negative exists */
         in += n;
         const float *fu = F + u * d, *fp = F + ip * d, *fn = F + in * d;
-        double x = (double)dot(fu, fn, d) - (double)dot(fu, fp, d);
+        double x = (double)clout_i_dot(fu, fn, d) - (double)clout_i_dot(fu, fp, d);
         /* softplus(x) and its derivative sigmoid(x), stable for any x */
         bl += x > 0 ? x + log1p(exp(-x)) : log1p(exp(x));
         float g = (float)((x > 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x))) * inv);
@@ -241,8 +227,8 @@ static double bpr_batch(const float *F, const float *E0, float *gr, const int64_
         for (int64_t c = 0; c < d; c++) gu[c] += g * (fn[c] - fp[c]);
         for (int64_t c = 0; c < d; c++) gp[c] -= g * fu[c];
         for (int64_t c = 0; c < d; c++) gn[c] += g * fu[c];
-        rg += (double)dot(E0 + u * d, E0 + u * d, d) + (double)dot(E0 + ip * d, E0 + ip * d, d) +
-              (double)dot(E0 + in * d, E0 + in * d, d);
+        rg += (double)clout_i_dot(E0 + u * d, E0 + u * d, d) + (double)clout_i_dot(E0 + ip * d, E0 + ip * d, d) +
+              (double)clout_i_dot(E0 + in * d, E0 + in * d, d);
     }
     *reg = rg;
     return bl;
@@ -303,6 +289,8 @@ int clout_lightgcn_train(clout_graph *G, const clout_lightgcn_opts *o, const int
                "LightGCN: lr must be > 0 and l2 >= 0");
     ASSERT_MSG(o->batch >= 1 && o->epochs >= 1 && o->eval_every >= 0, CLOUT_ERR_INVALID,
                "LightGCN: batch and epochs >= 1, eval-every >= 0 expected");
+    ASSERT_MSG(!o->social || (o->social_beta > 0 && o->social_beta <= 10), CLOUT_ERR_INVALID,
+               "LightGCN: social beta %g, expected (0, 10]", o->social_beta);
     ASSERT_MSG(o->topk >= 1 && o->topk <= 1024, CLOUT_ERR_INVALID, "LightGCN: k %d, expected 1 to 1024", o->topk);
     int64_t n = clout_graph_users(G), mi = clout_graph_items(G), N = n + mi, nr = clout_graph_interactions(G);
     ASSERT_MSG(nr > 0, CLOUT_ERR_INVALID, "LightGCN: the graph has no interactions (R is empty)");
@@ -317,7 +305,7 @@ int clout_lightgcn_train(clout_graph *G, const clout_lightgcn_opts *o, const int
     clout_i_mat *E0 = clout_i_model_tensor(m, "E", N, o->dim, msg);
     ASSERT_MSG(E0 != NULL, CLOUT_ERR_NOMEM, "%s", msg);
     clout_i_normal_init(E0, 0.1, o->seed, clout_i_stream_gnn(CLOUT_STREAM_GNN_INIT, 0));
-    TRY(clout_i_lightgcn_adjacency(G, o->social, &pp.P, msg));
+    TRY(clout_i_lightgcn_adjacency(G, o->social, o->social_beta, &pp.P, msg));
     if (o->social) TRY(clout_i_spm_transpose(&pp.P, &pp.PT, msg));
     pp.L = o->layers;
     CALLOC_TRY(pp.E, pp.L + 1, clout_i_mat);
@@ -410,6 +398,7 @@ int clout_lightgcn_train(clout_graph *G, const clout_lightgcn_opts *o, const int
     clout_i_model_param(m, "dim", d);
     clout_i_model_param(m, "layers", o->layers);
     clout_i_model_param(m, "social", o->social);
+    if (o->social) clout_i_model_param(m, "social_beta", o->social_beta);
     clout_i_model_param(m, "lr", o->lr);
     clout_i_model_param(m, "l2", o->l2);
     clout_i_model_param(m, "batch", o->batch);
@@ -509,7 +498,7 @@ int clout_recommend(const clout_model *m, clout_graph *G, const int64_t *users, 
         TRY(clout_i_mat_new(&A, nb, d, msg));
         for (int64_t r = 0; r < nb; r++) memcpy(A.x + r * d, Fu.x + users[q0 + r] * d, (size_t)d * sizeof(float));
         clout_i_mat Bi = {mi, d, Fi.x};
-        clout_i_gemm(false, true, 1.0f, &A, &Bi, 0.0f, &C);
+        clout_i_mm_nt(&A, &Bi, &C);
         clout_i_mat_free(&A);
         bool stop = false;
 #pragma omp parallel for schedule(dynamic, 4)

@@ -764,7 +764,8 @@ CLOUT_PUBLIC int clout_gcn_predict(const clout_model *m, clout_graph *G, const d
                                    double *prob, char msg[CLOUT_MSG_LEN]);
 
 /* LightGCN (He et al. 2020) on R's pattern with BPR loss, one uniform negative per positive;
- * layers 0: BPR-MF; social: users also average their friends' embeddings at every layer. Test
+ * layers 0: BPR-MF; social: at every layer a user's next embedding is its items' aggregation
+ * plus social_beta times its friends' (D^-1/2 S D^-1/2 of the ties read as undirected). Test
  * pairs (user, item; item -1 for an item G lacks, a certain miss) are evaluated every eval_every
  * epochs (and at the last) by Recall@topk and NDCG@topk over all items, training items excluded;
  * the model keeps the embeddings of the best Recall (the last epoch's without test pairs). Cost
@@ -779,6 +780,7 @@ typedef struct clout_lightgcn_opts {
     int eval_every;         /* 10 */
     int topk;               /* 20 */
     bool social;            /* false */
+    double social_beta;     /* 0.5: weight of the friends' aggregation in a user's next embedding */
     uint64_t seed;          /* 1 */
 } clout_lightgcn_opts;
 CLOUT_PUBLIC void clout_lightgcn_opts_init(clout_lightgcn_opts *o);

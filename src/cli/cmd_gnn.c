@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 /* ---------------------------------------------------------------- pair files */
 
@@ -25,22 +26,64 @@ static size_t field(const char *p, size_t n, size_t *start)
     return i - *start;
 }
 
-static int read_pairs(const char *path, pair_fn fn, void *ctx, char msg[CLOUT_MSG_LEN])
+/* the whole file (gzip read through, plain files as they are), NUL-terminated */
+static int slurp(const char *path, char **data, size_t *len, char msg[CLOUT_MSG_LEN])
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        snprintf(msg, CLOUT_MSG_LEN, "%s: %s", path, strerror(errno));
+    gzFile g = gzopen(path, "rb");
+    if (g == NULL) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s: %s", path, errno ? strerror(errno) : "cannot open");
         return CLOUT_ERR_NO_INPUT;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    int s = buf ? CLOUT_OK : CLOUT_ERR_NOMEM;
+    while (s >= 0) {
+        if (cap - n < (1 << 15)) {
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                s = CLOUT_ERR_NOMEM;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+            s = clout_memory_fits((double)cap, "the file", CLOUT_ERR_INVALID, msg);
+            if (s < 0) break;
+        }
+        int got = gzread(g, buf + n, (unsigned)(cap - n - 1));
+        if (got < 0) {
+            int e;
+            snprintf(msg, CLOUT_MSG_LEN, "%s: read error: %s", path, gzerror(g, &e));
+            s = CLOUT_ERR_DATA;
+            break;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    gzclose(g);
+    if (s < 0) {
+        free(buf);
+        return s;
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return CLOUT_OK;
+}
+
+static int read_pairs(const char *path, pair_fn fn, void *ctx, char msg[CLOUT_MSG_LEN])
+{
+    char *data = NULL;
+    size_t len = 0;
+    int s = slurp(path, &data, &len, msg);
+    if (s < 0) return s;
     int64_t ln = 0;
-    int s = CLOUT_OK;
-    while (s >= 0 && (len = getline(&line, &cap, f)) >= 0) {
+    for (size_t at = 0; s >= 0 && at < len;) {
+        char *line = data + at;
+        char *nl = memchr(line, '\n', len - at);
+        size_t n = nl ? (size_t)(nl - line) : len - at;
+        at += n + 1;
         ln++;
-        size_t n = (size_t)len;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) n--;
+        while (n > 0 && line[n - 1] == '\r') n--;
         size_t a0, b0;
         size_t al = field(line, n, &a0);
         if (al == 0 || line[a0] == '#' || line[a0] == '%') continue;
@@ -54,12 +97,7 @@ static int read_pairs(const char *path, pair_fn fn, void *ctx, char msg[CLOUT_MS
         }
         s = fn(ctx, line + a0, al, line + b0, bl, ln, msg);
     }
-    if (s >= 0 && ferror(f)) {
-        snprintf(msg, CLOUT_MSG_LEN, "%s: read error", path);
-        s = CLOUT_ERR_IO;
-    }
-    free(line);
-    fclose(f);
+    free(data);
     return s;
 }
 
@@ -103,7 +141,11 @@ static int label_pair(void *ctx, const char *a, size_t al, const char *b, size_t
         return CLOUT_ERR_DATA;
     }
     int64_t k = clout_idmap_intern(c->classes, b, bl, msg);
-    if (k < 0) return (int)k;
+    if (k < 0) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: the label is not a token (a NUL byte, or over %d bytes)", c->path,
+                 (long long)line, CLOUT_MAX_TOKEN);
+        return k == CLOUT_ERR_NOMEM ? CLOUT_ERR_NOMEM : CLOUT_ERR_DATA;
+    }
     if (k >= 100000) {
         snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: more than 100000 classes", c->path, (long long)line);
         return CLOUT_ERR_DATA;
@@ -553,6 +595,7 @@ const cli_command cli_cmd_gcn = {"gcn", "graph convolutional network: train on l
      "probability, or the value); identity-feature models need the users they were trained on.\n"
      "\n"
      "Example:\n"
+     "  clout ingest --edges datasets/snap_email_eu_core/email-Eu-core.txt.gz -o email.clout\n"
      "  clout gcn train email.clout --labels datasets/snap_email_eu_core/email-Eu-core-department-labels.txt \\\n"
      "      --epochs 200 -o email.clout-model\n"
      "  clout gcn predict email.clout --model email.clout-model -o departments.csv\n",
@@ -588,7 +631,7 @@ static int lgcn_train(int argc, char **argv)
     clout_lightgcn_opts_init(&o);
     int64_t dim = o.dim, layers = o.layers, batch = o.batch, epochs = o.epochs, every = o.eval_every, k = o.topk,
             seed = 1;
-    double lr = o.lr, l2 = o.l2;
+    double lr = o.lr, l2 = o.l2, beta = o.social_beta;
     bool social = false;
     const cli_opt opts[] = {CLI_OPT_TEXT("test", &test),
                             CLI_OPT_INT("dim", &dim, 1, 4096),
@@ -600,11 +643,13 @@ static int lgcn_train(int argc, char **argv)
                             CLI_OPT_INT("eval-every", &every, 0, 1000000),
                             {"k", 'k', CLI_INT, &k, 1, 1024, 0, NULL, 0},
                             CLI_OPT_FLAG("social", &social),
+                            CLI_OPT_REAL("social-beta", &beta, 0, 10, CLI_OPEN_LO),
                             CLI_OPT_INT("seed", &seed, 0, 9.2e18),
                             CLI_END};
     cli_diffusion dif;
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
+    if (dif.graph == NULL) dif.graph = "social";
     if (path == NULL || c.out == NULL)
         return cli_usage_error(cmd, "usage: clout lightgcn train G.clout [--test FILE] -o MODEL");
     if (strcmp(c.out, "-") == 0) return cli_usage_error(cmd, "-o names the model file; it cannot be standard output");
@@ -617,6 +662,7 @@ static int lgcn_train(int argc, char **argv)
     o.eval_every = (int)every;
     o.topk = (int)k;
     o.social = social;
+    o.social_beta = beta;
     o.seed = (uint64_t)seed;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
@@ -652,6 +698,7 @@ static int lgcn_evaluate(int argc, char **argv)
     cli_diffusion dif;
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
+    if (dif.graph == NULL) dif.graph = "social";
     if (path == NULL || test == NULL || mpath == NULL)
         return cli_usage_error(cmd, "usage: clout lightgcn evaluate G.clout --model MODEL --test FILE [-k K]");
     char msg[CLOUT_MSG_LEN] = "";
@@ -704,15 +751,17 @@ const cli_command cli_cmd_lightgcn = {"lightgcn", "LightGCN recommendation model
      "  --epochs N (300)  --eval-every N (10; and the last epoch)  -k K (20)  --seed S (1)\n"
      "  --social             users also aggregate their friends' embeddings at every layer (the\n"
      "                       graph's ties, undirected): social influence shapes the recommendations\n"
+     "  --social-beta B      the friends' weight beside the items' (0.5)\n"
      "  -o MODEL             the model file (required); with --test it keeps the best Recall's epoch\n"
      "Prints epoch,loss,recall@K,ndcg@K,seconds as it trains (empty cells between evaluations).\n"
      "\n"
      "evaluate: k,recall,ndcg,test_pairs of a saved model.\n"
      "\n"
      "Example:\n"
-     "  clout ingest --columns user,item,count --sep tab --interactions datasets/lastfm_lightgcn/train.txt \\\n"
+     "  clout ingest --columns user,item,count --sep tab --interactions datasets/lastfm_lightgcn/train.txt.gz \\\n"
      "      -o lgcn.clout\n"
-     "  clout lightgcn train lgcn.clout --test datasets/lastfm_lightgcn/test.txt --epochs 20 -o lgcn.clout-model\n",
+     "  clout lightgcn train lgcn.clout --test datasets/lastfm_lightgcn/test.txt.gz --epochs 20 -o lgcn.clout-model\n"
+     "  clout lightgcn evaluate lgcn.clout --model lgcn.clout-model --test datasets/lastfm_lightgcn/test.txt.gz\n",
     run_lightgcn};
 
 /* ---------------------------------------------------------------- recommend */
@@ -728,6 +777,7 @@ static int run_recommend(int argc, char **argv)
     cli_diffusion dif;
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
+    if (dif.graph == NULL) dif.graph = "social";
     if (path == NULL || mpath == NULL)
         return cli_usage_error(cmd, "usage: clout recommend G.clout --model MODEL [-k K] [--users USERS]");
     char msg[CLOUT_MSG_LEN] = "";

@@ -32,7 +32,8 @@ for block in re.findall(r"```sh\n(.*?)```", text, re.S):
         cmd = ""
 PY
 # then the examples of every command's help, in the same folder (the README made what they read)
-for c in ingest info export metrics reach simulate im compare generate behaviour score keyusers pairwise evaluate report; do
+for c in ingest info export metrics reach simulate im compare generate behaviour score keyusers pairwise evaluate report \
+    gcn lightgcn recommend; do
   "$CLOUT" help "$c" | /usr/bin/python3 -c '
 import sys
 lines, on, cmd = sys.stdin.read().split("\n"), False, ""

@@ -26,6 +26,7 @@ static clout_graph *small_graph(int64_t n, int64_t m, bool items, uint64_t seed)
     if (items) {
         /* a small log: each user holds a few of 15 items */
         char *log = malloc(64 * (size_t)n * 6 + 64), *p = log;
+        if (log == NULL) abort();
         p += sprintf(p, "user,item\n");
         for (int64_t u = 0; u < n; u++)
             for (int q = 0; q < 1 + (int)clout_rng_bounded(seed, 3, (uint64_t)u, 5); q++)
@@ -127,7 +128,7 @@ static void test_adjacency(void)
           (long long)cnt, (long long)want);
     /* LightGCN: every user-item entry 1 / sqrt(deg_u deg_i), symmetric */
     clout_i_spm P = {0}, PT = {0};
-    CHECK_OK(clout_i_lightgcn_adjacency(G, false, &P, msg));
+    CHECK_OK(clout_i_lightgcn_adjacency(G, false, 0.5, &P, msg));
     CHECK_OK(clout_i_spm_transpose(&P, &PT, msg));
     bool sym = P.p[P.n] == 2 * clout_graph_interactions(G);
     for (int64_t k = 0; sym && k < P.p[P.n]; k++) sym &= PT.j[k] == P.j[k] && PT.v[k] == P.v[k];
@@ -144,7 +145,7 @@ static void test_adjacency(void)
     clout_i_spm_free(&P);
     clout_i_spm_free(&PT);
     /* social: user rows average the item and the friend parts, each row's weights as defined */
-    CHECK_OK(clout_i_lightgcn_adjacency(G, true, &P, msg));
+    CHECK_OK(clout_i_lightgcn_adjacency(G, true, 0.5, &P, msg));
     CHECK(P.p[P.n] == 2 * clout_graph_interactions(G) + (int64_t)nv, "social adjacency: %lld entries",
           (long long)P.p[P.n]);
     clout_i_spm_free(&P);
@@ -313,7 +314,7 @@ static void test_bpr_gradients(void)
     for (int social = 0; social < 2; social++) {
         for (int L = 0; L <= 2; L++) {
             clout_i_spm P = {0}, PT = {0};
-            CHECK_OK(clout_i_lightgcn_adjacency(G, social, &P, msg));
+            CHECK_OK(clout_i_lightgcn_adjacency(G, social, 0.5, &P, msg));
             if (social) CHECK_OK(clout_i_spm_transpose(&P, &PT, msg));
             clout_i_mat E0, g, g2;
             CHECK_OK(clout_i_mat_new(&E0, N, 4, msg));
@@ -374,7 +375,7 @@ static void test_adam(void)
 static void test_threads_and_files(const char *tmpdir)
 {
     char msg[CLOUT_MSG_LEN];
-    clout_graph *G = small_graph(400, 1500, true, 41);
+    clout_graph *G = small_graph(1200, 5000, true, 41);
     int64_t n = clout_graph_users(G);
     int32_t *y = malloc((size_t)n * sizeof(int32_t));
     static const char *names[] = {"a", "b", "c"};

@@ -1,8 +1,11 @@
 /* spmm.c: sparse x dense (64 columns) on a snapshot's propagation matrix: clout's CSR kernel
  * against GraphBLAS's C = A*H (PLUS_TIMES_FP32, H a full matrix), same matrix, same H.
- *   clout-bench-spmm G.clout ties|gcn|lightgcn [reps] [cols]
+ *   clout-bench-spmm G.clout ties|gcn|lightgcn [reps] [cols] [DIR]
  * ties: S as it is (weights 1); gcn: D^-1/2 (A+I) D^-1/2 of the undirected ties; lightgcn: the
  * normalized users+items bipartite matrix of R.
+ * With a fifth argument DIR, the matrix (ptr int64, idx int32, val float32), H (float32, row-major)
+ * and clout's product Y are also written there as raw little-endian files (n, m, nnz, d in
+ * DIR/dims.txt), for the Python peers to time on the same data.
  * Prints one line per kernel: seconds per product (median of reps), GB/s of the bytes a product
  * must read at least (the matrix once, one H row per entry, Y once), and the largest difference. */
 #include "gnn_internal.h"
@@ -22,7 +25,7 @@ int main(int argc, char **argv)
 {
     char msg[CLOUT_MSG_LEN] = "";
     if (argc < 3) {
-        fprintf(stderr, "usage: clout-bench-spmm G.clout ties|gcn|lightgcn [reps] [cols]\n");
+        fprintf(stderr, "usage: clout-bench-spmm G.clout ties|gcn|lightgcn [reps] [cols] [DIR]\n");
         return 2;
     }
     int reps = argc > 3 ? atoi(argv[3]) : 5;
@@ -45,7 +48,7 @@ int main(int argc, char **argv)
             st = clout_i_csr_return(G->S, &c, msg);
         }
     } else if (st >= 0) {
-        st = strcmp(argv[2], "gcn") == 0 ? clout_i_gcn_adjacency(G, &A, msg) : clout_i_lightgcn_adjacency(G, false, &A, msg);
+        st = strcmp(argv[2], "gcn") == 0 ? clout_i_gcn_adjacency(G, &A, msg) : clout_i_lightgcn_adjacency(G, false, 0.5, &A, msg);
     }
     if (st < 0) {
         fprintf(stderr, "clout-bench-spmm: %s\n", msg);
@@ -103,6 +106,27 @@ int main(int argc, char **argv)
             double e = fabs((double)x - Y.x[i * d + c]);
             if (e > maxdiff) maxdiff = e;
         }
+    if (argc > 5) {
+        char f[4096];
+        snprintf(f, sizeof f, "%s/dims.txt", argv[5]);
+        FILE *o = fopen(f, "w");
+        if (o) fprintf(o, "%lld %lld %lld %lld\n", (long long)A.n, (long long)A.m, (long long)nnz, (long long)d), fclose(o);
+        struct {
+            const char *name;
+            const void *p;
+            size_t bytes;
+        } parts[] = {{"ptr", A.p, (size_t)(A.n + 1) * 8}, {"idx", A.j, (size_t)nnz * 4}, {"val", A.v, (size_t)nnz * 4},
+                     {"H", H.x, (size_t)(A.m * d) * 4}, {"Y", Y.x, (size_t)(A.n * d) * 4}};
+        for (int q = 0; q < 5; q++) {
+            snprintf(f, sizeof f, "%s/%s.bin", argv[5], parts[q].name);
+            o = fopen(f, "wb");
+            if (o == NULL || fwrite(parts[q].p, 1, parts[q].bytes, o) != parts[q].bytes) {
+                fprintf(stderr, "clout-bench-spmm: cannot write %s\n", f);
+                return 1;
+            }
+            fclose(o);
+        }
+    }
     printf("matrix %lld x %lld, %lld entries, %lld columns, %d threads\n", (long long)A.n, (long long)A.m,
            (long long)nnz, (long long)d, clout_get_threads());
     printf("clout CSR kernel  %.4f s  %.1f GB/s\n", tc, bytes / tc / 1e9);

@@ -41,7 +41,7 @@ void clout_i_mat_free(clout_i_mat *a)
 void clout_i_mat_zero(clout_i_mat *a)
 {
     int64_t n = a->rows * a->cols;
-#pragma omp parallel for schedule(static) if (n > (1 << 16))
+#pragma omp parallel for schedule(static) if (n > CLOUT_I_PAR_ELEMS)
     for (int64_t i = 0; i < n; i++) a->x[i] = 0.0f;
 }
 
@@ -90,7 +90,7 @@ static void mm_rows(const float *restrict A, const float *restrict B, float *res
 void clout_i_mm(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C, bool acc)
 {
     const int64_t n = A->rows, k = A->cols, m = B->cols, chunk = 32, nc = (n + chunk - 1) / chunk;
-#pragma omp parallel for schedule(dynamic, 4) if (n * k * m > (1 << 18))
+#pragma omp parallel for schedule(dynamic, 4) if (n * k * m > CLOUT_I_PAR_FLOPS)
     for (int64_t b = 0; b < nc; b++)
         mm_rows(A->x, B->x, C->x, k, m, b * chunk, (b + 1) * chunk < n ? (b + 1) * chunk : n, acc);
 }
@@ -114,7 +114,7 @@ float clout_i_dot(const float *a, const float *b, int64_t d)
 void clout_i_mm_nt(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C)
 {
     const int64_t n = A->rows, m = B->rows, d = A->cols;
-#pragma omp parallel for schedule(dynamic, 8) if (n * m * d > (1 << 18))
+#pragma omp parallel for schedule(dynamic, 8) if (n * m * d > CLOUT_I_PAR_FLOPS)
     for (int64_t i = 0; i < n; i++) {
         const float *a = A->x + i * d;
         float *c = C->x + i * m;
@@ -151,7 +151,7 @@ int clout_i_mm_tn(const clout_i_mat *A, const clout_i_mat *B, clout_i_mat *C, ch
     for (int64_t t = 0; t < k * m; t++) C->x[t] = 0.0f;
     for (int64_t g0 = 0; g0 < nb; g0 += group) {
         int64_t g1 = g0 + group < nb ? g0 + group : nb;
-#pragma omp parallel for schedule(dynamic, 1) if ((g1 - g0) > 1 && k * m * blk > (1 << 16))
+#pragma omp parallel for schedule(dynamic, 1) if ((g1 - g0) > 1 && k * m * blk * (g1 - g0) > CLOUT_I_PAR_FLOPS)
         for (int64_t b = g0; b < g1; b++)
             outer_rows(A->x, B->x, part + (b - g0) * k * m, k, m, b * blk, (b + 1) * blk < n ? (b + 1) * blk : n);
         for (int64_t b = g0; b < g1; b++) {
@@ -221,7 +221,7 @@ void clout_i_spmm(const clout_i_spm *A, const clout_i_mat *H, clout_i_mat *Y, bo
 {
     const int64_t d = H->cols, n = A->n, chunk = 64;
     const int64_t nchunks = (n + chunk - 1) / chunk;
-#pragma omp parallel for schedule(dynamic, 1) if (A->p[n] * d > 20000 * 64)
+#pragma omp parallel for schedule(dynamic, 1) if (A->p[n] * d > CLOUT_I_PAR_FLOPS)
     for (int64_t b = 0; b < nchunks; b++) {
         int64_t lo = b * chunk, hi = lo + chunk < n ? lo + chunk : n;
         if (d == 64) spmm_rows64(A->p, A->j, A->v, H->x, Y->x, lo, hi, accumulate);

@@ -97,7 +97,7 @@ static void forward(net *t, bool training, double p, uint64_t seed, int64_t epoc
             uint64_t key = clout_i_rng_key(seed, clout_i_stream_gnn(CLOUT_STREAM_GNN_DROPOUT, (uint64_t)epoch << 8));
             float scale = drop ? (float)(1.0 / (1.0 - p)) : 1.0f;
             int64_t d = T->cols;
-#pragma omp parallel for schedule(static) if (t->n * d > (1 << 16))
+#pragma omp parallel for schedule(static) if (t->n * d > CLOUT_I_PAR_ELEMS)
             for (int64_t u = 0; u < t->n; u++) {
                 bool keep = !drop || clout_i_unif_at(key, (uint64_t)u) >= p;
                 t->mask[0][u] = keep;
@@ -118,13 +118,13 @@ static void forward(net *t, bool training, double p, uint64_t seed, int64_t epoc
         clout_i_spmm(&t->A, T, Z, false);
         const float *b = t->b[l].x;
         int64_t d = Z->cols;
-#pragma omp parallel for schedule(static) if (t->n * d > (1 << 16))
+#pragma omp parallel for schedule(static) if (t->n * d > CLOUT_I_PAR_ELEMS)
         for (int64_t u = 0; u < t->n; u++)
             for (int64_t c = 0; c < d; c++) Z->x[u * d + c] += b[c];
         if (l + 1 < t->L) {
             clout_i_mat *Hn = &t->H[l + 1];
             int64_t nn = Hn->rows * Hn->cols;
-#pragma omp parallel for schedule(static) if (nn > (1 << 16))
+#pragma omp parallel for schedule(static) if (nn > CLOUT_I_PAR_ELEMS)
             for (int64_t i = 0; i < nn; i++) Hn->x[i] = Z->x[i] > 0.0f ? Z->x[i] : 0.0f;
         }
     }
@@ -148,7 +148,7 @@ static int backward(net *t, bool dropped, double p, clout_i_mat *dZ, clout_i_mat
             /* dW_0 row of user u: its kept (scaled) dT row */
             clout_i_mat_zero(&dW[0]);
             int64_t dd = dT[0].cols;
-#pragma omp parallel for schedule(static) if (t->n * dd > (1 << 16))
+#pragma omp parallel for schedule(static) if (t->n * dd > CLOUT_I_PAR_ELEMS)
             for (int64_t u = 0; u < t->n; u++) {
                 if (!t->mask[0][u]) continue;
                 float *w = dW[0].x + (t->rowmap ? t->rowmap[u] : u) * dd;
@@ -165,7 +165,7 @@ static int backward(net *t, bool dropped, double p, clout_i_mat *dZ, clout_i_mat
         const clout_i_mat *Zp = &t->Z[l - 1];
         int64_t nn = gp->rows * gp->cols;
         const uint8_t *mk = t->mask[l];
-#pragma omp parallel for schedule(static) if (nn > (1 << 16))
+#pragma omp parallel for schedule(static) if (nn > CLOUT_I_PAR_ELEMS)
         for (int64_t i = 0; i < nn; i++) {
             float v = dH[l].x[i];
             if (dropped) v = mk[i] ? v * scale : 0.0f;

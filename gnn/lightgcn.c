@@ -165,11 +165,11 @@ static void propagate(prop *p)
         clout_i_spmm(&p->P, &p->E[k - 1], &p->E[k], false);
         float *f = p->F.x;
         const float *e = p->E[k].x;
-#pragma omp parallel for schedule(static) if (nn > (1 << 16))
+#pragma omp parallel for schedule(static) if (nn > CLOUT_I_PAR_ELEMS)
         for (int64_t i = 0; i < nn; i++) f[i] += e[i];
     }
     float s = 1.0f / (float)(p->L + 1);
-#pragma omp parallel for schedule(static) if (nn > (1 << 16))
+#pragma omp parallel for schedule(static) if (nn > CLOUT_I_PAR_ELEMS)
     for (int64_t i = 0; i < nn; i++) p->F.x[i] *= s;
 }
 
@@ -183,14 +183,14 @@ static void backprop(prop *p, clout_i_mat *G, clout_i_mat *cur, clout_i_mat *nxt
         clout_i_spmm(Pt, cur, nxt, false);
         float *g = G->x;
         const float *e = nxt->x;
-#pragma omp parallel for schedule(static) if (nn > (1 << 16))
+#pragma omp parallel for schedule(static) if (nn > CLOUT_I_PAR_ELEMS)
         for (int64_t i = 0; i < nn; i++) g[i] += e[i];
         clout_i_mat t = *cur;
         *cur = *nxt;
         *nxt = t;
     }
     float s = 1.0f / (float)(p->L + 1);
-#pragma omp parallel for schedule(static) if (nn > (1 << 16))
+#pragma omp parallel for schedule(static) if (nn > CLOUT_I_PAR_ELEMS)
     for (int64_t i = 0; i < nn; i++) G->x[i] *= s;
 }
 
@@ -336,7 +336,7 @@ int clout_lightgcn_train(clout_graph *G, const clout_lightgcn_opts *o, const int
         /* the epoch's samples */
         uint64_t key = clout_i_rng_key(o->seed, clout_i_stream_gnn(CLOUT_STREAM_GNN_SAMPLE, (uint64_t)ep));
         const uint64_t *ridx = R.idx;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (nr > (1 << 16))
         for (int64_t s = 0; s < nr; s++) {
             int64_t u = act[clout_i_rng_at(key, 4 * (uint64_t)s) % (uint64_t)na];
             uint64_t lo = R.ptr[u], deg = R.ptr[u + 1] - lo;

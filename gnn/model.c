@@ -134,6 +134,7 @@ static int map_ids(const clout_idmap *g, const clout_idmap *model, const char *w
 {
     int64_t *idx = NULL;
     int64_t n = clout_idmap_size(g);
+    ASSERT_MSG(clout_i_idmap_index(model) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory indexing the model's ids");
     ALLOC_TRY(idx, n ? n : 1, int64_t);
     for (int64_t u = 0; u < n; u++) {
         size_t len;

@@ -10,7 +10,7 @@ void clout_i_glorot(clout_i_mat *W, uint64_t seed, uint64_t stream)
     uint64_t key = clout_i_rng_key(seed, stream);
     double a = sqrt(6.0 / (double)(W->rows + W->cols));
     int64_t n = W->rows * W->cols;
-#pragma omp parallel for schedule(static) if (n > (1 << 16))
+#pragma omp parallel for schedule(static) if (n > CLOUT_I_PAR_ELEMS)
     for (int64_t i = 0; i < n; i++) W->x[i] = (float)((2.0 * clout_i_unif_at(key, (uint64_t)i) - 1.0) * a);
 }
 
@@ -18,7 +18,7 @@ void clout_i_normal_init(clout_i_mat *W, double sd, uint64_t seed, uint64_t stre
 {
     uint64_t key = clout_i_rng_key(seed, stream);
     int64_t n = W->rows * W->cols;
-#pragma omp parallel for schedule(static) if (n > (1 << 16))
+#pragma omp parallel for schedule(static) if (n > CLOUT_I_PAR_ELEMS)
     for (int64_t i = 0; i < n; i++) {
         /* Box-Muller, one normal per entry from two draws of its own */
         double u1 = clout_i_unif01_at(key, 2 * (uint64_t)i), u2 = clout_i_unif_at(key, 2 * (uint64_t)i + 1);
@@ -29,7 +29,7 @@ void clout_i_normal_init(clout_i_mat *W, double sd, uint64_t seed, uint64_t stre
 void clout_i_relu(clout_i_mat *a)
 {
     int64_t n = a->rows * a->cols;
-#pragma omp parallel for schedule(static) if (n > (1 << 16))
+#pragma omp parallel for schedule(static) if (n > CLOUT_I_PAR_ELEMS)
     for (int64_t i = 0; i < n; i++)
         if (a->x[i] < 0.0f) a->x[i] = 0.0f;
 }
@@ -39,7 +39,7 @@ void clout_i_dropout(clout_i_mat *a, double p, uint8_t *mask, uint64_t seed, uin
     uint64_t key = clout_i_rng_key(seed, stream);
     int64_t n = a->rows * a->cols;
     float scale = (float)(1.0 / (1.0 - p));
-#pragma omp parallel for schedule(static) if (n > (1 << 16))
+#pragma omp parallel for schedule(static) if (n > CLOUT_I_PAR_ELEMS)
     for (int64_t i = 0; i < n; i++) {
         bool keep = clout_i_unif_at(key, (uint64_t)i) >= p;
         mask[i] = keep;
@@ -105,7 +105,7 @@ void clout_i_adam_step(const clout_i_adam *o, int64_t t, clout_i_mat *W, const c
     const double bc1 = 1.0 - pow(o->beta1, (double)t), bc2 = 1.0 - pow(o->beta2, (double)t);
     const float step = (float)(o->lr / bc1), rbc2 = (float)(1.0 / sqrt(bc2)), eps = (float)o->eps;
     const int64_t chunk = 1 << 14, nc = (n + chunk - 1) / chunk;
-#pragma omp parallel for schedule(static) if (nc > 2)
+#pragma omp parallel for schedule(static) if (n > CLOUT_I_PAR_ELEMS)
     for (int64_t c = 0; c < nc; c++)
         adam_range(W->x, m->x, v->x, dW->x, c * chunk, (c + 1) * chunk < n ? (c + 1) * chunk : n, b1, b2, step, rbc2,
                    eps);

@@ -192,6 +192,12 @@ int64_t clout_idmap_intern(clout_idmap *map, const char *tok, size_t len, char m
         free(hk);                                                                         \
     } while (0)
 
+int clout_i_idmap_index(const clout_idmap *map)
+{
+    if (map == NULL || map->n == 0) return CLOUT_OK;
+    return ensure_index((clout_idmap *)map);
+}
+
 int clout_i_idmap_from_blob(clout_idmap **out, char **blob, size_t blob_len, int64_t **off,
                             int64_t n, char msg[CLOUT_MSG_LEN])
 {

@@ -29,6 +29,9 @@ int clout_i_idmap_reserve(clout_idmap *map, int64_t extra, char msg[CLOUT_MSG_LE
 /* Build from a blob of NUL-terminated tokens and offsets (moved in; off has n+1 entries). */
 int clout_i_idmap_from_blob(clout_idmap **map, char **blob, size_t blob_len, int64_t **off,
                             int64_t n, char msg[CLOUT_MSG_LEN]);
+/* Build a loaded map's hash index now (it is otherwise built on the first lookup, where running
+ * out of memory reads as "not found"): CLOUT_OK or CLOUT_ERR_NOMEM. */
+int clout_i_idmap_index(const clout_idmap *map);
 /* The blob and offsets (borrowed). */
 void clout_i_idmap_blob(const clout_idmap *map, const char **blob, size_t *blob_len,
                         const int64_t **off);

@@ -360,6 +360,72 @@ static int op_scores(clout_graph *W, double **out, int64_t *nout)
     return s;
 }
 
+
+/* the neural models on the typed log's small graph: GCN training and prediction, LightGCN
+ * training with test pairs, recommendation, a model file written and read back */
+static char model_path[1100];
+static int op_gnn(clout_graph *W, double **out, int64_t *nout)
+{
+    (void)W;
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    o.sep = ',';
+    o.undirected = true;
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    clout_model *gm = NULL, *lm = NULL, *back = NULL;
+    static const int64_t ts[] = {0, 1, 2, 3, 3, 4, 5}, td[] = {1, 2, 0, 0, 5, 6, 7};
+    int s = clout_builder_new(&b, &o, msg);
+    if (s == 0) s = clout_builder_add_log_mem(b, "typed", typed_log, typed_len, &o, msg);
+    if (s == 0) s = clout_builder_add_ties(b, 8, NULL, ts, td, NULL, 7, msg);
+    if (s == 0) s = clout_builder_finish(&b, &G, msg);
+    clout_builder_free(&b);
+    int64_t n = s == 0 ? clout_graph_users(G) : 0;
+    int32_t lab[64];
+    static const char *const cn[] = {"x", "y"};
+    for (int64_t u = 0; u < n && u < 64; u++) lab[u] = u % 5 == 0 ? -1 : (int32_t)(u % 2);
+    clout_gcn_opts go;
+    clout_gcn_opts_init(&go);
+    go.epochs = 3;
+    go.hidden = 8;
+    clout_gcn_report rep;
+    if (s == 0 && n > 64) s = CLOUT_ERR_INTERNAL;
+    if (s == 0) s = clout_gcn_train(G, &go, NULL, 0, lab, 2, cn, NULL, NULL, NULL, &gm, &rep, msg);
+    if (s == 0) s = clout_model_save(gm, model_path, msg);
+    if (s == 0) s = clout_model_load(&back, model_path, msg);
+    double pred[64], prob[64];
+    if (s == 0) s = clout_gcn_predict(back, G, NULL, 0, pred, prob, msg);
+    clout_lightgcn_opts lo;
+    clout_lightgcn_opts_init(&lo);
+    lo.epochs = 2;
+    lo.dim = 8;
+    lo.batch = 100;
+    lo.social = true;
+    lo.eval_every = 1;
+    int64_t tu[3] = {0, 1, 2}, ti[3] = {0, 1, -1};
+    if (s == 0) s = clout_lightgcn_train(G, &lo, tu, ti, 3, NULL, NULL, &lm, msg);
+    int64_t users[2] = {0, 1}, items[6];
+    double sc[6], infl[64];
+    for (int64_t u = 0; u < n; u++) infl[u] = (double)(u % 7);
+    if (s == 0) s = clout_recommend(lm, G, users, 2, 3, 0.5, infl, items, sc, msg);
+    if (s == 0) {
+        *nout = 2 * n + 12;
+        *out = malloc((size_t)*nout * sizeof(double));
+        if (*out == NULL) s = CLOUT_ERR_NOMEM;
+    }
+    if (s == 0) {
+        double *p = *out;
+        for (int64_t u = 0; u < n; u++) *p++ = pred[u], *p++ = prob[u];
+        for (int k = 0; k < 6; k++) *p++ = (double)items[k], *p++ = sc[k];
+    }
+    remove(model_path);
+    clout_model_free(&gm);
+    clout_model_free(&lm);
+    clout_model_free(&back);
+    clout_graph_free(&G);
+    return s;
+}
+
 static void brutal(const char *name, clout_graph *G, op_fn op)
 {
     double *ref = NULL;
@@ -420,6 +486,8 @@ int main(int argc, char **argv)
     snprintf(edge_path, sizeof edge_path, "%s", path);
     snprintf(snap_path, sizeof snap_path, "%s/clout-nomem-%d.clout", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
              (int)getpid());
+    snprintf(model_path, sizeof model_path, "%s/clout-nomem-%d.clout-model", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (int)getpid());
     snprintf(users_path, sizeof users_path, "%s/clout-nomem-%d.users", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
              (int)getpid());
     typed_len = (size_t)snprintf(typed_log, sizeof typed_log, "user,item,action,time,weight\n");
@@ -457,6 +525,7 @@ int main(int argc, char **argv)
         brutal("opim-c (lt), celf, simulate, pagerank baseline", G, op_im_more);
         brutal("features table, IM by name, a user list", G, op_features);
         brutal("typed logs, behaviour graphs, the formulas, fits and metrics", G, op_scores);
+        brutal("GCN and LightGCN training, prediction, recommendation, model files", G, op_gnn);
     }
     clout_i_alloc_inject_graphblas = false;
     remove(users_path);

@@ -312,22 +312,15 @@ static int make_ids(const ids_desc *d, const char *name, clout_idmap **map, char
 }
 
 #undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        clout_model_free(&m);                                                             \
-        clout_i_text_free(&txt);                                                          \
-    } while (0)
+#define FREE_ALL clout_model_free(&m)
 
 #define BAD(...) ERR(CLOUT_ERR_DATA, __VA_ARGS__)
 
-int clout_model_load(clout_model **mo, const char *path, char msg[CLOUT_MSG_LEN])
+int clout_model_load_mem(clout_model **mo, const char *path, const uint8_t *data, size_t len, char msg[CLOUT_MSG_LEN])
 {
     clout_model *m = NULL;
-    clout_i_text txt = {0};
-    ASSERT_MSG(path != NULL, CLOUT_ERR_INVALID, "no model file named");
-    TRY(clout_i_text_read(&txt, path, msg));
-    clout_i_rd r = {(const uint8_t *)txt.data, (const uint8_t *)txt.data + txt.len, path,
-                    (const uint8_t *)txt.data, msg, 0};
+    ASSERT_MSG(path != NULL && (data != NULL || len == 0), CLOUT_ERR_INVALID, "no model given");
+    clout_i_rd r = {data, data + len, path, data, msg, 0};
     uint64_t n, ver;
     const char *s;
     size_t sl;
@@ -437,10 +430,22 @@ int clout_model_load(clout_model **mo, const char *path, char msg[CLOUT_MSG_LEN]
     }
     if (r.p != r.end) BAD("%s: %lld bytes after the model", path, (long long)(r.end - r.p));
     if (!have_kind || !have_users) BAD("%s: the model has no kind or no users", path);
-    clout_i_text_free(&txt);
     *mo = m;
     return CLOUT_OK;
 bad:
     FREE_ALL;
     return CLOUT_ERR_DATA;
+}
+
+#undef FREE_ALL
+#define FREE_ALL clout_i_text_free(&txt)
+
+int clout_model_load(clout_model **mo, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_text txt = {0};
+    ASSERT_MSG(path != NULL, CLOUT_ERR_INVALID, "no model file named");
+    TRY(clout_i_text_read(&txt, path, msg));
+    int st = clout_model_load_mem(mo, path, (const uint8_t *)txt.data, txt.len, msg);
+    clout_i_text_free(&txt);
+    return st;
 }

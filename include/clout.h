@@ -719,6 +719,9 @@ typedef struct clout_model clout_model;
 CLOUT_PUBLIC void clout_model_free(clout_model **m);
 CLOUT_PUBLIC int clout_model_save(const clout_model *m, const char *path, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_model_load(clout_model **m, const char *path, char msg[CLOUT_MSG_LEN]);
+/* The same from memory (name is used in messages); used by the fuzzer. */
+CLOUT_PUBLIC int clout_model_load_mem(clout_model **m, const char *name, const uint8_t *data, size_t len,
+                                      char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC const char *clout_model_kind(const clout_model *m);     /* "gcn" or "lightgcn" */
 /* the parameters that made the model (names and values, valid while m lives); returns how many */
 CLOUT_PUBLIC int clout_model_params(const clout_model *m, const char *const **names, const double **values);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 /* ---------------------------------------------------------------- pair files */
@@ -795,7 +796,11 @@ static int run_recommend(int argc, char **argv)
     }
     if (s >= 0) s = cli_load_graph(path, &dif, c.quiet, &G, msg);
     if (s >= 0 && users) {
-        s = cli_read_users(users, G, &us, &nu, msg);
+        /* --users FILE works as --users @FILE when FILE is a file and no user has that name */
+        struct stat st;
+        bool file = users[0] != '@' && strchr(users, ',') == NULL && stat(users, &st) == 0 && S_ISREG(st.st_mode) &&
+                    clout_idmap_find(G->users, users, strlen(users)) < 0;
+        s = file ? clout_read_users(G, users, &us, &nu, msg) : cli_read_users(users, G, &us, &nu, msg);
     } else if (s >= 0) {
         nu = clout_graph_users(G);
         if ((us = malloc((size_t)(nu ? nu : 1) * sizeof(int64_t))) == NULL) s = CLOUT_ERR_NOMEM;
@@ -854,7 +859,8 @@ const cli_command cli_cmd_recommend = {"recommend", "top-k items per user by a L
      "\n"
      "Rows user,rank,item,score,social_weight: each user's K best items (20) the user does not\n"
      "have yet, by the model's score (the dot product of the user's and the item's embeddings).\n"
-     "  --users USERS        comma-separated ids or @FILE (default: every user)\n"
+     "  --users USERS        comma-separated ids, or a file of ids (FILE or @FILE; one per line,\n"
+     "                       as clout simulate --seeds reads them); default: every user\n"
      "  --social-weight L    0..1 (0): score = (1 - L) x the model's score min-maxed over the\n"
      "                       user's candidate items + L x the share of the user's friends who have\n"
      "                       the item, each friend weighted by the percentile of its influence\n"

@@ -227,6 +227,10 @@ for u, got in rows.items():
 print("social shares checked")
 PY
 
+printf '2\n3\n' >"$T/users.txt"
+expect 0 "$CLOUT" recommend "$T/lg.clout" --model "$T/lg.clout-model" -k 3 --users "$T/users.txt" -q
+eq "$(cut -d, -f1 "$T/out" | tail -n +2 | sort | uniq -c | tr -s ' ' | tr '\n' ';')" " 3 2; 3 3;" "recommend --users FILE"
+
 # --- LightGCN and recommend bad input
 expect_err 65 "a gcn model" "$CLOUT" recommend "$T/email.clout" --model "$T/email1.clout-model"
 expect_err 2 "-k" "$CLOUT" recommend "$T/lg.clout" --model "$T/lg.clout-model" -k 0

@@ -518,6 +518,14 @@ CLOUT_PUBLIC int clout_simulate(const clout_influence *P, bool lt, const int64_t
  * and CLOUT_ERR_INVALID for decreasing sizes. */
 CLOUT_PUBLIC int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks,
                                          int nk, int64_t sims, uint64_t seed, int64_t *sizes, char msg[CLOUT_MSG_LEN]);
+/* Simulations first .. first + count - 1 only (outputs indexed 0 .. count - 1; prefixes:
+ * sizes[j * count + i]): the same numbers the whole run gives for those simulations, so a
+ * distributed run (src/dist/) can split them by index over processes. */
+CLOUT_PUBLIC int clout_simulate_range(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t first,
+                                      int64_t count, uint64_t seed, int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_simulate_prefixes_range(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks,
+                                               int nk, int64_t first, int64_t count, uint64_t seed, int64_t *sizes,
+                                               char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- influence maximization
  * imm and opim-c work under IC (lt false) or LT (lt true; RR sets are then paths: each user picks

@@ -492,14 +492,15 @@ static double *lt_weights(const clout_influence *P)
 /* Both public calls: sims worlds, each cascade grown prefix by prefix (nk prefix sizes ks, not
  * decreasing); sizes[j * sims + s]; depths[s] (may be NULL): the rounds of the largest prefix's
  * cascade, meaningful when nk is 1. */
-static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk, int64_t sims,
-                    uint64_t seed, int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
+/* simulations first .. first + sims - 1 (their outputs at 0 .. sims - 1) */
+static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk, int64_t first,
+                    int64_t sims, uint64_t seed, int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
 {
     double *b = NULL;
     clout_i_progress *prog = NULL;
     int64_t n = P->n;
     ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
-    ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
+    ASSERT_MSG(sims > 0 && first >= 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     ASSERT_MSG(nk > 0 && ks[0] > 0, CLOUT_ERR_INVALID, "the seed set is empty");
     for (int j = 1; j < nk; j++)
         ASSERT_MSG(ks[j] >= ks[j - 1], CLOUT_ERR_INVALID, "prefix sizes must not decrease (%lld after %lld)",
@@ -523,7 +524,8 @@ static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, con
             nomem = true;
         }
         #pragma omp for schedule(dynamic, 16)
-        for (int64_t s = 0; s < sims; s++) {
+        for (int64_t i = 0; i < sims; i++) {
+            const int64_t s = first + i;
             if (!mark || !queue || (lt && (!seen || !acc)) || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
             /* simulation s: stream 4s+3 for IC coins (by out-edge), 4s+1 for LT thresholds (by
              * user); the same world for every prefix */
@@ -532,9 +534,9 @@ static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, con
             for (int j = 0; j < nk; j++) {
                 q = cascade_from(P, b, seeds + from, ks[j] - from, key, mark, s + 1, seen, acc, queue, q, &rounds);
                 from = ks[j];
-                sizes[(int64_t)j * sims + s] = q;
+                sizes[(int64_t)j * sims + i] = q;
             }
-            if (depths) depths[s] = rounds;
+            if (depths) depths[i] = rounds;
             clout_i_progress_tick(prog, &done, 1, &stop);
         }
         free(mark);
@@ -551,11 +553,23 @@ static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, con
 int clout_simulate(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t sims, uint64_t seed,
                    int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
 {
-    return simulate(P, lt, seeds, &ns, 1, sims, seed, sizes, depths, msg);
+    return simulate(P, lt, seeds, &ns, 1, 0, sims, seed, sizes, depths, msg);
+}
+
+int clout_simulate_range(const clout_influence *P, bool lt, const int64_t *seeds, int64_t ns, int64_t first,
+                         int64_t count, uint64_t seed, int64_t *sizes, int64_t *depths, char msg[CLOUT_MSG_LEN])
+{
+    return simulate(P, lt, seeds, &ns, 1, first, count, seed, sizes, depths, msg);
 }
 
 int clout_simulate_prefixes(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk,
                             int64_t sims, uint64_t seed, int64_t *sizes, char msg[CLOUT_MSG_LEN])
 {
-    return simulate(P, lt, seeds, ks, nk, sims, seed, sizes, NULL, msg);
+    return simulate(P, lt, seeds, ks, nk, 0, sims, seed, sizes, NULL, msg);
+}
+
+int clout_simulate_prefixes_range(const clout_influence *P, bool lt, const int64_t *seeds, const int64_t *ks, int nk,
+                                  int64_t first, int64_t count, uint64_t seed, int64_t *sizes, char msg[CLOUT_MSG_LEN])
+{
+    return simulate(P, lt, seeds, ks, nk, first, count, seed, sizes, NULL, msg);
 }

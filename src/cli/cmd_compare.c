@@ -2,6 +2,7 @@
  * for the largest k; the seed sets for the other k are its prefixes, all scored by one Monte Carlo
  * evaluator (the same simulations for every seed set) in one pass per algorithm. */
 #include "cli.h"
+#include "dist.h"
 #include "report_internal.h"
 #include <math.h>
 #include <stdio.h>
@@ -143,7 +144,33 @@ static int run(int argc, char **argv)
                  (long long)ksorted[0], (long long)kmax);
         cli_progress_label(lab);
         /* the evaluator: the same simulations (seed + 7) for every seed set */
-        if (s >= 0) s = clout_simulate_prefixes(P, lt, seeds, ksorted, nk, sims, (uint64_t)seed + 7, sizes, msg);
+        if (s >= 0 && cli_dist_size() == 1)
+            s = clout_simulate_prefixes(P, lt, seeds, ksorted, nk, sims, (uint64_t)seed + 7, sizes, msg);
+        if (cli_dist_size() > 1) {
+            /* under mpirun every rank selects (the same seeds: the same draws), then scores its
+             * block of the simulations; rank 0 gathers them in order */
+            int64_t first, count;
+            cli_dist_range(sims, &first, &count);
+            int64_t *loc = s >= 0 ? malloc((size_t)(count ? count : 1) * (size_t)nk * sizeof(int64_t)) : NULL;
+            if (s >= 0 && loc == NULL) s = CLOUT_ERR_NOMEM;
+            if (s >= 0 && count > 0)
+                s = clout_simulate_prefixes_range(P, lt, seeds, ksorted, nk, first, count, (uint64_t)seed + 7, loc, msg);
+            int printer;
+            s = cli_dist_agree(s, &printer);
+            for (int j = 0; s >= 0 && j < nk; j++)
+                s = cli_dist_gather_i64(loc + (int64_t)j * count, count, sizes + (int64_t)j * sims, sims);
+            free(loc);
+            if (s >= 0 && cli_dist_rank() != 0) continue; /* rank 0 alone summarizes and writes */
+            if (s < 0) {
+                int code = cli_dist_rank() == printer ? cli_report(s, msg) : cli_exit_code(s);
+                cli_progress_label(NULL);
+                free(seeds);
+                free(sizes);
+                clout_influence_free(&P);
+                clout_graph_free(&G);
+                return code;
+            }
+        }
         for (int i = 0; s >= 0 && i < nk; i++) {
             const int64_t *sz = sizes + (int64_t)at[i] * sims;
             double m = 0, v = 0;
@@ -157,6 +184,13 @@ static int run(int argc, char **argv)
         }
     }
     cli_progress_label(NULL);
+    if (s >= 0 && cli_dist_rank() != 0) {
+        free(seeds);
+        free(sizes);
+        clout_influence_free(&P);
+        clout_graph_free(&G);
+        return CLOUT_EXIT_OK;
+    }
     clout_outfile out = {0}, pout = {0};
     clout_table *t = NULL;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);

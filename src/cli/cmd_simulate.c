@@ -1,5 +1,6 @@
 /* cmd_simulate.c: clout simulate: Monte Carlo spread of a seed set under IC or LT. */
 #include "cli.h"
+#include "dist.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,10 +33,37 @@ static int run(int argc, char **argv)
     if (s >= 0) s = clout_read_users(G, seeds_path, &seeds, &ns, msg);
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_CONSUME, msg);
+    /* under mpirun each rank runs its block of the simulations (by index: the draws one process
+     * would make), rank 0 gathers them in order and alone writes */
+    int64_t first = 0, count = sims;
+    cli_dist_range(sims, &first, &count);
+    int64_t *lsizes = NULL, *ldepths = NULL;
     if (s >= 0) {
         sizes = malloc((size_t)sims * sizeof(int64_t));
         depths = malloc((size_t)sims * sizeof(int64_t));
-        s = sizes && depths ? clout_simulate(P, lt, seeds, ns, sims, (uint64_t)seed, sizes, depths, msg) : CLOUT_ERR_NOMEM;
+        lsizes = cli_dist_size() > 1 ? malloc((size_t)(count ? count : 1) * sizeof(int64_t)) : sizes;
+        ldepths = cli_dist_size() > 1 ? malloc((size_t)(count ? count : 1) * sizeof(int64_t)) : depths;
+        s = sizes && depths && lsizes && ldepths ? CLOUT_OK : CLOUT_ERR_NOMEM;
+        if (s >= 0 && count > 0)
+            s = clout_simulate_range(P, lt, seeds, ns, first, count, (uint64_t)seed, lsizes, ldepths, msg);
+    }
+    if (cli_dist_size() > 1) {
+        int printer;
+        s = cli_dist_agree(s, &printer);
+        if (s >= 0) s = cli_dist_gather_i64(lsizes, count, sizes, sims);
+        if (s >= 0) s = cli_dist_gather_i64(ldepths, count, depths, sims);
+        free(lsizes);
+        free(ldepths);
+        if (s < 0 || cli_dist_rank() != 0) {
+            /* the lowest failing rank reports; every rank exits with the same code */
+            int code = cli_dist_rank() == printer ? cli_report(s, msg) : cli_exit_code(s);
+            free(seeds);
+            free(sizes);
+            free(depths);
+            clout_influence_free(&P);
+            clout_graph_free(&G);
+            return code;
+        }
     }
     double mean = 0, var = 0, dmean = 0;
     if (s >= 0) {
@@ -108,7 +136,8 @@ const cli_command cli_cmd_simulate = {"simulate", "Monte Carlo spread of a seed 
      "  --prob P             wc (default), const:P, trivalency, weight or learned (from T: the\n"
      "                       share of u's adoptions that v followed, within --window SECONDS;\n"
      "                       --prob-smoothing a,b adds a Beta(a, b) prior)\n"
-     "  --sims N             simulations (default 10000), OpenMP over simulations\n"
+     "  --sims N             simulations (default 10000), OpenMP over simulations; under mpirun\n"
+     "                       split by index over the ranks, the same numbers as one process\n"
      "  --histogram FILE     also write the distribution of cascade sizes: size,count,share\n"
      "One record: spread (mean active users, seeds included), stderr, ci95_low, ci95_high,\n"
      "depth (mean rounds until no new activation), seeds, sims, model, prob.\n"

@@ -1,6 +1,7 @@
 /* main.c: the clout program: the list of commands, usage, and dispatch to one command per file (each
  * keeps its own help text). */
 #include "cli.h"
+#include "dist.h"
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,7 +112,9 @@ int main(int argc, char **argv)
         if (s != 0) cli_report(s, msg); /* a warning is printed and the command runs */
         if (s < 0) return cli_exit_code(s);
         cli_catch_signals();
+        cli_dist_init(&argc, &argv);
         int code = commands[i]->run(argc - 2, argv + 2);
+        cli_dist_finalize();
         clout_finalize();
         if (code == CLI_EXIT_HELP) print_help(commands[i]);
         return code == CLI_EXIT_HELP ? 0 : code;

@@ -1,0 +1,109 @@
+/* dist_mpi.c: the distributed layer on MPI (OpenMPI on Debian). MPI starts only under mpirun;
+ * the program's threads never call MPI (MPI_THREAD_FUNNELED: only the main thread does). A rank
+ * that dies makes mpirun end the others (OpenMPI's default), so no rank waits forever in a
+ * collective. */
+#include "dist.h"
+#include "clout.h"
+#include <mpi.h>
+#include <stdlib.h>
+
+static int started, rank_, size_ = 1;
+
+void cli_dist_init(int *argc, char ***argv)
+{
+    if (getenv("OMPI_COMM_WORLD_SIZE") == NULL && getenv("PMI_SIZE") == NULL && getenv("PMIX_RANK") == NULL) return;
+    int provided = 0;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) return;
+    started = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+}
+
+void cli_dist_finalize(void)
+{
+    if (started) MPI_Finalize();
+    started = 0;
+}
+
+int cli_dist_rank(void) { return rank_; }
+int cli_dist_size(void) { return size_; }
+bool cli_dist_built(void) { return true; }
+
+void cli_dist_range(int64_t total, int64_t *first, int64_t *count)
+{
+    int64_t lo = total * rank_ / size_, hi = total * (rank_ + 1) / size_;
+    *first = lo;
+    *count = hi - lo;
+}
+
+int cli_dist_agree(int status, int *printer)
+{
+    if (size_ == 1) {
+        *printer = status < 0 ? 0 : -1;
+        return status;
+    }
+    int in[2] = {status < 0 ? status : 0, status < 0 ? rank_ : size_}, worst = 0, first = size_;
+    MPI_Allreduce(&in[0], &worst, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&in[1], &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    *printer = first < size_ ? first : -1;
+    return worst < 0 ? worst : status;
+}
+
+int cli_dist_gather_i64(const int64_t *local, int64_t count, int64_t *all, int64_t total)
+{
+    if (size_ == 1) {
+        for (int64_t i = 0; i < count && i < total; i++) all[i] = local[i];
+        return CLOUT_OK;
+    }
+    /* in chunks of at most 2^27 items: MPI counts are int */
+    const int64_t chunk = (int64_t)1 << 27;
+    int *cnt = malloc((size_t)size_ * sizeof(int)), *disp = malloc((size_t)size_ * sizeof(int));
+    if (cnt == NULL || disp == NULL) {
+        free(cnt);
+        free(disp);
+        return CLOUT_ERR_NOMEM;
+    }
+    int s = CLOUT_OK;
+    for (int64_t base = 0; s == CLOUT_OK && base < total; base += chunk * size_) {
+        /* round q: every rank sends its items q chunk .. (q + 1) chunk of its own block */
+        int64_t q = base / (chunk * size_);
+        int64_t mine = count - q * chunk;
+        mine = mine < 0 ? 0 : mine > chunk ? chunk : mine;
+        int m = (int)mine;
+        if (MPI_Gather(&m, 1, MPI_INT, cnt, 1, MPI_INT, 0, MPI_COMM_WORLD) != MPI_SUCCESS) s = CLOUT_ERR_INTERNAL;
+        int64_t *dst = NULL;
+        if (rank_ == 0 && s == CLOUT_OK) {
+            /* rank r's block starts at total r / size */
+            int64_t off = 0;
+            for (int r = 0; r < size_; r++) disp[r] = 0, off += cnt[r];
+            dst = malloc((size_t)(off ? off : 1) * sizeof(int64_t));
+            if (dst == NULL) s = CLOUT_ERR_NOMEM;
+            off = 0;
+            for (int r = 0; r < size_; r++) disp[r] = (int)off, off += cnt[r];
+        }
+        if (MPI_Gatherv(local + q * chunk, m, MPI_INT64_T, dst, cnt, disp, MPI_INT64_T, 0, MPI_COMM_WORLD) != MPI_SUCCESS)
+            s = CLOUT_ERR_INTERNAL;
+        if (rank_ == 0 && dst != NULL) {
+            for (int r = 0; r < size_; r++) {
+                int64_t start = total * r / size_ + q * chunk;
+                for (int i = 0; i < cnt[r]; i++) all[start + i] = dst[disp[r] + i];
+            }
+        }
+        free(dst);
+    }
+    free(cnt);
+    free(disp);
+    return s;
+}
+
+int cli_dist_sum_i64(int64_t *buf, int64_t n)
+{
+    if (size_ == 1) return CLOUT_OK;
+    const int64_t chunk = (int64_t)1 << 27;
+    for (int64_t i = 0; i < n; i += chunk) {
+        int c = (int)(n - i < chunk ? n - i : chunk);
+        if (MPI_Allreduce(MPI_IN_PLACE, buf + i, c, MPI_INT64_T, MPI_SUM, MPI_COMM_WORLD) != MPI_SUCCESS)
+            return CLOUT_ERR_INTERNAL;
+    }
+    return CLOUT_OK;
+}

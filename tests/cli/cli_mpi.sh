@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# cli_mpi.sh: `mpirun clout` on loopback against one process, byte for byte: simulate (with its
+# histogram) and compare (every column but the timing) at 2 and 4 ranks; a bad input under
+# mpirun (one message, its exit code, no output); a rank killed mid-run ends the whole job within
+# seconds, never a hang. Skipped (77) when the build has no MPI or mpirun is missing.
+. "$(dirname "$0")/lib.sh"
+command -v mpirun >/dev/null || { echo "cli_mpi.sh: no mpirun: skipped"; exit 77; }
+CORE="$(dirname "$CLOUT")/clout-core"
+ldd "$CORE" | grep -q libmpi || { echo "cli_mpi.sh: built without MPI: skipped"; exit 77; }
+MPI=(mpirun --oversubscribe)
+[ "$(id -u)" = 0 ] && MPI+=(--allow-run-as-root)
+# OpenMPI leaks a few buffers by design (MPI_Init's, some from components it unloads, so no
+# suppression can name them): no leak checking under mpirun; the same code runs leak-checked as
+# one process in the other tests
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
+"$CLOUT" ingest -q --edges "$DS/snap_wiki_vote/Wiki-Vote.txt.gz" -o "$T/wiki.clout"
+printf '30\n4\n1412\n' >"$T/seeds.txt"
+
+"$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 20001 --histogram "$T/h1.csv" -q -o "$T/s1.csv"
+"$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --model lt --sims 5003 -q -o "$T/l1.csv"
+"$CLOUT" compare "$T/wiki.clout" --algos imm,degree,pagerank -k 1,5,10 --sims 2001 -q | cut -d, -f1-4,6- >"$T/c1.csv"
+for np in 2 4; do
+  expect 0 "${MPI[@]}" -np $np "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 20001 \
+    --histogram "$T/h$np.csv" -q -o "$T/s$np.csv"
+  cmp -s "$T/s1.csv" "$T/s$np.csv" && cmp -s "$T/h1.csv" "$T/h$np.csv" && ok || bad "simulate at $np ranks differs"
+  expect 0 "${MPI[@]}" -np $np "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --model lt --sims 5003 \
+    -q -o "$T/l$np.csv"
+  cmp -s "$T/l1.csv" "$T/l$np.csv" && ok || bad "simulate --model lt at $np ranks differs"
+  expect 0 "${MPI[@]}" -np $np "$CLOUT" compare "$T/wiki.clout" --algos imm,degree,pagerank -k 1,5,10 --sims 2001 -q
+  cut -d, -f1-4,6- "$T/out" >"$T/c$np.csv"
+  cmp -s "$T/c1.csv" "$T/c$np.csv" && ok || bad "compare at $np ranks differs: $(diff "$T/c1.csv" "$T/c$np.csv" | head -3)"
+done
+# more ranks than simulations: the extra ranks have nothing to do
+"$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 3 -q -o "$T/t1.csv"
+expect 0 "${MPI[@]}" -np 4 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 3 -q -o "$T/t4.csv"
+cmp -s "$T/t1.csv" "$T/t4.csv" && ok || bad "3 simulations on 4 ranks differ"
+
+# bad input: every rank stops, one reports, the job exits 65, nothing is written
+printf 'nobody\n' >"$T/bad.txt"
+expect 65 "${MPI[@]}" -np 2 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/bad.txt" -q -o "$T/bad_out.csv"
+eq "$(grep -c "no user 'nobody'" "$T/err")" 1 "the error reported once"
+[ ! -e "$T/bad_out.csv" ] && ok || bad "a failed distributed run wrote output"
+
+# a rank killed mid-run: the job ends within seconds with a failure, no output, no temporary file
+"${MPI[@]}" -np 2 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 200000000 -q -o "$T/long.csv" \
+  >"$T/long.out" 2>"$T/long.err" &
+job=$!
+victim=""
+for _ in $(seq 100); do
+  for p in $(pgrep -f "simulate $T/wiki.clout --seeds $T/seeds.txt --sims 200000000" || true); do
+    if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx 'OMPI_COMM_WORLD_RANK=1'; then victim=$p; fi
+  done
+  [ -n "$victim" ] && break
+  sleep 0.1
+done
+[ -n "$victim" ] && ok || bad "rank 1 not found"
+sleep 1
+t0=$(date +%s)
+[ -n "$victim" ] && kill -9 "$victim"
+for _ in $(seq 300); do kill -0 $job 2>/dev/null || break; sleep 0.1; done
+if kill -0 $job 2>/dev/null; then
+  bad "the job still runs 30 s after a rank was killed"
+  kill -9 $job 2>/dev/null
+  pkill -9 -f "simulate $T/wiki.clout --seeds $T/seeds.txt --sims 200000000" 2>/dev/null
+else
+  wait $job
+  rc=$?
+  [ "$rc" != 0 ] && ok || bad "the job exited 0 after a rank was killed"
+  [ $(($(date +%s) - t0)) -le 30 ] && ok || bad "the job took more than 30 s to end"
+fi
+[ ! -e "$T/long.csv" ] && ok || bad "a killed job wrote output"
+eq "$(find "$T" -name '*.tmp.*' | wc -l)" 0 "temporary files left"
+finish

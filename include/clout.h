@@ -132,6 +132,22 @@ CLOUT_PUBLIC void clout_set_progress_handler(clout_progress_handler fn, void *ct
 typedef bool (*clout_interruption_handler)(void *ctx);
 CLOUT_PUBLIC void clout_set_interruption_handler(clout_interruption_handler fn, void *ctx);
 
+/* ---------------------------------------------------------------- distributed runs
+ * A program that runs as several processes (clout's src/dist/ does, under mpirun) tells the
+ * library its place: process rank of size, and a collective that sums a vector of int64 over
+ * all processes (every process calls it in the same order; it returns 0 or a negative status).
+ * With size > 1, IMM and OPIM-C keep on each process only its block of every batch of RR sets
+ * (by global index, so the union is exactly what one process draws), and greedy max coverage
+ * sums the marginal counts over the processes each step: every process returns the seeds,
+ * spreads and counts one process would, and holds about 1/size of the sets. Set it once,
+ * before the calls, with the same size on every process; NULL (the default) is one process. */
+typedef struct clout_partition {
+    int rank, size;
+    int (*sum_i64)(void *ctx, int64_t *buf, int64_t n);
+    void *ctx;
+} clout_partition;
+CLOUT_PUBLIC void clout_set_partition(const clout_partition *p);
+
 /* ---------------------------------------------------------------- output files
  * Atomic output: write to a temporary file beside the target, rename on commit. Path NULL or "-"
  * writes to stdout. On abort (or failure) the temporary file is removed and the target untouched;

@@ -135,6 +135,7 @@ typedef struct {
     uint32_t **chunk;  /* nch */
     int64_t *cstart;   /* nch */
     int64_t count, nnz, nch;
+    int64_t total;      /* sets drawn over all processes (count: those this process holds) */
 } clout_i_rrstore;
 
 /* the users of set j (set_len of them) */
@@ -185,6 +186,7 @@ typedef struct {
     uint32_t xuser[CLOUT_I_XCAND], *xset;
     int64_t xoff[CLOUT_I_XCAND + 1], xcap;
     int nx;
+    int64_t *gcnt;             /* a distributed run: the counts summed over the processes */
 } clout_i_gwork;
 
 void clout_i_rr_free(clout_i_rrstore *r);

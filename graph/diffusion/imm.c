@@ -49,17 +49,17 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
         double x = n / pow(2, i);
         TRY(clout_i_rr_fits(&rs, smp, ceil(lambdap / x), 0, msg));
         int64_t theta_i = (int64_t)ceil(lambdap / x);
-        if (theta_i > rs.count)
-            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &rs, rs.count, theta_i - rs.count), theta_i);
+        if (theta_i > rs.total)
+            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &rs, rs.total, theta_i - rs.total), theta_i);
         ASSERT_MSG(clout_i_greedy(gw, &rs, P->n, k, tmp, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-        double f = (double)cov[k - 1] / (double)rs.count;
+        double f = (double)cov[k - 1] / (double)rs.total;
         if (n * f >= (1 + epsp) * x) {
             lb = n * f / (1 + epsp);
             break;
         }
     }
     /* the selection's sets come on top of the bound phase's, kept for the estimate */
-    TRY(clout_i_rr_fits(&rs, smp, ceil(lstar / lb), (double)rs.nnz * 4 + (double)rs.count * 12, msg));
+    TRY(clout_i_rr_fits(&rs, smp, ceil(lstar / lb), (double)rs.nnz * 4 + (double)rs.count * 12 /* this process's */, msg));
     int64_t theta = (int64_t)ceil(lstar / lb);
     /* fresh sets for the selection (Chen's correction); the bound phase's sets, independent of
      * the selection, then estimate the spread without the optimism of the sets that chose it */
@@ -70,18 +70,18 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     ASSERT_MSG(clout_i_greedy(gw, &rs, P->n, k, seeds, cov, NULL) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     /* enough of them for a relative standard error of est_rse (more drawn if needed, never more
      * than the selection's own count): p = the covered fraction, rse = sqrt((1 - p) / (p N)) */
-    double p = (double)cov[k - 1] / (double)rs.count;
+    double p = (double)cov[k - 1] / (double)rs.total;
     clout_i_rr_free(&rs); /* the selection is done: its memory goes to the top-up */
     clout_i_gwork_free(gw);
     int64_t need = p > 0 && est_rse > 0 ? (int64_t)ceil((1 - p) / (p * est_rse * est_rse)) : 0;
     if (need > theta) need = theta;
     if (need < 1) need = 1; /* a graph too small for a bound phase still gets an estimate */
-    if (need > bound.count)
-        CLOUT_I_RR_TRY(clout_i_rr_append(smp, &bound, bound.count, need - bound.count), need);
+    if (need > bound.total)
+        CLOUT_I_RR_TRY(clout_i_rr_append(smp, &bound, bound.total, need - bound.total), need);
     ASSERT_MSG(clout_i_prefix_coverage(&bound, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-    for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)bound.count;
+    for (int i = 0; i < k; i++) spread[i] = n * (double)cov[i] / (double)bound.total;
     *rr_used = theta;
-    if (est_sets) *est_sets = bound.count;
+    if (est_sets) *est_sets = bound.total;
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -32,17 +32,17 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
     double got = 0;
     for (int i = 1; i <= imax; i++) {
         /* R1 selects and bounds OPT from above; R2, independent, bounds the selection's spread */
-        if (theta > r1.count) {
+        if (theta > r1.total) {
             /* two collections of theta sets each */
             TRY(clout_i_rr_fits(&r1, smp, 2 * (double)theta, 0, msg));
-            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r1, r1.count, theta - r1.count), theta);
-            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r2, CLOUT_RR_FIRST_SECOND + r2.count, theta - r2.count), theta);
+            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r1, r1.total, theta - r1.total), theta);
+            CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r2, CLOUT_RR_FIRST_SECOND + r2.total, theta - r2.total), theta);
         }
         int64_t up;
         ASSERT_MSG(clout_i_greedy(gw, &r1, P->n, k, tmp, cov, &up) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         ASSERT_MSG(clout_i_prefix_coverage(&r2, tmp, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         int64_t c2 = cov[k - 1];
-        double th = (double)r1.count;
+        double th = (double)r1.total;
         double lo = (pow(sqrt((double)c2 + 2 * log(1 / d2) / 9) - sqrt(log(1 / d2) / 2), 2) - log(1 / d2) / 18) * n / th;
         double hi = pow(sqrt((double)up + log(1 / d1) / 2) + sqrt(log(1 / d1) / 2), 2) * n / th;
         got = hi > 0 ? fmax(0, lo) / hi : 0;
@@ -52,8 +52,8 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
     }
     /* the running estimate from R2, which played no part in the selection: unbiased */
     ASSERT_MSG(clout_i_prefix_coverage(&r2, seeds, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
-    for (int q = 0; q < k; q++) spread[q] = n * (double)cov[q] / (double)r2.count;
-    *rr_used = 2 * r1.count;
+    for (int q = 0; q < k; q++) spread[q] = n * (double)cov[q] / (double)r2.total;
+    *rr_used = 2 * r1.total;
     *ratio = got;
     FREE_ALL;
     return CLOUT_OK;

@@ -50,6 +50,18 @@ int clout_i_sampler_init(clout_i_rrsampler *s, const clout_influence *P, bool lt
 int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, int64_t count)
 {
     if (count <= 0) return CLOUT_OK;
+    /* a distributed run: this process draws and keeps its block of the batch */
+    const clout_partition *part = clout_i_partition();
+    int64_t all = count;
+    if (part->size > 1) {
+        int64_t lo = count * part->rank / part->size, hi = count * (part->rank + 1) / part->size;
+        first += lo;
+        count = hi - lo;
+        if (count <= 0) {
+            rs->total += all;
+            return CLOUT_OK;
+        }
+    }
     if (rs->count + count >= (int64_t)UINT32_MAX) return CLOUT_ERR_NOMEM; /* set ids are 32-bit */
     int64_t nc = (count + RR_CHUNK - 1) / RR_CHUNK;
     int64_t *o2 = clout_i_realloc(rs->off, (size_t)(rs->count + count + 1), sizeof(int64_t));
@@ -113,6 +125,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     if (nomem) return CLOUT_ERR_NOMEM;
     if (stop) return CLOUT_ERR_INTERRUPTED;
     rs->count += count;
+    rs->total += all;
     S->avg = (double)rs->nnz / (double)rs->count;
     return CLOUT_OK;
 }
@@ -195,6 +208,7 @@ void clout_i_gwork_free(clout_i_gwork *g)
     free(g->done);
     free(g->slot);
     free(g->xset);
+    free(g->gcnt);
     memset(g, 0, sizeof(*g));
 }
 
@@ -352,26 +366,37 @@ int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k
                 if (cnt[u[q]] >= tau) iset[iptr[u[q]] + tc[u[q]]++] = (uint32_t)j;
         }
     }
-    for (int64_t v = 0; v < n; v++) heap[v] = (clout_i_hent){(uint32_t)cnt[v], (uint32_t)v};
+    /* a distributed run: cnt holds this process's marginal counts, gcnt their sum over the
+     * processes, which every choice reads (with one process they are the same array) */
+    bool dist = clout_i_partition()->size > 1;
+    int64_t *gcnt = cnt;
+    if (dist) {
+        if (!g->gcnt) g->gcnt = clout_i_malloc((size_t)(n + 1), sizeof(int64_t));
+        if (!g->gcnt) return CLOUT_ERR_NOMEM;
+        gcnt = g->gcnt;
+        memcpy(gcnt, cnt, (size_t)n * sizeof(int64_t));
+        if (clout_i_part_sum(gcnt, n) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
+    }
+    for (int64_t v = 0; v < n; v++) heap[v] = (clout_i_hent){(uint32_t)gcnt[v], (uint32_t)v};
     for (int64_t i = n / 2 - 1; i >= 0; i--) hsift(heap, n, i);
     int64_t total = 0, hn = n;
     if (upper) *upper = INT64_MAX;
     for (int i = 0; i <= k; i++) {
         if (upper) {
-            int64_t ub = total + topk_sum(cnt, n, k, g->top);
+            int64_t ub = total + topk_sum(gcnt, n, k, g->top);
             if (ub < *upper) *upper = ub;
         }
         if (i == k || hn == 0) break;
         /* lazy: re-key a stale top until the top is fresh */
-        while ((int64_t)heap[0].c != cnt[heap[0].v]) {
-            heap[0].c = (uint32_t)cnt[heap[0].v];
+        while ((int64_t)heap[0].c != gcnt[heap[0].v]) {
+            heap[0].c = (uint32_t)gcnt[heap[0].v];
             hsift(heap, hn, 0);
         }
         int64_t best = heap[0].v;
         heap[0] = heap[--hn];
         hsift(heap, hn, 0);
         seeds[i] = best;
-        total += cnt[best];
+        total += gcnt[best];
         covered[i] = total;
         if (cnt[best] == 0) {
             /* covers nothing new */
@@ -396,7 +421,15 @@ int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k
                 cover(rs, j, cnt, false);
             }
         }
-        cnt[best] = -1; /* never again */
+        if (dist) {
+            /* the new marginal counts over all processes; the seeds so far stay out */
+            cnt[best] = 0;
+            memcpy(gcnt, cnt, (size_t)n * sizeof(int64_t));
+            if (clout_i_part_sum(gcnt, n) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
+            for (int q = 0; q <= i; q++) gcnt[seeds[q]] = -1;
+        } else {
+            cnt[best] = -1; /* never again */
+        }
     }
     return CLOUT_OK;
 }
@@ -420,7 +453,8 @@ int clout_i_prefix_coverage(const clout_i_rrstore *rs, const int64_t *seeds, int
     }
     for (int i = 1; i < k; i++) cov[i] += cov[i - 1];
     free(rank);
-    return CLOUT_OK;
+    /* a distributed run: every process's sets */
+    return clout_i_part_sum(cov, k);
 }
 
 double clout_i_log_choose(double n, double k)
@@ -474,7 +508,8 @@ int clout_i_rr_fits(const clout_i_rrstore *rs, const clout_i_rrsampler *S, doubl
 {
     /* a set holds at least its root: 4 bytes a user, 12 bytes of offsets and chunk id a set */
     double avg = rs->count > 0 ? (double)rs->nnz / (double)rs->count : (S->avg > 1 ? S->avg : 1);
-    double bytes = total * (4 * avg + 12) + other;
+    /* a distributed run holds its share of the sets on each process */
+    double bytes = total / (double)clout_i_partition()->size * (4 * avg + 12) + other;
     char what[96];
     snprintf(what, sizeof what, "%.3g RR sets", total);
     /* the count also becomes a 64-bit index: beyond 2^40 nothing could hold it anyway */

@@ -1,5 +1,6 @@
 /* cmd_im.c: clout im: influence maximization under Independent Cascade or Linear Threshold. */
 #include "cli.h"
+#include "dist.h"
 #include <msgpack.h>
 #include <msgpack/fbuffer.h>
 #include <math.h>
@@ -62,8 +63,23 @@ static int run(int argc, char **argv)
         spread = malloc((size_t)k * sizeof(double));
         if (!seeds || !spread) s = CLOUT_ERR_NOMEM;
     }
+    /* under mpirun IMM and OPIM-C keep each rank's block of the RR sets and sum the greedy counts
+     * over the ranks (the other algorithms run whole on every rank): rank 0 alone writes */
+    cli_dist_partition();
     if (s >= 0) s = clout_im_select(G, P, &prm, seeds, spread, &info, msg);
     double secs = clout_now() - t0;
+    if (cli_dist_size() > 1) {
+        int printer;
+        s = cli_dist_agree(s, &printer);
+        if (s < 0 || cli_dist_rank() != 0) {
+            code = cli_dist_rank() == printer ? cli_report(s, msg) : cli_exit_code(s);
+            free(seeds);
+            free(spread);
+            clout_influence_free(&P);
+            clout_graph_free(&G);
+            return code;
+        }
+    }
     bool imm = info.has_rr;
     double guarantee = info.guarantee;
     int64_t used = info.rr_sets, est = info.estimate_rr_sets;

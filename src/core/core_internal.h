@@ -55,6 +55,11 @@ bool clout_i_interrupted(void);
  * (thread 0) reports it and, when asked to stop, sets *stop for every thread to see. */
 void clout_i_progress_tick(clout_i_progress *p, int64_t *done, int64_t add, bool *stop);
 
+/* The process's place in a distributed run (clout_set_partition; size 1 by default), and the sum
+ * of a vector over the processes (nothing with one process; CLOUT_ERR_INTERNAL when it fails). */
+const clout_partition *clout_i_partition(void);
+int clout_i_part_sum(int64_t *buf, int64_t n);
+
 /* Debian's igraph is not thread-safe: every call into it holds this process-wide lock
  * (threads.c). */
 void clout_i_igraph_lock(void);

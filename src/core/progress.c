@@ -81,3 +81,23 @@ void clout_i_progress_tick(clout_i_progress *p, int64_t *done, int64_t add, bool
     int64_t d = __atomic_add_fetch(done, add, __ATOMIC_RELAXED);
     if (omp_get_thread_num() == 0 && clout_i_progress_update(p, (double)d)) __atomic_store_n(stop, true, __ATOMIC_RELAXED);
 }
+
+/* ---------------------------------------------------------------- the process's place in a distributed run */
+
+static clout_partition partition = {0, 1, NULL, NULL};
+
+void clout_set_partition(const clout_partition *p)
+{
+    if (p == NULL || p->size <= 1 || p->sum_i64 == NULL || p->rank < 0 || p->rank >= p->size)
+        partition = (clout_partition){0, 1, NULL, NULL};
+    else
+        partition = *p;
+}
+
+const clout_partition *clout_i_partition(void) { return &partition; }
+
+int clout_i_part_sum(int64_t *buf, int64_t n)
+{
+    if (partition.size <= 1) return CLOUT_OK;
+    return partition.sum_i64(partition.ctx, buf, n) < 0 ? CLOUT_ERR_INTERNAL : CLOUT_OK;
+}

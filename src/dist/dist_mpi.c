@@ -107,3 +107,16 @@ int cli_dist_sum_i64(int64_t *buf, int64_t n)
     }
     return CLOUT_OK;
 }
+
+static int sum_i64(void *ctx, int64_t *buf, int64_t n)
+{
+    (void)ctx;
+    return cli_dist_sum_i64(buf, n);
+}
+
+void cli_dist_partition(void)
+{
+    if (size_ <= 1) return;
+    clout_partition p = {rank_, size_, sum_i64, NULL};
+    clout_set_partition(&p);
+}

@@ -32,3 +32,4 @@ int cli_dist_sum_i64(int64_t *buf, int64_t n)
     (void)n;
     return CLOUT_OK;
 }
+void cli_dist_partition(void) {}

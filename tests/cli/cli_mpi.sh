@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # cli_mpi.sh: `mpirun clout` on loopback against one process, byte for byte: simulate (with its
-# histogram) and compare (every column but the timing) at 2 and 4 ranks; a bad input under
+# histogram), im (IMM and OPIM-C distributed, CELF and a baseline replicated; IC and LT) and
+# compare (every column but the timing) at 2, 3 and 4 ranks; a bad input under
 # mpirun (one message, its exit code, no output); a rank killed mid-run ends the whole job within
 # seconds, never a hang. Skipped (77) when the build has no MPI or mpirun is missing.
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +32,20 @@ for np in 2 4; do
   cut -d, -f1-4,6- "$T/out" >"$T/c$np.csv"
   cmp -s "$T/c1.csv" "$T/c$np.csv" && ok || bad "compare at $np ranks differs: $(diff "$T/c1.csv" "$T/c$np.csv" | head -3)"
 done
+# IM: IMM and OPIM-C split their RR sets over the ranks and sum the greedy counts; the others run
+# whole on every rank; the same seeds, gains and spreads, IC and LT (JSON: all but the timing)
+for a in imm opim-c celf pagerank; do
+  "$CLOUT" im "$T/wiki.clout" -k 15 --algo $a --sims 300 -q -o "$T/im1_$a.csv"
+  for np in 2 4; do
+    expect 0 "${MPI[@]}" -np $np "$CLOUT" im "$T/wiki.clout" -k 15 --algo $a --sims 300 -q -o "$T/im${np}_$a.csv"
+    cmp -s "$T/im1_$a.csv" "$T/im${np}_$a.csv" && ok || bad "im --algo $a at $np ranks differs"
+  done
+done
+nosecs() { /usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d.pop("seconds"); print(json.dumps(d, sort_keys=True))' "$1"; }
+"$CLOUT" im "$T/wiki.clout" -k 10 --model lt --format json -q -o "$T/lt1.json"
+expect 0 "${MPI[@]}" -np 3 "$CLOUT" im "$T/wiki.clout" -k 10 --model lt --format json -q -o "$T/lt3.json"
+[ "$(nosecs "$T/lt1.json")" = "$(nosecs "$T/lt3.json")" ] && ok || bad "im --model lt at 3 ranks differs"
+
 # more ranks than simulations: the extra ranks have nothing to do
 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 3 -q -o "$T/t1.csv"
 expect 0 "${MPI[@]}" -np 4 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 3 -q -o "$T/t4.csv"

@@ -5,9 +5,12 @@
 #include "dist.h"
 #include "clout.h"
 #include <mpi.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 static int started, rank_, size_ = 1;
+/* what this rank contributed to sums and gathers (CLOUT_DIST_STATS=1 prints it at the end) */
+static int64_t sums, sum_bytes, gathers, gather_bytes;
 
 void cli_dist_init(int *argc, char ***argv)
 {
@@ -21,6 +24,9 @@ void cli_dist_init(int *argc, char ***argv)
 
 void cli_dist_finalize(void)
 {
+    if (started && getenv("CLOUT_DIST_STATS") != NULL)
+        fprintf(stderr, "clout: rank %d of %d: %lld sums of %lld bytes, %lld gathers of %lld bytes\n", rank_, size_,
+                (long long)sums, (long long)sum_bytes, (long long)gathers, (long long)gather_bytes);
     if (started) MPI_Finalize();
     started = 0;
 }
@@ -55,6 +61,8 @@ int cli_dist_gather_i64(const int64_t *local, int64_t count, int64_t *all, int64
         for (int64_t i = 0; i < count && i < total; i++) all[i] = local[i];
         return CLOUT_OK;
     }
+    gathers++;
+    gather_bytes += count * 8;
     /* in chunks of at most 2^27 items: MPI counts are int */
     const int64_t chunk = (int64_t)1 << 27;
     int *cnt = malloc((size_t)size_ * sizeof(int)), *disp = malloc((size_t)size_ * sizeof(int));
@@ -99,6 +107,8 @@ int cli_dist_gather_i64(const int64_t *local, int64_t count, int64_t *all, int64
 int cli_dist_sum_i64(int64_t *buf, int64_t n)
 {
     if (size_ == 1) return CLOUT_OK;
+    sums++;
+    sum_bytes += n * 8;
     const int64_t chunk = (int64_t)1 << 27;
     for (int64_t i = 0; i < n; i += chunk) {
         int c = (int)(n - i < chunk ? n - i : chunk);

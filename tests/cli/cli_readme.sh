@@ -15,7 +15,7 @@ ln -s "$BUILD" "$W/build"
 /usr/bin/python3 - "$SRC/README.md" >"$T/cmds" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-starts = ("clout ", "./build/clout ", "D=", "P=", "cc ", "meson ", "LD_LIBRARY_PATH=", "printf ", "PYTHONPATH=")
+starts = ("clout ", "./build/clout ", "D=", "P=", "cc ", "meson ", "LD_LIBRARY_PATH=", "printf ", "PYTHONPATH=", "mpirun ")
 for block in re.findall(r"```sh\n(.*?)```", text, re.S):
     cmd = ""
     for line in block.split("\n"):
@@ -59,6 +59,10 @@ n=$(wc -l <"$T/cmds")
 # one shell runs them all, so a variable one command sets (D=, P=) holds for the next
 {
   echo 'clout() { "$CLOUT" "$@"; }'
+  # mpirun starts `clout` from PATH (the program under test); as root OpenMPI wants its flag, and
+  # 4 ranks on 2 cores need --oversubscribe; a build without MPI runs the command as one process
+  echo 'PATH="$(dirname "$CLOUT"):$PATH"'
+  echo 'mpirun() { if command -v mpirun >/dev/null && ldd "$(dirname "$CLOUT")/clout-core" | grep -q libmpi; then command mpirun --oversubscribe $([ "$(id -u)" = 0 ] && echo --allow-run-as-root) "$@"; else while [ "$1" = -np ]; do shift 2; done; "$@"; fi; }'
   i=0
   while IFS= read -r cmd; do
     i=$((i + 1))

@@ -139,11 +139,19 @@ CLOUT_PUBLIC void clout_set_interruption_handler(clout_interruption_handler fn, 
  * With size > 1, IMM and OPIM-C keep on each process only its block of every batch of RR sets
  * (by global index, so the union is exactly what one process draws), and greedy max coverage
  * sums the marginal counts over the processes each step: every process returns the seeds,
- * spreads and counts one process would, and holds about 1/size of the sets. Set it once,
+ * spreads and counts one process would, and holds about 1/size of the sets. Betweenness splits
+ * its sources in 32 fixed groups over the processes and adds the groups' sums in group order,
+ * passing the running sum from process to process: the bits one process computes. Set it once,
  * before the calls, with the same size on every process; NULL (the default) is one process. */
 typedef struct clout_partition {
     int rank, size;
     int (*sum_i64)(void *ctx, int64_t *buf, int64_t n);
+    /* point to point and broadcast of doubles (betweenness passes its running sum from rank to
+     * rank, so the sum is added in one process's order); NULL: those calls run whole on every
+     * process */
+    int (*send_f64)(void *ctx, int to, const double *buf, int64_t n);
+    int (*recv_f64)(void *ctx, int from, double *buf, int64_t n);
+    int (*bcast_f64)(void *ctx, int root, double *buf, int64_t n);
     void *ctx;
 } clout_partition;
 CLOUT_PUBLIC void clout_set_partition(const clout_partition *p);

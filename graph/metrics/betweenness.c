@@ -19,6 +19,7 @@
 #include "metrics_internal.h"
 
 #define NCHUNKS 256
+#define NGROUPS 32
 
 typedef struct {
     int32_t *dist;
@@ -102,6 +103,7 @@ static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, work
         for (int t_ = 0; ws && t_ < nt; t_++) ws_free(&ws[t_]);          \
         free(ws);                                                         \
         free(src);                                                        \
+        free(grp);                                                        \
         clout_i_progress_end(prog);                                       \
     } while (0)
 
@@ -111,6 +113,7 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     bool borrowed = false;
     workspace *ws = NULL;
     int64_t *src = NULL;
+    double *grp = NULL;
     clout_i_progress *prog = NULL;
     int nt = omp_get_max_threads();
     int64_t n = clout_graph_users(G);
@@ -136,18 +139,48 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     const uint64_t *ptr = c.ptr, *idx = c.idx;
     int64_t nchunks = ns < NCHUNKS ? ns : NCHUNKS, done = 0;
     bool stop = false;
-    prog = clout_i_progress_start("betweenness", (double)ns, " sources");
+    /* the chunks form NGROUPS fixed groups; each group's sum starts from 0 and adds its chunks in
+     * order, and bc adds the groups in order. A distributed run gives each process a block of
+     * groups and passes the running sum from process to process: the same bits either way. */
+    const clout_partition *part = clout_i_partition();
+    bool dist = part->size > 1 && part->send_f64 && part->recv_f64 && part->bcast_f64;
+    int R = dist ? part->size : 1, r = dist ? part->rank : 0;
+    int g_lo = NGROUPS * r / R, g_hi = NGROUPS * (r + 1) / R;
+    int64_t mine = 0;
+    for (int g = g_lo; g < g_hi; g++)
+        mine += (int64_t)(g + 1) * nchunks / NGROUPS * ns / nchunks - (int64_t)g * nchunks / NGROUPS * ns / nchunks;
+    /* a distributed run keeps its groups' sums until the running sum reaches it */
+    ALLOC_TRY(grp, (dist ? (int64_t)(g_hi - g_lo) : 1) * n + 1, double);
+    prog = clout_i_progress_start("betweenness", (double)mine, " sources");
+    for (int g = g_lo; g < g_hi && !stop; g++) {
+        double *gs = grp + (dist ? (int64_t)(g - g_lo) * n : 0);
+        memset(gs, 0, (size_t)n * sizeof(double));
+        int64_t c0 = (int64_t)g * nchunks / NGROUPS, c1 = (int64_t)(g + 1) * nchunks / NGROUPS;
 #pragma omp parallel for ordered schedule(dynamic, 1)
-    for (int64_t ch = 0; ch < nchunks; ch++) {
-        workspace *w = &ws[omp_get_thread_num()];
-        int64_t lo = ch * ns / nchunks, hi = (ch + 1) * ns / nchunks;
-        for (int64_t i = lo; i < hi && !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) one_source(ptr, idx, src[i], w);
+        for (int64_t ch = c0; ch < c1; ch++) {
+            workspace *w = &ws[omp_get_thread_num()];
+            int64_t lo = ch * ns / nchunks, hi = (ch + 1) * ns / nchunks;
+            for (int64_t i = lo; i < hi && !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) one_source(ptr, idx, src[i], w);
 #pragma omp ordered
-        {
-            for (int64_t v = 0; v < n; v++) bc[v] += w->acc[v];
-            memset(w->acc, 0, (size_t)n * sizeof(double));
-            clout_i_progress_tick(prog, &done, hi - lo, &stop);
+            {
+                for (int64_t v = 0; v < n; v++) gs[v] += w->acc[v];
+                memset(w->acc, 0, (size_t)n * sizeof(double));
+                clout_i_progress_tick(prog, &done, hi - lo, &stop);
+            }
         }
+        if (!dist)
+            for (int64_t v = 0; v < n; v++) bc[v] += gs[v];
+    }
+    if (dist) {
+        /* the running sum: from the previous process, plus this one's groups in order, on to the
+         * next; the last one's is everyone's. Every process takes part even when stopped. */
+        int st = CLOUT_OK;
+        if (r > 0) st = part->recv_f64(part->ctx, r - 1, bc, n);
+        for (int g = g_lo; g < g_hi; g++)
+            for (int64_t v = 0; v < n; v++) bc[v] += grp[(int64_t)(g - g_lo) * n + v];
+        if (st == CLOUT_OK && r < R - 1) st = part->send_f64(part->ctx, r + 1, bc, n);
+        if (st == CLOUT_OK) st = part->bcast_f64(part->ctx, R - 1, bc, n);
+        ASSERT_MSG(st == CLOUT_OK, CLOUT_ERR_INTERNAL, "betweenness: passing the sum between processes failed");
     }
     ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
     /* an undirected pair was counted from both ends; a sample stands for all n sources */

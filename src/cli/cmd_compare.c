@@ -113,6 +113,7 @@ static int run(int argc, char **argv)
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, 0, msg);
+    cli_dist_partition(); /* IMM and OPIM-C select with their RR sets split over the ranks */
     /* the k values in increasing order (prefix sizes), each row pointing back to its place */
     int64_t ksorted[MAXK];
     int at[MAXK];

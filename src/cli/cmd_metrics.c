@@ -1,5 +1,6 @@
 /* cmd_metrics.c: clout metrics: one row of key-user metrics per user (the features table). */
 #include "cli.h"
+#include "dist.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,11 @@ static int run(int argc, char **argv)
     fo.approx_registers = (int)aregs;
     fo.window = dif.window;
     fo.consume = true;
+    /* under mpirun betweenness splits its sources over the ranks (the rest of the table is
+     * computed whole on every rank); without betweenness rank 0 works alone */
+    bool bet = fo.only == NULL || strstr(fo.only, "betweenness") != NULL;
+    if (cli_dist_size() > 1 && !bet && cli_dist_rank() != 0) return CLOUT_EXIT_OK;
+    if (cli_dist_size() > 1) cli_dist_partition();
 
     clout_graph *G = NULL;
     clout_features *F = NULL;
@@ -105,6 +111,17 @@ static int run(int argc, char **argv)
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &fo.prob, msg);
     if (s >= 0) s = clout_features_compute(G, &fo, &F, msg);
+    if (cli_dist_size() > 1 && bet) {
+        int printer;
+        s = cli_dist_agree(s, &printer);
+        if (s < 0 || cli_dist_rank() != 0) {
+            code = cli_dist_rank() == printer ? cli_report(s, msg) : cli_exit_code(s);
+            free(personal);
+            clout_features_free(&F);
+            clout_graph_free(&G);
+            return code;
+        }
+    }
     if (s >= 0 && timings) print_timings(F, load);
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) s = write_table(G, F, &t, out.f, c.fmt, msg);

@@ -115,7 +115,8 @@ int main(int argc, char **argv)
         cli_dist_init(&argc, &argv);
         /* under mpirun, the commands that split their work over the ranks run on every rank; any
          * other runs on rank 0 alone (the others wait), so one process writes its output */
-        bool spread = strcmp(cmd, "simulate") == 0 || strcmp(cmd, "im") == 0 || strcmp(cmd, "compare") == 0;
+        bool spread = strcmp(cmd, "simulate") == 0 || strcmp(cmd, "im") == 0 || strcmp(cmd, "compare") == 0 ||
+                      strcmp(cmd, "metrics") == 0;
         if (cli_dist_size() > 1 && !spread && cli_dist_rank() != 0) {
             cli_dist_finalize();
             clout_finalize();

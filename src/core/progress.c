@@ -84,12 +84,12 @@ void clout_i_progress_tick(clout_i_progress *p, int64_t *done, int64_t add, bool
 
 /* ---------------------------------------------------------------- the process's place in a distributed run */
 
-static clout_partition partition = {0, 1, NULL, NULL};
+static clout_partition partition = {0, 1, NULL, NULL, NULL, NULL, NULL};
 
 void clout_set_partition(const clout_partition *p)
 {
     if (p == NULL || p->size <= 1 || p->sum_i64 == NULL || p->rank < 0 || p->rank >= p->size)
-        partition = (clout_partition){0, 1, NULL, NULL};
+        partition = (clout_partition){0, 1, NULL, NULL, NULL, NULL, NULL};
     else
         partition = *p;
 }

@@ -124,9 +124,45 @@ static int sum_i64(void *ctx, int64_t *buf, int64_t n)
     return cli_dist_sum_i64(buf, n);
 }
 
+/* doubles in chunks of 2^27 (MPI counts are int) */
+#define F64_CHUNK ((int64_t)1 << 27)
+
+static int send_f64(void *ctx, int to, const double *buf, int64_t n)
+{
+    (void)ctx;
+    gathers++;
+    gather_bytes += n * 8;
+    for (int64_t i = 0; i < n; i += F64_CHUNK) {
+        int c = (int)(n - i < F64_CHUNK ? n - i : F64_CHUNK);
+        if (MPI_Send(buf + i, c, MPI_DOUBLE, to, 17, MPI_COMM_WORLD) != MPI_SUCCESS) return CLOUT_ERR_INTERNAL;
+    }
+    return CLOUT_OK;
+}
+
+static int recv_f64(void *ctx, int from, double *buf, int64_t n)
+{
+    (void)ctx;
+    for (int64_t i = 0; i < n; i += F64_CHUNK) {
+        int c = (int)(n - i < F64_CHUNK ? n - i : F64_CHUNK);
+        if (MPI_Recv(buf + i, c, MPI_DOUBLE, from, 17, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+            return CLOUT_ERR_INTERNAL;
+    }
+    return CLOUT_OK;
+}
+
+static int bcast_f64(void *ctx, int root, double *buf, int64_t n)
+{
+    (void)ctx;
+    for (int64_t i = 0; i < n; i += F64_CHUNK) {
+        int c = (int)(n - i < F64_CHUNK ? n - i : F64_CHUNK);
+        if (MPI_Bcast(buf + i, c, MPI_DOUBLE, root, MPI_COMM_WORLD) != MPI_SUCCESS) return CLOUT_ERR_INTERNAL;
+    }
+    return CLOUT_OK;
+}
+
 void cli_dist_partition(void)
 {
     if (size_ <= 1) return;
-    clout_partition p = {rank_, size_, sum_i64, NULL};
+    clout_partition p = {rank_, size_, sum_i64, send_f64, recv_f64, bcast_f64, NULL};
     clout_set_partition(&p);
 }

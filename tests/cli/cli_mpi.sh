@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cli_mpi.sh: `mpirun clout` on loopback against one process, byte for byte: simulate (with its
-# histogram), im (IMM and OPIM-C distributed, CELF and a baseline replicated; IC and LT) and
-# compare (every column but the timing) at 2, 3 and 4 ranks; a bad input under
+# histogram), im (IMM and OPIM-C distributed, CELF and a baseline replicated; IC and LT), compare
+# (every column but the timing) and metrics (betweenness distributed) at 2, 3 and 4 ranks; a bad input under
 # mpirun (one message, its exit code, no output); a rank killed mid-run ends the whole job within
 # seconds, never a hang. Skipped (77) when the build has no MPI or mpirun is missing.
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +45,24 @@ nosecs() { /usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1]
 "$CLOUT" im "$T/wiki.clout" -k 10 --model lt --format json -q -o "$T/lt1.json"
 expect 0 "${MPI[@]}" -np 3 "$CLOUT" im "$T/wiki.clout" -k 10 --model lt --format json -q -o "$T/lt3.json"
 [ "$(nosecs "$T/lt1.json")" = "$(nosecs "$T/lt3.json")" ] && ok || bad "im --model lt at 3 ranks differs"
+
+# metrics: betweenness splits its sources over the ranks (exact and sampled, directed and
+# undirected); a table without it is rank 0's alone
+"$CLOUT" ingest -q --undirected --edges "$DS/nethept/NetHEPT.txt.gz" -o "$T/nethept.clout"
+for g in wiki nethept; do
+  "$CLOUT" metrics "$T/$g.clout" --only betweenness,pagerank,core -q -o "$T/m1_$g.csv"
+  "$CLOUT" metrics "$T/$g.clout" --only betweenness --betweenness-samples 300 -q -o "$T/ms1_$g.csv"
+  for np in 2 3; do
+    expect 0 "${MPI[@]}" -np $np "$CLOUT" metrics "$T/$g.clout" --only betweenness,pagerank,core -q -o "$T/m${np}_$g.csv"
+    cmp -s "$T/m1_$g.csv" "$T/m${np}_$g.csv" && ok || bad "metrics betweenness on $g at $np ranks differs"
+    expect 0 "${MPI[@]}" -np $np "$CLOUT" metrics "$T/$g.clout" --only betweenness --betweenness-samples 300 -q \
+      -o "$T/ms${np}_$g.csv"
+    cmp -s "$T/ms1_$g.csv" "$T/ms${np}_$g.csv" && ok || bad "sampled betweenness on $g at $np ranks differs"
+  done
+done
+"$CLOUT" metrics "$T/wiki.clout" --only pagerank,reach_2 -q -o "$T/mp1.csv"
+expect 0 "${MPI[@]}" -np 2 "$CLOUT" metrics "$T/wiki.clout" --only pagerank,reach_2 -q -o "$T/mp2.csv"
+cmp -s "$T/mp1.csv" "$T/mp2.csv" && ok || bad "metrics without betweenness at 2 ranks differs"
 
 # more ranks than simulations: the extra ranks have nothing to do
 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 3 -q -o "$T/t1.csv"

@@ -141,7 +141,9 @@ CLOUT_PUBLIC void clout_set_interruption_handler(clout_interruption_handler fn, 
  * sums the marginal counts over the processes each step: every process returns the seeds,
  * spreads and counts one process would, and holds about 1/size of the sets. Betweenness splits
  * its sources in 32 fixed groups over the processes and adds the groups' sums in group order,
- * passing the running sum from process to process: the bits one process computes. Set it once,
+ * passing the running sum from process to process: the bits one process computes. Cascade depths
+ * split their live-edge graphs (whole-number sums) and clout_ic_cascades its users. Every
+ * process must make these calls, in the same order. Set it once,
  * before the calls, with the same size on every process; NULL (the default) is one process. */
 typedef struct clout_partition {
     int rank, size;

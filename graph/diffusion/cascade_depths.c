@@ -105,8 +105,12 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         ASSERT_MSG(marks[t] && queues[t], CLOUT_ERR_NOMEM, "out of memory");
         ALLOC_TRY(lists[t], n ? n : 1, uint32_t);
     }
-    prog = clout_i_progress_start("live-edge graphs", (double)sims, "");
-    for (int64_t s = 0; s < sims; s++) {
+    /* a distributed run: this process samples its block of the graphs (by index), and the
+     * per-user sums (whole numbers, exact in a double) are added over the processes */
+    const clout_partition *part = clout_i_partition();
+    int64_t s_lo = sims * part->rank / part->size, s_hi = sims * (part->rank + 1) / part->size;
+    prog = clout_i_progress_start("live-edge graphs", (double)(s_hi - s_lo), "");
+    for (int64_t s = s_lo; s < s_hi; s++) {
         /* live in-ties of every user, each in its slot of the in-rows, then packed */
         #pragma omp parallel for schedule(dynamic, 4096)
         for (int64_t v = 0; v < n; v++) lptr[v + 1] = (uint64_t)live_in_ties(P, lt, seed, (uint64_t)s, v, lsrc + P->iptr[v]);
@@ -211,7 +215,13 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
                     sum[u] += (double)(CHAIN(u) ? 1 + dw[lid[fdst[fptr[u]]]] : dw[lid[u]]);
         }
 #undef CHAIN
-        if (clout_i_progress_update(prog, (double)(s + 1))) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
+        if (clout_i_progress_update(prog, (double)(s - s_lo + 1))) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
+    }
+    if (part->size > 1) {
+        int64_t *isum = (int64_t *)(void *)sum; /* the same 8 bytes a user, as whole numbers */
+        for (int64_t u = 0; u < n; u++) isum[u] = (int64_t)sum[u];
+        ASSERT_MSG(clout_i_part_sum(isum, n) == CLOUT_OK, CLOUT_ERR_INTERNAL, "cascade depths: the sum over processes failed");
+        for (int64_t u = 0; u < n; u++) sum[u] = (double)isum[u];
     }
     for (int64_t u = 0; u < n; u++) depth[u] = sum[u] / (double)sims;
     FREE_ALL;

@@ -419,7 +419,17 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     bool nomem = false, stop = false;
     int64_t done = 0;
-    prog = clout_i_progress_start("cascades", (double)nu, " users");
+    /* a distributed run: this process takes its block of the users, then every process gets
+     * every user's values (each computed by one process, so exchanged bit for bit) */
+    const clout_partition *part = clout_i_partition();
+    int64_t i_lo = nu * part->rank / part->size, i_hi = nu * (part->rank + 1) / part->size;
+    if (part->size > 1)
+        for (int64_t i = 0; i < nu; i++) {
+            spread[i] = 0;
+            if (spread_se) spread_se[i] = 0;
+            if (depth) depth[i] = 0;
+        }
+    prog = clout_i_progress_start("cascades", (double)(i_hi - i_lo), " users");
     #pragma omp parallel
     {
         int64_t *mark = clout_i_calloc((size_t)n, sizeof(int64_t)), *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
@@ -429,7 +439,7 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
         }
         int64_t stamp = 0;
         #pragma omp for schedule(dynamic, 16)
-        for (int64_t i = 0; i < nu; i++) {
+        for (int64_t i = i_lo; i < i_hi; i++) {
             if (!mark || !queue || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
             int64_t u = users[i];
             double s1 = 0, s2 = 0, dsum = 0;
@@ -453,6 +463,17 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
     }
     ASSERT_MSG(!nomem, CLOUT_ERR_NOMEM, "out of memory simulating cascades");
     ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
+    if (part->size > 1) {
+        /* each value is set on one process and 0 (all bits clear) on the others: summing the
+         * bit patterns as integers hands it to every process unchanged */
+        double *arr[3] = {spread, spread_se, depth};
+        for (int a = 0; a < 3; a++) {
+            if (arr[a] == NULL) continue;
+            int64_t *bits = (int64_t *)(void *)arr[a];
+            ASSERT_MSG(clout_i_part_sum(bits, nu) == CLOUT_OK, CLOUT_ERR_INTERNAL,
+                       "cascades: the exchange between processes failed");
+        }
+    }
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -91,9 +91,10 @@ static int run(int argc, char **argv)
     fo.approx_registers = (int)aregs;
     fo.window = dif.window;
     fo.consume = true;
-    /* under mpirun betweenness splits its sources over the ranks (the rest of the table is
-     * computed whole on every rank); without betweenness rank 0 works alone */
-    bool bet = fo.only == NULL || strstr(fo.only, "betweenness") != NULL;
+    /* under mpirun betweenness splits its sources, ic_depth its live-edge graphs and ic_range its
+     * users over the ranks (the rest of the table is computed whole on every rank); a table
+     * without them is rank 0's alone */
+    bool bet = fo.only == NULL || strstr(fo.only, "betweenness") != NULL || strstr(fo.only, "ic_") != NULL;
     if (cli_dist_size() > 1 && !bet && cli_dist_rank() != 0) return CLOUT_EXIT_OK;
     if (cli_dist_size() > 1) cli_dist_partition();
 

@@ -60,6 +60,10 @@ for g in wiki nethept; do
     cmp -s "$T/ms1_$g.csv" "$T/ms${np}_$g.csv" && ok || bad "sampled betweenness on $g at $np ranks differs"
   done
 done
+# the whole table: ic_depth's live-edge graphs and ic_range's users split too
+"$CLOUT" metrics "$T/wiki.clout" -q -o "$T/full1.csv"
+expect 0 "${MPI[@]}" -np 2 "$CLOUT" metrics "$T/wiki.clout" -q -o "$T/full2.csv"
+cmp -s "$T/full1.csv" "$T/full2.csv" && ok || bad "the whole metrics table at 2 ranks differs"
 "$CLOUT" metrics "$T/wiki.clout" --only pagerank,reach_2 -q -o "$T/mp1.csv"
 expect 0 "${MPI[@]}" -np 2 "$CLOUT" metrics "$T/wiki.clout" --only pagerank,reach_2 -q -o "$T/mp2.csv"
 cmp -s "$T/mp1.csv" "$T/mp2.csv" && ok || bad "metrics without betweenness at 2 ranks differs"

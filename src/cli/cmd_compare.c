@@ -114,6 +114,17 @@ static int run(int argc, char **argv)
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, 0, msg);
     cli_dist_partition(); /* IMM and OPIM-C select with their RR sets split over the ranks */
+    if (cli_dist_size() > 1) {
+        /* the ranks agree on the inputs before the work */
+        int printer;
+        s = cli_dist_agree(s, &printer);
+        if (s < 0) {
+            int code = cli_dist_rank() == printer ? cli_report(s, msg) : cli_exit_code(s);
+            clout_influence_free(&P);
+            clout_graph_free(&G);
+            return code;
+        }
+    }
     /* the k values in increasing order (prefix sizes), each row pointing back to its place */
     int64_t ksorted[MAXK];
     int at[MAXK];
@@ -140,6 +151,7 @@ static int run(int argc, char **argv)
         cli_progress_label(lab);
         double t0 = clout_now();
         s = pick(G, P, lt, ser[a].name, kmax, eps, 1000, (uint64_t)seed, seeds, msg);
+        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(s, msg); /* its RR sets exchange counts */
         double secs = clout_now() - t0;
         snprintf(lab, sizeof lab, "compare %.31s (%d of %d): scoring k = %lld..%lld", ser[a].name, a + 1, na,
                  (long long)ksorted[0], (long long)kmax);

@@ -66,11 +66,16 @@ static int run(int argc, char **argv)
     /* under mpirun IMM and OPIM-C keep each rank's block of the RR sets and sum the greedy counts
      * over the ranks (the other algorithms run whole on every rank): rank 0 alone writes */
     cli_dist_partition();
-    if (s >= 0) s = clout_im_select(G, P, &prm, seeds, spread, &info, msg);
+    int printer = -1;
+    /* the ranks agree on the inputs before the work; a failure during it (which exchanges
+     * counts) ends the job at once */
+    if (cli_dist_size() > 1) s = cli_dist_agree(s, &printer);
+    if (s >= 0) {
+        s = clout_im_select(G, P, &prm, seeds, spread, &info, msg);
+        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(s, msg);
+    }
     double secs = clout_now() - t0;
     if (cli_dist_size() > 1) {
-        int printer;
-        s = cli_dist_agree(s, &printer);
         if (s < 0 || cli_dist_rank() != 0) {
             code = cli_dist_rank() == printer ? cli_report(s, msg) : cli_exit_code(s);
             free(seeds);

@@ -111,10 +111,13 @@ static int run(int argc, char **argv)
         fo.personal = personal;
     }
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &fo.prob, msg);
-    if (s >= 0) s = clout_features_compute(G, &fo, &F, msg);
+    int printer = -1;
+    if (cli_dist_size() > 1 && bet) s = cli_dist_agree(s, &printer);
+    if (s >= 0) {
+        s = clout_features_compute(G, &fo, &F, msg);
+        if (s < 0 && cli_dist_size() > 1 && bet) return cli_dist_fail(s, msg);
+    }
     if (cli_dist_size() > 1 && bet) {
-        int printer;
-        s = cli_dist_agree(s, &printer);
         if (s < 0 || cli_dist_rank() != 0) {
             code = cli_dist_rank() == printer ? cli_report(s, msg) : cli_exit_code(s);
             free(personal);

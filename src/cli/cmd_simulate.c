@@ -44,12 +44,15 @@ static int run(int argc, char **argv)
         lsizes = cli_dist_size() > 1 ? malloc((size_t)(count ? count : 1) * sizeof(int64_t)) : sizes;
         ldepths = cli_dist_size() > 1 ? malloc((size_t)(count ? count : 1) * sizeof(int64_t)) : depths;
         s = sizes && depths && lsizes && ldepths ? CLOUT_OK : CLOUT_ERR_NOMEM;
-        if (s >= 0 && count > 0)
-            s = clout_simulate_range(P, lt, seeds, ns, first, count, (uint64_t)seed, lsizes, ldepths, msg);
+    }
+    int printer = -1;
+    /* the ranks agree on the inputs before the work (an error there is everyone's) */
+    if (cli_dist_size() > 1) s = cli_dist_agree(s, &printer);
+    if (s >= 0 && count > 0) {
+        s = clout_simulate_range(P, lt, seeds, ns, first, count, (uint64_t)seed, lsizes, ldepths, msg);
+        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(s, msg);
     }
     if (cli_dist_size() > 1) {
-        int printer;
-        s = cli_dist_agree(s, &printer);
         if (s >= 0) s = cli_dist_gather_i64(lsizes, count, sizes, sims);
         if (s >= 0) s = cli_dist_gather_i64(ldepths, count, depths, sims);
         free(lsizes);

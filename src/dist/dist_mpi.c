@@ -4,6 +4,7 @@
  * collective. */
 #include "dist.h"
 #include "clout.h"
+#include "cli.h"
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,4 +166,13 @@ void cli_dist_partition(void)
     if (size_ <= 1) return;
     clout_partition p = {rank_, size_, sum_i64, send_f64, recv_f64, bcast_f64, NULL};
     clout_set_partition(&p);
+}
+
+int cli_dist_fail(int status, const char *msg)
+{
+    if (size_ <= 1) return cli_report(status, msg);
+    fprintf(stderr, "clout: rank %d of %d: %s\n", rank_, size_, msg && *msg ? msg : clout_status_name(status));
+    fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, cli_exit_code(status));
+    return cli_exit_code(status);
 }

@@ -79,6 +79,12 @@ expect 65 "${MPI[@]}" -np 2 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/bad.tx
 eq "$(grep -c "no user 'nobody'" "$T/err")" 1 "the error reported once"
 [ ! -e "$T/bad_out.csv" ] && ok || bad "a failed distributed run wrote output"
 
+# a failure inside the distributed work (here RR sets over the memory limit, met by every rank
+# between two exchanges): the job ends at once with its exit code, nothing written
+expect_err 2 "more than the memory limit" "${MPI[@]}" -np 2 "$CLOUT" im "$T/wiki.clout" -k 50 --epsilon 0.01 \
+  --max-memory 30M -q -o "$T/never.csv"
+[ ! -e "$T/never.csv" ] && ok || bad "a job ended by a failure wrote output"
+
 # a rank killed mid-run: the job ends within seconds with a failure, no output, no temporary file
 "${MPI[@]}" -np 2 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 200000000 -q -o "$T/long.csv" \
   >"$T/long.out" 2>"$T/long.err" &

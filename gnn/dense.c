@@ -1,7 +1,6 @@
-/* dense.c: dense float32 matrices, GEMM through OpenBLAS, CSR sparse x dense products and the
- * normalized adjacencies GCN and LightGCN propagate over. */
+/* dense.c: dense float32 matrices, deterministic dense products, CSR sparse x dense products and
+ * the normalized adjacencies GCN and LightGCN propagate over. */
 #include "gnn_internal.h"
-#include <cblas.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -48,20 +47,6 @@ void clout_i_mat_zero(clout_i_mat *a)
 void clout_i_mat_copy(clout_i_mat *dst, const clout_i_mat *src)
 {
     memcpy(dst->x, src->x, (size_t)(src->rows * src->cols) * sizeof(float));
-}
-
-void clout_i_gemm(bool ta, bool tb, float alpha, const clout_i_mat *A, const clout_i_mat *B, float beta,
-                  clout_i_mat *C)
-{
-    int64_t m = C->rows, n = C->cols, k = ta ? A->rows : A->cols;
-    if (m == 0 || n == 0) return;
-    if (k == 0) {
-        for (int64_t i = 0; i < m * n; i++) C->x[i] *= beta;
-        return;
-    }
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (blasint)m,
-                (blasint)n, (blasint)k, alpha, A->x, (blasint)A->cols, B->x, (blasint)B->cols, beta, C->x,
-                (blasint)C->cols);
 }
 
 /* ---------------------------------------------------------------- deterministic dense products

@@ -1,5 +1,6 @@
 /* gnn_internal.h: the neural floor's internals (gnn/): dense float32 matrices, sparse x dense
- * products, the normalized adjacencies, layers, losses and Adam (not installed).
+ * products, the normalized adjacencies, layers, losses and Adam (not installed). The dense
+ * products are clout's own, not OpenBLAS's sgemm, whose bits change with its thread count.
  *
  * Determinism: every kernel here computes each output entry in one thread, in a fixed order, so a
  * result does not depend on the thread count. OpenBLAS (GEMM) and GraphBLAS are only called
@@ -36,9 +37,6 @@ int clout_i_mat_new(clout_i_mat *a, int64_t rows, int64_t cols, char msg[CLOUT_M
 void clout_i_mat_free(clout_i_mat *a);
 void clout_i_mat_zero(clout_i_mat *a);
 void clout_i_mat_copy(clout_i_mat *dst, const clout_i_mat *src);   /* same shape */
-/* C = alpha op(A) op(B) + beta C (cblas_sgemm; op = transpose when ta / tb). */
-void clout_i_gemm(bool ta, bool tb, float alpha, const clout_i_mat *A, const clout_i_mat *B, float beta,
-                  clout_i_mat *C);
 
 /* Deterministic products (each entry in one thread, fixed order; the models use these, since
  * OpenBLAS's bits depend on its thread count): C = A B (+ C when acc); C = A B'; C = A' B (rows

@@ -151,7 +151,7 @@ static int run(int argc, char **argv)
         cli_progress_label(lab);
         double t0 = clout_now();
         s = pick(G, P, lt, ser[a].name, kmax, eps, 1000, (uint64_t)seed, seeds, msg);
-        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(s, msg); /* its RR sets exchange counts */
+        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(cli_exit_code(s), msg); /* its RR sets exchange counts */
         double secs = clout_now() - t0;
         snprintf(lab, sizeof lab, "compare %.31s (%d of %d): scoring k = %lld..%lld", ser[a].name, a + 1, na,
                  (long long)ksorted[0], (long long)kmax);

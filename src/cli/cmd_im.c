@@ -72,7 +72,7 @@ static int run(int argc, char **argv)
     if (cli_dist_size() > 1) s = cli_dist_agree(s, &printer);
     if (s >= 0) {
         s = clout_im_select(G, P, &prm, seeds, spread, &info, msg);
-        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(s, msg);
+        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(cli_exit_code(s), msg);
     }
     double secs = clout_now() - t0;
     if (cli_dist_size() > 1) {

@@ -115,7 +115,7 @@ static int run(int argc, char **argv)
     if (cli_dist_size() > 1 && bet) s = cli_dist_agree(s, &printer);
     if (s >= 0) {
         s = clout_features_compute(G, &fo, &F, msg);
-        if (s < 0 && cli_dist_size() > 1 && bet) return cli_dist_fail(s, msg);
+        if (s < 0 && cli_dist_size() > 1 && bet) return cli_dist_fail(cli_exit_code(s), msg);
     }
     if (cli_dist_size() > 1 && bet) {
         if (s < 0 || cli_dist_rank() != 0) {

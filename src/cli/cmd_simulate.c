@@ -50,7 +50,7 @@ static int run(int argc, char **argv)
     if (cli_dist_size() > 1) s = cli_dist_agree(s, &printer);
     if (s >= 0 && count > 0) {
         s = clout_simulate_range(P, lt, seeds, ns, first, count, (uint64_t)seed, lsizes, ldepths, msg);
-        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(s, msg);
+        if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(cli_exit_code(s), msg);
     }
     if (cli_dist_size() > 1) {
         if (s >= 0) s = cli_dist_gather_i64(lsizes, count, sizes, sims);

@@ -27,9 +27,9 @@ int cli_dist_gather_i64(const int64_t *local, int64_t count, int64_t *all, int64
 int cli_dist_sum_i64(int64_t *buf, int64_t n);
 /* A failure inside a computation that exchanges data with the other ranks (one rank out of
  * memory, say): the others may be waiting in a collective this rank will never join, so it
- * reports (rank-prefixed beyond rank 0) and ends the whole job at once with the status's exit code
- * (MPI_Abort). With one process: returns the exit code after reporting, as usual. */
-int cli_dist_fail(int status, const char *msg);
+ * reports "clout: rank R of N: msg" and ends the whole job at once with exit code (MPI_Abort).
+ * Only for runs of several ranks; returns code when there is one. */
+int cli_dist_fail(int code, const char *msg);
 /* Tell the library this process's place (clout_set_partition), so IMM and OPIM-C split their RR
  * sets over the ranks and sum the greedy counts; nothing with one process. */
 void cli_dist_partition(void);

@@ -4,7 +4,6 @@
  * collective. */
 #include "dist.h"
 #include "clout.h"
-#include "cli.h"
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,11 +167,11 @@ void cli_dist_partition(void)
     clout_set_partition(&p);
 }
 
-int cli_dist_fail(int status, const char *msg)
+int cli_dist_fail(int code, const char *msg)
 {
-    if (size_ <= 1) return cli_report(status, msg);
-    fprintf(stderr, "clout: rank %d of %d: %s\n", rank_, size_, msg && *msg ? msg : clout_status_name(status));
+    if (size_ <= 1) return code;
+    fprintf(stderr, "clout: rank %d of %d: %s\n", rank_, size_, msg && *msg ? msg : "failed");
     fflush(stderr);
-    MPI_Abort(MPI_COMM_WORLD, cli_exit_code(status));
-    return cli_exit_code(status);
+    MPI_Abort(MPI_COMM_WORLD, code);
+    return code;
 }

@@ -111,6 +111,9 @@ int cli_finish(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LE
 int cli_close(clout_outfile *out, clout_table **t, int s, char msg[CLOUT_MSG_LEN]);
 
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* true: usage errors return their code without a message (ranks beyond 0 under mpirun, where
+ * every rank meets the same usage error and rank 0 reports it) */
+extern bool cli_usage_quiet;
 /* Print "clout: msg" for a failed status; returns its exit code. Warnings print "clout: warning: msg". */
 int cli_report(int status, const char *msg);
 bool cli_parse_i64(const char *s, int64_t *out);

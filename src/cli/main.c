@@ -113,6 +113,7 @@ int main(int argc, char **argv)
         if (s < 0) return cli_exit_code(s);
         cli_catch_signals();
         cli_dist_init(&argc, &argv);
+        cli_usage_quiet = cli_dist_rank() != 0;
         /* under mpirun, the commands that split their work over the ranks run on every rank; any
          * other runs on rank 0 alone (the others wait), so one process writes its output */
         bool spread = strcmp(cmd, "simulate") == 0 || strcmp(cmd, "im") == 0 || strcmp(cmd, "compare") == 0 ||

@@ -222,8 +222,11 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_c
     return cli_apply(c);
 }
 
+bool cli_usage_quiet;
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+    if (cli_usage_quiet) return CLOUT_EXIT_USAGE;
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "clout %s: ", cmd);

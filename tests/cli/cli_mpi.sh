@@ -79,6 +79,10 @@ expect 65 "${MPI[@]}" -np 2 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/bad.tx
 eq "$(grep -c "no user 'nobody'" "$T/err")" 1 "the error reported once"
 [ ! -e "$T/bad_out.csv" ] && ok || bad "a failed distributed run wrote output"
 
+# a usage error: reported once (by rank 0), exit 2
+expect 2 "${MPI[@]}" -np 2 "$CLOUT" simulate "$T/wiki.clout" --seeds "$T/seeds.txt" --sims 0 -q
+eq "$(grep -c "bad value '0'" "$T/err")" 1 "the usage error reported once"
+
 # a failure inside the distributed work (here RR sets over the memory limit, met by every rank
 # between two exchanges): the job ends at once with its exit code, nothing written
 expect_err 2 "more than the memory limit" "${MPI[@]}" -np 2 "$CLOUT" im "$T/wiki.clout" -k 50 --epsilon 0.01 \

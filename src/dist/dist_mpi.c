@@ -5,6 +5,7 @@
 #include "dist.h"
 #include "clout.h"
 #include <mpi.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,6 +21,14 @@ void cli_dist_init(int *argc, char ***argv)
     started = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    /* ranks that share a machine share its cores: unless OMP_NUM_THREADS or --threads says
+     * otherwise, each takes its part of them (results do not depend on it) */
+    const char *local = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+    if (local != NULL && getenv("OMP_NUM_THREADS") == NULL) {
+        int l = atoi(local), t = l > 0 ? omp_get_num_procs() / l : 0;
+        char msg[CLOUT_MSG_LEN];
+        clout_set_threads(t >= 1 ? t : 1, msg);
+    }
 }
 
 void cli_dist_finalize(void)

@@ -6,7 +6,7 @@
  * length is checked before use, every value must be finite, and a file that is not exactly a model
  * is refused with its byte offset (exit 65), never a crash. */
 #include "gnn_internal.h"
-#include "mpk_read.h"
+#include "io_internal.h"
 #include <math.h>
 #include <msgpack.h>
 #include <msgpack/fbuffer.h>
@@ -170,30 +170,6 @@ int clout_i_model_map(const clout_model *mo, const clout_graph *G, int64_t **use
 
 /* ---------------------------------------------------------------- writing */
 
-static void pack_str(msgpack_packer *pk, const char *s)
-{
-    size_t n = strlen(s);
-    msgpack_pack_str(pk, n);
-    msgpack_pack_str_body(pk, s, n);
-}
-
-static void pack_ids(msgpack_packer *pk, const clout_idmap *map)
-{
-    const char *blob;
-    const int64_t *off;
-    int64_t n = clout_idmap_size(map);
-    clout_idmap_blob(map, &blob, &off);
-    msgpack_pack_map(pk, 3);
-    pack_str(pk, "count");
-    msgpack_pack_int64(pk, n);
-    pack_str(pk, "blob");
-    msgpack_pack_bin(pk, (size_t)off[n]);
-    msgpack_pack_bin_body(pk, blob, (size_t)off[n]);
-    pack_str(pk, "offsets");
-    msgpack_pack_bin(pk, (size_t)(n + 1) * 8);
-    msgpack_pack_bin_body(pk, off, (size_t)(n + 1) * 8);
-}
-
 #undef FREE_ALL
 #define FREE_ALL clout_outfile_abort(&out)
 
@@ -205,39 +181,35 @@ int clout_model_save(const clout_model *mo, const char *path, char msg[CLOUT_MSG
     msgpack_packer pk;
     msgpack_packer_init(&pk, out.f, msgpack_fbuffer_write);
     msgpack_pack_array(&pk, 3);
-    pack_str(&pk, MODEL_MAGIC);
+    clout_i_pack_str(&pk, MODEL_MAGIC);
     msgpack_pack_int(&pk, MODEL_VERSION);
     msgpack_pack_map(&pk, 4 + (mo->items != NULL) + (mo->nclasses > 0));
-    pack_str(&pk, "kind");
-    pack_str(&pk, mo->kind);
-    pack_str(&pk, "params");
+    clout_i_pack_str(&pk, "kind");
+    clout_i_pack_str(&pk, mo->kind);
+    clout_i_pack_str(&pk, "params");
     msgpack_pack_map(&pk, (size_t)mo->nparams);
     for (int i = 0; i < mo->nparams; i++) {
-        pack_str(&pk, mo->pname[i]);
+        clout_i_pack_str(&pk, mo->pname[i]);
         msgpack_pack_double(&pk, mo->pval[i]);
     }
-    pack_str(&pk, "users");
-    pack_ids(&pk, mo->users);
-    if (mo->items) {
-        pack_str(&pk, "items");
-        pack_ids(&pk, mo->items);
-    }
+    clout_i_pack_idmap(&pk, "users", mo->users);
+    if (mo->items) clout_i_pack_idmap(&pk, "items", mo->items);
     if (mo->nclasses > 0) {
-        pack_str(&pk, "classes");
+        clout_i_pack_str(&pk, "classes");
         msgpack_pack_array(&pk, (size_t)mo->nclasses);
-        for (int c = 0; c < mo->nclasses; c++) pack_str(&pk, mo->classes[c]);
+        for (int c = 0; c < mo->nclasses; c++) clout_i_pack_str(&pk, mo->classes[c]);
     }
-    pack_str(&pk, "tensors");
+    clout_i_pack_str(&pk, "tensors");
     msgpack_pack_map(&pk, (size_t)mo->ntensors);
     for (int t = 0; t < mo->ntensors; t++) {
         const clout_i_mat *a = &mo->t[t];
-        pack_str(&pk, mo->tname[t]);
+        clout_i_pack_str(&pk, mo->tname[t]);
         msgpack_pack_map(&pk, 3);
-        pack_str(&pk, "rows");
+        clout_i_pack_str(&pk, "rows");
         msgpack_pack_int64(&pk, a->rows);
-        pack_str(&pk, "cols");
+        clout_i_pack_str(&pk, "cols");
         msgpack_pack_int64(&pk, a->cols);
-        pack_str(&pk, "data");
+        clout_i_pack_str(&pk, "data");
         size_t bytes = (size_t)(a->rows * a->cols) * sizeof(float);
         msgpack_pack_bin(&pk, bytes);
         msgpack_pack_bin_body(&pk, a->x, bytes);
@@ -247,69 +219,6 @@ int clout_model_save(const clout_model *mo, const char *path, char msg[CLOUT_MSG
 }
 
 /* ---------------------------------------------------------------- reading */
-
-typedef struct {
-    uint64_t count, blob_len, off_len;
-    const uint8_t *blob, *off;
-} ids_desc;
-
-static bool rd_ids(clout_i_rd *r, ids_desc *d)
-{
-    uint64_t n;
-    memset(d, 0, sizeof(*d));
-    if (!clout_i_rd_container(r, true, &n)) return false;
-    int got = 0;
-    for (uint64_t i = 0; i < n; i++) {
-        const char *k;
-        size_t kl;
-        if (!clout_i_rd_str(r, &k, &kl)) return false;
-        bool ok;
-        if (clout_i_key_is(k, kl, "count")) ok = clout_i_rd_uint(r, &d->count), got |= 1;
-        else if (clout_i_key_is(k, kl, "blob")) ok = clout_i_rd_bin(r, &d->blob, &d->blob_len), got |= 2;
-        else if (clout_i_key_is(k, kl, "offsets")) ok = clout_i_rd_bin(r, &d->off, &d->off_len), got |= 4;
-        else ok = clout_i_rd_skip(r);
-        if (!ok) return false;
-    }
-    if (got != 7) RD_FAIL(r, "id map is missing count, blob or offsets");
-    if (d->count >= (UINT64_C(1) << 40) || d->off_len != (d->count + 1) * 8)
-        RD_FAIL(r, "id map offsets have %llu bytes for %llu ids", (unsigned long long)d->off_len,
-                (unsigned long long)d->count);
-    return true;
-}
-
-#undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        FREE_PTR(blob);                                                                   \
-        FREE_PTR(off);                                                                    \
-    } while (0)
-
-static int make_ids(const ids_desc *d, const char *name, clout_idmap **map, char msg[CLOUT_MSG_LEN])
-{
-    char *blob = NULL;
-    int64_t *off = NULL;
-    int64_t n = (int64_t)d->count;
-    ALLOC_TRY(off, n + 1, int64_t);
-    memcpy(off, d->off, (size_t)(n + 1) * 8);
-    ALLOC_TRY(blob, d->blob_len ? d->blob_len : 1, char);
-    memcpy(blob, d->blob, d->blob_len);
-    ASSERT_MSG(off[0] == 0 && off[n] == (int64_t)d->blob_len, CLOUT_ERR_DATA, "%s: ids: offsets do not span the blob",
-               name);
-    for (int64_t i = 0; i < n; i++) {
-        int64_t a = off[i], b = off[i + 1];
-        ASSERT_MSG(b > a + 1 && b <= (int64_t)d->blob_len && b - a - 1 <= CLOUT_MAX_TOKEN, CLOUT_ERR_DATA,
-                   "%s: id %lld: bad length", name, (long long)i);
-        ASSERT_MSG(blob[b - 1] == '\0' && memchr(blob + a, '\0', (size_t)(b - a - 1)) == NULL, CLOUT_ERR_DATA,
-                   "%s: id %lld is not a NUL-terminated token", name, (long long)i);
-    }
-    int s = clout_i_idmap_from_blob(map, &blob, d->blob_len, &off, n, msg);
-    if (s < 0) {
-        FREE_ALL;
-        /* a repeated id is bad data, not a bug */
-        return s == CLOUT_ERR_INVALID ? CLOUT_ERR_DATA : s;
-    }
-    return CLOUT_OK;
-}
 
 #undef FREE_ALL
 #define FREE_ALL clout_model_free(&m)
@@ -363,11 +272,11 @@ int clout_model_load_mem(clout_model **mo, const char *path, const uint8_t *data
             }
         } else if (clout_i_key_is(s, sl, "users") || clout_i_key_is(s, sl, "items")) {
             bool users = clout_i_key_is(s, sl, "users");
-            ids_desc d;
-            if (!rd_ids(&r, &d)) goto bad;
+            clout_i_ids_desc d;
+            if (!clout_i_rd_ids(&r, &d)) goto bad;
             clout_idmap **dst = users ? &m->users : &m->items;
             if (*dst) BAD("%s: %s listed twice", path, users ? "users" : "items");
-            TRY(make_ids(&d, path, dst, msg));
+            TRY(clout_i_make_idmap(&d, path, users ? "user" : "item", dst, msg));
             have_users |= users;
         } else if (clout_i_key_is(s, sl, "classes")) {
             uint64_t nc;

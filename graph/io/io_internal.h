@@ -2,6 +2,8 @@
 #ifndef CLOUT_IO_INTERNAL_H
 #define CLOUT_IO_INTERNAL_H
 #include "store_internal.h"
+#include "mpk_read.h"
+#include <msgpack.h>
 #include <math.h>
 
 typedef struct {
@@ -131,4 +133,19 @@ clout_idmap *clout_i_builder_users(clout_builder *b);
 int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const int64_t *dst, int64_t m,
                                     char msg[CLOUT_MSG_LEN]);
 
+/* ---- pieces of clout's msgpack files (snapshot.c), shared with model files (gnn/) ---- */
+void clout_i_pack_str(msgpack_packer *pk, const char *s);
+/* key, then an id map as {count, blob: NUL-terminated tokens, offsets: n + 1 little-endian int64} */
+void clout_i_pack_idmap(msgpack_packer *pk, const char *key, const clout_idmap *map);
+typedef struct {
+    uint64_t count;
+    const uint8_t *blob, *off;
+    uint64_t blob_len, off_len;
+    bool have;
+} clout_i_ids_desc;
+/* read such an id map (lengths checked), then build it (every token checked; CLOUT_ERR_DATA naming
+ * name and what) */
+bool clout_i_rd_ids(clout_i_rd *r, clout_i_ids_desc *d);
+int clout_i_make_idmap(const clout_i_ids_desc *d, const char *name, const char *what, clout_idmap **map,
+                       char msg[CLOUT_MSG_LEN]);
 #endif

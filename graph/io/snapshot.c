@@ -22,7 +22,7 @@
 
 /* ================================================================== writing */
 
-static void pack_str(msgpack_packer *pk, const char *s)
+void clout_i_pack_str(msgpack_packer *pk, const char *s)
 {
     size_t n = strlen(s);
     msgpack_pack_str(pk, n);
@@ -35,19 +35,19 @@ static void pack_bin(msgpack_packer *pk, const void *p, size_t n)
     msgpack_pack_bin_body(pk, p, n);
 }
 
-static void pack_idmap(msgpack_packer *pk, const char *key, const clout_idmap *map)
+void clout_i_pack_idmap(msgpack_packer *pk, const char *key, const clout_idmap *map)
 {
     const char *blob;
     size_t blen;
     const int64_t *off;
     clout_i_idmap_blob(map, &blob, &blen, &off);
-    pack_str(pk, key);
+    clout_i_pack_str(pk, key);
     msgpack_pack_map(pk, 3);
-    pack_str(pk, "count");
+    clout_i_pack_str(pk, "count");
     msgpack_pack_int64(pk, clout_idmap_size(map));
-    pack_str(pk, "blob");
+    clout_i_pack_str(pk, "blob");
     pack_bin(pk, blob, blen);
-    pack_str(pk, "offsets");
+    clout_i_pack_str(pk, "offsets");
     pack_bin(pk, off, (size_t)(clout_idmap_size(map) + 1) * sizeof(int64_t));
 }
 
@@ -70,22 +70,22 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, char m
     TRY(clout_i_csr_borrow(A, &c, msg));
     borrowed = true;
     bool narrow = c.ncols <= UINT32_MAX;
-    if (key) pack_str(pk, key);
+    if (key) clout_i_pack_str(pk, key);
     msgpack_pack_map(pk, 8);
-    pack_str(pk, "nrows");
+    clout_i_pack_str(pk, "nrows");
     msgpack_pack_uint64(pk, c.nrows);
-    pack_str(pk, "ncols");
+    clout_i_pack_str(pk, "ncols");
     msgpack_pack_uint64(pk, c.ncols);
-    pack_str(pk, "nvals");
+    clout_i_pack_str(pk, "nvals");
     msgpack_pack_uint64(pk, c.nvals);
-    pack_str(pk, "type");
-    pack_str(pk, type == GrB_FP32 ? "fp32" : "fp64");
-    pack_str(pk, "iso");
+    clout_i_pack_str(pk, "type");
+    clout_i_pack_str(pk, type == GrB_FP32 ? "fp32" : "fp64");
+    clout_i_pack_str(pk, "iso");
     if (c.iso) msgpack_pack_true(pk);
     else msgpack_pack_false(pk);
-    pack_str(pk, "ptr");
+    clout_i_pack_str(pk, "ptr");
     pack_bin(pk, c.ptr, (size_t)(c.nrows + 1) * sizeof(uint64_t));
-    pack_str(pk, narrow ? "idx32" : "idx64");
+    clout_i_pack_str(pk, narrow ? "idx32" : "idx64");
     if (narrow) {
         const size_t B = 1 << 16;
         ALLOC_TRY(buf, B, uint32_t);
@@ -98,7 +98,7 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, char m
     } else {
         pack_bin(pk, c.idx, (size_t)c.nvals * sizeof(uint64_t));
     }
-    pack_str(pk, "vals");
+    clout_i_pack_str(pk, "vals");
     pack_bin(pk, c.vals, (c.iso ? 1 : (size_t)c.nvals) * tsize);
     borrowed = false;
     TRY(clout_i_csr_return(A, &c, msg));
@@ -117,54 +117,54 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     msgpack_packer pk;
     msgpack_packer_init(&pk, out.f, msgpack_fbuffer_write);
     msgpack_pack_array(&pk, 3);
-    pack_str(&pk, "CLOUT");
+    clout_i_pack_str(&pk, "CLOUT");
     msgpack_pack_int(&pk, CLOUT_SNAPSHOT_VERSION);
     msgpack_pack_map(&pk, 15 + (G->B ? 2 : 0) + (G->nactions > 0 ? 3 : 0));
-    pack_str(&pk, "directed");
+    clout_i_pack_str(&pk, "directed");
     if (G->directed) msgpack_pack_true(&pk);
     else msgpack_pack_false(&pk);
-    pack_str(&pk, "users");
+    clout_i_pack_str(&pk, "users");
     msgpack_pack_int64(&pk, clout_graph_users(G));
-    pack_str(&pk, "items");
+    clout_i_pack_str(&pk, "items");
     msgpack_pack_int64(&pk, clout_graph_items(G));
-    pack_str(&pk, "social_edges");
+    clout_i_pack_str(&pk, "social_edges");
     msgpack_pack_int64(&pk, clout_graph_social_edges(G));
-    pack_str(&pk, "interactions");
+    clout_i_pack_str(&pk, "interactions");
     msgpack_pack_int64(&pk, clout_graph_interactions(G));
-    pack_str(&pk, "self_loops_dropped");
+    clout_i_pack_str(&pk, "self_loops_dropped");
     msgpack_pack_int64(&pk, G->self_loops_dropped);
-    pack_str(&pk, "bad_lines_skipped");
+    clout_i_pack_str(&pk, "bad_lines_skipped");
     msgpack_pack_int64(&pk, G->bad_lines_skipped);
-    pack_str(&pk, "action_weights");
-    if (G->action_weights) pack_str(&pk, G->action_weights);
+    clout_i_pack_str(&pk, "action_weights");
+    if (G->action_weights) clout_i_pack_str(&pk, G->action_weights);
     else msgpack_pack_nil(&pk);
-    pack_str(&pk, "sources");
+    clout_i_pack_str(&pk, "sources");
     msgpack_pack_array(&pk, (size_t)G->nsources);
-    for (int i = 0; i < G->nsources; i++) pack_str(&pk, G->sources[i]);
-    pack_idmap(&pk, "user_ids", G->users);
-    pack_idmap(&pk, "item_ids", G->items);
+    for (int i = 0; i < G->nsources; i++) clout_i_pack_str(&pk, G->sources[i]);
+    clout_i_pack_idmap(&pk, "user_ids", G->users);
+    clout_i_pack_idmap(&pk, "item_ids", G->items);
     TRY(pack_matrix(&pk, "S", G->S, msg));
     TRY(pack_matrix(&pk, "R", G->R, msg));
     TRY(pack_matrix(&pk, "T", G->T, msg));
     if (G->nactions > 0) {
-        pack_str(&pk, "action_names");
+        clout_i_pack_str(&pk, "action_names");
         msgpack_pack_array(&pk, (size_t)G->nactions);
-        for (int a = 0; a < G->nactions; a++) pack_str(&pk, G->action_names[a]);
-        pack_str(&pk, "action_counts");
+        for (int a = 0; a < G->nactions; a++) clout_i_pack_str(&pk, G->action_names[a]);
+        clout_i_pack_str(&pk, "action_counts");
         msgpack_pack_array(&pk, (size_t)G->nactions);
         for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_count[a], msg));
-        pack_str(&pk, "action_times");
+        clout_i_pack_str(&pk, "action_times");
         msgpack_pack_array(&pk, (size_t)G->nactions);
         for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_time[a], msg));
     }
     if (G->B) {
         TRY(pack_matrix(&pk, "B", G->B, msg));
-        pack_str(&pk, "behaviour");
-        if (G->behaviour) pack_str(&pk, G->behaviour);
+        clout_i_pack_str(&pk, "behaviour");
+        if (G->behaviour) clout_i_pack_str(&pk, G->behaviour);
         else msgpack_pack_nil(&pk);
     }
-    pack_str(&pk, "writer");
-    pack_str(&pk, "clout " CLOUT_VERSION_STRING);
+    clout_i_pack_str(&pk, "writer");
+    clout_i_pack_str(&pk, "clout " CLOUT_VERSION_STRING);
     TRY(clout_outfile_commit(&out, msg));
     return CLOUT_OK;
 }
@@ -323,14 +323,9 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
 
 /* ---------------- id maps */
 
-typedef struct {
-    uint64_t count;
-    const uint8_t *blob, *off;
-    uint64_t blob_len, off_len;
-    bool have;
-} ids_desc;
 
-static bool rd_ids(clout_i_rd *r, ids_desc *d)
+
+bool clout_i_rd_ids(clout_i_rd *r, clout_i_ids_desc *d)
 {
     uint64_t n;
     memset(d, 0, sizeof(*d));
@@ -362,7 +357,7 @@ static bool rd_ids(clout_i_rd *r, ids_desc *d)
         FREE_PTR(off);                                                                    \
     } while (0)
 
-static int make_idmap(const ids_desc *d, const char *name, const char *what, clout_idmap **map,
+int clout_i_make_idmap(const clout_i_ids_desc *d, const char *name, const char *what, clout_idmap **map,
                       char msg[CLOUT_MSG_LEN])
 {
     char *blob = NULL;
@@ -495,7 +490,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     RD_TRY(clout_i_rd_container(&r, true, &nkeys));
     bool directed = true, have_dir = false;
     uint64_t nusers = 0, nitems = 0, loops = 0, badl = 0;
-    ids_desc uid = {0}, iid = {0};
+    clout_i_ids_desc uid = {0}, iid = {0};
     mat_desc ms, mr, mt, mb;
     bool hs = false, hr = false, ht = false, hb = false;
     for (uint64_t i = 0; i < nkeys; i++) {
@@ -536,8 +531,8 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
                 srcs[nsrc][sl] = '\0';
                 nsrc++;
             }
-        } else if (clout_i_key_is(k, kl, "user_ids")) RD_TRY(rd_ids(&r, &uid));
-        else if (clout_i_key_is(k, kl, "item_ids")) RD_TRY(rd_ids(&r, &iid));
+        } else if (clout_i_key_is(k, kl, "user_ids")) RD_TRY(clout_i_rd_ids(&r, &uid));
+        else if (clout_i_key_is(k, kl, "item_ids")) RD_TRY(clout_i_rd_ids(&r, &iid));
         else if (clout_i_key_is(k, kl, "S")) RD_TRY((hs = rd_matrix(&r, &ms)));
         else if (clout_i_key_is(k, kl, "R")) RD_TRY((hr = rd_matrix(&r, &mr)));
         else if (clout_i_key_is(k, kl, "T")) RD_TRY((ht = rd_matrix(&r, &mt)));
@@ -585,8 +580,8 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
                "%s: snapshot is missing a part (directed, user_ids, item_ids, S, R or T)", name);
     ASSERT_MSG(uid.count == nusers && iid.count == nitems, CLOUT_ERR_DATA,
                "%s: id map sizes disagree with the user and item counts", name);
-    TRY(make_idmap(&uid, name, "user", &users, msg));
-    TRY(make_idmap(&iid, name, "item", &items, msg));
+    TRY(clout_i_make_idmap(&uid, name, "user", &users, msg));
+    TRY(clout_i_make_idmap(&iid, name, "item", &items, msg));
     TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));

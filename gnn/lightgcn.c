@@ -415,19 +415,47 @@ int clout_lightgcn_train(clout_graph *G, const clout_lightgcn_opts *o, const int
 
 /* ---------------------------------------------------------------- recommendation */
 
+/* A LightGCN model's propagated embeddings in G's order (users, then items) into Fg, a new
+ * (n + m) x dim matrix: the model checked, its ids matched to G's. */
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(umap);                                                                   \
+        FREE_PTR(imap);                                                                   \
+        clout_i_mat_free(&Fg);                                                            \
+    } while (0)
+
+static int graph_embeddings(const clout_model *m, const clout_graph *G, clout_i_mat *out, char msg[CLOUT_MSG_LEN])
+{
+    int64_t *umap = NULL, *imap = NULL;
+    clout_i_mat Fg = {0};
+    ASSERT_MSG(strcmp(m->kind, "lightgcn") == 0, CLOUT_ERR_INVALID, "the model is a %s model, not a LightGCN model",
+               m->kind);
+    const clout_i_mat *F = clout_i_model_find(m, "F");
+    ASSERT_MSG(m->items != NULL && F != NULL &&
+                   F->rows == clout_idmap_size(m->users) + clout_idmap_size(m->items) && F->cols >= 1,
+               CLOUT_ERR_DATA, "model: the embeddings are missing or of the wrong shape");
+    int64_t n = clout_graph_users(G), mi = clout_graph_items(G), d = F->cols, mn = clout_idmap_size(m->users);
+    TRY(clout_i_model_map(m, G, &umap, &imap, msg));
+    TRY(clout_i_mat_new(&Fg, n + mi, d, msg));
+    for (int64_t u = 0; u < n; u++) memcpy(Fg.x + u * d, F->x + umap[u] * d, (size_t)d * sizeof(float));
+    for (int64_t i = 0; i < mi; i++) memcpy(Fg.x + (n + i) * d, F->x + (mn + imap[i]) * d, (size_t)d * sizeof(float));
+    FREE_PTR(umap);
+    FREE_PTR(imap);
+    *out = Fg;
+    return CLOUT_OK;
+}
+
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         if (lent) clout_i_csr_return(G->R, &R, msg);                                       \
         if (lentS) clout_i_csr_return(U ? U : B, &S, msg);                                \
         FREE_GRB(U);                                                                      \
-        FREE_PTR(umap);                                                                   \
-        FREE_PTR(imap);                                                                   \
         FREE_PTR(sc);                                                                     \
         FREE_PTR(pct);                                                                    \
         FREE_PTR(rk);                                                                     \
-        clout_i_mat_free(&Fu);                                                            \
-        clout_i_mat_free(&Fi);                                                            \
+        clout_i_mat_free(&Fg);                                                            \
     } while (0)
 
 static int rank_cmp(const void *a, const void *b)
@@ -444,30 +472,22 @@ int clout_recommend(const clout_model *m, clout_graph *G, const int64_t *users, 
     clout_i_csr R = {0}, S = {0};
     bool lent = false, lentS = false;
     GrB_Matrix U = NULL, B = NULL;
-    int64_t *umap = NULL, *imap = NULL;
     float *sc = NULL;
     double *pct = NULL, *rk = NULL;
-    clout_i_mat Fu = {0}, Fi = {0};
+    clout_i_mat Fg = {0};
     ASSERT_MSG(m && G && (users || nu == 0) && items && scores, CLOUT_ERR_INVALID, "clout_recommend: missing argument");
-    ASSERT_MSG(strcmp(m->kind, "lightgcn") == 0, CLOUT_ERR_INVALID, "the model is a %s model, not a LightGCN model",
-               m->kind);
     ASSERT_MSG(k >= 1 && k <= 1024, CLOUT_ERR_INVALID, "k %d, expected 1 to 1024", k);
     ASSERT_MSG(social_weight >= 0 && social_weight <= 1, CLOUT_ERR_INVALID, "social weight %g, expected 0 to 1",
                social_weight);
-    const clout_i_mat *F = clout_i_model_find(m, "F");
-    ASSERT_MSG(m->items != NULL && F != NULL &&
-                   F->rows == clout_idmap_size(m->users) + clout_idmap_size(m->items) && F->cols >= 1,
-               CLOUT_ERR_DATA, "model: the embeddings are missing or of the wrong shape");
-    int64_t n = clout_graph_users(G), mi = clout_graph_items(G), d = F->cols, mn = clout_idmap_size(m->users);
+    int64_t n = clout_graph_users(G), mi = clout_graph_items(G);
     for (int64_t q = 0; q < nu; q++)
         ASSERT_MSG(users[q] >= 0 && users[q] < n, CLOUT_ERR_INVALID, "user index %lld out of range", (long long)users[q]);
-    TRY(clout_memory_fits(((double)n + mi) * d * 4 + 256.0 * mi * 4, "recommendation", CLOUT_ERR_INVALID, msg));
-    TRY(clout_i_model_map(m, G, &umap, &imap, msg));
-    /* the embeddings in G's order */
-    TRY(clout_i_mat_new(&Fu, n, d, msg));
-    TRY(clout_i_mat_new(&Fi, mi, d, msg));
-    for (int64_t u = 0; u < n; u++) memcpy(Fu.x + u * d, F->x + umap[u] * d, (size_t)d * sizeof(float));
-    for (int64_t i = 0; i < mi; i++) memcpy(Fi.x + i * d, F->x + (mn + imap[i]) * d, (size_t)d * sizeof(float));
+    const clout_i_mat *F0 = clout_i_model_find(m, "F");
+    TRY(clout_memory_fits(((double)n + mi) * (F0 ? (double)F0->cols : 1) * 4 + 256.0 * mi * 4, "recommendation",
+                          CLOUT_ERR_INVALID, msg));
+    TRY(graph_embeddings(m, G, &Fg, msg));
+    int64_t d = Fg.cols;
+    clout_i_mat Fu = {n, d, Fg.x}, Fi = {mi, d, Fg.x + n * d}; /* views */
     TRY(clout_i_csr_borrow(G->R, &R, msg));
     lent = true;
     if (social_weight > 0) {
@@ -497,8 +517,7 @@ int clout_recommend(const clout_model *m, clout_graph *G, const int64_t *users, 
         clout_i_mat A = {0}, C = {nb, mi, sc};
         TRY(clout_i_mat_new(&A, nb, d, msg));
         for (int64_t r = 0; r < nb; r++) memcpy(A.x + r * d, Fu.x + users[q0 + r] * d, (size_t)d * sizeof(float));
-        clout_i_mat Bi = {mi, d, Fi.x};
-        clout_i_mm_nt(&A, &Bi, &C);
+        clout_i_mm_nt(&A, &Fi, &C);
         clout_i_mat_free(&A);
         bool stop = false;
 #pragma omp parallel for schedule(dynamic, 4)
@@ -548,8 +567,6 @@ int clout_recommend(const clout_model *m, clout_graph *G, const int64_t *users, 
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         if (lent) clout_i_csr_return(G->R, &R, msg);                                       \
-        FREE_PTR(umap);                                                                   \
-        FREE_PTR(imap);                                                                   \
         clout_i_mat_free(&Fg);                                                            \
     } while (0)
 
@@ -558,24 +575,14 @@ int clout_lightgcn_evaluate(const clout_model *m, clout_graph *G, const int64_t 
 {
     clout_i_csr R = {0};
     bool lent = false;
-    int64_t *umap = NULL, *imap = NULL;
     clout_i_mat Fg = {0};
     ASSERT_MSG(m && G && recall && ndcg, CLOUT_ERR_INVALID, "clout_lightgcn_evaluate: missing argument");
-    ASSERT_MSG(strcmp(m->kind, "lightgcn") == 0, CLOUT_ERR_INVALID, "the model is a %s model, not a LightGCN model",
-               m->kind);
     ASSERT_MSG(k >= 1 && k <= 1024, CLOUT_ERR_INVALID, "k %d, expected 1 to 1024", k);
-    const clout_i_mat *F = clout_i_model_find(m, "F");
-    ASSERT_MSG(m->items != NULL && F != NULL &&
-                   F->rows == clout_idmap_size(m->users) + clout_idmap_size(m->items) && F->cols >= 1,
-               CLOUT_ERR_DATA, "model: the embeddings are missing or of the wrong shape");
-    int64_t n = clout_graph_users(G), mi = clout_graph_items(G), d = F->cols, mn = clout_idmap_size(m->users);
+    int64_t n = clout_graph_users(G), mi = clout_graph_items(G);
     for (int64_t q = 0; q < ntest; q++)
         ASSERT_MSG(test_user[q] >= 0 && test_user[q] < n && test_item[q] >= -1 && test_item[q] < mi, CLOUT_ERR_INVALID,
                    "test pair %lld out of range", (long long)q);
-    TRY(clout_i_model_map(m, G, &umap, &imap, msg));
-    TRY(clout_i_mat_new(&Fg, n + mi, d, msg));
-    for (int64_t u = 0; u < n; u++) memcpy(Fg.x + u * d, F->x + umap[u] * d, (size_t)d * sizeof(float));
-    for (int64_t i = 0; i < mi; i++) memcpy(Fg.x + (n + i) * d, F->x + (mn + imap[i]) * d, (size_t)d * sizeof(float));
+    TRY(graph_embeddings(m, G, &Fg, msg));
     TRY(clout_i_csr_borrow(G->R, &R, msg));
     lent = true;
     TRY(rank_eval(&Fg, n, mi, &R, test_user, test_item, ntest, k, recall, ndcg, msg));

@@ -120,8 +120,9 @@ CLOUT_PUBLIC uint64_t clout_rng_bounded(uint64_t seed, uint64_t stream, uint64_t
  * handler, and ask an interruption handler whether to stop (igraph's model). Both are process-wide
  * and start unset (no reports, never interrupted); install them before the calls, not during.
  * A progress report: phase (e.g. "RR sets"), done of total units (total 0: unknown), seconds since
- * the phase began; done < 0 marks the end of the phase. Reports come at most 5 times a second,
- * from the calling thread. */
+ * the phase began. Every phase is announced (done 0, seconds exactly 0) and ends with done < 0;
+ * phases may nest (a selection's simulations inside CELF). Counts come at most 5 times a second
+ * between, from the calling thread. */
 typedef void (*clout_progress_handler)(const char *phase, double done, double total, const char *unit, double seconds,
                                        void *ctx);
 CLOUT_PUBLIC void clout_set_progress_handler(clout_progress_handler fn, void *ctx);

@@ -78,6 +78,15 @@ void clout_features_free(clout_features **F)
 }
 
 /* A new column of n cells (int or real), appended to F. */
+/* a step without counts of its own, announced to the progress handler (so a long one is named) */
+#define ANNOUNCED(name, call)                                                                    \
+    do {                                                                                         \
+        clout_i_progress *ph_ = clout_i_progress_start(name, 0, "");                             \
+        int st_ = (call);                                                                        \
+        clout_i_progress_end(ph_);                                                               \
+        TRY(st_);                                                                                \
+    } while (0)
+
 static int add_col(clout_features *F, const char *name, clout_coltype type, char msg[CLOUT_MSG_LEN])
 {
     clout_feature_col *c = &F->cols[F->ncols];
@@ -305,12 +314,12 @@ int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_f
      * reach, timed apart; HyperANF walks S alone */
     t0 = clout_now();
     if (G->directed && (want[G_CORE] || want[G_CLU] || ((want[G_REACH] || want[G_DEPTH]) && !o->approx)))
-        TRY(clout_graph_cache_transpose(G, msg));
+        ANNOUNCED("transpose", clout_graph_cache_transpose(G, msg));
     F->seconds[CLOUT_FT_TRANSPOSE] = clout_now() - t0;
     t0 = clout_now();
     if (want[G_CORE]) {
         TRY(add_col(F, "core", CLOUT_COL_INT, msg));
-        TRY(clout_coreness(G, last(F)->ints, msg));
+        ANNOUNCED("core", clout_coreness(G, last(F)->ints, msg));
     }
     F->seconds[CLOUT_FT_CORE] = clout_now() - t0;
     t0 = clout_now();
@@ -322,7 +331,7 @@ int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_f
     t0 = clout_now();
     if (want[G_CLU]) {
         TRY(add_col(F, "clustering", CLOUT_COL_REAL, msg));
-        TRY(clout_clustering(G, last(F)->reals, msg));
+        ANNOUNCED("clustering", clout_clustering(G, last(F)->reals, msg));
     }
     F->seconds[CLOUT_FT_CLUSTERING] = clout_now() - t0;
     t0 = clout_now();
@@ -335,7 +344,7 @@ int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_f
     int nconv = 0;
     if (want[G_CONV]) {
         int first = F->ncols;
-        TRY(conversion_columns(G, o, F, msg));
+        ANNOUNCED("conversions", conversion_columns(G, o, F, msg));
         nconv = F->ncols - first;
         memcpy(conv, F->cols + first, (size_t)nconv * sizeof(clout_feature_col));
         F->ncols = first;

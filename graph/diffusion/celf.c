@@ -10,6 +10,8 @@
         FREE_PTR(sizes);                                                                  \
         FREE_PTR(cur);                                                                    \
         FREE_PTR(taken);                                                                  \
+        clout_i_progress_end(prog);                                                       \
+        prog = NULL;                                                                      \
     } while (0)
 
 /* Mean cascade size of a seed set over sims Monte Carlo runs. */
@@ -31,6 +33,7 @@ int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64
     int *round = NULL;
     int64_t *all = NULL, *sizes = NULL, *cur = NULL;
     bool *taken = NULL;
+    clout_i_progress *prog = NULL;
     int64_t n = P->n;
     ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
     ASSERT_MSG(k >= 1 && k <= n, CLOUT_ERR_INVALID, "k must be between 1 and the %lld users, got %d", (long long)n, k);
@@ -42,11 +45,13 @@ int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64
     ALLOC_TRY(cur, k, int64_t);
     CALLOC_TRY(taken, n, bool);
     for (int64_t v = 0; v < n; v++) all[v] = v;
+    prog = clout_i_progress_start("CELF", (double)k, " seeds");
     /* first round: every user's own spread (IC: parallel over users; LT: over simulations) */
     if (!lt) TRY(clout_ic_cascades(P, all, n, sims, seed, gain, NULL, NULL, msg));
     for (int64_t v = 0; lt && v < n; v++) TRY(mc_spread(P, true, &all[v], 1, sims, seed + 2 + (uint64_t)v, sizes, &gain[v], msg));
     double base = 0;
     for (int i = 0; i < k; i++) {
+        ASSERT_MSG(!clout_i_progress_update(prog, (double)i), CLOUT_ERR_INTERRUPTED, "interrupted");
         for (;;) {
             int64_t best = -1;
             for (int64_t v = 0; v < n; v++)

@@ -187,6 +187,9 @@ typedef struct {
     int64_t xoff[CLOUT_I_XCAND + 1], xcap;
     int nx;
     int64_t *gcnt;             /* a distributed run: the counts summed over the processes */
+    int32_t *dec;              /* ... this step's decrements per user (n, zero between steps) */
+    uint32_t *touched;         /* ... the users they touched (n) */
+    int64_t *xbuf, *msz;       /* ... the sparse exchange (n) and the ranks' entry counts (ranks) */
 } clout_i_gwork;
 
 void clout_i_rr_free(clout_i_rrstore *r);
@@ -203,9 +206,10 @@ void clout_i_sampler_free(clout_i_rrsampler *s);
     } while (0)
 int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, int64_t count);
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; with upper != NULL also
- * OPIM-C's online bound on the best coverage of any k users. CLOUT_OK or CLOUT_ERR_NOMEM. */
+ * OPIM-C's online bound on the best coverage of any k users. A progress phase ("greedy
+ * selection") that can be interrupted; an error sets msg. */
 int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
-                   int64_t *upper);
+                   int64_t *upper, char msg[CLOUT_MSG_LEN]);
 void clout_i_gwork_free(clout_i_gwork *g);
 /* cov[i] = sets of rs holding one of seeds[0..i], in one pass. */
 int clout_i_prefix_coverage(const clout_i_rrstore *rs, const int64_t *seeds, int k, int64_t n, int64_t *cov);

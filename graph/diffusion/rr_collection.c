@@ -77,6 +77,8 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     int64_t *clen = clout_i_calloc((size_t)nc, sizeof(int64_t)), *loc = clout_i_malloc((size_t)(count + nc), sizeof(int64_t));
     bool nomem = !cbuf || !clen || !loc, stop = false;
     double guess = rs->count > 0 ? (double)rs->nnz / (double)rs->count : S->avg;
+    clout_i_progress *prog = nomem ? NULL : clout_i_progress_start("RR sets", (double)count, " sets");
+    int64_t done = 0;
     if (!nomem) {
         #pragma omp parallel num_threads(S->nt)
         {
@@ -100,9 +102,11 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
                     #pragma omp atomic write
                     nomem = true;
                 }
+                clout_i_progress_tick(prog, &done, m, &stop);
             }
         }
     }
+    clout_i_progress_end(prog);
     if (rs->count == 0) rs->off[0] = 0;
     for (int64_t c = 0; c < nc && !nomem && !stop; c++) {
         int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK;
@@ -209,6 +213,10 @@ void clout_i_gwork_free(clout_i_gwork *g)
     free(g->slot);
     free(g->xset);
     free(g->gcnt);
+    free(g->dec);
+    free(g->touched);
+    free(g->xbuf);
+    free(g->msz);
     memset(g, 0, sizeof(*g));
 }
 
@@ -299,6 +307,52 @@ static int collect(clout_i_gwork *g, const clout_i_rrstore *rs, const int64_t *c
     return CLOUT_OK;
 }
 
+/* A distributed greedy step: the sets this process just covered (marked 2 in done, among
+ * list[0..len)) lowered its counts; bring gcnt, the counts summed over the processes, up to date.
+ * The changes travel as one int64 per (user, decrement) pair, each process's pairs in its own
+ * block of one sum over the processes (the blocks are disjoint, so the sum is a gather) when
+ * that is smaller than the dense sum of every user's count, which is used otherwise. Integers:
+ * the counts are the same whichever way they travel. */
+static int dist_step(clout_i_gwork *g, const clout_i_rrstore *rs, const uint32_t *list, int64_t len, int64_t n)
+{
+    const clout_partition *part = clout_i_partition();
+    int64_t m = 0;
+    for (int64_t q = 0; q < len; q++) {
+        uint32_t j = list[q];
+        if (g->done[j] != 2) continue;
+        g->done[j] = 1;
+        const uint32_t *u = clout_i_set_users(rs, j);
+        for (int64_t r = 0, e = clout_i_set_len(rs, j); r < e; r++)
+            if (g->dec[u[r]]++ == 0) g->touched[m++] = u[r];
+    }
+    memset(g->msz, 0, (size_t)part->size * sizeof(int64_t));
+    g->msz[part->rank] = m;
+    if (clout_i_part_sum(g->msz, part->size) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
+    int64_t total = 0, off = 0;
+    for (int r = 0; r < part->size; r++) {
+        if (r < part->rank) off += g->msz[r];
+        total += g->msz[r];
+    }
+    if (total < n / 2) {
+        memset(g->xbuf, 0, (size_t)(total ? total : 1) * sizeof(int64_t));
+        for (int64_t t = 0; t < m; t++) {
+            uint32_t u = g->touched[t];
+            g->xbuf[off + t] = (int64_t)(((uint64_t)u << 32) | (uint32_t)g->dec[u]);
+            g->dec[u] = 0;
+        }
+        if (total > 0 && clout_i_part_sum(g->xbuf, total) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
+        for (int64_t t = 0; t < total; t++) {
+            uint64_t x = (uint64_t)g->xbuf[t];
+            g->gcnt[x >> 32] -= (int64_t)(uint32_t)x;
+        }
+    } else {
+        for (int64_t t = 0; t < m; t++) g->dec[g->touched[t]] = 0;
+        memcpy(g->gcnt, g->cnt, (size_t)n * sizeof(int64_t));
+        if (clout_i_part_sum(g->gcnt, n) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
+    }
+    return CLOUT_OK;
+}
+
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go to the lower
  * index. Counts are exact marginal coverages, decremented as sets get covered; the maximum comes
  * from a lazy heap. The sets a new seed covers come from an inverted index (user -> sets), which
@@ -306,7 +360,8 @@ static int collect(clout_i_gwork *g, const clout_i_rrstore *rs, const int64_t *c
  * it, one scan of the uncovered sets collects its sets and those of the next likely seeds.
  * With upper != NULL also OPIM-C's online bound on the best coverage of any k users: the least,
  * over the greedy steps, of (covered so far + the k largest marginal counts). */
-int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered, int64_t *upper)
+static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
+                      int64_t *upper, clout_i_progress *prog)
 {
     bool index = rs->nnz <= clout_i_greedy_index_max;
     if (gwork_fit(g, n, k, rs, index) != CLOUT_OK) return CLOUT_ERR_NOMEM;
@@ -372,7 +427,11 @@ int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k
     int64_t *gcnt = cnt;
     if (dist) {
         if (!g->gcnt) g->gcnt = clout_i_malloc((size_t)(n + 1), sizeof(int64_t));
-        if (!g->gcnt) return CLOUT_ERR_NOMEM;
+        if (!g->dec) g->dec = clout_i_calloc((size_t)(n + 1), sizeof(int32_t));
+        if (!g->touched) g->touched = clout_i_malloc((size_t)(n + 1), sizeof(uint32_t));
+        if (!g->xbuf) g->xbuf = clout_i_malloc((size_t)(n + 1), sizeof(int64_t));
+        if (!g->msz) g->msz = clout_i_malloc((size_t)clout_i_partition()->size, sizeof(int64_t));
+        if (!g->gcnt || !g->dec || !g->touched || !g->xbuf || !g->msz) return CLOUT_ERR_NOMEM;
         gcnt = g->gcnt;
         memcpy(gcnt, cnt, (size_t)n * sizeof(int64_t));
         if (clout_i_part_sum(gcnt, n) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
@@ -387,6 +446,7 @@ int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k
             if (ub < *upper) *upper = ub;
         }
         if (i == k || hn == 0) break;
+        if (clout_i_progress_update(prog, (double)i)) return CLOUT_ERR_INTERRUPTED;
         /* lazy: re-key a stale top until the top is fresh */
         while ((int64_t)heap[0].c != gcnt[heap[0].v]) {
             heap[0].c = (uint32_t)gcnt[heap[0].v];
@@ -398,40 +458,59 @@ int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k
         seeds[i] = best;
         total += gcnt[best];
         covered[i] = total;
+        /* the sets covered now: marked 2 in a distributed run until their changes are sent */
+        const unsigned char mark = dist ? 2 : 1;
+        const uint32_t *list = NULL;
+        int64_t len = 0;
         if (cnt[best] == 0) {
             /* covers nothing new */
         } else if (iptr[best + 1] > iptr[best]) {
             int64_t a = iptr[best], b = iptr[best + 1];
+            list = iset + a;
+            len = b - a;
             /* each set appears once in a user's list, so sets are claimed without races */
             bool par = big && b - a > 16384;
             #pragma omp parallel for schedule(dynamic, 256) if (par)
             for (int64_t q = a; q < b; q++) {
                 uint32_t j = iset[q];
                 if (done[j]) continue;
-                done[j] = 1;
+                done[j] = mark;
                 cover(rs, j, cnt, par);
             }
         } else {
             if (g->slot[best] < 0 && collect(g, rs, cnt, n, best) != CLOUT_OK) return CLOUT_ERR_NOMEM;
             int x = g->slot[best];
+            list = g->xset + g->xoff[x];
+            len = g->xoff[x + 1] - g->xoff[x];
             for (int64_t q = g->xoff[x]; q < g->xoff[x + 1]; q++) {
                 uint32_t j = g->xset[q];
                 if (done[j]) continue;
-                done[j] = 1;
+                done[j] = mark;
                 cover(rs, j, cnt, false);
             }
         }
         if (dist) {
             /* the new marginal counts over all processes; the seeds so far stay out */
             cnt[best] = 0;
-            memcpy(gcnt, cnt, (size_t)n * sizeof(int64_t));
-            if (clout_i_part_sum(gcnt, n) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
+            if (dist_step(g, rs, list, len, n) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
             for (int q = 0; q <= i; q++) gcnt[seeds[q]] = -1;
         } else {
             cnt[best] = -1; /* never again */
         }
     }
     return CLOUT_OK;
+}
+
+int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
+                   int64_t *upper, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_progress *prog = clout_i_progress_start("greedy selection", (double)k, " seeds");
+    int s = greedy_run(g, rs, n, k, seeds, covered, upper, prog);
+    clout_i_progress_end(prog);
+    if (s == CLOUT_ERR_NOMEM) clout_i_setmsg(msg, "out of memory for the greedy selection");
+    else if (s == CLOUT_ERR_INTERRUPTED) clout_i_setmsg(msg, "interrupted");
+    else if (s < 0) clout_i_setmsg(msg, "summing the coverage counts over the processes failed");
+    return s;
 }
 
 /* Coverage of every prefix of a seed list in a store of RR sets, in one pass: cov[i] = sets that

@@ -22,6 +22,14 @@ int cli_exit_code(int status);
 void cli_show_progress(bool on);
 /* A label drawn before the library's phase names on the progress line (NULL or "": none). */
 void cli_progress_label(const char *text);
+/* The command's own phase (NULL: none): shown on the progress line when it runs for more than a
+ * second with nothing else to show, and timed for --timings (a name used twice adds up). */
+void cli_phase(const char *name);
+/* Ends the current phase and prints "timings: name S s, ..." for the command's phases on stderr. */
+void cli_phase_timings(void);
+/* Clears the progress line (before a message); cli_progress_stop also draws nothing more. */
+void cli_progress_clear(void);
+void cli_progress_stop(void);
 void cli_catch_signals(void);
 int cli_signal(void);
 

@@ -67,7 +67,8 @@ static int run(int argc, char **argv)
     int64_t sims = 10000, seed = 1;
     double eps = 0.1;
     cli_diffusion dif;
-    const cli_opt opts[] = {CLI_OPT_TEXT("algos", &algos), {"k", 'k', CLI_TEXT, &ks, 0, 0, 0, NULL, 0},
+    bool timings = false;
+    const cli_opt opts[] = {CLI_OPT_FLAG("timings", &timings), CLI_OPT_TEXT("algos", &algos), {"k", 'k', CLI_TEXT, &ks, 0, 0, 0, NULL, 0},
                             CLI_OPT_INT("sims", &sims, 1, 1000000000), CLI_OPT_INT("seed", &seed, 0, 9.2e18),
                             CLI_OPT_TEXT("plot", &plotf), CLI_OPT_REAL("epsilon", &eps, 0, 1, CLI_OPEN_LO | CLI_OPEN_HI),
                             CLI_OPT_CHOICE("model", &model, "ic|lt"), CLI_END};
@@ -111,8 +112,10 @@ static int run(int argc, char **argv)
         clout_graph_free(&G);
         return cli_usage_error(cmd, "-k %lld exceeds the %lld users", (long long)kmax, (long long)n);
     }
+    cli_phase("probabilities");
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, 0, msg);
+    cli_phase(NULL);
     cli_dist_partition(); /* IMM and OPIM-C select with their RR sets split over the ranks */
     if (cli_dist_size() > 1) {
         /* the ranks agree on the inputs before the work */
@@ -149,6 +152,8 @@ static int run(int argc, char **argv)
         char lab[256];
         snprintf(lab, sizeof lab, "compare %.31s (%d of %d): %lld seeds", ser[a].name, a + 1, na, (long long)kmax);
         cli_progress_label(lab);
+        snprintf(lab, sizeof lab, "select %.31s", ser[a].name);
+        cli_phase(lab);
         double t0 = clout_now();
         s = pick(G, P, lt, ser[a].name, kmax, eps, 1000, (uint64_t)seed, seeds, msg);
         if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(cli_exit_code(s), msg); /* its RR sets exchange counts */
@@ -156,6 +161,8 @@ static int run(int argc, char **argv)
         snprintf(lab, sizeof lab, "compare %.31s (%d of %d): scoring k = %lld..%lld", ser[a].name, a + 1, na,
                  (long long)ksorted[0], (long long)kmax);
         cli_progress_label(lab);
+        snprintf(lab, sizeof lab, "score %.31s", ser[a].name);
+        cli_phase(lab);
         /* the evaluator: the same simulations (seed + 7) for every seed set */
         if (s >= 0 && cli_dist_size() == 1)
             s = clout_simulate_prefixes(P, lt, seeds, ksorted, nk, sims, (uint64_t)seed + 7, sizes, msg);
@@ -206,6 +213,7 @@ static int run(int argc, char **argv)
     }
     clout_outfile out = {0}, pout = {0};
     clout_table *t = NULL;
+    cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         static const char *names[] = {"algo", "k", "spread", "stderr", "seconds", "selected_k",
@@ -244,11 +252,13 @@ static int run(int argc, char **argv)
     free(sizes);
     clout_influence_free(&P);
     clout_graph_free(&G);
+    if (s >= 0 && timings) cli_phase_timings();
     return cli_report(s, msg);
 }
 
 const cli_command cli_cmd_compare = {"compare", "IM algorithms side by side: spread against k, one evaluator",
      "Usage: clout compare G.clout [--algos A,B,...] [-k 1,5,10,25,50] [--sims N] [--plot FILE.svg]\n"
+     "                       [--timings]\n"
      "\n"
      "  --algos LIST         from imm, opim-c, celf, degree, degree-discount, pagerank\n"
      "                       (default imm,opim-c,degree-discount,pagerank,degree)\n"
@@ -258,6 +268,8 @@ const cli_command cli_cmd_compare = {"compare", "IM algorithms side by side: spr
      "  --model, --prob, --epsilon, --seed   as for clout im\n"
      "  --plot FILE.svg      a standalone SVG of spread against k, one line per algorithm,\n"
      "                       with 95% confidence bars\n"
+     "  --timings            the time of each phase on stderr (load, probabilities, then select\n"
+     "                       and score for each algorithm, write)\n"
      "Table algo,k,spread,stderr,seconds (seconds: the algorithm's time to pick k seeds).\n"
      "\n"
      "Example:\n"

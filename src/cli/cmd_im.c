@@ -15,7 +15,9 @@ static int run(int argc, char **argv)
     int64_t k = 0, seed = 1, sims = 1000;
     double eps = 0.1, delta = 0, est_rse = 0.005;
     cli_diffusion dif;
+    bool timings = false;
     const cli_opt opts[] = {{"k", 'k', CLI_INT, &k, 1, 1000000, 0, NULL, 0},
+                            CLI_OPT_FLAG("timings", &timings),
                             CLI_OPT_CHOICE("algo", &algo, "imm|opim-c|celf|degree|degree-discount|pagerank"),
                             CLI_OPT_CHOICE("model", &model, "ic|lt"),
                             CLI_OPT_REAL("epsilon", &eps, 0, 1, CLI_OPEN_LO | CLI_OPEN_HI),
@@ -52,6 +54,7 @@ static int run(int argc, char **argv)
         clout_graph_free(&G);
         return cli_usage_error(cmd, "-k %lld exceeds the %lld users", (long long)k, (long long)n);
     }
+    cli_phase("probabilities");
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     /* only the pagerank baseline needs G's ties afterwards: the others let P take them over */
     unsigned flags = prm.algo == CLOUT_IM_PAGERANK ? 0 : CLOUT_INFLUENCE_CONSUME;
@@ -70,6 +73,7 @@ static int run(int argc, char **argv)
     /* the ranks agree on the inputs before the work; a failure during it (which exchanges
      * counts) ends the job at once */
     if (cli_dist_size() > 1) s = cli_dist_agree(s, &printer);
+    cli_phase("select");
     if (s >= 0) {
         s = clout_im_select(G, P, &prm, seeds, spread, &info, msg);
         if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(cli_exit_code(s), msg);
@@ -88,6 +92,7 @@ static int run(int argc, char **argv)
     bool imm = info.has_rr;
     double guarantee = info.guarantee;
     int64_t used = info.rr_sets, est = info.estimate_rr_sets;
+    cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     double dlt = delta > 0 ? delta : 1.0 / fmax((double)(G ? clout_graph_users(G) : 1), 2);
     if (s >= 0 && c.fmt != CLOUT_FMT_CSV) {
@@ -185,6 +190,7 @@ static int run(int argc, char **argv)
         if (s >= 0 && c.fmt == CLOUT_FMT_JSON) fputs("}\n", out.f);
     }
     code = cli_finish(&out, &t, s, msg);
+    if (code == 0 && timings) cli_phase_timings();
     if (code == 0 && !c.quiet && imm)
         fprintf(stderr, "clout: %s: %lld RR sets, %.3f s; spread >= %.3f OPT with probability >= 1 - %g%s\n", algo,
                 (long long)used, secs, guarantee, dlt, prm.algo == CLOUT_IM_OPIMC ? " (certified by the online bound)" : "");
@@ -198,7 +204,7 @@ static int run(int argc, char **argv)
 const cli_command cli_cmd_im = {"im", "influence maximization under IC or LT: IMM, OPIM-C and baselines",
      "Usage: clout im G.clout -k K [--algo imm|opim-c|celf|degree|degree-discount|pagerank]\n"
      "                 [--model ic|lt] [--prob P]\n"
-     "                 [--epsilon E] [--delta D] [--seed S] [--estimate-rse R]\n"
+     "                 [--epsilon E] [--delta D] [--seed S] [--estimate-rse R] [--timings]\n"
      "\n"
      "  --algo imm           (default) IMM (Tang, Shi, Xiao 2015) with the final selection on fresh\n"
      "                       RR sets (W. Chen 2018): spread >= (1 - 1/e - E) OPT with probability\n"
@@ -218,6 +224,7 @@ const cli_command cli_cmd_im = {"im", "influence maximization under IC or LT: IM
      "  --estimate-rse R     imm's spread estimate comes from RR sets independent of the\n"
      "                       selection, enough for a relative standard error of about R\n"
      "                       (default 0.005; 0: only the bound phase's sets)\n"
+     "  --timings            the time of each phase on stderr (load, probabilities, select, write)\n"
      "Table rank,user,gain,spread (the running spread estimate after each seed; empty for the\n"
      "baselines). With --format json or msgpack: an object with algo, k, model, seconds,\n"
      "rr_sets, estimate_rr_sets, guarantee, delta and the table under seeds.\n"

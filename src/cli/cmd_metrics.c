@@ -113,6 +113,7 @@ static int run(int argc, char **argv)
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &fo.prob, msg);
     int printer = -1;
     if (cli_dist_size() > 1 && bet) s = cli_dist_agree(s, &printer);
+    cli_phase("metrics");
     if (s >= 0) {
         s = clout_features_compute(G, &fo, &F, msg);
         if (s < 0 && cli_dist_size() > 1 && bet) return cli_dist_fail(cli_exit_code(s), msg);
@@ -126,10 +127,15 @@ static int run(int argc, char **argv)
             return code;
         }
     }
-    if (s >= 0 && timings) print_timings(F, load);
+    cli_phase("write");
+    double tw = clout_now();
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) s = write_table(G, F, &t, out.f, c.fmt, msg);
     code = cli_finish(&out, &t, s, msg);
+    if (code == 0 && timings) {
+        print_timings(F, load);
+        fprintf(stderr, "timings: write %.3f s\n", clout_now() - tw);
+    }
     if (code == 0 && F->pagerank_iters > 0 && !c.quiet)
         fprintf(stderr, "clout: pagerank converged in %d iterations\n", F->pagerank_iters);
     free(personal);

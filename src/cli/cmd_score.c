@@ -328,9 +328,12 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
         s = cli_load_graph(path, dif, quiet, G, msg);
         if (s >= 0 && a->target) s = target_from_file(*G, a->target, a->target_col, &t, msg);
     }
+    cli_phase("features");
     if (s >= 0) s = cli_design_build(*G, &a->dz, &fo, d, msg);
+    if (a->learn) cli_phase("learn");
     if (s >= 0 && a->learn) s = learn(d, &t, a, quiet, msg);
     int64_t n = s >= 0 ? clout_graph_users(*G) : 0;
+    cli_phase("score");
     if (s >= 0) {
         *score = malloc((size_t)(n + 1) * sizeof(double));
         *contrib = malloc((size_t)(n + 1) * (size_t)d->nf * sizeof(double));
@@ -372,7 +375,8 @@ static int run_score(int argc, char **argv)
     cli_diffusion dif;
     score_args a;
     args_init(&a);
-    const cli_opt opts[] = {SCORE_OPTS(a), CLI_END};
+    bool timings = false;
+    const cli_opt opts[] = {SCORE_OPTS(a), CLI_OPT_FLAG("timings", &timings), CLI_END};
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
     if (code) return code;
     if ((code = check_args(cmd, &a, path))) return code;
@@ -385,6 +389,7 @@ static int run_score(int argc, char **argv)
     int64_t zeros = 0;
     int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
+    cli_phase("formula");
     if (s >= 0) {
         fout = malloc((size_t)(n + 1) * sizeof(double));
         s = fout ? clout_pairwise_edges(G, d.X, d.nf, d.w, d.center_feature, NULL, fout, &zeros, msg) : CLOUT_ERR_NOMEM;
@@ -392,6 +397,7 @@ static int run_score(int argc, char **argv)
     if (s >= 0 && zeros > 0 && !c.quiet)
         fprintf(stderr, "clout: warning: %lld ties start at a user whose weighted features are all 0: their "
                         "influence(u,v) is 0\n", (long long)zeros);
+    cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     static const char *const score_cols[] = {"user", "score", "%s_contrib", "formula_out"};
     if (s >= 0) {
@@ -406,6 +412,7 @@ static int run_score(int argc, char **argv)
         }
     }
     code = cli_finish(&out, &t, s, msg);
+    if (code == 0 && timings) cli_phase_timings();
     free(score);
     free(contrib);
     free(fout);
@@ -546,6 +553,8 @@ const cli_command cli_cmd_score = {"score", "one influence score per user, weigh
      "warning). The intercept of learned weights shifts every user alike and is left out.\n"
      FEATURE_HELP
      "  --center user|feature\n"
+     "  --timings            the time of each phase on stderr (load, features, learn, score,\n"
+     "                       formula, write)\n"
      "\n" LEARN_HELP
      "\n"
      "Examples:\n"
@@ -697,6 +706,7 @@ static int run_pairwise(int argc, char **argv)
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
     GrB_Index nv = 0;
     double t1 = clout_now();
+    cli_phase(users ? "top-k" : "formula");
     if (s >= 0 && users) {
         s = cli_read_users(users, G, &us, &nus, msg);
         if (s >= 0 && k > n - 1) k = n - 1 > 0 ? n - 1 : 1;
@@ -713,6 +723,7 @@ static int run_pairwise(int argc, char **argv)
         fprintf(stderr, "clout: warning: %lld ties start at a user whose weighted features are all 0: their "
                         "influence(u,v) is 0\n", (long long)zeros);
     double t2 = clout_now();
+    cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0 && users) {
         static const char *names[] = {"user", "rank", "other", "influence"};

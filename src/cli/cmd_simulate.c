@@ -12,9 +12,11 @@ static int run(int argc, char **argv)
     cli_common c = {0};
     int64_t sims = 10000, seed = 1;
     cli_diffusion dif;
+    bool timings = false;
     const cli_opt opts[] = {CLI_OPT_TEXT("seeds", &seeds_path),          CLI_OPT_CHOICE("model", &model, "ic|lt"),
                             CLI_OPT_INT("sims", &sims, 1, 1000000000),  CLI_OPT_INT("seed", &seed, 0, 9.2e18),
-                            CLI_OPT_TEXT("histogram", &hist),           CLI_END};
+                            CLI_OPT_TEXT("histogram", &hist),           CLI_OPT_FLAG("timings", &timings),
+                            CLI_END};
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
     if (code) return code;
     if (path == NULL || seeds_path == NULL) return cli_usage_error(cmd, "usage: clout simulate G.clout --seeds FILE");
@@ -30,7 +32,9 @@ static int run(int argc, char **argv)
     int64_t *seeds = NULL, ns = 0, *sizes = NULL, *depths = NULL;
     clout_prob_model pm;
     int s = cli_load_graph(path, &dif, c.quiet, &G, msg);
+    cli_phase("read seeds");
     if (s >= 0) s = clout_read_users(G, seeds_path, &seeds, &ns, msg);
+    cli_phase("probabilities");
     if (s >= 0) s = cli_diffusion_model(&dif, (uint64_t)seed, &pm, msg);
     if (s >= 0) s = clout_influence_new(&P, G, &pm, CLOUT_INFLUENCE_CONSUME, msg);
     /* under mpirun each rank runs its block of the simulations (by index: the draws one process
@@ -48,6 +52,7 @@ static int run(int argc, char **argv)
     int printer = -1;
     /* the ranks agree on the inputs before the work (an error there is everyone's) */
     if (cli_dist_size() > 1) s = cli_dist_agree(s, &printer);
+    cli_phase("simulate");
     if (s >= 0 && count > 0) {
         s = clout_simulate_range(P, lt, seeds, ns, first, count, (uint64_t)seed, lsizes, ldepths, msg);
         if (s < 0 && cli_dist_size() > 1) return cli_dist_fail(cli_exit_code(s), msg);
@@ -77,6 +82,7 @@ static int run(int argc, char **argv)
         var = sims > 1 ? var / (double)(sims - 1) : 0;
     }
     double se = sqrt(var / (double)sims);
+    cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0) {
         static const char *names[] = {"spread", "stderr", "ci95_low", "ci95_high", "depth", "seeds", "sims", "model", "prob",
@@ -126,11 +132,13 @@ static int run(int argc, char **argv)
     free(depths);
     clout_influence_free(&P);
     clout_graph_free(&G);
+    if (s >= 0 && timings) cli_phase_timings();
     return cli_report(s, msg);
 }
 
 const cli_command cli_cmd_simulate = {"simulate", "Monte Carlo spread of a seed set under IC or LT",
      "Usage: clout simulate G.clout --seeds FILE [--model ic|lt] [--prob P] [--sims N] [--seed S]\n"
+     "                       [--histogram FILE] [--timings]\n"
      "\n"
      "  --seeds FILE         one user id per line, or a CSV with a column user\n"
      "  --model ic|lt        Independent Cascade (default) or Linear Threshold (weights b(u,v) =\n"
@@ -142,6 +150,8 @@ const cli_command cli_cmd_simulate = {"simulate", "Monte Carlo spread of a seed 
      "  --sims N             simulations (default 10000), OpenMP over simulations; under mpirun\n"
      "                       split by index over the ranks, the same numbers as one process\n"
      "  --histogram FILE     also write the distribution of cascade sizes: size,count,share\n"
+     "  --timings            the time of each phase on stderr (load, read seeds,\n"
+     "                       probabilities, simulate, write)\n"
      "One record: spread (mean active users, seeds included), stderr, ci95_low, ci95_high,\n"
      "depth (mean rounds until no new activation), seeds, sims, model, prob.\n"
      "\n"

@@ -124,6 +124,7 @@ int main(int argc, char **argv)
             return 0;
         }
         int code = commands[i]->run(argc - 2, argv + 2);
+        cli_progress_stop();
         cli_dist_finalize();
         clout_finalize();
         if (code == CLI_EXIT_HELP) print_help(commands[i]);

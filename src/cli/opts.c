@@ -227,6 +227,7 @@ bool cli_usage_quiet;
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     if (cli_usage_quiet) return CLOUT_EXIT_USAGE;
+    cli_progress_stop();
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "clout %s: ", cmd);
@@ -284,6 +285,8 @@ static int cli_apply(const cli_common *c)
 
 int cli_report(int status, const char *msg)
 {
+    if (status < 0) cli_progress_stop(); /* the error is the last line */
+    else if (status > 0) cli_progress_clear();
     if (status > 0) {
         if (msg && *msg) fprintf(stderr, "clout: warning: %s\n", msg);
         return 0;
@@ -362,6 +365,7 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
 {
     clout_graph *g = NULL;
     GrB_Matrix B = NULL;
+    cli_phase("load");
     int s = clout_snapshot_load(&g, path, msg);
     if (s >= 0 && d->min_weight > 0) {
         s = clout_graph_min_weight(g, d->min_weight, msg);
@@ -397,6 +401,7 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
     if (B) GrB_free(&B);
     if (s < 0) clout_graph_free(&g);
     else *G = g;
+    cli_phase(NULL);
     return s;
 }
 

@@ -6,7 +6,9 @@
 #include "cli.h"
 #include <signal.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t signalled;
@@ -68,34 +70,161 @@ static void human(char *buf, size_t n, double v)
     snprintf(buf, n, s ? "%.1f%s" : "%.0f%s", v, suffix[s]);
 }
 
-/* what the command is doing, shown before the library's phase (cli_progress_label) */
-static char label[160];
+/* The progress line. Three sources draw it, one at a time (a mutex): the library's reports
+ * (draw), the command's own phases (cli_phase: loading, selecting, writing, ...), and a ticker
+ * thread that, when nothing was drawn for a second, shows the innermost phase running for more
+ * than a second with its elapsed time, so that no phase longer than a second is silent (a phase
+ * the library announced without counting, the command's own steps). */
+static pthread_mutex_t line_mu = PTHREAD_MUTEX_INITIALIZER;
+typedef struct {
+    char name[64];
+    double start;
+} phase_rec;
+enum { MAX_NEST = 8, MAX_TIMED = 16 };
+static phase_rec lib[MAX_NEST];  /* the library's phases in progress, innermost last */
+static int nlib;
+static phase_rec cmd;            /* the command's phase ("": none) */
+static phase_rec timed[MAX_TIMED]; /* the command's finished phases: name, seconds (start holds them) */
+static int ntimed;
+static double last_draw;
+static bool shown, drawing, ticker_started;
+static char label[160];          /* what the command is doing, before the phase (cli_progress_label) */
+
+static double now_s(void) { return clout_now(); }
+
+static void clear_line(void)
+{
+    if (shown) fputs("\r\033[K", stderr);
+    shown = false;
+}
 
 void cli_progress_label(const char *text)
 {
+    pthread_mutex_lock(&line_mu);
     snprintf(label, sizeof label, "%s", text ? text : "");
+    pthread_mutex_unlock(&line_mu);
 }
 
-/* one line, redrawn in place: [label: ] phase, share done, rate, time left */
+/* the library's report: an announcement (done 0 at second 0), a count, or the end (done < 0) */
 static void draw(const char *phase, double done, double total, const char *unit, double seconds, void *ctx)
 {
     (void)ctx;
-    if (done < 0) {
-        fputs("\r\033[K", stderr);
-        return;
+    pthread_mutex_lock(&line_mu);
+    double now = now_s();
+    if (done == 0 && seconds == 0) {
+        if (nlib < MAX_NEST) {
+            snprintf(lib[nlib].name, sizeof lib[nlib].name, "%s", phase);
+            lib[nlib++].start = now;
+        }
+    } else if (done < 0) {
+        for (int i = nlib - 1; i >= 0; i--)
+            if (strcmp(lib[i].name, phase) == 0) {
+                nlib = i; /* it and anything it left open */
+                break;
+            }
+        clear_line();
+    } else if (drawing) {
+        double rate = seconds > 0 ? done / seconds : 0;
+        char d[16], r[16];
+        human(d, sizeof d, done);
+        human(r, sizeof r, rate);
+        if (total > 0 && done > 0)
+            fprintf(stderr, "\r\033[K%s%s%s: %5.1f%% %s%s, %s%s/s, ETA %.0fs", label, *label ? ": " : "", phase,
+                    100.0 * done / total, d, unit, r, unit, (total - done) / (rate > 0 ? rate : 1));
+        else
+            fprintf(stderr, "\r\033[K%s%s%s: %s%s, %s%s/s", label, *label ? ": " : "", phase, d, unit, r, unit);
+        shown = true;
+        last_draw = now;
     }
-    double rate = seconds > 0 ? done / seconds : 0;
-    char d[16], r[16];
-    human(d, sizeof d, done);
-    human(r, sizeof r, rate);
-    if (total > 0 && done > 0)
-        fprintf(stderr, "\r\033[K%s%s%s: %5.1f%% %s%s, %s%s/s, ETA %.0fs", label, *label ? ": " : "", phase,
-                100.0 * done / total, d, unit, r, unit, (total - done) / (rate > 0 ? rate : 1));
-    else
-        fprintf(stderr, "\r\033[K%s%s%s: %s%s, %s%s/s", label, *label ? ": " : "", phase, d, unit, r, unit);
+    pthread_mutex_unlock(&line_mu);
+}
+
+static void *ticker(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct timespec ts = {0, 250 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        pthread_mutex_lock(&line_mu);
+        double now = now_s();
+        /* the innermost phase that has run for a second (short inner phases repeat in a long one) */
+        const phase_rec *p = cmd.name[0] && now - cmd.start >= 1.0 ? &cmd : NULL;
+        for (int i = nlib - 1; i >= 0; i--)
+            if (now - lib[i].start >= 1.0) {
+                p = &lib[i];
+                break;
+            }
+        if (drawing && p && now - last_draw >= 1.0) {
+            fprintf(stderr, "\r\033[K%s%s%s: %.0fs", label, *label ? ": " : "", p->name, now - p->start);
+            shown = true;
+            last_draw = now;
+        }
+        pthread_mutex_unlock(&line_mu);
+    }
+    return NULL;
 }
 
 void cli_show_progress(bool on)
 {
-    clout_set_progress_handler(on && isatty(STDERR_FILENO) ? draw : NULL, NULL);
+    on = on && isatty(STDERR_FILENO);
+    pthread_mutex_lock(&line_mu);
+    drawing = on;
+    if (!on) clear_line();
+    bool start = on && !ticker_started;
+    if (start) ticker_started = true;
+    pthread_mutex_unlock(&line_mu);
+    clout_set_progress_handler(on ? draw : NULL, NULL);
+    if (start) {
+        pthread_t t;
+        pthread_attr_t a;
+        pthread_attr_init(&a);
+        pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&t, &a, ticker, NULL) != 0) ticker_started = false; /* no ticker: reports still drawn */
+        pthread_attr_destroy(&a);
+    }
+}
+
+void cli_progress_clear(void)
+{
+    pthread_mutex_lock(&line_mu);
+    clear_line();
+    pthread_mutex_unlock(&line_mu);
+}
+
+void cli_progress_stop(void)
+{
+    pthread_mutex_lock(&line_mu);
+    clear_line();
+    drawing = false;
+    pthread_mutex_unlock(&line_mu);
+}
+
+void cli_phase(const char *name)
+{
+    pthread_mutex_lock(&line_mu);
+    double now = now_s();
+    if (cmd.name[0]) {
+        int i = 0;
+        while (i < ntimed && strcmp(timed[i].name, cmd.name) != 0) i++;
+        if (i == ntimed && ntimed < MAX_TIMED) timed[ntimed++] = (phase_rec){{0}, 0};
+        if (i < ntimed) {
+            memcpy(timed[i].name, cmd.name, sizeof cmd.name);
+            timed[i].start += now - cmd.start;
+        }
+        if (nlib == 0) clear_line();
+    }
+    snprintf(cmd.name, sizeof cmd.name, "%s", name ? name : "");
+    cmd.start = now;
+    pthread_mutex_unlock(&line_mu);
+}
+
+void cli_phase_timings(void)
+{
+    cli_phase(NULL);
+    pthread_mutex_lock(&line_mu);
+    clear_line();
+    fputs("timings:", stderr);
+    for (int i = 0; i < ntimed; i++) fprintf(stderr, "%s %s %.3f s", i ? "," : "", timed[i].name, timed[i].start);
+    fputc('\n', stderr);
+    pthread_mutex_unlock(&line_mu);
 }

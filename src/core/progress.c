@@ -47,6 +47,9 @@ clout_i_progress *clout_i_progress_start(const char *phase, double total, const 
     snprintf(p->unit, sizeof p->unit, "%s", unit ? unit : "");
     p->total = total;
     p->start = p->last = clout_i_now();
+    /* the phase's announcement: done 0 at second 0 (its end is always reported) */
+    p->reported = true;
+    progress_fn(p->phase, 0, total, p->unit, 0, progress_ctx);
     return p;
 }
 

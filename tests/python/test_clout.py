@@ -173,6 +173,29 @@ def test_networkx_round_trip(snap):
     assert all(core[u] == mine[u] for u in core)
 
 
+def test_progress_phases(snap):
+    # every phase is announced (done 0) before its counts and ends (done < 0); phases nest
+    events = []
+    clout.set_progress(lambda phase, done, total: events.append((phase, done)))
+    try:
+        g = clout.load(snap)
+        g.im(k=5)
+        g.metrics(only=["core", "clustering"])
+    finally:
+        clout.set_progress(None)
+    open_ = []
+    for phase, done in events:
+        if done < 0:
+            assert open_ and open_[-1] == phase, (phase, open_)
+            open_.pop()
+        elif not open_ or open_[-1] != phase:
+            assert done == 0, (phase, done)
+            open_.append(phase)
+    assert not open_, open_
+    names = {p for p, _ in events}
+    assert {"RR sets", "greedy selection", "core", "clustering"} <= names, names
+
+
 def test_progress_and_ctrl_c(snap, tmp_path):
     seen = []
     clout.set_progress(lambda phase, done, total: seen.append(phase))

@@ -522,15 +522,26 @@ int clout_i_prefix_coverage(const clout_i_rrstore *rs, const int64_t *seeds, int
     for (int64_t v = 0; v < n; v++) rank[v] = INT32_MAX;
     for (int i = 0; i < k; i++)
         if (rank[seeds[i]] > i) rank[seeds[i]] = i;
-    memset(cov, 0, (size_t)k * sizeof(int64_t));
+    /* the sets over the threads, each counting into its own row (whole numbers: any order) */
+    int nt = rs->nnz > (1 << 20) ? omp_get_max_threads() : 1;
+    int64_t *part = clout_i_calloc((size_t)nt * (size_t)k, sizeof(int64_t));
+    if (!part) {
+        free(rank);
+        return CLOUT_ERR_NOMEM;
+    }
+    #pragma omp parallel for schedule(static) num_threads(nt)
     for (int64_t j = 0; j < rs->count; j++) {
         int32_t r = INT32_MAX;
         const uint32_t *u = clout_i_set_users(rs, j);
         for (int64_t q = 0, e = clout_i_set_len(rs, j); q < e; q++)
             if (rank[u[q]] < r) r = rank[u[q]];
-        if (r < k) cov[r]++;
+        if (r < k) part[(int64_t)omp_get_thread_num() * k + r]++;
     }
+    memset(cov, 0, (size_t)k * sizeof(int64_t));
+    for (int t = 0; t < nt; t++)
+        for (int i = 0; i < k; i++) cov[i] += part[(int64_t)t * k + i];
     for (int i = 1; i < k; i++) cov[i] += cov[i - 1];
+    free(part);
     free(rank);
     /* a distributed run: every process's sets */
     return clout_i_part_sum(cov, k);

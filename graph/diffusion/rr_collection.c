@@ -63,7 +63,14 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
         }
     }
     if (rs->count + count >= (int64_t)UINT32_MAX) return CLOUT_ERR_NOMEM; /* set ids are 32-bit */
-    int64_t nc = (count + RR_CHUNK - 1) / RR_CHUNK;
+    /* with several threads, at least 8 chunks each, so a batch ends with the threads together
+     * (the sets are the same whatever the chunks: each is drawn from its global index) */
+    int64_t chunk = RR_CHUNK;
+    if (S->nt > 1) {
+        chunk = count / ((int64_t)S->nt * 8);
+        chunk = chunk < 4096 ? 4096 : chunk > RR_CHUNK ? RR_CHUNK : chunk;
+    }
+    int64_t nc = (count + chunk - 1) / chunk;
     int64_t *o2 = clout_i_realloc(rs->off, (size_t)(rs->count + count + 1), sizeof(int64_t));
     if (o2) rs->off = o2;
     uint32_t *c2 = o2 ? clout_i_realloc(rs->cid, (size_t)(rs->count + count), sizeof(uint32_t)) : NULL;
@@ -88,7 +95,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
                 if (__atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
                 /* the calling thread asks whether to stop, once per chunk */
                 if (omp_get_thread_num() == 0 && clout_i_interrupted()) __atomic_store_n(&stop, true, __ATOMIC_RELAXED);
-                int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK, cap = 0;
+                int64_t lo = c * chunk, m = count - lo < chunk ? count - lo : chunk, cap = 0;
                 if (guess > 0) {
                     /* sized from the sets so far, and mapped in one call rather than page by page */
                     cap = (int64_t)((double)m * guess * 1.1) + 1024;
@@ -109,7 +116,7 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     clout_i_progress_end(prog);
     if (rs->count == 0) rs->off[0] = 0;
     for (int64_t c = 0; c < nc && !nomem && !stop; c++) {
-        int64_t lo = c * RR_CHUNK, m = count - lo < RR_CHUNK ? count - lo : RR_CHUNK;
+        int64_t lo = c * chunk, m = count - lo < chunk ? count - lo : chunk;
         /* the buffer grew by doubling: give back its slack */
         uint32_t *fit = clout_i_realloc(cbuf[c], (size_t)(clen[c] ? clen[c] : 1), sizeof(uint32_t));
         rs->chunk[rs->nch] = fit ? fit : cbuf[c];

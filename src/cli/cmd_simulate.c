@@ -153,7 +153,7 @@ const cli_command cli_cmd_simulate = {"simulate", "Monte Carlo spread of a seed 
      "  --timings            the time of each phase on stderr (load, read seeds,\n"
      "                       probabilities, simulate, write)\n"
      "One record: spread (mean active users, seeds included), stderr, ci95_low, ci95_high,\n"
-     "depth (mean rounds until no new activation), seeds, sims, model, prob.\n"
+     "depth (mean rounds until no new activation), seeds, sims, model, prob, seed.\n"
      "\n"
      "Example:\n"
      "  clout simulate wiki.clout --seeds seeds.txt --model ic --prob wc --sims 10000 --format json\n",

@@ -421,11 +421,16 @@ int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *
                     nomem = true;
                     break;
                 }
-                clout_i_prefault(bidx[k], (size_t)ne * sizeof(uint64_t));
-                if (tv) clout_i_prefault(bvals[k], (size_t)ne * vsz);
                 e0k[k] = e0;
                 bptr[k][lo[k + 1] - lo[k]] = ne;
             }
+        }
+        /* the result's pages mapped by every thread, a slice each (one thread took as long as
+         * the whole pass) */
+        for (int k = 0; k < K && !nomem; k++) {
+            size_t ne = (size_t)(bstart[kb[k + 1]] - bstart[kb[k]]);
+            clout_i_prefault_part(bidx[k], ne * sizeof(uint64_t), t, nt);
+            if (tv) clout_i_prefault_part(bvals[k], ne * vsz, t, nt);
         }
         /* bucket pass: (new row << 32 | new source) and the value, into the result's arrays */
         for (int64_t j = j0; j < j1 && !nomem; j++) {

@@ -42,6 +42,9 @@ void *clout_i_realloc(void *p, size_t n, size_t size);
 char *clout_i_strdup(const char *s);
 /* Map the pages of a fresh allocation that is about to be written in full. */
 void clout_i_prefault(void *p, size_t bytes);
+/* Part `part` of `parts` equal slices of [p, p + bytes) prefaulted: the threads of a parallel
+ * region each populate their own slice. */
+void clout_i_prefault_part(void *p, size_t bytes, int part, int parts);
 
 /* Progress of a long loop (progress.c): NULL when no progress handler is installed. update reports
  * (rate-limited) and returns true when the interruption handler asks the call to stop. */

@@ -80,6 +80,13 @@ void clout_i_prefault(void *p, size_t bytes)
 #endif
 }
 
+void clout_i_prefault_part(void *p, size_t bytes, int part, int parts)
+{
+    if (p == NULL || parts < 1 || part < 0 || part >= parts) return;
+    size_t lo = bytes / (size_t)parts * (size_t)part, hi = part == parts - 1 ? bytes : bytes / (size_t)parts * (size_t)(part + 1);
+    clout_i_prefault((char *)p + lo, hi - lo);
+}
+
 char *clout_i_strdup(const char *s)
 {
     if (s == NULL) return NULL;

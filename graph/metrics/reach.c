@@ -140,6 +140,10 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         if (borrowed) clout_i_csr_return(G->ST, &ct, msg);                                \
+        if (sborrowed) clout_i_csr_return(G->S, &cs, msg);                                \
+        FREE_PTR(flist);                                                                  \
+        FREE_PTR(tlist);                                                                  \
+        FREE_PTR(mark);                                                                   \
         FREE_PTR(ap);                                                                     \
         FREE_PTR(aj);                                                                     \
         FREE_GRB(A);                                                                      \
@@ -163,8 +167,10 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
 {
     enum { W = 8 }; /* 512 sources per batch */
     GrB_Matrix A = NULL, Fm = NULL, Cm = NULL;
-    clout_i_csr ct;
-    bool borrowed = false;
+    clout_i_csr ct, cs;
+    bool borrowed = false, sborrowed = false;
+    int64_t *flist = NULL, *tlist = NULL; /* the frontier's users; the users a push reached */
+    uint8_t *mark = NULL;
     uint64_t *ap = NULL, *aj = NULL;
     uint64_t *seen = NULL, *front = NULL, *next = NULL;
     int64_t *tcount = NULL;
@@ -174,7 +180,7 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     TRY(clout_graph_cache_transpose(G, msg));
     TRY(clout_i_csr_borrow(G->ST, &ct, msg));
     borrowed = true;
-    TRY(clout_memory_fits((double)n * (3.0 * 8 * W + 8) + 8.0 * (double)ct.nvals, "reach's batch of 512 searches",
+    TRY(clout_memory_fits((double)n * (3.0 * 8 * W + 8 + 17) + 8.0 * (double)ct.nvals, "reach's batch of 512 searches",
                           CLOUT_ERR_INVALID, msg));
     ALLOC_TRY(ap, n + 1, uint64_t);
     ALLOC_TRY(aj, ct.nvals ? ct.nvals : 1, uint64_t);
@@ -194,14 +200,83 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     ALLOC_TRY(next, words, uint64_t);
     ALLOC_TRY(tcount, (size_t)nt * 64 * W, int64_t);
     GrB_Index bytes = (GrB_Index)words * sizeof(uint64_t);
+    /* S by row, for hops from a small frontier: pushed along the frontier's out-ties alone */
+    TRY(clout_i_csr_borrow(G->S, &cs, msg));
+    sborrowed = true;
+    ALLOC_TRY(flist, n + 1, int64_t);
+    ALLOC_TRY(tlist, n + 1, int64_t);
+    CALLOC_TRY(mark, n + 1, uint8_t);
+    memset(next, 0, words * sizeof(uint64_t));
     prog = clout_i_progress_start("reach", (double)ns, " sources");
     for (int64_t b0 = 0; b0 < ns; b0 += 64 * W) {
         int64_t nb = ns - b0 < 64 * W ? ns - b0 : 64 * W;
         memset(front, 0, words * sizeof(uint64_t));
-        for (int64_t k = 0; k < nb; k++) front[(size_t)src[b0 + k] * W + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
+        int64_t nf = 0;
+        for (int64_t k = 0; k < nb; k++) {
+            int64_t v = src[b0 + k];
+            if (!mark[v]) mark[v] = 1, flist[nf++] = v;
+            front[(size_t)v * W + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
+        }
+        for (int64_t q = 0; q < nf; q++) mark[flist[q]] = 0;
         memcpy(seen, front, words * sizeof(uint64_t));
         for (int d = 1; d <= max_hops; d++) {
-            memset(next, 0, words * sizeof(uint64_t));
+            /* next is all zero here. A frontier whose out-ties are few next to all ties (small
+             * neighbourhoods, the first hops) pushes along them and touches only the users they
+             * reach; a large one takes the product over every tie. Counts are whole numbers:
+             * the same either way, in any order. */
+            uint64_t work = 0;
+            for (int64_t q = 0; q < nf; q++) work += cs.ptr[flist[q] + 1] - cs.ptr[flist[q]];
+            if (work * 16 < (uint64_t)cs.nvals) {
+                int64_t nt_ = 0;
+                #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (work > 65536)
+                for (int64_t q = 0; q < nf; q++) {
+                    int64_t u = flist[q];
+                    const uint64_t *fu = front + (size_t)u * W;
+                    for (uint64_t e = cs.ptr[u]; e < cs.ptr[u + 1]; e++) {
+                        int64_t v = (int64_t)cs.idx[e];
+                        uint64_t *nv = next + (size_t)v * W;
+                        for (int w = 0; w < W; w++)
+                            if (fu[w] && (fu[w] & ~__atomic_load_n(&nv[w], __ATOMIC_RELAXED)))
+                                __atomic_fetch_or(&nv[w], fu[w], __ATOMIC_RELAXED);
+                        if (!__atomic_load_n(&mark[v], __ATOMIC_RELAXED) && !__atomic_exchange_n(&mark[v], 1, __ATOMIC_RELAXED))
+                            tlist[__atomic_fetch_add(&nt_, 1, __ATOMIC_RELAXED)] = v;
+                    }
+                }
+                for (int64_t q = 0; q < nf; q++) memset(front + (size_t)flist[q] * W, 0, W * sizeof(uint64_t));
+                memset(tcount, 0, (size_t)nt * 64 * W * sizeof(int64_t));
+                nf = 0;
+                #pragma omp parallel num_threads(nt) if (nt_ > 65536)
+                {
+                    int64_t *tc = tcount + (size_t)omp_get_thread_num() * 64 * W;
+                    #pragma omp for schedule(static)
+                    for (int64_t q = 0; q < nt_; q++) {
+                        int64_t v = tlist[q];
+                        mark[v] = 0;
+                        bool fresh = false;
+                        for (int w = 0; w < W; w++) {
+                            size_t at = (size_t)v * W + (size_t)w;
+                            uint64_t x = next[at] & ~seen[at];
+                            next[at] = 0;
+                            front[at] = x;
+                            if (!x) continue;
+                            seen[at] |= x;
+                            fresh = true;
+                            while (x) {
+                                tc[w * 64 + __builtin_ctzll(x)]++;
+                                x &= x - 1;
+                            }
+                        }
+                        if (fresh) flist[__atomic_fetch_add(&nf, 1, __ATOMIC_RELAXED)] = v;
+                    }
+                }
+                if (nf == 0) break;
+                for (int64_t k = 0; k < nb; k++) {
+                    int64_t c = 0;
+                    for (int t = 0; t < nt; t++) c += tcount[(size_t)t * 64 * W + (size_t)k];
+                    newcount[(b0 + k) * (max_hops + 1) + d] = c;
+                }
+                continue;
+            }
             GRB_TRY(GrB_Matrix_new(&Fm, GrB_UINT64, (GrB_Index)n, W));
             GRB_TRY(GrB_Matrix_new(&Cm, GrB_UINT64, (GrB_Index)n, W));
             GRB_TRY(GxB_Matrix_pack_FullR(Fm, (void **)&front, bytes, false, NULL));
@@ -215,28 +290,33 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
             ASSERT_MSG(!iso && sz >= bytes, CLOUT_ERR_INTERNAL, "unexpected result of the hop product");
             FREE_GRB(Fm);
             FREE_GRB(Cm);
-            /* new = next & ~seen becomes the frontier; count each new bit for its source */
+            /* new = next & ~seen becomes the frontier (listed for the next hop); count each new
+             * bit for its source; next is left all zero */
             memset(tcount, 0, (size_t)nt * 64 * W * sizeof(int64_t));
-            bool any = false;
-            #pragma omp parallel num_threads(nt) reduction(|| : any)
+            nf = 0;
+            #pragma omp parallel num_threads(nt)
             {
                 int64_t *tc = tcount + (size_t)omp_get_thread_num() * 64 * W;
                 #pragma omp for schedule(static)
-                for (int64_t v = 0; v < n; v++)
+                for (int64_t v = 0; v < n; v++) {
+                    bool fresh = false;
                     for (int w = 0; w < W; w++) {
                         size_t at = (size_t)v * W + (size_t)w;
                         uint64_t x = next[at] & ~seen[at];
+                        next[at] = 0;
                         front[at] = x;
                         if (!x) continue;
                         seen[at] |= x;
-                        any = true;
+                        fresh = true;
                         while (x) {
                             tc[w * 64 + __builtin_ctzll(x)]++;
                             x &= x - 1;
                         }
                     }
+                    if (fresh) flist[__atomic_fetch_add(&nf, 1, __ATOMIC_RELAXED)] = v;
+                }
             }
-            if (!any) break;
+            if (nf == 0) break;
             for (int64_t k = 0; k < nb; k++) {
                 int64_t c = 0;
                 for (int t = 0; t < nt; t++) c += tcount[(size_t)t * 64 * W + (size_t)k];

@@ -45,11 +45,14 @@ eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" "timings: load, featur
 cmp -s "$T/out" "$T/plain" && ok || bad "score --timings changed the output"
 
 # a terminal: script(1) runs the command on a pseudo-terminal. Its output goes to a FIFO whose
-# reader starts after 2.5 s, so writing (several MB, more than a pipe holds) lasts that long.
+# reader starts reading 2.5 s after the writer opened it, so writing (several MB, more than a pipe
+# holds) lasts that long.
 if command -v script >/dev/null; then
   mkfifo "$T/fifo"
   "$CLOUT" pairwise "$G" --edges --features out_degree -q -o "$T/direct.csv"
-  (sleep 2.5; cat "$T/fifo" >"$T/via_fifo.csv") &
+  # the reader opens the FIFO (which waits for the writer's open, at its write phase), then
+  # waits 2.5 s before reading: the write phase lasts that long however slow the machine
+  (exec 3<"$T/fifo"; sleep 2.5; cat <&3 >"$T/via_fifo.csv") &
   script -qec "$CLOUT pairwise $G --edges --features out_degree -o $T/fifo" /dev/null >"$T/tty" 2>&1
   wait
   grep -q 'write: [123]s' "$T/tty" && ok || bad "no 'write: Ns' on the terminal: $(cat -v "$T/tty" | head -c 400)"

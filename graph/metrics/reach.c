@@ -226,8 +226,10 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
              * the same either way, in any order. */
             uint64_t work = 0;
             for (int64_t q = 0; q < nf; q++) work += cs.ptr[flist[q] + 1] - cs.ptr[flist[q]];
+            const int64_t *cand = NULL; /* the users next may hold bits for: tlist, or all (NULL) */
+            int64_t ncand = n;
             if (work * 16 < (uint64_t)cs.nvals) {
-                int64_t nt_ = 0;
+                int64_t m = 0;
                 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (work > 65536)
                 for (int64_t q = 0; q < nf; q++) {
                     int64_t u = flist[q];
@@ -239,66 +241,38 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
                             if (fu[w] && (fu[w] & ~__atomic_load_n(&nv[w], __ATOMIC_RELAXED)))
                                 __atomic_fetch_or(&nv[w], fu[w], __ATOMIC_RELAXED);
                         if (!__atomic_load_n(&mark[v], __ATOMIC_RELAXED) && !__atomic_exchange_n(&mark[v], 1, __ATOMIC_RELAXED))
-                            tlist[__atomic_fetch_add(&nt_, 1, __ATOMIC_RELAXED)] = v;
+                            tlist[__atomic_fetch_add(&m, 1, __ATOMIC_RELAXED)] = v;
                     }
                 }
                 for (int64_t q = 0; q < nf; q++) memset(front + (size_t)flist[q] * W, 0, W * sizeof(uint64_t));
-                memset(tcount, 0, (size_t)nt * 64 * W * sizeof(int64_t));
-                nf = 0;
-                #pragma omp parallel num_threads(nt) if (nt_ > 65536)
-                {
-                    int64_t *tc = tcount + (size_t)omp_get_thread_num() * 64 * W;
-                    #pragma omp for schedule(static)
-                    for (int64_t q = 0; q < nt_; q++) {
-                        int64_t v = tlist[q];
-                        mark[v] = 0;
-                        bool fresh = false;
-                        for (int w = 0; w < W; w++) {
-                            size_t at = (size_t)v * W + (size_t)w;
-                            uint64_t x = next[at] & ~seen[at];
-                            next[at] = 0;
-                            front[at] = x;
-                            if (!x) continue;
-                            seen[at] |= x;
-                            fresh = true;
-                            while (x) {
-                                tc[w * 64 + __builtin_ctzll(x)]++;
-                                x &= x - 1;
-                            }
-                        }
-                        if (fresh) flist[__atomic_fetch_add(&nf, 1, __ATOMIC_RELAXED)] = v;
-                    }
-                }
-                if (nf == 0) break;
-                for (int64_t k = 0; k < nb; k++) {
-                    int64_t c = 0;
-                    for (int t = 0; t < nt; t++) c += tcount[(size_t)t * 64 * W + (size_t)k];
-                    newcount[(b0 + k) * (max_hops + 1) + d] = c;
-                }
-                continue;
+                cand = tlist;
+                ncand = m;
+            } else {
+                GRB_TRY(GrB_Matrix_new(&Fm, GrB_UINT64, (GrB_Index)n, W));
+                GRB_TRY(GrB_Matrix_new(&Cm, GrB_UINT64, (GrB_Index)n, W));
+                GRB_TRY(GxB_Matrix_pack_FullR(Fm, (void **)&front, bytes, false, NULL));
+                GRB_TRY(GxB_Matrix_pack_FullR(Cm, (void **)&next, bytes, false, NULL));
+                GRB_TRY(GrB_mxm(Cm, NULL, GrB_BOR_UINT64, GxB_BOR_BAND_UINT64, A, Fm, NULL));
+                GrB_Index sz;
+                bool iso;
+                GRB_TRY(GxB_Matrix_unpack_FullR(Fm, (void **)&front, &sz, &iso, NULL));
+                GRB_TRY(GrB_Matrix_wait(Cm, GrB_MATERIALIZE));
+                GRB_TRY(GxB_Matrix_unpack_FullR(Cm, (void **)&next, &sz, &iso, NULL));
+                ASSERT_MSG(!iso && sz >= bytes, CLOUT_ERR_INTERNAL, "unexpected result of the hop product");
+                FREE_GRB(Fm);
+                FREE_GRB(Cm);
             }
-            GRB_TRY(GrB_Matrix_new(&Fm, GrB_UINT64, (GrB_Index)n, W));
-            GRB_TRY(GrB_Matrix_new(&Cm, GrB_UINT64, (GrB_Index)n, W));
-            GRB_TRY(GxB_Matrix_pack_FullR(Fm, (void **)&front, bytes, false, NULL));
-            GRB_TRY(GxB_Matrix_pack_FullR(Cm, (void **)&next, bytes, false, NULL));
-            GRB_TRY(GrB_mxm(Cm, NULL, GrB_BOR_UINT64, GxB_BOR_BAND_UINT64, A, Fm, NULL));
-            GrB_Index sz;
-            bool iso;
-            GRB_TRY(GxB_Matrix_unpack_FullR(Fm, (void **)&front, &sz, &iso, NULL));
-            GRB_TRY(GrB_Matrix_wait(Cm, GrB_MATERIALIZE));
-            GRB_TRY(GxB_Matrix_unpack_FullR(Cm, (void **)&next, &sz, &iso, NULL));
-            ASSERT_MSG(!iso && sz >= bytes, CLOUT_ERR_INTERNAL, "unexpected result of the hop product");
-            FREE_GRB(Fm);
-            FREE_GRB(Cm);
-            /* new = next & ~seen becomes the frontier (listed for the next hop); count each new
-             * bit for its source; next is left all zero */
+            /* over the candidates: new = next & ~seen becomes the frontier (listed for the next
+             * hop); count each new bit for its source; next is left all zero */
             memset(tcount, 0, (size_t)nt * 64 * W * sizeof(int64_t));
             nf = 0;
-            #pragma omp parallel num_threads(nt)
+            #pragma omp parallel num_threads(nt) if (ncand > 65536)
             {
                 int64_t *tc = tcount + (size_t)omp_get_thread_num() * 64 * W;
                 #pragma omp for schedule(static)
-                for (int64_t v = 0; v < n; v++) {
+                for (int64_t q = 0; q < ncand; q++) {
+                    int64_t v = cand ? cand[q] : q;
+                    if (cand) mark[v] = 0;
                     bool fresh = false;
                     for (int w = 0; w < W; w++) {
                         size_t at = (size_t)v * W + (size_t)w;

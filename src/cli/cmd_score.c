@@ -701,11 +701,9 @@ static int run_pairwise(int argc, char **argv)
     int64_t *us = NULL, nus = 0, *top = NULL, zeros = 0;
     clout_outfile out = {0};
     clout_table *t = NULL;
-    double t0 = clout_now();
     int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
     GrB_Index nv = 0;
-    double t1 = clout_now();
     cli_phase(users ? "top-k" : "formula");
     if (s >= 0 && users) {
         s = cli_read_users(users, G, &us, &nus, msg);
@@ -722,7 +720,6 @@ static int run_pairwise(int argc, char **argv)
     if (s >= 0 && zeros > 0 && !c.quiet)
         fprintf(stderr, "clout: warning: %lld ties start at a user whose weighted features are all 0: their "
                         "influence(u,v) is 0\n", (long long)zeros);
-    double t2 = clout_now();
     cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0 && users) {
@@ -752,9 +749,7 @@ static int run_pairwise(int argc, char **argv)
         free(J);
     }
     code = cli_finish(&out, &t, s, msg);
-    if (code == 0 && timings)
-        fprintf(stderr, "timings: load and features %.3f s, %s %.3f s, write %.3f s\n", t1 - t0,
-                users ? "top-k" : "product over the ties", t2 - t1, clout_now() - t2);
+    if (code == 0 && timings) cli_phase_timings();
     free(score);
     free(contrib);
     free(val);
@@ -780,7 +775,8 @@ const cli_command cli_cmd_pairwise = {"pairwise", "influence(u,v) of one pair, o
      "                       rows user, rank, other, influence\n"
      "  --edges              influence(u,v) for every tie of the graph (--graph chooses which),\n"
      "                       one masked product in GraphBLAS: rows src, dst, influence\n"
-     "  --timings            the time of each phase on stderr\n"
+     "  --timings            the time of each phase on stderr (load, features, score, formula\n"
+     "                       or top-k, write)\n"
      "With a snapshot the vectors are each user's normalized features and the weights those of\n"
      "clout score (same options: --features, --weights or --learn, --normalize, --center).\n"
      "\n"

@@ -84,13 +84,14 @@ enum { MAX_NEST = 8, MAX_TIMED = 16 };
 static phase_rec lib[MAX_NEST];  /* the library's phases in progress, innermost last */
 static int nlib;
 static phase_rec cmd;            /* the command's phase ("": none) */
-static phase_rec timed[MAX_TIMED]; /* the command's finished phases: name, seconds (start holds them) */
+static struct {
+    char name[64];
+    double secs;
+} timed[MAX_TIMED];              /* the command's finished phases, a name's times added up */
 static int ntimed;
 static double last_draw;
 static bool shown, drawing, ticker_started;
 static char label[160];          /* what the command is doing, before the phase (cli_progress_label) */
-
-static double now_s(void) { return clout_now(); }
 
 static void clear_line(void)
 {
@@ -110,7 +111,7 @@ static void draw(const char *phase, double done, double total, const char *unit,
 {
     (void)ctx;
     pthread_mutex_lock(&line_mu);
-    double now = now_s();
+    double now = clout_now();
     if (done == 0 && seconds == 0) {
         if (nlib < MAX_NEST) {
             snprintf(lib[nlib].name, sizeof lib[nlib].name, "%s", phase);
@@ -146,7 +147,7 @@ static void *ticker(void *arg)
         struct timespec ts = {0, 250 * 1000 * 1000};
         nanosleep(&ts, NULL);
         pthread_mutex_lock(&line_mu);
-        double now = now_s();
+        double now = clout_now();
         /* the innermost phase that has run for a second (short inner phases repeat in a long one) */
         const phase_rec *p = cmd.name[0] && now - cmd.start >= 1.0 ? &cmd : NULL;
         for (int i = nlib - 1; i >= 0; i--)
@@ -202,14 +203,16 @@ void cli_progress_stop(void)
 void cli_phase(const char *name)
 {
     pthread_mutex_lock(&line_mu);
-    double now = now_s();
+    double now = clout_now();
     if (cmd.name[0]) {
         int i = 0;
         while (i < ntimed && strcmp(timed[i].name, cmd.name) != 0) i++;
-        if (i == ntimed && ntimed < MAX_TIMED) timed[ntimed++] = (phase_rec){{0}, 0};
-        if (i < ntimed) {
+        if (i == ntimed && ntimed < MAX_TIMED) {
             memcpy(timed[i].name, cmd.name, sizeof cmd.name);
-            timed[i].start += now - cmd.start;
+            timed[ntimed++].secs = 0;
+        }
+        if (i < ntimed) {
+            timed[i].secs += now - cmd.start;
         }
         if (nlib == 0) clear_line();
     }
@@ -224,7 +227,7 @@ void cli_phase_timings(void)
     pthread_mutex_lock(&line_mu);
     clear_line();
     fputs("timings:", stderr);
-    for (int i = 0; i < ntimed; i++) fprintf(stderr, "%s %s %.3f s", i ? "," : "", timed[i].name, timed[i].start);
+    for (int i = 0; i < ntimed; i++) fprintf(stderr, "%s %s %.3f s", i ? "," : "", timed[i].name, timed[i].secs);
     fputc('\n', stderr);
     pthread_mutex_unlock(&line_mu);
 }

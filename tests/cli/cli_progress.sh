@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cli_progress.sh: the progress line and --timings.
-# - --timings on im, simulate, compare and score: the phases each command names, in order, every
+# - --timings on im, simulate, compare, score and pairwise: the phases each command names, in order, every
 #   time >= 0 and their sum within the whole process's wall time; the output is the same bytes
 #   with and without the flag.
 # - On a terminal (script(1) gives the program one), a phase that lasts seconds without counts of
@@ -41,6 +41,10 @@ eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" \
 timed score "$G" --features out_degree,pagerank
 eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" "timings: load, features, score, formula, write" \
   "score's phases"
+timed pairwise "$G" --edges --features out_degree
+eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" "timings: load, features, score, formula, write" \
+  "pairwise's phases"
+timed score "$G" --features out_degree,pagerank
 "$CLOUT" score "$G" --features out_degree,pagerank -q >"$T/plain"
 cmp -s "$T/out" "$T/plain" && ok || bad "score --timings changed the output"
 

@@ -108,7 +108,8 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     /* a distributed run: this process samples its block of the graphs (by index), and the
      * per-user sums (whole numbers, exact in a double) are added over the processes */
     const clout_partition *part = clout_i_partition();
-    int64_t s_lo = sims * part->rank / part->size, s_hi = sims * (part->rank + 1) / part->size;
+    int64_t s_lo, s_hi;
+    clout_i_part_block(sims, &s_lo, &s_hi);
     prog = clout_i_progress_start("live-edge graphs", (double)(s_hi - s_lo), "");
     for (int64_t s = s_lo; s < s_hi; s++) {
         /* live in-ties of every user, each in its slot of the in-rows, then packed */

@@ -422,7 +422,8 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
     /* a distributed run: this process takes its block of the users, then every process gets
      * every user's values (each computed by one process, so exchanged bit for bit) */
     const clout_partition *part = clout_i_partition();
-    int64_t i_lo = nu * part->rank / part->size, i_hi = nu * (part->rank + 1) / part->size;
+    int64_t i_lo, i_hi;
+    clout_i_part_block(nu, &i_lo, &i_hi);
     if (part->size > 1)
         for (int64_t i = 0; i < nu; i++) {
             spread[i] = 0;

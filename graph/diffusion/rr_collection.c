@@ -54,7 +54,8 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
     const clout_partition *part = clout_i_partition();
     int64_t all = count;
     if (part->size > 1) {
-        int64_t lo = count * part->rank / part->size, hi = count * (part->rank + 1) / part->size;
+        int64_t lo, hi;
+        clout_i_part_block(count, &lo, &hi);
         first += lo;
         count = hi - lo;
         if (count <= 0) {

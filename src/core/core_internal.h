@@ -62,6 +62,9 @@ void clout_i_progress_tick(clout_i_progress *p, int64_t *done, int64_t add, bool
  * of a vector over the processes (nothing with one process; CLOUT_ERR_INTERNAL when it fails). */
 const clout_partition *clout_i_partition(void);
 int clout_i_part_sum(int64_t *buf, int64_t n);
+/* This process's block [lo, hi) of total items split by index over the processes (all of them
+ * with one process). */
+void clout_i_part_block(int64_t total, int64_t *lo, int64_t *hi);
 
 /* Debian's igraph is not thread-safe: every call into it holds this process-wide lock
  * (threads.c). */

@@ -99,6 +99,12 @@ void clout_set_partition(const clout_partition *p)
 
 const clout_partition *clout_i_partition(void) { return &partition; }
 
+void clout_i_part_block(int64_t total, int64_t *lo, int64_t *hi)
+{
+    *lo = total * partition.rank / partition.size;
+    *hi = total * (partition.rank + 1) / partition.size;
+}
+
 int clout_i_part_sum(int64_t *buf, int64_t n)
 {
     if (partition.size <= 1) return CLOUT_OK;

@@ -268,12 +268,68 @@ void clout_table_int(clout_table *t, int64_t v)
 static long double p10[P10_HI - P10_LO + 1]; /* 10^k correctly rounded (strtold) */
 static pthread_once_t p10_once = PTHREAD_ONCE_INIT;
 
+/* 10^k = (t1 2^64 + t0) 2^e exactly up to truncation below the 128 bits (relative error under
+ * 2^-127), t1's top bit set: the doubles' scale factors, from exact big-number arithmetic */
+static uint64_t p10t1[P10_HI - P10_LO + 1], p10t0[P10_HI - P10_LO + 1];
+static int p10e[P10_HI - P10_LO + 1];
+
+/* the 64 bits of the little-endian number w (nw words) from bit pos up (bits below 0 read 0) */
+static uint64_t bits64(const uint64_t *w, int nw, int pos)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 64; i++) {
+        int b = pos + i;
+        if (b >= 0 && b / 64 < nw && (w[b / 64] >> (b % 64) & 1)) r |= 1ULL << i;
+    }
+    return r;
+}
+
+static int bitlen(const uint64_t *w, int nw)
+{
+    for (int i = nw - 1; i >= 0; i--)
+        if (w[i]) return 64 * i + 64 - __builtin_clzll(w[i]);
+    return 0;
+}
+
+static void p10_entry(int k, const uint64_t *w, int nw, int frac_bits)
+{
+    int L = bitlen(w, nw);
+    p10t1[k - P10_LO] = bits64(w, nw, L - 64);
+    p10t0[k - P10_LO] = bits64(w, nw, L - 128);
+    p10e[k - P10_LO] = L - 128 - frac_bits;
+}
+
 static void p10_init(void)
 {
     char b[16];
     for (int k = P10_LO; k <= P10_HI; k++) {
         snprintf(b, sizeof b, "1e%d", k);
         p10[k - P10_LO] = strtold(b, NULL);
+    }
+    /* 10^k, k >= 0: an integer multiplied by ten; 10^-k: a fixed-point one with 1408 fraction
+     * bits (10^-360 is about 2^-1196: over 200 significant bits left) divided by ten */
+    enum { NW = 23, FRAC = 64 * (NW - 1) };
+    uint64_t w[NW] = {0};
+    w[0] = 1;
+    for (int k = 0; k <= P10_HI; k++) {
+        p10_entry(k, w, NW, 0);
+        unsigned __int128 carry = 0;
+        for (int i = 0; i < NW; i++) {
+            carry += (unsigned __int128)w[i] * 10;
+            w[i] = (uint64_t)carry;
+            carry >>= 64;
+        }
+    }
+    memset(w, 0, sizeof w);
+    w[NW - 1] = 1;
+    for (int k = -1; k >= P10_LO; k--) {
+        unsigned __int128 rem = 0;
+        for (int i = NW - 1; i >= 0; i--) {
+            unsigned __int128 cur = rem << 64 | w[i];
+            w[i] = (uint64_t)(cur / 10);
+            rem = cur % 10;
+        }
+        p10_entry(k, w, NW, FRAC);
     }
 }
 
@@ -364,6 +420,107 @@ static bool round_to(uint64_t D17, int X17, long double off, long double err, in
     return true;
 }
 
+typedef unsigned __int128 u128;
+
+/* (w2 w1 w0) >> r when it fits in 128 bits */
+static bool shr192(uint64_t w2, uint64_t w1, uint64_t w0, int r, u128 *out)
+{
+    uint64_t o0, o1, o2 = 0;
+    if (r <= 0 || r >= 192) return false;
+    if (r < 64) {
+        o0 = w0 >> r | w1 << (64 - r);
+        o1 = w1 >> r | w2 << (64 - r);
+        o2 = w2 >> r;
+    } else if (r == 64) {
+        o0 = w1;
+        o1 = w2;
+    } else if (r < 128) {
+        o0 = w1 >> (r - 64) | w2 << (128 - r);
+        o1 = w2 >> (r - 64);
+    } else {
+        o0 = r == 128 ? w2 : w2 >> (r - 128);
+        o1 = 0;
+    }
+    if (o2) return false;
+    *out = (u128)o1 << 64 | o0;
+    return true;
+}
+
+#define FIXED_EPS 16 /* 2^-60 in units of 2^-64 */
+
+/* s = S + fr 2^-64 rounded to a multiple of div (a constant where it is called: no division
+ * instruction) in *D (in units of div): 1 when it lies within the half-gap (g above s, glo below),
+ * 0 when not, -1 when either decision is within FIXED_EPS of its boundary */
+static inline int digits_within(uint64_t S, uint64_t fr, uint64_t div, u128 g, u128 glo, uint64_t *D)
+{
+    uint64_t rem = S % div;
+    u128 remf = (u128)rem << 64 | fr, half = (u128)div << 63;
+    if (remf + FIXED_EPS >= half && remf <= half + FIXED_EPS) return -1;
+    bool up = remf > half;
+    u128 dist = up ? ((u128)div << 64) - remf : remf, gap = up ? g : glo;
+    if (dist + FIXED_EPS >= gap && dist <= gap + FIXED_EPS) return -1;
+    *D = S / div + up;
+    return dist < gap;
+}
+
+/* The rule for doubles in 128-bit fixed point. v = m 2^q exactly; s = v 10^k with k chosen so that
+ * 10^16 <= s < 10^17, and g = 2^(q-1) 10^k, half the spacing of doubles at v in the same scale
+ * (the lower half-gap is g/2 when v is a power of two above the smallest normal), both as 64.64
+ * fixed-point numbers from the 128-bit 10^k: each is within 2 units of 2^-64 of the exact value,
+ * so a decision is trusted when it is more than FIXED_EPS = 2^-60 from its boundary (else 0: printf
+ * decides). %.Pg's digits are s / 10^(17-P) rounded to nearest; they read back as v when they lie
+ * within the half-gap of s. */
+static size_t fast_real64(char *buf, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bool neg = bits >> 63;
+    int be = (int)(bits >> 52 & 0x7ff);
+    uint64_t m = bits & ((1ULL << 52) - 1);
+    bool lower_closer = m == 0 && be > 1;
+    if (be == 0x7ff || (be == 0 && m == 0)) return 0;
+    int q = be ? be - 1075 : -1074;
+    if (be) m |= 1ULL << 52;
+    int e2 = q + 64 - __builtin_clzll(m); /* v in [2^(e2-1), 2^e2) */
+    int X = ((e2 - 1) * 78913) >> 18; /* floor((e2 - 1) log10 2), or one off: corrected below */
+    u128 s = 0, g = 0;
+    uint64_t S = 0;
+    for (int tries = 0;; tries++) {
+        int k = 16 - X;
+        if (tries == 3 || k < P10_LO || k > P10_HI) return 0;
+        uint64_t t1 = p10t1[k - P10_LO], t0 = p10t0[k - P10_LO];
+        u128 lo = (u128)m * t0, hi = (u128)m * t1;
+        u128 mid = (lo >> 64) + (uint64_t)hi;
+        int r = -(p10e[k - P10_LO] + q + 64);
+        if (!shr192((uint64_t)(hi >> 64) + (uint64_t)(mid >> 64), (uint64_t)mid, (uint64_t)lo, r, &s)) return 0;
+        S = (uint64_t)(s >> 64);
+        if (S < pow10u[16]) X--;
+        else if (S >= pow10u[17]) X++;
+        else {
+            if (r + 1 >= 128 + 64) return 0;
+            u128 t = (u128)t1 << 64 | t0;
+            g = r + 1 >= 128 ? (u128)(t1 >> (r + 1 - 128)) : t >> (r + 1);
+            break;
+        }
+    }
+    u128 glo = lower_closer ? g / 2 : g;
+    uint64_t fr = (uint64_t)s, D;
+    int st = digits_within(S, fr, 100, g, glo, &D);
+    if (st == 0) st = digits_within(S, fr, 10, g, glo, &D) * 16;
+    if (st < 0) return 0;
+    if (st > 0) {
+        int P = st == 1 ? 15 : 16;
+        if (D >= pow10u[P]) D /= 10, X++;
+        return print_g(buf, neg, D, P, X);
+    }
+    /* 17 digits always read back exactly */
+    const uint64_t h = 1ULL << 63;
+    if ((fr >= h ? fr - h : h - fr) <= FIXED_EPS) return 0;
+    D = S + (fr > h);
+    if (D >= pow10u[17]) D /= 10, X++;
+    return print_g(buf, neg, D, 17, X);
+}
+
 /* the rule in extended precision: the text's length, or 0 when a decision was too close to call */
 static size_t fast_real(char *buf, size_t n, double v, bool single)
 {
@@ -432,7 +589,13 @@ static size_t fmt_real(char *buf, size_t n, double v, bool single)
         buf[len] = 0;
         return len;
     }
-    size_t len = n >= 32 ? fast_real(buf, n, v, single) : 0;
+    size_t len = 0;
+    if (n >= 32 && !single) {
+        pthread_once(&p10_once, p10_init);
+        len = fast_real64(buf, v);
+    } else if (n >= 32) {
+        len = fast_real(buf, n, v, single);
+    }
     return len ? len : slow_real(buf, n, v, single);
 }
 

@@ -648,22 +648,103 @@ static int pairwise_vectors(const char *cmd, const char *xs, const char *vs, con
     return cli_finish(&out, &t, s, msg);
 }
 
-/* one row src,dst,influence of pairwise --edges (called from several threads at once) */
+/* one row src,dst,influence of pairwise --edges (called from several threads at once). The ties
+ * come in S's row order: dst from S's column indices, src from the row pointers, followed by a
+ * cursor of the calling thread (the rows of a block are asked for in order). A destination is a
+ * random user: names of up to 15 bytes are copied once into 16-byte slots (one cache line read
+ * a row instead of the name index and the name), fetched 24 rows ahead. */
+typedef struct {
+    char s[15];
+    uint8_t len; /* SLOT_LONG: read the name from the id map */
+} name_slot;
+#define SLOT_LONG 255
+
 typedef struct {
     const clout_idmap *users;
-    const GrB_Index *I, *J;
+    const name_slot *slot;
+    const int64_t *ptr; /* n + 1 row pointers */
+    int64_t n, nv;
+    const GrB_Index *J;
     const double *val;
 } edge_rows;
 
+static void name_cell(const edge_rows *er, int64_t u, clout_table *t)
+{
+    const name_slot *sl = &er->slot[u];
+    if (sl->len != SLOT_LONG) {
+        clout_table_str(t, sl->s, sl->len);
+    } else {
+        size_t len;
+        const char *name = clout_idmap_name(er->users, u, &len);
+        clout_table_str(t, name, len);
+    }
+}
+
 static void edge_row(void *ctx, int64_t e, clout_table *t)
 {
+    static _Thread_local int64_t cur_e = -2, cur_u = -1;
     const edge_rows *er = ctx;
-    size_t len;
-    const char *name = clout_idmap_name(er->users, (int64_t)er->I[e], &len);
-    clout_table_str(t, name, len);
-    name = clout_idmap_name(er->users, (int64_t)er->J[e], &len);
-    clout_table_str(t, name, len);
+    if (e != cur_e + 1 || cur_u < 0 || cur_u >= er->n || er->ptr[cur_u] > e) { /* the row of tie e: bisect */
+        int64_t lo = 0, hi = er->n - 1;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo + 1) / 2;
+            if (er->ptr[mid] <= e) lo = mid;
+            else hi = mid - 1;
+        }
+        cur_u = lo;
+    }
+    while (er->ptr[cur_u + 1] <= e) cur_u++;
+    cur_e = e;
+    if (e + 24 < er->nv) __builtin_prefetch(&er->slot[er->J[e + 24]]); /* a later row's destination */
+    name_cell(er, cur_u, t);
+    name_cell(er, (int64_t)er->J[e], t);
     clout_table_real(t, er->val[e]);
+}
+
+/* the ties' table: row pointers from the out-degrees, column indices from S */
+static int write_edges(clout_graph *G, const double *val, GrB_Index nv, clout_table *t, char msg[CLOUT_MSG_LEN])
+{
+    int64_t n = clout_graph_users(G);
+    int64_t *ptr = malloc((size_t)(n + 1) * sizeof(int64_t));
+    name_slot *slot = malloc((size_t)(n + 1) * sizeof(name_slot));
+    GrB_Index *J = malloc((size_t)(nv + 1) * sizeof(GrB_Index)), nj = nv;
+    int s = ptr && slot && J ? clout_graph_cache_degrees(G, msg) : CLOUT_ERR_NOMEM;
+    if (s == CLOUT_ERR_NOMEM) snprintf(msg, CLOUT_MSG_LEN, "out of memory");
+    if (s >= 0) {
+        GrB_Index nd = (GrB_Index)n;
+        GrB_Index *di = malloc((size_t)(n + 1) * sizeof(GrB_Index));
+        int64_t *dv = malloc((size_t)(n + 1) * sizeof(int64_t));
+        if (!di || !dv) s = CLOUT_ERR_NOMEM;
+        else if (GrB_Vector_extractTuples_INT64(di, dv, &nd, G->out_degree) != GrB_SUCCESS ||
+                 GxB_set(G->S, GxB_FORMAT, GxB_BY_ROW) != GrB_SUCCESS ||
+                 GrB_Matrix_extractTuples_BOOL(NULL, J, NULL, &nj, G->S) != GrB_SUCCESS)
+            s = CLOUT_ERR_GRAPHBLAS;
+        if (s >= 0) {
+            memset(ptr, 0, (size_t)(n + 1) * sizeof(int64_t));
+            for (GrB_Index i = 0; i < nd; i++) ptr[di[i] + 1] = dv[i];
+            for (int64_t u = 0; u < n; u++) ptr[u + 1] += ptr[u];
+            if (ptr[n] != (int64_t)nj || nj != nv) s = CLOUT_ERR_INTERNAL;
+        }
+        free(di);
+        free(dv);
+        if (s == CLOUT_ERR_NOMEM) snprintf(msg, CLOUT_MSG_LEN, "out of memory");
+        else if (s < 0) snprintf(msg, CLOUT_MSG_LEN, "reading the ties of the graph failed");
+    }
+    if (s >= 0) {
+        #pragma omp parallel for schedule(static, 4096)
+        for (int64_t u = 0; u < n; u++) {
+            size_t len;
+            const char *name = clout_idmap_name(G->users, u, &len);
+            slot[u].len = len < SLOT_LONG && len <= sizeof slot[u].s ? (uint8_t)len : SLOT_LONG;
+            if (slot[u].len != SLOT_LONG) memcpy(slot[u].s, name, len);
+        }
+        edge_rows er = {G->users, slot, ptr, n, (int64_t)nv, J, val};
+        s = clout_table_rows(t, (int64_t)nv, edge_row, &er, msg);
+    }
+    free(ptr);
+    free(slot);
+    free(J);
+    return s;
 }
 
 static int run_pairwise(int argc, char **argv)
@@ -737,16 +818,9 @@ static int run_pairwise(int argc, char **argv)
             }
     } else if (s >= 0) {
         /* S's ties in row order, as the values came */
-        GrB_Index *I = malloc((size_t)(nv + 1) * sizeof(GrB_Index)), *J = malloc((size_t)(nv + 1) * sizeof(GrB_Index));
         static const char *names[] = {"src", "dst", "influence"};
-        s = I && J ? clout_table_begin(&t, out.f, c.fmt, 3, names, false, msg) : CLOUT_ERR_NOMEM;
-        if (s >= 0 && (GxB_set(G->S, GxB_FORMAT, GxB_BY_ROW) != GrB_SUCCESS ||
-                       GrB_Matrix_extractTuples_BOOL(I, J, NULL, &nv, G->S) != GrB_SUCCESS))
-            s = CLOUT_ERR_GRAPHBLAS;
-        edge_rows er = {G->users, I, J, val};
-        if (s >= 0) s = clout_table_rows(t, (int64_t)nv, edge_row, &er, msg);
-        free(I);
-        free(J);
+        s = clout_table_begin(&t, out.f, c.fmt, 3, names, false, msg);
+        if (s >= 0) s = write_edges(G, val, nv, t, msg);
     }
     code = cli_finish(&out, &t, s, msg);
     if (code == 0 && timings) cli_phase_timings();

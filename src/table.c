@@ -253,8 +253,9 @@ void clout_table_int(clout_table *t, int64_t v)
 /* ------------------------------------------------------------ reals
  * A real cell is the %.Ng text, for the smallest N from 15 (6 for a float) to 17 (9), that reads
  * back as exactly the value. printf and strtod did this at about 1 µs a cell, which dominated
- * writing large tables; it is now done here in extended precision (x87 long double, 64-bit
- * significand), Grisu-style: the value scaled by a power of ten gives the N-digit candidate, and
+ * writing large tables. It is now done here: doubles in 128-bit fixed point (fast_real64 below),
+ * floats in extended precision (x87 long double, 64-bit significand), Grisu-style: the value
+ * scaled by a power of ten gives the N-digit candidate, and
  * the candidate reads back as v exactly when it lies inside v's rounding interval. Both
  * questions are answered only when the long double result is farther from the decision boundary
  * than its error bound (scale error below 2^-63 relative; margins 2^-62 for the rounding, 2^-58

@@ -227,14 +227,14 @@ int clout_i_builder_read_file(clout_builder *b, const char *path, const clout_re
 
 /* ------------------------------------------------------------------ building matrices */
 
-/* S when every tie has weight 1: sort columns only, reuse the edge source array (no longer
- * needed once rows are bucketed) as the column array GraphBLAS adopts, and store S iso-valued
- * unless summing duplicates made multiplicities. Fresh memory is what page faults cost. */
+/* S when every tie has weight 1: sort columns only, in the edge arrays' own memory (the rows'
+ * columns land in edst's, 32 bits each), reuse the edge source array (scratch by then) as the
+ * column array GraphBLAS adopts, and store S iso-valued unless summing duplicates made
+ * multiplicities. Fresh memory is what page faults cost. */
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_PTR(ptr);                                                                    \
-        FREE_PTR(cs);                                                                     \
         FREE_PTR(cnt);                                                                    \
         FREE_PTR(Ap);                                                                     \
         FREE_PTR(Aj);                                                                     \
@@ -243,11 +243,12 @@ int clout_i_builder_read_file(clout_builder *b, const char *path, const clout_re
 
 static int build_social_unit(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLOUT_MSG_LEN])
 {
-    int64_t *ptr = NULL, *cs = NULL, *cnt = NULL;
+    int64_t *ptr = NULL, *cnt = NULL;
+    uint32_t *cs = NULL; /* in b->edst's memory */
     uint64_t *Ap = NULL, *Aj = NULL;
     float *Ax = NULL;
     int64_t m = b->ne;
-    TRY(clout_i_csr_sort_cols(n, m, b->esrc, b->edst, &ptr, &cs, msg));
+    TRY(clout_i_csr_sort_cols_inplace(n, m, b->esrc, b->edst, &ptr, &cs, msg));
     CALLOC_TRY(cnt, n + 1, int64_t);
     #pragma omp parallel for schedule(dynamic, 4096) if (n > 20000)
     for (int64_t r = 0; r < n; r++) {
@@ -278,7 +279,6 @@ static int build_social_unit(clout_builder *b, int64_t n, GrB_Matrix *S, char ms
         }
     }
     FREE_PTR(ptr);
-    FREE_PTR(cs);
     FREE_PTR(cnt);
     float one = 1.0f;
     TRY(clout_i_pack_csr(S, GrB_FP32, n, n, &Ap, &Aj, counts ? (void **)&Ax : NULL, &one, msg));

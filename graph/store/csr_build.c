@@ -93,8 +93,14 @@ static inline bool i64_less(int64_t a, int64_t b)
         }                                                                                 \
     }
 
+static inline bool u32_less(uint32_t a, uint32_t b)
+{
+    return a < b;
+}
+
 DEFINE_SORT(sort_colpos, colpos, cp_less)
 DEFINE_SORT(sort_i64, int64_t, i64_less)
+DEFINE_SORT(sort_u32, uint32_t, u32_less)
 
 /* Stable bucketing by row, the part both sorts share. Block t of nt is the entry range
  * [nnz t / nt, nnz (t+1) / nt); on return p holds the row offsets and off[t * (nrows+1) + r] the
@@ -166,6 +172,42 @@ static int bucket_rows(int64_t nrows, int64_t nnz, const int64_t *row, int *nt_o
         *out = a;                                                                         \
         return CLOUT_OK;                                                                  \
     }
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(off);                                                                    \
+        FREE_PTR(p);                                                                      \
+    } while (0)
+
+int clout_i_csr_sort_cols_inplace(int64_t nrows, int64_t nnz, int64_t *row, int64_t *col, int64_t **ptr,
+                                  uint32_t **cols, char msg[CLOUT_MSG_LEN])
+{
+    int64_t *off = NULL, *p = NULL;
+    int nt;
+    ASSERT_MSG(nrows >= 0 && nrows <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "%lld rows: at most %u",
+               (long long)nrows, UINT32_MAX);
+    ALLOC_TRY(p, nrows + 1, int64_t);
+    ASSERT_MSG(bucket_rows(nrows, nnz, row, &nt, &off, p) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    /* (row, col) packed into row's memory, which frees col's for the result */
+    #pragma omp parallel for schedule(static) if (nnz > 50000)
+    for (int64_t k = 0; k < nnz; k++) row[k] = (int64_t)((uint64_t)row[k] << 32 | (uint64_t)col[k]);
+    uint32_t *a = (uint32_t *)col;
+    #pragma omp parallel for schedule(static, 1) num_threads(nt) if (nt > 1 && nnz > 50000)
+    for (int t = 0; t < nt; t++) {
+        int64_t lo = nnz * t / nt, hi = nnz * (t + 1) / nt, *c = off + (size_t)t * (size_t)(nrows + 1);
+        for (int64_t k = lo; k < hi; k++) {
+            uint64_t rc = (uint64_t)row[k];
+            a[c[rc >> 32]++] = (uint32_t)rc;
+        }
+    }
+    #pragma omp parallel for schedule(dynamic, 1024) if (nnz > 50000)
+    for (int64_t r = 0; r < nrows; r++) sort_u32(a + p[r], p[r + 1] - p[r]);
+    FREE_PTR(off);
+    *ptr = p;
+    *cols = a;
+    return CLOUT_OK;
+}
 
 #define PUT_COLPOS(a, d, k) ((a)[d] = (colpos){col[k], (k)})
 #define PUT_COL(a, d, k) ((a)[d] = col[k])

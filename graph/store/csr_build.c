@@ -46,12 +46,7 @@ static inline bool cp_less(colpos a, colpos b)
     return a.col < b.col || (a.col == b.col && a.pos < b.pos);
 }
 
-static inline bool i64_less(int64_t a, int64_t b)
-{
-    return a < b;
-}
-
-/* One template, two typed sorts (igraph's .pmt idea): quicksort with median-of-three and an
+/* One template, typed sorts (igraph's .pmt idea): quicksort with median-of-three and an
  * insertion-sort finish, recursing on the smaller side so the depth stays logarithmic. With unique
  * keys (colpos carries its position) the order is the stable order by column. */
 #define DEFINE_SORT(name, type, less)                                                     \
@@ -99,7 +94,6 @@ static inline bool u32_less(uint32_t a, uint32_t b)
 }
 
 DEFINE_SORT(sort_colpos, colpos, cp_less)
-DEFINE_SORT(sort_i64, int64_t, i64_less)
 DEFINE_SORT(sort_u32, uint32_t, u32_less)
 
 /* Stable bucketing by row, the part both sorts share. Block t of nt is the entry range
@@ -145,8 +139,9 @@ static int bucket_rows(int64_t nrows, int64_t nnz, const int64_t *row, int *nt_o
         FREE_PTR(a);                                                                      \
     } while (0)
 
-/* One template for both orders: bucket the entries by row (each thread its range, stably), then
- * sort every row with sortfn; PUT(a, d, k) stores entry k at slot d. */
+/* Bucket the entries by row (each thread its range, stably), then sort every row with sortfn;
+ * PUT(a, d, k) stores entry k at slot d (a template: the in-place sort of columns below shares
+ * the bucketing). */
 #define DEFINE_ROW_ORDER(fname, type, PUT, sortfn)                                        \
     int fname(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col, int64_t **ptr, type **out, \
               char msg[CLOUT_MSG_LEN])                                                    \
@@ -210,9 +205,7 @@ int clout_i_csr_sort_cols_inplace(int64_t nrows, int64_t nnz, int64_t *row, int6
 }
 
 #define PUT_COLPOS(a, d, k) ((a)[d] = (colpos){col[k], (k)})
-#define PUT_COL(a, d, k) ((a)[d] = col[k])
 DEFINE_ROW_ORDER(clout_i_csr_order, clout_i_colpos, PUT_COLPOS, sort_colpos)
-DEFINE_ROW_ORDER(clout_i_csr_sort_cols, int64_t, PUT_COL, sort_i64)
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \

@@ -44,13 +44,10 @@ typedef struct {
 } clout_i_colpos;
 int clout_i_csr_order(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
                       int64_t **ptr, clout_i_colpos **sorted, char msg[CLOUT_MSG_LEN]);
-/* The same without positions, for entries whose order among duplicates does not matter: cols
- * holds each row's columns sorted. Half the memory of clout_i_csr_order. */
-int clout_i_csr_sort_cols(int64_t nrows, int64_t nnz, const int64_t *row, const int64_t *col,
-                          int64_t **ptr, int64_t **cols, char msg[CLOUT_MSG_LEN]);
-/* The same in the input's own memory, for nrows < 2^32: *cols (32-bit columns, each row's sorted)
- * is col's memory, and row's is overwritten (scratch: free for the caller's next array); only
- * ptr is allocated. An edge list's builder has no fresh 8 bytes a tie to fault in. */
+/* The same without positions, for entries whose order among duplicates does not matter, in the
+ * input's own memory (nrows < 2^32): *cols (32-bit columns, each row's sorted) is col's memory,
+ * and row's is overwritten (scratch: free for the caller's next array); only ptr is allocated.
+ * An edge list's builder has no fresh 8 bytes a tie to fault in. */
 int clout_i_csr_sort_cols_inplace(int64_t nrows, int64_t nnz, int64_t *row, int64_t *col, int64_t **ptr,
                                   uint32_t **cols, char msg[CLOUT_MSG_LEN]);
 /* Sort 64-bit keys ascending (LSD radix). */

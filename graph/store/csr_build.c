@@ -168,6 +168,35 @@ static int bucket_rows(int64_t nrows, int64_t nnz, const int64_t *row, int *nt_o
         return CLOUT_OK;                                                                  \
     }
 
+/* a row's columns (keys below 2^keybits) by LSD radix through tmp, with digits of about log2(n)
+ * bits (at most 11): a pass costs the n keys twice and 2^digit counters */
+#define RADIX_MIN 64
+static void radix_u32(uint32_t *a, int64_t n, uint32_t *tmp, int keybits)
+{
+    int digit = 6;
+    while (digit < 11 && ((int64_t)1 << (digit + 1)) <= n) digit++;
+    int passes = (keybits + digit - 1) / digit;
+    digit = passes ? (keybits + passes - 1) / passes : 1; /* even digits: no wasted bits */
+    const uint32_t mask = (1u << digit) - 1;
+    uint32_t *src = a, *dst = tmp;
+    int64_t cnt[1 << 11];
+    for (int shift = 0; shift < keybits; shift += digit) {
+        memset(cnt, 0, ((size_t)1 << digit) * sizeof(int64_t));
+        for (int64_t i = 0; i < n; i++) cnt[src[i] >> shift & mask]++;
+        int64_t run = 0;
+        for (uint32_t d = 0; d <= mask; d++) {
+            int64_t c = cnt[d];
+            cnt[d] = run;
+            run += c;
+        }
+        for (int64_t i = 0; i < n; i++) dst[cnt[src[i] >> shift & mask]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, (size_t)n * sizeof(uint32_t));
+}
+
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
@@ -196,8 +225,25 @@ int clout_i_csr_sort_cols_inplace(int64_t nrows, int64_t nnz, int64_t *row, int6
             a[c[rc >> 32]++] = (uint32_t)rc;
         }
     }
-    #pragma omp parallel for schedule(dynamic, 1024) if (nnz > 50000)
-    for (int64_t r = 0; r < nrows; r++) sort_u32(a + p[r], p[r + 1] - p[r]);
+    int keybits = 0;
+    while (keybits < 32 && ((uint64_t)(nrows > 0 ? nrows - 1 : 0) >> keybits) != 0) keybits++;
+    #pragma omp parallel if (nnz > 50000)
+    {
+        uint32_t *tmp = NULL;
+        int64_t tcap = 0;
+        #pragma omp for schedule(dynamic, 1024)
+        for (int64_t r = 0; r < nrows; r++) {
+            int64_t len = p[r + 1] - p[r];
+            if (len >= RADIX_MIN && len > tcap) {
+                free(tmp);
+                tmp = clout_i_malloc((size_t)len, sizeof(uint32_t));
+                tcap = tmp ? len : 0;
+            }
+            if (len >= RADIX_MIN && tmp) radix_u32(a + p[r], len, tmp, keybits);
+            else sort_u32(a + p[r], len);
+        }
+        free(tmp);
+    }
     FREE_PTR(off);
     *ptr = p;
     *cols = a;

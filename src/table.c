@@ -1,8 +1,11 @@
 /* table.c: output tables as CSV, JSON or msgpack. A table is a header of named, typed columns
  * and rows written cell by cell. CSV: a header line then one line per row (RFC 4180 quoting).
  * JSON: an array of objects (one object for a record table). msgpack: the same shapes; rows are
- * buffered so the array length can lead. */
+ * buffered so the array length can lead, up to 65,536 rows: from there the length takes its
+ * 32-bit form, so on a seekable output its place is kept and filled at the end while the rows
+ * stream out (same bytes; memory stays bounded on large tables). */
 #include "core_internal.h"
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <msgpack.h>
@@ -22,7 +25,37 @@ struct clout_table {
     size_t wn, cap;
     bool shadow;        /* a block of rows formatted in memory (clout_table_rows): wb grows */
     bool badrow;        /* clout_table_rows: a row of another number of cells than the header's */
+    bool stream;        /* msgpack array streaming out: its 32-bit length at hdr_pos is filled at the end */
+    long hdr_pos;
+    bool unseekable;    /* msgpack: the output cannot seek back; the whole array stays buffered */
 };
+
+#define STREAM_ROWS 65536     /* msgpack_pack_array's 32-bit form starts here */
+#define STREAM_CHUNK (1 << 20) /* bytes of packed rows written at a time when streaming */
+
+/* msgpack, after whole rows: from STREAM_ROWS rows on a seekable output, the array header goes
+ * out with its length to be filled in, then the packed rows, a chunk at a time */
+static void msgpack_drain(clout_table *t)
+{
+    if (t->record || t->shadow || t->unseekable) return;
+    if (!t->stream) {
+        if (t->rows < STREAM_ROWS) return;
+        long pos = ftell(t->f);
+        int fl = fcntl(fileno(t->f), F_GETFL); /* appending (>>): a write back would land at the end */
+        if (pos < 0 || fl < 0 || (fl & O_APPEND) || fseek(t->f, pos, SEEK_SET) != 0) {
+            t->unseekable = true;
+            return;
+        }
+        static const unsigned char hdr[5] = {0xdd, 0, 0, 0, 0};
+        fwrite_unlocked(hdr, 1, sizeof hdr, t->f);
+        t->hdr_pos = pos;
+        t->stream = true;
+    } else if (t->sbuf.size < STREAM_CHUNK) {
+        return;
+    }
+    fwrite_unlocked(t->sbuf.data, 1, t->sbuf.size, t->f);
+    t->sbuf.size = 0;
+}
 
 #define WBUF (1 << 16)
 
@@ -205,6 +238,7 @@ static void cell_end(clout_table *t)
     t->rows++;
     if (t->fmt == CLOUT_FMT_CSV) out_char(t, '\n');
     else if (t->fmt == CLOUT_FMT_JSON) out_char(t, '}');
+    else msgpack_drain(t);
 }
 
 void clout_table_str(clout_table *t, const char *s, size_t len)
@@ -728,6 +762,7 @@ int clout_table_rows(clout_table *t, int64_t nrows, clout_row_fn fn, void *ctx, 
             else out_bytes(t, s->wb, s->wn);
         }
         t->rows += ((b0 + nb) * B < nrows ? (b0 + nb) * B : nrows) - b0 * B;
+        if (t->fmt == CLOUT_FMT_MSGPACK) msgpack_drain(t);
         ASSERT_MSG(!clout_i_interrupted(), CLOUT_ERR_INTERRUPTED, "interrupted");
     }
     FREE_ALL;
@@ -752,7 +787,18 @@ int clout_table_end(clout_table **tp, char msg[CLOUT_MSG_LEN])
     ASSERT_MSG(tab->col == 0, CLOUT_ERR_INTERNAL, "table ended in the middle of a row");
     if (tab->fmt == CLOUT_FMT_JSON) out_str(tab, tab->record ? "\n" : "\n]\n");
     out_flush(tab);
-    if (tab->fmt == CLOUT_FMT_MSGPACK) {
+    if (tab->fmt == CLOUT_FMT_MSGPACK && tab->stream) {
+        ASSERT_MSG(tab->rows <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "%lld rows: a msgpack array holds at most %u",
+                   (long long)tab->rows, UINT32_MAX);
+        fwrite_unlocked(tab->sbuf.data, 1, tab->sbuf.size, tab->f);
+        long end = ftell(tab->f);
+        uint32_t r = (uint32_t)tab->rows;
+        unsigned char be[4] = {(unsigned char)(r >> 24), (unsigned char)(r >> 16), (unsigned char)(r >> 8),
+                               (unsigned char)r};
+        ASSERT_MSG(end >= 0 && fseek(tab->f, tab->hdr_pos + 1, SEEK_SET) == 0 && fwrite(be, 1, 4, tab->f) == 4 &&
+                       fseek(tab->f, end, SEEK_SET) == 0,
+                   CLOUT_ERR_IO, "write error (filling in the msgpack array's length)");
+    } else if (tab->fmt == CLOUT_FMT_MSGPACK) {
         msgpack_packer pk;
         msgpack_packer_init(&pk, tab->f, msgpack_fbuffer_write);
         if (!tab->record) msgpack_pack_array(&pk, (size_t)tab->rows);

@@ -6,6 +6,7 @@
  * short), powers of two and ten and their neighbours. */
 #include "check.h"
 #include <omp.h>
+#include <unistd.h>
 
 static void reference(char *buf, size_t n, double v, bool single)
 {
@@ -147,6 +148,51 @@ int main(void)
         clout_table_end(&t, msg);
         fclose(f);
         free(text);
+    }
+    /* msgpack arrays of 65,536 rows or more stream out to a seekable file, their length filled in
+     * at the end: the bytes equal the buffered writing's (an appending file, which cannot seek
+     * back), for row counts on both sides of the 32-bit form, row by row and in parallel blocks */
+    {
+        const int64_t counts[] = {65535, 65536, 200001};
+        for (int c = 0; c < 3; c++)
+            for (int way = 0; way < 2; way++) {
+                char path[2][64];
+                long size[2] = {0, 0};
+                for (int k = 0; k < 2; k++) {
+                    snprintf(path[k], sizeof path[k], "/tmp/clout_test_table_%d_%d.mp", (int)getpid(), k);
+                    FILE *f = fopen(path[k], k ? "a" : "w");
+                    CHECK(f != NULL, "open %s", path[k]);
+                    const char *names[] = {"x"};
+                    clout_table *t = NULL;
+                    CHECK(clout_table_begin(&t, f, CLOUT_FMT_MSGPACK, 1, names, false, msg) == 0, "%s", msg);
+                    omp_set_num_threads(2);
+                    if (way) CHECK(clout_table_rows(t, counts[c], short_row, NULL, msg) == 0, "%s", msg);
+                    else
+                        for (int64_t r = 0; r < counts[c]; r++) short_row(NULL, r, t);
+                    CHECK(clout_table_end(&t, msg) == 0, "%s", msg);
+                    fclose(f);
+                }
+                char *b[2] = {NULL, NULL};
+                for (int k = 0; k < 2; k++) {
+                    FILE *f = fopen(path[k], "rb");
+                    fseek(f, 0, SEEK_END);
+                    size[k] = ftell(f);
+                    rewind(f);
+                    b[k] = malloc((size_t)size[k] + 1);
+                    CHECK(fread(b[k], 1, (size_t)size[k], f) == (size_t)size[k], "read back");
+                    fclose(f);
+                    unlink(path[k]);
+                }
+                CHECK(size[0] == size[1] && memcmp(b[0], b[1], (size_t)size[0]) == 0,
+                      "%lld rows (%s): streamed msgpack differs from the buffered bytes", (long long)counts[c],
+                      way ? "blocks" : "row by row");
+                const unsigned char *u = (const unsigned char *)b[0];
+                uint32_t n = (uint32_t)u[1] << 24 | (uint32_t)u[2] << 16 | (uint32_t)u[3] << 8 | u[4];
+                CHECK(counts[c] < 65536 ? u[0] == 0xdc : (u[0] == 0xdd && n == (uint32_t)counts[c]),
+                      "%lld rows: array header %02x", (long long)counts[c], u[0]);
+                free(b[0]);
+                free(b[1]);
+            }
     }
     return check_done("test_table");
 }

@@ -213,6 +213,25 @@ static inline bool at_eol(const char **pp, const char *end)
     return p == end || *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n'));
 }
 
+/* The value of the decimal digits that start the 8 bytes at p (none: 0), their count in *nd:
+ * SWAR, no branch a byte. A byte is a digit when b - '0' < 10: after subtracting '0' from every
+ * byte, adding 0x76 sets the top bit of any byte at 10 or more, and an underflow sets it itself
+ * (borrows and carries only reach bytes after the first non-digit, which are not read). */
+static inline uint64_t digits8(const char *p, int *nd)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    uint64_t d = w - 0x3030303030303030ULL;
+    uint64_t non = ((d + 0x7676767676767676ULL) | d) & 0x8080808080808080ULL;
+    int n = non ? __builtin_ctzll(non) >> 3 : 8;
+    *nd = n;
+    if (n == 0) return 0;
+    d <<= 8 * (8 - n); /* the n digits in the top bytes, zeros (leading zeros) below */
+    d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffULL;
+    d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffULL;
+    return (d * 10000 + (d >> 32)) & 0xffffffffULL;
+}
+
 /* Parse [c->beg, c->end) in one pass over the bytes (no per-line memchr): each field's digits
  * are accumulated while it is scanned, so integer ids cost no second look. base is the start of
  * the whole text (token offsets count from there). */
@@ -259,7 +278,12 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
         for (;;) {
             const char *t = p;
             uint64_t v = 0;
-            while (p < end && (unsigned)(*p - '0') < 10u) {
+            int nd8 = 8;
+            if (end - p >= 8) { /* up to 8 digits at once */
+                v = digits8(p, &nd8);
+                p += nd8;
+            }
+            while (nd8 == 8 && p < end && (unsigned)(*p - '0') < 10u) {
                 v = v * 10 + (unsigned)(*p - '0');
                 p++;
             }

@@ -95,6 +95,32 @@ static void formats(void)
     CHECK(check_S(G, "99999999999999999999999999", "18446744073709551616") == 1.0, "big id edge");
     CHECK(check_S(G, "007", "7") == 1.0, "007 and 7 are different users");
     clout_graph_free(&G);
+    /* numeric ids are read 8 digits at a time: ids differing in any one digit, of 1 to 18
+     * digits, stay apart, and numeric weights of 8 and more digits keep their value */
+    {
+        char text[8192];
+        size_t at = 0;
+        int lines = 0;
+        for (int len = 1; len <= 18; len++)
+            for (int pos = 0; pos < len; pos++) {
+                char a[24], b[24];
+                for (int i = 0; i < len; i++) a[i] = (char)('1' + (i * 7 + len) % 9);
+                a[len] = 0;
+                memcpy(b, a, sizeof a);
+                b[pos] = a[pos] == '9' ? '1' : (char)(a[pos] + 1);
+                at += (size_t)snprintf(text + at, sizeof text - at, "%s %s %d\n", a, b, len == 9 ? 123456789 : 1);
+                lines++;
+            }
+        CHECK(parse(text, &o, &G) == 0, "%s", msg);
+        /* each line's pair is distinct from the other lines' too, except a's of one length */
+        CHECK(clout_graph_social_edges(G) == lines, "digit ids: %lld ties of %d lines",
+              (long long)clout_graph_social_edges(G), lines);
+        CHECK(clout_graph_users(G) == 18 + lines, "digit ids: %lld users, expected %d", (long long)clout_graph_users(G),
+              18 + lines);
+        CHECK(check_S(G, "186429753", "286429753") == (double)(float)123456789, "9-digit weight: %.1f",
+              check_S(G, "186429753", "286429753"));
+        clout_graph_free(&G);
+    }
 
     /* weights in exponent form and an unweighted graph stored iso */
     CHECK(parse("a b 1e-3\nb c 2E2\n", &o, &G) == 0, "%s", msg);

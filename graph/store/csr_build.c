@@ -250,6 +250,14 @@ int clout_i_csr_sort_cols_inplace(int64_t nrows, int64_t nnz, int64_t *row, int6
     return CLOUT_OK;
 }
 
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(off);                                                                    \
+        FREE_PTR(p);                                                                      \
+        FREE_PTR(a);                                                                      \
+    } while (0)
+
 #define PUT_COLPOS(a, d, k) ((a)[d] = (colpos){col[k], (k)})
 DEFINE_ROW_ORDER(clout_i_csr_order, clout_i_colpos, PUT_COLPOS, sort_colpos)
 

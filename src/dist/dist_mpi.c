@@ -5,6 +5,7 @@
 #include "dist.h"
 #include "clout.h"
 #include <mpi.h>
+#include <unistd.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,10 @@ int cli_dist_fail(int code, const char *msg)
     if (size_ <= 1) return code;
     fprintf(stderr, "clout: rank %d of %d: %s\n", rank_, size_, msg && *msg ? msg : "failed");
     fflush(stderr);
+    /* one abort at a time: when every rank fails alike, rank 0's ends the job and the others
+     * never call theirs (OpenMPI's mpirun has died of SIGSEGV handling two at once); a rank
+     * failing alone still ends the job within a second */
+    if (rank_ != 0) usleep(500000);
     MPI_Abort(MPI_COMM_WORLD, code);
     return code;
 }

@@ -168,6 +168,9 @@ static int bucket_rows(int64_t nrows, int64_t nnz, const int64_t *row, int *nt_o
         return CLOUT_OK;                                                                  \
     }
 
+#define PUT_COLPOS(a, d, k) ((a)[d] = (colpos){col[k], (k)})
+DEFINE_ROW_ORDER(clout_i_csr_order, clout_i_colpos, PUT_COLPOS, sort_colpos)
+
 /* a row's columns (keys below 2^keybits) by LSD radix through tmp, with digits of about log2(n)
  * bits (at most 11): a pass costs the n keys twice and 2^digit counters */
 #define RADIX_MIN 64
@@ -250,16 +253,6 @@ int clout_i_csr_sort_cols_inplace(int64_t nrows, int64_t nnz, int64_t *row, int6
     return CLOUT_OK;
 }
 
-#undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        FREE_PTR(off);                                                                    \
-        FREE_PTR(p);                                                                      \
-        FREE_PTR(a);                                                                      \
-    } while (0)
-
-#define PUT_COLPOS(a, d, k) ((a)[d] = (colpos){col[k], (k)})
-DEFINE_ROW_ORDER(clout_i_csr_order, clout_i_colpos, PUT_COLPOS, sort_colpos)
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \

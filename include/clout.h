@@ -206,7 +206,7 @@ typedef struct clout_graph {
     GrB_Matrix T;           /* users x items, FP64: first-interaction time, epoch seconds */
     clout_idmap *users;
     clout_idmap *items;
-    bool directed;          /* false: S holds both directions of every tie */
+    bool directed;          /* false: S holds both directions of every tie, with one weight */
     /* metadata */
     int64_t self_loops_dropped;
     int64_t bad_lines_skipped;

@@ -85,6 +85,11 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
 int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                                 const uint32_t *ord, const uint32_t *newid, int maxblk, int *nblk, int64_t *lo,
                                 uint64_t **bptr, uint64_t **bidx, void **bvals, bool wide, char msg[CLOUT_MSG_LEN]);
+/* The same blocks for a symmetric matrix (every tie stored both ways with one value), whose
+ * transpose is itself: row j is old row ord[j] through newid, sorted (ord and newid required). */
+int clout_i_csr_relabel_split(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
+                              const uint32_t *ord, const uint32_t *newid, int maxblk, int *nblk, int64_t *lo,
+                              uint64_t **bptr, uint64_t **bidx, void **bvals, bool wide, char msg[CLOUT_MSG_LEN]);
 /* Users by degree (row length of ptr), ascending or descending, ties by index: ord[rank] = user,
  * newid[user] = rank. CLOUT_ERR_NOMEM or CLOUT_OK. */
 int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32_t *ord, uint32_t *newid);

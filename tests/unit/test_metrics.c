@@ -221,6 +221,97 @@ static void check_transpose(void)
     }
 }
 
+/* clout_i_csr_relabel_split on symmetric matrices (rows short and long, with and without
+ * values) against clout_i_csr_transpose_split of the same matrix and order, which it must equal
+ * entry for entry, for 1 and 2 threads and two block limits */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+static void check_relabel(void)
+{
+    static const int64_t sizes[] = {1, 40, 5000, 70000};
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        int64_t n = sizes[si];
+        /* a symmetric pattern: pairs (u, v), u < v, from hubs and random ties, kept once */
+        int64_t cap = 8 * n + 64, m = 0;
+        int64_t *a = malloc((size_t)cap * sizeof(int64_t)), *b = malloc((size_t)cap * sizeof(int64_t));
+        for (int64_t k = 0; k < 4 * n && n > 1; k++) {
+            uint64_t r = clout_rng_u64(4, 1, (uint64_t)k);
+            int64_t u = (int64_t)(r % (uint64_t)n), v = (int64_t)((r >> 32) % (uint64_t)n);
+            if (k % 3 == 0) v = (int64_t)((r >> 20) % 7 % (uint64_t)n); /* hubs: rows longer than 32 */
+            if (u == v) continue;
+            a[m] = u < v ? u : v;
+            b[m++] = u < v ? v : u;
+        }
+        /* both directions, then CSR with duplicates dropped (brute force by row sort) */
+        uint64_t *deg = calloc((size_t)n + 1, sizeof(uint64_t));
+        for (int64_t k = 0; k < m; k++) deg[a[k] + 1]++, deg[b[k] + 1]++;
+        for (int64_t u = 0; u < n; u++) deg[u + 1] += deg[u];
+        uint64_t *raw = malloc((2 * (size_t)m + 1) * sizeof(uint64_t));
+        uint64_t *fill = malloc(((size_t)n + 1) * sizeof(uint64_t));
+        memcpy(fill, deg, ((size_t)n + 1) * sizeof(uint64_t));
+        for (int64_t k = 0; k < m; k++) raw[fill[a[k]]++] = (uint64_t)b[k], raw[fill[b[k]]++] = (uint64_t)a[k];
+        uint64_t *ptr = calloc((size_t)n + 1, sizeof(uint64_t)), *idx = malloc((2 * (size_t)m + 1) * sizeof(uint64_t));
+        float *val = malloc((2 * (size_t)m + 1) * sizeof(float));
+        for (int64_t u = 0; u < n; u++) {
+            qsort(raw + deg[u], deg[u + 1] - deg[u], sizeof(uint64_t), cmp_u64);
+            ptr[u + 1] = ptr[u];
+            for (uint64_t k = deg[u]; k < deg[u + 1]; k++)
+                if (k == deg[u] || raw[k] != raw[k - 1]) {
+                    uint64_t v = raw[k], lo = (uint64_t)u < v ? (uint64_t)u : v, hi = (uint64_t)u < v ? v : (uint64_t)u;
+                    idx[ptr[u + 1]] = v;
+                    val[ptr[u + 1]++] = (float)(1 + (lo * 31 + hi) % 23) / 8.0f; /* one value both ways */
+                }
+        }
+        uint32_t *ord = malloc((size_t)n * sizeof(uint32_t)), *newid = malloc((size_t)n * sizeof(uint32_t));
+        CHECK(clout_i_degree_order(n, ptr, true, ord, newid) == 0, "degree order");
+        int64_t maxrow = 0;
+        for (int64_t u = 0; u < n; u++)
+            if ((int64_t)(ptr[u + 1] - ptr[u]) > maxrow) maxrow = (int64_t)(ptr[u + 1] - ptr[u]);
+        CHECK(n < 5000 || maxrow > 32, "n=%lld: no row longer than 32 (%lld)", (long long)n, (long long)maxrow);
+        for (int threads = 1; threads <= 2; threads++)
+            for (int wv = 0; wv < 2; wv++)
+                for (int maxblk = 3; maxblk <= 16; maxblk += 13)
+                    for (int wide = 0; wide < 2; wide++) {
+                        clout_set_threads(threads, msg);
+                        int n1 = 0, n2 = 0;
+                        int64_t lo1[17], lo2[17];
+                        uint64_t *p1[16], *i1[16], *p2[16], *i2[16];
+                        void *v1[16], *v2[16];
+                        int s1 = clout_i_csr_transpose_split(n, ptr, idx, wv ? val : NULL, ord, newid, maxblk, &n1, lo1,
+                                                             p1, i1, v1, wide, msg);
+                        int s2 = clout_i_csr_relabel_split(n, ptr, idx, wv ? val : NULL, ord, newid, maxblk, &n2, lo2,
+                                                           p2, i2, v2, wide, msg);
+                        CHECK(s1 == 0 && s2 == 0, "relabel n=%lld: %s", (long long)n, msg);
+                        if (s1 || s2) continue;
+                        int bad = n1 != n2 || memcmp(lo1, lo2, (size_t)(n1 + 1) * sizeof(int64_t)) != 0;
+                        size_t vsz = wide ? sizeof(double) : sizeof(float);
+                        for (int k = 0; !bad && k < n1; k++) {
+                            uint64_t rows = (uint64_t)(lo1[k + 1] - lo1[k]), ne = p1[k][rows];
+                            bad = memcmp(p1[k], p2[k], (rows + 1) * sizeof(uint64_t)) != 0 ||
+                                  memcmp(i1[k], i2[k], ne * sizeof(uint64_t)) != 0 ||
+                                  memcmp(v1[k], v2[k], ne * vsz) != 0;
+                        }
+                        CHECK(!bad, "relabel n=%lld values=%d wide=%d threads=%d blocks<=%d differs from the transpose",
+                              (long long)n, wv, wide, threads, maxblk);
+                        for (int k = 0; k < n1; k++) free(p1[k]), free(i1[k]), free(v1[k]);
+                        for (int k = 0; k < n2; k++) free(p2[k]), free(i2[k]), free(v2[k]);
+                    }
+        free(a);
+        free(b);
+        free(deg);
+        free(raw);
+        free(fill);
+        free(ptr);
+        free(idx);
+        free(val);
+        free(ord);
+        free(newid);
+    }
+}
+
 /* PageRank's block sweeps on shapes that stress them (a long cycle and chain, in- and out-stars,
  * a bipartite back-and-forth), over several blocks and dampings, against PRPACK */
 static void check_pagerank_shapes(void)
@@ -748,6 +839,7 @@ int main(int argc, char **argv)
         clout_graph_free(&G);
     }
     check_transpose();
+    check_relabel();
     check_pagerank_shapes();
     check_small();
     check_conversion();

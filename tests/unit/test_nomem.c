@@ -482,6 +482,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/datasets/snap_wiki_vote/Wiki-Vote.txt.gz", root);
     clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
     if (G == NULL) return check_done("test_nomem");
+    clout_graph *U = check_load_edges(root, "datasets/lastfm_hetrec2011/user_friends.dat", true, true);
     clout_set_threads(2, msg);
     snprintf(edge_path, sizeof edge_path, "%s", path);
     snprintf(snap_path, sizeof snap_path, "%s/clout-nomem-%d.clout", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
@@ -514,6 +515,7 @@ int main(int argc, char **argv)
         brutal("read, build, save and load", G, op_build);
         remove(snap_path);
         brutal("pagerank", G, op_pagerank);
+        if (U) brutal("pagerank of an undirected graph (relabelled, not transposed)", U, op_pagerank);
         brutal("coreness", G, op_core);
         brutal("transpose", G, op_transpose);
         brutal("reach", G, op_reach);
@@ -529,6 +531,7 @@ int main(int argc, char **argv)
     }
     clout_i_alloc_inject_graphblas = false;
     remove(users_path);
+    clout_graph_free(&U);
     clout_graph_free(&G);
     return check_done("test_nomem");
 }

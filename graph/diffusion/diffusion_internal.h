@@ -178,6 +178,7 @@ typedef struct {
     clout_i_hent *top;                 /* k */
     uint32_t *tpos;            /* nt * n: per-thread counts, then places within a user's list */
     clout_i_hent *heap;                /* n */
+    uint32_t *act;             /* n: the users with a positive count when the selection starts */
     uint32_t *iset;            /* the index's set lists */
     unsigned char *done;       /* sets */
     int64_t iset_cap, done_cap;

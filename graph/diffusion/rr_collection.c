@@ -176,12 +176,15 @@ static void keep_best(clout_i_hent *h, int *hn, int cap, clout_i_hent e)
     }
 }
 
-/* sum of the k largest counts among users not yet taken (cnt < 0) */
-static int64_t topk_sum(const int64_t *cnt, int64_t n, int k, clout_i_hent *heap)
+/* sum of the k largest counts among the users act[0..na) not yet taken (cnt < 0): the others
+ * count 0 */
+static int64_t topk_sum(const int64_t *cnt, const uint32_t *act, int64_t na, int k, clout_i_hent *heap)
 {
     int hn = 0;
-    for (int64_t v = 0; v < n; v++)
-        if (cnt[v] >= 0) keep_best(heap, &hn, k, (clout_i_hent){(uint32_t)cnt[v], (uint32_t)v});
+    for (int64_t a = 0; a < na; a++) {
+        uint32_t v = act[a];
+        if (cnt[v] > 0) keep_best(heap, &hn, k, (clout_i_hent){(uint32_t)cnt[v], v});
+    }
     int64_t sum = 0;
     for (int i = 0; i < hn; i++) sum += heap[i].c;
     return sum;
@@ -216,6 +219,7 @@ void clout_i_gwork_free(clout_i_gwork *g)
     free(g->tpos);
     free(g->top);
     free(g->heap);
+    free(g->act);
     free(g->iset);
     free(g->done);
     free(g->slot);
@@ -238,7 +242,8 @@ static int gwork_fit(clout_i_gwork *g, int64_t n, int k, const clout_i_rrstore *
         g->top = clout_i_malloc((size_t)k, sizeof(clout_i_hent));
         g->heap = clout_i_malloc((size_t)(n ? n : 1), sizeof(clout_i_hent));
         g->slot = clout_i_malloc((size_t)(n ? n : 1), sizeof(int32_t));
-        if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap || !g->slot) return CLOUT_ERR_NOMEM;
+        g->act = clout_i_malloc((size_t)(n ? n : 1), sizeof(uint32_t));
+        if (!g->cnt || !g->iptr || !g->tpos || !g->top || !g->heap || !g->slot || !g->act) return CLOUT_ERR_NOMEM;
         for (int64_t v = 0; v < n; v++) g->slot[v] = -1;
     }
     for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = -1;
@@ -363,9 +368,11 @@ static int dist_step(clout_i_gwork *g, const clout_i_rrstore *rs, const uint32_t
 
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go to the lower
  * index. Counts are exact marginal coverages, decremented as sets get covered; the maximum comes
- * from a lazy heap. The sets a new seed covers come from an inverted index (user -> sets), which
- * above clout_i_greedy_index_max holds only the users with the highest counts; for a seed outside
- * it, one scan of the uncovered sets collects its sets and those of the next likely seeds.
+ * from a lazy heap of the users found in some set (a round of few sets on a large graph costs
+ * what its sets cost, not n a step). The sets a new seed covers come from an inverted index
+ * (user -> sets), which above clout_i_greedy_index_max holds only the users with the highest
+ * counts; for a seed outside it, one scan of the uncovered sets collects its sets and those of
+ * the next likely seeds.
  * With upper != NULL also OPIM-C's online bound on the best coverage of any k users: the least,
  * over the greedy steps, of (covered so far + the k largest marginal counts). */
 static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
@@ -444,25 +451,40 @@ static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, in
         memcpy(gcnt, cnt, (size_t)n * sizeof(int64_t));
         if (clout_i_part_sum(gcnt, n) != CLOUT_OK) return CLOUT_ERR_INTERNAL;
     }
-    for (int64_t v = 0; v < n; v++) heap[v] = (clout_i_hent){(uint32_t)gcnt[v], (uint32_t)v};
-    for (int64_t i = n / 2 - 1; i >= 0; i--) hsift(heap, n, i);
-    int64_t total = 0, hn = n;
+    /* only the users with a positive count can be chosen for coverage or add to the bound (the
+     * work per step follows the sets, not n): the heap and the bound walk them alone, and once
+     * every count is 0 the rest are the lowest-index users not yet taken, as a heap of all
+     * users would give them */
+    int64_t na = 0, zfill = 0;
+    uint32_t *act = g->act;
+    for (int64_t v = 0; v < n; v++)
+        if (gcnt[v] > 0) act[na++] = (uint32_t)v;
+    for (int64_t a = 0; a < na; a++) heap[a] = (clout_i_hent){(uint32_t)gcnt[act[a]], act[a]};
+    for (int64_t i = na / 2 - 1; i >= 0; i--) hsift(heap, na, i);
+    int64_t total = 0, hn = na;
     if (upper) *upper = INT64_MAX;
     for (int i = 0; i <= k; i++) {
         if (upper) {
-            int64_t ub = total + topk_sum(gcnt, n, k, g->top);
+            int64_t ub = total + topk_sum(gcnt, act, na, k, g->top);
             if (ub < *upper) *upper = ub;
         }
-        if (i == k || hn == 0) break;
+        if (i == k) break;
         if (clout_i_progress_update(prog, (double)i)) return CLOUT_ERR_INTERRUPTED;
         /* lazy: re-key a stale top until the top is fresh */
-        while ((int64_t)heap[0].c != gcnt[heap[0].v]) {
+        while (hn > 0 && (int64_t)heap[0].c != gcnt[heap[0].v]) {
             heap[0].c = (uint32_t)gcnt[heap[0].v];
             hsift(heap, hn, 0);
         }
-        int64_t best = heap[0].v;
-        heap[0] = heap[--hn];
-        hsift(heap, hn, 0);
+        int64_t best;
+        if (hn > 0 && heap[0].c > 0) {
+            best = heap[0].v;
+            heap[0] = heap[--hn];
+            hsift(heap, hn, 0);
+        } else {
+            hn = 0; /* counts never grow: the heap is done */
+            while (gcnt[zfill] < 0) zfill++; /* taken: k <= n leaves one */
+            best = zfill++;
+        }
         seeds[i] = best;
         total += gcnt[best];
         covered[i] = total;

@@ -547,9 +547,96 @@ static void prefixes(const char *root)
     clout_graph_free(&G);
 }
 
+/* greedy max coverage (and OPIM-C's upper bound) against a brute-force greedy over the same RR
+ * sets: most of 60 users never appear in a set, so with k = 60 the selection runs out of users
+ * with a positive count and goes on with the rest by index, as ties go to the lower index */
+static void greedy_brute(void)
+{
+    enum { N = 60, K = 60 };
+    char edges[2048];
+    size_t len = 0;
+    for (int e = 0; e < 14; e++) /* a tangle among the first 8 users, a chain through the rest */
+        len += (size_t)snprintf(edges + len, sizeof edges - len, "%d %d\n", e % 8, (e * 3 + 1) % 8);
+    for (int v = 8; v + 1 < N; v++) len += (size_t)snprintf(edges + len, sizeof edges - len, "%d %d\n", v, v + 1);
+    clout_graph *G = from_text(edges, false);
+    clout_prob_model pm;
+    clout_prob_parse("const:0.4", &pm, msg);
+    clout_influence *P = NULL;
+    CHECK(G && clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
+    if (!P) return;
+    int64_t n = P->n;
+    CHECK(n == N, "%lld users", (long long)n);
+    for (int threads = 1; threads <= 2; threads++)
+        for (int sets = 30; sets <= 3000; sets *= 10) {
+            clout_set_threads(threads, msg);
+            clout_i_rrsampler smp;
+            clout_i_rrstore rs = {0};
+            clout_i_gwork gw = {0};
+            CHECK(clout_i_sampler_init(&smp, P, false, 5) == 0, "sampler");
+            CHECK(clout_i_rr_append(&smp, &rs, 0, sets) == 0, "append");
+            int64_t seeds[K], cov[K], up = -1;
+            CHECK(clout_i_greedy(&gw, &rs, n, K, seeds, cov, &up, msg) == 0, "%s", msg);
+            /* brute force: gains recounted from the sets at every step */
+            bool covd[3000] = {false}, taken[N] = {false};
+            int64_t bseeds[K], bcov[K], total = 0, bup = INT64_MAX;
+            int positive = 0; /* users in some set: fewer than K with few sets */
+            for (int i = 0; i <= K; i++) {
+                int64_t gain[N] = {0};
+                for (int64_t j = 0; j < rs.count; j++) {
+                    if (covd[j]) continue;
+                    bool in[N] = {false};
+                    const uint32_t *u = clout_i_set_users(&rs, j);
+                    for (int64_t q = 0; q < clout_i_set_len(&rs, j); q++) in[u[q]] = true;
+                    for (int v = 0; v < N; v++) gain[v] += in[v];
+                }
+                /* the bound: covered so far plus the K largest gains of users not taken */
+                int64_t g2[N], m = 0, top = 0;
+                for (int v = 0; v < N; v++)
+                    if (!taken[v]) g2[m++] = gain[v];
+                for (int a = 0; a < K && a < m; a++) {
+                    int b = a;
+                    for (int c = a + 1; c < m; c++)
+                        if (g2[c] > g2[b]) b = c;
+                    int64_t t = g2[a];
+                    g2[a] = g2[b];
+                    g2[b] = t;
+                    top += g2[a];
+                }
+                if (total + top < bup) bup = total + top;
+                for (int v = 0; i == 0 && v < N; v++) positive += gain[v] > 0;
+                if (i == K) break;
+                int best = -1;
+                for (int v = 0; v < N; v++)
+                    if (!taken[v] && (best < 0 || gain[v] > gain[best])) best = v;
+                taken[best] = true;
+                bseeds[i] = best;
+                total += gain[best];
+                bcov[i] = total;
+                for (int64_t j = 0; j < rs.count; j++) {
+                    const uint32_t *u = clout_i_set_users(&rs, j);
+                    for (int64_t q = 0; q < clout_i_set_len(&rs, j); q++)
+                        if (u[q] == (uint32_t)best) covd[j] = true;
+                }
+            }
+            int distinct = 0;
+            for (int v = 0; v < N; v++) distinct += bcov[K - 1] > 0 && !taken[v];
+            CHECK(memcmp(seeds, bseeds, sizeof seeds) == 0 && memcmp(cov, bcov, sizeof cov) == 0 && up == bup,
+                  "%d sets, %d threads: greedy (bound %lld) differs from brute force (bound %lld)", sets, threads,
+                  (long long)up, (long long)bup);
+            CHECK(cov[K - 1] == rs.count && distinct == 0, "%d sets: every set covered, every user taken", sets);
+            CHECK(sets > 30 || positive < K, "30 sets reach %d users: the zero-count steps go untested", positive);
+            clout_i_gwork_free(&gw);
+            clout_i_rr_free(&rs);
+            clout_i_sampler_free(&smp);
+        }
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+}
+
 int main(int argc, char **argv)
 {
     check_init();
+    greedy_brute();
     models();
     learned();
     tiny("wc");

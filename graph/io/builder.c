@@ -306,6 +306,18 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
     int64_t m = b->ne;
     if (b->undirected) {
         TRY(clout_i_builder_reserve_edges(b, m, msg));
+        /* each line as (smaller, larger) first, its mirror after: a tie's lines, whichever way
+         * each was written, then meet both rows in the same order (line order), so the sum,
+         * maximum or first of either direction is one value, bit for bit */
+        if (!b->unit_weights) {
+            #pragma omp parallel for schedule(static) if (m > 200000)
+            for (int64_t e = 0; e < m; e++)
+                if (b->esrc[e] > b->edst[e]) {
+                    int64_t s = b->esrc[e];
+                    b->esrc[e] = b->edst[e];
+                    b->edst[e] = s;
+                }
+        }
         memcpy(b->esrc + m, b->edst, (size_t)m * sizeof(int64_t));
         memcpy(b->edst + m, b->esrc, (size_t)m * sizeof(int64_t));
         memcpy(b->ew + m, b->ew, (size_t)m * sizeof(float));

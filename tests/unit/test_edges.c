@@ -271,11 +271,73 @@ static void parallel_matches_reference(void)
     free(rw);
 }
 
+/* An undirected tie written both ways, with repeats: one weight both ways, bit for bit, the
+ * lines of either direction combined in line order (float sums in that order, the maximum,
+ * the first line), against a direct computation. */
+static void undirected_one_weight(void)
+{
+    enum { NU = 12, NL = 600 };
+    char *text = malloc((size_t)NL * 40);
+    int lu[NL], lv[NL];
+    float lw[NL];
+    size_t at = 0;
+    for (int l = 0; l < NL; l++) {
+        uint64_t r = clout_rng_u64(31, 0, (uint64_t)l);
+        lu[l] = (int)(r % NU);
+        lv[l] = (int)((r >> 16) % NU);
+        if (lv[l] == lu[l]) lv[l] = (lv[l] + 1) % NU;
+        /* weights whose float sums depend on the order */
+        lw[l] = (float)(1 + (r >> 32) % 1000) / 7.0f * (((r >> 44) & 1) ? 1e-3f : 1.0f);
+        at += (size_t)snprintf(text + at, 40, "u%d u%d %.9g\n", lu[l], lv[l], (double)lw[l]);
+    }
+    for (int rule = 0; rule < 3; rule++) {
+        clout_read_opts o;
+        clout_read_opts_init(&o);
+        o.undirected = true;
+        o.dedupe = rule == 0 ? CLOUT_DEDUPE_SUM : rule == 1 ? CLOUT_DEDUPE_MAX : CLOUT_DEDUPE_FIRST;
+        clout_graph *G = NULL;
+        CHECK(parse(text, &o, &G) == 0, "%s", msg);
+        if (G == NULL) continue;
+        int bad = 0, ties = 0;
+        for (int a = 0; a < NU; a++)
+            for (int b = a + 1; b < NU; b++) {
+                float want = 0;
+                bool seen = false;
+                for (int l = 0; l < NL; l++) {
+                    if (!((lu[l] == a && lv[l] == b) || (lu[l] == b && lv[l] == a))) continue;
+                    float w = lw[l]; /* "%.9g" gives the float back */
+                    if (!seen) want = w;
+                    else if (rule == 0) want += w;
+                    else if (rule == 1 && w > want) want = w;
+                    seen = true;
+                }
+                char na[8], nb[8];
+                snprintf(na, sizeof na, "u%d", a);
+                snprintf(nb, sizeof nb, "u%d", b);
+                double x = check_S(G, na, nb), y = check_S(G, nb, na);
+                if (!seen) {
+                    bad += !isnan(x) || !isnan(y);
+                    continue;
+                }
+                ties++;
+                if (x != (double)want || y != (double)want) {
+                    if (bad++ < 3)
+                        fprintf(stderr, "rule %d tie u%d-u%d: %.9g and %.9g, expected %.9g\n", rule, a, b, x, y,
+                                (double)want);
+                }
+            }
+        CHECK(bad == 0 && ties > 40, "undirected rule %d: %d of %d ties wrong", rule, bad, ties);
+        clout_graph_free(&G);
+    }
+    free(text);
+}
+
 int main(void)
 {
     check_init();
     formats();
     errors();
     parallel_matches_reference();
+    undirected_one_weight();
     return check_done("test_edges");
 }

@@ -53,9 +53,12 @@ int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64
     for (int i = 0; i < k; i++) {
         ASSERT_MSG(!clout_i_progress_update(prog, (double)i), CLOUT_ERR_INTERRUPTED, "interrupted");
         for (;;) {
+            /* equal gains: the tie order of the RR greedy (more out-ties, then the lower index) */
             int64_t best = -1;
             for (int64_t v = 0; v < n; v++)
-                if (!taken[v] && (best < 0 || gain[v] > gain[best])) best = v;
+                if (!taken[v] && (best < 0 || gain[v] > gain[best] ||
+                                  (gain[v] == gain[best] && P->odeg[v] > P->odeg[best])))
+                    best = v;
             if (round[best] == i) {
                 /* its gain is fresh for this round: by submodularity no stale gain can beat it */
                 seeds[i] = best;

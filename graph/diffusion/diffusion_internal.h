@@ -20,6 +20,7 @@ struct clout_influence {
                              * has the same probability (wc on unweighted ties, const:P): then */
     clout_i_irow *irow;     /* n + 1: v's in-row start and that probability side by side (one
                              * cache line for the RR samplers), or NULL */
+    uint32_t *odeg;         /* n: out-ties per user, kept when the out-rows are dropped */
 };
 /* probability of out-tie k (to user w) and of in-tie k of user v */
 static inline double clout_i_pout(const clout_influence *P, uint64_t k)
@@ -164,11 +165,19 @@ typedef struct {
     double avg; /* mean set size so far (sizes the next chunks' buffers) */
 } clout_i_rrsampler;
 
-/* Lazy max-heap of users ordered by (count descending, index ascending); entries carry the count
- * they were pushed with, which can only be stale upwards (counts never grow). */
+/* Lazy max-heap of users ordered by (count descending, tie rank ascending); entries carry the
+ * count they were pushed with, which can only be stale upwards (counts never grow). */
 typedef struct {
-    uint32_t c, v; /* counts are below the number of sets, itself below 2^32 */
+    uint32_t c, v; /* counts are below the number of sets, itself below 2^32; v a tie rank */
 } clout_i_hent;
+
+/* The order in which greedy breaks ties between equal marginal coverages: most out-ties first,
+ * then the lower index (as SUBSIM does: among users the sample cannot tell apart, the one with
+ * more ties is the likelier to reach others). rank[v] is v's place, byrank its inverse. Any
+ * user of maximal coverage keeps greedy's guarantee; the rule matters when the sets are few. */
+typedef struct {
+    uint32_t *rank, *byrank; /* n each */
+} clout_i_ties;
 
 #define CLOUT_I_XCAND 64
 /* greedy's workspace, kept across the rounds of one algorithm run */
@@ -209,8 +218,11 @@ int clout_i_rr_append(clout_i_rrsampler *S, clout_i_rrstore *rs, int64_t first, 
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; with upper != NULL also
  * OPIM-C's online bound on the best coverage of any k users. A progress phase ("greedy
  * selection") that can be interrupted; an error sets msg. */
-int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
-                   int64_t *upper, char msg[CLOUT_MSG_LEN]);
+int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, const clout_i_ties *ties, int64_t n, int k,
+                   int64_t *seeds, int64_t *covered, int64_t *upper, char msg[CLOUT_MSG_LEN]);
+/* The tie order of P's users (clout_i_ties): CLOUT_OK or CLOUT_ERR_NOMEM. */
+int clout_i_ties_init(clout_i_ties *t, const clout_influence *P);
+void clout_i_ties_free(clout_i_ties *t);
 void clout_i_gwork_free(clout_i_gwork *g);
 /* cov[i] = sets of rs holding one of seeds[0..i], in one pass. */
 int clout_i_prefix_coverage(const clout_i_rrstore *rs, const int64_t *seeds, int k, int64_t n, int64_t *cov);
@@ -224,11 +236,13 @@ int clout_i_rr_args(const clout_influence *P, int k, double eps, double *delta, 
 int clout_i_rr_fits(const clout_i_rrstore *rs, const clout_i_rrsampler *S, double total, double other,
                     char msg[CLOUT_MSG_LEN]);
 
-/* What one run of imm or opim-c holds besides its collections: the sampler, greedy's workspace
- * and two k-arrays. clout_i_rr_run_start checks the arguments (clout_i_rr_args) and sets them up. */
+/* What one run of imm or opim-c holds besides its collections: the sampler, greedy's workspace,
+ * the tie order and two k-arrays. clout_i_rr_run_start checks the arguments (clout_i_rr_args)
+ * and sets them up. */
 typedef struct {
     clout_i_rrsampler smp;
     clout_i_gwork gw;
+    clout_i_ties ties;
     int64_t *cov, *tmp;
 } clout_i_rr_run;
 int clout_i_rr_run_start(clout_i_rr_run *r, const clout_influence *P, bool lt, int k, double eps, double *delta,

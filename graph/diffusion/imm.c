@@ -51,7 +51,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
         int64_t theta_i = (int64_t)ceil(lambdap / x);
         if (theta_i > rs.total)
             CLOUT_I_RR_TRY(clout_i_rr_append(smp, &rs, rs.total, theta_i - rs.total), theta_i);
-        TRY(clout_i_greedy(gw, &rs, P->n, k, tmp, cov, NULL, msg));
+        TRY(clout_i_greedy(gw, &rs, &run.ties, P->n, k, tmp, cov, NULL, msg));
         double f = (double)cov[k - 1] / (double)rs.total;
         if (n * f >= (1 + epsp) * x) {
             lb = n * f / (1 + epsp);
@@ -67,7 +67,7 @@ int clout_im_imm(const clout_influence *P, bool lt, int k, double eps, double de
     memset(&rs, 0, sizeof rs);
     clout_i_gwork_free(gw);
     CLOUT_I_RR_TRY(clout_i_rr_append(smp, &rs, CLOUT_RR_FIRST_SELECTION, theta), theta);
-    TRY(clout_i_greedy(gw, &rs, P->n, k, seeds, cov, NULL, msg));
+    TRY(clout_i_greedy(gw, &rs, &run.ties, P->n, k, seeds, cov, NULL, msg));
     /* enough of them for a relative standard error of est_rse (more drawn if needed, never more
      * than the selection's own count): p = the covered fraction, rse = sqrt((1 - p) / (p N)) */
     double p = (double)cov[k - 1] / (double)rs.total;

@@ -25,6 +25,7 @@ void clout_influence_free(clout_influence **P)
     free(x->iidx);
     free(x->ip);
     free(x->irow);
+    free(x->odeg);
     free(x);
     *P = NULL;
 }
@@ -261,6 +262,8 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
     }
     FREE_PTR(tpos);
     FREE_PTR(urange);
+    ALLOC_TRY(P->odeg, n ? n : 1, uint32_t);
+    for (int64_t u = 0; u < n; u++) P->odeg[u] = (uint32_t)(optr[u + 1] - optr[u]);
     if (flags & CLOUT_INFLUENCE_REVERSE) {
         /* RR sets walk in-rows only */
         FREE_PTR(P->optr);

@@ -39,7 +39,7 @@ int clout_im_opimc(const clout_influence *P, bool lt, int k, double eps, double 
             CLOUT_I_RR_TRY(clout_i_rr_append(smp, &r2, CLOUT_RR_FIRST_SECOND + r2.total, theta - r2.total), theta);
         }
         int64_t up;
-        TRY(clout_i_greedy(gw, &r1, P->n, k, tmp, cov, &up, msg));
+        TRY(clout_i_greedy(gw, &r1, &run.ties, P->n, k, tmp, cov, &up, msg));
         ASSERT_MSG(clout_i_prefix_coverage(&r2, tmp, k, P->n, cov) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
         int64_t c2 = cov[k - 1];
         double th = (double)r1.total;

@@ -280,7 +280,8 @@ static inline void cover(const clout_i_rrstore *rs, int64_t j, int64_t *cnt, boo
 
 /* A seed outside the index: one scan of the uncovered sets collects the sets of best and of the
  * other users outside the index with the highest counts (the likely next seeds), CLOUT_I_XCAND in all. */
-static int collect(clout_i_gwork *g, const clout_i_rrstore *rs, const int64_t *cnt, int64_t n, int64_t best)
+static int collect(clout_i_gwork *g, const clout_i_rrstore *rs, const clout_i_ties *ties, const int64_t *cnt,
+                   int64_t n, int64_t best)
 {
     for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = -1;
     /* best, then the top CLOUT_I_XCAND - 1 others by count (keep_best) */
@@ -288,10 +289,10 @@ static int collect(clout_i_gwork *g, const clout_i_rrstore *rs, const int64_t *c
     int hn = 0;
     for (int64_t v = 0; v < n; v++)
         if (v != best && cnt[v] > 0 && g->iptr[v + 1] == g->iptr[v])
-            keep_best(h, &hn, CLOUT_I_XCAND - 1, (clout_i_hent){(uint32_t)cnt[v], (uint32_t)v});
+            keep_best(h, &hn, CLOUT_I_XCAND - 1, (clout_i_hent){(uint32_t)cnt[v], ties->rank[v]});
     g->nx = 0;
     g->xuser[g->nx++] = (uint32_t)best;
-    for (int i = 0; i < hn; i++) g->xuser[g->nx++] = h[i].v;
+    for (int i = 0; i < hn; i++) g->xuser[g->nx++] = ties->byrank[h[i].v];
     for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = x;
     int64_t c[CLOUT_I_XCAND + 1] = {0};
     for (int64_t j = 0; j < rs->count; j++) {
@@ -366,8 +367,8 @@ static int dist_step(clout_i_gwork *g, const clout_i_rrstore *rs, const uint32_t
     return CLOUT_OK;
 }
 
-/* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go to the lower
- * index. Counts are exact marginal coverages, decremented as sets get covered; the maximum comes
+/* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go by the tie
+ * order (most out-ties first, then the lower index). Counts are exact marginal coverages, decremented as sets get covered; the maximum comes
  * from a lazy heap of the users found in some set (a round of few sets on a large graph costs
  * what its sets cost, not n a step). The sets a new seed covers come from an inverted index
  * (user -> sets), which above clout_i_greedy_index_max holds only the users with the highest
@@ -375,8 +376,8 @@ static int dist_step(clout_i_gwork *g, const clout_i_rrstore *rs, const uint32_t
  * the next likely seeds.
  * With upper != NULL also OPIM-C's online bound on the best coverage of any k users: the least,
  * over the greedy steps, of (covered so far + the k largest marginal counts). */
-static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
-                      int64_t *upper, clout_i_progress *prog)
+static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, const clout_i_ties *ties, int64_t n, int k,
+                      int64_t *seeds, int64_t *covered, int64_t *upper, clout_i_progress *prog)
 {
     bool index = rs->nnz <= clout_i_greedy_index_max;
     if (gwork_fit(g, n, k, rs, index) != CLOUT_OK) return CLOUT_ERR_NOMEM;
@@ -453,13 +454,14 @@ static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, in
     }
     /* only the users with a positive count can be chosen for coverage or add to the bound (the
      * work per step follows the sets, not n): the heap and the bound walk them alone, and once
-     * every count is 0 the rest are the lowest-index users not yet taken, as a heap of all
-     * users would give them */
+     * every count is 0 the rest are the first users in the tie order not yet taken, as a heap
+     * of all users would give them. Heap entries carry tie ranks. */
+    const uint32_t *rank = ties->rank, *byrank = ties->byrank;
     int64_t na = 0, zfill = 0;
     uint32_t *act = g->act;
     for (int64_t v = 0; v < n; v++)
         if (gcnt[v] > 0) act[na++] = (uint32_t)v;
-    for (int64_t a = 0; a < na; a++) heap[a] = (clout_i_hent){(uint32_t)gcnt[act[a]], act[a]};
+    for (int64_t a = 0; a < na; a++) heap[a] = (clout_i_hent){(uint32_t)gcnt[act[a]], rank[act[a]]};
     for (int64_t i = na / 2 - 1; i >= 0; i--) hsift(heap, na, i);
     int64_t total = 0, hn = na;
     if (upper) *upper = INT64_MAX;
@@ -471,19 +473,19 @@ static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, in
         if (i == k) break;
         if (clout_i_progress_update(prog, (double)i)) return CLOUT_ERR_INTERRUPTED;
         /* lazy: re-key a stale top until the top is fresh */
-        while (hn > 0 && (int64_t)heap[0].c != gcnt[heap[0].v]) {
-            heap[0].c = (uint32_t)gcnt[heap[0].v];
+        while (hn > 0 && (int64_t)heap[0].c != gcnt[byrank[heap[0].v]]) {
+            heap[0].c = (uint32_t)gcnt[byrank[heap[0].v]];
             hsift(heap, hn, 0);
         }
         int64_t best;
         if (hn > 0 && heap[0].c > 0) {
-            best = heap[0].v;
+            best = byrank[heap[0].v];
             heap[0] = heap[--hn];
             hsift(heap, hn, 0);
         } else {
             hn = 0; /* counts never grow: the heap is done */
-            while (gcnt[zfill] < 0) zfill++; /* taken: k <= n leaves one */
-            best = zfill++;
+            while (gcnt[byrank[zfill]] < 0) zfill++; /* taken: k <= n leaves one */
+            best = byrank[zfill++];
         }
         seeds[i] = best;
         total += gcnt[best];
@@ -508,7 +510,7 @@ static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, in
                 cover(rs, j, cnt, par);
             }
         } else {
-            if (g->slot[best] < 0 && collect(g, rs, cnt, n, best) != CLOUT_OK) return CLOUT_ERR_NOMEM;
+            if (g->slot[best] < 0 && collect(g, rs, ties, cnt, n, best) != CLOUT_OK) return CLOUT_ERR_NOMEM;
             int x = g->slot[best];
             list = g->xset + g->xoff[x];
             len = g->xoff[x + 1] - g->xoff[x];
@@ -531,11 +533,11 @@ static int greedy_run(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, in
     return CLOUT_OK;
 }
 
-int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, int64_t n, int k, int64_t *seeds, int64_t *covered,
-                   int64_t *upper, char msg[CLOUT_MSG_LEN])
+int clout_i_greedy(clout_i_gwork *g, const clout_i_rrstore *rs, const clout_i_ties *ties, int64_t n, int k,
+                   int64_t *seeds, int64_t *covered, int64_t *upper, char msg[CLOUT_MSG_LEN])
 {
     clout_i_progress *prog = clout_i_progress_start("greedy selection", (double)k, " seeds");
-    int s = greedy_run(g, rs, n, k, seeds, covered, upper, prog);
+    int s = greedy_run(g, rs, ties, n, k, seeds, covered, upper, prog);
     clout_i_progress_end(prog);
     if (s == CLOUT_ERR_NOMEM) clout_i_setmsg(msg, "out of memory for the greedy selection");
     else if (s == CLOUT_ERR_INTERRUPTED) clout_i_setmsg(msg, "interrupted");
@@ -601,10 +603,43 @@ int clout_i_rr_args(const clout_influence *P, int k, double eps, double *delta, 
     return CLOUT_OK;
 }
 
+int clout_i_ties_init(clout_i_ties *t, const clout_influence *P)
+{
+    int64_t n = P->n;
+    uint32_t top = 0;
+    for (int64_t v = 0; v < n; v++)
+        if (P->odeg[v] > top) top = P->odeg[v];
+    t->rank = clout_i_malloc((size_t)(n ? n : 1), sizeof(uint32_t));
+    t->byrank = clout_i_malloc((size_t)(n ? n : 1), sizeof(uint32_t));
+    int64_t *at = clout_i_calloc((size_t)top + 2, sizeof(int64_t));
+    if (!t->rank || !t->byrank || !at) {
+        free(at);
+        clout_i_ties_free(t);
+        return CLOUT_ERR_NOMEM;
+    }
+    /* a counting sort by out-ties, descending; users keep index order within a count */
+    for (int64_t v = 0; v < n; v++) at[top - P->odeg[v] + 1]++;
+    for (uint32_t d = 0; d <= top; d++) at[d + 1] += at[d];
+    for (int64_t v = 0; v < n; v++) {
+        int64_t r = at[top - P->odeg[v]]++;
+        t->rank[v] = (uint32_t)r;
+        t->byrank[r] = (uint32_t)v;
+    }
+    free(at);
+    return CLOUT_OK;
+}
+
+void clout_i_ties_free(clout_i_ties *t)
+{
+    FREE_PTR(t->rank);
+    FREE_PTR(t->byrank);
+}
+
 void clout_i_rr_run_free(clout_i_rr_run *r)
 {
     clout_i_sampler_free(&r->smp);
     clout_i_gwork_free(&r->gw);
+    clout_i_ties_free(&r->ties);
     FREE_PTR(r->cov);
     FREE_PTR(r->tmp);
 }
@@ -620,6 +655,7 @@ int clout_i_rr_run_start(clout_i_rr_run *r, const clout_influence *P, bool lt, i
     ALLOC_TRY(r->cov, k, int64_t);
     ALLOC_TRY(r->tmp, k, int64_t);
     ASSERT_MSG(clout_i_sampler_init(&r->smp, P, lt, seed) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    ASSERT_MSG(clout_i_ties_init(&r->ties, P) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     return CLOUT_OK;
 }
 

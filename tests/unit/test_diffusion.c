@@ -558,6 +558,9 @@ static void greedy_brute(void)
     for (int e = 0; e < 14; e++) /* a tangle among the first 8 users, a chain through the rest */
         len += (size_t)snprintf(edges + len, sizeof edges - len, "%d %d\n", e % 8, (e * 3 + 1) % 8);
     for (int v = 8; v + 1 < N; v++) len += (size_t)snprintf(edges + len, sizeof edges - len, "%d %d\n", v, v + 1);
+    /* late users with more out-ties, which the tie order puts first */
+    for (int e = 0; e < 7; e++)
+        len += (size_t)snprintf(edges + len, sizeof edges - len, "%d %d\n", e < 4 ? N - 1 : N - 10, 10 + 10 * (e % 4));
     clout_graph *G = from_text(edges, false);
     clout_prob_model pm;
     clout_prob_parse("const:0.4", &pm, msg);
@@ -566,6 +569,20 @@ static void greedy_brute(void)
     if (!P) return;
     int64_t n = P->n;
     CHECK(n == N, "%lld users", (long long)n);
+    /* the tie order, from the edges as written: most distinct out-ties first, then the lower index */
+    bool adj[N][N] = {{false}};
+    for (int e = 0; e < 14; e++) adj[e % 8][(e * 3 + 1) % 8] = true;
+    for (int v = 8; v + 1 < N; v++) adj[v][v + 1] = true;
+    for (int e = 0; e < 7; e++) adj[e < 4 ? N - 1 : N - 10][10 + 10 * (e % 4)] = true;
+    int odeg[N] = {0};
+    for (int a = 0; a < N; a++) {
+        char name[8];
+        snprintf(name, sizeof name, "%d", a);
+        int64_t ia = clout_idmap_find(G->users, name, strlen(name));
+        for (int b = 0; b < N; b++) odeg[ia] += adj[a][b];
+    }
+    clout_i_ties ties;
+    CHECK(clout_i_ties_init(&ties, P) == 0, "tie order");
     for (int threads = 1; threads <= 2; threads++)
         for (int sets = 30; sets <= 3000; sets *= 10) {
             clout_set_threads(threads, msg);
@@ -575,7 +592,7 @@ static void greedy_brute(void)
             CHECK(clout_i_sampler_init(&smp, P, false, 5) == 0, "sampler");
             CHECK(clout_i_rr_append(&smp, &rs, 0, sets) == 0, "append");
             int64_t seeds[K], cov[K], up = -1;
-            CHECK(clout_i_greedy(&gw, &rs, n, K, seeds, cov, &up, msg) == 0, "%s", msg);
+            CHECK(clout_i_greedy(&gw, &rs, &ties, n, K, seeds, cov, &up, msg) == 0, "%s", msg);
             /* brute force: gains recounted from the sets at every step */
             bool covd[3000] = {false}, taken[N] = {false};
             int64_t bseeds[K], bcov[K], total = 0, bup = INT64_MAX;
@@ -607,7 +624,8 @@ static void greedy_brute(void)
                 if (i == K) break;
                 int best = -1;
                 for (int v = 0; v < N; v++)
-                    if (!taken[v] && (best < 0 || gain[v] > gain[best])) best = v;
+                    if (!taken[v] && (best < 0 || gain[v] > gain[best] || (gain[v] == gain[best] && odeg[v] > odeg[best])))
+                        best = v;
                 taken[best] = true;
                 bseeds[i] = best;
                 total += gain[best];
@@ -629,6 +647,7 @@ static void greedy_brute(void)
             clout_i_rr_free(&rs);
             clout_i_sampler_free(&smp);
         }
+    clout_i_ties_free(&ties);
     clout_influence_free(&P);
     clout_graph_free(&G);
 }

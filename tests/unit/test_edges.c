@@ -186,7 +186,8 @@ static int cmp(const void *a, const void *b)
 static void parallel_matches_reference(void)
 {
     /* 300k random lines (about 4 MB: several chunks per thread) over 50k ids written in two
-     * spellings, with comments and weights sprinkled in */
+     * spellings, with comments and weights sprinkled in, a third of the lines ending in CRLF and
+     * the last in no newline */
     enum { L = 300000, V = 50000 };
     size_t cap = (size_t)L * 40;
     char *text = malloc(cap);
@@ -202,8 +203,8 @@ static void parallel_matches_reference(void)
             at += (size_t)sprintf(text + at, "# comment %lld\n", (long long)i);
             continue;
         }
-        at += (size_t)sprintf(text + at, (r >> 45) % 2 ? "u%lld\tu%lld\t%d\n" : "u%lld u%lld %d\n", (long long)s,
-                              (long long)d, w);
+        at += (size_t)sprintf(text + at, (r >> 45) % 2 ? "u%lld\tu%lld\t%d%s" : "u%lld u%lld %d%s", (long long)s,
+                              (long long)d, w, (r >> 46) % 3 == 0 ? "\r\n" : "\n");
         if (s != d) {
             rs[m] = s;
             rd[m] = d;
@@ -211,6 +212,7 @@ static void parallel_matches_reference(void)
             m++;
         }
     }
+    while (at > 0 && (text[at - 1] == '\n' || text[at - 1] == '\r')) at--; /* the last line has no newline */
     text[at] = '\0';
     /* reference: dense sums per (s, d) in a hash-free way: sort the triples */
     clout_read_opts o;

@@ -382,6 +382,43 @@ int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32
     return CLOUT_OK;
 }
 
+/* The block layout both split functions share, after checking their arguments (what names the
+ * caller in messages) and clearing the outputs: buckets of 2^shift result rows (at most 1024 of
+ * them), and blocks of whole buckets: block k holds buckets kb[k] .. kb[k + 1] - 1, rows lo[k] ..
+ * lo[k + 1] - 1; blk maps a bucket to its block. */
+typedef struct {
+    int shift, K;
+    int64_t nb, kb[CLOUT_I_MAXBLK + 1];
+    uint8_t blk[1024];
+} split_layout;
+
+#undef FREE_ALL
+#define FREE_ALL
+
+static int split_start(const char *what, int64_t n, int maxblk, int *nblk, int64_t *lo, uint64_t **bptr,
+                       uint64_t **bidx, void **bvals, split_layout *L, char msg[CLOUT_MSG_LEN])
+{
+    ASSERT_MSG(maxblk >= 1 && maxblk <= CLOUT_I_MAXBLK, CLOUT_ERR_INVALID, "%s: %d blocks", what, maxblk);
+    for (int k = 0; k < maxblk; k++) {
+        bptr[k] = bidx[k] = NULL;
+        if (bvals) bvals[k] = NULL;
+    }
+    ASSERT_MSG(n >= 0 && n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "%s: %lld users, at most %u", what,
+               (long long)n, UINT32_MAX);
+    L->shift = 12;
+    while (n > 0 && ((n - 1) >> L->shift) >= 1024) L->shift++;
+    L->nb = n > 0 ? ((n - 1) >> L->shift) + 1 : 1;
+    L->K = L->nb < maxblk ? (int)L->nb : maxblk;
+    for (int k = 0; k <= L->K; k++) {
+        L->kb[k] = L->nb * k / L->K;
+        lo[k] = L->kb[k] << L->shift < n ? L->kb[k] << L->shift : n;
+    }
+    for (int k = 0; k < L->K; k++)
+        for (int64_t b = L->kb[k]; b < L->kb[k + 1]; b++) L->blk[b] = (uint8_t)k;
+    *nblk = L->K;
+    return CLOUT_OK;
+}
+
 /* ---- transposing a square CSR, optionally relabelled ----
  * Two streaming passes instead of one scatter over the whole result (which misses the cache on
  * nearly every tie): the ties first go, in the order of their new source, to buckets of 2^shift
@@ -411,28 +448,17 @@ int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *
 {
     uint64_t *cnt = NULL, *bstart = NULL;
     int64_t *rg = NULL;
-    ASSERT_MSG(maxblk >= 1 && maxblk <= CLOUT_I_MAXBLK, CLOUT_ERR_INVALID, "transpose: %d blocks", maxblk);
-    for (int k = 0; k < maxblk; k++) {
-        bptr[k] = bidx[k] = NULL;
-        if (bvals) bvals[k] = NULL;
-    }
-    ASSERT_MSG(n >= 0 && n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "transpose: %lld users, at most %u",
-               (long long)n, UINT32_MAX);
+    split_layout L;
+    int st = split_start("transpose", n, maxblk, nblk, lo, bptr, bidx, bvals, &L, msg);
+    if (st < 0) return st; /* nothing held yet (and no outputs cleared when maxblk is bad) */
     ASSERT_MSG((ord == NULL) == (newid == NULL), CLOUT_ERR_INVALID, "transpose: ord and newid go together");
     uint64_t nnz = ptr[n];
     size_t vsz = wide ? sizeof(double) : sizeof(float);
     bool tv = bvals != NULL;
-    /* buckets of 2^shift result rows (at most 1024 of them); a block is a run of whole buckets */
-    int shift = 12;
-    while (n > 0 && ((n - 1) >> shift) >= 1024) shift++;
-    int64_t nb = n > 0 ? ((n - 1) >> shift) + 1 : 1, stride = nb + 8; /* + 8: no two threads' counters share a line */
-    int K = nb < maxblk ? (int)nb : maxblk;
-    int64_t kb[CLOUT_I_MAXBLK + 1]; /* block k: buckets kb[k] .. kb[k + 1] - 1 */
-    for (int k = 0; k <= K; k++) {
-        kb[k] = nb * k / K;
-        lo[k] = kb[k] << shift < n ? kb[k] << shift : n;
-    }
-    *nblk = K;
+    const int shift = L.shift, K = L.K;
+    const int64_t nb = L.nb, stride = nb + 8; /* + 8: no two threads' counters share a line */
+    const int64_t *kb = L.kb;
+    const uint8_t *blk = L.blk;
     for (int k = 0; k < K; k++) ALLOC_TRY(bptr[k], lo[k + 1] - lo[k] + 1, uint64_t);
     if (n == 0) {
         bptr[0][0] = 0;
@@ -461,9 +487,6 @@ int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *
     ALLOC_TRY(bstart, nb + 1, uint64_t);
     bool nomem = false;
     uint64_t e0k[CLOUT_I_MAXBLK];     /* block k's first tie: bstart[kb[k]] */
-    uint8_t blk[1024];                /* bucket -> block */
-    for (int k = 0; k < K; k++)
-        for (int64_t b = kb[k]; b < kb[k + 1]; b++) blk[b] = (uint8_t)k;
     #pragma omp parallel num_threads(nt)
     {
         int t = omp_get_thread_num();
@@ -631,29 +654,15 @@ int clout_i_csr_relabel_split(int64_t n, const uint64_t *ptr, const uint64_t *id
                               const uint32_t *ord, const uint32_t *newid, int maxblk, int *nblk, int64_t *lo,
                               uint64_t **bptr, uint64_t **bidx, void **bvals, bool wide, char msg[CLOUT_MSG_LEN])
 {
-    ASSERT_MSG(maxblk >= 1 && maxblk <= CLOUT_I_MAXBLK, CLOUT_ERR_INVALID, "relabel: %d blocks", maxblk);
-    for (int k = 0; k < maxblk; k++) {
-        bptr[k] = bidx[k] = NULL;
-        if (bvals) bvals[k] = NULL;
-    }
-    ASSERT_MSG(n >= 0 && n <= (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "relabel: %lld users, at most %u",
-               (long long)n, UINT32_MAX);
+    /* the blocks of clout_i_csr_transpose_split */
+    split_layout L;
+    int st = split_start("relabel", n, maxblk, nblk, lo, bptr, bidx, bvals, &L, msg);
+    if (st < 0) return st; /* nothing held yet (and no outputs cleared when maxblk is bad) */
     ASSERT_MSG(ord != NULL && newid != NULL, CLOUT_ERR_INVALID, "relabel: no order given");
     size_t vsz = wide ? sizeof(double) : sizeof(float);
     bool tv = bvals != NULL;
-    /* the blocks of clout_i_csr_transpose_split: runs of whole buckets of 2^shift rows */
-    int shift = 12;
-    while (n > 0 && ((n - 1) >> shift) >= 1024) shift++;
-    int64_t nb = n > 0 ? ((n - 1) >> shift) + 1 : 1;
-    int K = nb < maxblk ? (int)nb : maxblk;
-    for (int k = 0; k <= K; k++) {
-        int64_t b = nb * k / K;
-        lo[k] = b << shift < n ? b << shift : n;
-    }
-    *nblk = K;
-    uint8_t blk[1024]; /* bucket -> block */
-    for (int k = 0; k < K; k++)
-        for (int64_t b = nb * k / K; b < nb * (k + 1) / K; b++) blk[b] = (uint8_t)k;
+    const int shift = L.shift, K = L.K;
+    const uint8_t *blk = L.blk;
     for (int k = 0; k < K; k++) {
         int64_t rows = lo[k + 1] - lo[k];
         ALLOC_TRY(bptr[k], rows + 1, uint64_t);

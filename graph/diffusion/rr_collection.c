@@ -368,8 +368,9 @@ static int dist_step(clout_i_gwork *g, const clout_i_rrstore *rs, const uint32_t
 }
 
 /* Greedy max coverage: k seeds, covered[i] = sets covered after seed i; ties go by the tie
- * order (most out-ties first, then the lower index). Counts are exact marginal coverages, decremented as sets get covered; the maximum comes
- * from a lazy heap of the users found in some set (a round of few sets on a large graph costs
+ * order (most out-ties first, then the lower index). Counts are exact marginal coverages,
+ * decremented as sets get covered; the maximum comes from a lazy heap of the users found in
+ * some set (a round of few sets on a large graph costs
  * what its sets cost, not n a step). The sets a new seed covers come from an inverted index
  * (user -> sets), which above clout_i_greedy_index_max holds only the users with the highest
  * counts; for a seed outside it, one scan of the uncovered sets collects its sets and those of

@@ -372,9 +372,10 @@ static void parse_chunk(chunk *c, const char *base, bool skip_bad, int64_t *done
         prog = NULL;                                                                      \
     } while (0)
 
-/* The newlines in [p, end). */
+/* The lines in [p, end): its newlines, plus one for a last line without one. */
 static int64_t count_lines(const char *p, const char *end)
 {
+    bool open_end = end > p && end[-1] != '\n';
     const uint64_t lo7 = UINT64_C(0x7F7F7F7F7F7F7F7F), nl = UINT64_C(0x0A0A0A0A0A0A0A0A);
     int64_t n = 0;
     for (; end - p >= 8; p += 8) {
@@ -387,7 +388,7 @@ static int64_t count_lines(const char *p, const char *end)
         n += (int64_t)(((z >> 7) * UINT64_C(0x0101010101010101)) >> 56);
     }
     for (; p < end; p++) n += *p == '\n';
-    return n;
+    return n + open_end;
 }
 
 static int read_edges(clout_builder *b, const char *name, char *data, size_t len, const clout_read_opts *o,
@@ -439,14 +440,15 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
     /* each chunk gets a region of the builder's arrays for as many ties as it has lines. One
      * chunk: an edge line takes at least 4 bytes ("a b\n"), and pages never written are never
      * touched, so that bound costs address space, not memory, and saves a counting pass over the
-     * text. Several: their lines are counted (in parallel, 8 bytes at a time), so each chunk's
-     * region ends close to where its ties do and the later chunks' ties, moved left to close
-     * the gaps, land in pages they already touched rather than in fresh ones. */
+     * text. Several: their lines are counted exactly (in parallel, 8 bytes at a time), so on a
+     * file of ties alone the regions meet and nothing moves, and otherwise the later chunks'
+     * ties, moved left over the gaps of skipped lines, land in pages they already touched
+     * rather than in fresh ones. */
     if (nch == 1) {
         ch[0].lines = (int64_t)((ch[0].end - ch[0].beg) / 4) + 2;
     } else {
         #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-        for (int64_t k = 0; k < nch; k++) ch[k].lines = count_lines(ch[k].beg, ch[k].end) + 1;
+        for (int64_t k = 0; k < nch; k++) ch[k].lines = count_lines(ch[k].beg, ch[k].end);
     }
     int64_t total_lines = 0;
     for (int64_t k = 0; k < nch; k++) total_lines += ch[k].lines;

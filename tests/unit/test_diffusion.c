@@ -624,7 +624,8 @@ static void greedy_brute(void)
                 if (i == K) break;
                 int best = -1;
                 for (int v = 0; v < N; v++)
-                    if (!taken[v] && (best < 0 || gain[v] > gain[best] || (gain[v] == gain[best] && odeg[v] > odeg[best])))
+                    if (!taken[v] &&
+                        (best < 0 || gain[v] > gain[best] || (gain[v] == gain[best] && odeg[v] > odeg[best])))
                         best = v;
                 taken[best] = true;
                 bseeds[i] = best;

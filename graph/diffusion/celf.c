@@ -10,6 +10,7 @@
         FREE_PTR(sizes);                                                                  \
         FREE_PTR(cur);                                                                    \
         FREE_PTR(taken);                                                                  \
+        clout_i_ties_free(&ties);                                                         \
         clout_i_progress_end(prog);                                                       \
         prog = NULL;                                                                      \
     } while (0)
@@ -33,6 +34,7 @@ int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64
     int *round = NULL;
     int64_t *all = NULL, *sizes = NULL, *cur = NULL;
     bool *taken = NULL;
+    clout_i_ties ties = {0};
     clout_i_progress *prog = NULL;
     int64_t n = P->n;
     ASSERT_MSG(P->optr != NULL, CLOUT_ERR_INVALID, "the influence graph was built for RR sets only");
@@ -44,6 +46,7 @@ int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64
     ALLOC_TRY(sizes, sims, int64_t);
     ALLOC_TRY(cur, k, int64_t);
     CALLOC_TRY(taken, n, bool);
+    ASSERT_MSG(clout_i_ties_init(&ties, P) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     for (int64_t v = 0; v < n; v++) all[v] = v;
     prog = clout_i_progress_start("CELF", (double)k, " seeds");
     /* first round: every user's own spread (IC: parallel over users; LT: over simulations) */
@@ -53,11 +56,11 @@ int clout_im_celf(const clout_influence *P, bool lt, int k, int64_t sims, uint64
     for (int i = 0; i < k; i++) {
         ASSERT_MSG(!clout_i_progress_update(prog, (double)i), CLOUT_ERR_INTERRUPTED, "interrupted");
         for (;;) {
-            /* equal gains: the tie order of the RR greedy (more out-ties, then the lower index) */
+            /* equal gains go by the tie order, as in the RR greedy */
             int64_t best = -1;
             for (int64_t v = 0; v < n; v++)
                 if (!taken[v] && (best < 0 || gain[v] > gain[best] ||
-                                  (gain[v] == gain[best] && P->odeg[v] > P->odeg[best])))
+                                  (gain[v] == gain[best] && ties.rank[v] < ties.rank[best])))
                     best = v;
             if (round[best] == i) {
                 /* its gain is fresh for this round: by submodularity no stale gain can beat it */

@@ -681,8 +681,9 @@ int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LE
         return CLOUT_OK;
     }
     len = (size_t)st.st_size;
-    /* mapped read-only: the loader copies what GraphBLAS adopts straight out of the page cache */
-    if (len > 0) map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    /* mapped read-only: the loader copies what GraphBLAS adopts straight out of the page cache,
+     * and its threads fault in the parts they copy (no MAP_POPULATE from one thread) */
+    if (len > 0) map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
     if (map == MAP_FAILED || len == 0) {
         map = NULL;
         ALLOC_TRY(buf, len ? len : 1, uint8_t);

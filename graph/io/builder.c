@@ -113,6 +113,14 @@ clout_idmap *clout_i_builder_users(clout_builder *b)
     return b->users;
 }
 
+void clout_i_builder_weighted(clout_builder *b)
+{
+    if (!b->unit_weights) return;
+    #pragma omp parallel for schedule(static) if (b->ne > 200000)
+    for (int64_t e = 0; e < b->ne; e++) b->ew[e] = 1.0f;
+    b->unit_weights = false;
+}
+
 int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const int64_t *dst, int64_t m,
                                     char msg[CLOUT_MSG_LEN])
 {
@@ -128,7 +136,7 @@ int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const 
         }
         b->esrc[at] = src[k];
         b->edst[at] = dst[k];
-        b->ew[at] = 1.0f;
+        if (!b->unit_weights) b->ew[at] = 1.0f;
         at++;
     }
     b->ne = at;
@@ -169,6 +177,11 @@ int clout_builder_add_ties(clout_builder *b, int64_t n, const char *const *names
         free(map);
         return s;
     }
+    for (int64_t k = 0; w && k < m; k++)
+        if (src[k] != dst[k] && w[k] != 1.0f) {
+            clout_i_builder_weighted(b);
+            break;
+        }
     int64_t at = b->ne;
     for (int64_t k = 0; k < m; k++) {
         if (src[k] == dst[k]) {
@@ -177,8 +190,7 @@ int clout_builder_add_ties(clout_builder *b, int64_t n, const char *const *names
         }
         b->esrc[at] = map[src[k]];
         b->edst[at] = map[dst[k]];
-        b->ew[at] = w ? w[k] : 1.0f;
-        b->unit_weights = b->unit_weights && b->ew[at] == 1.0f;
+        if (!b->unit_weights) b->ew[at] = w ? w[k] : 1.0f;
         at++;
     }
     b->ne = at;
@@ -320,7 +332,7 @@ static int build_social(clout_builder *b, int64_t n, GrB_Matrix *S, char msg[CLO
         }
         memcpy(b->esrc + m, b->edst, (size_t)m * sizeof(int64_t));
         memcpy(b->edst + m, b->esrc, (size_t)m * sizeof(int64_t));
-        memcpy(b->ew + m, b->ew, (size_t)m * sizeof(float));
+        if (!b->unit_weights) memcpy(b->ew + m, b->ew, (size_t)m * sizeof(float));
         b->ne = m = 2 * m;
     }
     if (b->unit_weights) {

@@ -19,7 +19,9 @@ struct clout_builder {
     int64_t *esrc, *edst;
     float *ew;
     int64_t ne, ecap;
-    bool unit_weights;  /* every tie so far has weight 1: S can skip the weights */
+    bool unit_weights;  /* every tie so far has weight 1: S skips the weights, and ew is not
+                         * written (its pages are never touched); ew[0..ne) holds the weights
+                         * only once this is false (clout_i_builder_weighted) */
     /* interactions; it[k] is NaN when the row had no time */
     int64_t *iu, *ii;
     float *iw;
@@ -130,6 +132,9 @@ int clout_i_days_in_month(int64_t y, int m);
 
 /* For generators: the user map, and edges over existing user indices (weight 1). */
 clout_idmap *clout_i_builder_users(clout_builder *b);
+/* The ties so far get weight 1 in ew and unit_weights turns false: called before the first tie
+ * whose weight is not 1 is stored. */
+void clout_i_builder_weighted(clout_builder *b);
 int clout_i_builder_add_edge_arrays(clout_builder *b, const int64_t *src, const int64_t *dst, int64_t m,
                                     char msg[CLOUT_MSG_LEN]);
 

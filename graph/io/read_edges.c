@@ -35,7 +35,8 @@ typedef struct {
     uint64_t mask;
     int64_t nhashed;
     /* edges over local ids, written straight into the builder's arrays (a region of one slot
-     * per line), then translated in place */
+     * per line), then translated in place; w is written only once a weight other than 1 is
+     * seen (unit_weights false), so a list without weights never touches its pages */
     int64_t *src, *dst;
     float *w;
     int64_t lines, ne;
@@ -198,8 +199,12 @@ static inline bool flush_one(chunk *c, const pend *q)
     }
     c->src[c->ne] = s;
     c->dst[c->ne] = d;
-    c->w[c->ne] = q->w;
-    c->unit_weights = c->unit_weights && q->w == 1.0f;
+    if (q->w != 1.0f && c->unit_weights) {
+        /* the chunk's first weight other than 1: the ties before it get theirs now */
+        for (int64_t e = 0; e < c->ne; e++) c->w[e] = 1.0f;
+        c->unit_weights = false;
+    }
+    if (!c->unit_weights) c->w[c->ne] = q->w;
     c->ne++;
     return true;
 }
@@ -516,10 +521,12 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
         c->slot = NULL;
         FREE_PTR(c->direct);
         ALLOC_TRY(gmap[k], c->ntok ? c->ntok : 1, int64_t);
+        bool ident = true;
         for (int64_t j = 0; j < c->ntok; j++) {
             int64_t v = c->tok_val[j];
             if (gdirect && v >= 0 && gdirect[v]) {
                 gmap[k][j] = gdirect[v] - 1;
+                ident = ident && gmap[k][j] == j;
                 continue;
             }
             const char *t = data + c->tok_off[j];
@@ -531,11 +538,18 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
                 return s;
             }
             gmap[k][j] = g;
+            ident = ident && g == j;
             if (gdirect && v >= 0) gdirect[v] = g + 1;
         }
+        /* the first list read into an empty user map: its first chunk's local ids are the users'
+         * indices already */
+        if (ident) FREE_PTR(gmap[k]);
         gbase[k + 1] = gbase[k] + c->ne;
     }
     FREE_PTR(gdirect);
+    /* weights are kept once any tie, of this list or an earlier input, has one other than 1 */
+    if (!unit) clout_i_builder_weighted(b); /* the ties of earlier inputs get weight 1 */
+    bool keep_w = !b->unit_weights;
     /* translate to user indices and close the gaps left by comments, self-loops and bad lines:
      * chunk by chunk, in order, each translated where it lies (in parallel) and then moved left
      * to gbase[k], so an earlier chunk is done before a later one writes into its region. */
@@ -544,15 +558,21 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
         const int64_t *m = gmap[k];
         int64_t *S = b->esrc + gbase[k], *D = b->edst + gbase[k];
         float *W = b->ew + gbase[k];
-        #pragma omp parallel for schedule(static) num_threads(nt) if (c->ne > 100000)
-        for (int64_t e = 0; e < c->ne; e++) {
+        #pragma omp parallel for schedule(static) num_threads(nt) if (m && c->ne > 100000)
+        for (int64_t e = 0; e < (m ? c->ne : 0); e++) {
             c->src[e] = m[c->src[e]];
             c->dst[e] = m[c->dst[e]];
         }
         if (S != c->src) {
             memmove(S, c->src, (size_t)c->ne * sizeof(int64_t));
             memmove(D, c->dst, (size_t)c->ne * sizeof(int64_t));
-            memmove(W, c->w, (size_t)c->ne * sizeof(float));
+            if (!c->unit_weights) memmove(W, c->w, (size_t)c->ne * sizeof(float));
+        }
+        /* weights kept: a chunk without any other than 1 gets 1s (its final region ends before
+         * the next chunk's ties start) */
+        if (keep_w && c->unit_weights) {
+            #pragma omp parallel for schedule(static) num_threads(nt) if (c->ne > 100000)
+            for (int64_t e = 0; e < c->ne; e++) W[e] = 1.0f;
         }
     }
     if (o->reverse) {
@@ -566,7 +586,6 @@ static int read_edges(clout_builder *b, const char *name, char *data, size_t len
         }
     }
     b->ne += nedges;
-    b->unit_weights = b->unit_weights && unit;
     b->self_loops += loops;
     b->bad_lines += bad;
     double t2 = clout_i_now();

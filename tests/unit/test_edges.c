@@ -334,6 +334,117 @@ static void undirected_one_weight(void)
     free(text);
 }
 
+/* Weights are stored only once a tie has one other than 1 (a list without weights never
+ * touches them): ties read before that, in an earlier chunk, an earlier part of the same chunk
+ * or an earlier input, must still come out with weight 1. Lists long enough for two chunks, the
+ * weighted lines first or last; then two inputs in either order, and an input of ties with
+ * weights after a list without. Every tie is checked against the line that made it. */
+enum { LW_UNIT = 30000, LW_WEIGHTED = 20000 };
+
+static char *lw_text(bool weighted_first, const char *prefix)
+{
+    char *text = malloc((size_t)(LW_UNIT + LW_WEIGHTED) * 40);
+    size_t at = 0;
+    for (int part = 0; part < 2; part++) {
+        bool weighted = (part == 0) == weighted_first;
+        int lines = weighted ? LW_WEIGHTED : LW_UNIT;
+        for (int i = 0; i < lines; i++) {
+            if (weighted) at += (size_t)sprintf(text + at, "%sw%d %sv%d %d\n", prefix, i, prefix, i, 2 + i % 3);
+            else at += (size_t)sprintf(text + at, "%su%d %sv%d\n", prefix, i, prefix, i);
+        }
+    }
+    text[at] = '\0';
+    return text;
+}
+
+/* wrong weights among the ties of lw_text(.., prefix), every 7th checked */
+static int lw_wrong(const clout_graph *G, const char *prefix)
+{
+    int bad = 0;
+    char u[32], v[32];
+    for (int i = 0; i < LW_UNIT; i += 7) {
+        snprintf(u, sizeof u, "%su%d", prefix, i);
+        snprintf(v, sizeof v, "%sv%d", prefix, i);
+        bad += check_S(G, u, v) != 1.0;
+    }
+    for (int i = 0; i < LW_WEIGHTED; i += 7) {
+        snprintf(u, sizeof u, "%sw%d", prefix, i);
+        snprintf(v, sizeof v, "%sv%d", prefix, i);
+        bad += check_S(G, u, v) != (double)(2 + i % 3);
+    }
+    return bad;
+}
+
+static clout_graph *lw_build(const char *t1, const char *t2, bool ties_after)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    CHECK(clout_builder_new(&b, &o, msg) == 0, "%s", msg);
+    if (b == NULL) return NULL;
+    int s = clout_builder_add_edges_mem(b, "a.txt", t1, strlen(t1), &o, msg);
+    if (s >= 0 && t2) s = clout_builder_add_edges_mem(b, "b.txt", t2, strlen(t2), &o, msg);
+    if (s >= 0 && ties_after) {
+        const char *names[3] = {"t0", "t1", "t2"};
+        int64_t src[2] = {0, 1}, dst[2] = {1, 2};
+        float w[2] = {1.0f, 5.0f};
+        s = clout_builder_add_ties(b, 3, names, src, dst, w, 2, msg);
+    }
+    if (s >= 0) s = clout_builder_finish(&b, &G, msg);
+    CHECK(s == 0, "%s", msg);
+    clout_builder_free(&b);
+    return G;
+}
+
+static void weights_appear_late(void)
+{
+    clout_set_threads(2, msg);
+    for (int wf = 0; wf < 2; wf++) {
+        char *t = lw_text(wf, "");
+        clout_graph *G = lw_build(t, NULL, false);
+        if (G) CHECK(lw_wrong(G, "") == 0, "one list, weighted lines %s: wrong weights", wf ? "first" : "last");
+        clout_graph_free(&G);
+        free(t);
+    }
+    /* two inputs: one without any weight and one with, in either order */
+    char *unit = malloc(64 * 40), *wtd = malloc(64 * 40);
+    size_t a = 0, c = 0;
+    for (int i = 0; i < 64; i++) {
+        a += (size_t)sprintf(unit + a, "p%d q%d\n", i, i);
+        c += (size_t)sprintf(wtd + c, "r%d q%d %d\n", i, i, 2 + i % 3);
+    }
+    for (int order = 0; order < 2; order++) {
+        clout_graph *G = lw_build(order ? wtd : unit, order ? unit : wtd, order == 0);
+        int bad = 0;
+        char u[16], v[16];
+        for (int i = 0; G && i < 64; i++) {
+            snprintf(u, sizeof u, "p%d", i);
+            snprintf(v, sizeof v, "q%d", i);
+            bad += check_S(G, u, v) != 1.0;
+            snprintf(u, sizeof u, "r%d", i);
+            bad += check_S(G, u, v) != (double)(2 + i % 3);
+        }
+        if (G && order == 0) bad += (check_S(G, "t0", "t1") != 1.0) + (check_S(G, "t1", "t2") != 5.0);
+        CHECK(G && bad == 0, "two inputs, the weighted one %s: %d wrong weights", order ? "first" : "second", bad);
+        clout_graph_free(&G);
+    }
+    /* a list without weights, then ties with weights: the list's ties keep weight 1 */
+    clout_graph *G = lw_build(unit, NULL, true);
+    int bad = 0;
+    char u[16], v[16];
+    for (int i = 0; G && i < 64; i++) {
+        snprintf(u, sizeof u, "p%d", i);
+        snprintf(v, sizeof v, "q%d", i);
+        bad += check_S(G, u, v) != 1.0;
+    }
+    if (G) bad += (check_S(G, "t0", "t1") != 1.0) + (check_S(G, "t1", "t2") != 5.0);
+    CHECK(G && bad == 0, "a list, then ties with weights: %d wrong weights", bad);
+    clout_graph_free(&G);
+    free(unit);
+    free(wtd);
+}
+
 int main(void)
 {
     check_init();
@@ -341,5 +452,6 @@ int main(void)
     errors();
     parallel_matches_reference();
     undirected_one_weight();
+    weights_appear_late();
     return check_done("test_edges");
 }

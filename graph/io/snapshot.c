@@ -245,6 +245,32 @@ static void release_mapped(const uint8_t *p, size_t bytes)
     if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
+/* dst[0..n) = the n little-endian integers of isz (4 or 8) bytes at src, widened to 64 bits, or
+ * bytes copied as they are (isz 1). The threads each map their own slice of dst's fresh pages and
+ * fill it: zeroing the pages is most of a load's work, and one thread doing it all (as a single
+ * MADV_POPULATE_WRITE or first touches in a serial copy) left the other threads idle. */
+static void copy_in(void *dst, const uint8_t *src, size_t n, int isz)
+{
+    #pragma omp parallel if (n * (isz == 4 ? 8u : (size_t)isz) > (4u << 20))
+    {
+        int t = omp_get_thread_num(), nt = omp_get_num_threads();
+        size_t a = n * (size_t)t / (size_t)nt, b = n * (size_t)(t + 1) / (size_t)nt;
+        if (isz == 4) {
+            uint64_t *d = dst;
+            clout_i_prefault(d + a, (b - a) * 8);
+            for (size_t k = a; k < b; k++) {
+                uint32_t v;
+                memcpy(&v, src + 4 * k, 4);
+                d[k] = v;
+            }
+        } else {
+            size_t w = (size_t)isz;
+            clout_i_prefault((char *)dst + a * w, (b - a) * w);
+            memcpy((char *)dst + a * w, src + a * w, (b - a) * w);
+        }
+    }
+}
+
 static int make_matrix(const mat_desc *m, const char *name, const char *what, uint64_t nrows,
                        uint64_t ncols, int type, bool nonneg, bool mapped, GrB_Matrix *A, char msg[CLOUT_MSG_LEN])
 {
@@ -255,8 +281,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
                (unsigned long long)m->ncols, (unsigned long long)nrows, (unsigned long long)ncols);
     ASSERT_MSG(m->type == type, CLOUT_ERR_DATA, "%s: matrix %s has the wrong value type", name, what);
     ALLOC_TRY(Ap, nrows + 1, uint64_t);
-    clout_i_prefault(Ap, (nrows + 1) * 8);
-    memcpy(Ap, m->ptr, (nrows + 1) * 8);
+    copy_in(Ap, m->ptr, (nrows + 1) * 8, 1);
     ASSERT_MSG(Ap[0] == 0 && Ap[nrows] == m->nvals, CLOUT_ERR_DATA,
                "%s: matrix %s: row pointers do not span its %llu entries", name, what,
                (unsigned long long)m->nvals);
@@ -269,18 +294,8 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     const int64_t chunk = (int64_t)1 << 21;
     for (int64_t c0 = 0; c0 < (int64_t)m->nvals; c0 += chunk) {
         int64_t c1 = c0 + chunk < (int64_t)m->nvals ? c0 + chunk : (int64_t)m->nvals;
-        clout_i_prefault(Aj + c0, (size_t)(c1 - c0) * 8);
-        if (m->idx_bytes == 8) {
-            memcpy(Aj + c0, m->idx + 8 * (size_t)c0, (size_t)(c1 - c0) * 8);
-        } else {
-            const uint8_t *src = m->idx;
-            #pragma omp parallel for schedule(static) if (c1 - c0 > 100000)
-            for (int64_t k = c0; k < c1; k++) {
-                uint32_t v;
-                memcpy(&v, src + 4 * (size_t)k, 4);
-                Aj[k] = v;
-            }
-        }
+        if (m->idx_bytes == 8) copy_in(Aj + c0, m->idx + 8 * (size_t)c0, (size_t)(c1 - c0) * 8, 1);
+        else copy_in(Aj + c0, m->idx + 4 * (size_t)c0, (size_t)(c1 - c0), 4);
         if (mapped) release_mapped(m->idx + (size_t)m->idx_bytes * (size_t)c0, (size_t)(c1 - c0) * (size_t)m->idx_bytes);
     }
     int64_t bad_row = -1;
@@ -297,8 +312,7 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
                (long long)bad_row);
     uint64_t nx = m->iso ? 1 : m->nvals;
     ALLOC_TRY(Ax, (nx ? nx : 1) * (size_t)type, uint8_t);
-    clout_i_prefault(Ax, nx * (size_t)type);
-    memcpy(Ax, m->vals, nx * (size_t)type);
+    copy_in(Ax, m->vals, nx * (size_t)type, 1);
     if (mapped) release_mapped(m->vals, nx * (size_t)type);
     int64_t bad_val = -1;
     #pragma omp parallel for schedule(static) reduction(max : bad_val) if (nx > 1000000)

@@ -294,31 +294,57 @@ static int collect(clout_i_gwork *g, const clout_i_rrstore *rs, const clout_i_ti
     g->xuser[g->nx++] = (uint32_t)best;
     for (int i = 0; i < hn; i++) g->xuser[g->nx++] = ties->byrank[h[i].v];
     for (int x = 0; x < g->nx; x++) g->slot[g->xuser[x]] = x;
-    int64_t c[CLOUT_I_XCAND + 1] = {0};
-    for (int64_t j = 0; j < rs->count; j++) {
-        if (g->done[j]) continue;
-        const uint32_t *u = clout_i_set_users(rs, j);
-        for (int64_t q = 0, e = clout_i_set_len(rs, j); q < e; q++)
-            if (g->slot[u[q]] >= 0) c[g->slot[u[q]] + 1]++;
-    }
-    for (int x = 0; x < g->nx; x++) c[x + 1] += c[x];
-    if (c[g->nx] > g->xcap) {
-        free(g->xset);
-        g->xcap = c[g->nx] + c[g->nx] / 2;
-        g->xset = clout_i_malloc((size_t)(g->xcap ? g->xcap : 1), sizeof(uint32_t));
-        if (!g->xset) {
-            g->xcap = 0;
-            return CLOUT_ERR_NOMEM;
+    /* two scans of the uncovered sets, each thread over its own range of sets: it counts its
+     * sets per candidate, then writes them from its own offset, so every list comes out in
+     * ascending set order, as one thread would leave it */
+    int64_t nsets = rs->count;
+    int nt = nsets >= 4096 ? g->nt : 1, nx = g->nx;
+    int64_t (*tc)[CLOUT_I_XCAND + 1] = clout_i_calloc((size_t)nt, sizeof(*tc));
+    if (!tc) return CLOUT_ERR_NOMEM;
+    bool nomem = false;
+    #pragma omp parallel num_threads(nt)
+    {
+        int t = omp_get_thread_num();
+        int64_t lo = nsets * t / nt, hi = nsets * (t + 1) / nt, *c = tc[t];
+        for (int64_t j = lo; j < hi; j++) {
+            if (g->done[j]) continue;
+            const uint32_t *u = clout_i_set_users(rs, j);
+            for (int64_t q = 0, e = clout_i_set_len(rs, j); q < e; q++)
+                if (g->slot[u[q]] >= 0) c[g->slot[u[q]]]++;
+        }
+        #pragma omp barrier
+        #pragma omp single
+        {
+            /* tc[t][x] becomes thread t's first slot in candidate x's list */
+            int64_t at = 0;
+            for (int x = 0; x < nx; x++) {
+                g->xoff[x] = at;
+                for (int q = 0; q < nt; q++) {
+                    int64_t m = tc[q][x];
+                    tc[q][x] = at;
+                    at += m;
+                }
+            }
+            g->xoff[nx] = at;
+            if (at > g->xcap) {
+                free(g->xset);
+                g->xcap = at + at / 2;
+                g->xset = clout_i_malloc((size_t)(g->xcap ? g->xcap : 1), sizeof(uint32_t));
+                if (!g->xset) {
+                    g->xcap = 0;
+                    nomem = true;
+                }
+            }
+        }
+        for (int64_t j = lo; j < hi && !nomem; j++) {
+            if (g->done[j]) continue;
+            const uint32_t *u = clout_i_set_users(rs, j);
+            for (int64_t q = 0, e = clout_i_set_len(rs, j); q < e; q++)
+                if (g->slot[u[q]] >= 0) g->xset[c[g->slot[u[q]]]++] = (uint32_t)j;
         }
     }
-    memcpy(g->xoff, c, (size_t)(g->nx + 1) * sizeof(int64_t));
-    for (int64_t j = 0; j < rs->count; j++) {
-        if (g->done[j]) continue;
-        const uint32_t *u = clout_i_set_users(rs, j);
-        for (int64_t q = 0, e = clout_i_set_len(rs, j); q < e; q++)
-            if (g->slot[u[q]] >= 0) g->xset[c[g->slot[u[q]]]++] = (uint32_t)j;
-    }
-    return CLOUT_OK;
+    free(tc);
+    return nomem ? CLOUT_ERR_NOMEM : CLOUT_OK;
 }
 
 /* A distributed greedy step: the sets this process just covered (marked 2 in done, among

@@ -256,8 +256,9 @@ int clout_model_load_mem(clout_model **mo, const char *path, const uint8_t *data
         } else if (clout_i_key_is(s, sl, "params")) {
             uint64_t np;
             if (!clout_i_rd_container(&r, true, &np)) goto bad;
-            if (np > CLOUT_I_MAX_PARAMS) BAD("%s: %llu parameters, at most %d", path, (unsigned long long)np,
-                                             CLOUT_I_MAX_PARAMS);
+            /* a second "params" would add to the first: refused, as a second "tensors" is */
+            if (np > CLOUT_I_MAX_PARAMS || m->nparams)
+                BAD("%s: %llu parameters (at most %d, listed once)", path, (unsigned long long)np, CLOUT_I_MAX_PARAMS);
             for (uint64_t i = 0; i < np; i++) {
                 const char *k;
                 size_t kl;

@@ -237,6 +237,7 @@ int clout_i_csr_sort_cols_inplace(int64_t nrows, int64_t nnz, int64_t *row, int6
         #pragma omp for schedule(dynamic, 1024)
         for (int64_t r = 0; r < nrows; r++) {
             int64_t len = p[r + 1] - p[r];
+            if (len < 2) continue; /* sorted already (and a is NULL when there are no ties) */
             if (len >= RADIX_MIN && len > tcap) {
                 free(tmp);
                 tmp = clout_i_malloc((size_t)len, sizeof(uint32_t));

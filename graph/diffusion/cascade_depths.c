@@ -36,7 +36,9 @@ static int64_t live_in_ties(const clout_influence *P, bool lt, uint64_t seed, ui
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        FREE_PTR(lptr);                                                                   \
+        FREE_PTR(lcnt);                                                                   \
+        FREE_PTR(part64);                                                                 \
+        FREE_PTR(part32);                                                                 \
         FREE_PTR(lsrc);                                                                   \
         FREE_PTR(fptr);                                                                   \
         FREE_PTR(fdst);                                                                   \
@@ -67,10 +69,32 @@ static inline bool claim(uint32_t *slot)
            __atomic_compare_exchange_n(slot, &free_, UINT32_MAX - 1, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
+/* a[i + 1] += a[i] for i = 0 .. m - 1, by the threads: each sums its block, then adds the sum of
+ * the blocks before it while it scans (part: one slot per thread) */
+#define DEFINE_SCAN(name, T)                                                                \
+    static void name(T *a, int64_t m, T *part)                                              \
+    {                                                                                       \
+        _Pragma("omp parallel if (m >= 65536)")                                             \
+        {                                                                                   \
+            int t = omp_get_thread_num(), nth = omp_get_num_threads();                      \
+            int64_t lo = m * t / nth, hi = m * (t + 1) / nth;                               \
+            T sum = 0;                                                                      \
+            for (int64_t i = lo; i < hi; i++) sum += a[i + 1];                              \
+            part[t] = sum;                                                                  \
+            _Pragma("omp barrier")                                                          \
+            T run = a[0];                                                                   \
+            for (int q = 0; q < t; q++) run += part[q];                                     \
+            for (int64_t i = lo; i < hi; i++) a[i + 1] = run += a[i + 1];                   \
+        }                                                                                   \
+    }
+DEFINE_SCAN(scan_u64, uint64_t)
+DEFINE_SCAN(scan_u32, uint32_t)
+
 int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64_t seed, double *depth,
                          char msg[CLOUT_MSG_LEN])
 {
-    uint64_t *lptr = NULL, *fptr = NULL;
+    uint64_t *fptr = NULL, *part64 = NULL;
+    uint32_t *lcnt = NULL, *part32 = NULL; /* live in-ties of each user */
     uint32_t *rptr = NULL; /* the relabelled live graph's row pointers: its ties number < 2^32 */
     uint16_t **marks = NULL;
     uint32_t *lsrc = NULL, *fdst = NULL, *dw = NULL, *lid = NULL, *ordn = NULL, *rdst = NULL, **lists = NULL;
@@ -83,9 +107,11 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     ASSERT_MSG(sims > 0, CLOUT_ERR_INVALID, "the number of simulations must be positive");
     ASSERT_MSG(n < (int64_t)LEAF, CLOUT_ERR_INVALID, "cascade depths handle at most %u users", LEAF - 1);
     ASSERT_MSG(m < (int64_t)UINT32_MAX, CLOUT_ERR_INVALID, "cascade depths handle fewer than %u ties", UINT32_MAX);
-    ALLOC_TRY(lptr, n + 1, uint64_t);
+    ALLOC_TRY(lcnt, n ? n : 1, uint32_t);
+    ALLOC_TRY(part64, nt, uint64_t);
+    ALLOC_TRY(part32, nt, uint32_t);
     ALLOC_TRY(lsrc, m ? m : 1, uint32_t);
-    ALLOC_TRY(fptr, n + 1, uint64_t);
+    ALLOC_TRY(fptr, n + 2, uint64_t);
     ALLOC_TRY(fdst, m ? m : 1, uint32_t);
     CALLOC_TRY(sum, n ? n : 1, double);
     ALLOC_TRY(dw, n ? n : 1, uint32_t);
@@ -112,33 +138,32 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     clout_i_part_block(sims, &s_lo, &s_hi);
     prog = clout_i_progress_start("live-edge graphs", (double)(s_hi - s_lo), "");
     for (int64_t s = s_lo; s < s_hi; s++) {
-        /* live in-ties of every user, each in its slot of the in-rows, then packed */
+        /* live in-ties of every user, each in its slot of the in-rows */
         #pragma omp parallel for schedule(dynamic, 4096)
-        for (int64_t v = 0; v < n; v++) lptr[v + 1] = (uint64_t)live_in_ties(P, lt, seed, (uint64_t)s, v, lsrc + P->iptr[v]);
-        lptr[0] = 0;
-        for (int64_t v = 0; v < n; v++) lptr[v + 1] += lptr[v];
+        for (int64_t v = 0; v < n; v++) lcnt[v] = (uint32_t)live_in_ties(P, lt, seed, (uint64_t)s, v, lsrc + P->iptr[v]);
         /* the live graph forward (u -> v), by a counting sort with atomic counters: the order
          * within a forward row then varies between runs, but BFS levels, all that is kept, are
-         * sets and do not depend on it */
-        memset(fptr, 0, (size_t)(n + 1) * sizeof(uint64_t));
+         * sets and do not depend on it. Counted at u + 2 and placed from u + 1, so that fptr[u]
+         * ends as row u's start with no pass to shift it. */
+        #pragma omp parallel for schedule(static) if (n > 65536)
+        for (int64_t u = 0; u < n + 2; u++) fptr[u] = 0;
         #pragma omp parallel for schedule(dynamic, 4096)
         for (int64_t v = 0; v < n; v++)
-            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++)
-                __atomic_fetch_add(&fptr[lsrc[P->iptr[v] + k] + 1], 1, __ATOMIC_RELAXED);
-        for (int64_t u = 0; u < n; u++) fptr[u + 1] += fptr[u];
+            for (uint32_t k = 0; k < lcnt[v]; k++)
+                __atomic_fetch_add(&fptr[lsrc[P->iptr[v] + k] + 2], 1, __ATOMIC_RELAXED);
+        scan_u64(fptr + 1, n, part64);
         #pragma omp parallel for schedule(dynamic, 4096)
         for (int64_t v = 0; v < n; v++)
-            for (uint64_t k = 0; k < lptr[v + 1] - lptr[v]; k++)
-                fdst[__atomic_fetch_add(&fptr[lsrc[P->iptr[v] + k]], 1, __ATOMIC_RELAXED)] = (uint32_t)v;
-        for (int64_t u = n; u > 0; u--) fptr[u] = fptr[u - 1];
-        fptr[0] = 0;
+            for (uint32_t k = 0; k < lcnt[v]; k++)
+                fdst[__atomic_fetch_add(&fptr[lsrc[P->iptr[v] + k] + 1], 1, __ATOMIC_RELAXED)] = (uint32_t)v;
         /* the live graph relabelled in depth-first pre-order, so that what a user reaches has
          * nearby ids and the searches below stay in a few cache lines of marks, rptr and rdst:
          * each thread walks from the users no live tie enters (then from what is left, which
          * lies on cycles), claiming each user once; ids follow the threads' lists. The ids
          * depend on the threads' timing, the BFS levels, all that is kept, do not. rdst marks
          * the targets with no live out-tie, which end a search without being queued. */
-        memset(lid, 0xff, (size_t)n * sizeof(uint32_t));
+        #pragma omp parallel for schedule(static) if (n > 65536)
+        for (int64_t u = 0; u < n; u++) lid[u] = UINT32_MAX;
         #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num();
@@ -147,7 +172,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
             for (int pass = 0; pass < 2; pass++) {
                 #pragma omp for schedule(dynamic, 1024)
                 for (int64_t u = 0; u < n; u++) {
-                    if (fptr[u + 1] == fptr[u] || (pass == 0 && lptr[u + 1] != lptr[u])) continue;
+                    if (fptr[u + 1] == fptr[u] || (pass == 0 && lcnt[u] != 0)) continue;
                     if (!claim(&lid[u])) continue;
                     int64_t top = 0;
                     stack[top++] = (uint32_t)u;
@@ -171,7 +196,9 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         int64_t na = 0;
         for (int t = 0; t < nt; t++) na += nlist[t];
         rptr[0] = 0;
-        for (int64_t i = 0; i < na; i++) rptr[i + 1] = rptr[i] + (uint32_t)(fptr[ordn[i] + 1] - fptr[ordn[i]]);
+        #pragma omp parallel for schedule(static) if (na > 65536)
+        for (int64_t i = 0; i < na; i++) rptr[i + 1] = (uint32_t)(fptr[ordn[i] + 1] - fptr[ordn[i]]);
+        scan_u32(rptr, na, part32);
         #pragma omp parallel for schedule(dynamic, 4096)
         for (int64_t i = 0; i < na; i++)
             for (uint64_t k = fptr[ordn[i]], r = rptr[i]; k < fptr[ordn[i] + 1]; k++)
@@ -179,7 +206,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
         /* u's cascade in this world is what u reaches; its depth, the last BFS level. A user
          * with one live out-tie, to w, and no live in-tie is not reachable from w, so its
          * cascade is w's one round later: 1 + w's depth, with no search of its own */
-#define CHAIN(u) (fptr[(u) + 1] - fptr[u] == 1 && lptr[(u) + 1] == lptr[u])
+#define CHAIN(u) (fptr[(u) + 1] - fptr[u] == 1 && lcnt[u] == 0)
         #pragma omp parallel num_threads(nt)
         {
             int t = omp_get_thread_num();

@@ -140,7 +140,8 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
     for (int64_t s = s_lo; s < s_hi; s++) {
         /* live in-ties of every user, each in its slot of the in-rows */
         #pragma omp parallel for schedule(dynamic, 4096)
-        for (int64_t v = 0; v < n; v++) lcnt[v] = (uint32_t)live_in_ties(P, lt, seed, (uint64_t)s, v, lsrc + P->iptr[v]);
+        for (int64_t v = 0; v < n; v++)
+            lcnt[v] = (uint32_t)live_in_ties(P, lt, seed, (uint64_t)s, v, lsrc + P->iptr[v]);
         /* the live graph forward (u -> v), by a counting sort with atomic counters: the order
          * within a forward row then varies between runs, but BFS levels, all that is kept, are
          * sets and do not depend on it. Counted at u + 2 and placed from u + 1, so that fptr[u]

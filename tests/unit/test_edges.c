@@ -397,6 +397,23 @@ static clout_graph *lw_build(const char *t1, const char *t2, bool ties_after)
     return G;
 }
 
+/* wrong weights among the ties of the small inputs below: p_i -> q_i (weight 1), with weighted
+ * also r_i -> q_i (2 + i % 3), with ties also the added t0 -> t1 (1) and t1 -> t2 (5) */
+static int small_wrong(const clout_graph *G, bool weighted, bool ties)
+{
+    int bad = 0;
+    char u[16], v[16];
+    for (int i = 0; i < 64; i++) {
+        snprintf(u, sizeof u, "p%d", i);
+        snprintf(v, sizeof v, "q%d", i);
+        bad += check_S(G, u, v) != 1.0;
+        snprintf(u, sizeof u, "r%d", i);
+        if (weighted) bad += check_S(G, u, v) != (double)(2 + i % 3);
+    }
+    if (ties) bad += (check_S(G, "t0", "t1") != 1.0) + (check_S(G, "t1", "t2") != 5.0);
+    return bad;
+}
+
 static void weights_appear_late(void)
 {
     clout_set_threads(2, msg);
@@ -416,30 +433,14 @@ static void weights_appear_late(void)
     }
     for (int order = 0; order < 2; order++) {
         clout_graph *G = lw_build(order ? wtd : unit, order ? unit : wtd, order == 0);
-        int bad = 0;
-        char u[16], v[16];
-        for (int i = 0; G && i < 64; i++) {
-            snprintf(u, sizeof u, "p%d", i);
-            snprintf(v, sizeof v, "q%d", i);
-            bad += check_S(G, u, v) != 1.0;
-            snprintf(u, sizeof u, "r%d", i);
-            bad += check_S(G, u, v) != (double)(2 + i % 3);
-        }
-        if (G && order == 0) bad += (check_S(G, "t0", "t1") != 1.0) + (check_S(G, "t1", "t2") != 5.0);
-        CHECK(G && bad == 0, "two inputs, the weighted one %s: %d wrong weights", order ? "first" : "second", bad);
+        int bad = G ? small_wrong(G, true, order == 0) : -1;
+        CHECK(bad == 0, "two inputs, the weighted one %s: %d wrong weights", order ? "first" : "second", bad);
         clout_graph_free(&G);
     }
     /* a list without weights, then ties with weights: the list's ties keep weight 1 */
     clout_graph *G = lw_build(unit, NULL, true);
-    int bad = 0;
-    char u[16], v[16];
-    for (int i = 0; G && i < 64; i++) {
-        snprintf(u, sizeof u, "p%d", i);
-        snprintf(v, sizeof v, "q%d", i);
-        bad += check_S(G, u, v) != 1.0;
-    }
-    if (G) bad += (check_S(G, "t0", "t1") != 1.0) + (check_S(G, "t1", "t2") != 5.0);
-    CHECK(G && bad == 0, "a list, then ties with weights: %d wrong weights", bad);
+    int bad = G ? small_wrong(G, false, true) : -1;
+    CHECK(bad == 0, "a list, then ties with weights: %d wrong weights", bad);
     clout_graph_free(&G);
     free(unit);
     free(wtd);

@@ -10,21 +10,31 @@
  * lists are kept. Each thread has its own BFS arrays, reset only where the search went.
  *
  * Identical for any thread count: the sources are cut into a fixed number of chunks (it depends
- * on the number of sources only); a chunk's dependencies are summed into its thread's buffer in
- * source order, and the buffers are added to the result in chunk order (an OpenMP ordered
- * section), so every floating-point sum happens in the same order whatever the threads.
+ * on the number of sources only); a chunk's dependencies are summed into a buffer in source
+ * order, and the buffers are added to the result in chunk order, so every floating-point sum
+ * happens in the same order whatever the threads. The threads take chunks as they come free and
+ * do not wait for each other: a finished chunk that is not next in order stays in its buffer
+ * until the chunks before it are in, and its thread takes a new buffer for the next one (a
+ * reorder buffer: whichever thread completes the chunk next in order adds every finished one it
+ * can). Buffers beyond one a thread are made as needed, within BUF_BYTES (at least one more a
+ * thread); past that a thread waits for one of its own to be added.
  *
- * Time O(sources x |S|); memory O(n) per thread (dist, sigma, delta, BFS order, buffer: 36 bytes
- * per user). Checked against igraph_betweenness and igraph_betweenness_subset (test_metrics). */
+ * Time O(sources x |S|); memory O(n) per thread (dist, sigma, delta, BFS order, a buffer: 36
+ * bytes per user) and at most BUF_BYTES of further buffers (or one more per thread). Checked
+ * against igraph_betweenness and igraph_betweenness_subset (test_metrics). */
 #include "metrics_internal.h"
+#include <sched.h>
 
 #define NCHUNKS 256
 #define NGROUPS 32
+#define MAXBUF 64               /* buffers a thread may hold */
+#define BUF_BYTES (256u << 20) /* all threads' buffers beyond their first: at most this many bytes */
 
 typedef struct {
     int32_t *dist;
-    double *sigma, *delta, *acc;
+    double *sigma, *delta, *acc[MAXBUF];
     int64_t *order;
+    int nbuf, busy[MAXBUF]; /* busy[b]: acc[b] holds a finished chunk not yet added (atomic) */
 } workspace;
 
 static void ws_free(workspace *w)
@@ -32,7 +42,7 @@ static void ws_free(workspace *w)
     free(w->dist);
     free(w->sigma);
     free(w->delta);
-    free(w->acc);
+    for (int b = 0; b < w->nbuf; b++) free(w->acc[b]);
     free(w->order);
     memset(w, 0, sizeof *w);
 }
@@ -42,9 +52,10 @@ static bool ws_init(workspace *w, int64_t n)
     w->dist = clout_i_malloc((size_t)n, sizeof(int32_t));
     w->sigma = clout_i_calloc((size_t)n, sizeof(double));
     w->delta = clout_i_calloc((size_t)n, sizeof(double));
-    w->acc = clout_i_calloc((size_t)n, sizeof(double));
+    w->acc[0] = clout_i_calloc((size_t)n, sizeof(double));
+    w->nbuf = 1;
     w->order = clout_i_malloc((size_t)n, sizeof(int64_t));
-    if (!w->dist || !w->sigma || !w->delta || !w->acc || !w->order) {
+    if (!w->dist || !w->sigma || !w->delta || !w->acc[0] || !w->order) {
         ws_free(w);
         return false;
     }
@@ -52,8 +63,8 @@ static bool ws_init(workspace *w, int64_t n)
     return true;
 }
 
-/* the dependencies of every user on source s, added to w->acc */
-static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, workspace *w)
+/* the dependencies of every user on source s, added to acc */
+static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, workspace *w, double *acc)
 {
     int32_t *dist = w->dist;
     double *sigma = w->sigma, *delta = w->delta;
@@ -85,7 +96,7 @@ static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, work
             if (dist[u] == dn) sum += delta[u];
         }
         double d = sigma[v] * sum;
-        w->acc[v] += d;
+        acc[v] += d;
         delta[v] = (1 + d) / sigma[v];
     }
     for (int64_t i = 0; i < tail; i++) {
@@ -104,6 +115,7 @@ static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, work
         free(ws);                                                         \
         free(src);                                                        \
         free(grp);                                                        \
+        free(ready);                                                      \
         clout_i_progress_end(prog);                                       \
     } while (0)
 
@@ -114,6 +126,7 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     workspace *ws = NULL;
     int64_t *src = NULL;
     double *grp = NULL;
+    int *ready = NULL;
     clout_i_progress *prog = NULL;
     int nt = omp_get_max_threads();
     int64_t n = clout_graph_users(G);
@@ -152,24 +165,59 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     /* a distributed run keeps its groups' sums until the running sum reaches it */
     ALLOC_TRY(grp, (dist ? (int64_t)(g_hi - g_lo) : 1) * n + 1, double);
     prog = clout_i_progress_start("betweenness", (double)mine, " sources");
-    for (int g = g_lo; g < g_hi && !stop; g++) {
-        double *gs = grp + (dist ? (int64_t)(g - g_lo) * n : 0);
-        memset(gs, 0, (size_t)n * sizeof(double));
-        int64_t c0 = (int64_t)g * nchunks / NGROUPS, c1 = (int64_t)(g + 1) * nchunks / NGROUPS;
-#pragma omp parallel for ordered schedule(dynamic, 1)
-        for (int64_t ch = c0; ch < c1; ch++) {
-            workspace *w = &ws[omp_get_thread_num()];
+    /* this process's chunks, C0 .. C1 - 1 (its groups' chunks are consecutive), in a reorder
+     * buffer: ready[c - C0] names the buffer (thread * MAXBUF + b, plus 1) holding chunk c once done */
+    int64_t C0 = (int64_t)g_lo * nchunks / NGROUPS, C1 = (int64_t)g_hi * nchunks / NGROUPS;
+    int64_t next_claim = C0, next_add = C0, extra = 0, max_extra = (int64_t)(BUF_BYTES / ((size_t)n * sizeof(double)));
+    if (max_extra < nt) max_extra = nt; /* room for a second buffer a thread */
+    CALLOC_TRY(ready, C1 - C0 + 1, int);
+    if (dist) memset(grp, 0, (size_t)(g_hi - g_lo) * (size_t)n * sizeof(double)); /* empty groups add 0 */
+    #pragma omp parallel num_threads(nt)
+    {
+        workspace *w = &ws[omp_get_thread_num()];
+        int me = omp_get_thread_num();
+        for (;;) {
+            /* a free buffer, or a new one while the extra buffers stay within BUF_BYTES; else
+             * wait: the chunks held wait for an earlier one, which whoever completes it adds.
+             * The buffer comes before the chunk, so the earliest chunk not added is always being
+             * worked on. */
+            int b = -1;
+            while (b < 0) {
+                for (int q = 0; q < w->nbuf && b < 0; q++)
+                    if (!__atomic_load_n(&w->busy[q], __ATOMIC_ACQUIRE)) b = q;
+                if (b < 0 && w->nbuf < MAXBUF && __atomic_add_fetch(&extra, 1, __ATOMIC_RELAXED) <= max_extra) {
+                    w->acc[w->nbuf] = clout_i_calloc((size_t)n, sizeof(double));
+                    if (w->acc[w->nbuf] != NULL) b = w->nbuf++;
+                }
+                if (b < 0) sched_yield();
+            }
+            int64_t ch = __atomic_fetch_add(&next_claim, 1, __ATOMIC_RELAXED);
+            if (ch >= C1) break;
             int64_t lo = ch * ns / nchunks, hi = (ch + 1) * ns / nchunks;
-            for (int64_t i = lo; i < hi && !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++) one_source(ptr, idx, src[i], w);
-#pragma omp ordered
-            {
-                for (int64_t v = 0; v < n; v++) gs[v] += w->acc[v];
-                memset(w->acc, 0, (size_t)n * sizeof(double));
-                clout_i_progress_tick(prog, &done, hi - lo, &stop);
+            for (int64_t i = lo; i < hi && !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++)
+                one_source(ptr, idx, src[i], w, w->acc[b]);
+            __atomic_store_n(&w->busy[b], 1, __ATOMIC_RELAXED);
+            __atomic_store_n(&ready[ch - C0], me * MAXBUF + b + 1, __ATOMIC_RELEASE);
+            clout_i_progress_tick(prog, &done, hi - lo, &stop);
+            /* add, in chunk order, every finished chunk from the next one on: group g's sum starts
+             * from 0 at its first chunk and goes into bc after its last (a distributed run keeps
+             * each group's sum apart) */
+            #pragma omp critical(betweenness_add)
+            for (int r_; next_add < C1 && (r_ = __atomic_load_n(&ready[next_add - C0], __ATOMIC_ACQUIRE)) != 0;
+                 next_add++) {
+                workspace *o = &ws[(r_ - 1) / MAXBUF];
+                double *a = o->acc[(r_ - 1) % MAXBUF];
+                int g = (int)(((next_add + 1) * NGROUPS - 1) / nchunks); /* the group holding the chunk */
+                int64_t gc0 = (int64_t)g * nchunks / NGROUPS, gc1 = (int64_t)(g + 1) * nchunks / NGROUPS;
+                double *gs = grp + (dist ? (int64_t)(g - g_lo) * n : 0);
+                if (next_add == gc0) memset(gs, 0, (size_t)n * sizeof(double));
+                for (int64_t v = 0; v < n; v++) gs[v] += a[v];
+                memset(a, 0, (size_t)n * sizeof(double));
+                __atomic_store_n(&o->busy[(r_ - 1) % MAXBUF], 0, __ATOMIC_RELEASE);
+                if (!dist && next_add == gc1 - 1)
+                    for (int64_t v = 0; v < n; v++) bc[v] += gs[v];
             }
         }
-        if (!dist)
-            for (int64_t v = 0; v < n; v++) bc[v] += gs[v];
     }
     if (dist) {
         /* the running sum: from the previous process, plus this one's groups in order, on to the

@@ -30,6 +30,8 @@
 #define MAXBUF 64               /* buffers a thread may hold */
 #define BUF_BYTES (256u << 20) /* all threads' buffers beyond their first: at most this many bytes */
 
+int64_t clout_i_betweenness_extra_max = -1;
+
 typedef struct {
     int32_t *dist;
     double *sigma, *delta, *acc[MAXBUF];
@@ -170,6 +172,7 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     int64_t C0 = (int64_t)g_lo * nchunks / NGROUPS, C1 = (int64_t)g_hi * nchunks / NGROUPS;
     int64_t next_claim = C0, next_add = C0, extra = 0, max_extra = (int64_t)(BUF_BYTES / ((size_t)n * sizeof(double)));
     if (max_extra < nt) max_extra = nt; /* room for a second buffer a thread */
+    if (clout_i_betweenness_extra_max >= 0) max_extra = clout_i_betweenness_extra_max;
     CALLOC_TRY(ready, C1 - C0 + 1, int);
     if (dist) memset(grp, 0, (size_t)(g_hi - g_lo) * (size_t)n * sizeof(double)); /* empty groups add 0 */
     #pragma omp parallel num_threads(nt)

@@ -8,4 +8,9 @@
 int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, int64_t n, double damping, double tol, int max_iter,
                         const double *personal, double *rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN]);
 
+/* Betweenness: how many buffers beyond one a thread the threads may make in all; -1 (the
+ * default): as many as fit in 256 MB, at least one more a thread. Tests set 0, so that every
+ * thread whose chunk is ahead waits for the earlier ones. */
+extern int64_t clout_i_betweenness_extra_max;
+
 #endif

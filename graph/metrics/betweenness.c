@@ -205,7 +205,7 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
             /* add, in chunk order, every finished chunk from the next one on: group g's sum starts
              * from 0 at its first chunk and goes into bc after its last (a distributed run keeps
              * each group's sum apart) */
-            #pragma omp critical(betweenness_add)
+            #pragma omp critical
             for (int r_; next_add < C1 && (r_ = __atomic_load_n(&ready[next_add - C0], __ATOMIC_ACQUIRE)) != 0;
                  next_add++) {
                 workspace *o = &ws[(r_ - 1) / MAXBUF];

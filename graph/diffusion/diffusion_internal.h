@@ -119,10 +119,11 @@ static inline uint64_t clout_i_lt_pick(const clout_influence *P, int64_t v, doub
 /* One cascade from seeds. IC (b NULL): out-tie k is live when a draw (seed, stream, k) falls
  * below its probability. LT: b holds the tie weights and user w activates once the weights of its
  * active in-neighbours reach its threshold, the draw (seed, stream, w); seen and acc (n each) keep
- * those sums. Users get mark = stamp; queue (capacity n) receives the active users. Returns their
- * number; *rounds counts the rounds that activated someone. */
+ * those sums. Users get mark = stamp (a stamp from clout_i_next_stamp16, seen cleared with mark
+ * when the stamps run out); queue (capacity n) receives the active users. Returns their number;
+ * *rounds counts the rounds that activated someone. */
 int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t seed,
-                        uint64_t stream, int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue,
+                        uint64_t stream, uint16_t *mark, uint16_t stamp, uint16_t *seen, double *acc, int64_t *queue,
                         int64_t *rounds);
 
 

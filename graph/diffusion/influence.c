@@ -291,7 +291,7 @@ int clout_influence_new(clout_influence **out, clout_graph *G, const clout_prob_
  * depend on the order of activation, so a cascade grown seed group by seed group ends where one
  * started from all the seeds would. */
 static int64_t cascade_from(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t key,
-                            int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue, int64_t q0,
+                            uint16_t *mark, uint16_t stamp, uint16_t *seen, double *acc, int64_t *queue, int64_t q0,
                             int64_t *rounds)
 {
     int64_t h = q0, q = q0, r = 0;
@@ -306,8 +306,20 @@ static int64_t cascade_from(const clout_influence *P, const double *b, const int
         bool grew = false;
         for (; h < end; h++) {
             int64_t v = queue[h];
-            for (uint64_t k = P->optr[v]; k < P->optr[v + 1]; k++) {
+            if (h + 4 < end) __builtin_prefetch(&P->optr[queue[h + 4]]);
+            uint64_t kend = P->optr[v + 1];
+            for (uint64_t k = P->optr[v]; k < kend; k++) {
                 int64_t w = P->oidx[k];
+                /* a hub's row is long and its targets scattered: fetch ahead what they will read */
+                if (k + 16 < kend) {
+                    uint32_t wa = P->oidx[k + 16];
+                    __builtin_prefetch(&mark[wa]);
+                    if (!b && P->irow) __builtin_prefetch(&P->irow[wa]);
+                    if (b) {
+                        __builtin_prefetch(&seen[wa]);
+                        __builtin_prefetch(&acc[wa]);
+                    }
+                }
                 if (mark[w] == stamp) continue;
                 bool on;
                 if (!b) {
@@ -336,7 +348,7 @@ static int64_t cascade_from(const clout_influence *P, const double *b, const int
 }
 
 int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t seed,
-                        uint64_t stream, int64_t *mark, int64_t stamp, int64_t *seen, double *acc, int64_t *queue,
+                        uint64_t stream, uint16_t *mark, uint16_t stamp, uint16_t *seen, double *acc, int64_t *queue,
                         int64_t *rounds)
 {
     return cascade_from(P, b, seeds, ns, clout_i_rng_key(seed, stream), mark, stamp, seen, acc, queue, 0, rounds);
@@ -436,12 +448,13 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
     prog = clout_i_progress_start("cascades", (double)(i_hi - i_lo), " users");
     #pragma omp parallel
     {
-        int64_t *mark = clout_i_calloc((size_t)n, sizeof(int64_t)), *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
+        uint16_t *mark = clout_i_calloc((size_t)n, sizeof(uint16_t)); /* 16-bit stamps: 2 bytes a user */
+        int64_t *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
         if (!mark || !queue) {
             #pragma omp atomic write
             nomem = true;
         }
-        int64_t stamp = 0;
+        uint32_t stamp = 0;
         #pragma omp for schedule(dynamic, 16)
         for (int64_t i = i_lo; i < i_hi; i++) {
             if (!mark || !queue || __atomic_load_n(&stop, __ATOMIC_RELAXED)) continue;
@@ -450,7 +463,8 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
             for (int64_t s = 0; s < sims; s++) {
                 uint64_t stream = clout_i_stream_user_cascade((uint64_t)u, (uint64_t)sims, (uint64_t)s);
                 int64_t rounds;
-                int64_t q = clout_i_cascade(P, NULL, &u, 1, seed, stream, mark, ++stamp, NULL, NULL, queue, &rounds);
+                int64_t q = clout_i_cascade(P, NULL, &u, 1, seed, stream, mark, clout_i_next_stamp16(mark, n, &stamp),
+                                            NULL, NULL, queue, &rounds);
                 s1 += (double)q;
                 s2 += (double)q * (double)q;
                 dsum += (double)rounds;
@@ -541,8 +555,10 @@ static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, con
     prog = clout_i_progress_start("simulations", (double)sims, "");
     #pragma omp parallel
     {
-        int64_t *mark = clout_i_calloc((size_t)n, sizeof(int64_t)), *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
-        int64_t *seen = lt ? clout_i_calloc((size_t)n, sizeof(int64_t)) : NULL;
+        uint16_t *mark = clout_i_calloc((size_t)n, sizeof(uint16_t)); /* 16-bit stamps: 2 bytes a user */
+        int64_t *queue = clout_i_malloc((size_t)n, sizeof(int64_t));
+        uint16_t *seen = lt ? clout_i_calloc((size_t)n, sizeof(uint16_t)) : NULL;
+        uint32_t stamp = 0;
         double *acc = lt ? clout_i_malloc((size_t)n, sizeof(double)) : NULL;
         if (!mark || !queue || (lt && (!seen || !acc))) {
             #pragma omp atomic write
@@ -556,8 +572,11 @@ static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, con
              * user); the same world for every prefix */
             uint64_t key = clout_i_rng_key(seed, clout_i_stream_simulation((uint64_t)s, lt));
             int64_t q = 0, from = 0, rounds = 0;
+            /* one stamp for the simulation's prefixes; seen is cleared with mark when they run out */
+            if (seen && stamp >= UINT16_MAX) memset(seen, 0, (size_t)n * sizeof(uint16_t));
+            uint16_t st = clout_i_next_stamp16(mark, n, &stamp);
             for (int j = 0; j < nk; j++) {
-                q = cascade_from(P, b, seeds + from, ks[j] - from, key, mark, s + 1, seen, acc, queue, q, &rounds);
+                q = cascade_from(P, b, seeds + from, ks[j] - from, key, mark, st, seen, acc, queue, q, &rounds);
                 from = ks[j];
                 sizes[(int64_t)j * sims + i] = q;
             }

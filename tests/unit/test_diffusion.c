@@ -547,6 +547,44 @@ static void prefixes(const char *root)
     clout_graph_free(&G);
 }
 
+/* The cascades' 16-bit visit stamps run out after 65,535 cascades on a thread and the marks are
+ * cleared: on one thread, simulations past that point (IC and LT, whose threshold sums are
+ * stamped too) must have the sizes the same simulations have when run on their own, and a user's
+ * IC spread estimated after another user's 40,000 cascades the value it has alone. */
+static void stamps_wrap(const char *root)
+{
+    clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
+    if (!G) return;
+    int64_t n = clout_graph_users(G);
+    clout_prob_model pm;
+    clout_prob_parse("wc", &pm, msg);
+    clout_influence *P = NULL;
+    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
+    enum { SIMS = 70000, FROM = 65500 };
+    int64_t seeds[3];
+    for (int i = 0; i < 3; i++) seeds[i] = (int64_t)clout_rng_bounded(4, 9, (uint64_t)i, (uint64_t)n);
+    int64_t *all = malloc(SIMS * sizeof(int64_t)), one;
+    clout_set_threads(1, msg);
+    for (int lt = 0; lt < 2 && all; lt++) {
+        CHECK(clout_simulate(P, lt, seeds, 3, SIMS, 23, all, NULL, msg) == 0, "%s", msg);
+        int bad = 0;
+        for (int64_t s = FROM; s < SIMS; s++) {
+            CHECK(clout_simulate_range(P, lt, seeds, 3, s, 1, 23, &one, NULL, msg) == 0, "%s", msg);
+            bad += one != all[s];
+        }
+        CHECK(bad == 0, "%s: %d simulations past the stamps' wrap differ from the same ones run alone", lt ? "LT" : "IC",
+              bad);
+    }
+    double sp[2], alone;
+    CHECK(clout_ic_cascades(P, seeds, 2, 40000, 5, sp, NULL, NULL, msg) == 0, "%s", msg);
+    CHECK(clout_ic_cascades(P, seeds + 1, 1, 40000, 5, &alone, NULL, NULL, msg) == 0, "%s", msg);
+    CHECK(sp[1] == alone, "IC spread after 40,000 other cascades %.17g, alone %.17g", sp[1], alone);
+    clout_set_threads(2, msg);
+    free(all);
+    clout_influence_free(&P);
+    clout_graph_free(&G);
+}
+
 /* greedy max coverage (and OPIM-C's upper bound) against a brute-force greedy over the same RR
  * sets: most of 60 users never appear in a set, so with k = 60 the selection runs out of users
  * with a positive count and goes on with the rest by index, as ties go to the lower index */
@@ -676,6 +714,7 @@ int main(int argc, char **argv)
     imm_optimum("const:0.3", true);
     bundled_and_threads(argc > 1 ? argv[1] : ".");
     prefixes(argc > 1 ? argv[1] : ".");
+    stamps_wrap(argc > 1 ? argv[1] : ".");
     imm_vs_celf(argc > 1 ? argv[1] : ".", "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false);
     imm_vs_celf(argc > 1 ? argv[1] : ".", "datasets/nethept/NetHEPT.txt.gz", true);
     return check_done("test_diffusion");

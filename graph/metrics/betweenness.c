@@ -66,7 +66,7 @@ static bool ws_init(workspace *w, int64_t n)
 }
 
 /* the dependencies of every user on source s, added to acc */
-static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, workspace *w, double *acc)
+static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, workspace *w, double *acc, bool ahead)
 {
     int32_t *dist = w->dist;
     double *sigma = w->sigma, *delta = w->delta;
@@ -78,8 +78,14 @@ static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, work
         int64_t v = order[head++];
         int32_t dn = dist[v] + 1;
         double sv = sigma[v];
-        for (uint64_t k = ptr[v]; k < ptr[v + 1]; k++) {
+        uint64_t kend = ptr[v + 1];
+        if (ahead && head + 4 < tail) __builtin_prefetch(&ptr[order[head + 4]]);
+        for (uint64_t k = ptr[v]; k < kend; k++) {
             int64_t u = (int64_t)idx[k];
+            if (ahead && k + 16 < kend) {
+                __builtin_prefetch(&dist[idx[k + 16]]);
+                __builtin_prefetch(&sigma[idx[k + 16]]);
+            }
             if (dist[u] < 0) {
                 dist[u] = dn;
                 order[tail++] = u;
@@ -93,8 +99,14 @@ static void one_source(const uint64_t *ptr, const uint64_t *idx, int64_t s, work
         int64_t v = order[i];
         int32_t dn = dist[v] + 1;
         double sum = 0;
-        for (uint64_t k = ptr[v]; k < ptr[v + 1]; k++) {
+        uint64_t kend = ptr[v + 1];
+        if (ahead && i > 4) __builtin_prefetch(&ptr[order[i - 4]]);
+        for (uint64_t k = ptr[v]; k < kend; k++) {
             int64_t u = (int64_t)idx[k];
+            if (ahead && k + 16 < kend) {
+                __builtin_prefetch(&dist[idx[k + 16]]);
+                __builtin_prefetch(&delta[idx[k + 16]]);
+            }
             if (dist[u] == dn) sum += delta[u];
         }
         double d = sigma[v] * sum;
@@ -175,6 +187,9 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     if (clout_i_betweenness_extra_max >= 0) max_extra = clout_i_betweenness_extra_max;
     CALLOC_TRY(ready, C1 - C0 + 1, int);
     if (dist) memset(grp, 0, (size_t)(g_hi - g_lo) * (size_t)n * sizeof(double)); /* empty groups add 0 */
+    /* past a few MB of per-user arrays, the ties fetch their targets' entries 16 ahead (R-MAT:
+     * 20% less time; on graphs that stay in cache it only costs) */
+    const bool ahead = n > ((int64_t)1 << 17);
     #pragma omp parallel num_threads(nt)
     {
         workspace *w = &ws[omp_get_thread_num()];
@@ -198,7 +213,7 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
             if (ch >= C1) break;
             int64_t lo = ch * ns / nchunks, hi = (ch + 1) * ns / nchunks;
             for (int64_t i = lo; i < hi && !__atomic_load_n(&stop, __ATOMIC_RELAXED); i++)
-                one_source(ptr, idx, src[i], w, w->acc[b]);
+                one_source(ptr, idx, src[i], w, w->acc[b], ahead);
             __atomic_store_n(&w->busy[b], 1, __ATOMIC_RELAXED);
             __atomic_store_n(&ready[ch - C0], me * MAXBUF + b + 1, __ATOMIC_RELEASE);
             clout_i_progress_tick(prog, &done, hi - lo, &stop);

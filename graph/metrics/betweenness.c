@@ -148,6 +148,18 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     ASSERT_MSG(n < INT32_MAX, CLOUT_ERR_INVALID, "betweenness: %lld users, at most 2^31 - 2", (long long)n);
     for (int64_t i = 0; i < n; i++) bc[i] = 0;
     if (n == 0) return CLOUT_OK;
+    /* the chunks form NGROUPS fixed groups; each group's sum starts from 0 and adds its chunks in
+     * order, and bc adds the groups in order. A distributed run gives each process a block of
+     * groups and passes the running sum from process to process: the same bits either way. */
+    const clout_partition *part = clout_i_partition();
+    bool dist = part->size > 1 && part->send_f64 && part->recv_f64 && part->bcast_f64;
+    int R = dist ? part->size : 1, r = dist ? part->rank : 0;
+    int g_lo = NGROUPS * r / R, g_hi = NGROUPS * (r + 1) / R;
+    /* memory before anything is allocated: the sources, each thread's arrays and a second buffer,
+     * the groups' sums; further buffers only within what is left of the limit */
+    double need = 8.0 * (double)n * (1 + (dist ? g_hi - g_lo : 1) + (double)nt * (36.0 + 8.0) / 8.0);
+    TRY(clout_memory_fits(need, "betweenness (per-thread search arrays)", CLOUT_ERR_INVALID, msg));
+    double spare = clout_memory_limit() - need;
     /* the sources: every user, or distinct ones by a partial Fisher-Yates shuffle keyed by position */
     int64_t ns = samples == 0 || samples >= n ? n : samples;
     ALLOC_TRY(src, n, int64_t);
@@ -166,13 +178,6 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     const uint64_t *ptr = c.ptr, *idx = c.idx;
     int64_t nchunks = ns < NCHUNKS ? ns : NCHUNKS, done = 0;
     bool stop = false;
-    /* the chunks form NGROUPS fixed groups; each group's sum starts from 0 and adds its chunks in
-     * order, and bc adds the groups in order. A distributed run gives each process a block of
-     * groups and passes the running sum from process to process: the same bits either way. */
-    const clout_partition *part = clout_i_partition();
-    bool dist = part->size > 1 && part->send_f64 && part->recv_f64 && part->bcast_f64;
-    int R = dist ? part->size : 1, r = dist ? part->rank : 0;
-    int g_lo = NGROUPS * r / R, g_hi = NGROUPS * (r + 1) / R;
     int64_t mine = 0;
     for (int g = g_lo; g < g_hi; g++)
         mine += (int64_t)(g + 1) * nchunks / NGROUPS * ns / nchunks - (int64_t)g * nchunks / NGROUPS * ns / nchunks;
@@ -182,8 +187,9 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
     /* this process's chunks, C0 .. C1 - 1 (its groups' chunks are consecutive), in a reorder
      * buffer: ready[c - C0] names the buffer (thread * MAXBUF + b, plus 1) holding chunk c once done */
     int64_t C0 = (int64_t)g_lo * nchunks / NGROUPS, C1 = (int64_t)g_hi * nchunks / NGROUPS;
-    int64_t next_claim = C0, next_add = C0, extra = 0, max_extra = (int64_t)(BUF_BYTES / ((size_t)n * sizeof(double)));
-    if (max_extra < nt) max_extra = nt; /* room for a second buffer a thread */
+    double budget = spare < (double)BUF_BYTES ? spare : (double)BUF_BYTES;
+    int64_t next_claim = C0, next_add = C0, extra = 0, max_extra = (int64_t)(budget / (8.0 * (double)n));
+    if (max_extra < nt) max_extra = nt; /* room for a second buffer a thread (counted in need) */
     if (clout_i_betweenness_extra_max >= 0) max_extra = clout_i_betweenness_extra_max;
     CALLOC_TRY(ready, C1 - C0 + 1, int);
     if (dist) memset(grp, 0, (size_t)(g_hi - g_lo) * (size_t)n * sizeof(double)); /* empty groups add 0 */

@@ -69,6 +69,10 @@ expect_err 2 "RR sets would need about" "$CLOUT" im "$T/w.clout" -k 5 --epsilon 
 expect_err 2 "--sims 1000000000: the simulations' sizes and depths would need about 16 GB" \
   "$CLOUT" simulate "$T/w.clout" --seeds "$T/seeds.txt" --sims 1000000000 --max-memory 1G
 expect_err 2 "--max-memory needs a size" "$CLOUT" info "$T/w.clout" --max-memory lots
+# betweenness: 7,115 users x (2 threads x 44 bytes + 16) is about 0.74 MB
+expect_err 2 "betweenness (per-thread search arrays) would need about 0.00074 GB" \
+  "$CLOUT" metrics "$T/w.clout" --only betweenness --threads 2 --max-memory 500K
+expect 0 "$CLOUT" metrics "$T/w.clout" --only betweenness --betweenness-samples 20 --threads 2 --max-memory 1M
 # (not timed under valgrind, which runs everything 20-50 times slower)
 [ -n "${CLOUT_VALGRIND:-}" ] || { [ $(($(date +%s) - start)) -lt 30 ] && ok || bad "refusals took $(($(date +%s) - start)) s"; }
 # a small epsilon is refused after the bound phase has measured the graph (seconds, not minutes)

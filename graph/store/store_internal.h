@@ -105,4 +105,8 @@ int clout_i_undirected_view(clout_graph *G, GrB_Matrix *U, GrB_Matrix *B, char m
 int clout_i_graph_assemble(clout_graph **G, GrB_Matrix *S, GrB_Matrix *R, GrB_Matrix *T, clout_idmap **users,
                            clout_idmap **items, bool directed, char msg[CLOUT_MSG_LEN]);
 
+/* In-degrees are counted per thread while the threads' 32-bit counts take at most this many
+ * bytes (default 256 MB), by atomic adds on one array beyond; tests set 0 to take that path. */
+extern double clout_i_degree_count_bytes;
+
 #endif

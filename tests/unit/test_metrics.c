@@ -362,6 +362,40 @@ static void check_pagerank_shapes(void)
     }
 }
 
+/* Out- and in-degrees against igraph's, on one thread, on two (each its own counts) and on two
+ * adding into one array (the path for graphs whose per-thread counts would not fit) */
+static void check_degrees(const dataset *d, clout_graph *G, const igraph_t *g)
+{
+    int64_t n = clout_graph_users(G);
+    igraph_vector_int_t din, dout;
+    igraph_vector_int_init(&din, 0);
+    igraph_vector_int_init(&dout, 0);
+    igraph_degree(g, &din, igraph_vss_all(), IGRAPH_IN, true);
+    igraph_degree(g, &dout, igraph_vss_all(), IGRAPH_OUT, true);
+    double keep = clout_i_degree_count_bytes;
+    for (int way = 0; way < 3; way++) {
+        clout_set_threads(way == 0 ? 1 : 2, msg);
+        if (way == 2) clout_i_degree_count_bytes = 0;
+        FREE_GRB(G->out_degree);
+        FREE_GRB(G->in_degree);
+        CHECK(clout_graph_cache_degrees(G, msg) == 0, "%s", msg);
+        int64_t *o = calloc((size_t)n, sizeof(int64_t)), *i = calloc((size_t)n, sizeof(int64_t));
+        for (int64_t v = 0; o && i && v < n; v++) {
+            GrB_Vector_extractElement_INT64(&o[v], G->out_degree, (GrB_Index)v);
+            GrB_Vector_extractElement_INT64(&i[v], G->in_degree, (GrB_Index)v);
+        }
+        int bad = 0;
+        for (int64_t v = 0; o && i && v < n; v++) bad += o[v] != VECTOR(dout)[v] || i[v] != VECTOR(din)[v];
+        CHECK(bad == 0, "%s, way %d: %d users' degrees differ from igraph's", d->name, way, bad);
+        free(o);
+        free(i);
+        clout_i_degree_count_bytes = keep;
+    }
+    clout_set_threads(2, msg);
+    igraph_vector_int_destroy(&din);
+    igraph_vector_int_destroy(&dout);
+}
+
 /* PageRank gives the same bits with one thread and with two */
 static void check_pagerank_threads(const dataset *d, clout_graph *G)
 {
@@ -810,6 +844,7 @@ static void check_generated(void)
               "%s: core numbers differ between 1 and 2 threads", d.name);
         free(c1);
         free(c2);
+        check_degrees(&d, G, &g);
         check_pagerank(&d, G, &g, &w);
         check_pagerank_threads(&d, G);
         check_cascade_depths(&d, G, &g, false); /* every tie live: a full BFS from every user */

@@ -402,8 +402,11 @@ int clout_reach_approx(clout_graph *G, int hops, int max_depth, int log2m, uint6
         for (int64_t v = 0; v < n; v++) {
             uint8_t *dst = nxt + (size_t)v * (size_t)m;
             memcpy(dst, cur + (size_t)v * (size_t)m, (size_t)m);
-            for (uint64_t k = Ap[v]; k < Ap[v + 1]; k++) {
+            uint64_t ke = Ap[v + 1];
+            for (uint64_t k = Ap[v]; k < ke; k++) {
                 const uint8_t *src = cur + (size_t)Aj[k] * (size_t)m;
+                if (k + 16 < ke) /* the neighbours' counters are scattered: 16 ties ahead */
+                    for (int j = 0; j < m; j += 64) __builtin_prefetch(cur + (size_t)Aj[k + 16] * (size_t)m + j);
                 for (int j = 0; j < m; j++) dst[j] = src[j] > dst[j] ? src[j] : dst[j];
             }
             if (memcmp(dst, cur + (size_t)v * (size_t)m, (size_t)m) != 0) {

@@ -85,8 +85,12 @@ int clout_clustering(clout_graph *G, double *cc, char msg[CLOUT_MSG_LEN])
             uint32_t st = (uint32_t)a + 1;
             for (uint64_t q = fptr[a]; q < fptr[a + 1]; q++) mark[fidx[q]] = st;
             int64_t ta = 0;
-            for (uint64_t q = fptr[a]; q < fptr[a + 1]; q++) {
+            uint64_t qe = fptr[a + 1];
+            for (uint64_t q = fptr[a]; q < qe; q++) {
                 uint32_t b = fidx[q];
+                /* the next rows to scan are scattered: their pointers 8 ahead, their ties 4 */
+                if (q + 8 < qe) __builtin_prefetch(&fptr[fidx[q + 8]]);
+                if (q + 4 < qe) __builtin_prefetch(&fidx[fptr[fidx[q + 4]]]);
                 int64_t tb = 0;
                 for (uint64_t r = fptr[b]; r < fptr[b + 1]; r++) {
                     uint32_t x = fidx[r];

@@ -217,7 +217,7 @@ int clout_cascade_depths(const clout_influence *P, bool lt, int64_t sims, uint64
             for (int64_t i = 0; i < na; i++) {
                 dw[i] = 0;
                 if (rptr[i + 1] == rptr[i] || CHAIN(ordn[i])) continue;
-                uint16_t st = clout_i_next_stamp16(mark, n, &stamps[t]);
+                uint16_t st = clout_i_next_stamp16(mark, NULL, n, &stamps[t]);
                 int64_t h = 0, q = 0, rounds = 0;
                 queue[q++] = (uint32_t)i;
                 mark[i] = st;

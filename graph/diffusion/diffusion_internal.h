@@ -53,11 +53,13 @@ int clout_i_rr_sets(const clout_influence *P, bool lt, uint64_t seed, uint64_t j
  * this many stored users, by scanning the store above (tests lower it to check both ways agree). */
 extern int64_t clout_i_greedy_index_max;
 /* The next visit stamp for a mark array of n users (clears it when the 16-bit stamps run out;
- * half the cache footprint of 32-bit marks). */
-static inline uint16_t clout_i_next_stamp16(uint16_t *mark, int64_t n, uint32_t *stamp)
+ * half the cache footprint of 32-bit marks). also (or NULL): a second array of n stamped with the
+ * same stamps, cleared with mark. */
+static inline uint16_t clout_i_next_stamp16(uint16_t *mark, uint16_t *also, int64_t n, uint32_t *stamp)
 {
     if (CLOUT_UNLIKELY(*stamp >= UINT16_MAX)) {
         memset(mark, 0, (size_t)n * sizeof(uint16_t));
+        if (also) memset(also, 0, (size_t)n * sizeof(uint16_t));
         *stamp = 0;
     }
     return (uint16_t)++*stamp;
@@ -119,8 +121,8 @@ static inline uint64_t clout_i_lt_pick(const clout_influence *P, int64_t v, doub
 /* One cascade from seeds. IC (b NULL): out-tie k is live when a draw (seed, stream, k) falls
  * below its probability. LT: b holds the tie weights and user w activates once the weights of its
  * active in-neighbours reach its threshold, the draw (seed, stream, w); seen and acc (n each) keep
- * those sums. Users get mark = stamp (a stamp from clout_i_next_stamp16, seen cleared with mark
- * when the stamps run out); queue (capacity n) receives the active users. Returns their number;
+ * those sums. Users get mark = stamp (from clout_i_next_stamp16, with seen as its second
+ * array); queue (capacity n) receives the active users. Returns their number;
  * *rounds counts the rounds that activated someone. */
 int64_t clout_i_cascade(const clout_influence *P, const double *b, const int64_t *seeds, int64_t ns, uint64_t seed,
                         uint64_t stream, uint16_t *mark, uint16_t stamp, uint16_t *seen, double *acc, int64_t *queue,

@@ -463,8 +463,8 @@ int clout_ic_cascades(const clout_influence *P, const int64_t *users, int64_t nu
             for (int64_t s = 0; s < sims; s++) {
                 uint64_t stream = clout_i_stream_user_cascade((uint64_t)u, (uint64_t)sims, (uint64_t)s);
                 int64_t rounds;
-                int64_t q = clout_i_cascade(P, NULL, &u, 1, seed, stream, mark, clout_i_next_stamp16(mark, n, &stamp),
-                                            NULL, NULL, queue, &rounds);
+                uint16_t st = clout_i_next_stamp16(mark, NULL, n, &stamp);
+                int64_t q = clout_i_cascade(P, NULL, &u, 1, seed, stream, mark, st, NULL, NULL, queue, &rounds);
                 s1 += (double)q;
                 s2 += (double)q * (double)q;
                 dsum += (double)rounds;
@@ -572,9 +572,8 @@ static int simulate(const clout_influence *P, bool lt, const int64_t *seeds, con
              * user); the same world for every prefix */
             uint64_t key = clout_i_rng_key(seed, clout_i_stream_simulation((uint64_t)s, lt));
             int64_t q = 0, from = 0, rounds = 0;
-            /* one stamp for the simulation's prefixes; seen is cleared with mark when they run out */
-            if (seen && stamp >= UINT16_MAX) memset(seen, 0, (size_t)n * sizeof(uint16_t));
-            uint16_t st = clout_i_next_stamp16(mark, n, &stamp);
+            /* one stamp for the simulation's prefixes (LT's threshold sums stamped alike) */
+            uint16_t st = clout_i_next_stamp16(mark, seen, n, &stamp);
             for (int j = 0; j < nk; j++) {
                 q = cascade_from(P, b, seeds + from, ks[j] - from, key, mark, st, seen, acc, queue, q, &rounds);
                 from = ks[j];

@@ -209,7 +209,8 @@ int clout_betweenness(clout_graph *G, int64_t samples, uint64_t seed, double *bc
             while (b < 0) {
                 for (int q = 0; q < w->nbuf && b < 0; q++)
                     if (!__atomic_load_n(&w->busy[q], __ATOMIC_ACQUIRE)) b = q;
-                if (b < 0 && w->nbuf < MAXBUF && __atomic_add_fetch(&extra, 1, __ATOMIC_RELAXED) <= max_extra) {
+                if (b < 0 && w->nbuf < MAXBUF && __atomic_load_n(&extra, __ATOMIC_RELAXED) < max_extra &&
+                    __atomic_add_fetch(&extra, 1, __ATOMIC_RELAXED) <= max_extra) {
                     w->acc[w->nbuf] = clout_i_calloc((size_t)n, sizeof(double));
                     if (w->acc[w->nbuf] != NULL) b = w->nbuf++;
                 }

@@ -474,15 +474,26 @@ static void models(void)
     clout_graph_free(&G);
 }
 
-static void bundled_and_threads(const char *root)
+/* wiki-Vote with weighted-cascade probabilities, the graph the bundled checks below share; NULL
+ * (after a failed check) when it cannot be loaded */
+static clout_influence *wiki_wc(const char *root, clout_graph **G)
 {
-    clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
-    if (!G) return;
-    int64_t n = clout_graph_users(G);
+    *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
+    if (!*G) return NULL;
     clout_prob_model pm;
     clout_prob_parse("wc", &pm, msg);
     clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
+    CHECK(clout_influence_new(&P, *G, &pm, 0, msg) == 0, "%s", msg);
+    if (!P) clout_graph_free(G);
+    return P;
+}
+
+static void bundled_and_threads(const char *root)
+{
+    clout_graph *G = NULL;
+    clout_influence *P = wiki_wc(root, &G);
+    if (!P) return;
+    int64_t n = clout_graph_users(G);
     int64_t theta = 300000, *c1 = malloc((size_t)n * sizeof(int64_t)), *c2 = malloc((size_t)n * sizeof(int64_t));
     clout_set_threads(1, msg);
     CHECK(clout_rr_counts(P, false, theta, 5, c1, NULL, msg) == 0, "%s", msg);
@@ -518,13 +529,10 @@ static void bundled_and_threads(const char *root)
  * listed twice and seeds already reached by the earlier ones; for 1 and 2 threads. */
 static void prefixes(const char *root)
 {
-    clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
-    if (!G) return;
+    clout_graph *G = NULL;
+    clout_influence *P = wiki_wc(root, &G);
+    if (!P) return;
     int64_t n = clout_graph_users(G);
-    clout_prob_model pm;
-    clout_prob_parse("wc", &pm, msg);
-    clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
     enum { KMAX = 12, SIMS = 500, NK = 6 };
     int64_t seeds[KMAX], ks[NK] = {1, 3, 3, 6, 10, 12};
     for (int i = 0; i < KMAX; i++) seeds[i] = (int64_t)clout_rng_bounded(3, 9, (uint64_t)i, (uint64_t)n);
@@ -553,13 +561,10 @@ static void prefixes(const char *root)
  * IC spread estimated after another user's 40,000 cascades the value it has alone. */
 static void stamps_wrap(const char *root)
 {
-    clout_graph *G = check_load_edges(root, "datasets/snap_wiki_vote/Wiki-Vote.txt.gz", false, false);
-    if (!G) return;
+    clout_graph *G = NULL;
+    clout_influence *P = wiki_wc(root, &G);
+    if (!P) return;
     int64_t n = clout_graph_users(G);
-    clout_prob_model pm;
-    clout_prob_parse("wc", &pm, msg);
-    clout_influence *P = NULL;
-    CHECK(clout_influence_new(&P, G, &pm, 0, msg) == 0, "%s", msg);
     enum { SIMS = 70000, FROM = 65500 };
     int64_t seeds[3];
     for (int i = 0; i < 3; i++) seeds[i] = (int64_t)clout_rng_bounded(4, 9, (uint64_t)i, (uint64_t)n);
@@ -572,8 +577,8 @@ static void stamps_wrap(const char *root)
             CHECK(clout_simulate_range(P, lt, seeds, 3, s, 1, 23, &one, NULL, msg) == 0, "%s", msg);
             bad += one != all[s];
         }
-        CHECK(bad == 0, "%s: %d simulations past the stamps' wrap differ from the same ones run alone", lt ? "LT" : "IC",
-              bad);
+        CHECK(bad == 0, "%s: %d simulations past the stamps' wrap differ from the same ones run alone",
+              lt ? "LT" : "IC", bad);
     }
     double sp[2], alone;
     CHECK(clout_ic_cascades(P, seeds, 2, 40000, 5, sp, NULL, NULL, msg) == 0, "%s", msg);

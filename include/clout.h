@@ -225,6 +225,13 @@ typedef struct clout_graph {
     GrB_Matrix ST;          /* S transposed */
     GrB_Vector out_degree;  /* INT64, number of out-ties per user (absent entries: 0) */
     GrB_Vector in_degree;   /* INT64 */
+    /* PageRank's layout, when loaded from a snapshot that keeps it (clout_snapshot_load_parts):
+     * S transposed with the users renumbered by decreasing out-degree, in row blocks (FP64, or
+     * iso when S is); a cached part. keep_pagerank_layout: snapshots saved from G keep one. */
+    GrB_Matrix *pagerank_blocks;
+    int pagerank_nblocks;
+    double pagerank_load_seconds;
+    bool keep_pagerank_layout;
 } clout_graph;
 
 /* A graph with no users, no items and empty matrices. O(1). The counts below are O(1). */
@@ -397,6 +404,15 @@ CLOUT_PUBLIC int clout_snapshot_save(const clout_graph *G, const char *path, cha
 CLOUT_PUBLIC int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
                             char msg[CLOUT_MSG_LEN]);
+/* Optional parts a snapshot may keep, loaded only when asked (clout_snapshot_load skips them).
+ * CLOUT_LOAD_PAGERANK: PageRank's layout (written when G->keep_pagerank_layout is set, e.g. by
+ * `clout ingest --pagerank-layout`), so clout_pagerank skips its transpose. The layout is checked
+ * (CRC-32 of S and of itself, then every index) before use: CLOUT_ERR_DATA when it does not match. */
+#define CLOUT_LOAD_PAGERANK 1u
+CLOUT_PUBLIC int clout_snapshot_load_parts(clout_graph **G, const char *path, unsigned parts,
+                                           char msg[CLOUT_MSG_LEN]);
+CLOUT_PUBLIC int clout_snapshot_load_mem_parts(clout_graph **G, const char *name, const uint8_t *data, size_t len,
+                                               unsigned parts, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- generators
  * Edge arrays (src[i] -> dst[i]) are allocated by the generator (the edge count is only known
@@ -428,11 +444,12 @@ CLOUT_PUBLIC int clout_graph_from_edges(clout_graph **G, const clout_edges *e, b
  * call that needs S' or the degrees caches them on G first (see the concurrency contract). */
 /* PageRank of every user on S (weights count; dangling users jump to the teleport distribution).
  * personal: n weights >= 0 (normalized here) or NULL for uniform. Block Gauss-Seidel sweeps (up
- * to 16 blocks of users, one GraphBLAS product each) until a sweep's L1 change, relative to the
+ * to 32 blocks of users, one GraphBLAS product each) until a sweep's L1 change, relative to the
  * total rank, is below tol; CLOUT_ERR_NOT_CONVERGED after max_iter sweeps; *iters: the sweeps.
  * rank: n doubles, sum 1; the same for any thread count. *prep_seconds (if not NULL): the time
- * spent building the relabelled transpose the sweeps run on. Time O(|S| + sweeps x |S|), memory
- * one more copy of S and 5 doubles per user. */
+ * spent building the relabelled transpose the sweeps run on (none when G holds PageRank's layout,
+ * loaded with the snapshot in G->pagerank_load_seconds). Time O(|S| + sweeps x |S|), memory one
+ * more copy of S (none with the layout) and 5 doubles per user. */
 CLOUT_PUBLIC int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
                                 double *rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN]);
 /* Multi-source BFS along S from users src[0..ns-1]: newcount[s * (max_hops + 1) + d] = users

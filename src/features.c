@@ -309,6 +309,8 @@ int clout_features_compute(clout_graph *G, const clout_features_opts *o, clout_f
         TRY(clout_pagerank(G, o->damping, o->tol, o->max_iter, o->personal, last(F)->reals, &F->pagerank_iters,
                            &F->seconds[CLOUT_FT_PAGERANK_PREP], msg));
         F->seconds[CLOUT_FT_PAGERANK] = clout_now() - t0 - F->seconds[CLOUT_FT_PAGERANK_PREP];
+        /* a layout kept in the snapshot was loaded with it: that is PageRank's preparation */
+        if (G->pagerank_nblocks) F->seconds[CLOUT_FT_PAGERANK_PREP] += G->pagerank_load_seconds;
     }
     /* S' by row, cached on the graph for coreness, clustering (the undirected view) and exact
      * reach, timed apart; HyperANF walks S alone */

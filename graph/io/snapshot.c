@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the .clout format stores little-endian arrays; this port needs byte swapping"
@@ -58,7 +59,14 @@ void clout_i_pack_idmap(msgpack_packer *pk, const char *key, const clout_idmap *
         free(buf);                                                                        \
     } while (0)
 
-static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, char msg[CLOUT_MSG_LEN])
+/* CRC-32 of n bytes, continuing crc */
+static uint32_t crc_more(uint32_t crc, const void *p, size_t n)
+{
+    return (uint32_t)crc32_z(crc, (const Bytef *)p, n);
+}
+
+/* crc (NULL: none) takes the CRC-32 of the ptr, idx and vals blobs as written, in that order */
+static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, uint32_t *crc, char msg[CLOUT_MSG_LEN])
 {
     clout_i_csr c;
     bool borrowed = false;
@@ -85,6 +93,7 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, char m
     else msgpack_pack_false(pk);
     clout_i_pack_str(pk, "ptr");
     pack_bin(pk, c.ptr, (size_t)(c.nrows + 1) * sizeof(uint64_t));
+    if (crc) *crc = crc_more(*crc, c.ptr, (size_t)(c.nrows + 1) * sizeof(uint64_t));
     clout_i_pack_str(pk, narrow ? "idx32" : "idx64");
     if (narrow) {
         const size_t B = 1 << 16;
@@ -94,14 +103,69 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, char m
             size_t e = k + B < c.nvals ? k + B : c.nvals;
             for (size_t i = k; i < e; i++) buf[i - k] = (uint32_t)c.idx[i];
             msgpack_pack_bin_body(pk, buf, (e - k) * 4);
+            if (crc) *crc = crc_more(*crc, buf, (e - k) * 4);
         }
     } else {
         pack_bin(pk, c.idx, (size_t)c.nvals * sizeof(uint64_t));
+        if (crc) *crc = crc_more(*crc, c.idx, (size_t)c.nvals * sizeof(uint64_t));
     }
     clout_i_pack_str(pk, "vals");
     pack_bin(pk, c.vals, (c.iso ? 1 : (size_t)c.nvals) * tsize);
+    if (crc) *crc = crc_more(*crc, c.vals, (c.iso ? 1 : (size_t)c.nvals) * tsize);
     borrowed = false;
     TRY(clout_i_csr_return(A, &c, msg));
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
+/* PageRank's layout: S transposed with the users renumbered by decreasing out-degree (ties by
+ * index), the relabelled transpose clout_pagerank builds, as one FP32 matrix (iso when S is). Its
+ * order is named, so a reader that numbers users otherwise ignores it; crc_S ties it to the S
+ * written before it, crc to itself. */
+#define PR_ORDER "out-degree descending, ties by user index"
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        if (borrowed) clout_i_csr_return(G->S, &cs, msg);                                 \
+        FREE_PTR(ord);                                                                    \
+        FREE_PTR(newid);                                                                  \
+        FREE_PTR(tp);                                                                     \
+        FREE_PTR(ti);                                                                     \
+        FREE_PTR(tv);                                                                     \
+        FREE_GRB(P);                                                                      \
+    } while (0)
+
+static int pack_pagerank(msgpack_packer *pk, const clout_graph *G, uint32_t crc_s, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_csr cs;
+    bool borrowed = false;
+    uint32_t *ord = NULL, *newid = NULL, crc = 0;
+    uint64_t *tp = NULL, *ti = NULL;
+    void *tv = NULL;
+    GrB_Matrix P = NULL;
+    int64_t n = clout_graph_users(G);
+    TRY(clout_i_csr_borrow(G->S, &cs, msg));
+    borrowed = true;
+    ALLOC_TRY(ord, n ? n : 1, uint32_t);
+    ALLOC_TRY(newid, n ? n : 1, uint32_t);
+    ASSERT_MSG(clout_i_degree_order(n, cs.ptr, true, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    const float *sw = cs.iso ? NULL : (const float *)cs.vals;
+    TRY(clout_i_csr_transpose(n, cs.ptr, cs.idx, sw, ord, newid, &tp, &ti, sw ? &tv : NULL, false, msg));
+    borrowed = false;
+    TRY(clout_i_csr_return(G->S, &cs, msg));
+    float one = 1;
+    TRY(clout_i_pack_csr(&P, GrB_FP32, n, n, &tp, &ti, sw ? &tv : NULL, sw ? NULL : &one, msg));
+    clout_i_pack_str(pk, "pagerank");
+    msgpack_pack_map(pk, 4);
+    clout_i_pack_str(pk, "order");
+    clout_i_pack_str(pk, PR_ORDER);
+    clout_i_pack_str(pk, "P");
+    TRY(pack_matrix(pk, NULL, P, &crc, msg));
+    clout_i_pack_str(pk, "crc_S");
+    msgpack_pack_uint32(pk, crc_s);
+    clout_i_pack_str(pk, "crc");
+    msgpack_pack_uint32(pk, crc);
     FREE_ALL;
     return CLOUT_OK;
 }
@@ -119,7 +183,9 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     msgpack_pack_array(&pk, 3);
     clout_i_pack_str(&pk, "CLOUT");
     msgpack_pack_int(&pk, CLOUT_SNAPSHOT_VERSION);
-    msgpack_pack_map(&pk, 15 + (G->B ? 2 : 0) + (G->nactions > 0 ? 3 : 0));
+    /* PageRank's layout is kept for at most 2^32 - 1 users (PageRank's limit) */
+    bool keep_pr = G->keep_pagerank_layout && clout_graph_users(G) <= (int64_t)UINT32_MAX;
+    msgpack_pack_map(&pk, 15 + (G->B ? 2 : 0) + (G->nactions > 0 ? 3 : 0) + (keep_pr ? 1 : 0));
     clout_i_pack_str(&pk, "directed");
     if (G->directed) msgpack_pack_true(&pk);
     else msgpack_pack_false(&pk);
@@ -143,22 +209,24 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     for (int i = 0; i < G->nsources; i++) clout_i_pack_str(&pk, G->sources[i]);
     clout_i_pack_idmap(&pk, "user_ids", G->users);
     clout_i_pack_idmap(&pk, "item_ids", G->items);
-    TRY(pack_matrix(&pk, "S", G->S, msg));
-    TRY(pack_matrix(&pk, "R", G->R, msg));
-    TRY(pack_matrix(&pk, "T", G->T, msg));
+    uint32_t crc_s = 0;
+    TRY(pack_matrix(&pk, "S", G->S, keep_pr ? &crc_s : NULL, msg));
+    if (keep_pr) TRY(pack_pagerank(&pk, G, crc_s, msg));
+    TRY(pack_matrix(&pk, "R", G->R, NULL, msg));
+    TRY(pack_matrix(&pk, "T", G->T, NULL, msg));
     if (G->nactions > 0) {
         clout_i_pack_str(&pk, "action_names");
         msgpack_pack_array(&pk, (size_t)G->nactions);
         for (int a = 0; a < G->nactions; a++) clout_i_pack_str(&pk, G->action_names[a]);
         clout_i_pack_str(&pk, "action_counts");
         msgpack_pack_array(&pk, (size_t)G->nactions);
-        for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_count[a], msg));
+        for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_count[a], NULL, msg));
         clout_i_pack_str(&pk, "action_times");
         msgpack_pack_array(&pk, (size_t)G->nactions);
-        for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_time[a], msg));
+        for (int a = 0; a < G->nactions; a++) TRY(pack_matrix(&pk, NULL, G->action_time[a], NULL, msg));
     }
     if (G->B) {
-        TRY(pack_matrix(&pk, "B", G->B, msg));
+        TRY(pack_matrix(&pk, "B", G->B, NULL, msg));
         clout_i_pack_str(&pk, "behaviour");
         if (G->behaviour) clout_i_pack_str(&pk, G->behaviour);
         else msgpack_pack_nil(&pk);
@@ -335,6 +403,199 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     return CLOUT_OK;
 }
 
+/* ---------------- PageRank's layout */
+
+typedef struct {
+    bool have, known; /* known: in the order this clout numbers users */
+    uint64_t crc_s, crc;
+    bool have_crc_s, have_crc;
+    mat_desc P;
+} pr_desc;
+
+static bool rd_pagerank(clout_i_rd *r, pr_desc *d)
+{
+    uint64_t n;
+    bool have_p = false;
+    memset(d, 0, sizeof(*d));
+    if (!clout_i_rd_container(r, true, &n)) return false;
+    for (uint64_t i = 0; i < n; i++) {
+        const char *k;
+        size_t kl;
+        if (!clout_i_rd_str(r, &k, &kl)) return false;
+        bool ok;
+        if (clout_i_key_is(k, kl, "order")) {
+            const char *t;
+            size_t tl;
+            ok = clout_i_rd_str(r, &t, &tl);
+            d->known = ok && clout_i_key_is(t, tl, PR_ORDER);
+        } else if (clout_i_key_is(k, kl, "P") && !have_p) ok = have_p = rd_matrix(r, &d->P);
+        else if (clout_i_key_is(k, kl, "crc_S")) ok = clout_i_rd_uint(r, &d->crc_s), d->have_crc_s = true;
+        else if (clout_i_key_is(k, kl, "crc")) ok = clout_i_rd_uint(r, &d->crc), d->have_crc = true;
+        else ok = clout_i_rd_skip(r);
+        if (!ok) return false;
+    }
+    if (!have_p || !d->have_crc_s || !d->have_crc) RD_FAIL(r, "PageRank's layout is missing a part (P, crc_S, crc)");
+    d->have = true;
+    return true;
+}
+
+/* CRC-32 of the blobs ptr, idx and vals of m in that order, in pieces of 4 MB run in parallel and
+ * combined in order (the same value as one serial pass) */
+static uint32_t crc_matrix(const mat_desc *m)
+{
+    const uint8_t *blob[3] = {m->ptr, m->idx, m->vals};
+    uint64_t len[3] = {m->ptr_len, m->idx_len, m->vals_len};
+    const uint64_t piece = (uint64_t)4 << 20;
+    uint32_t crc = 0;
+    for (int b = 0; b < 3; b++) {
+        int64_t np = (int64_t)((len[b] + piece - 1) / piece);
+        uint32_t *part = np > 1 ? malloc((size_t)np * sizeof(uint32_t)) : NULL;
+        if (part == NULL) {
+            crc = crc_more(crc, blob[b], len[b]);
+            continue;
+        }
+        #pragma omp parallel for schedule(static)
+        for (int64_t q = 0; q < np; q++) {
+            uint64_t a = (uint64_t)q * piece, e = a + piece < len[b] ? a + piece : len[b];
+            part[q] = crc_more(0, blob[b] + a, e - a);
+        }
+        for (int64_t q = 0; q < np; q++) {
+            uint64_t a = (uint64_t)q * piece, e = a + piece < len[b] ? a + piece : len[b];
+            crc = (uint32_t)crc32_combine64(crc, part[q], (z_off64_t)(e - a));
+        }
+        free(part);
+    }
+    return crc;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_PTR(pp);                                                                     \
+        FREE_PTR(bp);                                                                     \
+        FREE_PTR(bi);                                                                     \
+        FREE_PTR(bw);                                                                     \
+        FREE_PTR(ci);                                                                     \
+        FREE_PTR(cv);                                                                     \
+    } while (0)
+
+#define PR_PIECE ((int64_t)1 << 20) /* entries a piece of the layout's one pass */
+
+/* PageRank's layout of S (described by ms; S's CRC already checked) into g's blocks of rows, as
+ * clout_pagerank wants them, in one pass over its entries: pieces of PR_PIECE entries, in
+ * parallel, each taking the CRC-32 of its bytes (combined in order afterwards), widening its
+ * indices and values into the block's arrays and checking them (indices in range and strictly
+ * increasing in each row, weights finite and >= 0). An iso S gives iso blocks of 1. */
+static int make_pagerank(const pr_desc *d, const mat_desc *ms, const char *name, uint64_t n, bool mapped,
+                         clout_graph *g, char msg[CLOUT_MSG_LEN])
+{
+    uint64_t *pp = NULL, *bp = NULL, *bi = NULL;
+    double *bw = NULL;
+    uint32_t *ci = NULL, *cv = NULL; /* CRCs of the index and value pieces, in order */
+    double t0 = clout_now();
+    const mat_desc *m = &d->P;
+    ASSERT_MSG(m->nrows == n && m->ncols == n && m->type == 4 && m->nvals == ms->nvals && m->iso == ms->iso &&
+                   n <= UINT32_MAX,
+               CLOUT_ERR_DATA, "%s: PageRank's layout does not have the shape, type or entries of S", name);
+    ALLOC_TRY(pp, n + 1, uint64_t);
+    memcpy(pp, m->ptr, (n + 1) * 8);
+    bool ok = pp[0] == 0 && pp[n] == m->nvals;
+    for (uint64_t i = 0; i < n && ok; i++) ok = pp[i] <= pp[i + 1];
+    ASSERT_MSG(ok, CLOUT_ERR_DATA, "%s: PageRank's layout: row pointers do not span its entries", name);
+    int nb;
+    int64_t lo[CLOUT_I_PR_BLOCKS + 1], q0[CLOUT_I_PR_BLOCKS + 1];
+    TRY(clout_i_split_rows((int64_t)n, CLOUT_I_PR_BLOCKS, &nb, lo));
+    /* q0[b]: block b's first piece */
+    q0[0] = 0;
+    for (int b = 0; b < nb; b++) q0[b + 1] = q0[b] + (int64_t)((pp[lo[b + 1]] - pp[lo[b]] + PR_PIECE - 1) / PR_PIECE);
+    ALLOC_TRY(ci, q0[nb] ? q0[nb] : 1, uint32_t);
+    if (!m->iso) ALLOC_TRY(cv, q0[nb] ? q0[nb] : 1, uint32_t);
+    g->pagerank_blocks = clout_i_calloc((size_t)nb, sizeof(GrB_Matrix));
+    ASSERT_MSG(g->pagerank_blocks != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    g->pagerank_nblocks = nb;
+    const int isz = m->idx_bytes;
+    for (int b = 0; b < nb; b++) {
+        int64_t rows = lo[b + 1] - lo[b];
+        uint64_t e0 = pp[lo[b]], ne = pp[lo[b + 1]] - e0;
+        ALLOC_TRY(bp, rows + 1, uint64_t);
+        for (int64_t i = 0; i <= rows; i++) bp[i] = pp[lo[b] + i] - e0;
+        ALLOC_TRY(bi, ne ? ne : 1, uint64_t);
+        if (!m->iso) ALLOC_TRY(bw, ne ? ne : 1, double);
+        const uint8_t *src = m->idx + (size_t)isz * e0, *vsrc = m->iso ? NULL : m->vals + 4 * e0;
+        int64_t np = q0[b + 1] - q0[b], bad_row = -1, bad_val = -1;
+        #pragma omp parallel for schedule(dynamic, 1) reduction(max : bad_row, bad_val) if (np > 1)
+        for (int64_t q = 0; q < np; q++) {
+            uint64_t a = (uint64_t)q * PR_PIECE, e = a + PR_PIECE < ne ? a + PR_PIECE : ne;
+            ci[q0[b] + q] = crc_more(0, src + (size_t)isz * a, (e - a) * (size_t)isz);
+            for (uint64_t k = a; k < e; k++) {
+                if (isz == 4) {
+                    uint32_t v;
+                    memcpy(&v, src + 4 * k, 4);
+                    bi[k] = v;
+                } else {
+                    memcpy(&bi[k], src + 8 * k, 8);
+                }
+            }
+            /* the rows over a..e: r, the row holding a, is the last whose start is <= a */
+            int64_t lo_r = 0, hi_r = rows;
+            while (hi_r - lo_r > 1) {
+                int64_t mid = lo_r + (hi_r - lo_r) / 2;
+                if (bp[mid] <= a) lo_r = mid;
+                else hi_r = mid;
+            }
+            for (int64_t r = lo_r; r < rows && bp[r] < e; r++) {
+                uint64_t s0 = bp[r] > a ? bp[r] : a, s1 = bp[r + 1] < e ? bp[r + 1] : e;
+                for (uint64_t k = s0; k < s1; k++)
+                    if (bi[k] >= n || (k > bp[r] && bi[k] <= bi[k - 1])) {
+                        bad_row = r > bad_row ? r : bad_row;
+                        break;
+                    }
+            }
+            if (vsrc) {
+                cv[q0[b] + q] = crc_more(0, vsrc + 4 * a, (e - a) * 4);
+                for (uint64_t k = a; k < e; k++) {
+                    float v;
+                    memcpy(&v, vsrc + 4 * k, 4);
+                    bw[k] = v;
+                    if (!isfinite(v) || v < 0) bad_val = (int64_t)k;
+                }
+            }
+        }
+        if (mapped) release_mapped(src, ne * (size_t)isz);
+        if (mapped && vsrc) release_mapped(vsrc, ne * 4);
+        ASSERT_MSG(bad_row < 0, CLOUT_ERR_DATA,
+                   "%s: PageRank's layout, row %lld: column indices out of range or not strictly increasing", name,
+                   (long long)(lo[b] + bad_row));
+        ASSERT_MSG(bad_val < 0, CLOUT_ERR_DATA,
+                   "%s: PageRank's layout holds a weight that is negative, infinite or NaN", name);
+        double one = 1;
+        TRY(clout_i_pack_csr(&g->pagerank_blocks[b], GrB_FP64, rows, (int64_t)n, &bp, &bi,
+                             m->iso ? NULL : (void **)&bw, m->iso ? &one : NULL, msg));
+    }
+    /* the whole CRC: ptr, then the index pieces, then the value blob (pieces, or the iso value) */
+    uint32_t crc = crc_more(0, m->ptr, m->ptr_len);
+    for (int b = 0; b < nb; b++)
+        for (int64_t q = q0[b]; q < q0[b + 1]; q++) {
+            uint64_t a = (uint64_t)(q - q0[b]) * PR_PIECE, ne = pp[lo[b + 1]] - pp[lo[b]];
+            uint64_t len = (a + PR_PIECE < ne ? PR_PIECE : ne - a) * (uint64_t)isz;
+            crc = (uint32_t)crc32_combine64(crc, ci[q], (z_off64_t)len);
+        }
+    if (m->iso) {
+        crc = crc_more(crc, m->vals, m->vals_len);
+    } else {
+        for (int b = 0; b < nb; b++)
+            for (int64_t q = q0[b]; q < q0[b + 1]; q++) {
+                uint64_t a = (uint64_t)(q - q0[b]) * PR_PIECE, ne = pp[lo[b + 1]] - pp[lo[b]];
+                crc = (uint32_t)crc32_combine64(crc, cv[q], (z_off64_t)((a + PR_PIECE < ne ? PR_PIECE : ne - a) * 4));
+            }
+    }
+    ASSERT_MSG(crc == d->crc, CLOUT_ERR_DATA, "%s: PageRank's layout fails its CRC-32 check: the file is damaged",
+               name);
+    FREE_ALL;
+    g->pagerank_load_seconds = clout_now() - t0;
+    return CLOUT_OK;
+}
+
 /* ---------------- id maps */
 
 
@@ -488,17 +749,23 @@ static int check_ties(GrB_Matrix *S, const char *label, bool directed, const cha
     } while (0)
 
 static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len, bool mapped,
-                    char msg[CLOUT_MSG_LEN]);
+                    unsigned parts, char msg[CLOUT_MSG_LEN]);
 
 int clout_snapshot_load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len,
                             char msg[CLOUT_MSG_LEN])
 {
-    return load_mem(G, name, data, len, false, msg);
+    return load_mem(G, name, data, len, false, 0, msg);
+}
+
+int clout_snapshot_load_mem_parts(clout_graph **G, const char *name, const uint8_t *data, size_t len,
+                                  unsigned parts, char msg[CLOUT_MSG_LEN])
+{
+    return load_mem(G, name, data, len, false, parts, msg);
 }
 
 /* mapped: data is a private read-only file mapping whose consumed pages may be dropped */
 static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size_t len, bool mapped,
-                    char msg[CLOUT_MSG_LEN])
+                    unsigned parts, char msg[CLOUT_MSG_LEN])
 {
     clout_graph *g = NULL;
     clout_idmap *users = NULL, *items = NULL;
@@ -511,6 +778,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     mat_desc *amc = NULL; /* 2 x CLOUT_MAX_ACTIONS: counts, then times */
     uint64_t nan_ = 0, nac = 0, nat = 0;
     clout_i_rd r = {data, data + len, name, data, msg, 0};
+    ASSERT_MSG((parts & ~CLOUT_LOAD_PAGERANK) == 0, CLOUT_ERR_INVALID, "unknown snapshot parts 0x%x", parts);
     static const uint8_t magic[] = {0x93, 0xa5, 'C', 'L', 'O', 'U', 'T'};
     ASSERT_MSG(len >= sizeof magic && memcmp(data, magic, sizeof magic) == 0, CLOUT_ERR_DATA,
                "%s: not a .clout snapshot (bad magic bytes)", name);
@@ -526,6 +794,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     clout_i_ids_desc uid = {0}, iid = {0};
     mat_desc ms, mr, mt, mb;
     bool hs = false, hr = false, ht = false, hb = false;
+    pr_desc pr = {0};
     for (uint64_t i = 0; i < nkeys; i++) {
         const char *k;
         size_t kl;
@@ -570,6 +839,7 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
         else if (clout_i_key_is(k, kl, "R")) RD_TRY((hr = rd_matrix(&r, &mr)));
         else if (clout_i_key_is(k, kl, "T")) RD_TRY((ht = rd_matrix(&r, &mt)));
         else if (clout_i_key_is(k, kl, "B") && version >= 2) RD_TRY((hb = rd_matrix(&r, &mb)));
+        else if (clout_i_key_is(k, kl, "pagerank") && version >= 2 && !pr.have) RD_TRY(rd_pagerank(&r, &pr));
         else if (version >= 2 && clout_i_key_is(k, kl, "action_names") && nan_ == 0) {
             uint64_t na;
             RD_TRY(clout_i_rd_container(&r, false, &na));
@@ -615,6 +885,11 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
                "%s: id map sizes disagree with the user and item counts", name);
     TRY(clout_i_make_idmap(&uid, name, "user", &users, msg));
     TRY(clout_i_make_idmap(&iid, name, "item", &items, msg));
+    /* PageRank's layout, when asked for, is checked against S's bytes before S's pages go */
+    bool want_pr = (parts & CLOUT_LOAD_PAGERANK) && pr.have && pr.known;
+    double t_crc = clout_now();
+    uint32_t crc_s = want_pr ? crc_matrix(&ms) : 0;
+    t_crc = clout_now() - t_crc;
     TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
@@ -658,6 +933,14 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     srcs = NULL;
     nsrc = 0;
     FREE_PTR(amc);
+    /* g owns every part now: a failure below frees it alone */
+    g->keep_pagerank_layout = pr.have && pr.known;
+    if (want_pr) {
+        ASSERT_MSG(crc_s == pr.crc_s, CLOUT_ERR_DATA,
+                   "%s: PageRank's layout was not written for this S (CRC-32 differs): the file is damaged", name);
+        TRY(make_pagerank(&pr, &ms, name, nusers, mapped, g, msg));
+        g->pagerank_load_seconds += t_crc;
+    }
     *G = g;
     return CLOUT_OK;
 }
@@ -672,6 +955,11 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     } while (0)
 
 int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    return clout_snapshot_load_parts(G, path, 0, msg);
+}
+
+int clout_snapshot_load_parts(clout_graph **G, const char *path, unsigned parts, char msg[CLOUT_MSG_LEN])
 {
     uint8_t *buf = NULL;
     void *map = NULL;
@@ -690,7 +978,7 @@ int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LE
     if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
         /* a gzip-compressed snapshot is inflated into memory (bounded by the memory limit) */
         TRY(clout_i_text_read(&gz, path, msg));
-        TRY(load_mem(G, path, (const uint8_t *)gz.data, gz.len, false, msg));
+        TRY(load_mem(G, path, (const uint8_t *)gz.data, gz.len, false, parts, msg));
         FREE_ALL;
         return CLOUT_OK;
     }
@@ -709,7 +997,7 @@ int clout_snapshot_load(clout_graph **G, const char *path, char msg[CLOUT_MSG_LE
             got += (size_t)n;
         }
     }
-    TRY(load_mem(G, path, map ? map : buf, len, map != NULL, msg));
+    TRY(load_mem(G, path, map ? map : buf, len, map != NULL, parts, msg));
     FREE_ALL;
     return CLOUT_OK;
 }

@@ -29,7 +29,7 @@
 #include <omp.h>
 
 #define PR_PIECE 16384 /* users per piece of the fixed-order sums */
-#define PR_MAXBLK 32    /* Gauss-Seidel blocks, at most (each of 4096 users or more) */
+#define PR_MAXBLK CLOUT_I_PR_BLOCKS /* Gauss-Seidel blocks, at most (each of 4096 users or more) */
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
@@ -128,10 +128,11 @@ static void pass_block(const pr_pass *s, int64_t r0, int64_t rows, const double 
         for (int k = 0; k < 3; k++) tot[k] += part[3 * q + k];
 }
 
-int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, int64_t n, double damping, double tol, int max_iter,
-                        const double *personal, double *rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
+int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, const GrB_Matrix *given, int ngiven, int64_t n, double damping,
+                        double tol, int max_iter, const double *personal, double *rank, int *iters, double *prep_seconds,
+                        char msg[CLOUT_MSG_LEN])
 {
-    GrB_Matrix P[PR_MAXBLK] = {NULL};
+    GrB_Matrix P[PR_MAXBLK] = {NULL}, Pu[PR_MAXBLK] = {NULL}; /* P: built here; Pu: the blocks used */
     GrB_Vector tv = NULL, yv[PR_MAXBLK] = {NULL};
     uint64_t *bp[PR_MAXBLK] = {NULL}, *bi[PR_MAXBLK] = {NULL};
     double *bw[PR_MAXBLK] = {NULL}, *t = NULL, *y = NULL, *x = NULL, *p = NULL, *inv = NULL, *part = NULL,
@@ -198,13 +199,26 @@ int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, int64_t n, double damping,
         }
         run[nrun] = n;
     }
-    /* the transpose in blocks of rows, one GraphBLAS matrix each (of a symmetric S: S relabelled) */
-    if (symmetric)
+    /* the transpose in blocks of rows, one GraphBLAS matrix each (of a symmetric S: S relabelled),
+     * unless given (kept in the snapshot) */
+    if (given) {
+        TRY(clout_i_split_rows(n, PR_MAXBLK, &nb, lo_));
+        ASSERT_MSG(ngiven == nb, CLOUT_ERR_INVALID, "PageRank's layout has %d blocks, expected %d", ngiven, nb);
+        for (int b = 0; b < nb; b++) {
+            GrB_Index r, c;
+            GRB_TRY(GrB_Matrix_nrows(&r, given[b]));
+            GRB_TRY(GrB_Matrix_ncols(&c, given[b]));
+            ASSERT_MSG((int64_t)r == lo_[b + 1] - lo_[b] && (int64_t)c == n, CLOUT_ERR_INVALID,
+                       "PageRank's layout: block %d has the wrong shape", b);
+            Pu[b] = given[b];
+        }
+    } else if (symmetric)
         TRY(clout_i_csr_relabel_split(n, cs.ptr, cs.idx, sw, ord, newid, PR_MAXBLK, &nb, lo_, bp, bi,
                                       sw ? (void **)bw : NULL, true, msg));
     else
         TRY(clout_i_csr_transpose_split(n, cs.ptr, cs.idx, sw, ord, newid, PR_MAXBLK, &nb, lo_, bp, bi,
                                         sw ? (void **)bw : NULL, true, msg));
+    bool iso_s = cs.iso;
     borrowed = false;
     TRY(clout_i_csr_return(S, &cs, msg));
     double one = 1;
@@ -212,7 +226,15 @@ int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, int64_t n, double damping,
     for (int b = 0; b < nb; b++) {
         int64_t rows = lo_[b + 1] - lo_[b];
         if (rows > maxrows) maxrows = rows;
+        if (given) {
+            bool iso;
+            GRB_TRY(GxB_Matrix_iso(&iso, Pu[b]));
+            ASSERT_MSG(iso == iso_s, CLOUT_ERR_INVALID, "PageRank's layout: block %d is %s S is not", b,
+                       iso ? "iso where" : "weighted where");
+            continue;
+        }
         TRY(clout_i_pack_csr(&P[b], GrB_FP64, rows, n, &bp[b], &bi[b], sw ? (void **)&bw[b] : NULL, &one, msg));
+        Pu[b] = P[b];
     }
     ALLOC_TRY(y, maxrows, double);
     clout_i_prefault(y, (size_t)maxrows * sizeof(double));
@@ -245,7 +267,7 @@ int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, int64_t n, double damping,
             /* y += P_b t, y being 0, with t and y lent to GraphBLAS as full vectors */
             GRB_TRY(GxB_Vector_pack_Full(tv, (void **)&t, (GrB_Index)n * sizeof(double), false, NULL));
             GRB_TRY(GxB_Vector_pack_Full(yv[b], (void **)&y, (GrB_Index)maxrows * sizeof(double), false, NULL));
-            GRB_TRY(GrB_mxv(yv[b], NULL, GrB_PLUS_FP64, semiring, P[b], tv, NULL));
+            GRB_TRY(GrB_mxv(yv[b], NULL, GrB_PLUS_FP64, semiring, Pu[b], tv, NULL));
             GrB_Index sz;
             bool iso;
             GRB_TRY(GxB_Vector_unpack_Full(tv, (void **)&t, &sz, &iso, NULL));
@@ -285,6 +307,8 @@ int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, int64_t n, double damping,
 int clout_pagerank(clout_graph *G, double damping, double tol, int max_iter, const double *personal,
                    double *rank, int *iters, double *prep_seconds, char msg[CLOUT_MSG_LEN])
 {
-    return clout_i_pagerank_of(G->S, !G->directed, clout_graph_users(G), damping, tol, max_iter, personal, rank, iters,
+    /* PageRank's layout, when loaded from the snapshot, replaces the transpose */
+    return clout_i_pagerank_of(G->S, !G->directed, G->pagerank_nblocks ? G->pagerank_blocks : NULL,
+                               G->pagerank_nblocks, clout_graph_users(G), damping, tol, max_iter, personal, rank, iters,
                                prep_seconds, msg);
 }

@@ -420,6 +420,14 @@ static int split_start(const char *what, int64_t n, int maxblk, int *nblk, int64
     return CLOUT_OK;
 }
 
+int clout_i_split_rows(int64_t n, int maxblk, int *nblk, int64_t *lo)
+{
+    split_layout L;
+    char msg[CLOUT_MSG_LEN];
+    uint64_t *bp[CLOUT_I_MAXBLK], *bi[CLOUT_I_MAXBLK];
+    return split_start("split", n, maxblk, nblk, lo, bp, bi, NULL, &L, msg);
+}
+
 /* ---- transposing a square CSR, optionally relabelled ----
  * Two streaming passes instead of one scatter over the whole result (which misses the cache on
  * nearly every tie): the ties first go, in the order of their new source, to buckets of 2^shift

@@ -26,6 +26,10 @@ void clout_graph_drop_cache(clout_graph *G)
     FREE_GRB(G->ST);
     FREE_GRB(G->out_degree);
     FREE_GRB(G->in_degree);
+    for (int b = 0; b < G->pagerank_nblocks; b++) FREE_GRB(G->pagerank_blocks[b]);
+    FREE_PTR(G->pagerank_blocks);
+    G->pagerank_nblocks = 0;
+    G->pagerank_load_seconds = 0;
 }
 
 void clout_graph_free(clout_graph **G)

@@ -85,6 +85,11 @@ int clout_i_csr_transpose(int64_t n, const uint64_t *ptr, const uint64_t *idx, c
 int clout_i_csr_transpose_split(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,
                                 const uint32_t *ord, const uint32_t *newid, int maxblk, int *nblk, int64_t *lo,
                                 uint64_t **bptr, uint64_t **bidx, void **bvals, bool wide, char msg[CLOUT_MSG_LEN]);
+/* The rows' cut into those blocks: *nblk and lo[0..*nblk] (a function of n and maxblk only). */
+int clout_i_split_rows(int64_t n, int maxblk, int *nblk, int64_t *lo);
+/* PageRank's Gauss-Seidel blocks, at most (each of 4096 users or more); a snapshot that keeps
+ * PageRank's layout is loaded into this many blocks */
+#define CLOUT_I_PR_BLOCKS 32
 /* The same blocks for a symmetric matrix (every tie stored both ways with one value), whose
  * transpose is itself: row j is old row ord[j] through newid, sorted (ord and newid required). */
 int clout_i_csr_relabel_split(int64_t n, const uint64_t *ptr, const uint64_t *idx, const float *vals,

@@ -39,13 +39,13 @@ static int run(int argc, char **argv)
     cli_common c = {0};
     int64_t scale = 0, edges = -1, nodes = 0, m = 0, seed = 1;
     double a = 0.57, b = 0.19, cc = 0.19;
-    bool directed = false, undir_store = false;
+    bool directed = false, undir_store = false, pr_layout = false;
     const cli_opt opts[] = {CLI_OPT_INT("scale", &scale, 1, 62),        CLI_OPT_INT("edges", &edges, 0, 4.6e18),
                             CLI_OPT_REAL("a", &a, 0, 1, 0),             CLI_OPT_REAL("b", &b, 0, 1, 0),
                             CLI_OPT_REAL("c", &cc, 0, 1, 0),            CLI_OPT_INT("nodes", &nodes, 1, 4.6e18),
                             CLI_OPT_INT("m", &m, 1, 2147483647),        CLI_OPT_FLAG("directed", &directed),
                             CLI_OPT_INT("seed", &seed, 0, 9.2e18),      CLI_OPT_FLAG("undirected-store", &undir_store),
-                            CLI_END};
+                            CLI_OPT_FLAG("pagerank-layout", &pr_layout), CLI_END};
     int code = cli_parse(cmd, argc, argv, opts, &c, NULL, NULL, take_kind, &kind);
     if (code) return code;
     if (kind == NULL) return cli_usage_error(cmd, "name a generator: rmat, ba or er");
@@ -76,6 +76,7 @@ static int run(int argc, char **argv)
         if (c.out && ends_with(c.out, ".clout")) {
             clout_graph *G = NULL;
             s = clout_graph_from_edges(&G, &e, graph_directed && !undir_store, msg);
+            if (s >= 0) G->keep_pagerank_layout = pr_layout;
             if (s >= 0) s = clout_snapshot_save(G, c.out, msg);
             clout_graph_free(&G);
         } else {
@@ -95,6 +96,7 @@ const cli_command cli_cmd_generate = {"generate", "synthetic graphs: R-MAT, Bara
      "  er:   --nodes N --edges M [--directed]: uniform random graph G(n, m) (igraph)\n"
      "  --seed S             (default 1) the same seed gives the same graph\n"
      "  --undirected-store   with -o G.clout, store ties in both directions\n"
+     "  --pagerank-layout    with -o G.clout, keep PageRank's layout (see clout help ingest)\n"
      "With -o FILE.clout a snapshot is written (users named 0..n-1); otherwise the edge list\n"
      "as a table src,dst.\n"
      "\n"

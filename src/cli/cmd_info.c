@@ -60,8 +60,8 @@ static int run(int argc, char **argv)
     static const char *names[] = {"users", "items", "social_edges", "interactions", "timed_interactions",
                                   "directed", "weighted", "time_min", "time_max", "self_loops_dropped",
                                   "bad_lines_skipped", "action_weights", "sources", "behaviour_edges",
-                                  "behaviour", "actions"};
-    s = clout_table_begin(&t, out.f, c.fmt, 16, names, true, msg);
+                                  "behaviour", "actions", "pagerank_layout"};
+    s = clout_table_begin(&t, out.f, c.fmt, 17, names, true, msg);
     if (s >= 0) {
         GrB_Index tn = 0;
         GrB_Matrix_nvals(&tn, G->T);
@@ -98,6 +98,7 @@ static int run(int argc, char **argv)
         if (acts) clout_table_str(t, acts, strlen(acts));
         else clout_table_null(t);
         free(acts);
+        clout_table_bool(t, G->keep_pagerank_layout);
     }
     clout_graph_free(&G);
     return cli_finish(&out, &t, s, msg);
@@ -111,7 +112,8 @@ const cli_command cli_cmd_info = {"info", "counts and metadata of a snapshot",
      "time_min, time_max, self_loops_dropped, bad_lines_skipped, action_weights, sources,\n"
      "behaviour_edges (ties of the stored behaviour graph, 0 without one) and behaviour (how it\n"
      "was built; see clout behaviour), actions (per behaviour type of the logs' action column:\n"
-     "its rows, users and items).\n"
+     "its rows, users and items), pagerank_layout (the snapshot keeps PageRank's layout: see\n"
+     "clout ingest --pagerank-layout).\n"
      "  --timings            print the time taken to load the snapshot on stderr\n"
      "\n"
      "Example:\n"

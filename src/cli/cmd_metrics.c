@@ -91,6 +91,7 @@ static int run(int argc, char **argv)
     fo.approx_registers = (int)aregs;
     fo.window = dif.window;
     fo.consume = true;
+    dif.pagerank = fo.only == NULL || strstr(fo.only, "pagerank") != NULL;
     /* under mpirun betweenness splits its sources, ic_depth its live-edge graphs and ic_range its
      * users over the ranks (the rest of the table is computed whole on every rank); a table
      * without them is rank 0's alone */

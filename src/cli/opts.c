@@ -197,7 +197,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_c
               const char **snapshot, cli_handler own, void *ctx)
 {
     const cli_opt *const tables[3] = {opts, common, d ? diffusion : NULL};
-    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0, NULL, 0};
+    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0, NULL, 0, false};
     for (int i = 0; i < argc;) {
         const cli_opt *o;
         const char *val;
@@ -366,7 +366,9 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
     clout_graph *g = NULL;
     GrB_Matrix B = NULL;
     cli_phase("load");
-    int s = clout_snapshot_load(&g, path, msg);
+    /* PageRank's layout serves the social ties only, as they are stored */
+    bool pr = d->pagerank && d->min_weight <= 0 && (d->graph == NULL || strcmp(d->graph, "social") == 0);
+    int s = clout_snapshot_load_parts(&g, path, pr ? CLOUT_LOAD_PAGERANK : 0, msg);
     if (s >= 0 && d->min_weight > 0) {
         s = clout_graph_min_weight(g, d->min_weight, msg);
         /* a stored behaviour graph was built from every row: build it again from the strong ones */

@@ -73,7 +73,7 @@ assert d == [{"src":"1","dst":"2","weight":1},{"src":"2","dst":"3","weight":1},{
 /usr/bin/python3 -c '
 import sys
 b = open(sys.argv[1], "rb").read()
-assert b[:3] == b"\xde\x00\x10", b[:3]             # a map of 16 entries (map 16)
+assert b[:3] == b"\xde\x00\x11", b[:3]             # a map of 17 entries (map 16)
 assert b[3:9] == b"\xa5users" and b[9] == 4, b[:12]  # "users": 4
 ' "$T/info.mp" && ok || bad "info msgpack"
 

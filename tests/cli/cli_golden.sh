@@ -18,7 +18,9 @@
 # of an undirected graph began to read S relabelled (pagerank within 1e-7 relative, closer to a tight
 # reference: L1 error 2.8e-10 against 1.5e-9 before), every other column unchanged; im_opimc.csv,
 # when greedy began to break ties between equal coverages by out-ties (then index) instead of by
-# index alone (other seeds from its few RR sets, 294 against 274 estimated for k = 10).
+# index alone (other seeds from its few RR sets, 294 against 274 estimated for k = 10); the info
+# records (csv, json, msgpack), when they gained a last column, pagerank_layout (false for every
+# bundled snapshot), every earlier column unchanged.
 . "$(dirname "$0")/lib.sh"
 cd "$SRC" || exit 1
 G="$SRC/tests/golden/outputs.sha256"

@@ -39,4 +39,30 @@ expect 0 "$CLOUT" ingest --cascades "$SE/train.txt" --cascades "$SE/val.txt" -o 
 expect 0 "$CLOUT" ingest --interactions "$T/ci1.csv" -o "$T/c2.clout"
 "$CLOUT" export "$T/c2.clout" --what interactions -o "$T/ci2.csv"
 cmp -s <(sorted "$T/ci1.csv") <(sorted "$T/ci2.csv") && ok || bad "cascade round trip"
+# PageRank's layout kept in the snapshot (--pagerank-layout): the same table as without it, on a
+# directed graph and on an undirected weighted one; kept when clout behaviour writes the snapshot
+# again; a damaged layout is a data error (exit 65) when PageRank asks for it, never other ranks
+expect 0 "$CLOUT" ingest --edges "$DS/snap_wiki_vote/Wiki-Vote.txt.gz" --pagerank-layout -o "$T/wl.clout"
+eq "$(info "$T/wl.clout" pagerank_layout)" true "info: layout kept"
+eq "$(info "$T/w1.clout" pagerank_layout)" false "info: no layout unasked"
+"$CLOUT" metrics "$T/w1.clout" --only pagerank,core -o "$T/pr1.csv"
+expect 0 "$CLOUT" metrics "$T/wl.clout" --only pagerank,core -o "$T/pr2.csv"
+cmp -s "$T/pr1.csv" "$T/pr2.csv" && ok || bad "wiki-Vote: PageRank on the kept layout differs"
+expect 0 "$CLOUT" ingest --undirected --dedupe max --header --edges "$LF/user_friends.dat" \
+  --user-col userID --item-col artistID --date-cols year,month,day --interactions "$LF/user_taggedartists.dat.gz" \
+  --pagerank-layout -o "$T/ll.clout"
+expect 0 "$CLOUT" behaviour "$T/ll.clout" -o "$T/llb.clout"
+eq "$(info "$T/llb.clout" pagerank_layout)" true "behaviour keeps the layout"
+"$CLOUT" metrics "$T/l1.clout" --only pagerank --damping 0.7 -o "$T/pl1.csv"
+expect 0 "$CLOUT" metrics "$T/llb.clout" --only pagerank --damping 0.7 -o "$T/pl2.csv"
+cmp -s "$T/pl1.csv" "$T/pl2.csv" && ok || bad "Last.fm: PageRank on the kept layout differs"
+/usr/bin/python3 - "$T/wl.clout" "$T/wbad.clout" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = d.index(b"idx32", d.index(b"\xa8pagerank")) + 40  # inside the layout's index blob
+d[at] ^= 0x01
+open(sys.argv[2], "wb").write(bytes(d))
+PY
+expect_err 65 "PageRank's layout" "$CLOUT" metrics "$T/wbad.clout" --only pagerank
+expect 0 "$CLOUT" metrics "$T/wbad.clout" --only core
 finish

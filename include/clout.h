@@ -407,7 +407,7 @@ CLOUT_PUBLIC int clout_snapshot_load_mem(clout_graph **G, const char *name, cons
 /* Optional parts a snapshot may keep, loaded only when asked (clout_snapshot_load skips them).
  * CLOUT_LOAD_PAGERANK: PageRank's layout (written when G->keep_pagerank_layout is set, e.g. by
  * `clout ingest --pagerank-layout`), so clout_pagerank skips its transpose. The layout is checked
- * (CRC-32 of S and of itself, then every index) before use: CLOUT_ERR_DATA when it does not match. */
+ * (checksums of S and of itself, then every index) before use: CLOUT_ERR_DATA when it does not match. */
 #define CLOUT_LOAD_PAGERANK 1u
 CLOUT_PUBLIC int clout_snapshot_load_parts(clout_graph **G, const char *path, unsigned parts,
                                            char msg[CLOUT_MSG_LEN]);

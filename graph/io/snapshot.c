@@ -15,7 +15,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the .clout format stores little-endian arrays; this port needs byte swapping"
@@ -59,14 +58,9 @@ void clout_i_pack_idmap(msgpack_packer *pk, const char *key, const clout_idmap *
         free(buf);                                                                        \
     } while (0)
 
-/* CRC-32 of n bytes, continuing crc */
-static uint32_t crc_more(uint32_t crc, const void *p, size_t n)
-{
-    return (uint32_t)crc32_z(crc, (const Bytef *)p, n);
-}
-
-/* crc (NULL: none) takes the CRC-32 of the ptr, idx and vals blobs as written, in that order */
-static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, uint32_t *crc, char msg[CLOUT_MSG_LEN])
+/* sum (NULL: none) takes the checksum (clout_i_sum_*) of the ptr, idx and vals blobs as written,
+ * in that order */
+static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, uint64_t *sum, char msg[CLOUT_MSG_LEN])
 {
     clout_i_csr c;
     bool borrowed = false;
@@ -93,25 +87,25 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, uint32
     else msgpack_pack_false(pk);
     clout_i_pack_str(pk, "ptr");
     pack_bin(pk, c.ptr, (size_t)(c.nrows + 1) * sizeof(uint64_t));
-    if (crc) *crc = crc_more(*crc, c.ptr, (size_t)(c.nrows + 1) * sizeof(uint64_t));
+    if (sum) *sum = clout_i_sum_blob(*sum, c.ptr, (size_t)(c.nrows + 1) * sizeof(uint64_t));
     clout_i_pack_str(pk, narrow ? "idx32" : "idx64");
     if (narrow) {
-        const size_t B = 1 << 16;
+        const size_t B = CLOUT_I_SUM_PIECE / 4; /* one checksum piece a buffer */
         ALLOC_TRY(buf, B, uint32_t);
         msgpack_pack_bin(pk, (size_t)c.nvals * 4);
         for (size_t k = 0; k < c.nvals; k += B) {
             size_t e = k + B < c.nvals ? k + B : c.nvals;
             for (size_t i = k; i < e; i++) buf[i - k] = (uint32_t)c.idx[i];
             msgpack_pack_bin_body(pk, buf, (e - k) * 4);
-            if (crc) *crc = crc_more(*crc, buf, (e - k) * 4);
+            if (sum) *sum = clout_i_sum_fold(*sum, clout_i_sum_piece(buf, (e - k) * 4));
         }
     } else {
         pack_bin(pk, c.idx, (size_t)c.nvals * sizeof(uint64_t));
-        if (crc) *crc = crc_more(*crc, c.idx, (size_t)c.nvals * sizeof(uint64_t));
+        if (sum) *sum = clout_i_sum_blob(*sum, c.idx, (size_t)c.nvals * sizeof(uint64_t));
     }
     clout_i_pack_str(pk, "vals");
     pack_bin(pk, c.vals, (c.iso ? 1 : (size_t)c.nvals) * tsize);
-    if (crc) *crc = crc_more(*crc, c.vals, (c.iso ? 1 : (size_t)c.nvals) * tsize);
+    if (sum) *sum = clout_i_sum_blob(*sum, c.vals, (c.iso ? 1 : (size_t)c.nvals) * tsize);
     borrowed = false;
     TRY(clout_i_csr_return(A, &c, msg));
     FREE_ALL;
@@ -120,8 +114,8 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, uint32
 
 /* PageRank's layout: S transposed with the users renumbered by decreasing out-degree (ties by
  * index), the relabelled transpose clout_pagerank builds, as one FP32 matrix (iso when S is). Its
- * order is named, so a reader that numbers users otherwise ignores it; crc_S ties it to the S
- * written before it, crc to itself. */
+ * order is named, so a reader that numbers users otherwise ignores it; sum_S (a checksum) ties it
+ * to the S written before it, sum to itself. */
 #define PR_ORDER "out-degree descending, ties by user index"
 
 #undef FREE_ALL
@@ -136,11 +130,12 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, uint32
         FREE_GRB(P);                                                                      \
     } while (0)
 
-static int pack_pagerank(msgpack_packer *pk, const clout_graph *G, uint32_t crc_s, char msg[CLOUT_MSG_LEN])
+static int pack_pagerank(msgpack_packer *pk, const clout_graph *G, uint64_t sum_s, char msg[CLOUT_MSG_LEN])
 {
     clout_i_csr cs;
     bool borrowed = false;
-    uint32_t *ord = NULL, *newid = NULL, crc = 0;
+    uint32_t *ord = NULL, *newid = NULL;
+    uint64_t sum = 0;
     uint64_t *tp = NULL, *ti = NULL;
     void *tv = NULL;
     GrB_Matrix P = NULL;
@@ -161,11 +156,11 @@ static int pack_pagerank(msgpack_packer *pk, const clout_graph *G, uint32_t crc_
     clout_i_pack_str(pk, "order");
     clout_i_pack_str(pk, PR_ORDER);
     clout_i_pack_str(pk, "P");
-    TRY(pack_matrix(pk, NULL, P, &crc, msg));
-    clout_i_pack_str(pk, "crc_S");
-    msgpack_pack_uint32(pk, crc_s);
-    clout_i_pack_str(pk, "crc");
-    msgpack_pack_uint32(pk, crc);
+    TRY(pack_matrix(pk, NULL, P, &sum, msg));
+    clout_i_pack_str(pk, "sum_S");
+    msgpack_pack_uint64(pk, sum_s);
+    clout_i_pack_str(pk, "sum");
+    msgpack_pack_uint64(pk, sum);
     FREE_ALL;
     return CLOUT_OK;
 }
@@ -209,9 +204,9 @@ int clout_snapshot_save(const clout_graph *G, const char *path, char msg[CLOUT_M
     for (int i = 0; i < G->nsources; i++) clout_i_pack_str(&pk, G->sources[i]);
     clout_i_pack_idmap(&pk, "user_ids", G->users);
     clout_i_pack_idmap(&pk, "item_ids", G->items);
-    uint32_t crc_s = 0;
-    TRY(pack_matrix(&pk, "S", G->S, keep_pr ? &crc_s : NULL, msg));
-    if (keep_pr) TRY(pack_pagerank(&pk, G, crc_s, msg));
+    uint64_t sum_s = 0;
+    TRY(pack_matrix(&pk, "S", G->S, keep_pr ? &sum_s : NULL, msg));
+    if (keep_pr) TRY(pack_pagerank(&pk, G, sum_s, msg));
     TRY(pack_matrix(&pk, "R", G->R, NULL, msg));
     TRY(pack_matrix(&pk, "T", G->T, NULL, msg));
     if (G->nactions > 0) {
@@ -407,8 +402,8 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
 
 typedef struct {
     bool have, known; /* known: in the order this clout numbers users */
-    uint64_t crc_s, crc;
-    bool have_crc_s, have_crc;
+    uint64_t sum_s, sum;
+    bool have_sum_s, have_sum;
     mat_desc P;
 } pr_desc;
 
@@ -429,69 +424,47 @@ static bool rd_pagerank(clout_i_rd *r, pr_desc *d)
             ok = clout_i_rd_str(r, &t, &tl);
             d->known = ok && clout_i_key_is(t, tl, PR_ORDER);
         } else if (clout_i_key_is(k, kl, "P") && !have_p) ok = have_p = rd_matrix(r, &d->P);
-        else if (clout_i_key_is(k, kl, "crc_S")) ok = clout_i_rd_uint(r, &d->crc_s), d->have_crc_s = true;
-        else if (clout_i_key_is(k, kl, "crc")) ok = clout_i_rd_uint(r, &d->crc), d->have_crc = true;
+        else if (clout_i_key_is(k, kl, "sum_S")) ok = clout_i_rd_uint(r, &d->sum_s), d->have_sum_s = true;
+        else if (clout_i_key_is(k, kl, "sum")) ok = clout_i_rd_uint(r, &d->sum), d->have_sum = true;
         else ok = clout_i_rd_skip(r);
         if (!ok) return false;
     }
-    if (!have_p || !d->have_crc_s || !d->have_crc) RD_FAIL(r, "PageRank's layout is missing a part (P, crc_S, crc)");
+    if (!have_p || !d->have_sum_s || !d->have_sum) RD_FAIL(r, "PageRank's layout is missing a part (P, sum_S, sum)");
     d->have = true;
     return true;
 }
 
-/* CRC-32 of the blobs ptr, idx and vals of m in that order, in pieces of 4 MB run in parallel and
- * combined in order (the same value as one serial pass) */
-static uint32_t crc_matrix(const mat_desc *m)
+/* the checksum of the blobs ptr, idx and vals of m, in that order */
+static uint64_t sum_matrix(const mat_desc *m)
 {
-    const uint8_t *blob[3] = {m->ptr, m->idx, m->vals};
-    uint64_t len[3] = {m->ptr_len, m->idx_len, m->vals_len};
-    const uint64_t piece = (uint64_t)4 << 20;
-    uint32_t crc = 0;
-    for (int b = 0; b < 3; b++) {
-        int64_t np = (int64_t)((len[b] + piece - 1) / piece);
-        uint32_t *part = np > 1 ? malloc((size_t)np * sizeof(uint32_t)) : NULL;
-        if (part == NULL) {
-            crc = crc_more(crc, blob[b], len[b]);
-            continue;
-        }
-        #pragma omp parallel for schedule(static)
-        for (int64_t q = 0; q < np; q++) {
-            uint64_t a = (uint64_t)q * piece, e = a + piece < len[b] ? a + piece : len[b];
-            part[q] = crc_more(0, blob[b] + a, e - a);
-        }
-        for (int64_t q = 0; q < np; q++) {
-            uint64_t a = (uint64_t)q * piece, e = a + piece < len[b] ? a + piece : len[b];
-            crc = (uint32_t)crc32_combine64(crc, part[q], (z_off64_t)(e - a));
-        }
-        free(part);
-    }
-    return crc;
+    uint64_t sum = clout_i_sum_blob(0, m->ptr, m->ptr_len);
+    sum = clout_i_sum_blob(sum, m->idx, m->idx_len);
+    return clout_i_sum_blob(sum, m->vals, m->vals_len);
 }
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_PTR(pp);                                                                     \
-        FREE_PTR(bp);                                                                     \
-        FREE_PTR(bi);                                                                     \
-        FREE_PTR(bw);                                                                     \
-        FREE_PTR(ci);                                                                     \
-        FREE_PTR(cv);                                                                     \
+        FREE_PTR(part);                                                                   \
+        for (int b_ = 0; b_ < CLOUT_I_PR_BLOCKS; b_++) {                                  \
+            FREE_PTR(bp[b_]);                                                             \
+            FREE_PTR(bi[b_]);                                                             \
+            FREE_PTR(bw[b_]);                                                             \
+        }                                                                                 \
     } while (0)
 
-#define PR_PIECE ((int64_t)1 << 20) /* entries a piece of the layout's one pass */
-
-/* PageRank's layout of S (described by ms; S's CRC already checked) into g's blocks of rows, as
- * clout_pagerank wants them, in one pass over its entries: pieces of PR_PIECE entries, in
- * parallel, each taking the CRC-32 of its bytes (combined in order afterwards), widening its
- * indices and values into the block's arrays and checking them (indices in range and strictly
- * increasing in each row, weights finite and >= 0). An iso S gives iso blocks of 1. */
+/* PageRank's layout of S (described by ms; S's checksum already checked) into g's blocks of rows,
+ * as clout_pagerank wants them, in one pass over its index blob and one over its value blob: the
+ * checksum's pieces in parallel, each summed, widened into the blocks' arrays (a piece may span
+ * two blocks) and checked (indices in range and strictly increasing in each row, weights finite
+ * and >= 0), its file pages dropped; the pieces' sums are folded in order at the end. An iso S
+ * gives iso blocks of 1. */
 static int make_pagerank(const pr_desc *d, const mat_desc *ms, const char *name, uint64_t n, bool mapped,
                          clout_graph *g, char msg[CLOUT_MSG_LEN])
 {
-    uint64_t *pp = NULL, *bp = NULL, *bi = NULL;
-    double *bw = NULL;
-    uint32_t *ci = NULL, *cv = NULL; /* CRCs of the index and value pieces, in order */
+    uint64_t *pp = NULL, *part = NULL, *bp[CLOUT_I_PR_BLOCKS] = {NULL}, *bi[CLOUT_I_PR_BLOCKS] = {NULL};
+    double *bw[CLOUT_I_PR_BLOCKS] = {NULL};
     double t0 = clout_now();
     const mat_desc *m = &d->P;
     ASSERT_MSG(m->nrows == n && m->ncols == n && m->type == 4 && m->nvals == ms->nvals && m->iso == ms->iso &&
@@ -503,94 +476,103 @@ static int make_pagerank(const pr_desc *d, const mat_desc *ms, const char *name,
     for (uint64_t i = 0; i < n && ok; i++) ok = pp[i] <= pp[i + 1];
     ASSERT_MSG(ok, CLOUT_ERR_DATA, "%s: PageRank's layout: row pointers do not span its entries", name);
     int nb;
-    int64_t lo[CLOUT_I_PR_BLOCKS + 1], q0[CLOUT_I_PR_BLOCKS + 1];
+    int64_t lo[CLOUT_I_PR_BLOCKS + 1];
+    uint64_t es[CLOUT_I_PR_BLOCKS + 1]; /* block b's entries: es[b] .. es[b + 1] - 1 */
     TRY(clout_i_split_rows((int64_t)n, CLOUT_I_PR_BLOCKS, &nb, lo));
-    /* q0[b]: block b's first piece */
-    q0[0] = 0;
-    for (int b = 0; b < nb; b++) q0[b + 1] = q0[b] + (int64_t)((pp[lo[b + 1]] - pp[lo[b]] + PR_PIECE - 1) / PR_PIECE);
-    ALLOC_TRY(ci, q0[nb] ? q0[nb] : 1, uint32_t);
-    if (!m->iso) ALLOC_TRY(cv, q0[nb] ? q0[nb] : 1, uint32_t);
-    g->pagerank_blocks = clout_i_calloc((size_t)nb, sizeof(GrB_Matrix));
-    ASSERT_MSG(g->pagerank_blocks != NULL, CLOUT_ERR_NOMEM, "out of memory");
-    g->pagerank_nblocks = nb;
-    const int isz = m->idx_bytes;
+    for (int b = 0; b <= nb; b++) es[b] = pp[lo[b]];
     for (int b = 0; b < nb; b++) {
         int64_t rows = lo[b + 1] - lo[b];
-        uint64_t e0 = pp[lo[b]], ne = pp[lo[b + 1]] - e0;
-        ALLOC_TRY(bp, rows + 1, uint64_t);
-        for (int64_t i = 0; i <= rows; i++) bp[i] = pp[lo[b] + i] - e0;
-        ALLOC_TRY(bi, ne ? ne : 1, uint64_t);
-        if (!m->iso) ALLOC_TRY(bw, ne ? ne : 1, double);
-        const uint8_t *src = m->idx + (size_t)isz * e0, *vsrc = m->iso ? NULL : m->vals + 4 * e0;
-        int64_t np = q0[b + 1] - q0[b], bad_row = -1, bad_val = -1;
-        #pragma omp parallel for schedule(dynamic, 1) reduction(max : bad_row, bad_val) if (np > 1)
-        for (int64_t q = 0; q < np; q++) {
-            uint64_t a = (uint64_t)q * PR_PIECE, e = a + PR_PIECE < ne ? a + PR_PIECE : ne;
-            ci[q0[b] + q] = crc_more(0, src + (size_t)isz * a, (e - a) * (size_t)isz);
-            for (uint64_t k = a; k < e; k++) {
-                if (isz == 4) {
-                    uint32_t v;
-                    memcpy(&v, src + 4 * k, 4);
-                    bi[k] = v;
-                } else {
-                    memcpy(&bi[k], src + 8 * k, 8);
-                }
+        uint64_t ne = es[b + 1] - es[b];
+        ALLOC_TRY(bp[b], rows + 1, uint64_t);
+        for (int64_t i = 0; i <= rows; i++) bp[b][i] = pp[lo[b] + i] - es[b];
+        ALLOC_TRY(bi[b], ne ? ne : 1, uint64_t);
+        if (!m->iso) ALLOC_TRY(bw[b], ne ? ne : 1, double);
+    }
+    const int isz = m->idx_bytes;
+    const uint64_t nv = m->nvals, ipc = CLOUT_I_SUM_PIECE / (size_t)isz, vpc = CLOUT_I_SUM_PIECE / 4;
+    const int64_t npi = (int64_t)((nv + ipc - 1) / ipc), npv = m->iso ? 0 : (int64_t)((nv + vpc - 1) / vpc);
+    ALLOC_TRY(part, (size_t)(npi + npv + 1), uint64_t);
+    int64_t bad_row = -1, bad_val = -1;
+    #pragma omp parallel
+    {
+        #pragma omp for schedule(dynamic, 1) reduction(max : bad_row) nowait
+        for (int64_t q = 0; q < npi; q++) {
+            uint64_t a = (uint64_t)q * ipc, e = a + ipc < nv ? a + ipc : nv;
+            const uint8_t *src = m->idx + (size_t)isz * a;
+            part[q] = clout_i_sum_piece(src, (e - a) * (size_t)isz);
+            int b = 0;
+            while (es[b + 1] <= a) b++;
+            for (uint64_t k = a; k < e; b++) {
+                uint64_t stop = es[b + 1] < e ? es[b + 1] : e, *dst = bi[b], e0 = es[b];
+                if (isz == 4)
+                    for (; k < stop; k++) {
+                        uint32_t v;
+                        memcpy(&v, m->idx + 4 * k, 4);
+                        dst[k - e0] = v;
+                    }
+                else
+                    for (; k < stop; k++) memcpy(&dst[k - e0], m->idx + 8 * k, 8);
             }
-            /* the rows over a..e: r, the row holding a, is the last whose start is <= a */
-            int64_t lo_r = 0, hi_r = rows;
+            /* checked on the file's copy (an entry before a may be another thread's to widen):
+             * the rows over a..e, from r, the row holding a, the last whose start is <= a */
+            uint64_t lo_r = 0, hi_r = n;
             while (hi_r - lo_r > 1) {
-                int64_t mid = lo_r + (hi_r - lo_r) / 2;
-                if (bp[mid] <= a) lo_r = mid;
+                uint64_t mid = lo_r + (hi_r - lo_r) / 2;
+                if (pp[mid] <= a) lo_r = mid;
                 else hi_r = mid;
             }
-            for (int64_t r = lo_r; r < rows && bp[r] < e; r++) {
-                uint64_t s0 = bp[r] > a ? bp[r] : a, s1 = bp[r + 1] < e ? bp[r + 1] : e;
-                for (uint64_t k = s0; k < s1; k++)
-                    if (bi[k] >= n || (k > bp[r] && bi[k] <= bi[k - 1])) {
-                        bad_row = r > bad_row ? r : bad_row;
+            for (uint64_t r = lo_r; r < n && pp[r] < e; r++) {
+                uint64_t s0 = pp[r] > a ? pp[r] : a, s1 = pp[r + 1] < e ? pp[r + 1] : e;
+                for (uint64_t k = s0; k < s1; k++) {
+                    uint64_t v = 0, u = 0;
+                    memcpy(&v, m->idx + (size_t)isz * k, (size_t)isz);
+                    if (k > pp[r]) memcpy(&u, m->idx + (size_t)isz * (k - 1), (size_t)isz);
+                    if (v >= n || (k > pp[r] && v <= u)) {
+                        bad_row = (int64_t)r > bad_row ? (int64_t)r : bad_row;
                         break;
                     }
+                }
             }
-            if (vsrc) {
-                cv[q0[b] + q] = crc_more(0, vsrc + 4 * a, (e - a) * 4);
-                for (uint64_t k = a; k < e; k++) {
+        }
+        #pragma omp for schedule(dynamic, 1) reduction(max : bad_val)
+        for (int64_t q = 0; q < npv; q++) {
+            uint64_t a = (uint64_t)q * vpc, e = a + vpc < nv ? a + vpc : nv;
+            const uint8_t *src = m->vals + 4 * a;
+            part[npi + q] = clout_i_sum_piece(src, (e - a) * 4);
+            int b = 0;
+            while (es[b + 1] <= a) b++;
+            for (uint64_t k = a; k < e; b++) {
+                uint64_t stop = es[b + 1] < e ? es[b + 1] : e, e0 = es[b];
+                double *dst = bw[b];
+                for (; k < stop; k++) {
                     float v;
-                    memcpy(&v, vsrc + 4 * k, 4);
-                    bw[k] = v;
+                    memcpy(&v, m->vals + 4 * k, 4);
+                    dst[k - e0] = v;
                     if (!isfinite(v) || v < 0) bad_val = (int64_t)k;
                 }
             }
+            if (mapped) release_mapped(src, (e - a) * 4);
         }
-        if (mapped) release_mapped(src, ne * (size_t)isz);
-        if (mapped && vsrc) release_mapped(vsrc, ne * 4);
-        ASSERT_MSG(bad_row < 0, CLOUT_ERR_DATA,
-                   "%s: PageRank's layout, row %lld: column indices out of range or not strictly increasing", name,
-                   (long long)(lo[b] + bad_row));
-        ASSERT_MSG(bad_val < 0, CLOUT_ERR_DATA,
-                   "%s: PageRank's layout holds a weight that is negative, infinite or NaN", name);
-        double one = 1;
-        TRY(clout_i_pack_csr(&g->pagerank_blocks[b], GrB_FP64, rows, (int64_t)n, &bp, &bi,
-                             m->iso ? NULL : (void **)&bw, m->iso ? &one : NULL, msg));
     }
-    /* the whole CRC: ptr, then the index pieces, then the value blob (pieces, or the iso value) */
-    uint32_t crc = crc_more(0, m->ptr, m->ptr_len);
-    for (int b = 0; b < nb; b++)
-        for (int64_t q = q0[b]; q < q0[b + 1]; q++) {
-            uint64_t a = (uint64_t)(q - q0[b]) * PR_PIECE, ne = pp[lo[b + 1]] - pp[lo[b]];
-            uint64_t len = (a + PR_PIECE < ne ? PR_PIECE : ne - a) * (uint64_t)isz;
-            crc = (uint32_t)crc32_combine64(crc, ci[q], (z_off64_t)len);
-        }
-    if (m->iso) {
-        crc = crc_more(crc, m->vals, m->vals_len);
-    } else {
-        for (int b = 0; b < nb; b++)
-            for (int64_t q = q0[b]; q < q0[b + 1]; q++) {
-                uint64_t a = (uint64_t)(q - q0[b]) * PR_PIECE, ne = pp[lo[b + 1]] - pp[lo[b]];
-                crc = (uint32_t)crc32_combine64(crc, cv[q], (z_off64_t)((a + PR_PIECE < ne ? PR_PIECE : ne - a) * 4));
-            }
-    }
-    ASSERT_MSG(crc == d->crc, CLOUT_ERR_DATA, "%s: PageRank's layout fails its CRC-32 check: the file is damaged",
+    if (mapped) release_mapped(m->idx, nv * (size_t)isz);
+    ASSERT_MSG(bad_row < 0, CLOUT_ERR_DATA,
+               "%s: PageRank's layout, row %lld: column indices out of range or not strictly increasing", name,
+               (long long)bad_row);
+    ASSERT_MSG(bad_val < 0, CLOUT_ERR_DATA, "%s: PageRank's layout holds a weight that is negative, infinite or NaN",
                name);
+    /* the whole checksum: ptr, then the index pieces, then the value blob */
+    uint64_t sum = clout_i_sum_blob(0, m->ptr, m->ptr_len);
+    for (int64_t q = 0; q < npi; q++) sum = clout_i_sum_fold(sum, part[q]);
+    if (m->iso) sum = clout_i_sum_blob(sum, m->vals, m->vals_len);
+    for (int64_t q = 0; q < npv; q++) sum = clout_i_sum_fold(sum, part[npi + q]);
+    ASSERT_MSG(sum == d->sum, CLOUT_ERR_DATA, "%s: PageRank's layout fails its checksum: the file is damaged", name);
+    g->pagerank_blocks = clout_i_calloc((size_t)nb, sizeof(GrB_Matrix));
+    ASSERT_MSG(g->pagerank_blocks != NULL, CLOUT_ERR_NOMEM, "out of memory");
+    g->pagerank_nblocks = nb;
+    double one = 1;
+    for (int b = 0; b < nb; b++)
+        TRY(clout_i_pack_csr(&g->pagerank_blocks[b], GrB_FP64, lo[b + 1] - lo[b], (int64_t)n, &bp[b], &bi[b],
+                             m->iso ? NULL : (void **)&bw[b], m->iso ? &one : NULL, msg));
     FREE_ALL;
     g->pagerank_load_seconds = clout_now() - t0;
     return CLOUT_OK;
@@ -887,9 +869,9 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     TRY(clout_i_make_idmap(&iid, name, "item", &items, msg));
     /* PageRank's layout, when asked for, is checked against S's bytes before S's pages go */
     bool want_pr = (parts & CLOUT_LOAD_PAGERANK) && pr.have && pr.known;
-    double t_crc = clout_now();
-    uint32_t crc_s = want_pr ? crc_matrix(&ms) : 0;
-    t_crc = clout_now() - t_crc;
+    double t_sum = clout_now();
+    uint64_t sum_s = want_pr ? sum_matrix(&ms) : 0;
+    t_sum = clout_now() - t_sum;
     TRY(make_matrix(&ms, name, "S", nusers, nusers, 4, true, mapped, &S, msg));
     TRY(make_matrix(&mr, name, "R", nusers, nitems, 4, true, mapped, &R, msg));
     TRY(make_matrix(&mt, name, "T", nusers, nitems, 8, false, mapped, &T, msg));
@@ -936,10 +918,10 @@ static int load_mem(clout_graph **G, const char *name, const uint8_t *data, size
     /* g owns every part now: a failure below frees it alone */
     g->keep_pagerank_layout = pr.have && pr.known;
     if (want_pr) {
-        ASSERT_MSG(crc_s == pr.crc_s, CLOUT_ERR_DATA,
-                   "%s: PageRank's layout was not written for this S (CRC-32 differs): the file is damaged", name);
+        ASSERT_MSG(sum_s == pr.sum_s, CLOUT_ERR_DATA,
+                   "%s: PageRank's layout was not written for this S (checksums differ): the file is damaged", name);
         TRY(make_pagerank(&pr, &ms, name, nusers, mapped, g, msg));
-        g->pagerank_load_seconds += t_crc;
+        g->pagerank_load_seconds += t_sum;
     }
     *G = g;
     return CLOUT_OK;

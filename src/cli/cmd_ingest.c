@@ -189,7 +189,7 @@ const cli_command cli_cmd_ingest = {"ingest", "read edge lists, interaction logs
      "  --header             edge lists: skip the first line\n"
      "  --pagerank-layout    keep PageRank's layout in the snapshot (S transposed, users by\n"
      "                       decreasing out-degree: 4 bytes a tie more, 8 if weighted), so metrics\n"
-     "                       computes PageRank without building it; checked by CRC-32 on load\n"
+     "                       computes PageRank without building it; checked (checksums) on load\n"
      "Options that describe the input files that FOLLOW them on the command line:\n"
      "  --sep C              log separator: tab, comma, space (runs of blanks) or one character;\n"
      "                       default: detected from the header (tab, else comma, else blanks)\n"

@@ -175,5 +175,13 @@ static inline double clout_i_unif01_at(uint64_t key, uint64_t index)
 {
     return (double)((clout_i_rng_at(key, index) >> 11) + 1) * 0x1.0p-53;
 }
+/* checksum.c: a 64-bit checksum of a blob for damaged files (not forged ones), cut into pieces
+ * of CLOUT_I_SUM_PIECE bytes from its start, each summed by clout_i_sum_piece and folded in
+ * order into the running sum by clout_i_sum_fold (start from 0; blob after blob continue the
+ * fold). clout_i_sum_blob does all of a blob, its pieces in parallel: the same value. */
+#define CLOUT_I_SUM_PIECE ((size_t)1 << 20)
+uint64_t clout_i_sum_piece(const void *data, size_t n);
+uint64_t clout_i_sum_fold(uint64_t sum, uint64_t piece);
+uint64_t clout_i_sum_blob(uint64_t sum, const void *data, size_t n);
 #include "streams.h"
 #endif

@@ -109,6 +109,7 @@ _vp = C.c_void_p
 _sig = {
     "clout_init": (C.c_int, [C.c_char_p]),
     "clout_snapshot_load": (C.c_int, [C.POINTER(_vp), C.c_char_p, C.c_char_p]),
+    "clout_snapshot_load_parts": (C.c_int, [C.POINTER(_vp), C.c_char_p, C.c_uint, C.c_char_p]),
     "clout_graph_free": (None, [C.POINTER(_vp)]),
     "clout_graph_users": (C.c_int64, [_vp]),
     "clout_set_threads": (C.c_int, [C.c_int, C.c_char_p]),
@@ -548,13 +549,16 @@ class Graph:
         return res
 
 
-def load(path, threads=None):
-    """Load a .clout snapshot (CloutError on a missing or bad file)."""
+def load(path, threads=None, pagerank_layout=False):
+    """Load a .clout snapshot (CloutError on a missing or bad file). pagerank_layout: also load
+    PageRank's layout when the snapshot keeps one (`clout ingest --pagerank-layout`), checked, so
+    every PageRank on this graph skips its transpose (a damaged layout is a CloutError)."""
     msg = C.create_string_buffer(MSG_LEN)
     if threads:
         _check(_lib.clout_set_threads(int(threads), msg), msg)
     g = _vp()
-    _check(_call(_lib.clout_snapshot_load, C.byref(g), os.fsencode(path), msg), msg)
+    _check(_call(_lib.clout_snapshot_load_parts, C.byref(g), os.fsencode(path), 1 if pagerank_layout else 0, msg),
+           msg)
     return Graph(g)
 
 

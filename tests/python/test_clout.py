@@ -44,6 +44,24 @@ def test_metrics_match_the_cli(snap):
         assert np.array_equal(np.asarray(m[c], dtype=float), want), c
 
 
+def test_pagerank_layout_same_bits(snap, tmp_path):
+    kept = str(tmp_path / "kept.clout")
+    X = os.path.join(SRC, "datasets", "stackexchange_christianity_cascades")
+    run("ingest", "-q", "--header", "--edges", os.path.join(X, "graph.txt"), "--cascades",
+        os.path.join(X, "train.txt"), "--pagerank-layout", "-o", kept)
+    want = clout.load(snap).metrics(only=["pagerank"], frame=False)["pagerank"]
+    got = clout.load(kept, pagerank_layout=True).metrics(only=["pagerank"], frame=False)["pagerank"]
+    assert np.array_equal(np.asarray(got), np.asarray(want))
+    data = bytearray(open(kept, "rb").read())
+    at = data.index(b"idx32", data.index(b"\xa8pagerank")) + 40
+    data[at] ^= 0x10
+    bad = str(tmp_path / "bad.clout")
+    open(bad, "wb").write(bytes(data))
+    clout.load(bad)  # the layout is not read unasked
+    with pytest.raises(clout.CloutError, match="PageRank's layout"):
+        clout.load(bad, pagerank_layout=True)
+
+
 def test_im_and_simulate_match_the_cli(snap):
     g = clout.load(snap)
     seeds, spread = g.im(5, algo="imm", eps=0.2, seed=3)

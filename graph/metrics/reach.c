@@ -139,8 +139,9 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (borrowed) clout_i_csr_return(G->ST, &ct, msg);                                \
+        if (borrowed) clout_i_csr_return(Tm, &ct, msg);                                   \
         if (sborrowed) clout_i_csr_return(G->S, &cs, msg);                                \
+        if (aborrowed) clout_i_csr_return(A, &at, msg);                                   \
         FREE_PTR(flist);                                                                  \
         FREE_PTR(tlist);                                                                  \
         FREE_PTR(mark);                                                                   \
@@ -167,8 +168,8 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
 {
     enum { W = 8 }; /* 512 sources per batch */
     GrB_Matrix A = NULL, Fm = NULL, Cm = NULL;
-    clout_i_csr ct, cs;
-    bool borrowed = false, sborrowed = false;
+    clout_i_csr ct, cs, at;
+    bool borrowed = false, sborrowed = false, aborrowed = false;
     int64_t *flist = NULL, *tlist = NULL; /* the frontier's users; the users a push reached */
     uint8_t *mark = NULL;
     uint64_t *ap = NULL, *aj = NULL;
@@ -177,8 +178,14 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     clout_i_progress *prog = NULL;
     int64_t n = clout_graph_users(G);
     int nt = omp_get_max_threads();
-    TRY(clout_graph_cache_transpose(G, msg));
-    TRY(clout_i_csr_borrow(G->ST, &ct, msg));
+    /* the in-ties: S' (cached), or S itself for an undirected graph, which holds every tie both
+     * ways (no transpose to build) */
+    GrB_Matrix Tm = G->S;
+    if (G->directed) {
+        TRY(clout_graph_cache_transpose(G, msg));
+        Tm = G->ST;
+    }
+    TRY(clout_i_csr_borrow(Tm, &ct, msg));
     borrowed = true;
     TRY(clout_memory_fits((double)n * (3.0 * 8 * W + 8 + 17) + 8.0 * (double)ct.nvals, "reach's batch of 512 searches",
                           CLOUT_ERR_INVALID, msg));
@@ -191,9 +198,11 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
         memcpy(aj + lo, ct.idx + lo, (size_t)m * sizeof(uint64_t));
     }
     borrowed = false;
-    TRY(clout_i_csr_return(G->ST, &ct, msg));
+    TRY(clout_i_csr_return(Tm, &ct, msg));
     uint64_t ones = UINT64_MAX;
     TRY(clout_i_pack_csr(&A, GrB_UINT64, n, n, &ap, &aj, NULL, &ones, msg));
+    TRY(clout_i_csr_borrow(A, &at, msg)); /* A's in-ties read in place by the last hop */
+    aborrowed = true;
     size_t words = (size_t)(n ? n : 1) * W;
     ALLOC_TRY(seen, words, uint64_t);
     ALLOC_TRY(front, words, uint64_t);
@@ -228,6 +237,37 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
             for (int64_t q = 0; q < nf; q++) work += cs.ptr[flist[q] + 1] - cs.ptr[flist[q]];
             const int64_t *cand = NULL; /* the users next may hold bits for: tlist, or all (NULL) */
             int64_t ncand = n;
+            if (d == max_hops && work * 16 >= (uint64_t)cs.nvals) {
+                /* the last hop over every tie: only its counts are wanted, so each user's words
+                 * are gathered along its in-ties and counted at once (no next, front or seen to
+                 * write; the same counts as the product) */
+                memset(tcount, 0, (size_t)nt * 64 * W * sizeof(int64_t));
+                #pragma omp parallel num_threads(nt)
+                {
+                    int64_t *tc = tcount + (size_t)omp_get_thread_num() * 64 * W;
+                    #pragma omp for schedule(dynamic, 4096)
+                    for (int64_t v = 0; v < n; v++) {
+                        uint64_t acc[W] = {0};
+                        for (uint64_t e = at.ptr[v]; e < at.ptr[v + 1]; e++) {
+                            const uint64_t *fu = front + (size_t)at.idx[e] * W;
+                            for (int w = 0; w < W; w++) acc[w] |= fu[w];
+                        }
+                        for (int w = 0; w < W; w++) {
+                            uint64_t x = acc[w] & ~seen[(size_t)v * W + (size_t)w];
+                            while (x) {
+                                tc[w * 64 + __builtin_ctzll(x)]++;
+                                x &= x - 1;
+                            }
+                        }
+                    }
+                }
+                for (int64_t k = 0; k < nb; k++) {
+                    int64_t c = 0;
+                    for (int t = 0; t < nt; t++) c += tcount[(size_t)t * 64 * W + (size_t)k];
+                    newcount[(b0 + k) * (max_hops + 1) + d] = c;
+                }
+                break;
+            }
             if (work * 16 < (uint64_t)cs.nvals) {
                 int64_t m = 0;
                 #pragma omp parallel for schedule(dynamic, 64) num_threads(nt) if (work > 65536)

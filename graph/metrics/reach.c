@@ -1,7 +1,7 @@
 /* reach.c: propagation range and depth by multi-source BFS in GraphBLAS.
  *
  * Counts (clout_reach): bit-parallel, 512 sources per batch as bits of 8 words per user, one
- * GraphBLAS product per hop (reach_bits below).
+ * GraphBLAS product per hop but the last (reach_bits below).
  * Every reached user (clout_reach_list): a batch of B sources is one sparse boolean frontier
  * matrix F (B x n). One hop is
  *     F<!V, replace> = F * S      (ANY_PAIR semiring: structure only)
@@ -161,6 +161,8 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
  * user holds one bit per source of a batch, W 64-bit words. One hop is a GraphBLAS product over
  * the in-ties, next = ST (BOR.BAND) front with a copy of ST's pattern as an iso matrix of
  * all-ones words (the cached S' itself stays untouched, so other calls may read it meanwhile); then, in our loop, new = next & ~seen, and each new bit counts for its source.
+ * Small frontiers are pushed along their out-ties instead; the last hop, having no next hop to
+ * feed, gathers each user's words along the copy's in-ties and counts them in one OpenMP pass.
  * A word carries 64 sources through every tie at once, where the sparse frontier matrix moves
  * one (source, user) entry per tie. */
 static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,

@@ -139,9 +139,8 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
-        if (borrowed) clout_i_csr_return(Tm, &ct, msg);                                   \
         if (sborrowed) clout_i_csr_return(G->S, &cs, msg);                                \
-        if (aborrowed) clout_i_csr_return(A, &at, msg);                                   \
+        if (borrowed) clout_i_csr_return(Tm, &ct, msg);                                   \
         FREE_PTR(flist);                                                                  \
         FREE_PTR(tlist);                                                                  \
         FREE_PTR(mark);                                                                   \
@@ -162,7 +161,8 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
  * the in-ties, next = ST (BOR.BAND) front with a copy of ST's pattern as an iso matrix of
  * all-ones words (the cached S' itself stays untouched, so other calls may read it meanwhile); then, in our loop, new = next & ~seen, and each new bit counts for its source.
  * Small frontiers are pushed along their out-ties instead; the last hop, having no next hop to
- * feed, gathers each user's words along the copy's in-ties and counts them in one OpenMP pass.
+ * feed, gathers each user's words along the in-ties (read in place) and counts them in one
+ * OpenMP pass; the copy is made only when a hop needs the product.
  * A word carries 64 sources through every tie at once, where the sparse frontier matrix moves
  * one (source, user) entry per tie. */
 static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
@@ -170,8 +170,8 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
 {
     enum { W = 8 }; /* 512 sources per batch */
     GrB_Matrix A = NULL, Fm = NULL, Cm = NULL;
-    clout_i_csr ct, cs, at;
-    bool borrowed = false, sborrowed = false, aborrowed = false;
+    clout_i_csr ct, cs;
+    bool borrowed = false, sborrowed = false;
     int64_t *flist = NULL, *tlist = NULL; /* the frontier's users; the users a push reached */
     uint8_t *mark = NULL;
     uint64_t *ap = NULL, *aj = NULL;
@@ -191,29 +191,20 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     borrowed = true;
     TRY(clout_memory_fits((double)n * (3.0 * 8 * W + 8 + 17) + 8.0 * (double)ct.nvals, "reach's batch of 512 searches",
                           CLOUT_ERR_INVALID, msg));
-    ALLOC_TRY(ap, n + 1, uint64_t);
-    ALLOC_TRY(aj, ct.nvals ? ct.nvals : 1, uint64_t);
-    memcpy(ap, ct.ptr, (size_t)(n + 1) * sizeof(uint64_t));
-    #pragma omp parallel for schedule(static) if (ct.nvals > 1000000)
-    for (int64_t lo = 0; lo < (int64_t)ct.nvals; lo += 1 << 16) {
-        int64_t m = (int64_t)ct.nvals - lo < (1 << 16) ? (int64_t)ct.nvals - lo : (1 << 16);
-        memcpy(aj + lo, ct.idx + lo, (size_t)m * sizeof(uint64_t));
-    }
-    borrowed = false;
-    TRY(clout_i_csr_return(Tm, &ct, msg));
-    uint64_t ones = UINT64_MAX;
-    TRY(clout_i_pack_csr(&A, GrB_UINT64, n, n, &ap, &aj, NULL, &ones, msg));
-    TRY(clout_i_csr_borrow(A, &at, msg)); /* A's in-ties read in place by the last hop */
-    aborrowed = true;
     size_t words = (size_t)(n ? n : 1) * W;
     ALLOC_TRY(seen, words, uint64_t);
     ALLOC_TRY(front, words, uint64_t);
     ALLOC_TRY(next, words, uint64_t);
     ALLOC_TRY(tcount, (size_t)nt * 64 * W, int64_t);
     GrB_Index bytes = (GrB_Index)words * sizeof(uint64_t);
-    /* S by row, for hops from a small frontier: pushed along the frontier's out-ties alone */
-    TRY(clout_i_csr_borrow(G->S, &cs, msg));
-    sborrowed = true;
+    /* S by row, for hops from a small frontier: pushed along the frontier's out-ties alone (of an
+     * undirected graph: the same view as the in-ties) */
+    if (Tm == G->S) {
+        cs = ct;
+    } else {
+        TRY(clout_i_csr_borrow(G->S, &cs, msg));
+        sborrowed = true;
+    }
     ALLOC_TRY(flist, n + 1, int64_t);
     ALLOC_TRY(tlist, n + 1, int64_t);
     CALLOC_TRY(mark, n + 1, uint8_t);
@@ -250,8 +241,8 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
                     #pragma omp for schedule(dynamic, 4096)
                     for (int64_t v = 0; v < n; v++) {
                         uint64_t acc[W] = {0};
-                        for (uint64_t e = at.ptr[v]; e < at.ptr[v + 1]; e++) {
-                            const uint64_t *fu = front + (size_t)at.idx[e] * W;
+                        for (uint64_t e = ct.ptr[v]; e < ct.ptr[v + 1]; e++) {
+                            const uint64_t *fu = front + (size_t)ct.idx[e] * W;
                             for (int w = 0; w < W; w++) acc[w] |= fu[w];
                         }
                         for (int w = 0; w < W; w++) {
@@ -290,6 +281,21 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
                 cand = tlist;
                 ncand = m;
             } else {
+                if (A == NULL) {
+                    /* the product's matrix, made at its first use: a copy of the in-ties' pattern
+                     * as an iso matrix of all-ones words (the graph's own stays untouched, so
+                     * other calls may read it meanwhile) */
+                    ALLOC_TRY(ap, n + 1, uint64_t);
+                    ALLOC_TRY(aj, ct.nvals ? ct.nvals : 1, uint64_t);
+                    memcpy(ap, ct.ptr, (size_t)(n + 1) * sizeof(uint64_t));
+                    #pragma omp parallel for schedule(static) if (ct.nvals > 1000000)
+                    for (int64_t lo = 0; lo < (int64_t)ct.nvals; lo += 1 << 16) {
+                        int64_t m = (int64_t)ct.nvals - lo < (1 << 16) ? (int64_t)ct.nvals - lo : (1 << 16);
+                        memcpy(aj + lo, ct.idx + lo, (size_t)m * sizeof(uint64_t));
+                    }
+                    uint64_t ones = UINT64_MAX;
+                    TRY(clout_i_pack_csr(&A, GrB_UINT64, n, n, &ap, &aj, NULL, &ones, msg));
+                }
                 GRB_TRY(GrB_Matrix_new(&Fm, GrB_UINT64, (GrB_Index)n, W));
                 GRB_TRY(GrB_Matrix_new(&Cm, GrB_UINT64, (GrB_Index)n, W));
                 GRB_TRY(GxB_Matrix_pack_FullR(Fm, (void **)&front, bytes, false, NULL));

@@ -192,9 +192,11 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     TRY(clout_memory_fits((double)n * (3.0 * 8 * W + 8 + 17) + 8.0 * (double)ct.nvals, "reach's batch of 512 searches",
                           CLOUT_ERR_INVALID, msg));
     size_t words = (size_t)(n ? n : 1) * W;
-    ALLOC_TRY(seen, words, uint64_t);
-    ALLOC_TRY(front, words, uint64_t);
-    ALLOC_TRY(next, words, uint64_t);
+    /* zeroed by the system, page by page as they are first written: a page no hop writes is
+     * never mapped (most of front and next on graphs with small neighbourhoods) */
+    CALLOC_TRY(seen, words, uint64_t);
+    CALLOC_TRY(front, words, uint64_t);
+    CALLOC_TRY(next, words, uint64_t);
     ALLOC_TRY(tcount, (size_t)nt * 64 * W, int64_t);
     GrB_Index bytes = (GrB_Index)words * sizeof(uint64_t);
     /* S by row, for hops from a small frontier: pushed along the frontier's out-ties alone (of an
@@ -208,19 +210,21 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
     ALLOC_TRY(flist, n + 1, int64_t);
     ALLOC_TRY(tlist, n + 1, int64_t);
     CALLOC_TRY(mark, n + 1, uint8_t);
-    memset(next, 0, words * sizeof(uint64_t));
     prog = clout_i_progress_start("reach", (double)ns, " sources");
     for (int64_t b0 = 0; b0 < ns; b0 += 64 * W) {
         int64_t nb = ns - b0 < 64 * W ? ns - b0 : 64 * W;
-        memset(front, 0, words * sizeof(uint64_t));
+        if (b0 > 0) { /* the first batch finds them zero */
+            memset(front, 0, words * sizeof(uint64_t));
+            memset(seen, 0, words * sizeof(uint64_t));
+        }
         int64_t nf = 0;
         for (int64_t k = 0; k < nb; k++) {
             int64_t v = src[b0 + k];
             if (!mark[v]) mark[v] = 1, flist[nf++] = v;
             front[(size_t)v * W + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
+            seen[(size_t)v * W + (size_t)(k >> 6)] |= (uint64_t)1 << (k & 63);
         }
         for (int64_t q = 0; q < nf; q++) mark[flist[q]] = 0;
-        memcpy(seen, front, words * sizeof(uint64_t));
         for (int d = 1; d <= max_hops; d++) {
             /* next is all zero here. A frontier whose out-ties are few next to all ties (small
              * neighbourhoods, the first hops) pushes along them and touches only the users they

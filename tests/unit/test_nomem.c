@@ -160,6 +160,20 @@ static int op_build(clout_graph *G0, double **out, int64_t *nout)
     return s < 0 ? s : 0;
 }
 
+/* G saved with PageRank's layout, loaded asking for it, PageRank on the loaded layout */
+static int op_pagerank_layout(clout_graph *G, double **out, int64_t *nout)
+{
+    clout_graph *H = NULL;
+    G->keep_pagerank_layout = true;
+    int s = clout_snapshot_save(G, snap_path, msg);
+    G->keep_pagerank_layout = false;
+    if (s >= 0) s = clout_snapshot_load_parts(&H, snap_path, CLOUT_LOAD_PAGERANK, msg);
+    if (s >= 0 && H->pagerank_nblocks == 0) s = CLOUT_ERR_INTERNAL;
+    if (s >= 0) s = op_pagerank(H, out, nout);
+    clout_graph_free(&H);
+    return s < 0 ? s : 0;
+}
+
 /* HyperANF reach, depth and mean hops */
 static int op_approx(clout_graph *G, double **out, int64_t *nout)
 {
@@ -515,6 +529,8 @@ int main(int argc, char **argv)
         brutal("read, build, save and load", G, op_build);
         remove(snap_path);
         brutal("pagerank", G, op_pagerank);
+        brutal("pagerank on a layout kept in the snapshot", G, op_pagerank_layout);
+        if (U) brutal("pagerank on an undirected graph's kept layout", U, op_pagerank_layout);
         if (U) brutal("pagerank of an undirected graph (relabelled, not transposed)", U, op_pagerank);
         brutal("coreness", G, op_core);
         brutal("transpose", G, op_transpose);

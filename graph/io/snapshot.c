@@ -112,11 +112,10 @@ static int pack_matrix(msgpack_packer *pk, const char *key, GrB_Matrix A, uint64
     return CLOUT_OK;
 }
 
-/* PageRank's layout: S transposed with the users renumbered by decreasing out-degree (ties by
- * index), the relabelled transpose clout_pagerank builds, as one FP32 matrix (iso when S is). Its
- * order is named, so a reader that numbers users otherwise ignores it; sum_S (a checksum) ties it
- * to the S written before it, sum to itself. */
-#define PR_ORDER "out-degree descending, ties by user index"
+/* PageRank's layout: S transposed with the users in PageRank's numbering (clout_i_pagerank_order),
+ * the relabelled transpose clout_pagerank builds, as one FP32 matrix (iso when S is). Its order is
+ * named, so a reader that numbers users otherwise ignores it; sum_S (a checksum) ties it to the S
+ * written before it, sum to itself. */
 
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
@@ -144,7 +143,7 @@ static int pack_pagerank(msgpack_packer *pk, const clout_graph *G, uint64_t sum_
     borrowed = true;
     ALLOC_TRY(ord, n ? n : 1, uint32_t);
     ALLOC_TRY(newid, n ? n : 1, uint32_t);
-    ASSERT_MSG(clout_i_degree_order(n, cs.ptr, true, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    ASSERT_MSG(clout_i_pagerank_order(n, cs.ptr, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     const float *sw = cs.iso ? NULL : (const float *)cs.vals;
     TRY(clout_i_csr_transpose(n, cs.ptr, cs.idx, sw, ord, newid, &tp, &ti, sw ? &tv : NULL, false, msg));
     borrowed = false;
@@ -154,7 +153,7 @@ static int pack_pagerank(msgpack_packer *pk, const clout_graph *G, uint64_t sum_
     clout_i_pack_str(pk, "pagerank");
     msgpack_pack_map(pk, 4);
     clout_i_pack_str(pk, "order");
-    clout_i_pack_str(pk, PR_ORDER);
+    clout_i_pack_str(pk, CLOUT_I_PR_ORDER);
     clout_i_pack_str(pk, "P");
     TRY(pack_matrix(pk, NULL, P, &sum, msg));
     clout_i_pack_str(pk, "sum_S");
@@ -334,6 +333,14 @@ static void copy_in(void *dst, const uint8_t *src, size_t n, int isz)
     }
 }
 
+/* row pointers p[0..nrows] start at 0, never decrease and end at nvals */
+static bool ptr_spans(const uint64_t *p, uint64_t nrows, uint64_t nvals)
+{
+    bool ok = p[0] == 0 && p[nrows] == nvals;
+    for (uint64_t i = 0; i < nrows && ok; i++) ok = p[i] <= p[i + 1];
+    return ok;
+}
+
 static int make_matrix(const mat_desc *m, const char *name, const char *what, uint64_t nrows,
                        uint64_t ncols, int type, bool nonneg, bool mapped, GrB_Matrix *A, char msg[CLOUT_MSG_LEN])
 {
@@ -345,12 +352,9 @@ static int make_matrix(const mat_desc *m, const char *name, const char *what, ui
     ASSERT_MSG(m->type == type, CLOUT_ERR_DATA, "%s: matrix %s has the wrong value type", name, what);
     ALLOC_TRY(Ap, nrows + 1, uint64_t);
     copy_in(Ap, m->ptr, (nrows + 1) * 8, 1);
-    ASSERT_MSG(Ap[0] == 0 && Ap[nrows] == m->nvals, CLOUT_ERR_DATA,
-               "%s: matrix %s: row pointers do not span its %llu entries", name, what,
+    ASSERT_MSG(ptr_spans(Ap, nrows, m->nvals), CLOUT_ERR_DATA,
+               "%s: matrix %s: row pointers do not rise from 0 to its %llu entries", name, what,
                (unsigned long long)m->nvals);
-    bool ok = true;
-    for (uint64_t i = 0; i < nrows && ok; i++) ok = Ap[i] <= Ap[i + 1];
-    ASSERT_MSG(ok, CLOUT_ERR_DATA, "%s: matrix %s: row pointers decrease", name, what);
     ALLOC_TRY(Aj, m->nvals ? m->nvals : 1, uint64_t);
     /* in chunks: map a chunk of the copy, fill it, drop the file pages it came from, so the file
      * and its copy are never both resident in full */
@@ -422,7 +426,7 @@ static bool rd_pagerank(clout_i_rd *r, pr_desc *d)
             const char *t;
             size_t tl;
             ok = clout_i_rd_str(r, &t, &tl);
-            d->known = ok && clout_i_key_is(t, tl, PR_ORDER);
+            d->known = ok && clout_i_key_is(t, tl, CLOUT_I_PR_ORDER);
         } else if (clout_i_key_is(k, kl, "P") && !have_p) ok = have_p = rd_matrix(r, &d->P);
         else if (clout_i_key_is(k, kl, "sum_S")) ok = clout_i_rd_uint(r, &d->sum_s), d->have_sum_s = true;
         else if (clout_i_key_is(k, kl, "sum")) ok = clout_i_rd_uint(r, &d->sum), d->have_sum = true;
@@ -458,7 +462,7 @@ static uint64_t sum_matrix(const mat_desc *m)
  * as clout_pagerank wants them, in one pass over its index blob and one over its value blob: the
  * checksum's pieces in parallel, each summed, widened into the blocks' arrays (a piece may span
  * two blocks) and checked (indices in range and strictly increasing in each row, weights finite
- * and >= 0), its file pages dropped; the pieces' sums are folded in order at the end. An iso S
+ * and >= 0); the pieces' sums are folded in order at the end. An iso S
  * gives iso blocks of 1. */
 static int make_pagerank(const pr_desc *d, const mat_desc *ms, const char *name, uint64_t n, bool mapped,
                          clout_graph *g, char msg[CLOUT_MSG_LEN])
@@ -472,9 +476,8 @@ static int make_pagerank(const pr_desc *d, const mat_desc *ms, const char *name,
                CLOUT_ERR_DATA, "%s: PageRank's layout does not have the shape, type or entries of S", name);
     ALLOC_TRY(pp, n + 1, uint64_t);
     memcpy(pp, m->ptr, (n + 1) * 8);
-    bool ok = pp[0] == 0 && pp[n] == m->nvals;
-    for (uint64_t i = 0; i < n && ok; i++) ok = pp[i] <= pp[i + 1];
-    ASSERT_MSG(ok, CLOUT_ERR_DATA, "%s: PageRank's layout: row pointers do not span its entries", name);
+    ASSERT_MSG(ptr_spans(pp, n, m->nvals), CLOUT_ERR_DATA,
+               "%s: PageRank's layout: row pointers do not rise from 0 to its entries", name);
     int nb;
     int64_t lo[CLOUT_I_PR_BLOCKS + 1];
     uint64_t es[CLOUT_I_PR_BLOCKS + 1]; /* block b's entries: es[b] .. es[b + 1] - 1 */
@@ -551,10 +554,11 @@ static int make_pagerank(const pr_desc *d, const mat_desc *ms, const char *name,
                     if (!isfinite(v) || v < 0) bad_val = (int64_t)k;
                 }
             }
-            if (mapped) release_mapped(src, (e - a) * 4);
         }
     }
+    /* the file's pages are dropped after the pass (a piece's checks read the entry before it) */
     if (mapped) release_mapped(m->idx, nv * (size_t)isz);
+    if (mapped && !m->iso) release_mapped(m->vals, nv * 4);
     ASSERT_MSG(bad_row < 0, CLOUT_ERR_DATA,
                "%s: PageRank's layout, row %lld: column indices out of range or not strictly increasing", name,
                (long long)bad_row);

@@ -172,7 +172,7 @@ int clout_i_pagerank_of(GrB_Matrix S, bool symmetric, const GrB_Matrix *given, i
      * per run of one out-degree when not */
     TRY(clout_i_csr_borrow(S, &cs, msg));
     borrowed = true;
-    ASSERT_MSG(clout_i_degree_order(n, cs.ptr, true, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
+    ASSERT_MSG(clout_i_pagerank_order(n, cs.ptr, ord, newid) == CLOUT_OK, CLOUT_ERR_NOMEM, "out of memory");
     const float *sw = cs.iso ? NULL : (const float *)cs.vals;
     int64_t nrun = 0;
     if (sw) {

@@ -26,7 +26,8 @@ int clout_im_pagerank(clout_graph *G, int k, int64_t *seeds, char msg[CLOUT_MSG_
     /* the reversed graph of an undirected one is itself */
     if (G->directed) TRY(clout_graph_cache_transpose(G, msg));
     ALLOC_TRY(pr, n, double);
-    TRY(clout_i_pagerank_of(G->directed ? G->ST : G->S, !G->directed, NULL, 0, n, 0.85, 1e-10, 10000, NULL, pr, &it, NULL, msg));
+    TRY(clout_i_pagerank_of(G->directed ? G->ST : G->S, !G->directed, NULL, 0, n, 0.85, 1e-10, 10000, NULL, pr, &it,
+                            NULL, msg));
     ALLOC_TRY(ord, n, int64_t);
     for (int64_t i = 0; i < n; i++) ord[i] = i;
     qsort_r(ord, (size_t)n, sizeof(int64_t), cmp_rank, pr);

@@ -165,6 +165,22 @@ static int reach_core(const clout_graph *G, const int64_t *src, int64_t ns, int 
  * OpenMP pass; the copy is made only when a hop needs the product.
  * A word carries 64 sources through every tie at once, where the sparse frontier matrix moves
  * one (source, user) entry per tie. */
+/* one count for each source whose bit is set in the word x (tc: the word's 64 counts) */
+static inline void count_bits(int64_t *tc, uint64_t x)
+{
+    for (; x; x &= x - 1) tc[__builtin_ctzll(x)]++;
+}
+
+/* out[k * stride] = the sum over the nt threads' counts (stride apart in tcount) of source k */
+static void add_counts(const int64_t *tcount, int nt, size_t per, int64_t nb, int64_t *out, int64_t stride)
+{
+    for (int64_t k = 0; k < nb; k++) {
+        int64_t c = 0;
+        for (int t = 0; t < nt; t++) c += tcount[(size_t)t * per + (size_t)k];
+        out[k * stride] = c;
+    }
+}
+
 static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_hops, int64_t *newcount,
                       char msg[CLOUT_MSG_LEN])
 {
@@ -251,18 +267,11 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
                         }
                         for (int w = 0; w < W; w++) {
                             uint64_t x = acc[w] & ~seen[(size_t)v * W + (size_t)w];
-                            while (x) {
-                                tc[w * 64 + __builtin_ctzll(x)]++;
-                                x &= x - 1;
-                            }
+                            count_bits(tc + w * 64, x);
                         }
                     }
                 }
-                for (int64_t k = 0; k < nb; k++) {
-                    int64_t c = 0;
-                    for (int t = 0; t < nt; t++) c += tcount[(size_t)t * 64 * W + (size_t)k];
-                    newcount[(b0 + k) * (max_hops + 1) + d] = c;
-                }
+                add_counts(tcount, nt, 64 * W, nb, newcount + b0 * (max_hops + 1) + d, max_hops + 1);
                 break;
             }
             if (work * 16 < (uint64_t)cs.nvals) {
@@ -334,20 +343,13 @@ static int reach_bits(clout_graph *G, const int64_t *src, int64_t ns, int max_ho
                         if (!x) continue;
                         seen[at] |= x;
                         fresh = true;
-                        while (x) {
-                            tc[w * 64 + __builtin_ctzll(x)]++;
-                            x &= x - 1;
-                        }
+                        count_bits(tc + w * 64, x);
                     }
                     if (fresh) flist[__atomic_fetch_add(&nf, 1, __ATOMIC_RELAXED)] = v;
                 }
             }
             if (nf == 0) break;
-            for (int64_t k = 0; k < nb; k++) {
-                int64_t c = 0;
-                for (int t = 0; t < nt; t++) c += tcount[(size_t)t * 64 * W + (size_t)k];
-                newcount[(b0 + k) * (max_hops + 1) + d] = c;
-            }
+            add_counts(tcount, nt, 64 * W, nb, newcount + b0 * (max_hops + 1) + d, max_hops + 1);
         }
         if (clout_i_progress_update(prog, (double)(b0 + nb))) ERR(CLOUT_ERR_INTERRUPTED, "interrupted");
     }

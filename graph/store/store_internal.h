@@ -98,6 +98,14 @@ int clout_i_csr_relabel_split(int64_t n, const uint64_t *ptr, const uint64_t *id
 /* Users by degree (row length of ptr), ascending or descending, ties by index: ord[rank] = user,
  * newid[user] = rank. CLOUT_ERR_NOMEM or CLOUT_OK. */
 int clout_i_degree_order(int64_t n, const uint64_t *ptr, bool descending, uint32_t *ord, uint32_t *newid);
+/* PageRank's numbering of the users, which its layout (relabelled transpose) is written in:
+ * clout_i_degree_order by decreasing out-degree. The snapshot names it CLOUT_I_PR_ORDER, so a
+ * layout written in another numbering is never read as this one. */
+#define CLOUT_I_PR_ORDER "out-degree descending, ties by user index"
+static inline int clout_i_pagerank_order(int64_t n, const uint64_t *ptr, uint32_t *ord, uint32_t *newid)
+{
+    return clout_i_degree_order(n, ptr, true, ord, newid);
+}
 int clout_i_csr_borrow(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_take(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);
 int clout_i_csr_return(GrB_Matrix A, clout_i_csr *c, char msg[CLOUT_MSG_LEN]);

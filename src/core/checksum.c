@@ -62,21 +62,16 @@ uint64_t clout_i_sum_blob(uint64_t sum, const void *data, size_t n)
 {
     const uint8_t *p = data;
     int64_t np = (int64_t)((n + CLOUT_I_SUM_PIECE - 1) / CLOUT_I_SUM_PIECE);
-    if (np <= 1) return n ? clout_i_sum_fold(sum, clout_i_sum_piece(p, n)) : sum;
-    uint64_t *part = clout_i_malloc((size_t)np, sizeof(uint64_t));
-    if (part == NULL) { /* serially, the same value */
-        for (int64_t q = 0; q < np; q++) {
-            size_t a = (size_t)q * CLOUT_I_SUM_PIECE, e = a + CLOUT_I_SUM_PIECE < n ? a + CLOUT_I_SUM_PIECE : n;
-            sum = clout_i_sum_fold(sum, clout_i_sum_piece(p + a, e - a));
+    /* rounds of up to 64 pieces (64 MB) summed in parallel, then folded in order */
+    for (int64_t q0 = 0; q0 < np; q0 += 64) {
+        uint64_t part[64];
+        int64_t m = np - q0 < 64 ? np - q0 : 64;
+        #pragma omp parallel for schedule(static) if (m > 4)
+        for (int64_t q = 0; q < m; q++) {
+            size_t a = (size_t)(q0 + q) * CLOUT_I_SUM_PIECE, e = a + CLOUT_I_SUM_PIECE < n ? a + CLOUT_I_SUM_PIECE : n;
+            part[q] = clout_i_sum_piece(p + a, e - a);
         }
-        return sum;
+        for (int64_t q = 0; q < m; q++) sum = clout_i_sum_fold(sum, part[q]);
     }
-    #pragma omp parallel for schedule(static) if (np > 4)
-    for (int64_t q = 0; q < np; q++) {
-        size_t a = (size_t)q * CLOUT_I_SUM_PIECE, e = a + CLOUT_I_SUM_PIECE < n ? a + CLOUT_I_SUM_PIECE : n;
-        part[q] = clout_i_sum_piece(p + a, e - a);
-    }
-    for (int64_t q = 0; q < np; q++) sum = clout_i_sum_fold(sum, part[q]);
-    free(part);
     return sum;
 }

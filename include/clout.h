@@ -489,6 +489,12 @@ CLOUT_PUBLIC int clout_clustering(clout_graph *G, double *cc, char msg[CLOUT_MSG
  * has n entries. Time O(|S| x items per user), memory O(n). */
 CLOUT_PUBLIC int clout_conversion(clout_graph *G, double window, int64_t *adoptions, int64_t *exposures,
                                   int64_t *conversions, char msg[CLOUT_MSG_LEN]);
+/* The same counted after a time `since` on the whole log (the observed influence of a period):
+ * exposures still open after it, conversions whose follower adopted after it (the user may have
+ * adopted before), adoptions timed after it. -INFINITY gives clout_conversion. Conversions since S
+ * equal those of the whole log minus those of the log up to S (clout_graph_keep_times). */
+CLOUT_PUBLIC int clout_conversion_since(clout_graph *G, double window, double since, int64_t *adoptions,
+                                        int64_t *exposures, int64_t *conversions, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- diffusion (Independent Cascade)
  * Edge probabilities on S (u->v: u can influence v): wc p = w(u,v) / sum_x w(x,v); const:P;
@@ -625,6 +631,8 @@ typedef struct clout_features_opts {
     double window;              /* conversions count within this many seconds (INFINITY) */
     bool consume;               /* the influence columns may take over G's ties (one copy of S less;
                                  * afterwards G has no ties): for one-shot programs */
+    double since;               /* adoptions, exposures, conversions counted after this time
+                                 * (clout_conversion_since; -INFINITY: the whole log) */
 } clout_features_opts;
 CLOUT_PUBLIC void clout_features_opts_init(clout_features_opts *o);
 /* CLOUT_OK when every name of a column list is a column, else CLOUT_ERR_INVALID naming it. */

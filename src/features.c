@@ -56,7 +56,8 @@ void clout_features_opts_init(clout_features_opts *o)
     *o = (clout_features_opts){.only = NULL, .hops = 3, .max_depth = 32, .damping = 0.85, .tol = 1e-10,
                                .max_iter = 10000, .personal = NULL, .betweenness_samples = 0, .seed = 1,
                                .lt = false, .rr_sets = 200000, .sims = 200, .approx = false,
-                               .approx_registers = 7, .window = INFINITY};
+                               .approx_registers = 7, .window = INFINITY,
+                               .since = -INFINITY};
     o->prob.kind = CLOUT_PROB_WC;
     o->prob.p = 0;
     o->prob.seed = 1;
@@ -274,7 +275,7 @@ static int conversion_columns(clout_graph *G, const clout_features_opts *o, clou
     TRY(add_col(F, "conversions", CLOUT_COL_INT, msg));
     TRY(add_col(F, "conversion_rate", CLOUT_COL_REAL, msg));
     const clout_feature_col *c = &F->cols[first];
-    TRY(clout_conversion(G, o->window, c[0].ints, c[1].ints, c[2].ints, msg));
+    TRY(clout_conversion_since(G, o->window, o->since, c[0].ints, c[1].ints, c[2].ints, msg));
     for (int64_t i = 0; i < F->n; i++) c[3].reals[i] = c[1].ints[i] ? (double)c[2].ints[i] / (double)c[1].ints[i] : 0.0;
     return CLOUT_OK;
 }

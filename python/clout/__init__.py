@@ -77,7 +77,8 @@ class _FeaturesOpts(C.Structure):
                 ("tol", C.c_double), ("max_iter", C.c_int), ("personal", C.POINTER(C.c_double)),
                 ("betweenness_samples", C.c_int64), ("seed", C.c_uint64), ("lt", C.c_bool),
                 ("prob", _ProbModel), ("rr_sets", C.c_int64), ("sims", C.c_int64), ("approx", C.c_bool),
-                ("approx_registers", C.c_int), ("window", C.c_double), ("consume", C.c_bool)]
+                ("approx_registers", C.c_int), ("window", C.c_double), ("consume", C.c_bool),
+                ("since", C.c_double)]
 
 
 class _FeatureCol(C.Structure):
@@ -333,11 +334,12 @@ class Graph:
         _check(_lib.clout_snapshot_save(self._g, os.fsencode(path), msg), msg)
 
     def metrics(self, only=None, hops=3, seed=1, rr_sets=200000, sims=200, prob="wc", model="ic", approx=False,
-                frame=None):
+                frame=None, since=None):
         """The features table (clout metrics) as {"user": ids, column: numpy array, ...}, or as a
         pandas DataFrame indexed by user when frame is True (frame None: when pandas is
-        installed)."""
-        out = self._metrics(only, hops, seed, rr_sets, sims, prob, model, approx)
+        installed). since (epoch seconds): adoptions, exposures and conversions counted after
+        that time, as metrics --since."""
+        out = self._metrics(only, hops, seed, rr_sets, sims, prob, model, approx, since)
         if frame is None:
             try:
                 import pandas  # noqa: F401
@@ -349,9 +351,11 @@ class Graph:
             return pd.DataFrame({k: v for k, v in out.items() if k != "user"}, index=pd.Index(out["user"], name="user"))
         return out
 
-    def _metrics(self, only, hops, seed, rr_sets, sims, prob, model, approx):
+    def _metrics(self, only, hops, seed, rr_sets, sims, prob, model, approx, since=None):
         o = _FeaturesOpts()
         _lib.clout_features_opts_init(C.byref(o))
+        if since is not None:
+            o.since = float(since)
         only_b = ",".join(only).encode() if only else None
         o.only = only_b
         o.hops, o.seed, o.rr_sets, o.sims, o.approx, o.lt = hops, seed, rr_sets, sims, approx, model == "lt"

@@ -52,6 +52,14 @@ static int write_table(const clout_graph *G, const clout_features *F, clout_tabl
     return s;
 }
 
+/* --since: epoch seconds or an ISO date, as in the logs */
+static int on_option(void *ctx, int id, const char *val)
+{
+    if (id == 1 && cli_parse_time(val, ctx)) return 0;
+    if (id == 1) return cli_usage_error("metrics", "--since needs epoch seconds or a date (2010-06-01), got '%s'", val);
+    return cli_usage_error("metrics", "unexpected argument '%s'", val);
+}
+
 static int run(int argc, char **argv)
 {
     const char *cmd = "metrics", *path = NULL, *personal_path = NULL, *model = "ic";
@@ -75,8 +83,9 @@ static int run(int argc, char **argv)
                             CLI_OPT_INT("sims", &sims, 1, 9.2e18),
                             CLI_OPT_FLAG("approx", &fo.approx),
                             CLI_OPT_INT("approx-registers", &aregs, 4, 12),
+                            CLI_OPT_EVENT("since", true, 1),
                             CLI_END};
-    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, NULL, NULL);
+    int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &fo.since);
     if (code) return code;
     if (path == NULL) return cli_usage_error(cmd, "name the snapshot: clout metrics G.clout");
     char msg[CLOUT_MSG_LEN] = "";
@@ -183,6 +192,10 @@ const cli_command cli_cmd_metrics = {"metrics", "key-user metrics: degrees, Page
      "  conversions          exposed out-neighbours that adopted the item after u, within\n"
      "                       --window SECONDS (default: no limit)\n"
      "  conversion_rate      conversions / exposures (0 without exposures)\n"
+     "  --since T            the four counted after T (epoch seconds or a date) on the whole\n"
+     "                       log: adoptions timed after T, exposures still open after T,\n"
+     "                       conversions whose follower adopted after T (the user's adoption may\n"
+     "                       be earlier): the observed influence of the period after T\n"
      "--only COLS computes only the named columns (comma-separated).\n"
      "\n"
      "Example:\n"

@@ -118,15 +118,16 @@ static int target_from_file(const clout_graph *G, const char *path, const char *
     return s;
 }
 
-/* conversions of every user in the log after the split (R and T of G are the later part) */
-static int target_conversions(clout_graph *G, double window, target *t, char msg[CLOUT_MSG_LEN])
+/* every user's conversions after the split, on the whole log: followers who adopted an item after
+ * it and after the user (whose own adoption may be earlier) */
+static int target_conversions(clout_graph *G, double window, double since, target *t, char msg[CLOUT_MSG_LEN])
 {
     int64_t n = clout_graph_users(G);
     int64_t *ad = malloc((size_t)(n + 1) * sizeof(int64_t)), *ex = malloc((size_t)(n + 1) * sizeof(int64_t)),
             *cv = malloc((size_t)(n + 1) * sizeof(int64_t));
     t->rows = malloc((size_t)(n + 1) * sizeof(int64_t));
     t->y = malloc((size_t)(n + 1) * sizeof(double));
-    int s = ad && ex && cv && t->rows && t->y ? clout_conversion(G, window, ad, ex, cv, msg) : CLOUT_ERR_NOMEM;
+    int s = ad && ex && cv && t->rows && t->y ? clout_conversion_since(G, window, since, ad, ex, cv, msg) : CLOUT_ERR_NOMEM;
     for (int64_t u = 0; s >= 0 && u < n; u++) {
         t->rows[u] = u;
         t->y[u] = (double)cv[u];
@@ -298,15 +299,14 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
     target t = {0};
     int s = cli_diffusion_model(dif, (uint64_t)a->seed, &fo.prob, msg);
     if (s >= 0 && a->has_split) {
-        /* the log after the split gives the target; the part up to it the features (and the
+        /* what happened after the split gives the target; the log up to it the features (and the
          * behaviour graph, built again from that part) */
         cli_diffusion social = *dif;
         social.graph = "social";
-        clout_graph *after = NULL;
-        s = cli_load_graph(path, &social, true, &after, msg);
-        if (s >= 0) s = clout_graph_keep_times(after, a->split_time, INFINITY, false, msg);
-        if (s >= 0) s = target_conversions(after, dif->window, &t, msg);
-        clout_graph_free(&after);
+        clout_graph *whole = NULL;
+        s = cli_load_graph(path, &social, true, &whole, msg);
+        if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);
+        clout_graph_free(&whole);
         if (s >= 0) s = cli_load_graph(path, &social, quiet, G, msg);
         if (s >= 0) s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
         clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
@@ -531,8 +531,9 @@ static int run_keyusers(int argc, char **argv)
     "                       (--target-col NAME, else the first numeric one); only the users\n"     \
     "                       it lists take part in the fit\n"                                      \
     "  --split-time T       or: features from the log up to T (epoch seconds or a date), the\n"  \
-    "                       target each user's conversions in the log after T (followers who\n"  \
-    "                       adopted an item after the user did, within --window)\n"               \
+    "                       target each user's conversions after T (followers who adopted an\n"  \
+    "                       item after T and after the user did, within --window; the user's\n"  \
+    "                       own adoption may be earlier: metrics --since T)\n"                   \
     "  ridge                least squares with an L2 penalty (--l2, default 1) on the weights;\n" \
     "                       --target-transform log1p fits log(1 + target) (counts, heavy tails),\n" \
     "                       rank its ranks in [0, 1] (for orderings: Spearman, precision@k)\n" \

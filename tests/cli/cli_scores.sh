@@ -256,6 +256,33 @@ grep -q "learned ridge weights" "$T/err" && [ "$(wc -l <"$T/st.csv")" -gt 1000 ]
 expect 0 "$CLOUT" score "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-time 2009-01-01T01:00:00+01:00 -q -o "$T/st2.csv"
 cmp -s "$T/st.csv" "$T/st2.csv" && ok || bad "--split-time reads times as the logs do (an ISO offset)"
 expect_err 2 "--split-time needs epoch seconds or a date" "$CLOUT" score "$T/lt.clout" --learn ridge --split-time yesterday
+# what happened after the split, on the whole log (metrics --since): conversions since T are the
+# whole log's minus those of the log up to T, and --split-time learns from exactly that target
+zcat "$L/user_taggedartists.dat.gz" | awk -F'\t' 'NR == 1 || ($6 * 10000 + $5 * 100 + $4) <= 20090101' >"$T/upto.tsv"
+"$CLOUT" ingest -q --undirected --dedupe max --header --edges "$L/user_friends.dat" --user-col userID \
+  --item-col artistID --date-cols year,month,day --interactions "$T/upto.tsv" -o "$T/upto.clout"
+"$CLOUT" metrics "$T/lt.clout" --only conversions -q -o "$T/conv_all.csv"
+"$CLOUT" metrics "$T/upto.clout" --only conversions -q -o "$T/conv_upto.csv"
+expect 0 "$CLOUT" metrics "$T/lt.clout" --only conversions --since 2009-01-01T23:59:59Z -q -o "$T/conv_since.csv"
+/usr/bin/python3 -c '
+import csv, sys
+a, p, s = ({r["user"]: r for r in csv.DictReader(open(f))} for f in sys.argv[1:4])
+assert len(s) == len(a) == 1892 and set(p) == set(a), (len(s), len(a), len(p))
+bad = [u for u in a if int(s[u]["conversions"]) != int(a[u]["conversions"]) - int(p[u]["conversions"])]
+assert not bad, bad[:5]
+assert sum(int(s[u]["conversions"]) for u in s) > 1000
+' "$T/conv_all.csv" "$T/conv_upto.csv" "$T/conv_since.csv" && ok || bad "metrics --since: whole minus up to T"
+"$CLOUT" score "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --folds 0 \
+  --split-time 2009-01-01T23:59:59Z -q -o "$T/st_split.csv"
+"$CLOUT" score "$T/upto.clout" --features out_degree,pagerank,conversions --learn ridge --folds 0 \
+  --target "$T/conv_since.csv" --target-col conversions -q -o "$T/st_target.csv"
+/usr/bin/python3 -c '
+import csv, sys
+a, b = ({r["user"]: float(r["score"]) for r in csv.DictReader(open(f))} for f in sys.argv[1:3])
+assert set(a) == set(b) and max(abs(a[u] - b[u]) for u in a) < 1e-9 * max(1, max(abs(x) for x in a.values()))
+' "$T/st_split.csv" "$T/st_target.csv" && ok || bad "--split-time learns from metrics --since"
+expect_err 2 "--since needs epoch seconds or a date" "$CLOUT" metrics "$T/lt.clout" --since tomorrow
+expect_err 2 "--since needs epoch seconds or a date" "$CLOUT" metrics "$T/lt.clout" --since ""
 
 # --- typed behaviours: kept apart per type, aggregated as asked, read as features
 printf 'user,item,action,time,weight\na,x,listen,1,1\na,x,listen,5,2\nb,x,share,3,1\nb,y,listen,4,3\nc,x,rate,7,0\n' >"$T/typed.csv"

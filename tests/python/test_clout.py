@@ -44,6 +44,19 @@ def test_metrics_match_the_cli(snap):
         assert np.array_equal(np.asarray(m[c], dtype=float), want), c
 
 
+def test_metrics_since_match_the_cli(snap):
+    # the cascades' times run from 0 to about 2e8 s: counted after 1e8 s, as metrics --since
+    cols = ["adoptions", "exposures", "conversions", "conversion_rate"]
+    m = clout.load(snap).metrics(only=cols, since=1e8, frame=False)
+    cli = table(run("metrics", snap, "--only", ",".join(cols), "--since", "100000000", "-q"))
+    whole = clout.load(snap).metrics(only=cols, frame=False)
+    for c in cols:
+        assert np.array_equal(np.asarray(m[c], dtype=float), np.array([float(r[c]) for r in cli])), c
+    assert 0 < m["conversions"].sum() < whole["conversions"].sum()
+    with pytest.raises(clout.CloutError, match="time to count from"):
+        clout.load(snap).metrics(only=cols, since=float("nan"))
+
+
 def test_pagerank_layout_same_bits(snap, tmp_path):
     kept = str(tmp_path / "kept.clout")
     X = os.path.join(SRC, "datasets", "stackexchange_christianity_cascades")

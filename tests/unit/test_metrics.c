@@ -618,6 +618,152 @@ static void check_conversion(void)
     clout_graph_free(&G);
 }
 
+/* what happens after a time S, on the same hand-made log: since 50, a's item x (at 10) still
+ * exposes d (b adopted at 20, by S), item y (at 100) exposes b, c and d, and d converts (7300);
+ * a's only adoption after 50 is y. With a 3600 s window d's conversion is too late. Since 5000
+ * with the window every exposure closed before S (10 + 3600, 100 + 3600); without it x exposes d
+ * and y exposes b, c, d, d converting at 7300 > 5000. */
+static void check_conversion_since_hand(void)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    const char *e = "a b\na c\na d\nb a\n";
+    const char *l = "user,item,time\na,x,10\nb,x,20\nc,x,5\na,y,100\nd,y,7300\nc,z,\n";
+    clout_builder_new(&b, &o, msg);
+    clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg);
+    CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    int64_t n = clout_graph_users(G);
+    int64_t *ad = calloc((size_t)n, sizeof(int64_t)), *ex = calloc((size_t)n, sizeof(int64_t)),
+            *cv = calloc((size_t)n, sizeof(int64_t));
+    int64_t a = clout_idmap_find(G->users, "a", 1), bb = clout_idmap_find(G->users, "b", 1),
+            c = clout_idmap_find(G->users, "c", 1);
+    static const struct {
+        double since, window;
+        int64_t ad, ex, cv;
+    } want[] = {{-INFINITY, INFINITY, 2, 5, 2}, {50, INFINITY, 1, 4, 1}, {50, 3600, 1, 4, 0},
+                {5000, 3600, 0, 0, 0}, {5000, INFINITY, 0, 4, 1}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        CHECK(clout_conversion_since(G, want[k].window, want[k].since, ad, ex, cv, msg) == 0, "%s", msg);
+        CHECK(ad[a] == want[k].ad && ex[a] == want[k].ex && cv[a] == want[k].cv,
+              "since %g window %g: a has adoptions %lld exposures %lld conversions %lld, expected %lld %lld %lld",
+              want[k].since, want[k].window, (long long)ad[a], (long long)ex[a], (long long)cv[a],
+              (long long)want[k].ad, (long long)want[k].ex, (long long)want[k].cv);
+        CHECK(ex[bb] == 0 && cv[bb] == 0 && ex[c] == 0, "since %g: b and c expose nobody", want[k].since);
+        CHECK(ad[c] == (want[k].since == -INFINITY ? 2 : 0), "since %g: c's adoptions %lld", want[k].since,
+              (long long)ad[c]);
+    }
+    CHECK(clout_conversion_since(G, INFINITY, NAN, ad, ex, cv, msg) == CLOUT_ERR_INVALID, "a NaN time is refused");
+    CHECK(clout_conversion_since(G, INFINITY, INFINITY, ad, ex, cv, msg) == CLOUT_ERR_INVALID,
+          "since +inf is refused");
+    free(ad);
+    free(ex);
+    free(cv);
+    clout_graph_free(&G);
+}
+
+/* Random logs (repeated rows: T keeps the first time; untimed rows) on random ties, against a
+ * brute force over the rows themselves, and conversions since S against the whole log's minus
+ * those of the log up to S (clout_graph_keep_times), for several S and windows, 1 and 2 threads. */
+static clout_graph *conversion_log(const char *e, const char *l)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    CHECK(clout_builder_new(&b, &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    return G;
+}
+
+static void check_conversion_since_random(void)
+{
+    enum { NU = 40, NI = 9, ROWS = 260 };
+    int threads = omp_get_max_threads();
+    for (uint64_t trial = 0; trial < 6; trial++) {
+        static char e[NU * NU * 12], l[ROWS * 32 + 32];
+        static bool tie[NU][NU];
+        static double first[NU][NI];
+        size_t el = 0, ll = (size_t)snprintf(l, sizeof l, "user,item,time\n");
+        for (int u = 0; u < NU; u++)
+            for (int v = 0; v < NU; v++) {
+                tie[u][v] = u != v && clout_rng_bounded(11, trial, (uint64_t)(u * NU + v), 100) < 12;
+                if (tie[u][v]) el += (size_t)snprintf(e + el, sizeof e - el, "u%d u%d\n", u, v);
+            }
+        for (int u = 0; u < NU; u++)
+            for (int i = 0; i < NI; i++) first[u][i] = NAN;
+        for (int r = 0; r < ROWS; r++) {
+            int u = (int)clout_rng_bounded(12, trial, (uint64_t)r * 3, NU);
+            int i = (int)clout_rng_bounded(12, trial, (uint64_t)r * 3 + 1, NI);
+            int t = (int)clout_rng_bounded(12, trial, (uint64_t)r * 3 + 2, 110);
+            if (t >= 100) { /* an untimed row */
+                ll += (size_t)snprintf(l + ll, sizeof l - ll, "u%d,i%d,\n", u, i);
+                continue;
+            }
+            ll += (size_t)snprintf(l + ll, sizeof l - ll, "u%d,i%d,%d\n", u, i, t);
+            if (isnan(first[u][i]) || t < first[u][i]) first[u][i] = t;
+        }
+        clout_graph *G = conversion_log(e, l);
+        int64_t n = clout_graph_users(G);
+        int64_t *ad = calloc((size_t)n, sizeof(int64_t)), *ex = calloc((size_t)n, sizeof(int64_t)),
+                *cv = calloc((size_t)n, sizeof(int64_t)), *cw = calloc((size_t)n, sizeof(int64_t)),
+                *cp = calloc((size_t)n, sizeof(int64_t));
+        static const double since[] = {-INFINITY, -1, 0, 30, 57.5, 99, 150};
+        static const double window[] = {INFINITY, 0, 12, 40};
+        int bad = 0, badid = 0;
+        for (size_t si = 0; si < sizeof since / sizeof since[0]; si++)
+            for (size_t wi = 0; wi < sizeof window / sizeof window[0]; wi++) {
+                double S = since[si], w = window[wi];
+                omp_set_num_threads(1 + (int)((si + wi) % 2));
+                CHECK(clout_conversion_since(G, w, S, ad, ex, cv, msg) == 0, "%s", msg);
+                for (int u = 0; u < NU; u++) {
+                    char name[16];
+                    int len = snprintf(name, sizeof name, "u%d", u);
+                    int64_t x = clout_idmap_find(G->users, name, (size_t)len);
+                    if (x < 0) continue; /* neither a tie nor a row */
+                    int64_t bad_ad = 0, bex = 0, bcv = 0;
+                    for (int i = 0; i < NI; i++) {
+                        double tu = first[u][i];
+                        if (isnan(tu)) continue;
+                        bad_ad += tu > S;
+                        if (tu + w <= S) continue;
+                        for (int v = 0; v < NU; v++) {
+                            if (!tie[u][v]) continue;
+                            double tv = first[v][i];
+                            if (!isnan(tv) && (tv < tu || tv <= S)) continue;
+                            bex++;
+                            bcv += !isnan(tv) && tv > tu && tv - tu <= w;
+                        }
+                    }
+                    bad += ex[x] != bex || cv[x] != bcv || (S != -INFINITY && ad[x] != bad_ad);
+                }
+                /* the identity: since S = whole - up to S */
+                if (S == -INFINITY) continue;
+                clout_graph *P = conversion_log(e, l);
+                CHECK(clout_graph_keep_times(P, -INFINITY, S, true, msg) == 0, "%s", msg);
+                CHECK(clout_conversion(G, w, ad, ex, cw, msg) == 0, "%s", msg);
+                CHECK(clout_conversion(P, w, ad, ex, cp, msg) == 0, "%s", msg);
+                for (int64_t x = 0; x < n; x++) badid += cv[x] != cw[x] - cp[x];
+                clout_graph_free(&P);
+            }
+        omp_set_num_threads(threads);
+        CHECK(bad == 0, "trial %llu: %d users' counts since S differ from the brute force", (unsigned long long)trial,
+              bad);
+        CHECK(badid == 0, "trial %llu: %d users' conversions since S differ from whole minus up to S",
+              (unsigned long long)trial, badid);
+        free(ad);
+        free(ex);
+        free(cv);
+        free(cw);
+        free(cp);
+        clout_graph_free(&G);
+    }
+}
+
 /* a hand-checked PageRank: a 3-cycle plus a dangling user; by symmetry the cycle shares equally
  * and the dangling user, reached from nobody, keeps (1-d)/n plus its share of dangling mass */
 static void check_small(void)
@@ -953,6 +1099,8 @@ int main(int argc, char **argv)
     check_pagerank_shapes();
     check_small();
     check_conversion();
+    check_conversion_since_hand();
+    check_conversion_since_random();
     check_betweenness_clustering(true);
     check_betweenness_clustering(false);
     check_betweenness_sampling(&sets[3]);

@@ -115,6 +115,11 @@ static int run(int argc, char **argv)
     double *personal = NULL, t0 = clout_now();
     int s = cli_load_graph(path, &dif, c.quiet, &G, msg);
     double load = clout_now() - t0;
+    GrB_Index timed = 0;
+    if (s >= 0 && fo.since > -INFINITY && (GrB_Matrix_nvals(&timed, G->T) != GrB_SUCCESS || timed == 0)) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s: --since counts timed interactions and the snapshot has none", path);
+        s = CLOUT_ERR_DATA;
+    }
     if (s >= 0 && personal_path) {
         personal = malloc((size_t)(clout_graph_users(G) ? clout_graph_users(G) : 1) * sizeof(double));
         s = personal ? clout_read_user_weights(G, personal_path, personal, msg) : CLOUT_ERR_NOMEM;

@@ -191,11 +191,20 @@ static int learn(cli_design *d, target *t, const score_args *a, bool quiet, char
     clout_outfile wo = {0}, co = {0};
     clout_table *wt = NULL, *ct = NULL;
     int s = coef && se && pred && obs && fold ? CLOUT_OK : CLOUT_ERR_NOMEM;
-    int64_t pos = 0;
-    for (int64_t r = 0; r < t->nrows; r++) pos += t->y[r] > 0;
+    int64_t pos = 0, same = 0;
+    for (int64_t r = 0; r < t->nrows; r++) {
+        pos += t->y[r] > 0;
+        same += t->y[r] == t->y[0];
+    }
+    if (s >= 0 && !logistic && same == t->nrows) {
+        snprintf(msg, CLOUT_MSG_LEN, "the target is %g for all %lld users: nothing to learn%s", t->nrows ? t->y[0] : 0,
+                 (long long)t->nrows, a->has_split ? " (no follower adopted anything after --split-time)" : "");
+        s = CLOUT_ERR_DATA;
+    }
     if (s >= 0 && logistic && (pos == 0 || pos == t->nrows)) {
-        snprintf(msg, CLOUT_MSG_LEN, "a logistic fit needs users with and without influence; all %lld have %s",
-                 (long long)t->nrows, pos ? "some" : "none");
+        snprintf(msg, CLOUT_MSG_LEN, "a logistic fit needs users with and without influence; all %lld have %s%s",
+                 (long long)t->nrows, pos ? "some" : "none",
+                 !pos && a->has_split ? " (no follower adopted anything after --split-time)" : "");
         s = CLOUT_ERR_DATA;
     }
     if (s >= 0 && folds > t->nrows) {

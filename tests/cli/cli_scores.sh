@@ -282,6 +282,18 @@ a, b = ({r["user"]: float(r["score"]) for r in csv.DictReader(open(f))} for f in
 assert set(a) == set(b) and max(abs(a[u] - b[u]) for u in a) < 1e-9 * max(1, max(abs(x) for x in a.values()))
 ' "$T/st_split.csv" "$T/st_target.csv" && ok || bad "--split-time learns from metrics --since"
 expect_err 2 "--since needs epoch seconds or a date" "$CLOUT" metrics "$T/lt.clout" --since tomorrow
+# nothing to learn from, or to count: an error, not all-zero weights or columns
+rm -f "$T/none.csv"
+expect_err 65 "the target is 0 for all 1892 users: nothing to learn (no follower adopted anything after --split-time)" \
+  "$CLOUT" score "$T/lt.clout" --features out_degree,pagerank --learn ridge --split-time 2030-01-01 -o "$T/none.csv"
+[ ! -e "$T/none.csv" ] && ok || bad "a failed fit left an output"
+expect_err 65 "all 1892 have none (no follower adopted anything after --split-time)" \
+  "$CLOUT" score "$T/lt.clout" --features out_degree --learn logistic --split-time 2030-01-01
+awk -F, 'NR == 1 { print; next } { print $1 ",3" }' "$T/val_conv.csv" >"$T/flat.csv"
+expect_err 65 "the target is 3 for all" "$CLOUT" keyusers "$T/train.clout" --learn ridge --target "$T/flat.csv"
+"$CLOUT" ingest -q --edges "$T/se_edges.txt" -o "$T/untimed.clout"
+expect_err 65 "--since counts timed interactions and the snapshot has none" \
+  "$CLOUT" metrics "$T/untimed.clout" --only conversions --since 5
 expect_err 2 "--since needs epoch seconds or a date" "$CLOUT" metrics "$T/lt.clout" --since ""
 
 # --- typed behaviours: kept apart per type, aggregated as asked, read as features

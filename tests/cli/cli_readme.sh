@@ -16,9 +16,11 @@ ln -s "$BUILD" "$W/build"
 import re, sys
 text = open(sys.argv[1]).read()
 starts = ("clout ", "./build/clout ", "D=", "P=", "cc ", "meson ", "LD_LIBRARY_PATH=", "printf ", "PYTHONPATH=", "mpirun ")
-for block in re.findall(r"```sh\n(.*?)```", text, re.S):
+# a block indented inside a list item is read without its indentation
+for indent, block in re.findall(r"^( *)```sh\n(.*?)^ *```", text, re.S | re.M):
     cmd = ""
     for line in block.split("\n"):
+        line = line[len(indent):] if line.startswith(indent) else line
         if cmd:
             cmd += " " + line.strip()
         elif line.startswith(starts):

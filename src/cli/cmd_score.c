@@ -118,8 +118,8 @@ static int target_from_file(const clout_graph *G, const char *path, const char *
     return s;
 }
 
-/* every user's conversions after the split, on the whole log: followers who adopted an item after
- * it and after the user (whose own adoption may be earlier) */
+/* every user's conversions after the split, on the whole log: followers (along the ties in use)
+ * who adopted an item after it and after the user (whose own adoption may be earlier) */
 static int target_conversions(clout_graph *G, double window, double since, target *t, char msg[CLOUT_MSG_LEN])
 {
     int64_t n = clout_graph_users(G);
@@ -308,31 +308,38 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
     target t = {0};
     int s = cli_diffusion_model(dif, (uint64_t)a->seed, &fo.prob, msg);
     if (s >= 0 && a->has_split) {
-        /* what happened after the split gives the target; the log up to it the features (and the
-         * behaviour graph, built again from that part) */
+        /* the log up to the split gives the features (and the behaviour graph, built again from
+         * that part); what happened after it, along the same ties, the target */
         cli_diffusion social = *dif;
         social.graph = "social";
         clout_graph *whole = NULL;
-        s = cli_load_graph(path, &social, true, &whole, msg);
-        if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);
-        clout_graph_free(&whole);
-        if (s >= 0) s = cli_load_graph(path, &social, quiet, G, msg);
+        GrB_Matrix B = NULL, B2 = NULL;
+        s = cli_load_graph(path, &social, quiet, G, msg);
         if (s >= 0) s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
         clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
         if (s >= 0 && dif->graph) clout_graph_kind_parse(dif->graph, &kind);
         else if (s >= 0 && clout_graph_social_edges(*G) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
+        char desc[256] = "";
         if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) {
-            GrB_Matrix B = NULL;
             clout_behaviour_opts bo;
             clout_behaviour_opts_init(&bo);
             bo.window = dif->window;
-            char desc[256];
             clout_behaviour_describe(&bo, desc, sizeof desc);
             s = clout_behaviour_graph(*G, &bo, &B, NULL, msg);
+            if (s >= 0 && GrB_Matrix_dup(&B2, B) != GrB_SUCCESS) {
+                snprintf(msg, CLOUT_MSG_LEN, "out of memory");
+                s = CLOUT_ERR_NOMEM;
+            }
             if (s >= 0) s = clout_graph_set_behaviour(*G, &B, desc, msg);
-            if (B) GrB_free(&B);
             if (s >= 0) s = clout_graph_use(*G, kind, msg);
         }
+        if (s >= 0) s = cli_load_graph(path, &social, true, &whole, msg);
+        if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) s = clout_graph_set_behaviour(whole, &B2, desc, msg);
+        if (s >= 0) s = clout_graph_use(whole, kind, msg);
+        if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);
+        clout_graph_free(&whole);
+        if (B) GrB_free(&B);
+        if (B2) GrB_free(&B2);
     } else if (s >= 0) {
         s = cli_load_graph(path, dif, quiet, G, msg);
         if (s >= 0 && a->target) s = target_from_file(*G, a->target, a->target_col, &t, msg);
@@ -542,7 +549,9 @@ static int run_keyusers(int argc, char **argv)
     "  --split-time T       or: features from the log up to T (epoch seconds or a date), the\n"  \
     "                       target each user's conversions after T (followers who adopted an\n"  \
     "                       item after T and after the user did, within --window; the user's\n"  \
-    "                       own adoption may be earlier: metrics --since T)\n"                   \
+    "                       own adoption may be earlier: metrics --since T), along the behaviour\n" \
+    "                       graph of the log up to T with --graph behaviour|both or no ties; a\n" \
+    "                       user-item pair first seen by T keeps all its rows' weight\n"          \
     "  ridge                least squares with an L2 penalty (--l2, default 1) on the weights;\n" \
     "                       --target-transform log1p fits log(1 + target) (counts, heavy tails),\n" \
     "                       rank its ranks in [0, 1] (for orderings: Spearman, precision@k)\n" \

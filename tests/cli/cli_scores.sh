@@ -282,6 +282,47 @@ a, b = ({r["user"]: float(r["score"]) for r in csv.DictReader(open(f))} for f in
 assert set(a) == set(b) and max(abs(a[u] - b[u]) for u in a) < 1e-9 * max(1, max(abs(x) for x in a.values()))
 ' "$T/st_split.csv" "$T/st_target.csv" && ok || bad "--split-time learns from metrics --since"
 expect_err 2 "--since needs epoch seconds or a date" "$CLOUT" metrics "$T/lt.clout" --since tomorrow
+# a log without a friend list: --split-time learns along the behaviour graph of the log up to the
+# split; the target is checked by brute force from the rows (B's ties: v acted on an item after u,
+# both by the split; a conversion: a tie's v acting after the split and after u). Features that
+# read no weights: a pair first seen by the split keeps the weight of all its rows (README)
+/usr/bin/python3 - "$T" <<'PY'
+import random, sys
+T = sys.argv[1]
+rng = random.Random(5)
+# every user acts once by the split (both snapshots know all 60), then 500 rows at random
+rows = [(f"u{k}", f"i{rng.randrange(15)}", rng.randrange(501)) for k in range(60)]
+rows += [(f"u{rng.randrange(60)}", f"i{rng.randrange(15)}", rng.randrange(1000)) for _ in range(500)]
+with open(f"{T}/blog.csv", "w") as f:
+    f.write("user,item,time\n" + "".join(f"{u},{i},{t}\n" for u, i, t in rows))
+with open(f"{T}/blog_upto.csv", "w") as f:
+    f.write("user,item,time\n" + "".join(f"{u},{i},{t}\n" for u, i, t in rows if t <= 500))
+first = {}
+for u, i, t in rows:
+    first[u, i] = min(t, first.get((u, i), t))
+users, items = sorted({u for u, _, _ in rows}), sorted({i for _, i, _ in rows})
+tie = {(u, v) for i in items for u in users for v in users
+       if u != v and (u, i) in first and (v, i) in first and first[u, i] < first[v, i] <= 500}
+with open(f"{T}/btarget.csv", "w") as f:
+    f.write("user,conversions\n")
+    for u in users:
+        c = sum(1 for i in items if (u, i) in first for v in users
+                if (u, v) in tie and (v, i) in first and first[v, i] > max(500, first[u, i]))
+        f.write(f"{u},{c}\n")
+PY
+"$CLOUT" ingest -q --interactions "$T/blog.csv" -o "$T/blog.clout"
+"$CLOUT" ingest -q --interactions "$T/blog_upto.csv" -o "$T/blog_upto.clout"
+"$CLOUT" behaviour "$T/blog_upto.clout" -q -o "$T/blog_b.clout"
+expect 0 "$CLOUT" score "$T/blog.clout" --features out_degree,in_degree,adoptions --learn ridge --folds 0 \
+  --split-time 500 -o "$T/bs_split.csv"
+expect 0 "$CLOUT" score "$T/blog_b.clout" --graph behaviour --features out_degree,in_degree,adoptions --learn ridge \
+  --folds 0 --target "$T/btarget.csv" -q -o "$T/bs_target.csv"
+/usr/bin/python3 -c '
+import csv, sys
+a, b = ({r["user"]: float(r["score"]) for r in csv.DictReader(open(f))} for f in sys.argv[1:3])
+assert set(a) == set(b) and len(a) == 60 and len(set(a.values())) > 5, (len(a), len(b))
+assert max(abs(a[u] - b[u]) for u in a) < 1e-9 * max(1, max(abs(x) for x in a.values()))
+' "$T/bs_split.csv" "$T/bs_target.csv" && ok || bad "--split-time on a log without friends: the behaviour graph's conversions"
 # nothing to learn from, or to count: an error, not all-zero weights or columns
 rm -f "$T/none.csv"
 expect_err 65 "the target is 0 for all 1892 users: nothing to learn (no follower adopted anything after --split-time)" \

@@ -273,6 +273,9 @@ CLOUT_PUBLIC int clout_behaviour_graph(const clout_graph *G, const clout_behavio
                                        char msg[CLOUT_MSG_LEN]);
 /* The options as text ("timed,window=inf,max_followers=0,top_k=0,min_weight=0"), into buf. */
 CLOUT_PUBLIC void clout_behaviour_describe(const clout_behaviour_opts *o, char *buf, size_t len);
+/* The options back from such a text (a snapshot's stored description), into o; CLOUT_ERR_INVALID
+ * (o untouched) for any other text or a value out of range. */
+CLOUT_PUBLIC int clout_behaviour_parse(const char *desc, clout_behaviour_opts *o);
 /* Store B (moved in) as G's behaviour graph, with its description (copied). */
 CLOUT_PUBLIC int clout_graph_set_behaviour(clout_graph *G, GrB_Matrix *B, const char *description, char msg[CLOUT_MSG_LEN]);
 /* Which ties the algorithms read: every metric, diffusion and IM call reads S. social: S as it is;

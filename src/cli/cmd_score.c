@@ -321,9 +321,11 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
         else if (s >= 0 && clout_graph_social_edges(*G) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
         char desc[256] = "";
         if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) {
+            /* with the options of the snapshot's own behaviour graph, when it has one */
             clout_behaviour_opts bo;
             clout_behaviour_opts_init(&bo);
             bo.window = dif->window;
+            if ((*G)->behaviour) clout_behaviour_parse((*G)->behaviour, &bo);
             clout_behaviour_describe(&bo, desc, sizeof desc);
             s = clout_behaviour_graph(*G, &bo, &B, NULL, msg);
             if (s >= 0 && GrB_Matrix_dup(&B2, B) != GrB_SUCCESS) {

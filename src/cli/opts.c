@@ -369,9 +369,13 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
     /* PageRank's layout serves the social ties only, as they are stored */
     bool pr = d->pagerank && d->min_weight <= 0 && (d->graph == NULL || strcmp(d->graph, "social") == 0);
     int s = clout_snapshot_load_parts(&g, path, pr ? CLOUT_LOAD_PAGERANK : 0, msg);
+    clout_behaviour_opts stored;
+    bool has_stored = false;
     if (s >= 0 && d->min_weight > 0) {
         s = clout_graph_min_weight(g, d->min_weight, msg);
-        /* a stored behaviour graph was built from every row: build it again from the strong ones */
+        /* a stored behaviour graph was built from every row: build it again from the strong ones,
+         * with the options it was made with */
+        has_stored = g->B && clout_behaviour_parse(g->behaviour, &stored) == CLOUT_OK;
         if (g->B) GrB_free(&g->B);
     }
     if (s < 0) {
@@ -390,6 +394,7 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
         bo.similar = timed == 0;
         bo.window = d->window;
         if (bo.similar) bo.top_k = 20;
+        if (has_stored) bo = stored;
         char desc[256];
         clout_behaviour_describe(&bo, desc, sizeof desc);
         if (!quiet) fprintf(stderr, "clout: %s has no behaviour graph; building one (%s)\n", path, desc);

@@ -158,9 +158,49 @@ static void check_case(const char *what, clout_graph *G, const clout_behaviour_o
     GrB_free(&B2);
 }
 
+/* the stored description read back: every option round-trips; any other text is refused and
+ * leaves the options alone */
+static void check_parse(void)
+{
+    static const clout_behaviour_opts cases[] = {{false, INFINITY, 0, 0, 0}, {false, 2592000, 3, 50, 0.5},
+                                                 {true, INFINITY, 12, 20, 0}, {true, 0, 0, 0, 4e9}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[256];
+        clout_behaviour_describe(&cases[i], buf, sizeof buf);
+        clout_behaviour_opts o;
+        clout_behaviour_opts_init(&o);
+        CHECK(clout_behaviour_parse(buf, &o) == CLOUT_OK, "'%s' does not read back", buf);
+        CHECK(o.similar == cases[i].similar && o.window == cases[i].window &&
+                  o.max_followers == cases[i].max_followers && o.top_k == cases[i].top_k &&
+                  o.min_weight == cases[i].min_weight,
+              "'%s' reads back as other options", buf);
+    }
+    static const char *bad[] = {"", "timed", "timed,", "other,window=1,max_followers=0,top_k=0,min_weight=0",
+                                "timed,window=nan,max_followers=0,top_k=0,min_weight=0",
+                                "timed,window=-1,max_followers=0,top_k=0,min_weight=0",
+                                "timed,window=1,max_followers=1.5,top_k=0,min_weight=0",
+                                "timed,window=1,max_followers=0,top_k=-2,min_weight=0",
+                                "timed,window=1,max_followers=0,top_k=1e30,min_weight=0",
+                                "timed,window=1,max_followers=0,top_k=0,min_weight=inf",
+                                "timed,window=1,max_followers=0,top_k=0,min_weight=0,",
+                                "timed,window=1,max_followers=0,top_k=0,min_weight=0x",
+                                "timed,window=1,top_k=0,max_followers=0,min_weight=0",
+                                "timed,window=1,max_followers=0,top_k=0",
+                                "timed,window=,max_followers=0,top_k=0,min_weight=0",
+                                "timed,window=1e999,max_followers=0,top_k=0,min_weight=0"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        clout_behaviour_opts o = {true, 7, 7, 7, 7};
+        CHECK(clout_behaviour_parse(bad[i], &o) == CLOUT_ERR_INVALID, "'%s' is taken", bad[i]);
+        CHECK(o.similar && o.window == 7 && o.max_followers == 7 && o.top_k == 7 && o.min_weight == 7,
+              "'%s' changed the options", bad[i]);
+    }
+    CHECK(clout_behaviour_parse(NULL, &(clout_behaviour_opts){0}) == CLOUT_ERR_INVALID, "NULL is taken");
+}
+
 int main(void)
 {
     check_init();
+    check_parse();
     for (uint64_t seed = 1; seed <= 6; seed++) {
         clout_graph *G = random_log(seed, 40, 25, 500, true);
         if (!G) continue;

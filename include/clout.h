@@ -240,6 +240,9 @@ CLOUT_PUBLIC void clout_graph_free(clout_graph **G);
 CLOUT_PUBLIC int64_t clout_graph_users(const clout_graph *G);
 CLOUT_PUBLIC int64_t clout_graph_items(const clout_graph *G);
 CLOUT_PUBLIC int64_t clout_graph_social_edges(const clout_graph *G);   /* entries of S */
+/* Set whether snapshots saved from G keep PageRank's layout (G->keep_pagerank_layout), for callers
+ * that see G as opaque (Python). */
+CLOUT_PUBLIC void clout_graph_keep_pagerank_layout(clout_graph *G, bool keep);
 CLOUT_PUBLIC int64_t clout_graph_interactions(const clout_graph *G);   /* entries of R */
 /* Compute G->ST (one more copy of S: O(|S|) time and memory), or G->out_degree and G->in_degree
  * (O(|S|) time, O(n) memory), if absent; safe to call from several threads on one graph. */

@@ -298,6 +298,11 @@ int clout_graph_kind_parse(const char *s, clout_graph_kind *kind)
     return CLOUT_OK;
 }
 
+void clout_graph_keep_pagerank_layout(clout_graph *G, bool keep)
+{
+    G->keep_pagerank_layout = keep;
+}
+
 void clout_behaviour_describe(const clout_behaviour_opts *o, char *buf, size_t len)
 {
     snprintf(buf, len, "%s,window=%.17g,max_followers=%lld,top_k=%lld,min_weight=%.17g",

@@ -136,6 +136,7 @@ _sig = {
                                          C.POINTER(C.c_int64), C.POINTER(C.c_float), C.c_int64, C.c_char_p]),
     "clout_builder_finish": (C.c_int, [C.POINTER(_vp), C.POINTER(_vp), C.c_char_p]),
     "clout_snapshot_save": (C.c_int, [_vp, C.c_char_p, C.c_char_p]),
+    "clout_graph_keep_pagerank_layout": (None, [_vp, C.c_bool]),
     "clout_idmap_blob": (None, [_vp, C.POINTER(C.c_void_p), C.POINTER(C.POINTER(C.c_int64))]),
     "clout_idmap_size": (C.c_int64, [_vp]),
     "clout_builder_add_edges": (C.c_int, [_vp, C.c_char_p, C.POINTER(_ReadOpts), C.c_char_p]),
@@ -328,8 +329,12 @@ class Graph:
             raise KeyError(user)
         return i
 
-    def save(self, path):
-        """Write the graph as a .clout snapshot (atomically)."""
+    def save(self, path, pagerank_layout=None):
+        """Write the graph as a .clout snapshot (atomically). pagerank_layout True keeps PageRank's
+        layout in it (as `clout ingest --pagerank-layout`), False leaves it out; None: as the graph
+        was loaded or ingested."""
+        if pagerank_layout is not None:
+            _lib.clout_graph_keep_pagerank_layout(self._g, bool(pagerank_layout))
         msg = C.create_string_buffer(MSG_LEN)
         _check(_lib.clout_snapshot_save(self._g, os.fsencode(path), msg), msg)
 

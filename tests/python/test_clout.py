@@ -73,6 +73,13 @@ def test_pagerank_layout_same_bits(snap, tmp_path):
     clout.load(bad)  # the layout is not read unasked
     with pytest.raises(clout.CloutError, match="PageRank's layout"):
         clout.load(bad, pagerank_layout=True)
+    # saved from Python: the same file as the command line writes, and back without it
+    saved = str(tmp_path / "saved.clout")
+    clout.load(snap).save(saved, pagerank_layout=True)
+    assert open(saved, "rb").read() == open(kept, "rb").read()
+    assert table(run("info", saved))[0]["pagerank_layout"] == "true"
+    clout.load(saved).save(saved, pagerank_layout=False)
+    assert table(run("info", saved))[0]["pagerank_layout"] == "false"
 
 
 def test_im_and_simulate_match_the_cli(snap):

@@ -579,6 +579,24 @@ static void check_core(const dataset *d, clout_graph *G, const igraph_t *g)
     free(core);
 }
 
+/* a graph of ties e and log l */
+static clout_graph *conversion_log(const char *e, const char *l)
+{
+    clout_read_opts o;
+    clout_read_opts_init(&o);
+    clout_builder *b = NULL;
+    clout_graph *G = NULL;
+    CHECK(clout_builder_new(&b, &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
+    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    return G;
+}
+
+/* the hand-made log of check_conversion and check_conversion_since_hand */
+static const char conv_ties[] = "a b\na c\na d\nb a\n";
+static const char conv_rows[] = "user,item,time\na,x,10\nb,x,20\nc,x,5\na,y,100\nd,y,7300\nc,z,\n";
+
 /* A log where every exposure and conversion is known by construction. Ties: a->b, a->c, a->d,
  * b->a. Items: x adopted by a at 10, b at 20, c at 5, d never; y adopted by a at 100 and d at
  * 100 + 7200. For a: item x exposes b (adopts later) and d (never), not c (adopted before a);
@@ -587,16 +605,7 @@ static void check_core(const dataset *d, clout_graph *G, const igraph_t *g)
  * neighbour a adopted before b: no exposure. */
 static void check_conversion(void)
 {
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    clout_builder *b = NULL;
-    clout_graph *G = NULL;
-    const char *e = "a b\na c\na d\nb a\n";
-    const char *l = "user,item,time\na,x,10\nb,x,20\nc,x,5\na,y,100\nd,y,7300\nc,z,\n";
-    clout_builder_new(&b, &o, msg);
-    clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg);
-    CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    clout_graph *G = conversion_log(conv_ties, conv_rows);
     int64_t *ad, *ex, *cv;
     CHECK(owned_conversion(G, INFINITY, &ad, &ex, &cv, msg) == 0, "%s", msg);
     int64_t a = clout_idmap_find(G->users, "a", 1), bb = clout_idmap_find(G->users, "b", 1),
@@ -625,16 +634,7 @@ static void check_conversion(void)
  * and y exposes b, c, d, d converting at 7300 > 5000. */
 static void check_conversion_since_hand(void)
 {
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    clout_builder *b = NULL;
-    clout_graph *G = NULL;
-    const char *e = "a b\na c\na d\nb a\n";
-    const char *l = "user,item,time\na,x,10\nb,x,20\nc,x,5\na,y,100\nd,y,7300\nc,z,\n";
-    clout_builder_new(&b, &o, msg);
-    clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg);
-    CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
+    clout_graph *G = conversion_log(conv_ties, conv_rows);
     int64_t n = clout_graph_users(G);
     int64_t *ad = calloc((size_t)n, sizeof(int64_t)), *ex = calloc((size_t)n, sizeof(int64_t)),
             *cv = calloc((size_t)n, sizeof(int64_t));
@@ -667,19 +667,6 @@ static void check_conversion_since_hand(void)
 /* Random logs (repeated rows: T keeps the first time; untimed rows) on random ties, against a
  * brute force over the rows themselves, and conversions since S against the whole log's minus
  * those of the log up to S (clout_graph_keep_times), for several S and windows, 1 and 2 threads. */
-static clout_graph *conversion_log(const char *e, const char *l)
-{
-    clout_read_opts o;
-    clout_read_opts_init(&o);
-    clout_builder *b = NULL;
-    clout_graph *G = NULL;
-    CHECK(clout_builder_new(&b, &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_add_edges_mem(b, "e", e, strlen(e), &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_add_log_mem(b, "l", l, strlen(l), &o, msg) == 0, "%s", msg);
-    CHECK(clout_builder_finish(&b, &G, msg) == 0, "%s", msg);
-    return G;
-}
-
 static void check_conversion_since_random(void)
 {
     enum { NU = 40, NI = 9, ROWS = 260 };

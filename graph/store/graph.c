@@ -1,7 +1,6 @@
 /* graph.c: the graph store (clout_graph): creation, counts, cached parts, invariants. */
 #include "store_internal.h"
 #include <math.h>
-#include <errno.h>
 #include <pthread.h>
 
 #undef FREE_ALL
@@ -301,50 +300,6 @@ int clout_graph_kind_parse(const char *s, clout_graph_kind *kind)
 void clout_graph_keep_pagerank_layout(clout_graph *G, bool keep)
 {
     G->keep_pagerank_layout = keep;
-}
-
-void clout_behaviour_describe(const clout_behaviour_opts *o, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s,window=%.17g,max_followers=%lld,top_k=%lld,min_weight=%.17g",
-             o->similar ? "similar" : "timed", o->window, (long long)o->max_followers, (long long)o->top_k,
-             o->min_weight);
-}
-
-/* one "key=value" of a description: the value after key= at *at, moved past it and the comma
- * that must follow it (or the end, for the last one) */
-static bool describe_value(const char **at, const char *key, bool last, double *x)
-{
-    size_t k = strlen(key);
-    if (strncmp(*at, key, k) != 0 || (*at)[k] != '=') return false;
-    const char *v = *at + k + 1;
-    char *end;
-    errno = 0;
-    *x = strtod(v, &end);
-    if (end == v || errno == ERANGE || isnan(*x) || *end != (last ? '\0' : ',')) return false;
-    *at = last ? end : end + 1;
-    return true;
-}
-
-int clout_behaviour_parse(const char *desc, clout_behaviour_opts *o)
-{
-    clout_behaviour_opts p;
-    clout_behaviour_opts_init(&p);
-    if (desc == NULL) return CLOUT_ERR_INVALID;
-    const char *at = desc;
-    if (strncmp(at, "timed,", 6) == 0) at += 6;
-    else if (strncmp(at, "similar,", 8) == 0) at += 8, p.similar = true;
-    else return CLOUT_ERR_INVALID;
-    double mf, tk;
-    if (!describe_value(&at, "window", false, &p.window) || !describe_value(&at, "max_followers", false, &mf) ||
-        !describe_value(&at, "top_k", false, &tk) || !describe_value(&at, "min_weight", true, &p.min_weight))
-        return CLOUT_ERR_INVALID;
-    if (!(p.window >= 0) || !(mf >= 0 && mf <= 9e18 && mf == floor(mf)) || !(tk >= 0 && tk <= 9e18 && tk == floor(tk)) ||
-        !(p.min_weight >= 0 && isfinite(p.min_weight)))
-        return CLOUT_ERR_INVALID;
-    p.max_followers = (int64_t)mf;
-    p.top_k = (int64_t)tk;
-    *o = p;
-    return CLOUT_OK;
 }
 
 int clout_graph_set_behaviour(clout_graph *G, GrB_Matrix *B, const char *description, char msg[CLOUT_MSG_LEN])

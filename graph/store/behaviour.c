@@ -357,8 +357,8 @@ int clout_behaviour_parse(const char *desc, clout_behaviour_opts *o)
     if (!describe_value(&at, "window", false, &p.window) || !describe_value(&at, "max_followers", false, &mf) ||
         !describe_value(&at, "top_k", false, &tk) || !describe_value(&at, "min_weight", true, &p.min_weight))
         return CLOUT_ERR_INVALID;
-    if (!(p.window >= 0) || !(mf >= 0 && mf <= 9e18 && mf == floor(mf)) || !(tk >= 0 && tk <= 9e18 && tk == floor(tk)) ||
-        !(p.min_weight >= 0 && isfinite(p.min_weight)))
+    if (!(p.window >= 0) || !(mf >= 0 && mf <= 9e18 && mf == floor(mf)) ||
+        !(tk >= 0 && tk <= 9e18 && tk == floor(tk)) || !(p.min_weight >= 0 && isfinite(p.min_weight)))
         return CLOUT_ERR_INVALID;
     p.max_followers = (int64_t)mf;
     p.top_k = (int64_t)tk;

@@ -127,7 +127,8 @@ static int target_conversions(clout_graph *G, double window, double since, targe
             *cv = malloc((size_t)(n + 1) * sizeof(int64_t));
     t->rows = malloc((size_t)(n + 1) * sizeof(int64_t));
     t->y = malloc((size_t)(n + 1) * sizeof(double));
-    int s = ad && ex && cv && t->rows && t->y ? clout_conversion_since(G, window, since, ad, ex, cv, msg) : CLOUT_ERR_NOMEM;
+    int s = ad && ex && cv && t->rows && t->y ? clout_conversion_since(G, window, since, ad, ex, cv, msg)
+                                              : CLOUT_ERR_NOMEM;
     for (int64_t u = 0; s >= 0 && u < n; u++) {
         t->rows[u] = u;
         t->y[u] = (double)cv[u];

@@ -322,17 +322,19 @@ import csv, sys
 a, b = ({r["user"]: float(r["score"]) for r in csv.DictReader(open(f))} for f in sys.argv[1:3])
 assert set(a) == set(b) and len(a) == 60 and len(set(a.values())) > 5, (len(a), len(b))
 assert max(abs(a[u] - b[u]) for u in a) < 1e-9 * max(1, max(abs(x) for x in a.values()))
-' "$T/bs_split.csv" "$T/bs_target.csv" && ok || bad "--split-time on a log without friends: the behaviour graph's conversions"
+' "$T/bs_split.csv" "$T/bs_target.csv" && ok ||
+  bad "--split-time on a log without friends: the behaviour graph's conversions"
 # a snapshot's own behaviour graph (2 out-ties a user) is built again with its options: from the
 # log up to --split-time, and from the rows --min-weight keeps
 "$CLOUT" behaviour "$T/blog.clout" --top-k 2 -q -o "$T/blog_k.clout"
 expect 0 "$CLOUT" score "$T/blog_k.clout" --graph behaviour --features out_degree --normalize none --learn ridge \
   --folds 0 --split-time 500 -o "$T/bk.csv"
 w=$(sed -n 's/.*learned ridge weights.*out_degree \([-0-9.e]*\) .*/\1/p' "$T/err")
-awk -F, -v w="$w" 'NR > 1 { d = $3 / w; if (d > m) m = d } END { exit !(w != 0 && m > 1.5 && m < 2.001) }' "$T/bk.csv" &&
-  ok || bad "--split-time rebuilds the behaviour graph with its stored --top-k (weight '$w')"
+awk -F, -v w="$w" 'NR > 1 { d = $3 / w; if (d > m) m = d } END { exit !(w != 0 && m > 1.5 && m < 2.001) }' \
+  "$T/bk.csv" && ok || bad "--split-time rebuilds the behaviour graph with its stored --top-k (weight '$w')"
 expect 0 "$CLOUT" metrics "$T/blog_k.clout" --graph behaviour --min-weight 1 --only out_degree -o "$T/bkm.csv"
-awk -F, 'NR > 1 && $2 > m { m = $2 } END { exit !(m == 2) }' "$T/bkm.csv" && ok || bad "--min-weight rebuilds with --top-k"
+awk -F, 'NR > 1 && $2 > m { m = $2 } END { exit !(m == 2) }' "$T/bkm.csv" && ok ||
+  bad "--min-weight rebuilds with --top-k"
 # nothing to learn from, or to count: an error, not all-zero weights or columns
 rm -f "$T/none.csv"
 expect_err 65 "the target is 0 for all 1892 users: nothing to learn (no follower adopted anything after --split-time)" \

@@ -313,16 +313,19 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
          * that part); what happened after it, along the same ties, the target */
         cli_diffusion social = *dif;
         social.graph = "social";
-        clout_graph *whole = NULL;
-        GrB_Matrix B = NULL, B2 = NULL;
         s = cli_load_graph(path, &social, quiet, G, msg);
-        if (s >= 0) s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
         clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
         if (s >= 0 && dif->graph) clout_graph_kind_parse(dif->graph, &kind);
         else if (s >= 0 && clout_graph_social_edges(*G) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
-        char desc[256] = "";
+        /* social ties: the target from the whole log, then the cut, on one graph */
+        if (s >= 0 && kind == CLOUT_GRAPH_SOCIAL) s = target_conversions(*G, dif->window, a->split_time, &t, msg);
+        if (s >= 0) s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
         if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) {
-            /* with the options of the snapshot's own behaviour graph, when it has one */
+            /* the behaviour graph of the part up to the split, with the options of the snapshot's
+             * own when it has one; then the whole log again, along the same ties, for the target */
+            clout_graph *whole = NULL;
+            GrB_Matrix B = NULL, B2 = NULL;
+            char desc[256];
             clout_behaviour_opts bo;
             clout_behaviour_opts_init(&bo);
             bo.window = dif->window;
@@ -335,14 +338,14 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
             }
             if (s >= 0) s = clout_graph_set_behaviour(*G, &B, desc, msg);
             if (s >= 0) s = clout_graph_use(*G, kind, msg);
+            if (s >= 0) s = cli_load_graph(path, &social, true, &whole, msg);
+            if (s >= 0) s = clout_graph_set_behaviour(whole, &B2, desc, msg);
+            if (s >= 0) s = clout_graph_use(whole, kind, msg);
+            if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);
+            clout_graph_free(&whole);
+            if (B) GrB_free(&B);
+            if (B2) GrB_free(&B2);
         }
-        if (s >= 0) s = cli_load_graph(path, &social, true, &whole, msg);
-        if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) s = clout_graph_set_behaviour(whole, &B2, desc, msg);
-        if (s >= 0) s = clout_graph_use(whole, kind, msg);
-        if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);
-        clout_graph_free(&whole);
-        if (B) GrB_free(&B);
-        if (B2) GrB_free(&B2);
     } else if (s >= 0) {
         s = cli_load_graph(path, dif, quiet, G, msg);
         if (s >= 0 && a->target) s = target_from_file(*G, a->target, a->target_col, &t, msg);

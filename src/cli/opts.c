@@ -397,7 +397,10 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
         if (has_stored) bo = stored;
         char desc[256];
         clout_behaviour_describe(&bo, desc, sizeof desc);
-        if (!quiet) fprintf(stderr, "clout: %s has no behaviour graph; building one (%s)\n", path, desc);
+        if (!quiet && has_stored)
+            fprintf(stderr, "clout: %s: building the behaviour graph again from the rows --min-weight keeps (%s)\n",
+                    path, desc);
+        else if (!quiet) fprintf(stderr, "clout: %s has no behaviour graph; building one (%s)\n", path, desc);
         s = clout_behaviour_graph(g, &bo, &B, NULL, msg);
         if (s >= 0) s = clout_graph_set_behaviour(g, &B, desc, msg);
     }

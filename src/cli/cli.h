@@ -100,6 +100,7 @@ typedef struct {
     const char *graph;  /* --graph social|behaviour|both; NULL: social when S has ties, else behaviour */
     double min_weight;  /* --min-weight: R entries below it are no behaviour (0: keep all) */
     bool pagerank;      /* set by the command: load PageRank's layout when the snapshot keeps one */
+    bool window_given;  /* --window was given (it then overrides a stored behaviour graph's window) */
 } cli_diffusion;
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_common *c, cli_diffusion *d,
               const char **snapshot, cli_handler own, void *ctx);

@@ -330,6 +330,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
             clout_behaviour_opts_init(&bo);
             bo.window = dif->window;
             if ((*G)->behaviour) clout_behaviour_parse((*G)->behaviour, &bo);
+            if (dif->window_given) bo.window = dif->window;
             clout_behaviour_describe(&bo, desc, sizeof desc);
             s = clout_behaviour_graph(*G, &bo, &B, NULL, msg);
             if (s >= 0 && GrB_Matrix_dup(&B2, B) != GrB_SUCCESS) {

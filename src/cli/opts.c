@@ -144,7 +144,7 @@ static int diffusion_opt(const char *cmd, const cli_opt *o, const char *val, cli
         if (clout_prob_parse(val, &tmp, m) != CLOUT_OK) return cli_usage_error(cmd, "--prob: %s", m);
         d->prob = val;
         return 0;
-    case 'w': return set_value(cmd, o, val, &d->window);
+    case 'w': d->window_given = true; return set_value(cmd, o, val, &d->window);
     default:
         if (!parse_pair(val, &d->a, &d->b))
             return cli_usage_error(cmd, "--prob-smoothing needs a,b with a, b >= 0, got '%s'", val);
@@ -197,7 +197,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_c
               const char **snapshot, cli_handler own, void *ctx)
 {
     const cli_opt *const tables[3] = {opts, common, d ? diffusion : NULL};
-    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0, NULL, 0, false};
+    if (d) *d = (cli_diffusion){"wc", INFINITY, 0, 0, NULL, 0, false, false};
     for (int i = 0; i < argc;) {
         const cli_opt *o;
         const char *val;
@@ -395,6 +395,7 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
         bo.window = d->window;
         if (bo.similar) bo.top_k = 20;
         if (has_stored) bo = stored;
+        if (has_stored && d->window_given) bo.window = d->window;
         char desc[256];
         clout_behaviour_describe(&bo, desc, sizeof desc);
         if (!quiet && has_stored)

@@ -335,6 +335,14 @@ awk -F, -v w="$w" 'NR > 1 { d = $3 / w; if (d > m) m = d } END { exit !(w != 0 &
 expect 0 "$CLOUT" metrics "$T/blog_k.clout" --graph behaviour --min-weight 1 --only out_degree -o "$T/bkm.csv"
 awk -F, 'NR > 1 && $2 > m { m = $2 } END { exit !(m == 2) }' "$T/bkm.csv" && ok ||
   bad "--min-weight rebuilds with --top-k"
+# ... except a --window given on the command line
+"$CLOUT" behaviour "$T/blog.clout" --top-k 2 --window 5 -q -o "$T/blog_k5.clout"
+"$CLOUT" metrics "$T/blog_k5.clout" --graph behaviour --only out_degree,in_degree -q -o "$T/k5.csv"
+expect 0 "$CLOUT" metrics "$T/blog_k.clout" --graph behaviour --min-weight 1 --window 5 --only out_degree,in_degree \
+  -o "$T/k5b.csv"
+"$CLOUT" metrics "$T/blog_k.clout" --graph behaviour --only out_degree,in_degree -q -o "$T/kinf.csv"
+cmp -s "$T/k5.csv" "$T/k5b.csv" && ! cmp -s "$T/k5.csv" "$T/kinf.csv" && ok ||
+  bad "--window given with --min-weight overrides the stored behaviour graph's window"
 # nothing to learn from, or to count: an error, not all-zero weights or columns
 rm -f "$T/none.csv"
 expect_err 65 "the target is 0 for all 1892 users: nothing to learn (no follower adopted anything after --split-time)" \

@@ -108,6 +108,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, cli_c
  * lacks is built with the defaults (timed within --window when the log has times, else the 20
  * most similar users), said on stderr unless quiet. */
 int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_graph **G, char msg[CLOUT_MSG_LEN]);
+/* The options a behaviour graph of g is built again or anew with: those of the snapshot's own
+ * when it has its description (a graph dropped by --min-weight or cut by --split-time), else the
+ * defaults above; a --window given replaces the window. True when they are the stored ones. */
+bool cli_behaviour_opts(const clout_graph *g, const cli_diffusion *d, clout_behaviour_opts *bo);
 /* a and b name the same existing regular file */
 bool cli_same_file(const char *a, const char *b);
 /* The probability model the diffusion options describe, with its draws keyed by seed. */
@@ -135,7 +139,7 @@ typedef struct {
 int cli_ranked_desc(const void *p, const void *q);
 bool cli_parse_double(const char *s, double *out);
 /* a time as the logs write it (clout_parse_time): epoch seconds or ISO-8601 */
-bool cli_parse_time(const char *s, double *out);
+int cli_parse_time(const char *cmd, const char *opt, const char *val, double *out); /* 0 or a usage error */
 /* "512M", "8G", "1.5T", bytes */
 bool cli_parse_size(const char *s, double *out);
 

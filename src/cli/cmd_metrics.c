@@ -55,8 +55,7 @@ static int write_table(const clout_graph *G, const clout_features *F, clout_tabl
 /* --since: epoch seconds or an ISO date, as in the logs */
 static int on_option(void *ctx, int id, const char *val)
 {
-    if (id == 1 && cli_parse_time(val, ctx)) return 0;
-    if (id == 1) return cli_usage_error("metrics", "--since needs epoch seconds or a date (2010-06-01), got '%s'", val);
+    if (id == 1) return cli_parse_time("metrics", "since", val, ctx);
     return cli_usage_error("metrics", "unexpected argument '%s'", val);
 }
 

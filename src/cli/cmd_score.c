@@ -46,10 +46,8 @@ static int on_option(void *ctx, int id, const char *val)
 {
     score_args *a = ctx;
     if (id == 1) {
-        if (!cli_parse_time(val, &a->split_time))
-            return cli_usage_error("score", "--split-time needs epoch seconds or a date (2010-06-01), got '%s'", val);
         a->has_split = true;
-        return 0;
+        return cli_parse_time("score", "split-time", val, &a->split_time);
     }
     return cli_usage_error("score", "unexpected argument '%s'", val);
 }
@@ -327,10 +325,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
             GrB_Matrix B = NULL, B2 = NULL;
             char desc[256];
             clout_behaviour_opts bo;
-            clout_behaviour_opts_init(&bo);
-            bo.window = dif->window;
-            if ((*G)->behaviour) clout_behaviour_parse((*G)->behaviour, &bo);
-            if (dif->window_given) bo.window = dif->window;
+            cli_behaviour_opts(*G, dif, &bo);
             clout_behaviour_describe(&bo, desc, sizeof desc);
             s = clout_behaviour_graph(*G, &bo, &B, NULL, msg);
             if (s >= 0 && GrB_Matrix_dup(&B2, B) != GrB_SUCCESS) {

@@ -361,6 +361,21 @@ int cli_exit_code(int status)
 }
 
 
+bool cli_behaviour_opts(const clout_graph *g, const cli_diffusion *d, clout_behaviour_opts *bo)
+{
+    clout_behaviour_opts_init(bo);
+    bool stored = g->behaviour && clout_behaviour_parse(g->behaviour, bo) == CLOUT_OK;
+    if (!stored) {
+        GrB_Index timed = 0;
+        GrB_Matrix_nvals(&timed, g->T);
+        bo->similar = timed == 0;
+        bo->window = d->window;
+        if (bo->similar) bo->top_k = 20;
+    }
+    if (d->window_given) bo->window = d->window;
+    return stored;
+}
+
 int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_graph **G, char msg[CLOUT_MSG_LEN])
 {
     clout_graph *g = NULL;
@@ -369,13 +384,10 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
     /* PageRank's layout serves the social ties only, as they are stored */
     bool pr = d->pagerank && d->min_weight <= 0 && (d->graph == NULL || strcmp(d->graph, "social") == 0);
     int s = clout_snapshot_load_parts(&g, path, pr ? CLOUT_LOAD_PAGERANK : 0, msg);
-    clout_behaviour_opts stored;
-    bool has_stored = false;
     if (s >= 0 && d->min_weight > 0) {
         s = clout_graph_min_weight(g, d->min_weight, msg);
-        /* a stored behaviour graph was built from every row: build it again from the strong ones,
-         * with the options it was made with */
-        has_stored = g->B && clout_behaviour_parse(g->behaviour, &stored) == CLOUT_OK;
+        /* a stored behaviour graph was built from every row: build it again from the strong ones
+         * (its description stays: the options it was made with) */
         if (g->B) GrB_free(&g->B);
     }
     if (s < 0) {
@@ -386,21 +398,12 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
     if (d->graph) clout_graph_kind_parse(d->graph, &kind);
     else if (clout_graph_social_edges(g) == 0 && clout_graph_interactions(g) > 0) kind = CLOUT_GRAPH_BEHAVIOUR;
     if (kind != CLOUT_GRAPH_SOCIAL && g->B == NULL) {
-        /* none stored: the default one (timed when the log has times, else similar users) */
         clout_behaviour_opts bo;
-        clout_behaviour_opts_init(&bo);
-        GrB_Index timed = 0;
-        GrB_Matrix_nvals(&timed, g->T);
-        bo.similar = timed == 0;
-        bo.window = d->window;
-        if (bo.similar) bo.top_k = 20;
-        if (has_stored) bo = stored;
-        if (has_stored && d->window_given) bo.window = d->window;
+        bool again = cli_behaviour_opts(g, d, &bo);
         char desc[256];
         clout_behaviour_describe(&bo, desc, sizeof desc);
-        if (!quiet && has_stored)
-            fprintf(stderr, "clout: %s: building the behaviour graph again from the rows --min-weight keeps (%s)\n",
-                    path, desc);
+        if (!quiet && again)
+            fprintf(stderr, "clout: %s: building the behaviour graph again from the rows kept (%s)\n", path, desc);
         else if (!quiet) fprintf(stderr, "clout: %s has no behaviour graph; building one (%s)\n", path, desc);
         s = clout_behaviour_graph(g, &bo, &B, NULL, msg);
         if (s >= 0) s = clout_graph_set_behaviour(g, &B, desc, msg);
@@ -416,10 +419,11 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
     return s;
 }
 
-bool cli_parse_time(const char *s, double *out)
+int cli_parse_time(const char *cmd, const char *opt, const char *val, double *out)
 {
     char msg[CLOUT_MSG_LEN];
-    return clout_parse_time(s, out, msg) == CLOUT_OK; /* the logs' own rules */
+    if (clout_parse_time(val, out, msg) == CLOUT_OK) return 0; /* the logs' own rules */
+    return cli_usage_error(cmd, "--%s needs epoch seconds or a date (2010-06-01), got '%s'", opt, val);
 }
 
 int cli_ranked_desc(const void *p, const void *q)

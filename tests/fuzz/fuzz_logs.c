@@ -5,6 +5,14 @@
 #include "fuzz_common.h"
 #include <math.h>
 
+/* the input read as the first byte says, into the builder b */
+static int add_input(clout_builder *b, const uint8_t *data, size_t size, const clout_read_opts *o,
+                     char msg[CLOUT_MSG_LEN])
+{
+    return (data[0] & 0x80) ? clout_builder_add_cascades_mem(b, "fuzz", (const char *)data + 1, size - 1, o, msg)
+                            : clout_builder_add_log_mem(b, "fuzz", (const char *)data + 1, size - 1, o, msg);
+}
+
 /* G's ties replaced by a copy of B; 0 when done */
 static int use_ties(clout_graph *G, GrB_Matrix B, char msg[CLOUT_MSG_LEN])
 {
@@ -43,9 +51,8 @@ static void check_since(clout_graph *G, const uint8_t *data, size_t size, const 
         clout_builder *b = NULL;
         clout_graph *P = NULL;
         if (clout_builder_new(&b, o, msg) != 0) abort();
-        int s = (data[0] & 0x80) ? clout_builder_add_cascades_mem(b, "fuzz", (const char *)data + 1, size - 1, o, msg)
-                                 : clout_builder_add_log_mem(b, "fuzz", (const char *)data + 1, size - 1, o, msg);
-        if (s < 0 || clout_builder_finish(&b, &P, msg) < 0) abort(); /* it parsed the first time */
+        if (add_input(b, data, size, o, msg) < 0 || clout_builder_finish(&b, &P, msg) < 0)
+            abort(); /* it parsed the first time */
         if (use_ties(P, B, msg) != 0) abort();
         if (clout_graph_keep_times(P, -INFINITY, since[i], true, msg) != CLOUT_OK) abort();
         if (clout_conversion(P, INFINITY, a[0], e[0], cp, msg) != CLOUT_OK) abort();
@@ -79,8 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clout_builder *b = NULL;
     clout_graph *G = NULL;
     if (clout_builder_new(&b, &o, msg) != 0) abort();
-    int s = (data[0] & 0x80) ? clout_builder_add_cascades_mem(b, "fuzz", (const char *)data + 1, size - 1, &o, msg)
-                             : clout_builder_add_log_mem(b, "fuzz", (const char *)data + 1, size - 1, &o, msg);
+    int s = add_input(b, data, size, &o, msg);
     if (s >= 0) {
         s = clout_builder_finish(&b, &G, msg);
         if (s >= 0 && clout_graph_check(G, msg) != 0) abort();

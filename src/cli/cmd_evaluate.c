@@ -34,17 +34,83 @@ static int key_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* the metric of (col, truth) and its value on each of boot resamples of the users (resample r
+ * draws user at = rng(seed, r * n + j) for j < n: the same draws for every column, so two
+ * columns' resampled values pair up) */
+static int resampled(int mi, const double *col, const double *tv, int64_t n, int64_t k, int64_t boot, int64_t seed,
+                     double *value, double *bv, char msg[CLOUT_MSG_LEN])
+{
+    int s = metric(mi, col, tv, n, k, value, msg);
+    if (s < 0) return s;
+    bool nomem = false;
+    #pragma omp parallel
+    {
+        double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)n * sizeof(double));
+        if (!a || !b) {
+            #pragma omp atomic write
+            nomem = true;
+        }
+        #pragma omp for schedule(dynamic, 4)
+        for (int64_t r = 0; r < boot; r++) {
+            if (!a || !b) continue;
+            for (int64_t j = 0; j < n; j++) {
+                uint64_t at = clout_rng_bounded((uint64_t)seed, STREAM_BOOTSTRAP, (uint64_t)(r * n + j), (uint64_t)n);
+                a[j] = col[at];
+                b[j] = tv[at];
+            }
+            char m2[CLOUT_MSG_LEN];
+            if (metric(mi, a, b, n, k, &bv[r], m2) < 0) {
+                #pragma omp atomic write
+                nomem = true;
+            }
+        }
+        free(a);
+        free(b);
+    }
+    if (nomem) {
+        snprintf(msg, CLOUT_MSG_LEN, "out of memory in the bootstrap");
+        return CLOUT_ERR_NOMEM;
+    }
+    return CLOUT_OK;
+}
+
+/* the 95% percentile interval of bv[r] (minus base[r] when base is given) over the resamples
+ * where both are defined; NaN when fewer than 2 are */
+static void interval(const double *bv, const double *base, int64_t boot, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    double *d = malloc((size_t)(boot > 0 ? boot : 1) * sizeof(double));
+    if (!d) return;
+    int64_t nb = 0;
+    for (int64_t r = 0; r < boot; r++) {
+        double x = base ? bv[r] - base[r] : bv[r];
+        if (!isnan(x)) d[nb++] = x;
+    }
+    qsort(d, (size_t)nb, sizeof(double), cmp_double);
+    if (nb >= 2) {
+        *lo = d[(int64_t)floor(0.025 * (double)(nb - 1))];
+        *hi = d[(int64_t)ceil(0.975 * (double)(nb - 1))];
+    }
+    free(d);
+}
+
+static void real_or_null(clout_table *t, double v)
+{
+    if (isnan(v)) clout_table_null(t);
+    else clout_table_real(t, v);
+}
+
 static int run(int argc, char **argv)
 {
     const char *cmd = "evaluate", *scores = NULL, *truth = NULL, *truth_col = NULL, *ks = "10,50,100", *cols = NULL;
-    const char *missing = "drop";
+    const char *missing = "drop", *baseline = NULL;
     cli_common c = {0};
     int64_t boot = 1000, seed = 1;
     const cli_opt opts[] = {CLI_OPT_TEXT("scores", &scores),      CLI_OPT_TEXT("truth", &truth),
                             CLI_OPT_TEXT("truth-col", &truth_col), CLI_OPT_TEXT("k", &ks),
                             CLI_OPT_TEXT("columns", &cols),        CLI_OPT_INT("bootstrap", &boot, 0, 1000000),
                             CLI_OPT_INT("seed", &seed, 0, 9.2e18), CLI_OPT_CHOICE("missing", &missing, "drop|zero"),
-                            CLI_END};
+                            CLI_OPT_TEXT("baseline", &baseline),   CLI_END};
     int code = cli_parse(cmd, argc, argv, opts, &c, NULL, NULL, NULL, NULL);
     if (code) return code;
     if (!scores || !truth) return cli_usage_error(cmd, "usage: clout evaluate --scores FILE --truth FILE");
@@ -150,77 +216,66 @@ static int run(int argc, char **argv)
     if (s >= 0 && !c.quiet && (n < S.nrows || n < Tr.nrows))
         fprintf(stderr, "clout: evaluating %lld users (%lld score rows, %lld truth rows; --missing %s)\n", (long long)n,
                 (long long)S.nrows, (long long)Tr.nrows, missing);
+    /* the baseline's column (--baseline): its value and resampled values per metric and k, for
+     * the paired differences (every column is resampled with the same draws) */
+    int bq = -1, nmk = 3 + 2 * nk;
+    if (s >= 0 && baseline) {
+        for (int q = 0; q < nsc; q++)
+            if (strcmp(S.names[sc[q]], baseline) == 0) bq = q;
+        if (bq < 0) {
+            snprintf(msg, CLOUT_MSG_LEN, "%s: --baseline '%s' is not among the score columns evaluated", scores,
+                     baseline);
+            s = CLOUT_ERR_INVALID;
+        }
+    }
+    double *bv = s >= 0 ? malloc((size_t)(boot + 1) * sizeof(double)) : NULL;
+    double *base = s >= 0 && bq >= 0 ? malloc((size_t)nmk * (size_t)(boot + 1) * sizeof(double)) : NULL;
+    if (s >= 0 && (!bv || (bq >= 0 && !base))) s = CLOUT_ERR_NOMEM;
+    for (int mi = 0, x = 0; s >= 0 && bq >= 0 && mi < 5; mi++)
+        for (int ki = 0; s >= 0 && ki < (mi >= M_PRECISION ? nk : 1); ki++, x++) {
+            double *slot = base + (int64_t)x * (boot + 1);
+            s = resampled(mi, sv + (int64_t)bq * n, tv, n, mi >= M_PRECISION ? kv[ki] : 0, boot, seed, &slot[boot],
+                          slot, msg);
+        }
     clout_outfile out = {0};
     clout_table *t = NULL;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
-    static const char *names[] = {"column", "metric", "k", "value", "ci95_low", "ci95_high", "users", "bootstrap"};
-    if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, 8, names, false, msg);
-    double *bv = s >= 0 ? malloc((size_t)(boot + 1) * sizeof(double)) : NULL;
-    if (s >= 0 && !bv) s = CLOUT_ERR_NOMEM;
+    static const char *names[] = {"column",   "metric",    "k",         "value",          "ci95_low",
+                                  "ci95_high", "users",    "bootstrap", "diff",           "diff_ci95_low",
+                                  "diff_ci95_high"};
+    if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, bq >= 0 ? 11 : 8, names, false, msg);
     for (int q = 0; s >= 0 && q < nsc; q++) {
         const double *col = sv + (int64_t)q * n;
-        for (int mi = 0; s >= 0 && mi < 5; mi++) {
+        for (int mi = 0, x = 0; s >= 0 && mi < 5; mi++) {
             int reps = mi >= M_PRECISION ? nk : 1;
-            for (int ki = 0; s >= 0 && ki < reps; ki++) {
+            for (int ki = 0; s >= 0 && ki < reps; ki++, x++) {
                 int64_t k = mi >= M_PRECISION ? kv[ki] : 0;
-                double v = NAN;
-                s = metric(mi, col, tv, n, k, &v, msg);
+                double v = NAN, lo = NAN, hi = NAN;
+                s = resampled(mi, col, tv, n, k, boot, seed, &v, bv, msg);
                 if (s < 0) break;
-                bool nomem = false;
-                #pragma omp parallel
-                {
-                    double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)n * sizeof(double));
-                    if (!a || !b) {
-                        #pragma omp atomic write
-                        nomem = true;
-                    }
-                    #pragma omp for schedule(dynamic, 4)
-                    for (int64_t r = 0; r < boot; r++) {
-                        if (!a || !b) continue;
-                        for (int64_t j = 0; j < n; j++) {
-                            uint64_t at = clout_rng_bounded((uint64_t)seed, STREAM_BOOTSTRAP, (uint64_t)(r * n + j),
-                                                            (uint64_t)n);
-                            a[j] = col[at];
-                            b[j] = tv[at];
-                        }
-                        char m2[CLOUT_MSG_LEN];
-                        if (metric(mi, a, b, n, k, &bv[r], m2) < 0) {
-                            #pragma omp atomic write
-                            nomem = true;
-                        }
-                    }
-                    free(a);
-                    free(b);
-                }
-                if (nomem) {
-                    s = CLOUT_ERR_NOMEM;
-                    snprintf(msg, CLOUT_MSG_LEN, "out of memory in the bootstrap");
-                    break;
-                }
-                int64_t nb = 0;
-                for (int64_t r = 0; r < boot; r++)
-                    if (!isnan(bv[r])) bv[nb++] = bv[r];
-                qsort(bv, (size_t)nb, sizeof(double), cmp_double);
+                interval(bv, NULL, boot, &lo, &hi);
                 clout_table_str(t, S.names[sc[q]], strlen(S.names[sc[q]]));
                 clout_table_str(t, metric_name[mi], strlen(metric_name[mi]));
                 if (k) clout_table_int(t, k);
                 else clout_table_null(t);
-                if (isnan(v)) clout_table_null(t);
-                else clout_table_real(t, v);
-                if (nb >= 2) {
-                    clout_table_real(t, bv[(int64_t)floor(0.025 * (double)(nb - 1))]);
-                    clout_table_real(t, bv[(int64_t)ceil(0.975 * (double)(nb - 1))]);
-                } else {
-                    clout_table_null(t);
-                    clout_table_null(t);
-                }
+                real_or_null(t, v);
+                real_or_null(t, lo);
+                real_or_null(t, hi);
                 clout_table_int(t, n);
                 clout_table_int(t, boot);
+                if (bq >= 0) {
+                    const double *slot = base + (int64_t)x * (boot + 1);
+                    interval(bv, slot, boot, &lo, &hi);
+                    real_or_null(t, v - slot[boot]);
+                    real_or_null(t, lo);
+                    real_or_null(t, hi);
+                }
             }
         }
     }
     code = cli_finish(&out, &t, s, msg);
     free(bv);
+    free(base);
     free(tv);
     free(sv);
     free(tkeys);
@@ -247,9 +302,14 @@ const cli_command cli_cmd_evaluate = {"evaluate", "score columns against observe
      "  --bootstrap B        percentile intervals from B resamples of the users (default 1000;\n"
      "                       0: none), drawn from --seed S: the same for any --threads\n"
      "  --missing drop|zero  score rows without a truth row: left out (default) or truth 0\n"
+     "  --baseline COL       also each value minus COL's (diff) with the paired interval of the\n"
+     "                       difference (diff_ci95_low, diff_ci95_high): the same resamples for\n"
+     "                       both columns, so an interval above 0 means better than COL\n"
      "Users in the truth table only are left out.\n"
      "\n"
      "Example:\n"
      "  clout evaluate --scores se_scores.csv --truth truth.csv --truth-col conversions --k 10,50 \\\n"
-     "      --bootstrap 200\n",
+     "      --bootstrap 200\n"
+     "  clout evaluate --scores features.csv --truth truth.csv --truth-col conversions \\\n"
+     "      --columns out_degree,pagerank,conversions --baseline conversions --k 50\n",
     run};

@@ -170,6 +170,31 @@ EOF
 "$CLOUT" evaluate --scores "$T/m.csv" --truth "$T/val_conv.csv" --k 10 --bootstrap 40 --threads 2 -q -o "$T/e2.csv"
 cmp -s "$T/e1.csv" "$T/e2.csv" && ok || bad "evaluate differs between 1 and 2 threads"
 
+# --- evaluate --baseline: the difference to a baseline column, paired over the same resamples. A
+# monotone transform of the baseline has the same ranks in every resample, so its rank metrics'
+# differences are exactly 0 in each (an unpaired interval would not be); other columns' diffs are
+# their values minus the baseline's
+awk -F, 'NR == 1 { print "user,od,od2,pr"; for (j = 1; j <= NF; j++) c[$j] = j; next }
+         { print $c["user"] "," $c["out_degree"] "," 3 * $c["out_degree"] + 1 "," $c["pagerank"] }' "$T/m.csv" >"$T/bl.csv"
+"$CLOUT" evaluate --scores "$T/bl.csv" --truth "$T/val_conv.csv" --k 10,50 --bootstrap 60 --baseline od -q -o "$T/bl_ev.csv"
+/usr/bin/python3 - "$T" <<'EOF2' && ok || bad "evaluate --baseline: paired differences"
+import csv, sys
+ev = {(r["column"], r["metric"], r["k"]): r for r in csv.DictReader(open(sys.argv[1] + "/bl_ev.csv"))}
+assert len(ev) == 3 * 7, len(ev)
+for (col, met, k), r in ev.items():
+    d, lo, hi = float(r["diff"]), float(r["diff_ci95_low"]), float(r["diff_ci95_high"])
+    base = float(ev[("od", met, k)]["value"])
+    assert abs(d - (float(r["value"]) - base)) < 1e-12, r
+    if col in ("od", "od2"):
+        assert d == lo == hi == 0, r
+    else:
+        assert lo <= hi and (lo, hi) != (0, 0), r
+EOF2
+expect_err 2 "--baseline 'gossip' is not among the score columns" "$CLOUT" evaluate --scores "$T/bl.csv" \
+  --truth "$T/val_conv.csv" --baseline gossip
+expect_err 2 "--baseline 'pr' is not among" "$CLOUT" evaluate --scores "$T/bl.csv" --truth "$T/val_conv.csv" \
+  --columns od --baseline pr
+
 # --- keyusers: the top of score, with im's seeds and the ranks under each feature
 "$CLOUT" keyusers "$T/train.clout" --features $F --weights $W -k 8 -q -o "$T/ku.csv"
 "$CLOUT" im "$T/train.clout" -k 8 -q -o "$T/seeds.csv"

@@ -310,6 +310,6 @@ const cli_command cli_cmd_evaluate = {"evaluate", "score columns against observe
      "Example:\n"
      "  clout evaluate --scores se_scores.csv --truth truth.csv --truth-col conversions --k 10,50 \\\n"
      "      --bootstrap 200\n"
-     "  clout evaluate --scores features.csv --truth truth.csv --truth-col conversions \\\n"
+     "  clout evaluate --scores se_features.csv --truth truth.csv --truth-col conversions \\\n"
      "      --columns out_degree,pagerank,conversions --baseline conversions --k 50\n",
     run};

@@ -524,11 +524,15 @@ class Graph:
         return out
 
     def score(self, features=("out_degree", "in_degree", "pagerank", "core", "reach_2", "ic_range", "conversion_rate"),
-              weights=None, normalize="zscore", hops=3, seed=1, rr_sets=200000, sims=200, prob="wc", model="ic"):
+              weights=None, normalize="zscore", hops=3, seed=1, rr_sets=200000, sims=200, prob="wc", model="ic",
+              gate=None):
         """I_u = sum_j w_j f_j(u) over columns of the features table, normalized as `clout score
         --normalize` (weights default 1): {"user", "score", "<feature>_contrib"...}, the numbers of
-        `clout score --features ...`."""
+        `clout score --features ...`. gate: one of the features; users whose value is not above 0
+        score last, tied, with contributions 0 (`clout score --gate`)."""
         features = list(features)
+        if gate is not None and gate not in features:
+            raise ValueError(f"gate: '{gate}' is not one of the features")
         w = np.ones(len(features)) if weights is None else np.asarray(
             [weights[f] for f in features] if isinstance(weights, dict) else weights, dtype=np.float64)
         if w.shape != (len(features),):
@@ -552,6 +556,13 @@ class Graph:
         _check(_lib.clout_score_sum(X.ctypes.data_as(C.POINTER(C.c_double)), n, nf, w.ctypes.data_as(C.POINTER(C.c_double)),
                                     score.ctypes.data_as(C.POINTER(C.c_double)),
                                     contrib.ctypes.data_as(C.POINTER(C.c_double)), msg), msg)
+        if gate is not None:
+            passes = np.asarray(m[gate], dtype=np.float64) > 0
+            if not passes.any():
+                raise CloutError(-1002, f"gate {gate}: no user has {gate} above 0, so none would be scored")
+            low = score[passes].min()
+            score[~passes] = low - max(1.0, abs(low))
+            contrib[~passes] = 0
         res = {"user": m["user"], "score": score}
         for j, f in enumerate(features):
             res[f + "_contrib"] = contrib[:, j].copy()

@@ -9,7 +9,7 @@
 /* what score and keyusers share: the options that make the feature matrix and the weights */
 typedef struct {
     cli_design_opts dz;
-    const char *model, *learn, *target, *target_col, *save_weights, *cv_report, *transform;
+    const char *model, *learn, *target, *target_col, *save_weights, *cv_report, *transform, *gate;
     int64_t hops, seed, rrsets, sims, folds;
     double l2, split_time;
     bool approx, has_split;
@@ -26,7 +26,8 @@ typedef struct {
         CLI_OPT_TEXT("target", &(a).target), CLI_OPT_TEXT("target-col", &(a).target_col),          \
         CLI_OPT_EVENT("split-time", true, 1), CLI_OPT_REAL("l2", &(a).l2, 0, INFINITY, 0),           \
         CLI_OPT_INT("folds", &(a).folds, 0, 1000000), CLI_OPT_TEXT("save-weights", &(a).save_weights), \
-        CLI_OPT_TEXT("cv-report", &(a).cv_report), CLI_OPT_CHOICE("target-transform", &(a).transform, "none|log1p|rank")
+        CLI_OPT_TEXT("cv-report", &(a).cv_report), CLI_OPT_CHOICE("target-transform", &(a).transform, "none|log1p|rank"), \
+        CLI_OPT_TEXT("gate", &(a).gate)
 
 static void args_init(score_args *a)
 {
@@ -265,8 +266,8 @@ static int learn(cli_design *d, target *t, const score_args *a, bool quiet, char
     }
     if (s >= 0 && a->save_weights) {
         s = clout_outfile_open(&wo, a->save_weights, msg);
-        static const char *wn[] = {"feature", "weight", "se", "z", "fit", "l2", "normalize", "users"};
-        if (s >= 0) s = clout_table_begin(&wt, wo.f, CLOUT_FMT_CSV, 8, wn, false, msg);
+        static const char *wn[] = {"feature", "weight", "se", "z", "fit", "l2", "normalize", "users", "gate"};
+        if (s >= 0) s = clout_table_begin(&wt, wo.f, CLOUT_FMT_CSV, 9, wn, false, msg);
         for (int j = 0; s >= 0 && j <= nf; j++) {
             const char *name = j < nf ? d->names[j] : "(intercept)";
             const char *norm = a->dz.normalize ? a->dz.normalize : "zscore";
@@ -278,6 +279,8 @@ static int learn(cli_design *d, target *t, const score_args *a, bool quiet, char
             clout_table_real(wt, a->l2);
             clout_table_str(wt, norm, strlen(norm));
             clout_table_int(wt, t->nrows);
+            if (a->gate) clout_table_str(wt, a->gate, strlen(a->gate));
+            else clout_table_null(wt);
         }
     }
     if (co.f) s = cli_close(&co, &ct, s, msg);
@@ -288,6 +291,56 @@ static int learn(cli_design *d, target *t, const score_args *a, bool quiet, char
     free(obs);
     free(fold);
     return s;
+}
+
+/* --gate COL: COL is one of the features; a user passes when its COL (as computed, before
+ * normalizing) is above 0. Errors: COL not among the features (CLOUT_ERR_INVALID), nobody
+ * passing (CLOUT_ERR_DATA). */
+static int gate_index(const cli_design *d, const char *gate, int *g, char msg[CLOUT_MSG_LEN])
+{
+    *g = -1;
+    for (int j = 0; j < d->nf; j++)
+        if (strcmp(d->names[j], gate) == 0) *g = j;
+    if (*g < 0) {
+        snprintf(msg, CLOUT_MSG_LEN, "--gate: '%.64s' is not one of the features (--features)", gate);
+        return CLOUT_ERR_INVALID;
+    }
+    for (int64_t u = 0; u < d->n; u++)
+        if (d->raw[u * d->nf + *g] > 0) return CLOUT_OK;
+    snprintf(msg, CLOUT_MSG_LEN, "--gate %.64s: no user has %.64s above 0, so none would be scored", gate, gate);
+    return CLOUT_ERR_DATA;
+}
+
+/* the target rows of the users that pass the gate: only they take part in the fit */
+static int gate_target(const cli_design *d, int g, const char *gate, target *t, char msg[CLOUT_MSG_LEN])
+{
+    int64_t m = 0;
+    for (int64_t r = 0; r < t->nrows; r++)
+        if (d->raw[t->rows[r] * d->nf + g] > 0) {
+            t->rows[m] = t->rows[r];
+            t->y[m++] = t->y[r];
+        }
+    if (m == 0) {
+        snprintf(msg, CLOUT_MSG_LEN, "--gate %.64s: none of the %lld users with a target has %.64s above 0",
+                 gate, (long long)t->nrows, gate);
+        return CLOUT_ERR_DATA;
+    }
+    t->nrows = m;
+    return CLOUT_OK;
+}
+
+/* users that do not pass: contributions 0 and a common score below the lowest of those that pass
+ * (by max(1, its magnitude)), so that every ordering puts them last, tied */
+static void gate_scores(const cli_design *d, int g, double *score, double *contrib)
+{
+    double low = INFINITY;
+    for (int64_t u = 0; u < d->n; u++)
+        if (d->raw[u * d->nf + g] > 0 && score[u] < low) low = score[u];
+    for (int64_t u = 0; u < d->n; u++)
+        if (!(d->raw[u * d->nf + g] > 0)) {
+            score[u] = low - fmax(1.0, fabs(low));
+            for (int j = 0; j < d->nf; j++) contrib[u * d->nf + j] = 0;
+        }
 }
 
 /* everything up to the scores: load, slice the log (--split-time), learn or take the weights */
@@ -348,6 +401,9 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
     }
     cli_phase("features");
     if (s >= 0) s = cli_design_build(*G, &a->dz, &fo, d, msg);
+    int g = -1;
+    if (s >= 0 && a->gate) s = gate_index(d, a->gate, &g, msg);
+    if (s >= 0 && g >= 0 && a->learn) s = gate_target(d, g, a->gate, &t, msg);
     if (a->learn) cli_phase("learn");
     if (s >= 0 && a->learn) s = learn(d, &t, a, quiet, msg);
     int64_t n = s >= 0 ? clout_graph_users(*G) : 0;
@@ -357,6 +413,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
         *contrib = malloc((size_t)(n + 1) * (size_t)d->nf * sizeof(double));
         s = *score && *contrib ? clout_score_sum(d->X, n, d->nf, d->w, *score, *contrib, msg) : CLOUT_ERR_NOMEM;
     }
+    if (s >= 0 && g >= 0) gate_scores(d, g, *score, *contrib);
     target_free(&t);
     return s;
 }
@@ -540,6 +597,10 @@ static int run_keyusers(int argc, char **argv)
     "                       log-zscore (zscore of log(1 + x): heavy-tailed counts)\n"              \
     "  --weights W          name=value,... (features not named weigh 0) or @FILE (a table with\n" \
     "                       columns feature and weight, as --save-weights writes); default 1 each\n" \
+    "  --gate COL           score only users with evidence: COL (one of --features) above 0;\n"  \
+    "                       the others take no part in a fit and score last, tied (contributions\n" \
+    "                       0, score below the lowest passing user's); weights saved with --gate\n" \
+    "                       name it (column gate): give it again with --weights @FILE\n"          \
     "  --hops, --seed, --model, --rr-sets, --sims, --approx, --prob, --window: as in metrics\n"   \
     "  --graph social|behaviour|both  the ties the features and formula_out read (see behaviour)\n"
 

@@ -110,6 +110,38 @@ assert len(cv) == 4 and sum(int(r["test"]) for r in cv) == len(m)
 s = [float(r["score"]) for r in csv.DictReader(open(T + "/ls.csv"))]
 assert np.allclose(s, X @ b[:5], atol=1e-9)
 EOF
+# --- --gate conversions: the fit on the users with past conversions only (closed form on that
+# subset, the features normalized over everyone), the others scored last, tied, contributions 0
+"$CLOUT" score "$T/train.clout" --features $F --learn ridge --l2 2.5 --target "$T/val_conv.csv" --gate conversions \
+  --save-weights "$T/wg.csv" --folds 3 -q -o "$T/gs.csv"
+/usr/bin/python3 - "$T" <<'EOF' && ok || bad "--gate: ridge on the users that pass, the others last"
+import csv, sys, numpy as np
+T = sys.argv[1]
+cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
+m = list(csv.DictReader(open(T + "/m.csv")))
+R = np.array([[float(r[c]) for c in cols] for r in m])
+X = (R - R.mean(0)) / R.std(0)
+y = {r["user"]: float(r["conversions"]) for r in csv.DictReader(open(T + "/val_conv.csv"))}
+yv = np.array([y[r["user"]] for r in m])
+g = R[:, 4] > 0
+assert 0 < g.sum() < len(g)
+X1 = np.c_[X, np.ones(len(X))][g]
+b = np.linalg.solve(X1.T @ X1 + np.diag([2.5] * 5 + [0]), X1.T @ yv[g])
+w = list(csv.DictReader(open(T + "/wg.csv")))
+assert np.allclose([float(r["weight"]) for r in w], b, rtol=1e-9, atol=1e-9)
+assert all(r["gate"] == "conversions" and int(r["users"]) == g.sum() for r in w)
+rows = list(csv.DictReader(open(T + "/gs.csv")))
+s = np.array([float(r["score"]) for r in rows])
+assert np.allclose(s[g], X[g] @ b[:5], atol=1e-9)
+assert len(set(s[~g])) == 1 and s[~g][0] < s[g].min()
+assert all(float(r[c + "_contrib"]) == 0 for r, k in zip(rows, g) if not k for c in cols)
+EOF
+expect_err 2 "--gate: 'adoptions' is not one of the features" "$CLOUT" score "$T/train.clout" --features $F \
+  --gate adoptions
+awk -F, 'NR == 1 { print "user,nothing"; next } { print $1 ",0" }' "$T/val_conv.csv" >"$T/nothing.csv"
+expect_err 65 "--gate nothing: no user has nothing above 0" "$CLOUT" score "$T/train.clout" \
+  --features core,nothing --extra "$T/nothing.csv" --gate nothing
+
 # the saved weights score another graph; weights and learning exclude each other
 expect 0 "$CLOUT" score "$T/val.clout" --features $F --weights @"$T/w.csv" -q
 expect_err 2 "the weights are set or learned" "$CLOUT" score "$T/train.clout" --learn ridge --target "$T/val_conv.csv" --weights core=1

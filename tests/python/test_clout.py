@@ -165,6 +165,16 @@ def test_compare_and_score_match_the_cli(snap):
     assert np.array_equal(s["score"], [float(r["score"]) for r in cli])
     for f in feats:
         assert np.array_equal(s[f + "_contrib"], [float(r[f + "_contrib"]) for r in cli]), f
+    s = g.score(features=feats, normalize="log-zscore", gate="conversions")
+    cli = table(run("score", snap, "--features", ",".join(feats), "--normalize", "log-zscore", "--gate",
+                    "conversions", "-q"))
+    assert np.array_equal(s["score"], [float(r["score"]) for r in cli])
+    assert np.array_equal(s["conversions_contrib"], [float(r["conversions_contrib"]) for r in cli])
+    passes = np.array([float(x) for x in g.metrics(only=["conversions"])["conversions"]]) > 0
+    assert 0 < passes.sum() < len(passes) and len(set(s["score"][~passes])) == 1
+    assert s["score"][~passes][0] < s["score"][passes].min()
+    with pytest.raises(ValueError):
+        g.score(features=feats, gate="adoptions")
 
 
 def test_ingest_equals_the_cli(snap, tmp_path):

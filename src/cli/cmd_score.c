@@ -856,6 +856,9 @@ static int run_pairwise(int argc, char **argv)
     }
     if ((users != NULL) == edges)
         return cli_usage_error(cmd, "give --user U -k K (the users U influences most) or --edges (every tie)");
+    if (a.gate && !a.learn)
+        return cli_usage_error(cmd, "--gate changes only which users a fit reads here (pairwise writes no score): "
+                                    "give it with --learn");
     if ((code = check_args(cmd, &a, path))) return code;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;

@@ -139,6 +139,8 @@ EOF
 expect_err 2 "--gate: 'adoptions' is not one of the features" "$CLOUT" score "$T/train.clout" --features $F \
   --gate adoptions
 awk -F, 'NR == 1 { print "user,nothing"; next } { print $1 ",0" }' "$T/val_conv.csv" >"$T/nothing.csv"
+expect_err 2 "--gate changes only which users a fit reads" "$CLOUT" pairwise "$T/train.clout" --features $F \
+  --gate conversions --edges
 expect_err 65 "--gate nothing: no user has nothing above 0" "$CLOUT" score "$T/train.clout" \
   --features core,nothing --extra "$T/nothing.csv" --gate nothing
 

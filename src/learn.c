@@ -3,6 +3,7 @@
  * the same solver), with standard errors; random folds for cross-validation. The design matrix is
  * X with a column of ones appended (the intercept, never penalized). */
 #include "store_internal.h"
+#include <float.h>
 #include <math.h>
 
 /* LAPACK (Fortran interface, from OpenBLAS): solve A X = B for symmetric positive definite A */
@@ -10,11 +11,22 @@ extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, c
                    const int *ldb, int *info);
 
 /* A (p x p, column-major = row-major: symmetric) X = B (p x nrhs, column-major); A is overwritten
- * by its Cholesky factor */
+ * by its Cholesky factor. Nonzero when A is singular, numerically too: Cholesky's pivot L_jj^2 is
+ * the part of column j's A_jj that the columns before it do not explain, and an exactly dependent
+ * column leaves a rounding residue (about p eps relative, or a negative pivot, depending on the
+ * BLAS kernels) rather than 0: a pivot below 1000 p eps of its A_jj is a dependent column. */
 static int spd_solve(double *A, int p, double *B, int nrhs)
 {
     int info = 0;
+    double diag[64], *d = p <= 64 ? diag : malloc((size_t)p * sizeof(double));
+    if (d == NULL) return -1;
+    for (int j = 0; j < p; j++) d[j] = A[(int64_t)j * p + j];
     dposv_("L", &p, &nrhs, A, &p, B, &p, &info);
+    for (int j = 0; info == 0 && j < p; j++) {
+        double l = A[(int64_t)j * p + j];
+        if (!(l * l > 1e3 * p * DBL_EPSILON * d[j])) info = j + 1;
+    }
+    if (d != diag) free(d);
     return info;
 }
 
@@ -100,7 +112,7 @@ int clout_fit_ridge(const double *X, const double *y, int64_t n, int nf, double 
     int info = spd_solve(A, p, b, 1);
     ASSERT_MSG(info == 0, CLOUT_ERR_INVALID,
                "the features are linearly dependent (or constant): the fit has no unique solution; give an L2 "
-               "penalty or drop a feature");
+               "penalty (large for the features' scale) or drop a feature");
     memcpy(coef, b, (size_t)p * sizeof(double));
     if (se) {
         /* Cov = sigma^2 A^-1 G A^-1 */

@@ -235,7 +235,8 @@ static int read_test(const char *path, clout_graph *G, bool quiet, int64_t **tu,
     return CLOUT_OK;
 }
 
-/* --features FILE: a CSV with a user column and numeric columns; users it does not list get 0 */
+/* --features FILE: a CSV with a user column and numeric columns; users it does not list get 0. The
+ * params column clout's own tables end with (the parameters that made them) is not a feature. */
 static int read_features(const char *path, clout_graph *G, bool quiet, double **X, int *nf, char msg[CLOUT_MSG_LEN])
 {
     cli_csv t = {0};
@@ -245,7 +246,7 @@ static int read_features(const char *path, clout_graph *G, bool quiet, double **
     double *x = NULL;
     if (s >= 0) {
         for (int c = 0; c < t.ncols; c++)
-            if (c != t.key) {
+            if (c != t.key && strcmp(t.names[c], "params") != 0) {
                 if (!t.numeric[c]) {
                     snprintf(msg, CLOUT_MSG_LEN, "%s: column '%s' is not numeric in every row", path, t.names[c]);
                     s = CLOUT_ERR_DATA;
@@ -278,7 +279,7 @@ static int read_features(const char *path, clout_graph *G, bool quiet, double **
         seen[u] = 1;
         missing--;
         for (int c = 0, k = 0; c < t.ncols; c++)
-            if (c != t.key) x[u * cols + k++] = t.vals[r * t.ncols + c];
+            if (c != t.key && strcmp(t.names[c], "params") != 0) x[u * cols + k++] = t.vals[r * t.ncols + c];
     }
     if (s >= 0 && !quiet && (missing || stranger))
         fprintf(stderr, "clout: %s: %lld users of the graph not listed (features 0), %lld rows of other users skipped\n",

@@ -24,6 +24,7 @@ static void print_timings(const clout_features *F, double load)
 typedef struct {
     const clout_graph *G;
     const clout_features *F;
+    const char *params;     /* the last column: the parameters that made the table */
 } metric_rows;
 
 static void metric_row(void *ctx, int64_t i, clout_table *t)
@@ -36,18 +37,20 @@ static void metric_row(void *ctx, int64_t i, clout_table *t)
         if (mr->F->cols[k].type == CLOUT_COL_INT) clout_table_int(t, mr->F->cols[k].ints[i]);
         else clout_table_real(t, mr->F->cols[k].reals[i]);
     }
+    clout_table_str(t, mr->params, strlen(mr->params));
 }
 
-static int write_table(const clout_graph *G, const clout_features *F, clout_table **t, FILE *f, clout_format fmt,
-                       char msg[CLOUT_MSG_LEN])
+static int write_table(const clout_graph *G, const clout_features *F, const char *params, clout_table **t, FILE *f,
+                       clout_format fmt, char msg[CLOUT_MSG_LEN])
 {
-    const char **names = malloc((size_t)(F->ncols + 1) * sizeof(char *));
+    const char **names = malloc((size_t)(F->ncols + 2) * sizeof(char *));
     if (names == NULL) return CLOUT_ERR_NOMEM;
     names[0] = "user";
     for (int k = 0; k < F->ncols; k++) names[k + 1] = F->cols[k].name;
-    int s = clout_table_begin(t, f, fmt, F->ncols + 1, names, false, msg);
+    names[F->ncols + 1] = "params";
+    int s = clout_table_begin(t, f, fmt, F->ncols + 2, names, false, msg);
     free(names);
-    metric_rows mr = {G, F};
+    metric_rows mr = {G, F, params};
     if (s >= 0) s = clout_table_rows(*t, F->n, metric_row, &mr, msg);
     return s;
 }
@@ -144,7 +147,17 @@ static int run(int argc, char **argv)
     cli_phase("write");
     double tw = clout_now();
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
-    if (s >= 0) s = write_table(G, F, &t, out.f, c.fmt, msg);
+    char params[1024] = "";
+    if (s >= 0) {
+        const char **cols = malloc((size_t)(F->ncols + 1) * sizeof(char *));
+        for (int k = 0; cols && k < F->ncols; k++) cols[k] = F->cols[k].name;
+        size_t len = cols ? cli_params(G, &dif, &fo, cols, F->ncols, params, sizeof params) : 0;
+        if (cols == NULL) s = CLOUT_ERR_NOMEM;
+        else if (personal_path && len < sizeof params)
+            snprintf(params + len, sizeof params - len, " personalize=%s", personal_path);
+        free(cols);
+    }
+    if (s >= 0) s = write_table(G, F, params, &t, out.f, c.fmt, msg);
     code = cli_finish(&out, &t, s, msg);
     if (code == 0 && timings) {
         print_timings(F, load);

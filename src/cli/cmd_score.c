@@ -343,9 +343,35 @@ static void gate_scores(const cli_design *d, int g, double *score, double *contr
         }
 }
 
+/* the parameters behind score's, keyusers' and pairwise's tables (their last column, params):
+ * those of the ties and features (cli_params), then the score's own */
+#define PARAMS_LEN 2048
+static void score_params(const clout_graph *G, const score_args *a, const cli_diffusion *dif,
+                         const clout_features_opts *fo, const cli_design *d, char params[PARAMS_LEN])
+{
+    size_t len = cli_params(G, dif, fo, (const char *const *)d->names, d->nf, params, PARAMS_LEN);
+#define PADD(...) (void)(len < PARAMS_LEN ? (len += (size_t)snprintf(params + len, PARAMS_LEN - len, __VA_ARGS__)) : 0)
+    PADD(" features=");
+    for (int j = 0; j < d->nf; j++) PADD("%s%s", j ? "+" : "", d->names[j]);
+    if (a->dz.extra) PADD(" extra=%s", a->dz.extra);
+    PADD(" normalize=%s center=%s", a->dz.normalize ? a->dz.normalize : "zscore",
+         d->center_feature ? "feature" : "user");
+    if (a->learn) {
+        PADD(" learn=%s l2=%g", a->learn, a->l2);
+        if (strcmp(a->learn, "ridge") == 0) PADD(" target_transform=%s", a->transform);
+        if (a->target) PADD(" target=%s%s%s", a->target, a->target_col ? ":" : "", a->target_col ? a->target_col : "");
+        if (a->has_split) PADD(" split_time=%.0f", a->split_time);
+    } else if (a->dz.weights) {
+        PADD(" weights=%s", a->dz.weights);
+    }
+    if (a->gate) PADD(" gate=%s", a->gate);
+#undef PADD
+}
+
 /* everything up to the scores: load, slice the log (--split-time), learn or take the weights */
 static int prepare(const char *cmd, const char *path, const score_args *a, const cli_diffusion *dif, bool quiet,
-                   clout_graph **G, cli_design *d, double **score, double **contrib, char msg[CLOUT_MSG_LEN])
+                   clout_graph **G, cli_design *d, double **score, double **contrib, char params[PARAMS_LEN],
+                   char msg[CLOUT_MSG_LEN])
 {
     clout_features_opts fo;
     clout_features_opts_init(&fo);
@@ -388,6 +414,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
             if (s >= 0) s = clout_graph_set_behaviour(*G, &B, desc, msg);
             if (s >= 0) s = clout_graph_use(*G, kind, msg);
             if (s >= 0) s = cli_load_graph(path, &social, true, &whole, msg);
+            cli_graph_used(kind);
             if (s >= 0) s = clout_graph_set_behaviour(whole, &B2, desc, msg);
             if (s >= 0) s = clout_graph_use(whole, kind, msg);
             if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);
@@ -414,6 +441,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
         s = *score && *contrib ? clout_score_sum(d->X, n, d->nf, d->w, *score, *contrib, msg) : CLOUT_ERR_NOMEM;
     }
     if (s >= 0 && g >= 0) gate_scores(d, g, *score, *contrib);
+    if (s >= 0) score_params(*G, a, dif, &fo, d, params);
     target_free(&t);
     return s;
 }
@@ -462,7 +490,8 @@ static int run_score(int argc, char **argv)
     clout_outfile out = {0};
     clout_table *t = NULL;
     int64_t zeros = 0;
-    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
+    char params[PARAMS_LEN] = "";
+    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, params, msg);
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
     cli_phase("formula");
     if (s >= 0) {
@@ -474,9 +503,9 @@ static int run_score(int argc, char **argv)
                         "influence(u,v) is 0\n", (long long)zeros);
     cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
-    static const char *const score_cols[] = {"user", "score", "%s_contrib", "formula_out"};
+    static const char *const score_cols[] = {"user", "score", "%s_contrib", "formula_out", "params"};
     if (s >= 0) {
-        s = begin_feature_table(&t, out.f, c.fmt, &d, score_cols, 4, msg);
+        s = begin_feature_table(&t, out.f, c.fmt, &d, score_cols, 5, msg);
         for (int64_t u = 0; s >= 0 && u < n; u++) {
             size_t len;
             const char *name = clout_idmap_name(G->users, u, &len);
@@ -484,6 +513,7 @@ static int run_score(int argc, char **argv)
             clout_table_real(t, score[u]);
             for (int j = 0; j < d.nf; j++) clout_table_real(t, contrib[u * d.nf + j]);
             clout_table_real(t, fout[u]);
+            clout_table_str(t, params, strlen(params));
         }
     }
     code = cli_finish(&out, &t, s, msg);
@@ -521,8 +551,13 @@ static int run_keyusers(int argc, char **argv)
     clout_influence *P = NULL;
     clout_outfile out = {0};
     clout_table *t = NULL;
-    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
+    char params[PARAMS_LEN] = "";
+    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, params, msg);
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
+    size_t plen = strlen(params);
+    if (plen < PARAMS_LEN)
+        snprintf(params + plen, PARAMS_LEN - plen, " im_seed=imm:k=%lld:epsilon=%g:model=%s:prob=%s:seed=%lld",
+                 (long long)k, eps, a.model, dif.prob, (long long)a.seed);
     if (s >= 0 && k > n) {
         snprintf(msg, CLOUT_MSG_LEN, "-k %lld: the graph has %lld users", (long long)k, (long long)n);
         s = CLOUT_ERR_INVALID;
@@ -559,9 +594,9 @@ static int run_keyusers(int argc, char **argv)
         qsort(order, (size_t)n, sizeof(cli_ranked), cli_ranked_desc);
         s = clout_outfile_open(&out, c.out, msg);
     }
-    static const char *const key_cols[] = {"rank", "user", "score", "%s_contrib", "im_seed", "rank_%s"};
+    static const char *const key_cols[] = {"rank", "user", "score", "%s_contrib", "im_seed", "rank_%s", "params"};
     if (s >= 0) {
-        s = begin_feature_table(&t, out.f, c.fmt, &d, key_cols, 6, msg);
+        s = begin_feature_table(&t, out.f, c.fmt, &d, key_cols, 7, msg);
         for (int64_t r = 0; s >= 0 && r < k; r++) {
             int64_t u = order[r].u;
             size_t len;
@@ -572,6 +607,7 @@ static int run_keyusers(int argc, char **argv)
             for (int j = 0; j < d.nf; j++) clout_table_real(t, contrib[u * d.nf + j]);
             clout_table_bool(t, inseed[u]);
             for (int j = 0; j < d.nf; j++) clout_table_int(t, featrank[u * d.nf + j]);
+            clout_table_str(t, params, strlen(params));
         }
     }
     code = cli_finish(&out, &t, s, msg);
@@ -867,7 +903,8 @@ static int run_pairwise(int argc, char **argv)
     int64_t *us = NULL, nus = 0, *top = NULL, zeros = 0;
     clout_outfile out = {0};
     clout_table *t = NULL;
-    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, msg);
+    char params[PARAMS_LEN] = "";
+    int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, params, msg);
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
     GrB_Index nv = 0;
     cli_phase(users ? "top-k" : "formula");
@@ -889,8 +926,8 @@ static int run_pairwise(int argc, char **argv)
     cli_phase("write");
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
     if (s >= 0 && users) {
-        static const char *names[] = {"user", "rank", "other", "influence"};
-        s = clout_table_begin(&t, out.f, c.fmt, 4, names, false, msg);
+        static const char *names[] = {"user", "rank", "other", "influence", "params"};
+        s = clout_table_begin(&t, out.f, c.fmt, 5, names, false, msg);
         for (int64_t q = 0; s >= 0 && q < nus; q++)
             for (int64_t j = 0; j < k && top[q * k + j] >= 0; j++) {
                 size_t len;
@@ -900,6 +937,7 @@ static int run_pairwise(int argc, char **argv)
                 name = clout_idmap_name(G->users, top[q * k + j], &len);
                 clout_table_str(t, name, len);
                 clout_table_real(t, val[q * k + j]);
+                clout_table_str(t, params, strlen(params));
             }
     } else if (s >= 0) {
         /* S's ties in row order, as the values came */

@@ -409,6 +409,7 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
         if (s >= 0) s = clout_graph_set_behaviour(g, &B, desc, msg);
     }
     if (s >= 0) s = clout_graph_use(g, kind, msg);
+    cli_graph_used(kind);
     if (s >= 0 && !quiet && clout_graph_social_edges(g) == 0 && kind != CLOUT_GRAPH_SOCIAL)
         fprintf(stderr, "clout: warning: %s: the behaviour graph has no ties (no user acted on an item after "
                         "another): every user is on its own\n", path);
@@ -431,4 +432,66 @@ int cli_ranked_desc(const void *p, const void *q)
     const cli_ranked *a = p, *b = q;
     if (a->x != b->x) return a->x > b->x ? -1 : 1;
     return (a->u > b->u) - (a->u < b->u);
+}
+
+/* ---------------------------------------------------------------- the parameters an output records */
+
+static clout_graph_kind graph_used = CLOUT_GRAPH_SOCIAL;
+
+void cli_graph_used(clout_graph_kind kind)
+{
+    graph_used = kind;
+}
+
+static bool has_col(const char *const *cols, int ncols, const char *prefix)
+{
+    for (int j = 0; j < ncols; j++)
+        if (strncmp(cols[j], prefix, strlen(prefix)) == 0) return true;
+    return false;
+}
+
+#define ADD(...) (void)(len < n ? (len += (size_t)snprintf(buf + len, n - len, __VA_ARGS__)) : 0)
+
+/* x in 15 digits when they read back as x (0.85, not 0.84999999999999998), else 17 */
+static const char *num(double x, char out[32])
+{
+    snprintf(out, 32, "%.15g", x);
+    if (isfinite(x) && strtod(out, NULL) != x) snprintf(out, 32, "%.17g", x);
+    return out;
+}
+
+size_t cli_params(const clout_graph *G, const cli_diffusion *d, const clout_features_opts *fo,
+                  const char *const *cols, int ncols, char *buf, size_t n)
+{
+    static const char *kinds[] = {"social", "behaviour", "both"};
+    size_t len = 0;
+    char a[32], b[32];
+    buf[0] = '\0';
+    ADD("graph=%s", kinds[graph_used]);
+    if (graph_used != CLOUT_GRAPH_SOCIAL && G->behaviour) ADD("(%s)", G->behaviour);
+    if (d->min_weight > 0) ADD(" min_weight=%s", num(d->min_weight, a));
+    if (has_col(cols, ncols, "pagerank")) {
+        ADD(" damping=%s tol=%s", num(fo->damping, a), num(fo->tol, b));
+    }
+    if (has_col(cols, ncols, "reach_") || has_col(cols, ncols, "depth") || has_col(cols, ncols, "mean_hops")) {
+        if (has_col(cols, ncols, "reach_")) ADD(" hops=%d", fo->hops);
+        ADD(" max_depth=%d", fo->max_depth);
+        if (fo->approx) ADD(" approx_registers=%d", fo->approx_registers);
+    }
+    if (has_col(cols, ncols, "betweenness") && fo->betweenness_samples > 0)
+        ADD(" betweenness_samples=%lld", (long long)fo->betweenness_samples);
+    bool ic = has_col(cols, ncols, "ic_");
+    if (ic) {
+        ADD(" model=%s prob=%s", fo->lt ? "lt" : "ic", d->prob);
+        if (strcmp(d->prob, "learned") == 0) ADD(" prob_smoothing=%s:%s", num(d->a, a), num(d->b, b));
+        if (has_col(cols, ncols, "ic_range")) ADD(" rr_sets=%lld", (long long)fo->rr_sets);
+        if (has_col(cols, ncols, "ic_depth")) ADD(" sims=%lld", (long long)fo->sims);
+    }
+    if (ic || (has_col(cols, ncols, "betweenness") && fo->betweenness_samples > 0))
+        ADD(" seed=%llu", (unsigned long long)fo->seed);
+    bool conv = has_col(cols, ncols, "adoptions") || has_col(cols, ncols, "exposures") ||
+                has_col(cols, ncols, "conversion") || has_col(cols, ncols, "conv_");
+    if (conv || (ic && strcmp(d->prob, "learned") == 0)) ADD(" window=%s", num(d->window, a));
+    if (conv && fo->since > -INFINITY) ADD(" since=%s", num(fo->since, a));
+    return len < n ? len : n - 1;
 }

@@ -20,7 +20,9 @@
 # when greedy began to break ties between equal coverages by out-ties (then index) instead of by
 # index alone (other seeds from its few RR sets, 294 against 274 estimated for k = 10); the info
 # records (csv, json, msgpack), when they gained a last column, pagerank_layout (false for every
-# bundled snapshot), every earlier column unchanged.
+# bundled snapshot), every earlier column unchanged; the eight metrics outputs, when per-user
+# tables gained a last column (key in JSON and msgpack), params: the parameters that made them
+# (the CSV and JSON files without it checked byte-identical to their earlier digests).
 . "$(dirname "$0")/lib.sh"
 cd "$SRC" || exit 1
 G="$SRC/tests/golden/outputs.sha256"
@@ -58,7 +60,7 @@ q metrics "$O/wiki.clout" --only pagerank,core --damping 0.7 --tol 1e-12 --forma
 q metrics "$O/wiki.clout" --only ic_range --prob const:0.05 --format msgpack -o "$O/metrics_icr.msgpack"
 q metrics "$O/lastfm.clout" --only conversion_rate,ic_range --prob learned --prob-smoothing 1,2 -o "$O/metrics_learned.csv"
 printf '30\n4 2.5\n' >"$O/personal.txt"
-q metrics "$O/wiki.clout" --only pagerank --personalize "$O/personal.txt" -o "$O/metrics_personal.csv"
+(cd "$O" && q metrics wiki.clout --only pagerank --personalize personal.txt -o metrics_personal.csv)
 
 # reach
 q reach "$O/lastfm.clout" --from 2,275 --hops 3 -o "$O/reach.csv"

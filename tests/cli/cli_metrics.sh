@@ -6,17 +6,19 @@
 expect 0 "$CLOUT" metrics "$T/g.clout" --only out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,mean_hops
 # by hand: 1 reaches 2 (hop 1), 3 (hop 2), 4 (hop 3); 2 reaches 3, then 1 and 4; 3 reaches 1 and 4,
 # then 2; 4 reaches nobody. Undirected view: triangle 1-2-3 (core 2) plus 3-4 (core 1).
-want='user,out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,mean_hops
-1,1,1,1,2,1,2,3,3,2
-2,1,1,1,2,1,3,3,2,1.6666666666666667
-3,2,1,3.5,2,2,3,3,2,1.3333333333333333
-4,0,1,0,1,0,0,0,0,0'
+# the last column, params: the ties read and the options these columns depend on
+p='graph=social hops=3 max_depth=32'
+want="user,out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,mean_hops,params
+1,1,1,1,2,1,2,3,3,2,$p
+2,1,1,1,2,1,3,3,2,1.6666666666666667,$p
+3,2,1,3.5,2,2,3,3,2,1.3333333333333333,$p
+4,0,1,0,1,0,0,0,0,0,$p"
 eq "$(cat "$T/out")" "$want" "metrics table"
 # betweenness by hand: 3->2 runs through 1; 1->3 and 1->4 through 2; 1->4, 2->1, 2->4 through
 # 3. Clustering of the undirected view: 1 and 2 sit in the triangle (1), 3 has one triangle of
 # three neighbour pairs (1/3), 4 has one neighbour (0).
 expect 0 "$CLOUT" metrics "$T/g.clout" --only betweenness,clustering
-eq "$(cat "$T/out")" $'user,betweenness,clustering\n1,1,1\n2,2,1\n3,3,0.3333333333333333\n4,0,0' "betweenness and clustering"
+eq "$(cat "$T/out")" $'user,betweenness,clustering,params\n1,1,1,graph=social\n2,2,1,graph=social\n3,3,0.3333333333333333,graph=social\n4,0,0,graph=social' "betweenness and clustering"
 # IC with const:1 is deterministic: u's cascade is everything it reaches, in depth rounds
 expect 0 "$CLOUT" metrics "$T/g.clout" --only ic_range,ic_range_se,ic_depth --prob const:1 --rr-sets 20000 --sims 10
 eq "$(cut -d, -f1,4 "$T/out" | tr '\n' ' ')" "user,ic_depth 1,3 2,2 3,2 4,0 " "ic_depth with const:1"
@@ -71,6 +73,11 @@ expect_err 65 "p.txt:1: no user 'nobody'" "$CLOUT" metrics "$T/g.clout" --only p
 [ -c /dev/null ] && ok || bad "/dev/null is no longer a character device"
 # 100 hops: 100 reach columns (the table's column names are not a fixed array)
 expect 0 "$CLOUT" metrics "$T/g.clout" --only reach_1 --hops 100 -o "$T/h100.csv"
-eq "$(head -1 "$T/h100.csv" | tr , '\n' | wc -l)" 101 "columns of --hops 100"
-eq "$(head -1 "$T/h100.csv" | tr , '\n' | tail -1)" reach_100 "last column of --hops 100"
+eq "$(head -1 "$T/h100.csv" | tr , '\n' | wc -l)" 102 "columns of --hops 100"
+eq "$(head -1 "$T/h100.csv" | tr , '\n' | tail -2 | head -1)" reach_100 "last reach column of --hops 100"
+# params name what the columns depend on, and only that
+expect 0 "$CLOUT" metrics "$T/g.clout" --only ic_range,conversions --prob const:0.3 --model lt --rr-sets 500 \
+  --seed 7 --window 60 --betweenness-samples 3
+eq "$(sed -n 2p "$T/out" | awk -F, '{ print $NF }')" \
+  'graph=social model=lt prob=const:0.3 rr_sets=500 seed=7 window=60' "params of ic_range and conversions"
 finish

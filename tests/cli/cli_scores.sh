@@ -135,6 +135,11 @@ s = np.array([float(r["score"]) for r in rows])
 assert np.allclose(s[g], X[g] @ b[:5], atol=1e-9)
 assert len(set(s[~g])) == 1 and s[~g][0] < s[g].min()
 assert all(float(r[c + "_contrib"]) == 0 for r, k in zip(rows, g) if not k for c in cols)
+# the last column: the parameters that made the table, the same on every row
+want = ("graph=social damping=0.85 tol=1e-10 hops=3 max_depth=32 window=inf "
+        "features=out_degree+pagerank+core+reach_2+conversions normalize=zscore center=user learn=ridge l2=2.5 "
+        "target_transform=none target=%s/val_conv.csv gate=conversions" % T)
+assert all(r["params"] == want for r in rows), rows[0]["params"]
 EOF
 expect_err 2 "--gate: 'adoptions' is not one of the features" "$CLOUT" score "$T/train.clout" --features $F \
   --gate adoptions
@@ -400,7 +405,8 @@ awk -F, 'NR > 1 && $2 > m { m = $2 } END { exit !(m == 2) }' "$T/bkm.csv" && ok 
 expect 0 "$CLOUT" metrics "$T/blog_k.clout" --graph behaviour --min-weight 1 --window 5 --only out_degree,in_degree \
   -o "$T/k5b.csv"
 "$CLOUT" metrics "$T/blog_k.clout" --graph behaviour --only out_degree,in_degree -q -o "$T/kinf.csv"
-cmp -s "$T/k5.csv" "$T/k5b.csv" && ! cmp -s "$T/k5.csv" "$T/kinf.csv" && ok ||
+cut -d, -f1-3 "$T/k5.csv" >"$T/k5.cut"; cut -d, -f1-3 "$T/k5b.csv" >"$T/k5b.cut"; cut -d, -f1-3 "$T/kinf.csv" >"$T/kinf.cut"
+cmp -s "$T/k5.cut" "$T/k5b.cut" && ! cmp -s "$T/k5.cut" "$T/kinf.cut" && ok ||
   bad "--window given with --min-weight overrides the stored behaviour graph's window"
 # nothing to learn from, or to count: an error, not all-zero weights or columns
 rm -f "$T/none.csv"

@@ -24,7 +24,7 @@ static void print_timings(const clout_features *F, double load)
 typedef struct {
     const clout_graph *G;
     const clout_features *F;
-    const char *params;     /* the last column: the parameters that made the table */
+    const char *params;     /* the last column, on the first row: the parameters that made the table */
 } metric_rows;
 
 static void metric_row(void *ctx, int64_t i, clout_table *t)
@@ -37,7 +37,8 @@ static void metric_row(void *ctx, int64_t i, clout_table *t)
         if (mr->F->cols[k].type == CLOUT_COL_INT) clout_table_int(t, mr->F->cols[k].ints[i]);
         else clout_table_real(t, mr->F->cols[k].reals[i]);
     }
-    clout_table_str(t, mr->params, strlen(mr->params));
+    if (i == 0) clout_table_str(t, mr->params, strlen(mr->params));
+    else clout_table_null(t);
 }
 
 static int write_table(const clout_graph *G, const clout_features *F, const char *params, clout_table **t, FILE *f,

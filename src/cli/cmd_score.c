@@ -513,7 +513,7 @@ static int run_score(int argc, char **argv)
             clout_table_real(t, score[u]);
             for (int j = 0; j < d.nf; j++) clout_table_real(t, contrib[u * d.nf + j]);
             clout_table_real(t, fout[u]);
-            clout_table_str(t, params, strlen(params));
+            clout_table_str(t, u == 0 ? params : NULL, u == 0 ? strlen(params) : 0);
         }
     }
     code = cli_finish(&out, &t, s, msg);
@@ -607,7 +607,7 @@ static int run_keyusers(int argc, char **argv)
             for (int j = 0; j < d.nf; j++) clout_table_real(t, contrib[u * d.nf + j]);
             clout_table_bool(t, inseed[u]);
             for (int j = 0; j < d.nf; j++) clout_table_int(t, featrank[u * d.nf + j]);
-            clout_table_str(t, params, strlen(params));
+            clout_table_str(t, r == 0 ? params : NULL, r == 0 ? strlen(params) : 0);
         }
     }
     code = cli_finish(&out, &t, s, msg);
@@ -937,7 +937,7 @@ static int run_pairwise(int argc, char **argv)
                 name = clout_idmap_name(G->users, top[q * k + j], &len);
                 clout_table_str(t, name, len);
                 clout_table_real(t, val[q * k + j]);
-                clout_table_str(t, params, strlen(params));
+                clout_table_str(t, q == 0 && j == 0 ? params : NULL, q == 0 && j == 0 ? strlen(params) : 0);
             }
     } else if (s >= 0) {
         /* S's ties in row order, as the values came */

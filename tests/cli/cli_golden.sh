@@ -21,8 +21,8 @@
 # index alone (other seeds from its few RR sets, 294 against 274 estimated for k = 10); the info
 # records (csv, json, msgpack), when they gained a last column, pagerank_layout (false for every
 # bundled snapshot), every earlier column unchanged; the eight metrics outputs, when per-user
-# tables gained a last column (key in JSON and msgpack), params: the parameters that made them
-# (the CSV and JSON files without it checked byte-identical to their earlier digests).
+# tables gained a last column (key in JSON and msgpack), params: the parameters that made them, on
+# the first row (the CSV and JSON files without it checked byte-identical to their earlier digests).
 . "$(dirname "$0")/lib.sh"
 cd "$SRC" || exit 1
 G="$SRC/tests/golden/outputs.sha256"

@@ -6,19 +6,18 @@
 expect 0 "$CLOUT" metrics "$T/g.clout" --only out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,mean_hops
 # by hand: 1 reaches 2 (hop 1), 3 (hop 2), 4 (hop 3); 2 reaches 3, then 1 and 4; 3 reaches 1 and 4,
 # then 2; 4 reaches nobody. Undirected view: triangle 1-2-3 (core 2) plus 3-4 (core 1).
-# the last column, params: the ties read and the options these columns depend on
-p='graph=social hops=3 max_depth=32'
+# the last column, params, on the first row: the ties read and the options these columns depend on
 want="user,out_degree,in_degree,w_out_degree,core,reach_1,reach_2,reach_3,depth,mean_hops,params
-1,1,1,1,2,1,2,3,3,2,$p
-2,1,1,1,2,1,3,3,2,1.6666666666666667,$p
-3,2,1,3.5,2,2,3,3,2,1.3333333333333333,$p
-4,0,1,0,1,0,0,0,0,0,$p"
+1,1,1,1,2,1,2,3,3,2,graph=social hops=3 max_depth=32
+2,1,1,1,2,1,3,3,2,1.6666666666666667,
+3,2,1,3.5,2,2,3,3,2,1.3333333333333333,
+4,0,1,0,1,0,0,0,0,0,"
 eq "$(cat "$T/out")" "$want" "metrics table"
 # betweenness by hand: 3->2 runs through 1; 1->3 and 1->4 through 2; 1->4, 2->1, 2->4 through
 # 3. Clustering of the undirected view: 1 and 2 sit in the triangle (1), 3 has one triangle of
 # three neighbour pairs (1/3), 4 has one neighbour (0).
 expect 0 "$CLOUT" metrics "$T/g.clout" --only betweenness,clustering
-eq "$(cat "$T/out")" $'user,betweenness,clustering,params\n1,1,1,graph=social\n2,2,1,graph=social\n3,3,0.3333333333333333,graph=social\n4,0,0,graph=social' "betweenness and clustering"
+eq "$(cat "$T/out")" $'user,betweenness,clustering,params\n1,1,1,graph=social\n2,2,1,\n3,3,0.3333333333333333,\n4,0,0,' "betweenness and clustering"
 # IC with const:1 is deterministic: u's cascade is everything it reaches, in depth rounds
 expect 0 "$CLOUT" metrics "$T/g.clout" --only ic_range,ic_range_se,ic_depth --prob const:1 --rr-sets 20000 --sims 10
 eq "$(cut -d, -f1,4 "$T/out" | tr '\n' ' ')" "user,ic_depth 1,3 2,2 3,2 4,0 " "ic_depth with const:1"

@@ -135,11 +135,11 @@ s = np.array([float(r["score"]) for r in rows])
 assert np.allclose(s[g], X[g] @ b[:5], atol=1e-9)
 assert len(set(s[~g])) == 1 and s[~g][0] < s[g].min()
 assert all(float(r[c + "_contrib"]) == 0 for r, k in zip(rows, g) if not k for c in cols)
-# the last column: the parameters that made the table, the same on every row
+# the last column: the parameters that made the table, on the first row (the others empty)
 want = ("graph=social damping=0.85 tol=1e-10 hops=3 max_depth=32 window=inf "
         "features=out_degree+pagerank+core+reach_2+conversions normalize=zscore center=user learn=ridge l2=2.5 "
         "target_transform=none target=%s/val_conv.csv gate=conversions" % T)
-assert all(r["params"] == want for r in rows), rows[0]["params"]
+assert rows[0]["params"] == want and all(r["params"] == "" for r in rows[1:]), rows[0]["params"]
 EOF
 expect_err 2 "--gate: 'adoptions' is not one of the features" "$CLOUT" score "$T/train.clout" --features $F \
   --gate adoptions

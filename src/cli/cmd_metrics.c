@@ -148,7 +148,7 @@ static int run(int argc, char **argv)
     cli_phase("write");
     double tw = clout_now();
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
-    char params[1024] = "";
+    char params[8192] = "";
     if (s >= 0) {
         const char **cols = malloc((size_t)(F->ncols + 1) * sizeof(char *));
         for (int k = 0; cols && k < F->ncols; k++) cols[k] = F->cols[k].name;

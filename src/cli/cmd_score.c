@@ -345,7 +345,7 @@ static void gate_scores(const cli_design *d, int g, double *score, double *contr
 
 /* the parameters behind score's, keyusers' and pairwise's tables (their last column, params):
  * those of the ties and features (cli_params), then the score's own */
-#define PARAMS_LEN 2048
+#define PARAMS_LEN 8192
 static void score_params(const clout_graph *G, const score_args *a, const cli_diffusion *dif,
                          const clout_features_opts *fo, const cli_design *d, char params[PARAMS_LEN])
 {

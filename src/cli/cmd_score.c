@@ -13,6 +13,7 @@ typedef struct {
     int64_t hops, seed, rrsets, sims, folds;
     double l2, split_time;
     bool approx, has_split;
+    char gate_buf[256];     /* the gate a weights file names (--weights @FILE) */
 } score_args;
 
 #define SCORE_OPTS(a)                                                                              \
@@ -63,6 +64,46 @@ static int check_args(const char *cmd, const score_args *a, const char *path)
     if (a->target && a->has_split) return cli_usage_error(cmd, "give --target or --split-time, not both");
     if (a->learn && a->dz.weights) return cli_usage_error(cmd, "--weights and --learn: the weights are set or learned");
     if (a->folds == 1) return cli_usage_error(cmd, "--folds must be 0 (none) or at least 2");
+    return 0;
+}
+
+/* --weights @FILE saved with --gate G (its column gate): the same gate applies unless --gate is
+ * given (--gate none: no gate). Returns 0 or an exit code. */
+static int weights_gate(const char *cmd, score_args *a, bool quiet)
+{
+    if (a->gate && strcmp(a->gate, "none") == 0) {
+        a->gate = NULL;
+        return 0;
+    }
+    if (!a->dz.weights || a->dz.weights[0] != '@') return 0;
+    const char *path = a->dz.weights + 1;
+    char msg[CLOUT_MSG_LEN] = "";
+    cli_csv t = {0};
+    int s = cli_csv_read(path, NULL, &t, msg);
+    bool has = s >= 0 && cli_csv_col(&t, "gate") >= 0;
+    cli_csv_free(&t);
+    if (s < 0) return cli_report(s, msg);
+    if (!has) return 0;
+    /* read again keyed by the gate column: its cells are the keys */
+    s = cli_csv_read(path, "gate", &t, msg);
+    if (s < 0) return cli_report(s, msg);
+    const char *g = t.nrows > 0 ? t.keys[0] : "";
+    for (int64_t r = 1; r < t.nrows; r++)
+        if (strcmp(t.keys[r], g) != 0) {
+            cli_csv_free(&t);
+            return cli_usage_error(cmd, "--weights %s: its rows name different gates", path);
+        }
+    if (*g && strlen(g) < sizeof a->gate_buf) {
+        if (!a->gate) {
+            memcpy(a->gate_buf, g, strlen(g) + 1);
+            a->gate = a->gate_buf;
+            if (!quiet) fprintf(stderr, "clout: the weights in %s were learned with --gate %s: scoring with it\n", path, g);
+        } else if (strcmp(a->gate, g) != 0 && !quiet) {
+            fprintf(stderr, "clout: warning: the weights in %s were learned with --gate %s; scoring with --gate %s\n",
+                    path, g, a->gate);
+        }
+    }
+    cli_csv_free(&t);
     return 0;
 }
 
@@ -483,6 +524,7 @@ static int run_score(int argc, char **argv)
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
     if (code) return code;
     if ((code = check_args(cmd, &a, path))) return code;
+    if ((code = weights_gate(cmd, &a, c.quiet))) return code;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     cli_design d = {0};
@@ -541,6 +583,7 @@ static int run_keyusers(int argc, char **argv)
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
     if (code) return code;
     if ((code = check_args(cmd, &a, path))) return code;
+    if ((code = weights_gate(cmd, &a, c.quiet))) return code;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     cli_design d = {0};
@@ -636,7 +679,8 @@ static int run_keyusers(int argc, char **argv)
     "  --gate COL           score only users with evidence: COL (one of --features) above 0;\n"  \
     "                       the others take no part in a fit and score last, tied (contributions\n" \
     "                       0, score below the lowest passing user's); weights saved with --gate\n" \
-    "                       name it (column gate): give it again with --weights @FILE\n"          \
+    "                       name it (column gate) and --weights @FILE applies it (--gate none:\n" \
+    "                       not)\n"                                                                \
     "  --hops, --seed, --model, --rr-sets, --sims, --approx, --prob, --window: as in metrics\n"   \
     "  --graph social|behaviour|both  the ties the features and formula_out read (see behaviour)\n"
 

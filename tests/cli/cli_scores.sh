@@ -141,6 +141,21 @@ want = ("graph=social damping=0.85 tol=1e-10 hops=3 max_depth=32 window=inf "
         "target_transform=none target=%s/val_conv.csv gate=conversions" % T)
 assert rows[0]["params"] == want and all(r["params"] == "" for r in rows[1:]), rows[0]["params"]
 EOF
+# weights saved with a gate score with it (--gate none: without)
+"$CLOUT" score "$T/train.clout" --features $F --weights @"$T/wg.csv" -q -o "$T/gs2.csv"
+cmp -s <(cut -d, -f1-7 "$T/gs.csv") <(cut -d, -f1-7 "$T/gs2.csv") && ok || bad "a weights file's gate is applied"
+"$CLOUT" score "$T/train.clout" --features $F --weights @"$T/wg.csv" --gate none -q -o "$T/gs3.csv"
+/usr/bin/python3 - "$T" <<'EOF' && ok || bad "--gate none scores everyone with the file's weights"
+import csv, sys, numpy as np
+T = sys.argv[1]
+cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
+m = list(csv.DictReader(open(T + "/m.csv")))
+R = np.array([[float(r[c]) for c in cols] for r in m])
+X = (R - R.mean(0)) / R.std(0)
+w = [float(r["weight"]) for r in csv.DictReader(open(T + "/wg.csv"))][:5]
+s = np.array([float(r["score"]) for r in csv.DictReader(open(T + "/gs3.csv"))])
+assert np.allclose(s, X @ w, atol=1e-9)
+EOF
 expect_err 2 "--gate: 'adoptions' is not one of the features" "$CLOUT" score "$T/train.clout" --features $F \
   --gate adoptions
 awk -F, 'NR == 1 { print "user,nothing"; next } { print $1 ",0" }' "$T/val_conv.csv" >"$T/nothing.csv"

@@ -828,6 +828,7 @@ typedef struct {
     int64_t n, nv;
     const GrB_Index *J;
     const double *val;
+    const char *params; /* on the first row */
 } edge_rows;
 
 static void name_cell(const edge_rows *er, int64_t u, clout_table *t)
@@ -861,10 +862,12 @@ static void edge_row(void *ctx, int64_t e, clout_table *t)
     name_cell(er, cur_u, t);
     name_cell(er, (int64_t)er->J[e], t);
     clout_table_real(t, er->val[e]);
+    clout_table_str(t, e == 0 ? er->params : NULL, e == 0 ? strlen(er->params) : 0);
 }
 
 /* the ties' table: row pointers from the out-degrees, column indices from S */
-static int write_edges(clout_graph *G, const double *val, GrB_Index nv, clout_table *t, char msg[CLOUT_MSG_LEN])
+static int write_edges(clout_graph *G, const double *val, GrB_Index nv, const char *params, clout_table *t,
+                       char msg[CLOUT_MSG_LEN])
 {
     int64_t n = clout_graph_users(G);
     int64_t *ptr = malloc((size_t)(n + 1) * sizeof(int64_t));
@@ -900,7 +903,7 @@ static int write_edges(clout_graph *G, const double *val, GrB_Index nv, clout_ta
             slot[u].len = len < SLOT_LONG && len <= sizeof slot[u].s ? (uint8_t)len : SLOT_LONG;
             if (slot[u].len != SLOT_LONG) memcpy(slot[u].s, name, len);
         }
-        edge_rows er = {G->users, slot, ptr, n, (int64_t)nv, J, val};
+        edge_rows er = {G->users, slot, ptr, n, (int64_t)nv, J, val, params};
         s = clout_table_rows(t, (int64_t)nv, edge_row, &er, msg);
     }
     free(ptr);
@@ -985,9 +988,9 @@ static int run_pairwise(int argc, char **argv)
             }
     } else if (s >= 0) {
         /* S's ties in row order, as the values came */
-        static const char *names[] = {"src", "dst", "influence"};
-        s = clout_table_begin(&t, out.f, c.fmt, 3, names, false, msg);
-        if (s >= 0) s = write_edges(G, val, nv, t, msg);
+        static const char *names[] = {"src", "dst", "influence", "params"};
+        s = clout_table_begin(&t, out.f, c.fmt, 4, names, false, msg);
+        if (s >= 0) s = write_edges(G, val, nv, params, t, msg);
     }
     code = cli_finish(&out, &t, s, msg);
     if (code == 0 && timings) cli_phase_timings();

@@ -72,6 +72,8 @@ pe = list(csv.DictReader(open(T + "/pe.csv")))
 assert len(pe) == len(ties)
 for r in pe:
     assert abs(float(r["influence"]) - inf(idx[r["src"]], idx[r["dst"]])) < 1e-9
+assert "features=out_degree+pagerank+core+reach_2+conversions" in pe[0]["params"]
+assert "weights=out_degree=1,pagerank=2" in pe[0]["params"] and all(r["params"] == "" for r in pe[1:])
 top = list(csv.DictReader(open(T + "/top.csv")))
 for u in ("440", "33", "1"):
     ui = idx[u]

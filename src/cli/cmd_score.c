@@ -69,7 +69,7 @@ static int check_args(const char *cmd, const score_args *a, const char *path)
 
 /* --weights @FILE saved with --gate G (its column gate): the same gate applies unless --gate is
  * given (--gate none: no gate). Returns 0 or an exit code. */
-static int weights_gate(const char *cmd, score_args *a, bool quiet)
+static int weights_gate(score_args *a, bool quiet)
 {
     if (a->gate && strcmp(a->gate, "none") == 0) {
         a->gate = NULL;
@@ -90,10 +90,17 @@ static int weights_gate(const char *cmd, score_args *a, bool quiet)
     const char *g = t.nrows > 0 ? t.keys[0] : "";
     for (int64_t r = 1; r < t.nrows; r++)
         if (strcmp(t.keys[r], g) != 0) {
+            snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: gate '%.64s', but the rows before name '%.64s'", path,
+                     (long long)r + 2, t.keys[r], g);
             cli_csv_free(&t);
-            return cli_usage_error(cmd, "--weights %s: its rows name different gates", path);
+            return cli_report(CLOUT_ERR_DATA, msg);
         }
-    if (*g && strlen(g) < sizeof a->gate_buf) {
+    if (strlen(g) >= sizeof a->gate_buf) {
+        cli_csv_free(&t);
+        snprintf(msg, CLOUT_MSG_LEN, "%s:2: the gate is longer than any feature name", path);
+        return cli_report(CLOUT_ERR_DATA, msg);
+    }
+    if (*g) {
         if (!a->gate) {
             memcpy(a->gate_buf, g, strlen(g) + 1);
             a->gate = a->gate_buf;
@@ -524,7 +531,7 @@ static int run_score(int argc, char **argv)
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
     if (code) return code;
     if ((code = check_args(cmd, &a, path))) return code;
-    if ((code = weights_gate(cmd, &a, c.quiet))) return code;
+    if ((code = weights_gate(&a, c.quiet))) return code;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     cli_design d = {0};
@@ -583,7 +590,7 @@ static int run_keyusers(int argc, char **argv)
     int code = cli_parse(cmd, argc, argv, opts, &c, &dif, &path, on_option, &a);
     if (code) return code;
     if ((code = check_args(cmd, &a, path))) return code;
-    if ((code = weights_gate(cmd, &a, c.quiet))) return code;
+    if ((code = weights_gate(&a, c.quiet))) return code;
     char msg[CLOUT_MSG_LEN] = "";
     clout_graph *G = NULL;
     cli_design d = {0};

@@ -158,6 +158,12 @@ w = [float(r["weight"]) for r in csv.DictReader(open(T + "/wg.csv"))][:5]
 s = np.array([float(r["score"]) for r in csv.DictReader(open(T + "/gs3.csv"))])
 assert np.allclose(s, X @ w, atol=1e-9)
 EOF
+printf 'feature,weight,gate\ncore,1,core\nconversions,2,conversions\n' >"$T/wmix.csv"
+expect_err 65 "wmix.csv:3: gate 'conversions', but the rows before name 'core'" "$CLOUT" score "$T/train.clout" \
+  --features core,conversions --weights @"$T/wmix.csv"
+/usr/bin/python3 -c "print('feature,weight,gate'); print('core,1,' + 'x' * 300)" >"$T/wlong.csv"
+expect_err 65 "wlong.csv:2: the gate is longer than any feature name" "$CLOUT" score "$T/train.clout" \
+  --features core --weights @"$T/wlong.csv"
 expect_err 2 "--gate: 'adoptions' is not one of the features" "$CLOUT" score "$T/train.clout" --features $F \
   --gate adoptions
 awk -F, 'NR == 1 { print "user,nothing"; next } { print $1 ",0" }' "$T/val_conv.csv" >"$T/nothing.csv"

@@ -88,15 +88,12 @@ EOF
 # --- learned ridge weights against the closed form on the same normalized features
 "$CLOUT" score "$T/train.clout" --features $F --learn ridge --l2 2.5 --target "$T/val_conv.csv" \
   --save-weights "$T/w.csv" --cv-report "$T/cv.csv" --folds 4 -q -o "$T/ls.csv"
-/usr/bin/python3 - "$T" <<'EOF' && ok || bad "ridge weights against the closed form"
+PYTHONPATH="$SRC/tests/cli" /usr/bin/python3 - "$T" <<'EOF' && ok || bad "ridge weights against the closed form"
 import csv, sys, numpy as np
+from scores_ref import COLS as cols, features, target
 T = sys.argv[1]
-cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
-m = list(csv.DictReader(open(T + "/m.csv")))
-R = np.array([[float(r[c]) for c in cols] for r in m])
-X = (R - R.mean(0)) / R.std(0)
-y = {r["user"]: float(r["conversions"]) for r in csv.DictReader(open(T + "/val_conv.csv"))}
-yv = np.array([y[r["user"]] for r in m])
+m, R, X = features(T)
+yv = target(T, m)
 X1 = np.c_[X, np.ones(len(X))]
 P = np.diag([2.5] * 5 + [0])
 b = np.linalg.solve(X1.T @ X1 + P, X1.T @ yv)
@@ -116,15 +113,12 @@ EOF
 # subset, the features normalized over everyone), the others scored last, tied, contributions 0
 "$CLOUT" score "$T/train.clout" --features $F --learn ridge --l2 2.5 --target "$T/val_conv.csv" --gate conversions \
   --save-weights "$T/wg.csv" --folds 3 -q -o "$T/gs.csv"
-/usr/bin/python3 - "$T" <<'EOF' && ok || bad "--gate: ridge on the users that pass, the others last"
+PYTHONPATH="$SRC/tests/cli" /usr/bin/python3 - "$T" <<'EOF' && ok || bad "--gate: ridge on the users that pass, the others last"
 import csv, sys, numpy as np
+from scores_ref import COLS as cols, features, target
 T = sys.argv[1]
-cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
-m = list(csv.DictReader(open(T + "/m.csv")))
-R = np.array([[float(r[c]) for c in cols] for r in m])
-X = (R - R.mean(0)) / R.std(0)
-y = {r["user"]: float(r["conversions"]) for r in csv.DictReader(open(T + "/val_conv.csv"))}
-yv = np.array([y[r["user"]] for r in m])
+m, R, X = features(T)
+yv = target(T, m)
 g = R[:, 4] > 0
 assert 0 < g.sum() < len(g)
 X1 = np.c_[X, np.ones(len(X))][g]
@@ -147,13 +141,11 @@ EOF
 "$CLOUT" score "$T/train.clout" --features $F --weights @"$T/wg.csv" -q -o "$T/gs2.csv"
 cmp -s <(cut -d, -f1-7 "$T/gs.csv") <(cut -d, -f1-7 "$T/gs2.csv") && ok || bad "a weights file's gate is applied"
 "$CLOUT" score "$T/train.clout" --features $F --weights @"$T/wg.csv" --gate none -q -o "$T/gs3.csv"
-/usr/bin/python3 - "$T" <<'EOF' && ok || bad "--gate none scores everyone with the file's weights"
+PYTHONPATH="$SRC/tests/cli" /usr/bin/python3 - "$T" <<'EOF' && ok || bad "--gate none scores everyone with the file's weights"
 import csv, sys, numpy as np
+from scores_ref import features
 T = sys.argv[1]
-cols = ["out_degree", "pagerank", "core", "reach_2", "conversions"]
-m = list(csv.DictReader(open(T + "/m.csv")))
-R = np.array([[float(r[c]) for c in cols] for r in m])
-X = (R - R.mean(0)) / R.std(0)
+m, R, X = features(T)
 w = [float(r["weight"]) for r in csv.DictReader(open(T + "/wg.csv"))][:5]
 s = np.array([float(r["score"]) for r in csv.DictReader(open(T + "/gs3.csv"))])
 assert np.allclose(s, X @ w, atol=1e-9)

@@ -546,6 +546,9 @@ int main(int argc, char **argv)
         brutal("GCN and LightGCN training, prediction, recommendation, model files", G, op_gnn);
     }
     clout_i_alloc_inject_graphblas = false;
+    /* the files the operations wrote (the kept-layout snapshot, model files) */
+    remove(snap_path);
+    remove(model_path);
     remove(users_path);
     clout_graph_free(&U);
     clout_graph_free(&G);

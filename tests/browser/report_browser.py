@@ -9,6 +9,7 @@ Environment: CLOUT (the program), SRC (the source tree)."""
 import base64
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -68,8 +69,10 @@ class Driver:
         s.bind(("127.0.0.1", 0))
         self.port = s.getsockname()[1]
         s.close()
+        # chromium leaves its profile directories in TMPDIR: give it one of ours, removed in close()
+        self.tmp = tempfile.mkdtemp(prefix="clout-browser-")
         self.proc = subprocess.Popen(["chromedriver", f"--port={self.port}"], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": self.tmp})
         for _ in range(100):
             try:
                 self.call("GET", "/status")
@@ -101,6 +104,7 @@ class Driver:
         finally:
             self.proc.terminate()
             self.proc.wait(10)
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 MEASURE = r"""

@@ -713,6 +713,12 @@ CLOUT_PUBLIC int clout_average_ranks(const double *x, int64_t n, double *rank, c
 /* I_u = sum_j w_j X[u][j] into score (n); contrib (n x nf, may be NULL) receives each term. */
 CLOUT_PUBLIC int clout_score_sum(const double *X, int64_t n, int nf, const double *w, double *score, double *contrib,
                                  char msg[CLOUT_MSG_LEN]);
+/* The gate of a score (clout score --gate): users whose gate[u] is not above 0 get contributions 0
+ * (contrib n x nf, may be NULL) and a common score below the lowest of those that pass (by
+ * max(1, its magnitude)), so that every ordering puts them last, tied. CLOUT_ERR_DATA when no user
+ * passes. O(n nf). */
+CLOUT_PUBLIC int clout_score_gate(const double *gate, int64_t n, int nf, double *score, double *contrib,
+                                  char msg[CLOUT_MSG_LEN]);
 /* influence(u, v) = sum_i w_i xu_i (xv_i - c_i) / sqrt(sum_i w_i^2 xu_i^2), c_i = center[i] (each
  * feature's mean over all users: feature centering) or, when center is NULL, the mean of xv's
  * entries (user centering). A zero denominator gives 0 and sets *zero (may be NULL). w NULL: 1. */

@@ -392,3 +392,18 @@ int clout_score_sum(const double *X, int64_t n, int nf, const double *w, double 
     }
     return CLOUT_OK;
 }
+
+int clout_score_gate(const double *gate, int64_t n, int nf, double *score, double *contrib, char msg[CLOUT_MSG_LEN])
+{
+    double low = INFINITY;
+    for (int64_t u = 0; u < n; u++)
+        if (gate[u] > 0 && score[u] < low) low = score[u];
+    ASSERT_MSG(low < INFINITY, CLOUT_ERR_DATA, "no user passes the gate (a value above 0), so none would be scored");
+    double floor_score = low - fmax(1.0, fabs(low));
+    for (int64_t u = 0; u < n; u++)
+        if (!(gate[u] > 0)) {
+            score[u] = floor_score;
+            for (int j = 0; contrib && j < nf; j++) contrib[u * nf + j] = 0;
+        }
+    return CLOUT_OK;
+}

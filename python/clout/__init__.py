@@ -148,6 +148,8 @@ _sig = {
     "clout_norm_parse": (C.c_int, [C.c_char_p, C.POINTER(C.c_int)]),
     "clout_score_sum": (C.c_int, [C.POINTER(C.c_double), C.c_int64, C.c_int, C.POINTER(C.c_double),
                                   C.POINTER(C.c_double), C.POINTER(C.c_double), C.c_char_p]),
+    "clout_score_gate": (C.c_int, [C.POINTER(C.c_double), C.c_int64, C.c_int, C.POINTER(C.c_double),
+                                   C.POINTER(C.c_double), C.c_char_p]),
     "clout_set_progress_handler": (None, [C.c_void_p, C.c_void_p]),
     "clout_set_interruption_handler": (None, [C.c_void_p, C.c_void_p]),
     "clout_graph_social_edges": (C.c_int64, [_vp]),
@@ -557,12 +559,10 @@ class Graph:
                                     score.ctypes.data_as(C.POINTER(C.c_double)),
                                     contrib.ctypes.data_as(C.POINTER(C.c_double)), msg), msg)
         if gate is not None:
-            passes = np.asarray(m[gate], dtype=np.float64) > 0
-            if not passes.any():
-                raise CloutError(-1002, f"gate {gate}: no user has {gate} above 0, so none would be scored")
-            low = score[passes].min()
-            score[~passes] = low - max(1.0, abs(low))
-            contrib[~passes] = 0
+            g = np.ascontiguousarray(m[gate], dtype=np.float64)
+            _check(_lib.clout_score_gate(g.ctypes.data_as(C.POINTER(C.c_double)), n, nf,
+                                         score.ctypes.data_as(C.POINTER(C.c_double)),
+                                         contrib.ctypes.data_as(C.POINTER(C.c_double)), msg), msg)
         res = {"user": m["user"], "score": score}
         for j, f in enumerate(features):
             res[f + "_contrib"] = contrib[:, j].copy()

@@ -377,20 +377,6 @@ static int gate_target(const cli_design *d, int g, const char *gate, target *t, 
     return CLOUT_OK;
 }
 
-/* users that do not pass: contributions 0 and a common score below the lowest of those that pass
- * (by max(1, its magnitude)), so that every ordering puts them last, tied */
-static void gate_scores(const cli_design *d, int g, double *score, double *contrib)
-{
-    double low = INFINITY;
-    for (int64_t u = 0; u < d->n; u++)
-        if (d->raw[u * d->nf + g] > 0 && score[u] < low) low = score[u];
-    for (int64_t u = 0; u < d->n; u++)
-        if (!(d->raw[u * d->nf + g] > 0)) {
-            score[u] = low - fmax(1.0, fabs(low));
-            for (int j = 0; j < d->nf; j++) contrib[u * d->nf + j] = 0;
-        }
-}
-
 /* the parameters behind score's, keyusers' and pairwise's tables (their last column, params):
  * those of the ties and features (cli_params), then the score's own */
 #define PARAMS_LEN 8192
@@ -488,7 +474,11 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
         *contrib = malloc((size_t)(n + 1) * (size_t)d->nf * sizeof(double));
         s = *score && *contrib ? clout_score_sum(d->X, n, d->nf, d->w, *score, *contrib, msg) : CLOUT_ERR_NOMEM;
     }
-    if (s >= 0 && g >= 0) gate_scores(d, g, *score, *contrib);
+    double *gcol = s >= 0 && g >= 0 ? malloc((size_t)(n + 1) * sizeof(double)) : NULL;
+    if (s >= 0 && g >= 0 && !gcol) s = CLOUT_ERR_NOMEM;
+    for (int64_t u = 0; gcol && u < n; u++) gcol[u] = d->raw[u * d->nf + g];
+    if (gcol && s >= 0) s = clout_score_gate(gcol, n, d->nf, *score, *contrib, msg);
+    free(gcol);
     if (s >= 0) score_params(*G, a, dif, &fo, d, params);
     target_free(&t);
     return s;

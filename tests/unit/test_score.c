@@ -40,6 +40,17 @@ static void check_formula(void)
     CHECK(o[0] == 0 && o[2] == 0, "a constant column");
     double bad[] = {1, NAN};
     CHECK(clout_normalize(bad, 2, CLOUT_NORM_ZSCORE, o, msg) == CLOUT_ERR_INVALID, "NaN accepted");
+    /* the gate by hand: users 1 and 3 fail it (0, -1); the lowest passing score is 3, so they get
+     * 3 - max(1, 3) = 0 and contributions 0; the others keep theirs */
+    double sc[] = {3, -2, 5, 1}, gt[] = {1, 0, 2, -1}, ct[] = {1, 2, -1, -1, 2, 3, 0.5, 0.5};
+    CHECK_OK(clout_score_gate(gt, 4, 2, sc, ct, msg));
+    CHECK(sc[0] == 3 && sc[1] == 0 && sc[2] == 5 && sc[3] == 0, "gated scores %g %g %g %g", sc[0], sc[1], sc[2], sc[3]);
+    CHECK(ct[0] == 1 && ct[2] == 0 && ct[3] == 0 && ct[4] == 2 && ct[6] == 0 && ct[7] == 0, "gated contributions");
+    double low[] = {-10, 4}, g1[] = {1, 0};
+    CHECK_OK(clout_score_gate(g1, 2, 0, low, NULL, msg));
+    CHECK(low[1] == -20, "below a negative lowest score by its magnitude: %g", low[1]);
+    double none[] = {0, -1};
+    CHECK(clout_score_gate(none, 2, 0, low, NULL, msg) == CLOUT_ERR_DATA, "a gate nobody passes accepted");
 }
 
 /* a random directed graph on n users */

@@ -199,6 +199,8 @@ CLOUT_PUBLIC int64_t clout_idmap_find(const clout_idmap *map, const char *tok, s
 CLOUT_PUBLIC int64_t clout_idmap_intern(clout_idmap *map, const char *tok, size_t len, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- the graph store */
+/* Which ties S holds (clout_graph_use below) */
+typedef enum { CLOUT_GRAPH_SOCIAL = 0, CLOUT_GRAPH_BEHAVIOUR, CLOUT_GRAPH_BOTH } clout_graph_kind;
 typedef struct clout_graph {
     /* primary parts */
     GrB_Matrix S;           /* users x users, FP32: social ties u->v with weight */
@@ -232,6 +234,7 @@ typedef struct clout_graph {
     int pagerank_nblocks;
     double pagerank_load_seconds;
     bool keep_pagerank_layout;
+    clout_graph_kind ties;  /* the ties S holds: social (as loaded or built), or as clout_graph_use made it */
 } clout_graph;
 
 /* A graph with no users, no items and empty matrices. O(1). The counts below are O(1). */
@@ -283,8 +286,8 @@ CLOUT_PUBLIC int clout_behaviour_parse(const char *desc, clout_behaviour_opts *o
 CLOUT_PUBLIC int clout_graph_set_behaviour(clout_graph *G, GrB_Matrix *B, const char *description, char msg[CLOUT_MSG_LEN]);
 /* Which ties the algorithms read: every metric, diffusion and IM call reads S. social: S as it is;
  * behaviour: S becomes B (moved; G->B becomes NULL); both: S becomes S + B (weights added).
- * Behaviour and both make G directed. CLOUT_ERR_INVALID when G has no behaviour graph. */
-typedef enum { CLOUT_GRAPH_SOCIAL = 0, CLOUT_GRAPH_BEHAVIOUR, CLOUT_GRAPH_BOTH } clout_graph_kind;
+ * Behaviour and both make G directed; G->ties records the choice. CLOUT_ERR_INVALID when G has no
+ * behaviour graph. */
 CLOUT_PUBLIC int clout_graph_kind_parse(const char *s, clout_graph_kind *kind);
 CLOUT_PUBLIC int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg[CLOUT_MSG_LEN]);
 

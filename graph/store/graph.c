@@ -347,6 +347,7 @@ int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg[CLOUT_MSG_LE
     FREE_GRB(G->S);
     G->S = U;
     G->directed = true;
+    G->ties = kind;
     return CLOUT_OK;
 }
 

@@ -113,12 +113,10 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
  * defaults above; a --window given replaces the window. True when they are the stored ones. */
 bool cli_behaviour_opts(const clout_graph *g, const cli_diffusion *d, clout_behaviour_opts *bo);
 /* The parameters behind a per-user table, as one text cell (space-separated key=value): the ties
- * read (graph=social|behaviour(how it was built)|both(...), as the last cli_load_graph chose them or
- * cli_graph_used says) and, of the options in d and fo, those the columns cols depend on. Returns
- * the length written to buf (at most n - 1). */
+ * G's S holds (graph=social|behaviour(how it was built)|both(...)) and, of the options in d and fo,
+ * those the columns cols depend on. Returns the length written to buf (at most n - 1). */
 size_t cli_params(const clout_graph *G, const cli_diffusion *d, const clout_features_opts *fo,
                   const char *const *cols, int ncols, char *buf, size_t n);
-void cli_graph_used(clout_graph_kind kind);
 /* a and b name the same existing regular file */
 bool cli_same_file(const char *a, const char *b);
 /* The probability model the diffusion options describe, with its draws keyed by seed. */

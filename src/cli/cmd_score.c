@@ -448,7 +448,6 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
             if (s >= 0) s = clout_graph_set_behaviour(*G, &B, desc, msg);
             if (s >= 0) s = clout_graph_use(*G, kind, msg);
             if (s >= 0) s = cli_load_graph(path, &social, true, &whole, msg);
-            cli_graph_used(kind);
             if (s >= 0) s = clout_graph_set_behaviour(whole, &B2, desc, msg);
             if (s >= 0) s = clout_graph_use(whole, kind, msg);
             if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);

@@ -409,7 +409,6 @@ int cli_load_graph(const char *path, const cli_diffusion *d, bool quiet, clout_g
         if (s >= 0) s = clout_graph_set_behaviour(g, &B, desc, msg);
     }
     if (s >= 0) s = clout_graph_use(g, kind, msg);
-    cli_graph_used(kind);
     if (s >= 0 && !quiet && clout_graph_social_edges(g) == 0 && kind != CLOUT_GRAPH_SOCIAL)
         fprintf(stderr, "clout: warning: %s: the behaviour graph has no ties (no user acted on an item after "
                         "another): every user is on its own\n", path);
@@ -436,13 +435,6 @@ int cli_ranked_desc(const void *p, const void *q)
 
 /* ---------------------------------------------------------------- the parameters an output records */
 
-static clout_graph_kind graph_used = CLOUT_GRAPH_SOCIAL;
-
-void cli_graph_used(clout_graph_kind kind)
-{
-    graph_used = kind;
-}
-
 static bool has_col(const char *const *cols, int ncols, const char *prefix)
 {
     for (int j = 0; j < ncols; j++)
@@ -467,8 +459,8 @@ size_t cli_params(const clout_graph *G, const cli_diffusion *d, const clout_feat
     size_t len = 0;
     char a[32], b[32];
     buf[0] = '\0';
-    ADD("graph=%s", kinds[graph_used]);
-    if (graph_used != CLOUT_GRAPH_SOCIAL && G->behaviour) ADD("(%s)", G->behaviour);
+    ADD("graph=%s", kinds[G->ties]);
+    if (G->ties != CLOUT_GRAPH_SOCIAL && G->behaviour) ADD("(%s)", G->behaviour);
     if (d->min_weight > 0) ADD(" min_weight=%s", num(d->min_weight, a));
     if (has_col(cols, ncols, "pagerank")) {
         ADD(" damping=%s tol=%s", num(fo->damping, a), num(fo->tol, b));

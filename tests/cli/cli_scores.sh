@@ -414,6 +414,12 @@ awk -F, -v w="$w" 'NR > 1 { d = $3 / w; if (d > m) m = d } END { exit !(w != 0 &
 expect 0 "$CLOUT" metrics "$T/blog_k.clout" --graph behaviour --min-weight 1 --only out_degree -o "$T/bkm.csv"
 awk -F, 'NR > 1 && $2 > m { m = $2 } END { exit !(m == 2) }' "$T/bkm.csv" && ok ||
   bad "--min-weight rebuilds with --top-k"
+# params say which ties were read: the behaviour graph as rebuilt, and the rows dropped
+/usr/bin/python3 -c '
+import csv, sys
+p = next(csv.DictReader(open(sys.argv[1])))["params"]
+assert p.startswith("graph=behaviour(") and "top_k=2" in p and p.endswith(" min_weight=1"), p
+' "$T/bkm.csv" && ok || bad "params of a table read along the behaviour graph"
 # ... except a --window given on the command line
 "$CLOUT" behaviour "$T/blog.clout" --top-k 2 --window 5 -q -o "$T/blog_k5.clout"
 "$CLOUT" metrics "$T/blog_k5.clout" --graph behaviour --only out_degree,in_degree -q -o "$T/k5.csv"

@@ -271,10 +271,13 @@ int main(void)
         CHECK(H->B && hn == bn && H->behaviour && strcmp(H->behaviour, "timed") == 0, "B lost in the snapshot");
         CHECK(clout_graph_use(H, CLOUT_GRAPH_BEHAVIOUR, msg) == 0, "%s", msg);
         CHECK(clout_graph_social_edges(H) == (int64_t)bn && H->B == NULL && H->directed, "S is not B");
+        CHECK(H->ties == CLOUT_GRAPH_BEHAVIOUR, "the graph does not say S holds B");
         clout_graph_free(&H);
     }
+    CHECK(G->ties == CLOUT_GRAPH_SOCIAL, "a built graph's S holds its social ties");
     CHECK(clout_graph_use(G, CLOUT_GRAPH_BOTH, msg) == 0, "%s", msg);
     CHECK(clout_graph_social_edges(G) == (int64_t)bn, "S + B over an empty S has B's ties");
+    CHECK(G->ties == CLOUT_GRAPH_BOTH, "the graph does not say S holds S + B");
     clout_graph_kind k;
     CHECK(clout_graph_kind_parse("both", &k) == 0 && k == CLOUT_GRAPH_BOTH, "parse both");
     CHECK(clout_graph_kind_parse("friends", &k) == CLOUT_ERR_INVALID, "parse an unknown kind");

@@ -251,7 +251,13 @@ static int run(int argc, char **argv)
             for (int ki = 0; s >= 0 && ki < reps; ki++, x++) {
                 int64_t k = mi >= M_PRECISION ? kv[ki] : 0;
                 double v = NAN, lo = NAN, hi = NAN;
-                s = resampled(mi, col, tv, n, k, boot, seed, &v, bv, msg);
+                const double *slot = bq >= 0 ? base + (int64_t)x * (boot + 1) : NULL;
+                if (q == bq) { /* the baseline itself: resampled already */
+                    v = slot[boot];
+                    memcpy(bv, slot, (size_t)boot * sizeof(double));
+                } else {
+                    s = resampled(mi, col, tv, n, k, boot, seed, &v, bv, msg);
+                }
                 if (s < 0) break;
                 interval(bv, NULL, boot, &lo, &hi);
                 clout_table_str(t, S.names[sc[q]], strlen(S.names[sc[q]]));
@@ -263,8 +269,7 @@ static int run(int argc, char **argv)
                 real_or_null(t, hi);
                 clout_table_int(t, n);
                 clout_table_int(t, boot);
-                if (bq >= 0) {
-                    const double *slot = base + (int64_t)x * (boot + 1);
+                if (slot) {
                     interval(bv, slot, boot, &lo, &hi);
                     real_or_null(t, v - slot[boot]);
                     real_or_null(t, lo);

@@ -117,6 +117,8 @@ bool cli_behaviour_opts(const clout_graph *g, const cli_diffusion *d, clout_beha
  * those the columns cols depend on. Returns the length written to buf (at most n - 1). */
 size_t cli_params(const clout_graph *G, const cli_diffusion *d, const clout_features_opts *fo,
                   const char *const *cols, int ncols, char *buf, size_t n);
+/* Append printf-style text to buf (n bytes, *len used), cut at the end of buf; *len follows. */
+void cli_appendf(char *buf, size_t n, size_t *len, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* a and b name the same existing regular file */
 bool cli_same_file(const char *a, const char *b);
 /* The probability model the diffusion options describe, with its draws keyed by seed. */

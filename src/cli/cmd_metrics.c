@@ -154,8 +154,8 @@ static int run(int argc, char **argv)
         for (int k = 0; cols && k < F->ncols; k++) cols[k] = F->cols[k].name;
         size_t len = cols ? cli_params(G, &dif, &fo, cols, F->ncols, params, sizeof params) : 0;
         if (cols == NULL) s = CLOUT_ERR_NOMEM;
-        else if (personal_path && len < sizeof params)
-            snprintf(params + len, sizeof params - len, " personalize=%s", personal_path);
+        else if (personal_path)
+            cli_appendf(params, sizeof params, &len, " personalize=%s", personal_path);
         free(cols);
     }
     if (s >= 0) s = write_table(G, F, params, &t, out.f, c.fmt, msg);

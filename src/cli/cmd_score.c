@@ -384,7 +384,7 @@ static void score_params(const clout_graph *G, const score_args *a, const cli_di
                          const clout_features_opts *fo, const cli_design *d, char params[PARAMS_LEN])
 {
     size_t len = cli_params(G, dif, fo, (const char *const *)d->names, d->nf, params, PARAMS_LEN);
-#define PADD(...) (void)(len < PARAMS_LEN ? (len += (size_t)snprintf(params + len, PARAMS_LEN - len, __VA_ARGS__)) : 0)
+#define PADD(...) cli_appendf(params, PARAMS_LEN, &len, __VA_ARGS__)
     PADD(" features=");
     for (int j = 0; j < d->nf; j++) PADD("%s%s", j ? "+" : "", d->names[j]);
     if (a->dz.extra) PADD(" extra=%s", a->dz.extra);
@@ -594,9 +594,8 @@ static int run_keyusers(int argc, char **argv)
     int s = prepare(cmd, path, &a, &dif, c.quiet, &G, &d, &score, &contrib, params, msg);
     int64_t n = s >= 0 ? clout_graph_users(G) : 0;
     size_t plen = strlen(params);
-    if (plen < PARAMS_LEN)
-        snprintf(params + plen, PARAMS_LEN - plen, " im_seed=imm:k=%lld:epsilon=%g:model=%s:prob=%s:seed=%lld",
-                 (long long)k, eps, a.model, dif.prob, (long long)a.seed);
+    cli_appendf(params, PARAMS_LEN, &plen, " im_seed=imm:k=%lld:epsilon=%g:model=%s:prob=%s:seed=%lld", (long long)k,
+                eps, a.model, dif.prob, (long long)a.seed);
     if (s >= 0 && k > n) {
         snprintf(msg, CLOUT_MSG_LEN, "-k %lld: the graph has %lld users", (long long)k, (long long)n);
         s = CLOUT_ERR_INVALID;

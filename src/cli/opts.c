@@ -442,7 +442,17 @@ static bool has_col(const char *const *cols, int ncols, const char *prefix)
     return false;
 }
 
-#define ADD(...) (void)(len < n ? (len += (size_t)snprintf(buf + len, n - len, __VA_ARGS__)) : 0)
+void cli_appendf(char *buf, size_t n, size_t *len, const char *fmt, ...)
+{
+    if (*len + 1 >= n) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *len, n - *len, fmt, ap);
+    va_end(ap);
+    if (w > 0) *len = *len + (size_t)w < n ? *len + (size_t)w : n - 1;
+}
+
+#define ADD(...) cli_appendf(buf, n, &len, __VA_ARGS__)
 
 /* x in 15 digits when they read back as x (0.85, not 0.84999999999999998), else 17 */
 static const char *num(double x, char out[32])
@@ -485,5 +495,5 @@ size_t cli_params(const clout_graph *G, const cli_diffusion *d, const clout_feat
                 has_col(cols, ncols, "conversion") || has_col(cols, ncols, "conv_");
     if (conv || (ic && strcmp(d->prob, "learned") == 0)) ADD(" window=%s", num(d->window, a));
     if (conv && fo->since > -INFINITY) ADD(" since=%s", num(fo->since, a));
-    return len < n ? len : n - 1;
+    return len;
 }

@@ -186,10 +186,17 @@ typedef struct {
     char *numeric;      /* per column: every cell is a finite number */
     int64_t nrows;
     char **keys;        /* per row: the key cell */
+    int64_t *lines;     /* per row: its line in the file (blank lines are skipped) */
     double *vals;       /* nrows x ncols; NAN where a cell is not a number */
 } cli_csv;
 int cli_csv_read(const char *path, const char *keycol, cli_csv *t, char msg[CLOUT_MSG_LEN]);
 void cli_csv_free(cli_csv *t);
+/* CLOUT_OK when no key is on two rows, else CLOUT_ERR_DATA and msg "PATH:LINE: a second row for
+ * KEYCOLUMN 'KEY' (the first on line L)" naming the earliest repeated row */
+int cli_csv_unique(const cli_csv *t, const char *path, char msg[CLOUT_MSG_LEN]);
+/* the line of column c's first cell that is not a finite number, or 1 (the header) when it is the
+ * key column or has none */
+int64_t cli_csv_bad_line(const cli_csv *t, int c);
 /* index of a column by name, or -1 */
 int cli_csv_col(const cli_csv *t, const char *name);
 

@@ -157,13 +157,20 @@ static int run(int argc, char **argv)
                 p += len + (p[len] == ',');
             }
             if (want && (j == S.key || !S.numeric[j])) {
-                snprintf(msg, CLOUT_MSG_LEN, "%s: column '%s' is not all numbers", scores, S.names[j]);
+                snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: column '%s' is not all numbers", scores,
+                         (long long)cli_csv_bad_line(&S, j), S.names[j]);
                 s = CLOUT_ERR_DATA;
             }
         }
         if (want) sc[nsc++] = j;
     }
-    if (s >= 0 && nsc == 0) {
+    if (s >= 0 && nsc == 0 && !cols && S.ncols > 1) {
+        int j = S.key == 0 ? 1 : 0;
+        snprintf(msg, CLOUT_MSG_LEN,
+                 "%s:%lld: no score column to evaluate (a column of numbers in every row); the first, '%s', is not",
+                 scores, (long long)cli_csv_bad_line(&S, j), S.names[j]);
+        s = CLOUT_ERR_DATA;
+    } else if (s >= 0 && nsc == 0) {
         snprintf(msg, CLOUT_MSG_LEN, "%s: no score column to evaluate%s", scores, cols ? " among --columns" : "");
         s = cols ? CLOUT_ERR_INVALID : CLOUT_ERR_DATA;
     }
@@ -180,11 +187,10 @@ static int run(int argc, char **argv)
     if (s >= 0) {
         memcpy(tkeys, Tr.keys, (size_t)Tr.nrows * sizeof(char *));
         qsort(tkeys, (size_t)Tr.nrows, sizeof(char *), key_cmp);
-        for (int64_t r = 1; r < Tr.nrows && s >= 0; r++)
-            if (strcmp(tkeys[r], tkeys[r - 1]) == 0) {
-                snprintf(msg, CLOUT_MSG_LEN, "%s: user '%.64s' has two rows", truth, tkeys[r]);
-                s = CLOUT_ERR_DATA;
-            }
+        s = cli_csv_unique(&Tr, truth, msg);
+        if (s >= 0) s = cli_csv_unique(&S, scores, msg);
+    }
+    if (s >= 0) {
         /* position of each sorted key in Tr */
         for (int64_t r = 0; r < Tr.nrows; r++) {
             char **hit = bsearch(&Tr.keys[r], tkeys, (size_t)Tr.nrows, sizeof(char *), key_cmp);
@@ -310,7 +316,7 @@ const cli_command cli_cmd_evaluate = {"evaluate", "score columns against observe
      "  --baseline COL       also each value minus COL's (diff) with the paired interval of the\n"
      "                       difference (diff_ci95_low, diff_ci95_high): the same resamples for\n"
      "                       both columns, so an interval above 0 means better than COL\n"
-     "Users in the truth table only are left out.\n"
+     "Users in the truth table only are left out; a user on two rows of either file is an error.\n"
      "\n"
      "Example:\n"
      "  clout evaluate --scores se_scores.csv --truth truth.csv --truth-col conversions --k 10,50 \\\n"

@@ -91,7 +91,7 @@ static int weights_gate(score_args *a, bool quiet)
     for (int64_t r = 1; r < t.nrows; r++)
         if (strcmp(t.keys[r], g) != 0) {
             snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: gate '%.64s', but the rows before name '%.64s'", path,
-                     (long long)r + 2, t.keys[r], g);
+                     (long long)t.lines[r], t.keys[r], g);
             cli_csv_free(&t);
             return cli_report(CLOUT_ERR_DATA, msg);
         }
@@ -150,7 +150,7 @@ static int target_from_file(const clout_graph *G, const char *path, const char *
     for (int64_t r = 0; s >= 0 && r < c.nrows; r++) {
         int64_t u = clout_idmap_find(G->users, c.keys[r], strlen(c.keys[r]));
         if (u < 0 || seen[u]) {
-            snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: %s '%.64s'", path, (long long)r + 2,
+            snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: %s '%.64s'", path, (long long)c.lines[r],
                      u < 0 ? "no user" : "a second row for user", c.keys[r]);
             s = CLOUT_ERR_DATA;
             break;
@@ -666,7 +666,8 @@ static int run_keyusers(int argc, char **argv)
     "                       clout help metrics) or of the --extra file; default\n"                \
     "                       " CLI_DEFAULT_FEATURES "\n"                                            \
     "  --extra FILE         a CSV with a user column and numeric columns of the user's own\n"    \
-    "                       (users it does not list get 0)\n"                                     \
+    "                       (users it does not list get 0; one row per user); its columns are\n"  \
+    "                       taken before the features table's of the same name\n"                \
     "  --normalize N        zscore (default), minmax, rank (average ranks in [0, 1]), none, or\n"  \
     "                       log-zscore (zscore of log(1 + x): heavy-tailed counts)\n"              \
     "  --weights W          name=value,... (features not named weigh 0) or @FILE (a table with\n" \

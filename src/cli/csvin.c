@@ -18,6 +18,7 @@ void cli_csv_free(cli_csv *t)
     free(t->numeric);
     for (int64_t r = 0; r < t->nrows; r++) free(t->keys[r]);
     free(t->keys);
+    free(t->lines);
     free(t->vals);
     memset(t, 0, sizeof *t);
 }
@@ -141,10 +142,12 @@ int cli_csv_read(const char *path, const char *keycol, cli_csv *t, char msg[CLOU
         if (t->nrows == rcap) {
             rcap = rcap ? 2 * rcap : 1024;
             char **k = realloc(t->keys, (size_t)rcap * sizeof(char *));
-            double *v = k ? realloc(t->vals, (size_t)rcap * (size_t)t->ncols * sizeof(double)) : NULL;
             if (k) t->keys = k;
+            int64_t *ln = k ? realloc(t->lines, (size_t)rcap * sizeof(int64_t)) : NULL;
+            if (ln) t->lines = ln;
+            double *v = ln ? realloc(t->vals, (size_t)rcap * (size_t)t->ncols * sizeof(double)) : NULL;
             if (v) t->vals = v;
-            if (!k || !v) {
+            if (!k || !ln || !v) {
                 s = CLOUT_ERR_NOMEM;
                 break;
             }
@@ -154,9 +157,13 @@ int cli_csv_read(const char *path, const char *keycol, cli_csv *t, char msg[CLOU
             s = CLOUT_ERR_NOMEM;
             break;
         }
+        t->lines[t->nrows] = lineno;
         for (int c = 0; c < n; c++) {
             double v = NAN;
-            if (c != key && !number(cells[c], &v)) t->numeric[c] = 0;
+            if (c != key && !number(cells[c], &v)) {
+                t->numeric[c] = 0;
+                v = NAN;
+            }
             t->vals[t->nrows * t->ncols + c] = v;
         }
         t->nrows++;
@@ -183,4 +190,48 @@ int cli_csv_col(const cli_csv *t, const char *name)
     for (int c = 0; c < t->ncols; c++)
         if (strcmp(t->names[c], name) == 0) return c;
     return -1;
+}
+
+typedef struct {
+    const char *key;
+    int64_t row;
+} keyed_row;
+
+static int by_key_then_row(const void *a, const void *b)
+{
+    const keyed_row *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+int cli_csv_unique(const cli_csv *t, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    keyed_row *ix = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof(keyed_row));
+    if (ix == NULL) {
+        snprintf(msg, CLOUT_MSG_LEN, "%s: out of memory", path);
+        return CLOUT_ERR_NOMEM;
+    }
+    for (int64_t r = 0; r < t->nrows; r++) ix[r] = (keyed_row){t->keys[r], r};
+    qsort(ix, (size_t)t->nrows, sizeof(keyed_row), by_key_then_row);
+    /* the repeat that comes earliest in the file: a key's rows sort in file order, so a third
+     * row of a key never comes before its second */
+    int64_t first = -1, second = -1;
+    for (int64_t r = 1; r < t->nrows; r++)
+        if (strcmp(ix[r].key, ix[r - 1].key) == 0 && (second < 0 || ix[r].row < second)) {
+            second = ix[r].row;
+            first = ix[r - 1].row;
+        }
+    free(ix);
+    if (second < 0) return CLOUT_OK;
+    snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: a second row for %s '%.64s' (the first on line %lld)", path,
+             (long long)t->lines[second], t->names[t->key], t->keys[second], (long long)t->lines[first]);
+    return CLOUT_ERR_DATA;
+}
+
+int64_t cli_csv_bad_line(const cli_csv *t, int c)
+{
+    if (c == t->key) return 1;
+    for (int64_t r = 0; r < t->nrows; r++)
+        if (!isfinite(t->vals[r * t->ncols + c])) return t->lines[r];
+    return 1;
 }

@@ -58,7 +58,11 @@ static int parse_weights(cli_design *d, const char *spec, char msg[CLOUT_MSG_LEN
     if (spec[0] == '@') {
         cli_csv t;
         int s = cli_csv_read(spec + 1, "feature", &t, msg);
-        if (s < 0) return s;
+        if (s >= 0) s = cli_csv_unique(&t, spec + 1, msg);
+        if (s < 0) {
+            cli_csv_free(&t);
+            return s;
+        }
         int wc = cli_csv_col(&t, "weight");
         if (wc < 0 || !t.numeric[wc]) {
             snprintf(msg, CLOUT_MSG_LEN, "--weights %s: expected columns feature and weight (numbers)", spec + 1);
@@ -70,7 +74,7 @@ static int parse_weights(cli_design *d, const char *spec, char msg[CLOUT_MSG_LEN
             int j = find_name(d, t.keys[r], strlen(t.keys[r]));
             if (j < 0) {
                 snprintf(msg, CLOUT_MSG_LEN, "--weights %s:%lld: '%s' is not one of the features (--features)",
-                         spec + 1, (long long)r + 2, t.keys[r]);
+                         spec + 1, (long long)t.lines[r], t.keys[r]);
                 cli_csv_free(&t);
                 return CLOUT_ERR_DATA;
             }
@@ -95,6 +99,11 @@ static int parse_weights(cli_design *d, const char *spec, char msg[CLOUT_MSG_LEN
                      "see --features", (int)(len > 80 ? 80 : len), p);
             return CLOUT_ERR_INVALID;
         }
+        for (const char *q = spec; q < p; q += strcspn(q, ",") + 1)
+            if ((size_t)(strchr(q, '=') - q) == (size_t)(eq - p) && strncmp(q, p, (size_t)(eq - p)) == 0) {
+                snprintf(msg, CLOUT_MSG_LEN, "--weights: '%.*s' is given twice", (int)(eq - p > 80 ? 80 : eq - p), p);
+                return CLOUT_ERR_INVALID;
+            }
         d->w[j] = v;
         p += len + (p[len] == ',');
     }
@@ -171,6 +180,7 @@ int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_op
     }
     d->center_feature = o->center && strcmp(o->center, "feature") == 0;
     if (s >= 0 && o->extra) s = cli_csv_read(o->extra, NULL, &ex, msg);
+    if (s >= 0 && o->extra) s = cli_csv_unique(&ex, o->extra, msg);
     /* which names come from the features table, which from the extra file */
     size_t olen = 1;
     for (int j = 0; j < nreq; j++) olen += strlen(req[j]) + 1;
@@ -189,7 +199,8 @@ int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_op
             /* a behaviour type's activity or conversions */
         } else if (s >= 0 && c >= 0) {
             if (!ex.numeric[c]) {
-                snprintf(msg, CLOUT_MSG_LEN, "%s: column '%s' is not all numbers", o->extra, req[j]);
+                snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: column '%s' is not all numbers", o->extra,
+                         (long long)cli_csv_bad_line(&ex, c), req[j]);
                 s = CLOUT_ERR_DATA;
             }
         } else if (s >= 0 && clout_features_check(req[j], m2) == CLOUT_OK) {
@@ -233,7 +244,7 @@ int cli_design_build(clout_graph *G, const cli_design_opts *o, clout_features_op
             for (int64_t r = 0; r < ex.nrows && s >= 0; r++) {
                 int64_t u = clout_idmap_find(G->users, ex.keys[r], strlen(ex.keys[r]));
                 if (u < 0) {
-                    snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: no user '%.64s' in the graph", o->extra, (long long)r + 2,
+                    snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: no user '%.64s' in the graph", o->extra, (long long)ex.lines[r],
                              ex.keys[r]);
                     s = CLOUT_ERR_DATA;
                 } else {

@@ -315,6 +315,12 @@ open(sys.argv[2], "wb").write(b); b[7] = 3; open(sys.argv[3], "wb").write(b)
 eq "$("$CLOUT" metrics "$T/v1.clout" --only core -q | md5sum)" "$("$CLOUT" metrics "$T/plain.clout" --only core -q | md5sum)" "a version-1 snapshot"
 expect_err 65 "snapshot format version 3 is not supported" "$CLOUT" info "$T/v3.clout"
 
+# a saved metrics table as --extra: its columns are taken instead of computed, the same scores
+"$CLOUT" metrics "$T/train.clout" --only out_degree,pagerank,conversions -q -o "$T/saved_m.csv"
+eq "$("$CLOUT" score "$T/train.clout" --features out_degree,pagerank,conversions --extra "$T/saved_m.csv" -q |
+  cut -d, -f1-5 | md5sum)" "$("$CLOUT" score "$T/train.clout" --features out_degree,pagerank,conversions -q |
+  cut -d, -f1-5 | md5sum)" "score --extra with a saved metrics table"
+
 # --- bad input to the score commands
 expect_err 2 "--weights: expected feature=number" "$CLOUT" score "$T/train.clout" --features core --weights pagerank=1
 expect_err 2 "'gossip' is neither a column" "$CLOUT" score "$T/train.clout" --features core,gossip

@@ -39,6 +39,10 @@ printf 'user,x\n' >"$H/headonly.csv"
 printf 'user,x\n30,1\n30,2\n' >"$H/twice.csv"
 printf 'user,x\n30,nan\n4,1\n' >"$H/nancsv.csv"
 printf 'feature,weight\nout_degree,1e999\n' >"$H/badw.csv"
+printf 'feature,weight\nout_degree,1\ncore,1\nout_degree,2\n' >"$H/wtwice.csv"
+printf 'user,x\n30,1\n\n4,1\n30,2\n4,3\n' >"$H/twice_gap.csv"
+printf 'user,y\n30,1\n4,2\n' >"$H/truth.csv"
+printf 'user,x\n30,1\n\n4,abc\n' >"$H/text_cell.csv"
 n=0
 limit=60
 [ -n "${CLOUT_VALGRIND:-}" ] && limit=1200 # memcheck runs 20-50 times slower

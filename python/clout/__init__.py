@@ -530,13 +530,21 @@ class Graph:
               gate=None):
         """I_u = sum_j w_j f_j(u) over columns of the features table, normalized as `clout score
         --normalize` (weights default 1): {"user", "score", "<feature>_contrib"...}, the numbers of
-        `clout score --features ...`. gate: one of the features; users whose value is not above 0
-        score last, tied, with contributions 0 (`clout score --gate`)."""
+        `clout score --features ...`. weights: a dict (features it does not name weigh 0, as with
+        `--weights name=value`) or one number per feature. gate: one of the features; users whose
+        value is not above 0 score last, tied, with contributions 0 (`clout score --gate`)."""
         features = list(features)
+        twice = sorted({f for f in features if features.count(f) > 1})
+        if twice:
+            raise ValueError(f"features: '{twice[0]}' is named twice")
         if gate is not None and gate not in features:
             raise ValueError(f"gate: '{gate}' is not one of the features")
-        w = np.ones(len(features)) if weights is None else np.asarray(
-            [weights[f] for f in features] if isinstance(weights, dict) else weights, dtype=np.float64)
+        if isinstance(weights, dict):
+            unknown = sorted(set(weights) - set(features))
+            if unknown:
+                raise ValueError(f"weights: '{unknown[0]}' is not one of the features")
+            weights = [weights.get(f, 0.0) for f in features]
+        w = np.ones(len(features)) if weights is None else np.asarray(weights, dtype=np.float64)
         if w.shape != (len(features),):
             raise ValueError("one weight per feature")
         how = C.c_int()

@@ -175,6 +175,15 @@ def test_compare_and_score_match_the_cli(snap):
     assert s["score"][~passes][0] < s["score"][passes].min()
     with pytest.raises(ValueError):
         g.score(features=feats, gate="adoptions")
+    # a dict of weights names some features (the others weigh 0, as --weights name=value), never others
+    s = g.score(features=feats, weights={"pagerank": 2})
+    cli = table(run("score", snap, "--features", ",".join(feats), "--weights", "pagerank=2", "-q"))
+    assert np.array_equal(s["score"], [float(r["score"]) for r in cli])
+    assert not s["core_contrib"].any() and s["pagerank_contrib"].any()
+    with pytest.raises(ValueError, match="'gossip' is not one of the features"):
+        g.score(features=feats, weights={"pagerank": 2, "gossip": 1})
+    with pytest.raises(ValueError, match="'core' is named twice"):
+        g.score(features=["core", "pagerank", "core"])
 
 
 def test_ingest_equals_the_cli(snap, tmp_path):

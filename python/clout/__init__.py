@@ -197,6 +197,13 @@ _gb.GrB_Matrix_nvals.argtypes = [C.POINTER(C.c_uint64), C.c_void_p]
 _gb.GrB_Matrix_extractTuples_FP32.argtypes = [C.c_void_p, C.c_void_p, C.c_void_p, C.POINTER(C.c_uint64), C.c_void_p]
 
 
+def _whole(name, v, lo, hi):
+    """v as an int in [lo, hi], else CloutError(CLOUT_ERR_INVALID) before any buffer is sized by it"""
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or not lo <= v <= hi:
+        raise CloutError(-1001, f"{name} must be a whole number from {lo} to {hi}, got {v!r}")
+    return int(v)
+
+
 def _idmap_names(m):
     n = _lib.clout_idmap_size(m)
     if n == 0:
@@ -359,6 +366,8 @@ class Graph:
         return out
 
     def _metrics(self, only, hops, seed, rr_sets, sims, prob, model, approx, since=None):
+        if isinstance(only, str):
+            only = only.split(",")
         o = _FeaturesOpts()
         _lib.clout_features_opts_init(C.byref(o))
         if since is not None:
@@ -404,6 +413,7 @@ class Graph:
         a = C.c_int()
         if _lib.clout_im_algo_parse(algo.encode(), C.byref(a)) < 0:
             raise CloutError(-1001, f"unknown algorithm '{algo}'")
+        k = _whole("k", k, 1, self.n)
         p.algo, p.k, p.eps, p.seed, p.lt = a.value, k, eps, seed, model == "lt"
         seeds = np.zeros(k, dtype=np.int64)
         spread = np.full(k, np.nan)
@@ -420,6 +430,7 @@ class Graph:
     def simulate(self, seeds, sims=10000, model="ic", prob="wc", seed=1):
         """Monte Carlo spread of a seed set (user ids), as `clout simulate`: a dict with spread,
         stderr, depth and the sizes of every simulation."""
+        sims = _whole("sims", sims, 1, 10**9)
         idx = np.array([self.index(u) for u in seeds], dtype=np.int64)
         sizes = np.zeros(sims, dtype=np.int64)
         depths = np.zeros(sims, dtype=np.int64)
@@ -487,7 +498,10 @@ class Graph:
         prefix is scored on the same simulations. Rows as a dict of lists: algo, k, spread,
         stderr, seconds (the selection's), selected_k."""
         import time
-        ks = [int(k) for k in ks]
+        ks = [_whole("each k", k, 1, self.n) for k in ks]
+        if not ks:
+            raise CloutError(-1001, "ks: give at least one k")
+        sims = _whole("sims", sims, 1, 10**9)
         kmax = max(ks)
         order = sorted(ks)
         kk = np.array(order, dtype=np.int64)

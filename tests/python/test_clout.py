@@ -42,6 +42,8 @@ def test_metrics_match_the_cli(snap):
         want = np.array([float(r[c]) for r in cli])
         # the CLI prints the shortest text that reads back exactly: equal bits
         assert np.array_equal(np.asarray(m[c], dtype=float), want), c
+    # only= as the command line's comma-separated text
+    assert np.array_equal(g.metrics(only="core,pagerank", frame=False)["pagerank"], m["pagerank"])
 
 
 def test_metrics_since_match_the_cli(snap):
@@ -114,6 +116,14 @@ def test_errors_raise(snap, tmp_path):
         g.metrics(only=["gossip"])
     with pytest.raises(KeyError):
         g.simulate(["no such user"])
+    # counts are checked before any buffer is sized by them (numpy would raise its own errors, or
+    # try to allocate terabytes for k = 10**12)
+    for call in (lambda: g.im(-1), lambda: g.im(10**12), lambda: g.im(2.5), lambda: g.simulate(["33"], sims=-1),
+                 lambda: g.compare(ks=()), lambda: g.compare(ks=(0, 5)), lambda: g.compare(sims=0)):
+        with pytest.raises(clout.CloutError) as e:
+            call()
+        assert e.value.status == -1001
+        assert "must be a whole number" in str(e.value) or "at least one k" in str(e.value)
 
 
 def test_from_edges_is_the_ingested_graph(tmp_path):

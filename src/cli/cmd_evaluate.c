@@ -144,9 +144,24 @@ static int run(int argc, char **argv)
                  truth_col ? truth_col : "");
         s = CLOUT_ERR_DATA;
     }
-    /* the score columns: every numeric one, or those named */
+    /* the score columns: every numeric one, or those named (each once, each a column) */
     int *sc = calloc((size_t)S.ncols + 1, sizeof(int)), nsc = 0;
     if (s >= 0 && !sc) s = CLOUT_ERR_NOMEM;
+    for (const char *p = cols; s >= 0 && p && *p;) {
+        size_t len = strcspn(p, ",");
+        bool found = false;
+        for (int j = 0; j < S.ncols && !found; j++)
+            found = strlen(S.names[j]) == len && strncmp(S.names[j], p, len) == 0;
+        bool twice = false;
+        for (const char *q = cols; q < p && !twice; q += strcspn(q, ",") + 1)
+            twice = strcspn(q, ",") == len && strncmp(q, p, len) == 0;
+        if (!found || twice) {
+            snprintf(msg, CLOUT_MSG_LEN, "--columns: '%.*s' %s%s", (int)(len > 80 ? 80 : len), p,
+                     twice ? "is named twice" : "is not a column of ", twice ? "" : scores);
+            s = CLOUT_ERR_INVALID;
+        }
+        p += len + (p[len] == ',');
+    }
     for (int j = 0; s >= 0 && j < S.ncols; j++) {
         bool want = j != S.key && S.numeric[j];
         if (cols) {

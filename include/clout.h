@@ -780,6 +780,18 @@ CLOUT_PUBLIC int clout_eval_ndcg(const double *score, const double *truth, int64
 /* AUC of the score for truth > 0 (Mann-Whitney; tied scores count half). */
 CLOUT_PUBLIC int clout_eval_auc(const double *score, const double *truth, int64_t n, double *value,
                                 char msg[CLOUT_MSG_LEN]);
+/* Every score column (scores: ncols columns of n values, column after column) against the truth on
+ * every metric above, on all users and on boot bootstrap resamples of them. Metric slots x, in
+ * order: spearman, kendall, auc, precision at each of k[0..nk), ndcg at each of k[0..nk) (nm =
+ * 3 + 2 nk slots). values (ncols x nm x (boot + 1)) receives at [(q nm + x)(boot + 1) + r] column
+ * q's slot x on resample r < boot, and on all users at r = boot. Resample r draws user
+ * clout_rng_bounded(seed, "boot" stream, r n + j, n) for j < n: the same draws for every column
+ * (so two columns' values pair up) and for any thread count. Resamples run in parallel, with
+ * progress; CLOUT_ERR_INTERRUPTED when asked to stop. Time per resample and column: two radix
+ * sorts (O(n)) and Kendall's merge (O(n log n)); memory besides values: 144 bytes per user per
+ * thread. */
+CLOUT_PUBLIC int clout_eval_bootstrap(const double *scores, int ncols, const double *truth, int64_t n, const int64_t *k,
+                                      int nk, int64_t boot, uint64_t seed, double *values, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- graph neural networks (gnn/)
  * Models trained by clout itself: dense float32 on OpenBLAS, sparse x dense over the graph's CSR

@@ -55,14 +55,6 @@ typedef struct {
     double x, y;
 } pair;
 
-static int by_xy(const void *a, const void *b)
-{
-    const pair *p = a, *q = b;
-    if (p->x != q->x) return p->x < q->x ? -1 : 1;
-    if (p->y != q->y) return p->y < q->y ? -1 : 1;
-    return 0;
-}
-
 /* sort a[0..n) by y, counting the swaps an insertion sort would make (discordant pairs) */
 static int64_t merge_count(pair *a, pair *tmp, int64_t n)
 {
@@ -102,20 +94,27 @@ static double tied(const pair *a, int64_t n, bool by_x, bool by_both)
     do {                                                                                  \
         FREE_PTR(a);                                                                      \
         FREE_PTR(tmp);                                                                    \
+        FREE_PTR(k);                                                                      \
     } while (0)
 
 int clout_eval_kendall(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
 {
     pair *a = NULL, *tmp = NULL;
+    clout_i_keyed *k = NULL;
     double r = NAN;
     *value = NAN;
     if (n < 2) return CLOUT_OK;
     TRY(finite_cols(score, truth, n, msg));
     ALLOC_TRY(a, n, pair);
     ALLOC_TRY(tmp, n, pair);
+    ALLOC_TRY(k, n, clout_i_keyed);
     {
-        for (int64_t i = 0; i < n; i++) a[i] = (pair){score[i], truth[i]};
-        qsort(a, (size_t)n, sizeof(pair), by_xy);
+        /* ordered by (score, truth): by truth, then stably by score */
+        for (int64_t i = 0; i < n; i++) k[i] = (clout_i_keyed){truth[i], i};
+        TRY(clout_i_sort_keyed(k, n, false, NULL, NULL, msg));
+        for (int64_t j = 0; j < n; j++) k[j].x = score[k[j].i];
+        TRY(clout_i_sort_keyed(k, n, false, NULL, NULL, msg));
+        for (int64_t j = 0; j < n; j++) a[j] = (pair){score[k[j].i], truth[k[j].i]};
         double n0 = 0.5 * (double)n * (double)(n - 1);
         double n1 = tied(a, n, true, false), n3 = tied(a, n, false, true);
         double swaps = (double)merge_count(a, tmp, n);
@@ -129,25 +128,19 @@ int clout_eval_kendall(const double *score, const double *truth, int64_t n, doub
     return CLOUT_OK;
 }
 
-typedef struct {
-    double x;
-    int64_t i;
-} keyed;
+typedef clout_i_keyed keyed;
 
 /* best first, ties by index */
-static int desc(const void *a, const void *b)
-{
-    const keyed *p = a, *q = b;
-    if (p->x != q->x) return p->x > q->x ? -1 : 1;
-    return (p->i > q->i) - (p->i < q->i);
-}
-
 static keyed *sorted_desc(const double *x, int64_t n)
 {
+    char m2[CLOUT_MSG_LEN];
     keyed *k = clout_i_malloc((size_t)(n > 0 ? n : 1), sizeof(keyed));
     if (k == NULL) return NULL;
     for (int64_t i = 0; i < n; i++) k[i] = (keyed){x[i], i};
-    qsort(k, (size_t)n, sizeof(keyed), desc);
+    if (clout_i_sort_keyed(k, n, true, NULL, NULL, m2) < 0) {
+        free(k);
+        return NULL;
+    }
     return k;
 }
 
@@ -227,5 +220,210 @@ int clout_eval_auc(const double *score, const double *truth, int64_t n, double *
     }
     FREE_ALL;
     *value = r;
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL
+
+/* ---- every metric of many columns against one truth, sharing the work: the truth is sorted and
+ * ranked once, each column sorted once (best first) for its ranks, precision and NDCG at every k,
+ * and once more (after the truth's order) for Kendall. The values are those of the functions above,
+ * bit for bit: the same ranks, sums in the same order, the same pairs merged. */
+typedef struct {
+    int64_t n, pos;         /* users; users with truth > 0 */
+    const double *truth;
+    clout_i_keyed *tk, *sk; /* truth best first; a column best first (ties by index) */
+    clout_i_keyed *tmp;     /* the sorts' workspace */
+    int64_t *count;
+    double *tr, *sr;        /* average ranks (ascending) of the truth and of a column */
+    pair *pa, *pt;          /* Kendall's pairs and merge buffer */
+} evaluator;
+
+static void ev_free(evaluator *e)
+{
+    free(e->tk);
+    free(e->sk);
+    free(e->tmp);
+    free(e->count);
+    free(e->tr);
+    free(e->sr);
+    free(e->pa);
+    free(e->pt);
+    memset(e, 0, sizeof *e);
+}
+
+static bool ev_alloc(evaluator *e, int64_t n)
+{
+    size_t m = (size_t)(n > 0 ? n : 1);
+    memset(e, 0, sizeof *e);
+    e->tk = clout_i_malloc(m, sizeof(clout_i_keyed));
+    e->sk = clout_i_malloc(m, sizeof(clout_i_keyed));
+    e->tmp = clout_i_malloc(m, sizeof(clout_i_keyed));
+    e->count = clout_i_malloc(CLOUT_I_SORT_COUNT, sizeof(int64_t));
+    e->tr = clout_i_malloc(m, sizeof(double));
+    e->sr = clout_i_malloc(m, sizeof(double));
+    e->pa = clout_i_malloc(m, sizeof(pair));
+    e->pt = clout_i_malloc(m, sizeof(pair));
+    if (e->tk && e->sk && e->tmp && e->count && e->tr && e->sr && e->pa && e->pt) return true;
+    ev_free(e);
+    return false;
+}
+
+/* average ranks (ascending, 1-based) from an order best first: a run of equal values at
+ * positions a..b holds the ascending positions n-1-b..n-1-a, averaged as clout_average_ranks does */
+static void ranks_from_desc(const clout_i_keyed *d, int64_t n, double *rank)
+{
+    for (int64_t a = 0; a < n;) {
+        int64_t b = a;
+        while (b + 1 < n && d[b + 1].x == d[a].x) b++;
+        double r = 0.5 * (double)((n - 1 - b) + (n - 1 - a)) + 1.0;
+        for (int64_t q = a; q <= b; q++) rank[d[q].i] = r;
+        a = b + 1;
+    }
+}
+
+static int ev_truth(evaluator *e, const double *t, int64_t n, char msg[CLOUT_MSG_LEN])
+{
+    e->n = n;
+    e->truth = t;
+    e->pos = 0;
+    for (int64_t i = 0; i < n; i++) {
+        ASSERT_MSG(isfinite(t[i]), CLOUT_ERR_INVALID, "row %lld: the truth is not a finite number", (long long)i + 1);
+        e->tk[i] = (clout_i_keyed){t[i], i};
+        e->pos += t[i] > 0;
+    }
+    TRY(clout_i_sort_keyed(e->tk, n, true, e->tmp, e->count, msg));
+    ranks_from_desc(e->tk, n, e->tr);
+    return CLOUT_OK;
+}
+
+/* slots x (spearman, kendall, auc, precision at each k, ndcg at each k) of column s at out[x stride] */
+static int ev_column(evaluator *e, const double *s, const int64_t *k, int nk, double *out, int64_t stride,
+                     char msg[CLOUT_MSG_LEN])
+{
+    int64_t n = e->n;
+    const double *t = e->truth;
+    int nm = 3 + 2 * nk;
+    for (int x = 0; x < nm; x++) out[x * stride] = NAN;
+    for (int64_t i = 0; i < n; i++) {
+        ASSERT_MSG(isfinite(s[i]), CLOUT_ERR_INVALID, "row %lld: the score is not a finite number", (long long)i + 1);
+        e->sk[i] = (clout_i_keyed){s[i], i};
+    }
+    if (n < 1) return CLOUT_OK;
+    TRY(clout_i_sort_keyed(e->sk, n, true, e->tmp, e->count, msg));
+    ranks_from_desc(e->sk, n, e->sr);
+    if (n >= 2) out[0] = pearson(e->sr, e->tr, n);
+    if (e->pos > 0 && e->pos < n) {
+        double sum = 0;
+        for (int64_t i = 0; i < n; i++)
+            if (t[i] > 0) sum += e->sr[i];
+        double np = (double)e->pos, nn = (double)(n - e->pos);
+        out[2 * stride] = (sum - np * (np + 1) / 2) / (np * nn);
+    }
+    for (int ki = 0; ki < nk; ki++) {
+        int64_t kk = k[ki] > n ? n : k[ki];
+        double kth = e->tk[kk - 1].x, dcg = 0, idcg = 0;
+        int64_t hits = 0;
+        for (int64_t j = 0; j < kk; j++) {
+            hits += t[e->sk[j].i] >= kth;
+            double disc = 1.0 / log2((double)j + 2.0);
+            dcg += fmax(t[e->sk[j].i], 0) * disc;
+            idcg += fmax(e->tk[j].x, 0) * disc;
+        }
+        out[(3 + ki) * stride] = (double)hits / (double)kk;
+        out[(3 + nk + ki) * stride] = idcg > 0 ? dcg / idcg : NAN;
+    }
+    if (n >= 2) {
+        /* Kendall: the pairs ordered by (score, truth): the truth ascending, then stably by score */
+        clout_i_keyed *kk = e->sk;
+        for (int64_t j = 0; j < n; j++) {
+            int64_t i = e->tk[n - 1 - j].i;
+            kk[j] = (clout_i_keyed){s[i], i};
+        }
+        TRY(clout_i_sort_keyed(kk, n, false, e->tmp, e->count, msg));
+        pair *a = e->pa;
+        for (int64_t j = 0; j < n; j++) a[j] = (pair){s[kk[j].i], t[kk[j].i]};
+        double n0 = 0.5 * (double)n * (double)(n - 1);
+        double n1 = tied(a, n, true, false), n3 = tied(a, n, false, true);
+        double swaps = (double)merge_count(a, e->pt, n);
+        double n2 = tied(a, n, false, false);
+        double den = sqrt((n0 - n1) * (n0 - n2));
+        out[stride] = den > 0 ? (n0 - n1 - n2 + n3 - 2 * swaps) / den : NAN;
+    }
+    return CLOUT_OK;
+}
+
+int clout_eval_bootstrap(const double *scores, int ncols, const double *truth, int64_t n, const int64_t *k, int nk,
+                         int64_t boot, uint64_t seed, double *values, char msg[CLOUT_MSG_LEN])
+{
+    ASSERT_MSG(ncols >= 1 && n >= 0 && nk >= 0 && nk <= 1000 && boot >= 0 && (nk == 0 || k != NULL),
+               CLOUT_ERR_INVALID, "bootstrap: bad arguments (%d columns, %lld users, %d k, %lld resamples)", ncols,
+               (long long)n, nk, (long long)boot);
+    for (int i = 0; i < nk; i++) ASSERT_MSG(k[i] >= 1, CLOUT_ERR_INVALID, "k must be >= 1 (got %lld)", (long long)k[i]);
+    int nm = 3 + 2 * nk;
+    int64_t stride = boot + 1;
+    int status = CLOUT_OK;
+    {
+        evaluator e;
+        ASSERT_MSG(ev_alloc(&e, n), CLOUT_ERR_NOMEM, "out of memory evaluating %lld users", (long long)n);
+        status = ev_truth(&e, truth, n, msg);
+        for (int q = 0; q < ncols && status == CLOUT_OK; q++)
+            status = ev_column(&e, scores + (int64_t)q * n, k, nk, &values[(int64_t)q * nm * stride + boot], stride,
+                               msg);
+        ev_free(&e);
+        if (status != CLOUT_OK) return status;
+    }
+    if (boot == 0 || n == 0) return CLOUT_OK;
+    bool stop = false;
+    int64_t done = 0;
+    clout_i_progress *prog = clout_i_progress_start("bootstrap", (double)boot, " resamples");
+    #pragma omp parallel
+    {
+        double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)n * sizeof(double));
+        int64_t *at = malloc((size_t)n * sizeof(int64_t));
+        evaluator e;
+        bool ok = ev_alloc(&e, n);
+        char m2[CLOUT_MSG_LEN];
+        if (!a || !b || !at || !ok) {
+            #pragma omp critical
+            if (status == CLOUT_OK) {
+                status = CLOUT_ERR_NOMEM;
+                snprintf(msg, CLOUT_MSG_LEN, "out of memory in the bootstrap (%lld users)", (long long)n);
+            }
+        }
+        #pragma omp for schedule(dynamic, 1)
+        for (int64_t r = 0; r < boot; r++) {
+            if (!a || !b || !at || !ok || __atomic_load_n(&stop, __ATOMIC_RELAXED) ||
+                __atomic_load_n(&status, __ATOMIC_RELAXED) != CLOUT_OK)
+                continue;
+            /* resample r: the same draws for every column, so columns' values pair up */
+            for (int64_t j = 0; j < n; j++) {
+                at[j] = (int64_t)clout_rng_bounded(seed, CLOUT_STREAM_BOOTSTRAP, (uint64_t)(r * n + j), (uint64_t)n);
+                b[j] = truth[at[j]];
+            }
+            int s = ev_truth(&e, b, n, m2);
+            for (int q = 0; q < ncols && s >= 0; q++) {
+                const double *col = scores + (int64_t)q * n;
+                for (int64_t j = 0; j < n; j++) a[j] = col[at[j]];
+                s = ev_column(&e, a, k, nk, &values[(int64_t)q * nm * stride + r], stride, m2);
+            }
+            if (s < 0) {
+                #pragma omp critical
+                if (status == CLOUT_OK) {
+                    status = s;
+                    memcpy(msg, m2, CLOUT_MSG_LEN);
+                }
+            }
+            clout_i_progress_tick(prog, &done, 1, &stop);
+        }
+        free(a);
+        free(b);
+        free(at);
+        if (ok) ev_free(&e);
+    }
+    clout_i_progress_end(prog);
+    if (status != CLOUT_OK) return status;
+    ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
     return CLOUT_OK;
 }

@@ -27,29 +27,17 @@ int clout_norm_parse(const char *s, clout_norm *norm)
     return CLOUT_OK;
 }
 
-typedef struct {
-    double x;
-    int64_t i;
-} keyed;
-
-static int keyed_cmp(const void *a, const void *b)
-{
-    const keyed *p = a, *q = b;
-    if (p->x != q->x) return p->x < q->x ? -1 : 1;
-    return (p->i > q->i) - (p->i < q->i);
-}
-
 #undef FREE_ALL
 #define FREE_ALL FREE_PTR(k)
 
 int clout_average_ranks(const double *x, int64_t n, double *rank, char msg[CLOUT_MSG_LEN])
 {
-    keyed *k = NULL;
+    clout_i_keyed *k = NULL;
     for (int64_t i = 0; i < n; i++)
         ASSERT_MSG(isfinite(x[i]), CLOUT_ERR_INVALID, "value %lld is not a finite number", (long long)i + 1);
-    ALLOC_TRY(k, n > 0 ? n : 1, keyed);
-    for (int64_t i = 0; i < n; i++) k[i] = (keyed){x[i], i};
-    qsort(k, (size_t)n, sizeof(keyed), keyed_cmp);
+    ALLOC_TRY(k, n > 0 ? n : 1, clout_i_keyed);
+    for (int64_t i = 0; i < n; i++) k[i] = (clout_i_keyed){x[i], i};
+    TRY(clout_i_sort_keyed(k, n, false, NULL, NULL, msg));
     for (int64_t a = 0; a < n;) {
         int64_t b = a;
         while (b + 1 < n && k[b + 1].x == k[a].x) b++;

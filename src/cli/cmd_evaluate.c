@@ -6,22 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the bootstrap's stream (registered in src/core/streams.h as CLOUT_STREAM_BOOTSTRAP) */
-#define STREAM_BOOTSTRAP 0x626f6f74u
-
 enum { M_SPEARMAN, M_KENDALL, M_AUC, M_PRECISION, M_NDCG };
 static const char *metric_name[] = {"spearman", "kendall", "auc", "precision", "ndcg"};
-
-static int metric(int m, const double *s, const double *t, int64_t n, int64_t k, double *v, char msg[CLOUT_MSG_LEN])
-{
-    switch (m) {
-    case M_SPEARMAN: return clout_eval_spearman(s, t, n, v, msg);
-    case M_KENDALL: return clout_eval_kendall(s, t, n, v, msg);
-    case M_AUC: return clout_eval_auc(s, t, n, v, msg);
-    case M_PRECISION: return clout_eval_precision(s, t, n, k, v, msg);
-    default: return clout_eval_ndcg(s, t, n, k, v, msg);
-    }
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -32,46 +18,6 @@ static int cmp_double(const void *a, const void *b)
 static int key_cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* the metric of (col, truth) and its value on each of boot resamples of the users (resample r
- * draws user at = rng(seed, r * n + j) for j < n: the same draws for every column, so two
- * columns' resampled values pair up) */
-static int resampled(int mi, const double *col, const double *tv, int64_t n, int64_t k, int64_t boot, int64_t seed,
-                     double *value, double *bv, char msg[CLOUT_MSG_LEN])
-{
-    int s = metric(mi, col, tv, n, k, value, msg);
-    if (s < 0) return s;
-    bool nomem = false;
-    #pragma omp parallel
-    {
-        double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)n * sizeof(double));
-        if (!a || !b) {
-            #pragma omp atomic write
-            nomem = true;
-        }
-        #pragma omp for schedule(dynamic, 4)
-        for (int64_t r = 0; r < boot; r++) {
-            if (!a || !b) continue;
-            for (int64_t j = 0; j < n; j++) {
-                uint64_t at = clout_rng_bounded((uint64_t)seed, STREAM_BOOTSTRAP, (uint64_t)(r * n + j), (uint64_t)n);
-                a[j] = col[at];
-                b[j] = tv[at];
-            }
-            char m2[CLOUT_MSG_LEN];
-            if (metric(mi, a, b, n, k, &bv[r], m2) < 0) {
-                #pragma omp atomic write
-                nomem = true;
-            }
-        }
-        free(a);
-        free(b);
-    }
-    if (nomem) {
-        snprintf(msg, CLOUT_MSG_LEN, "out of memory in the bootstrap");
-        return CLOUT_ERR_NOMEM;
-    }
-    return CLOUT_OK;
 }
 
 /* the 95% percentile interval of bv[r] (minus base[r] when base is given) over the resamples
@@ -237,8 +183,8 @@ static int run(int argc, char **argv)
     if (s >= 0 && !c.quiet && (n < S.nrows || n < Tr.nrows))
         fprintf(stderr, "clout: evaluating %lld users (%lld score rows, %lld truth rows; --missing %s)\n", (long long)n,
                 (long long)S.nrows, (long long)Tr.nrows, missing);
-    /* the baseline's column (--baseline): its value and resampled values per metric and k, for
-     * the paired differences (every column is resampled with the same draws) */
+    /* the baseline's column (--baseline): its resampled values per metric and k pair up with every
+     * other column's (every column is resampled with the same draws) */
     int bq = -1, nmk = 3 + 2 * nk;
     if (s >= 0 && baseline) {
         for (int q = 0; q < nsc; q++)
@@ -249,15 +195,16 @@ static int run(int argc, char **argv)
             s = CLOUT_ERR_INVALID;
         }
     }
-    double *bv = s >= 0 ? malloc((size_t)(boot + 1) * sizeof(double)) : NULL;
-    double *base = s >= 0 && bq >= 0 ? malloc((size_t)nmk * (size_t)(boot + 1) * sizeof(double)) : NULL;
-    if (s >= 0 && (!bv || (bq >= 0 && !base))) s = CLOUT_ERR_NOMEM;
-    for (int mi = 0, x = 0; s >= 0 && bq >= 0 && mi < 5; mi++)
-        for (int ki = 0; s >= 0 && ki < (mi >= M_PRECISION ? nk : 1); ki++, x++) {
-            double *slot = base + (int64_t)x * (boot + 1);
-            s = resampled(mi, sv + (int64_t)bq * n, tv, n, mi >= M_PRECISION ? kv[ki] : 0, boot, seed, &slot[boot],
-                          slot, msg);
-        }
+    /* every column's value and resampled values per metric and k, in one library call (the values,
+     * and 144 bytes per user for each thread's copy of the resample and its sorts) */
+    double *vals = NULL;
+    if (s >= 0)
+        s = clout_memory_fits((double)nsc * nmk * (double)(boot + 1) * sizeof(double) +
+                                  144.0 * (double)n * (clout_get_threads() + 1),
+                              "the evaluation", CLOUT_ERR_INVALID, msg);
+    if (s >= 0 && !(vals = malloc((size_t)nsc * (size_t)nmk * (size_t)(boot + 1) * sizeof(double))))
+        s = CLOUT_ERR_NOMEM;
+    if (s >= 0) s = clout_eval_bootstrap(sv, nsc, tv, n, kv, nk, boot, (uint64_t)seed, vals, msg);
     clout_outfile out = {0};
     clout_table *t = NULL;
     if (s >= 0) s = clout_outfile_open(&out, c.out, msg);
@@ -266,20 +213,13 @@ static int run(int argc, char **argv)
                                   "diff_ci95_high"};
     if (s >= 0) s = clout_table_begin(&t, out.f, c.fmt, bq >= 0 ? 11 : 8, names, false, msg);
     for (int q = 0; s >= 0 && q < nsc; q++) {
-        const double *col = sv + (int64_t)q * n;
         for (int mi = 0, x = 0; s >= 0 && mi < 5; mi++) {
             int reps = mi >= M_PRECISION ? nk : 1;
             for (int ki = 0; s >= 0 && ki < reps; ki++, x++) {
                 int64_t k = mi >= M_PRECISION ? kv[ki] : 0;
-                double v = NAN, lo = NAN, hi = NAN;
-                const double *slot = bq >= 0 ? base + (int64_t)x * (boot + 1) : NULL;
-                if (q == bq) { /* the baseline itself: resampled already */
-                    v = slot[boot];
-                    memcpy(bv, slot, (size_t)boot * sizeof(double));
-                } else {
-                    s = resampled(mi, col, tv, n, k, boot, seed, &v, bv, msg);
-                }
-                if (s < 0) break;
+                const double *bv = vals + ((int64_t)q * nmk + x) * (boot + 1);
+                const double *slot = bq >= 0 ? vals + ((int64_t)bq * nmk + x) * (boot + 1) : NULL;
+                double v = bv[boot], lo = NAN, hi = NAN;
                 interval(bv, NULL, boot, &lo, &hi);
                 clout_table_str(t, S.names[sc[q]], strlen(S.names[sc[q]]));
                 clout_table_str(t, metric_name[mi], strlen(metric_name[mi]));
@@ -300,8 +240,7 @@ static int run(int argc, char **argv)
         }
     }
     code = cli_finish(&out, &t, s, msg);
-    free(bv);
-    free(base);
+    free(vals);
     free(tv);
     free(sv);
     free(tkeys);

@@ -183,5 +183,17 @@ static inline double clout_i_unif01_at(uint64_t key, uint64_t index)
 uint64_t clout_i_sum_piece(const void *data, size_t n);
 uint64_t clout_i_sum_fold(uint64_t sum, uint64_t piece);
 uint64_t clout_i_sum_blob(uint64_t sum, const void *data, size_t n);
+
+/* ---- sorting (src/core/sort.c) ---- */
+typedef struct {
+    double x;  /* the value (finite, or at least not NaN) */
+    int64_t i; /* what it belongs to */
+} clout_i_keyed;
+/* a[0..n) by x, ascending or descending, in O(n) (radix); stable: equal values keep their input
+ * order. -0 comes back as +0. tmp: n records of workspace, and count CLOUT_I_SORT_COUNT of them,
+ * or NULL for the call to allocate them (CLOUT_ERR_NOMEM if it cannot). */
+#define CLOUT_I_SORT_COUNT (6 << 11)
+int clout_i_sort_keyed(clout_i_keyed *a, int64_t n, bool desc, clout_i_keyed *tmp, int64_t *count,
+                       char msg[CLOUT_MSG_LEN]);
 #include "streams.h"
 #endif

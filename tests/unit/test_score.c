@@ -369,9 +369,12 @@ static void check_metrics(void)
     for (int r = 0; r < 5; r++) {
         int64_t n = 200 + 37 * r;
         double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)n * sizeof(double));
+        /* negative values and both zeros (-0 equals +0) among them */
         for (int64_t i = 0; i < n; i++) {
-            a[i] = floor(unif(10 + (uint64_t)r, (uint64_t)i) * 12);
-            b[i] = floor(0.5 * a[i] + unif(20 + (uint64_t)r, (uint64_t)i) * 8);
+            a[i] = floor(unif(10 + (uint64_t)r, (uint64_t)i) * 12) - 6;
+            b[i] = floor(0.5 * a[i] + unif(20 + (uint64_t)r, (uint64_t)i) * 8) - 2;
+            if (a[i] == 0 && i % 2) a[i] = -0.0;
+            if (b[i] == 0 && i % 3 == 0) b[i] = -0.0;
         }
         double nc = 0, nd2 = 0, tx = 0, ty = 0, auc = 0, np = 0, nn = 0;
         for (int64_t i = 0; i < n; i++)
@@ -401,8 +404,8 @@ static void check_metrics(void)
             sab += (ra[i] - m) * (rb[i] - m), saa += (ra[i] - m) * (ra[i] - m), sbb += (rb[i] - m) * (rb[i] - m);
         double rho = sab / sqrt(saa * sbb);
         CHECK(fabs(SPEAR(a, b, n) - rho) < 1e-12, "spearman %g vs %g", SPEAR(a, b, n), rho);
-        /* AUC of a for b > median */
-        double med = 4;
+        /* AUC of a for b > 1 */
+        double med = 1;
         for (int64_t i = 0; i < n; i++)
             for (int64_t j = 0; j < n; j++)
                 if (b[i] > med && !(b[j] > med)) auc += a[i] > a[j] ? 1 : a[i] == a[j] ? 0.5 : 0;
@@ -419,6 +422,76 @@ static void check_metrics(void)
     }
 }
 
+/* same value, NaN included */
+static bool same(double x, double y) { return (isnan(x) && isnan(y)) || x == y; }
+
+/* every column and metric of clout_eval_bootstrap against the one-metric calls: on all users, and
+ * on each resample drawn by hand as documented (user clout_rng_bounded(seed, "boot", r n + j, n)),
+ * for 1 and 2 threads */
+static void check_bootstrap(void)
+{
+    const uint64_t boot_stream = 0x626f6f74u; /* "boot" */
+    for (int64_t n = 3; n <= 700; n = n * 7 + 4) { /* 3, 25, 179: below and above the radix cut-off */
+        int nc = 3, nk = 3, nm = 3 + 2 * nk;
+        int64_t ks[] = {1, 5, n + 10}, boot = 6;
+        uint64_t seed = 9;
+        double *S = malloc((size_t)(nc * n) * sizeof(double)), *t = malloc((size_t)n * sizeof(double));
+        for (int64_t i = 0; i < n; i++) {
+            t[i] = floor(unif(31, (uint64_t)i) * 6) - 1;
+            for (int q = 0; q < nc; q++)
+                S[q * n + i] = q == 2 ? -t[i] : floor(unif(32 + (uint64_t)q, (uint64_t)i) * 9) - 4 + (q ? t[i] : 0);
+        }
+        size_t nv = (size_t)(nc * nm) * (size_t)(boot + 1);
+        double *v1 = malloc(nv * sizeof(double)), *v2 = malloc(nv * sizeof(double));
+        double *a = malloc((size_t)n * sizeof(double)), *b = malloc((size_t)n * sizeof(double));
+        clout_set_threads(1, msg);
+        CHECK_OK(clout_eval_bootstrap(S, nc, t, n, ks, nk, boot, seed, v1, msg));
+        clout_set_threads(2, msg);
+        CHECK_OK(clout_eval_bootstrap(S, nc, t, n, ks, nk, boot, seed, v2, msg));
+        CHECK(memcmp(v1, v2, nv * sizeof(double)) == 0, "n %lld: 1 and 2 threads differ", (long long)n);
+        int bad = 0;
+        for (int64_t r = 0; r <= boot; r++) {
+            for (int q = 0; q < nc; q++) {
+                for (int64_t j = 0; j < n; j++) {
+                    int64_t at = r == boot ? j : (int64_t)clout_rng_bounded(seed, boot_stream, (uint64_t)(r * n + j),
+                                                                              (uint64_t)n);
+                    a[j] = S[q * n + at];
+                    b[j] = t[at];
+                }
+                double want[9];
+                want[0] = SPEAR(a, b, n);
+                want[1] = KEND(a, b, n);
+                want[2] = AUC(a, b, n);
+                for (int ki = 0; ki < nk; ki++) {
+                    want[3 + ki] = PREC(a, b, n, ks[ki]);
+                    want[3 + nk + ki] = NDCG(a, b, n, ks[ki]);
+                }
+                for (int x = 0; x < nm; x++) {
+                    double got = v1[((int64_t)q * nm + x) * (boot + 1) + r];
+                    if (!same(got, want[x]) && bad++ < 5)
+                        CHECK(0, "n %lld resample %lld column %d slot %d: %.17g, one-metric call %.17g", (long long)n,
+                              (long long)r, q, x, got, want[x]);
+                }
+            }
+        }
+        CHECK(bad == 0, "n %lld: %d values differ from the one-metric calls", (long long)n, bad);
+        /* the third column is the truth reversed: Spearman -1 on all users (n > 3: ties) */
+        CHECK(fabs(v1[(2 * nm) * (boot + 1) + boot] + 1) < 1e-12, "reversed truth: spearman %g",
+              v1[(2 * nm) * (boot + 1) + boot]);
+        t[n / 2] = NAN;
+        CHECK(clout_eval_bootstrap(S, nc, t, n, ks, nk, boot, seed, v1, msg) == CLOUT_ERR_INVALID, "a NaN truth");
+        t[n / 2] = 0;
+        ks[1] = 0;
+        CHECK(clout_eval_bootstrap(S, nc, t, n, ks, nk, boot, seed, v1, msg) == CLOUT_ERR_INVALID, "k = 0");
+        free(S);
+        free(t);
+        free(v1);
+        free(v2);
+        free(a);
+        free(b);
+    }
+}
+
 int main(void)
 {
     check_init();
@@ -426,5 +499,6 @@ int main(void)
     check_edges_and_top();
     check_fits();
     check_metrics();
+    check_bootstrap();
     return check_done("test_score");
 }

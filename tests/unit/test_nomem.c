@@ -341,7 +341,8 @@ static int op_scores(clout_graph *W, double **out, int64_t *nout)
     for (int64_t k = 0; k < n * nf; k++) X[k] = clout_rng_uniform(5, 1, (uint64_t)k);
     for (int64_t u = 0; u < n; u++) y[u] = X[u * nf] + X[u * nf + 1] > 1;
     int64_t users[3] = {0, 10, 100}, top[15];
-    double tv[15], c1[4], c2[4], se[4], ev[5];
+    double tv[15], c1[4], c2[4], se[4], ev[5], bv[2 * 5 * 4];
+    int64_t bk[1] = {50};
     if (s == 0) s = clout_pairwise_edges(W, X, nf, w, false, val, fo, NULL, msg);
     if (s == 0) s = clout_pairwise_top(X, n, nf, w, true, users, 3, 5, top, tv, msg);
     if (s == 0) s = clout_fit_ridge(X, y, n, nf, 1, c1, se, msg);
@@ -353,8 +354,9 @@ static int op_scores(clout_graph *W, double **out, int64_t *nout)
     if (s == 0) s = clout_eval_auc(fo, y, n, &ev[2], msg);
     if (s == 0) s = clout_eval_precision(fo, y, n, 50, &ev[3], msg);
     if (s == 0) s = clout_eval_ndcg(fo, y, n, 50, &ev[4], msg);
+    if (s == 0) s = clout_eval_bootstrap(X, 2, y, n, bk, 1, 3, 7, bv, msg); /* two columns of X */
     if (s == 0) {
-        *nout = 1 + 15 + 8 + 5 + n;
+        *nout = 1 + 15 + 8 + 5 + 40 + n;
         *out = malloc((size_t)*nout * sizeof(double));
         if (*out == NULL) s = CLOUT_ERR_NOMEM;
     }
@@ -364,6 +366,7 @@ static int op_scores(clout_graph *W, double **out, int64_t *nout)
         for (int i = 0; i < 15; i++) *p++ = tv[i];
         for (int i = 0; i < 4; i++) *p++ = c1[i], *p++ = c2[i];
         for (int i = 0; i < 5; i++) *p++ = ev[i];
+        for (int i = 0; i < 40; i++) *p++ = bv[i];
         for (int64_t u = 0; u < n; u++) *p++ = fo[u] + fold[u];
     }
     free(X);

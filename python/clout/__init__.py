@@ -153,6 +153,9 @@ _sig = {
     "clout_set_progress_handler": (None, [C.c_void_p, C.c_void_p]),
     "clout_set_interruption_handler": (None, [C.c_void_p, C.c_void_p]),
     "clout_graph_social_edges": (C.c_int64, [_vp]),
+    "clout_eval_bootstrap": (C.c_int, [C.POINTER(C.c_double), C.c_int, C.POINTER(C.c_double), C.c_int64,
+                                       C.POINTER(C.c_int64), C.c_int, C.c_int64, C.c_uint64, C.POINTER(C.c_double),
+                                       C.c_char_p]),
 }
 for _name, (_res, _args) in _sig.items():
     _f = getattr(_lib, _name)
@@ -589,6 +592,61 @@ class Graph:
         for j, f in enumerate(features):
             res[f + "_contrib"] = contrib[:, j].copy()
         return res
+
+
+def _interval(v):
+    """the 95% percentile interval of the defined values, as `clout evaluate` takes it (NaN, NaN
+    when fewer than 2 are defined)"""
+    d = np.sort(v[~np.isnan(v)])
+    if len(d) < 2:
+        return float("nan"), float("nan")
+    return float(d[int(np.floor(0.025 * (len(d) - 1)))]), float(d[int(np.ceil(0.975 * (len(d) - 1)))])
+
+
+def evaluate(scores, truth, k=(10, 50, 100), bootstrap=1000, seed=1, baseline=None):
+    """Score columns against observed influence, as `clout evaluate`: scores a dict name -> array
+    (one value per user, the users in truth's order), truth an array. Spearman, Kendall's tau-b,
+    AUC (truth > 0), precision@k and NDCG@k of every column, each with its 95% percentile interval
+    from `bootstrap` resamples of the users drawn from `seed` (the same draws as the command line's,
+    for every column: the same figures). baseline: a column name; each row then also has diff and
+    its paired interval. Returns the rows as a dict of lists: column, metric, k, value, ci95_low,
+    ci95_high (+ diff, diff_ci95_low, diff_ci95_high)."""
+    names = list(scores)
+    if not names:
+        raise CloutError(-1001, "scores: give at least one column")
+    if baseline is not None and baseline not in names:
+        raise CloutError(-1001, f"baseline: '{baseline}' is not one of the score columns")
+    t = np.ascontiguousarray(truth, dtype=np.float64)
+    n = len(t)
+    S = np.ascontiguousarray(np.stack([np.asarray(scores[c], dtype=np.float64) for c in names]))
+    if t.ndim != 1 or S.shape != (len(names), n):
+        raise CloutError(-1001, f"every score column needs one value per truth value ({n})")
+    ks = np.ascontiguousarray([_whole("each k", x, 1, 2**62) for x in k], dtype=np.int64)
+    boot = _whole("bootstrap", bootstrap, 0, 1000000)
+    nm = 3 + 2 * len(ks)
+    vals = np.zeros(len(names) * nm * (boot + 1))
+    msg = C.create_string_buffer(MSG_LEN)
+    _check(_call(_lib.clout_eval_bootstrap, S.ctypes.data_as(C.POINTER(C.c_double)), len(names),
+                 t.ctypes.data_as(C.POINTER(C.c_double)), n, ks.ctypes.data_as(C.POINTER(C.c_int64)), len(ks),
+                 boot, _whole("seed", seed, 0, 2**64 - 1), vals.ctypes.data_as(C.POINTER(C.c_double)), msg), msg)
+    vals = vals.reshape(len(names), nm, boot + 1)
+    slots = [("spearman", None), ("kendall", None), ("auc", None)] + [("precision", int(x)) for x in ks] + \
+            [("ndcg", int(x)) for x in ks]
+    keys = ["column", "metric", "k", "value", "ci95_low", "ci95_high"]
+    if baseline is not None:
+        keys += ["diff", "diff_ci95_low", "diff_ci95_high"]
+        b = vals[names.index(baseline)]
+    out = {key: [] for key in keys}
+    for q, name in enumerate(names):
+        for x, (metric, kk) in enumerate(slots):
+            v = vals[q, x]
+            lo, hi = _interval(v[:boot])
+            row = [name, metric, kk, float(v[boot]), lo, hi]
+            if baseline is not None:
+                row += [float(v[boot] - b[x, boot]), *_interval(v[:boot] - b[x, :boot])]
+            for key, val in zip(keys, row):
+                out[key].append(val)
+    return out
 
 
 def load(path, threads=None, pagerank_layout=False):

@@ -333,3 +333,34 @@ def test_metrics_columns_are_views(snap):
     gc.collect()
     # the table stays alive while a column is viewed
     assert abs(pr.sum() - 1.0) < 1e-9 and core.min() >= 0
+
+
+def test_evaluate_matches_the_cli(snap, tmp_path):
+    g = clout.load(snap)
+    m = g.metrics(only=["out_degree", "pagerank", "core", "conversions"], frame=False)
+    cols = ["out_degree", "pagerank", "core"]
+    with open(tmp_path / "s.csv", "w") as f:
+        f.write("user," + ",".join(cols) + "\n")
+        for i, u in enumerate(m["user"]):
+            f.write(u + "," + ",".join(repr(float(m[c][i])) for c in cols) + "\n")
+    with open(tmp_path / "t.csv", "w") as f:
+        f.write("user,conversions\n")
+        for i, u in enumerate(m["user"]):
+            f.write(f"{u},{int(m['conversions'][i])}\n")
+    cli = table(run("evaluate", "--scores", str(tmp_path / "s.csv"), "--truth", str(tmp_path / "t.csv"), "--k", "5,50",
+                    "--bootstrap", "50", "--seed", "3", "--baseline", "pagerank", "-q"))
+    e = clout.evaluate({c: m[c] for c in cols}, m["conversions"], k=(5, 50), bootstrap=50, seed=3, baseline="pagerank")
+    assert len(cli) == len(e["value"]) == 3 * (3 + 2 * 2)
+    num = lambda x: float(x) if x != "" else float("nan")
+    for i, r in enumerate(cli):
+        assert (r["column"], r["metric"]) == (e["column"][i], e["metric"][i])
+        assert (int(r["k"]) if r["k"] else None) == e["k"][i]
+        for key in ("value", "ci95_low", "ci95_high", "diff", "diff_ci95_low", "diff_ci95_high"):
+            a, b = num(r[key]), e[key][i]
+            assert a == b or (np.isnan(a) and np.isnan(b)), (i, key, a, b)
+    with pytest.raises(clout.CloutError):
+        clout.evaluate({"a": [1.0, 2.0]}, [1.0, 2.0, 3.0])
+    with pytest.raises(clout.CloutError):
+        clout.evaluate({"a": [1.0, float("nan")]}, [1.0, 2.0])
+    with pytest.raises(clout.CloutError):
+        clout.evaluate({"a": [1.0, 2.0]}, [1.0, 2.0], k=(0,))

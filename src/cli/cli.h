@@ -20,6 +20,8 @@ int cli_exit_code(int status);
  * stop the running library call (first signal) or exit at once without temporary files (second).
  * cli_signal: the signal received, or 0. */
 void cli_show_progress(bool on);
+/* the command computes exact reach but has --approx: a reach that will take minutes says so */
+void cli_hint_approx(void);
 /* A label drawn before the library's phase names on the progress line (NULL or "": none). */
 void cli_progress_label(const char *text);
 /* The command's own phase (NULL: none): shown on the progress line when it runs for more than a

@@ -101,6 +101,7 @@ static int run(int argc, char **argv)
     fo.rr_sets = rrsets;
     fo.sims = sims;
     fo.approx_registers = (int)aregs;
+    if (!fo.approx) cli_hint_approx();
     fo.window = dif.window;
     fo.consume = true;
     dif.pagerank = fo.only == NULL || strstr(fo.only, "pagerank") != NULL;

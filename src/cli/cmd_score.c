@@ -415,6 +415,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
     fo.rr_sets = a->rrsets;
     fo.sims = a->sims;
     fo.approx = a->approx;
+    if (!a->approx) cli_hint_approx();
     fo.window = dif->window;
     (void)cmd;
     target t = {0};

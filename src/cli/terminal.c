@@ -92,6 +92,12 @@ static int ntimed;
 static double last_draw;
 static bool shown, drawing, ticker_started;
 static char label[160];          /* what the command is doing, before the phase (cli_progress_label) */
+static bool approx_hint;         /* the command could have estimated reach (cli_hint_approx) */
+
+void cli_hint_approx(void)
+{
+    approx_hint = true;
+}
 
 static void clear_line(void)
 {
@@ -129,6 +135,15 @@ static void draw(const char *phase, double done, double total, const char *unit,
         char d[16], r[16];
         human(d, sizeof d, done);
         human(r, sizeof r, rate);
+        /* exact neighbourhoods that will take minutes, in a command that has --approx: say once
+         * that HyperANF takes seconds */
+        static bool hinted;
+        if (approx_hint && !hinted && strcmp(phase, "reach") == 0 && total > 0 && done > 0 && seconds >= 5 && rate > 0 &&
+            (total - done) / rate > 120) {
+            hinted = true;
+            fprintf(stderr, "\r\033[Kclout: exact reach needs about %.0f more minutes here; --approx estimates it "
+                    "(HyperANF) in seconds\n", (total - done) / rate / 60);
+        }
         if (total > 0 && done > 0)
             fprintf(stderr, "\r\033[K%s%s%s: %5.1f%% %s%s, %s%s/s, ETA %.0fs", label, *label ? ": " : "", phase,
                     100.0 * done / total, d, unit, r, unit, (total - done) / (rate > 0 ? rate : 1));

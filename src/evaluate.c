@@ -357,6 +357,7 @@ static int ev_column(evaluator *e, const double *s, const int64_t *k, int nk, do
 int clout_eval_bootstrap(const double *scores, int ncols, const double *truth, int64_t n, const int64_t *k, int nk,
                          int64_t boot, uint64_t seed, double *values, char msg[CLOUT_MSG_LEN])
 {
+    ASSERT_MSG(values && (n == 0 || (scores && truth)), CLOUT_ERR_INVALID, "clout_eval_bootstrap: missing argument");
     ASSERT_MSG(ncols >= 1 && n >= 0 && nk >= 0 && nk <= 1000 && boot >= 0 && (nk == 0 || k != NULL),
                CLOUT_ERR_INVALID, "bootstrap: bad arguments (%d columns, %lld users, %d k, %lld resamples)", ncols,
                (long long)n, nk, (long long)boot);

@@ -483,6 +483,8 @@ static void check_bootstrap(void)
         t[n / 2] = 0;
         ks[1] = 0;
         CHECK(clout_eval_bootstrap(S, nc, t, n, ks, nk, boot, seed, v1, msg) == CLOUT_ERR_INVALID, "k = 0");
+        CHECK(clout_eval_bootstrap(NULL, nc, t, n, ks, nk, boot, seed, v1, msg) == CLOUT_ERR_INVALID, "no scores");
+        CHECK(clout_eval_bootstrap(S, nc, t, n, ks, nk, boot, seed, NULL, msg) == CLOUT_ERR_INVALID, "no values");
         free(S);
         free(t);
         free(v1);

@@ -71,19 +71,28 @@ class Driver:
         s.close()
         # chromium leaves its profile directories in TMPDIR: give it one of ours, removed in close()
         self.tmp = tempfile.mkdtemp(prefix="clout-browser-")
-        self.proc = subprocess.Popen(["chromedriver", f"--port={self.port}"], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": self.tmp})
-        for _ in range(100):
-            try:
-                self.call("GET", "/status")
-                break
-            except OSError:
-                time.sleep(0.1)
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--hide-scrollbars", "--window-size=1280,900"]}}}}
-        self.sid = self.call("POST", "/session", caps)["sessionId"]
+        self.proc = None
+        try:
+            self.proc = subprocess.Popen(["chromedriver", f"--port={self.port}"], stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": self.tmp})
+            for _ in range(100):
+                try:
+                    self.call("GET", "/status")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--hide-scrollbars", "--window-size=1280,900"]}}}}
+            self.sid = self.call("POST", "/session", caps)["sessionId"]
+        except BaseException:
+            # no driver or no session: stop what started and remove the directory before failing
+            if self.proc is not None:
+                self.proc.terminate()
+                self.proc.wait(10)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
     def call(self, method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None

@@ -194,7 +194,10 @@ typedef struct {
 int cli_csv_read(const char *path, const char *keycol, cli_csv *t, char msg[CLOUT_MSG_LEN]);
 void cli_csv_free(cli_csv *t);
 /* CLOUT_OK when no key is on two rows, else CLOUT_ERR_DATA and msg "PATH:LINE: a second row for
- * KEYCOLUMN 'KEY' (the first on line L)" naming the earliest repeated row */
+ * KEYCOLUMN 'KEY' (the first on line L)" naming the earliest repeated row. cli_csv_index also
+ * hands back (when order is not NULL; the caller frees it) the rows in the order of their keys
+ * (strcmp), for a join by merging two such orders. */
+int cli_csv_index(const cli_csv *t, const char *path, int64_t **order, char msg[CLOUT_MSG_LEN]);
 int cli_csv_unique(const cli_csv *t, const char *path, char msg[CLOUT_MSG_LEN]);
 /* the line of column c's first cell that is not a finite number, or 1 (the header) when it is the
  * key column or has none */

@@ -15,11 +15,6 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int key_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* the 95% percentile interval of bv[r] (minus base[r] when base is given) over the resamples
  * where both are defined; NaN when fewer than 2 are */
 static void interval(const double *bv, const double *base, int64_t boot, double *lo, double *hi)
@@ -135,33 +130,20 @@ static int run(int argc, char **argv)
         snprintf(msg, CLOUT_MSG_LEN, "%s: no score column to evaluate%s", scores, cols ? " among --columns" : "");
         s = cols ? CLOUT_ERR_INVALID : CLOUT_ERR_DATA;
     }
-    /* join on the user: truth keys sorted, each score row looked up */
-    int64_t n = 0, *trow = NULL;
-    char **tkeys = NULL;
-    int64_t *torder = NULL;
+    /* join on the user: both tables in key order (which also finds a key on two rows), merged */
+    int64_t n = 0, *trow = NULL, *torder = NULL, *sorder = NULL;
+    if (s >= 0) s = cli_csv_index(&Tr, truth, &torder, msg);
+    if (s >= 0) s = cli_csv_index(&S, scores, &sorder, msg);
+    if (s >= 0 && !(trow = malloc((size_t)S.nrows * sizeof(int64_t)))) s = CLOUT_ERR_NOMEM;
     if (s >= 0) {
-        tkeys = malloc((size_t)Tr.nrows * sizeof(char *));
-        torder = malloc((size_t)Tr.nrows * sizeof(int64_t));
-        trow = malloc((size_t)S.nrows * sizeof(int64_t));
-        if (!tkeys || !torder || !trow) s = CLOUT_ERR_NOMEM;
-    }
-    if (s >= 0) {
-        memcpy(tkeys, Tr.keys, (size_t)Tr.nrows * sizeof(char *));
-        qsort(tkeys, (size_t)Tr.nrows, sizeof(char *), key_cmp);
-        s = cli_csv_unique(&Tr, truth, msg);
-        if (s >= 0) s = cli_csv_unique(&S, scores, msg);
-    }
-    if (s >= 0) {
-        /* position of each sorted key in Tr */
-        for (int64_t r = 0; r < Tr.nrows; r++) {
-            char **hit = bsearch(&Tr.keys[r], tkeys, (size_t)Tr.nrows, sizeof(char *), key_cmp);
-            torder[hit - tkeys] = r;
+        for (int64_t r = 0; r < S.nrows; r++) trow[r] = -1;
+        for (int64_t i = 0, j = 0; i < S.nrows && j < Tr.nrows;) {
+            int c = strcmp(S.keys[sorder[i]], Tr.keys[torder[j]]);
+            if (c == 0) trow[sorder[i]] = torder[j];
+            i += c <= 0;
+            j += c >= 0;
         }
-        for (int64_t r = 0; r < S.nrows; r++) {
-            char **hit = bsearch(&S.keys[r], tkeys, (size_t)Tr.nrows, sizeof(char *), key_cmp);
-            trow[r] = hit ? torder[hit - tkeys] : -1;
-            n += hit != NULL || strcmp(missing, "zero") == 0;
-        }
+        for (int64_t r = 0; r < S.nrows; r++) n += trow[r] >= 0 || strcmp(missing, "zero") == 0;
     }
     if (s >= 0 && n < 2) {
         snprintf(msg, CLOUT_MSG_LEN, "%s and %s share %lld users; at least 2 are needed", scores, truth, (long long)n);
@@ -243,7 +225,7 @@ static int run(int argc, char **argv)
     free(vals);
     free(tv);
     free(sv);
-    free(tkeys);
+    free(sorder);
     free(torder);
     free(trow);
     free(sc);

@@ -204,10 +204,14 @@ static int by_key_then_row(const void *a, const void *b)
     return c ? c : (x->row > y->row) - (x->row < y->row);
 }
 
-int cli_csv_unique(const cli_csv *t, const char *path, char msg[CLOUT_MSG_LEN])
+int cli_csv_index(const cli_csv *t, const char *path, int64_t **order, char msg[CLOUT_MSG_LEN])
 {
+    if (order) *order = NULL;
     keyed_row *ix = malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof(keyed_row));
-    if (ix == NULL) {
+    int64_t *o = order ? malloc((size_t)(t->nrows ? t->nrows : 1) * sizeof(int64_t)) : NULL;
+    if (ix == NULL || (order && o == NULL)) {
+        free(ix);
+        free(o);
         snprintf(msg, CLOUT_MSG_LEN, "%s: out of memory", path);
         return CLOUT_ERR_NOMEM;
     }
@@ -221,11 +225,21 @@ int cli_csv_unique(const cli_csv *t, const char *path, char msg[CLOUT_MSG_LEN])
             second = ix[r].row;
             first = ix[r - 1].row;
         }
+    for (int64_t r = 0; o && r < t->nrows; r++) o[r] = ix[r].row;
     free(ix);
-    if (second < 0) return CLOUT_OK;
+    if (second < 0) {
+        if (order) *order = o;
+        return CLOUT_OK;
+    }
+    free(o);
     snprintf(msg, CLOUT_MSG_LEN, "%s:%lld: a second row for %s '%.64s' (the first on line %lld)", path,
              (long long)t->lines[second], t->names[t->key], t->keys[second], (long long)t->lines[first]);
     return CLOUT_ERR_DATA;
+}
+
+int cli_csv_unique(const cli_csv *t, const char *path, char msg[CLOUT_MSG_LEN])
+{
+    return cli_csv_index(t, path, NULL, msg);
 }
 
 int64_t cli_csv_bad_line(const cli_csv *t, int c)

@@ -1,5 +1,6 @@
 /* evaluate.c: how well a score column orders users against what really happened: rank
- * correlations (Spearman, Kendall's tau-b), precision@k, NDCG@k and AUC. */
+ * correlations (Spearman, Kendall's tau-b), precision@k, NDCG@k and AUC, one at a time or every
+ * one of many columns with bootstrap resamples; and the average ranks they rest on. */
 #include "store_internal.h"
 #include <math.h>
 
@@ -16,39 +17,6 @@ static double pearson(const double *x, const double *y, int64_t n)
         syy += (y[i] - my) * (y[i] - my);
     }
     return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : NAN;
-}
-
-#undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        FREE_PTR(a);                                                                      \
-        FREE_PTR(b);                                                                      \
-    } while (0)
-
-int clout_eval_spearman(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
-{
-    double *a = NULL, *b = NULL;
-    *value = NAN;
-    if (n < 2) return CLOUT_OK;
-    ALLOC_TRY(a, n, double);
-    ALLOC_TRY(b, n, double);
-    TRY(clout_average_ranks(score, n, a, msg));
-    TRY(clout_average_ranks(truth, n, b, msg));
-    *value = pearson(a, b, n);
-    FREE_ALL;
-    return CLOUT_OK;
-}
-
-#undef FREE_ALL
-#define FREE_ALL
-
-/* both columns finite, or CLOUT_ERR_INVALID naming the first value that is not */
-static int finite_cols(const double *a, const double *b, int64_t n, char msg[CLOUT_MSG_LEN])
-{
-    for (int64_t i = 0; i < n; i++)
-        ASSERT_MSG(isfinite(a[i]) && isfinite(b[i]), CLOUT_ERR_INVALID, "row %lld: the %s is not a finite number",
-                   (long long)i + 1, isfinite(a[i]) ? "truth" : "score");
-    return CLOUT_OK;
 }
 
 typedef struct {
@@ -90,146 +58,12 @@ static double tied(const pair *a, int64_t n, bool by_x, bool by_both)
 }
 
 #undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        FREE_PTR(a);                                                                      \
-        FREE_PTR(tmp);                                                                    \
-        FREE_PTR(k);                                                                      \
-    } while (0)
-
-int clout_eval_kendall(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
-{
-    pair *a = NULL, *tmp = NULL;
-    clout_i_keyed *k = NULL;
-    double r = NAN;
-    *value = NAN;
-    if (n < 2) return CLOUT_OK;
-    TRY(finite_cols(score, truth, n, msg));
-    ALLOC_TRY(a, n, pair);
-    ALLOC_TRY(tmp, n, pair);
-    ALLOC_TRY(k, n, clout_i_keyed);
-    {
-        /* ordered by (score, truth): by truth, then stably by score */
-        for (int64_t i = 0; i < n; i++) k[i] = (clout_i_keyed){truth[i], i};
-        TRY(clout_i_sort_keyed(k, n, false, NULL, NULL, msg));
-        for (int64_t j = 0; j < n; j++) k[j].x = score[k[j].i];
-        TRY(clout_i_sort_keyed(k, n, false, NULL, NULL, msg));
-        for (int64_t j = 0; j < n; j++) a[j] = (pair){score[k[j].i], truth[k[j].i]};
-        double n0 = 0.5 * (double)n * (double)(n - 1);
-        double n1 = tied(a, n, true, false), n3 = tied(a, n, false, true);
-        double swaps = (double)merge_count(a, tmp, n);
-        double n2 = tied(a, n, false, false);
-        /* concordant - discordant = n0 - n1 - n2 + n3 - 2 swaps */
-        double den = sqrt((n0 - n1) * (n0 - n2));
-        r = den > 0 ? (n0 - n1 - n2 + n3 - 2 * swaps) / den : NAN;
-    }
-    FREE_ALL;
-    *value = r;
-    return CLOUT_OK;
-}
-
-typedef clout_i_keyed keyed;
-
-/* best first, ties by index */
-static keyed *sorted_desc(const double *x, int64_t n)
-{
-    char m2[CLOUT_MSG_LEN];
-    keyed *k = clout_i_malloc((size_t)(n > 0 ? n : 1), sizeof(keyed));
-    if (k == NULL) return NULL;
-    for (int64_t i = 0; i < n; i++) k[i] = (keyed){x[i], i};
-    if (clout_i_sort_keyed(k, n, true, NULL, NULL, m2) < 0) {
-        free(k);
-        return NULL;
-    }
-    return k;
-}
-
-#undef FREE_ALL
-#define FREE_ALL                                                                          \
-    do {                                                                                  \
-        FREE_PTR(s);                                                                      \
-        FREE_PTR(t);                                                                      \
-    } while (0)
-
-int clout_eval_precision(const double *score, const double *truth, int64_t n, int64_t k, double *value,
-                         char msg[CLOUT_MSG_LEN])
-{
-    keyed *s = NULL, *t = NULL;
-    *value = NAN;
-    ASSERT_MSG(k >= 1, CLOUT_ERR_INVALID, "k must be >= 1 (got %lld)", (long long)k);
-    if (n < 1) return CLOUT_OK;
-    TRY(finite_cols(score, truth, n, msg));
-    if (k > n) k = n;
-    s = sorted_desc(score, n);
-    t = sorted_desc(truth, n);
-    ASSERT_MSG(s && t, CLOUT_ERR_NOMEM, "out of memory");
-    double kth = t[k - 1].x;
-    int64_t hits = 0;
-    for (int64_t j = 0; j < k; j++) hits += truth[s[j].i] >= kth;
-    *value = (double)hits / (double)k;
-    FREE_ALL;
-    return CLOUT_OK;
-}
-
-int clout_eval_ndcg(const double *score, const double *truth, int64_t n, int64_t k, double *value,
-                    char msg[CLOUT_MSG_LEN])
-{
-    keyed *s = NULL, *t = NULL;
-    double r = NAN;
-    *value = NAN;
-    ASSERT_MSG(k >= 1, CLOUT_ERR_INVALID, "k must be >= 1 (got %lld)", (long long)k);
-    if (n < 1) return CLOUT_OK;
-    TRY(finite_cols(score, truth, n, msg));
-    if (k > n) k = n;
-    s = sorted_desc(score, n);
-    t = sorted_desc(truth, n);
-    ASSERT_MSG(s && t, CLOUT_ERR_NOMEM, "out of memory");
-    {
-        double dcg = 0, idcg = 0;
-        for (int64_t j = 0; j < k; j++) {
-            double disc = 1.0 / log2((double)j + 2.0);
-            dcg += fmax(truth[s[j].i], 0) * disc;
-            idcg += fmax(t[j].x, 0) * disc;
-        }
-        r = idcg > 0 ? dcg / idcg : NAN;
-    }
-    FREE_ALL;
-    *value = r;
-    return CLOUT_OK;
-}
-
-#undef FREE_ALL
-#define FREE_ALL FREE_PTR(rk)
-
-int clout_eval_auc(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
-{
-    double *rk = NULL, r = NAN;
-    *value = NAN;
-    TRY(finite_cols(score, truth, n, msg));
-    int64_t pos = 0;
-    for (int64_t i = 0; i < n; i++) pos += truth[i] > 0;
-    if (pos == 0 || pos == n) return CLOUT_OK;
-    ALLOC_TRY(rk, n, double);
-    TRY(clout_average_ranks(score, n, rk, msg));
-    {
-        double sum = 0;
-        for (int64_t i = 0; i < n; i++)
-            if (truth[i] > 0) sum += rk[i];
-        double np = (double)pos, nn = (double)(n - pos);
-        r = (sum - np * (np + 1) / 2) / (np * nn);
-    }
-    FREE_ALL;
-    *value = r;
-    return CLOUT_OK;
-}
-
-#undef FREE_ALL
 #define FREE_ALL
 
 /* ---- every metric of many columns against one truth, sharing the work: the truth is sorted and
- * ranked once, each column sorted once (best first) for its ranks, precision and NDCG at every k,
- * and once more (after the truth's order) for Kendall. The values are those of the functions above,
- * bit for bit: the same ranks, sums in the same order, the same pairs merged. */
+ * ranked once, each column sorted once (best first) for its ranks, AUC, precision and NDCG at every
+ * k, and once more (after the truth's order) for Kendall. The one-metric calls below ask it for
+ * one value: one implementation of each metric. */
 typedef struct {
     int64_t n, pos;         /* users; users with truth > 0 */
     const double *truth;
@@ -271,7 +105,7 @@ static bool ev_alloc(evaluator *e, int64_t n)
 }
 
 /* average ranks (ascending, 1-based) from an order best first: a run of equal values at
- * positions a..b holds the ascending positions n-1-b..n-1-a, averaged as clout_average_ranks does */
+ * positions a..b holds the ascending positions n-1-b..n-1-a, and ranks their mean plus 1 */
 static void ranks_from_desc(const clout_i_keyed *d, int64_t n, double *rank)
 {
     for (int64_t a = 0; a < n;) {
@@ -298,8 +132,11 @@ static int ev_truth(evaluator *e, const double *t, int64_t n, char msg[CLOUT_MSG
     return CLOUT_OK;
 }
 
-/* slots x (spearman, kendall, auc, precision at each k, ndcg at each k) of column s at out[x stride] */
-static int ev_column(evaluator *e, const double *s, const int64_t *k, int nk, double *out, int64_t stride,
+enum { W_SPEARMAN = 1, W_KENDALL = 2, W_AUC = 4, W_TOPK = 8, W_ALL = 15 };
+
+/* slots x (spearman, kendall, auc, precision at each k, ndcg at each k) of column s at out[x stride];
+ * the slots want leaves out stay NaN */
+static int ev_column(evaluator *e, const double *s, const int64_t *k, int nk, int want, double *out, int64_t stride,
                      char msg[CLOUT_MSG_LEN])
 {
     int64_t n = e->n;
@@ -311,17 +148,19 @@ static int ev_column(evaluator *e, const double *s, const int64_t *k, int nk, do
         e->sk[i] = (clout_i_keyed){s[i], i};
     }
     if (n < 1) return CLOUT_OK;
-    TRY(clout_i_sort_keyed(e->sk, n, true, e->tmp, e->count, msg));
-    ranks_from_desc(e->sk, n, e->sr);
-    if (n >= 2) out[0] = pearson(e->sr, e->tr, n);
-    if (e->pos > 0 && e->pos < n) {
+    if (want & (W_SPEARMAN | W_AUC | W_TOPK)) {
+        TRY(clout_i_sort_keyed(e->sk, n, true, e->tmp, e->count, msg));
+        ranks_from_desc(e->sk, n, e->sr);
+    }
+    if ((want & W_SPEARMAN) && n >= 2) out[0] = pearson(e->sr, e->tr, n);
+    if ((want & W_AUC) && e->pos > 0 && e->pos < n) {
         double sum = 0;
         for (int64_t i = 0; i < n; i++)
             if (t[i] > 0) sum += e->sr[i];
         double np = (double)e->pos, nn = (double)(n - e->pos);
         out[2 * stride] = (sum - np * (np + 1) / 2) / (np * nn);
     }
-    for (int ki = 0; ki < nk; ki++) {
+    for (int ki = 0; (want & W_TOPK) && ki < nk; ki++) {
         int64_t kk = k[ki] > n ? n : k[ki];
         double kth = e->tk[kk - 1].x, dcg = 0, idcg = 0;
         int64_t hits = 0;
@@ -334,7 +173,7 @@ static int ev_column(evaluator *e, const double *s, const int64_t *k, int nk, do
         out[(3 + ki) * stride] = (double)hits / (double)kk;
         out[(3 + nk + ki) * stride] = idcg > 0 ? dcg / idcg : NAN;
     }
-    if (n >= 2) {
+    if ((want & W_KENDALL) && n >= 2) {
         /* Kendall: the pairs ordered by (score, truth): the truth ascending, then stably by score */
         clout_i_keyed *kk = e->sk;
         for (int64_t j = 0; j < n; j++) {
@@ -370,7 +209,7 @@ int clout_eval_bootstrap(const double *scores, int ncols, const double *truth, i
         ASSERT_MSG(ev_alloc(&e, n), CLOUT_ERR_NOMEM, "out of memory evaluating %lld users", (long long)n);
         status = ev_truth(&e, truth, n, msg);
         for (int q = 0; q < ncols && status == CLOUT_OK; q++)
-            status = ev_column(&e, scores + (int64_t)q * n, k, nk, &values[(int64_t)q * nm * stride + boot], stride,
+            status = ev_column(&e, scores + (int64_t)q * n, k, nk, W_ALL, &values[(int64_t)q * nm * stride + boot], stride,
                                msg);
         ev_free(&e);
         if (status != CLOUT_OK) return status;
@@ -407,7 +246,7 @@ int clout_eval_bootstrap(const double *scores, int ncols, const double *truth, i
             for (int q = 0; q < ncols && s >= 0; q++) {
                 const double *col = scores + (int64_t)q * n;
                 for (int64_t j = 0; j < n; j++) a[j] = col[at[j]];
-                s = ev_column(&e, a, k, nk, &values[(int64_t)q * nm * stride + r], stride, m2);
+                s = ev_column(&e, a, k, nk, W_ALL, &values[(int64_t)q * nm * stride + r], stride, m2);
             }
             if (s < 0) {
                 #pragma omp critical
@@ -426,5 +265,70 @@ int clout_eval_bootstrap(const double *scores, int ncols, const double *truth, i
     clout_i_progress_end(prog);
     if (status != CLOUT_OK) return status;
     ASSERT_MSG(!stop, CLOUT_ERR_INTERRUPTED, "interrupted");
+    return CLOUT_OK;
+}
+
+/* one metric (slot x of a single k) of one column */
+static int one(int x, const double *score, const double *truth, int64_t n, int64_t k, double *value,
+               char msg[CLOUT_MSG_LEN])
+{
+    static const int want[] = {W_SPEARMAN, W_KENDALL, W_AUC, W_TOPK, W_TOPK};
+    double out[5];
+    evaluator e;
+    ASSERT_MSG(ev_alloc(&e, n), CLOUT_ERR_NOMEM, "out of memory evaluating %lld users", (long long)n);
+    int s = ev_truth(&e, truth, n, msg);
+    if (s >= 0) s = ev_column(&e, score, &k, x >= 3, want[x], out, 1, msg);
+    ev_free(&e);
+    if (s >= 0) *value = out[x];
+    return s;
+}
+
+int clout_eval_spearman(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
+{
+    *value = NAN;
+    return n < 2 ? CLOUT_OK : one(0, score, truth, n, 0, value, msg);
+}
+
+int clout_eval_kendall(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
+{
+    *value = NAN;
+    return n < 2 ? CLOUT_OK : one(1, score, truth, n, 0, value, msg);
+}
+
+int clout_eval_auc(const double *score, const double *truth, int64_t n, double *value, char msg[CLOUT_MSG_LEN])
+{
+    *value = NAN;
+    return one(2, score, truth, n, 0, value, msg);
+}
+
+int clout_eval_precision(const double *score, const double *truth, int64_t n, int64_t k, double *value,
+                         char msg[CLOUT_MSG_LEN])
+{
+    *value = NAN;
+    ASSERT_MSG(k >= 1, CLOUT_ERR_INVALID, "k must be >= 1 (got %lld)", (long long)k);
+    return n < 1 ? CLOUT_OK : one(3, score, truth, n, k, value, msg);
+}
+
+int clout_eval_ndcg(const double *score, const double *truth, int64_t n, int64_t k, double *value,
+                    char msg[CLOUT_MSG_LEN])
+{
+    *value = NAN;
+    ASSERT_MSG(k >= 1, CLOUT_ERR_INVALID, "k must be >= 1 (got %lld)", (long long)k);
+    return n < 1 ? CLOUT_OK : one(4, score, truth, n, k, value, msg);
+}
+
+#undef FREE_ALL
+#define FREE_ALL FREE_PTR(k)
+
+int clout_average_ranks(const double *x, int64_t n, double *rank, char msg[CLOUT_MSG_LEN])
+{
+    clout_i_keyed *k = NULL;
+    for (int64_t i = 0; i < n; i++)
+        ASSERT_MSG(isfinite(x[i]), CLOUT_ERR_INVALID, "value %lld is not a finite number", (long long)i + 1);
+    ALLOC_TRY(k, n > 0 ? n : 1, clout_i_keyed);
+    for (int64_t i = 0; i < n; i++) k[i] = (clout_i_keyed){x[i], i};
+    TRY(clout_i_sort_keyed(k, n, true, NULL, NULL, msg));
+    ranks_from_desc(k, n, rank);
+    FREE_ALL;
     return CLOUT_OK;
 }

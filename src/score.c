@@ -28,28 +28,6 @@ int clout_norm_parse(const char *s, clout_norm *norm)
 }
 
 #undef FREE_ALL
-#define FREE_ALL FREE_PTR(k)
-
-int clout_average_ranks(const double *x, int64_t n, double *rank, char msg[CLOUT_MSG_LEN])
-{
-    clout_i_keyed *k = NULL;
-    for (int64_t i = 0; i < n; i++)
-        ASSERT_MSG(isfinite(x[i]), CLOUT_ERR_INVALID, "value %lld is not a finite number", (long long)i + 1);
-    ALLOC_TRY(k, n > 0 ? n : 1, clout_i_keyed);
-    for (int64_t i = 0; i < n; i++) k[i] = (clout_i_keyed){x[i], i};
-    TRY(clout_i_sort_keyed(k, n, false, NULL, NULL, msg));
-    for (int64_t a = 0; a < n;) {
-        int64_t b = a;
-        while (b + 1 < n && k[b + 1].x == k[a].x) b++;
-        double r = 0.5 * (double)(a + b) + 1.0; /* ranks a+1 .. b+1, averaged */
-        for (int64_t q = a; q <= b; q++) rank[k[q].i] = r;
-        a = b + 1;
-    }
-    FREE_ALL;
-    return CLOUT_OK;
-}
-
-#undef FREE_ALL
 #define FREE_ALL
 
 int clout_normalize(const double *x, int64_t n, clout_norm how, double *out, char msg[CLOUT_MSG_LEN])

@@ -3,7 +3,7 @@
  * against a direct loop; top-k against sorting every user; ridge against a separate Gaussian
  * elimination and the textbook standard error; the logistic fit against its optimality condition
  * and a grid search; Spearman, Kendall and AUC against their O(n^2) definitions; precision@k and
- * NDCG@k by hand. */
+ * NDCG@k by hand and against a top-k picked one by one. */
 #include "check.h"
 
 static char msg[CLOUT_MSG_LEN];
@@ -310,6 +310,11 @@ static void check_fits(void)
 }
 
 static double sgn(double x) { return (x > 0) - (x < 0); }
+static int desc_double(const void *p, const void *q)
+{
+    double x = *(const double *)p, y = *(const double *)q;
+    return (x < y) - (x > y);
+}
 
 /* the metrics as values (a failed call is a failed check and NaN) */
 static double SPEAR(const double *a, const double *b, int64_t n)
@@ -414,6 +419,34 @@ static void check_metrics(void)
         for (int64_t i = 0; i < n; i++) bp[i] = b[i] > med;
         CHECK(fabs(AUC(a, bp, n) - auc / (np * nn)) < 1e-12, "auc %g vs %g", AUC(a, bp, n),
               auc / (np * nn));
+        /* precision@k and NDCG@k: the k best by score picked one by one (largest, then lowest
+         * index), the truth's k-th largest and ideal gains from a qsort of its values */
+        double *ts = malloc((size_t)n * sizeof(double));
+        char *taken = calloc((size_t)n, 1);
+        memcpy(ts, b, (size_t)n * sizeof(double));
+        qsort(ts, (size_t)n, sizeof(double), desc_double);
+        int64_t kmax = 60, pick[60];
+        for (int64_t j = 0; j < kmax; j++) {
+            int64_t best = -1;
+            for (int64_t i = 0; i < n; i++)
+                if (!taken[i] && (best < 0 || a[i] > a[best])) best = i;
+            taken[best] = 1;
+            pick[j] = best;
+        }
+        for (int64_t k = 1; k <= kmax; k += 7) {
+            double hits = 0, dcg = 0, idcg = 0;
+            for (int64_t j = 0; j < k; j++) {
+                hits += b[pick[j]] >= ts[k - 1];
+                dcg += fmax(b[pick[j]], 0) / log2((double)j + 2);
+                idcg += fmax(ts[j], 0) / log2((double)j + 2);
+            }
+            CHECK(PREC(a, b, n, k) == hits / (double)k, "precision@%lld %g vs %g", (long long)k, PREC(a, b, n, k),
+                  hits / (double)k);
+            CHECK(fabs(NDCG(a, b, n, k) - dcg / idcg) < 1e-12, "ndcg@%lld %g vs %g", (long long)k, NDCG(a, b, n, k),
+                  dcg / idcg);
+        }
+        free(ts);
+        free(taken);
         free(bp);
         free(ra);
         free(rb);

@@ -790,6 +790,11 @@ CLOUT_PUBLIC int clout_eval_auc(const double *score, const double *truth, int64_
  * progress; CLOUT_ERR_INTERRUPTED when asked to stop. Time per resample and column: two radix
  * sorts (O(n)) and Kendall's merge (O(n log n)); memory besides values: 144 bytes per user per
  * thread. */
+/* The 95% percentile interval of v[0..n) (minus base[r] when base is not NULL: a paired
+ * difference) over the entries where it is defined: with the d defined values sorted, lo =
+ * d[floor(0.025 (d - 1))] and hi = d[ceil(0.975 (d - 1))]; NaN, NaN when fewer than 2 are. */
+CLOUT_PUBLIC int clout_eval_interval(const double *v, const double *base, int64_t n, double *lo, double *hi,
+                                     char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_eval_bootstrap(const double *scores, int ncols, const double *truth, int64_t n, const int64_t *k,
                                       int nk, int64_t boot, uint64_t seed, double *values, char msg[CLOUT_MSG_LEN]);
 

@@ -332,3 +332,33 @@ int clout_average_ranks(const double *x, int64_t n, double *rank, char msg[CLOUT
     FREE_ALL;
     return CLOUT_OK;
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+#undef FREE_ALL
+#define FREE_ALL FREE_PTR(d)
+
+int clout_eval_interval(const double *v, const double *base, int64_t n, double *lo, double *hi,
+                        char msg[CLOUT_MSG_LEN])
+{
+    double *d = NULL;
+    *lo = *hi = NAN;
+    ASSERT_MSG(n >= 0 && (n == 0 || v), CLOUT_ERR_INVALID, "clout_eval_interval: missing argument");
+    ALLOC_TRY(d, n > 0 ? n : 1, double);
+    int64_t nd = 0;
+    for (int64_t r = 0; r < n; r++) {
+        double x = base ? v[r] - base[r] : v[r];
+        if (!isnan(x)) d[nd++] = x;
+    }
+    qsort(d, (size_t)nd, sizeof(double), cmp_double);
+    if (nd >= 2) {
+        *lo = d[(int64_t)floor(0.025 * (double)(nd - 1))];
+        *hi = d[(int64_t)ceil(0.975 * (double)(nd - 1))];
+    }
+    FREE_ALL;
+    return CLOUT_OK;
+}

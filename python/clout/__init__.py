@@ -153,6 +153,8 @@ _sig = {
     "clout_set_progress_handler": (None, [C.c_void_p, C.c_void_p]),
     "clout_set_interruption_handler": (None, [C.c_void_p, C.c_void_p]),
     "clout_graph_social_edges": (C.c_int64, [_vp]),
+    "clout_eval_interval": (C.c_int, [C.POINTER(C.c_double), C.POINTER(C.c_double), C.c_int64,
+                                      C.POINTER(C.c_double), C.POINTER(C.c_double), C.c_char_p]),
     "clout_eval_bootstrap": (C.c_int, [C.POINTER(C.c_double), C.c_int, C.POINTER(C.c_double), C.c_int64,
                                        C.POINTER(C.c_int64), C.c_int, C.c_int64, C.c_uint64, C.POINTER(C.c_double),
                                        C.c_char_p]),
@@ -594,13 +596,16 @@ class Graph:
         return res
 
 
-def _interval(v):
-    """the 95% percentile interval of the defined values, as `clout evaluate` takes it (NaN, NaN
-    when fewer than 2 are defined)"""
-    d = np.sort(v[~np.isnan(v)])
-    if len(d) < 2:
-        return float("nan"), float("nan")
-    return float(d[int(np.floor(0.025 * (len(d) - 1)))]), float(d[int(np.ceil(0.975 * (len(d) - 1)))])
+def _interval(v, base=None):
+    """the 95% percentile interval of v (minus base: a paired difference), clout_eval_interval"""
+    v = np.ascontiguousarray(v, dtype=np.float64)
+    b = None if base is None else np.ascontiguousarray(base, dtype=np.float64)
+    lo, hi = C.c_double(), C.c_double()
+    msg = C.create_string_buffer(MSG_LEN)
+    _check(_lib.clout_eval_interval(v.ctypes.data_as(C.POINTER(C.c_double)),
+                                    None if b is None else b.ctypes.data_as(C.POINTER(C.c_double)), len(v),
+                                    C.byref(lo), C.byref(hi), msg), msg)
+    return lo.value, hi.value
 
 
 def evaluate(scores, truth, k=(10, 50, 100), bootstrap=1000, seed=1, baseline=None):
@@ -643,7 +648,7 @@ def evaluate(scores, truth, k=(10, 50, 100), bootstrap=1000, seed=1, baseline=No
             lo, hi = _interval(v[:boot])
             row = [name, metric, kk, float(v[boot]), lo, hi]
             if baseline is not None:
-                row += [float(v[boot] - b[x, boot]), *_interval(v[:boot] - b[x, :boot])]
+                row += [float(v[boot] - b[x, boot]), *_interval(v[:boot], b[x, :boot])]
             for key, val in zip(keys, row):
                 out[key].append(val)
     return out

@@ -9,32 +9,6 @@
 enum { M_SPEARMAN, M_KENDALL, M_AUC, M_PRECISION, M_NDCG };
 static const char *metric_name[] = {"spearman", "kendall", "auc", "precision", "ndcg"};
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* the 95% percentile interval of bv[r] (minus base[r] when base is given) over the resamples
- * where both are defined; NaN when fewer than 2 are */
-static void interval(const double *bv, const double *base, int64_t boot, double *lo, double *hi)
-{
-    *lo = *hi = NAN;
-    double *d = malloc((size_t)(boot > 0 ? boot : 1) * sizeof(double));
-    if (!d) return;
-    int64_t nb = 0;
-    for (int64_t r = 0; r < boot; r++) {
-        double x = base ? bv[r] - base[r] : bv[r];
-        if (!isnan(x)) d[nb++] = x;
-    }
-    qsort(d, (size_t)nb, sizeof(double), cmp_double);
-    if (nb >= 2) {
-        *lo = d[(int64_t)floor(0.025 * (double)(nb - 1))];
-        *hi = d[(int64_t)ceil(0.975 * (double)(nb - 1))];
-    }
-    free(d);
-}
-
 static void real_or_null(clout_table *t, double v)
 {
     if (isnan(v)) clout_table_null(t);
@@ -201,8 +175,10 @@ static int run(int argc, char **argv)
                 int64_t k = mi >= M_PRECISION ? kv[ki] : 0;
                 const double *bv = vals + ((int64_t)q * nmk + x) * (boot + 1);
                 const double *slot = bq >= 0 ? vals + ((int64_t)bq * nmk + x) * (boot + 1) : NULL;
-                double v = bv[boot], lo = NAN, hi = NAN;
-                interval(bv, NULL, boot, &lo, &hi);
+                double v = bv[boot], lo, hi, dlo = NAN, dhi = NAN;
+                s = clout_eval_interval(bv, NULL, boot, &lo, &hi, msg);
+                if (s >= 0 && slot) s = clout_eval_interval(bv, slot, boot, &dlo, &dhi, msg);
+                if (s < 0) break;
                 clout_table_str(t, S.names[sc[q]], strlen(S.names[sc[q]]));
                 clout_table_str(t, metric_name[mi], strlen(metric_name[mi]));
                 if (k) clout_table_int(t, k);
@@ -213,10 +189,9 @@ static int run(int argc, char **argv)
                 clout_table_int(t, n);
                 clout_table_int(t, boot);
                 if (slot) {
-                    interval(bv, slot, boot, &lo, &hi);
                     real_or_null(t, v - slot[boot]);
-                    real_or_null(t, lo);
-                    real_or_null(t, hi);
+                    real_or_null(t, dlo);
+                    real_or_null(t, dhi);
                 }
             }
         }

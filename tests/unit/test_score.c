@@ -527,6 +527,26 @@ static void check_bootstrap(void)
     }
 }
 
+/* the percentile interval by hand: 101 values 0..100 shuffled with NaNs among them, and a paired
+ * difference */
+static void check_interval(void)
+{
+    double v[120], base[120], lo, hi;
+    for (int i = 0; i < 120; i++) {
+        v[i] = i < 101 ? (double)((i * 37) % 101) : NAN;
+        base[i] = 1;
+    }
+    CHECK_OK(clout_eval_interval(v, NULL, 120, &lo, &hi, msg));
+    CHECK(lo == 2 && hi == 98, "interval of 0..100: [%g, %g], expected [2, 98]", lo, hi);
+    CHECK_OK(clout_eval_interval(v, base, 120, &lo, &hi, msg));
+    CHECK(lo == 1 && hi == 97, "paired interval: [%g, %g], expected [1, 97]", lo, hi);
+    double five[] = {5, 1, NAN, 3, 2, 4};
+    CHECK_OK(clout_eval_interval(five, NULL, 6, &lo, &hi, msg));
+    CHECK(lo == 1 && hi == 5, "interval of 1..5: [%g, %g]", lo, hi);
+    CHECK_OK(clout_eval_interval((double[]){NAN, 4, NAN}, NULL, 3, &lo, &hi, msg));
+    CHECK(isnan(lo) && isnan(hi), "one defined value gives no interval: [%g, %g]", lo, hi);
+}
+
 int main(void)
 {
     check_init();
@@ -535,5 +555,6 @@ int main(void)
     check_fits();
     check_metrics();
     check_bootstrap();
+    check_interval();
     return check_done("test_score");
 }

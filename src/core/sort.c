@@ -9,6 +9,7 @@
 #define DIGITS 6 /* 6 x 11 >= 64; DIGITS << DIGIT_BITS is CLOUT_I_SORT_COUNT */
 #define BUCKETS (1 << DIGIT_BITS)
 #define SMALL 64 /* below this, insertion sort (stable too) */
+_Static_assert(DIGITS * BUCKETS == CLOUT_I_SORT_COUNT, "the count workspace callers size");
 
 /* the value's bits as an unsigned number in the value's order (ascending; descending: reversed);
  * -0 and +0 share the key of +0 */

@@ -299,6 +299,11 @@ CLOUT_PUBLIC int clout_graph_use(clout_graph *G, clout_graph_kind kind, char msg
  * behaviour graph. O(|R|). */
 CLOUT_PUBLIC int clout_graph_min_weight(clout_graph *G, double w, char msg[CLOUT_MSG_LEN]);
 CLOUT_PUBLIC int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untimed, char msg[CLOUT_MSG_LEN]);
+/* Keep only the interactions with the items keep[i] != 0 marks (keep: one entry per item): R, T
+ * and each behaviour type's matrices lose the other items' entries (the sizes stay), caches
+ * dropped; the behaviour graph, if any, is left as it was. For learning from one part of the items
+ * what happened on the other (clout_item_halves). O(|R|). */
+CLOUT_PUBLIC int clout_graph_keep_items(clout_graph *G, const uint8_t *keep, char msg[CLOUT_MSG_LEN]);
 /* The earliest and latest first-interaction time in T (both NaN when no interaction has a time).
  * O(|T|). Errors: CLOUT_ERR_GRAPHBLAS. */
 CLOUT_PUBLIC int clout_graph_time_span(const clout_graph *G, double *lo, double *hi, char msg[CLOUT_MSG_LEN]);
@@ -758,6 +763,11 @@ CLOUT_PUBLIC int clout_fit_logistic(const double *X, const double *y, int64_t n,
 /* fold[u] in 0..folds-1 for n rows: a random permutation keyed by seed, cut into folds of sizes
  * differing by at most one. */
 CLOUT_PUBLIC int clout_folds(int64_t n, int folds, uint64_t seed, int *fold, char msg[CLOUT_MSG_LEN]);
+/* Random halves of n items, the split-th of a series: first[i] = 1 for the floor(n / 2) items whose
+ * draw clout_rng_u64(seed, "half" stream, split n + i) is smallest (ties by index), 0 for the
+ * others. Different splits are independent draws. Errors: CLOUT_ERR_INVALID (n < 2, split < 0,
+ * split n beyond 2^63), CLOUT_ERR_NOMEM. O(n log n). */
+CLOUT_PUBLIC int clout_item_halves(int64_t n, int64_t split, uint64_t seed, uint8_t *first, char msg[CLOUT_MSG_LEN]);
 
 /* ---------------------------------------------------------------- evaluating scores
  * A score column against an observed one (truth), both n values; *value receives the figure, NaN

@@ -251,3 +251,18 @@ int clout_folds(int64_t n, int folds, uint64_t seed, int *fold, char msg[CLOUT_M
     FREE_ALL;
     return CLOUT_OK;
 }
+
+int clout_item_halves(int64_t n, int64_t split, uint64_t seed, uint8_t *first, char msg[CLOUT_MSG_LEN])
+{
+    keyed *k = NULL;
+    ASSERT_MSG(n >= 2, CLOUT_ERR_INVALID, "halves need at least 2 items, got %lld", (long long)n);
+    ASSERT_MSG(split >= 0 && split <= (INT64_MAX - n) / n, CLOUT_ERR_INVALID, "split %lld of %lld items is out of range",
+               (long long)split, (long long)n);
+    ALLOC_TRY(k, n, keyed);
+    uint64_t key = clout_i_rng_key(seed, CLOUT_STREAM_HALVES);
+    for (int64_t i = 0; i < n; i++) k[i] = (keyed){clout_i_rng_at(key, (uint64_t)(split * n + i)), i};
+    qsort(k, (size_t)n, sizeof(keyed), by_key);
+    for (int64_t r = 0; r < n; r++) first[k[r].i] = r < n / 2;
+    FREE_ALL;
+    return CLOUT_OK;
+}

@@ -463,6 +463,87 @@ int clout_graph_min_weight(clout_graph *G, double w, char msg[CLOUT_MSG_LEN])
     return CLOUT_OK;
 }
 
+/* ---------------------------------------------------------------- a subset of the items */
+
+#undef FREE_ALL
+#define FREE_ALL FREE_GRB(*out)
+
+/* A's entries in the columns D (a diagonal pattern) keeps, into a fresh matrix *out of A's type
+ * and size, values unchanged */
+static int keep_cols(GrB_Matrix A, GrB_Matrix D, GrB_Semiring first, GrB_Type type, GrB_Matrix *out,
+                     char msg[CLOUT_MSG_LEN])
+{
+    GrB_Index n, ni;
+    GRB_TRY(GrB_Matrix_nrows(&n, A));
+    GRB_TRY(GrB_Matrix_ncols(&ni, A));
+    GRB_TRY(GrB_Matrix_new(out, type, n, ni));
+    GRB_TRY(GxB_Matrix_Option_set(*out, GxB_SPARSITY_CONTROL, GxB_SPARSE));
+    GRB_TRY(GrB_mxm(*out, NULL, NULL, first, A, D, NULL));
+    GRB_TRY(GrB_Matrix_wait(*out, GrB_MATERIALIZE));
+    return CLOUT_OK;
+}
+
+#undef FREE_ALL
+#define FREE_ALL                                                                          \
+    do {                                                                                  \
+        FREE_GRB(D);                                                                      \
+        FREE_PTR(idx);                                                                    \
+        FREE_PTR(one);                                                                    \
+        FREE_GRB(R2);                                                                     \
+        FREE_GRB(T2);                                                                     \
+        for (int a_ = 0; a_ < G->nactions; a_++) {                                        \
+            if (AR) FREE_GRB(AR[a_]);                                                     \
+            if (AT) FREE_GRB(AT[a_]);                                                     \
+        }                                                                                 \
+        free(AR);                                                                         \
+        free(AT);                                                                         \
+    } while (0)
+
+int clout_graph_keep_items(clout_graph *G, const uint8_t *keep, char msg[CLOUT_MSG_LEN])
+{
+    GrB_Matrix D = NULL, R2 = NULL, T2 = NULL, *AR = NULL, *AT = NULL;
+    GrB_Index *idx = NULL, ni, nk = 0;
+    bool *one = NULL;
+    ASSERT_MSG(keep != NULL, CLOUT_ERR_INVALID, "no item mask");
+    GRB_TRY(GrB_Matrix_ncols(&ni, G->R));
+    ALLOC_TRY(idx, ni + 1, GrB_Index);
+    ALLOC_TRY(one, ni + 1, bool);
+    for (GrB_Index i = 0; i < ni; i++)
+        if (keep[i]) {
+            idx[nk] = i;
+            one[nk++] = true;
+        }
+    /* D: the kept items' diagonal; R D keeps their columns */
+    GRB_TRY(GrB_Matrix_new(&D, GrB_BOOL, ni, ni));
+    GRB_TRY(GrB_Matrix_build_BOOL(D, idx, idx, one, nk, GrB_LOR));
+    TRY(keep_cols(G->R, D, GxB_ANY_FIRST_FP32, GrB_FP32, &R2, msg));
+    TRY(keep_cols(G->T, D, GxB_ANY_FIRST_FP64, GrB_FP64, &T2, msg));
+    if (G->nactions > 0) {
+        CALLOC_TRY(AR, G->nactions, GrB_Matrix);
+        CALLOC_TRY(AT, G->nactions, GrB_Matrix);
+        for (int a = 0; a < G->nactions; a++) {
+            TRY(keep_cols(G->action_count[a], D, GxB_ANY_FIRST_FP32, GrB_FP32, &AR[a], msg));
+            TRY(keep_cols(G->action_time[a], D, GxB_ANY_FIRST_FP64, GrB_FP64, &AT[a], msg));
+        }
+    }
+    /* all made: replace */
+    clout_graph_drop_cache(G);
+    FREE_GRB(G->R);
+    FREE_GRB(G->T);
+    G->R = R2;
+    G->T = T2;
+    R2 = T2 = NULL;
+    for (int a = 0; a < G->nactions; a++) {
+        FREE_GRB(G->action_count[a]);
+        FREE_GRB(G->action_time[a]);
+        G->action_count[a] = AR[a];
+        G->action_time[a] = AT[a];
+        AR[a] = AT[a] = NULL;
+    }
+    FREE_ALL;
+    return CLOUT_OK;
+}
+
 #undef FREE_ALL
 #define FREE_ALL
 

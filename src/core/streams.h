@@ -41,6 +41,7 @@ static inline uint64_t clout_i_stream_live_edges(uint64_t s, uint64_t v) { retur
 #define CLOUT_STREAM_HYPERANF 0x68797065u           /* "hype" */
 #define CLOUT_STREAM_FOLDS 0x666f6c64u              /* "fold": cross-validation folds (index = row) */
 #define CLOUT_STREAM_BOOTSTRAP 0x626f6f74u          /* "boot": resample b draws index b n + j */
+#define CLOUT_STREAM_HALVES 0x68616c66u             /* "half": item halves, split r draws index r n + i */
 static inline uint64_t clout_i_stream_rmat_edge(uint64_t i) { return i; }
 /* Neural models (gnn/): a tag in the high 32 bits, the low bits say which draw family of which
  * epoch: initialization (tensor t), dropout (epoch, layer), BPR samples (epoch; index = sample),

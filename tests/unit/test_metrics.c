@@ -751,6 +751,114 @@ static void check_conversion_since_random(void)
     }
 }
 
+/* the value of A(i, j) as a double, NaN when absent */
+static double entry(GrB_Matrix A, int64_t i, int64_t j)
+{
+    double x = NAN;
+    if (A == NULL || i < 0 || j < 0) return NAN;
+    GrB_Info info = GrB_Matrix_extractElement_FP64(&x, A, (GrB_Index)i, (GrB_Index)j);
+    return info == GrB_SUCCESS ? x : NAN;
+}
+static bool same_entry(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+
+/* clout_graph_keep_items against the graph of the kept items' rows alone: random logs of two
+ * behaviour types (weights, repeated and untimed rows) on random ties, halves from
+ * clout_item_halves; R, T and each type's count and time matrices compared entry by entry by
+ * user and item name, and the conversions the two graphs give per user */
+static void check_keep_items_random(void)
+{
+    enum { NU = 30, NI = 11, ROWS = 240 };
+    static const char *act[] = {"listen", "tag"};
+    for (uint64_t trial = 0; trial < 4; trial++) {
+        static char e[NU * NU * 12], l[ROWS * 48 + 64], lk[ROWS * 48 + 64];
+        size_t el = 0, ll, lkl;
+        for (int u = 0; u < NU; u++)
+            for (int v = 0; v < NU; v++)
+                if (u != v && clout_rng_bounded(21, trial, (uint64_t)(u * NU + v), 100) < 15)
+                    el += (size_t)snprintf(e + el, sizeof e - el, "u%d u%d\n", u, v);
+        int ru[ROWS], ri[ROWS], ra[ROWS], rt[ROWS], rw[ROWS];
+        for (int r = 0; r < ROWS; r++) {
+            ru[r] = (int)clout_rng_bounded(22, trial, (uint64_t)r * 5, NU);
+            ri[r] = (int)clout_rng_bounded(22, trial, (uint64_t)r * 5 + 1, NI);
+            ra[r] = (int)clout_rng_bounded(22, trial, (uint64_t)r * 5 + 2, 2);
+            rt[r] = (int)clout_rng_bounded(22, trial, (uint64_t)r * 5 + 3, 120); /* >= 100: untimed */
+            rw[r] = 1 + (int)clout_rng_bounded(22, trial, (uint64_t)r * 5 + 4, 5);
+        }
+        /* the full log: its item order decides the halves */
+        ll = (size_t)snprintf(l, sizeof l, "user,item,action,time,weight\n");
+        for (int r = 0; r < ROWS; r++) {
+            ll += (size_t)snprintf(l + ll, sizeof l - ll, "u%d,i%d,%s,", ru[r], ri[r], act[ra[r]]);
+            if (rt[r] < 100) ll += (size_t)snprintf(l + ll, sizeof l - ll, "%d", rt[r]);
+            ll += (size_t)snprintf(l + ll, sizeof l - ll, ",%d\n", rw[r]);
+        }
+        clout_graph *G = conversion_log(e, l);
+        int64_t ni = clout_graph_items(G), n = clout_graph_users(G);
+        uint8_t *half = malloc((size_t)ni);
+        CHECK(clout_item_halves(ni, (int64_t)trial, 9, half, msg) == 0, "%s", msg);
+        /* the kept rows alone */
+        lkl = (size_t)snprintf(lk, sizeof lk, "user,item,action,time,weight\n");
+        for (int r = 0; r < ROWS; r++) {
+            char name[16];
+            int len = snprintf(name, sizeof name, "i%d", ri[r]);
+            if (!half[clout_idmap_find(G->items, name, (size_t)len)]) continue;
+            lkl += (size_t)snprintf(lk + lkl, sizeof lk - lkl, "u%d,i%d,%s,", ru[r], ri[r], act[ra[r]]);
+            if (rt[r] < 100) lkl += (size_t)snprintf(lk + lkl, sizeof lk - lkl, "%d", rt[r]);
+            lkl += (size_t)snprintf(lk + lkl, sizeof lk - lkl, ",%d\n", rw[r]);
+        }
+        clout_graph *P = conversion_log(e, lk);
+        CHECK(clout_graph_keep_items(G, half, msg) == 0, "%s", msg);
+        CHECK(clout_graph_items(G) == ni && clout_graph_users(G) == n, "keep_items changed the sizes");
+        CHECK(G->nactions == 2 && P->nactions == 2, "%d and %d behaviour types", G->nactions, P->nactions);
+        int bad = 0;
+        int64_t kept = 0;
+        for (int64_t x = 0; x < n; x++) {
+            size_t len;
+            const char *un = clout_idmap_name(G->users, x, &len);
+            int64_t px = clout_idmap_find(P->users, un, len);
+            for (int64_t i = 0; i < ni; i++) {
+                size_t il;
+                const char *in = clout_idmap_name(G->items, i, &il);
+                int64_t pi = clout_idmap_find(P->items, in, il);
+                double r = entry(G->R, x, i);
+                kept += !isnan(r);
+                bad += !same_entry(r, entry(P->R, px, pi)) || !same_entry(entry(G->T, x, i), entry(P->T, px, pi));
+                for (int a = 0; a < 2 && G->nactions == 2 && P->nactions == 2; a++) {
+                    int pa = strcmp(G->action_names[a], P->action_names[0]) == 0 ? 0 : 1;
+                    bad += !same_entry(entry(G->action_count[a], x, i), entry(P->action_count[pa], px, pi)) ||
+                           !same_entry(entry(G->action_time[a], x, i), entry(P->action_time[pa], px, pi));
+                }
+            }
+        }
+        CHECK(bad == 0, "trial %llu: %d entries differ from the kept rows' graph", (unsigned long long)trial, bad);
+        CHECK(kept > 20, "trial %llu: only %lld entries kept", (unsigned long long)trial, (long long)kept);
+        /* conversions along the same ties */
+        int64_t *ad = calloc((size_t)n, sizeof(int64_t)), *ex = calloc((size_t)n, sizeof(int64_t)),
+                *cg = calloc((size_t)n, sizeof(int64_t)), *cp = calloc((size_t)clout_graph_users(P), sizeof(int64_t));
+        CHECK(clout_conversion(G, INFINITY, ad, ex, cg, msg) == 0, "%s", msg);
+        CHECK(clout_conversion(P, INFINITY, ad, ex, cp, msg) == 0, "%s", msg);
+        int badc = 0;
+        int64_t total = 0;
+        for (int64_t x = 0; x < n; x++) {
+            size_t len;
+            const char *un = clout_idmap_name(G->users, x, &len);
+            int64_t px = clout_idmap_find(P->users, un, len);
+            badc += cg[x] != (px < 0 ? 0 : cp[px]);
+            total += cg[x];
+        }
+        CHECK(badc == 0 && total > 0, "trial %llu: %d users' conversions differ (total %lld)", (unsigned long long)trial,
+              badc, (long long)total);
+        /* the mask is checked */
+        CHECK(clout_graph_keep_items(G, NULL, msg) == CLOUT_ERR_INVALID, "a missing mask accepted");
+        free(ad);
+        free(ex);
+        free(cg);
+        free(cp);
+        free(half);
+        clout_graph_free(&P);
+        clout_graph_free(&G);
+    }
+}
+
 /* a hand-checked PageRank: a 3-cycle plus a dangling user; by symmetry the cycle shares equally
  * and the dangling user, reached from nobody, keeps (1-d)/n plus its share of dangling mass */
 static void check_small(void)
@@ -1088,6 +1196,7 @@ int main(int argc, char **argv)
     check_conversion();
     check_conversion_since_hand();
     check_conversion_since_random();
+    check_keep_items_random();
     check_betweenness_clustering(true);
     check_betweenness_clustering(false);
     check_betweenness_sampling(&sets[3]);

@@ -316,6 +316,11 @@ static int op_scores(clout_graph *W, double **out, int64_t *nout)
     clout_builder_free(&b);
     if (s == 0) s = clout_graph_keep_times(G, -INFINITY, 1500, true, msg);
     if (s == 0) s = clout_graph_min_weight(G, 1, msg);
+    uint8_t keep[64];
+    int64_t nit = s == 0 ? clout_graph_items(G) : 0;
+    if (s == 0 && nit >= 2 && nit <= 64) s = clout_item_halves(nit, 1, 3, keep, msg);
+    for (int64_t i = 0; s == 0 && i < nit && nit <= 64; i++) keep[i] = 1; /* all kept: the rest compares as before */
+    if (s == 0 && nit >= 2 && nit <= 64) s = clout_graph_keep_items(G, keep, msg);
     clout_behaviour_opts bo;
     clout_behaviour_opts_init(&bo);
     bo.top_k = 5;

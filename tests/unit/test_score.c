@@ -301,6 +301,38 @@ static void check_fits(void)
     for (int f = 0; f < 7; f++) CHECK(cnt[f] == 71 || cnt[f] == 72, "fold %d has %d rows", f, cnt[f]);
     CHECK(memcmp(fold, fold2, (size_t)n * sizeof(int)) == 0, "folds are a function of the seed");
     CHECK(clout_folds(n, 1, 3, fold, msg) == CLOUT_ERR_INVALID, "one fold accepted");
+    /* item halves: floor(n / 2) items first, a function of (seed, split), the splits different
+     * draws, and over many splits each item about as often first as not */
+    {
+        enum { NI = 101, SPLITS = 400 };
+        uint8_t h[NI], h2[NI], h3[NI];
+        int often[NI] = {0}, differ = 0;
+        for (int r = 0; r < SPLITS; r++) {
+            CHECK_OK(clout_item_halves(NI, r, 5, h, msg));
+            int first = 0;
+            for (int i = 0; i < NI; i++) {
+                CHECK(h[i] == 0 || h[i] == 1, "half[%d] = %d", i, h[i]);
+                first += h[i];
+                often[i] += h[i];
+            }
+            CHECK(first == NI / 2, "split %d: %d items first of %d", r, first, NI);
+            if (r == 0) memcpy(h2, h, NI);
+            else differ += memcmp(h, h2, NI) != 0;
+        }
+        CHECK(differ == SPLITS - 1, "%d of %d splits differ from the first", differ, SPLITS - 1);
+        /* binomial(400, 50/101): mean 198, sd 10; 5 sd either side */
+        for (int i = 0; i < NI; i++) CHECK(often[i] > 148 && often[i] < 248, "item %d first in %d of 400 splits", i, often[i]);
+        CHECK_OK(clout_item_halves(NI, 7, 5, h, msg));
+        CHECK_OK(clout_item_halves(NI, 7, 5, h3, msg));
+        CHECK(memcmp(h, h3, NI) == 0, "halves are a function of (seed, split)");
+        CHECK_OK(clout_item_halves(NI, 7, 6, h3, msg));
+        CHECK(memcmp(h, h3, NI) != 0, "another seed gave the same halves");
+        CHECK_OK(clout_item_halves(2, 0, 5, h, msg));
+        CHECK(h[0] + h[1] == 1, "2 items: %d and %d", h[0], h[1]);
+        CHECK(clout_item_halves(1, 0, 5, h, msg) == CLOUT_ERR_INVALID, "halves of 1 item");
+        CHECK(clout_item_halves(NI, -1, 5, h, msg) == CLOUT_ERR_INVALID, "split -1 accepted");
+        CHECK(clout_item_halves(NI, INT64_MAX / 50, 5, h, msg) == CLOUT_ERR_INVALID, "an overflowing split accepted");
+    }
     free(fold);
     free(fold2);
     free(Xc);

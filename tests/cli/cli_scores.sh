@@ -442,6 +442,22 @@ expect_err 65 "the target is 0 for all 1892 users: nothing to learn (no follower
 [ ! -e "$T/none.csv" ] && ok || bad "a failed fit left an output"
 expect_err 65 "all 1892 have none (no follower adopted anything after --split-time)" \
   "$CLOUT" score "$T/lt.clout" --features out_degree --learn logistic --split-time 2030-01-01
+# --split-items: nobody adopts after a tie's source on any item, so no half teaches anything
+printf 'a b\nb c\n' >"$T/nc_ties.txt"
+printf 'user,item,time\nc,x,1\nb,x,2\na,x,3\nc,y,1\nb,y,2\na,y,3\n' >"$T/nc_log.csv"
+"$CLOUT" ingest -q --edges "$T/nc_ties.txt" --interactions "$T/nc_log.csv" -o "$T/nc.clout"
+rm -f "$T/none.csv"
+expect_err 65 "split 1 of 2: the target is 0 for all 3 users: nothing to learn (no follower adopted an item of the other half after the user)" \
+  "$CLOUT" score "$T/nc.clout" --features out_degree,adoptions --learn ridge --split-items 2 -o "$T/none.csv"
+[ ! -e "$T/none.csv" ] && ok || bad "a failed --split-items fit left an output"
+# keyusers learns the same way; the table records it
+expect 0 "$CLOUT" keyusers "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-items 2 --folds 3 \
+  -k 5 --cv-report "$T/cv_si.csv" -o "$T/ku_si.csv"
+grep -q "the mean of 2 splits" "$T/err" && grep -q "clout: split 2 of 2: 3-fold cross-validation" "$T/err" &&
+  [ "$(wc -l <"$T/ku_si.csv")" -eq 6 ] && grep -q "split_items=2" "$T/ku_si.csv" &&
+  [ "$(head -1 "$T/cv_si.csv")" = "split,fold,train,test,spearman,kendall,rmse,auc" ] &&
+  [ "$(cut -d, -f1,2 "$T/cv_si.csv" | tail -n +2 | tr '\n' ' ')" = "1,1 1,2 1,3 2,1 2,2 2,3 " ] && ok ||
+  bad "keyusers --split-items: $(cat "$T/err")"
 awk -F, 'NR == 1 { print; next } { print $1 ",3" }' "$T/val_conv.csv" >"$T/flat.csv"
 expect_err 65 "the target is 3 for all" "$CLOUT" keyusers "$T/train.clout" --learn ridge --target "$T/flat.csv"
 "$CLOUT" ingest -q --edges "$T/se_edges.txt" -o "$T/untimed.clout"

@@ -364,3 +364,58 @@ def test_evaluate_matches_the_cli(snap, tmp_path):
         clout.evaluate({"a": [1.0, float("nan")]}, [1.0, 2.0])
     with pytest.raises(clout.CloutError):
         clout.evaluate({"a": [1.0, 2.0]}, [1.0, 2.0], k=(0,))
+
+
+def test_split_items_is_the_by_hand_recipe(tmp_path):
+    # score --learn --split-items R against its recipe done by hand: the items halved as
+    # clout_item_halves says, one snapshot from the rows on the first half (the features) and one
+    # from the rows on the other (metrics conversions: the target), a --target fit per split; the
+    # weights are the mean of the R fits'
+    import ctypes as C
+    import random
+    rng = random.Random(3)
+    nu, ni = 80, 40
+    # every user has ties, so every snapshot lists the same users
+    ties = {(u, (u + 1) % nu) for u in range(nu)} | {(rng.randrange(nu), rng.randrange(nu)) for _ in range(400)}
+    (tmp_path / "ties.txt").write_text("".join(f"u{a} u{b}\n" for a, b in sorted(ties) if a != b))
+    rows = [(f"u{rng.randrange(nu)}", f"i{rng.randrange(ni)}", rng.randrange(10000)) for _ in range(1500)]
+    (tmp_path / "log.csv").write_text("user,item,time\n" + "".join(f"{u},{i},{t}\n" for u, i, t in rows))
+    ties_arg = ["--edges", str(tmp_path / "ties.txt")]
+    run("ingest", "-q", *ties_arg, "--interactions", str(tmp_path / "log.csv"), "-o", str(tmp_path / "all.clout"))
+    g = clout.load(str(tmp_path / "all.clout"))
+    items = clout._idmap_names(C.cast(g._g, C.POINTER(clout._GraphHead)).contents.items)
+    assert len(items) == ni
+    halves = clout._lib.clout_item_halves
+    halves.restype = C.c_int
+    halves.argtypes = [C.c_int64, C.c_int64, C.c_uint64, C.c_void_p, C.c_char_p]
+    feats = "out_degree,in_degree,pagerank,adoptions,exposures,conversions"
+    seed, R = 4, 3
+    by_hand = []
+    for r in range(R):
+        first = (C.c_uint8 * ni)()
+        assert halves(ni, r, seed, first, C.create_string_buffer(256)) == 0
+        a = {items[k] for k in range(ni) if first[k]}
+        assert len(a) == ni // 2
+        for name, keep in (("a", lambda i: i in a), ("b", lambda i: i not in a)):
+            (tmp_path / f"{name}.csv").write_text(
+                "user,item,time\n" + "".join(f"{u},{i},{t}\n" for u, i, t in rows if keep(i)))
+            run("ingest", "-q", *ties_arg, "--interactions", str(tmp_path / f"{name}.csv"), "-o",
+                str(tmp_path / f"{name}.clout"))
+        run("metrics", str(tmp_path / "b.clout"), "--only", "conversions", "-q", "-o", str(tmp_path / "t.csv"))
+        run("score", str(tmp_path / "a.clout"), "--features", feats, "--learn", "ridge", "--target",
+            str(tmp_path / "t.csv"), "--target-col", "conversions", "--target-transform", "log1p", "--folds", "0",
+            "--save-weights", str(tmp_path / f"w{r}.csv"), "-q", "-o", os.devnull)
+        by_hand.append(table((tmp_path / f"w{r}.csv").read_text()))
+    run("score", str(tmp_path / "all.clout"), "--features", feats, "--learn", "ridge", "--split-items", str(R),
+        "--seed", str(seed), "--target-transform", "log1p", "--folds", "0", "--save-weights",
+        str(tmp_path / "w.csv"), "-q", "-o", os.devnull)
+    got = table((tmp_path / "w.csv").read_text())
+    assert [w["feature"] for w in got] == feats.split(",") + ["(intercept)"]
+    for j, w in enumerate(got):
+        want = np.mean([float(h[j]["weight"]) for h in by_hand])
+        se = np.mean([float(h[j]["se"]) for h in by_hand])
+        assert abs(float(w["weight"]) - want) < 1e-9 * max(1, abs(want)), (w["feature"], w["weight"], want)
+        assert abs(float(w["se"]) - se) < 1e-9 * max(1, se), (w["feature"], w["se"], se)
+    # the splits differ, so the mean is not any one fit
+    assert len({h[0]["weight"] for h in by_hand}) == R
+    assert int(got[0]["users"]) == nu

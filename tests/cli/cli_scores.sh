@@ -274,6 +274,13 @@ for cmd in score keyusers; do
   "$CLOUT" $cmd "$T/train.clout" --features $F,ic_range --threads 2 -q -o "$T/a2.csv"
   cmp -s "$T/a1.csv" "$T/a2.csv" && ok || bad "$cmd differs between 1 and 2 threads"
 done
+# learning from item halves (each split's behaviour graph built again, random ic_range draws)
+for t in 1 2; do
+  "$CLOUT" score "$T/train.clout" --graph both --features out_degree,ic_range,conversions --rr-sets 5000 \
+    --learn ridge --split-items 3 --folds 2 --threads $t --cv-report "$T/cvs$t.csv" -q -o "$T/si$t.csv"
+done
+cmp -s "$T/si1.csv" "$T/si2.csv" && cmp -s "$T/cvs1.csv" "$T/cvs2.csv" && ok ||
+  bad "score --split-items differs between 1 and 2 threads"
 
 # --- the behaviour graph from the command line
 expect 0 "$CLOUT" behaviour "$T/train.clout" -o "$T/tb.clout" --window 86400 --top-k 30

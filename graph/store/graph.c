@@ -391,17 +391,43 @@ static int slice(GrB_Matrix R, GrB_Matrix T, double lo, double hi, bool keep_unt
     return CLOUT_OK;
 }
 
+/* per-type matrices made for G but not handed to it: freed, and the arrays */
+static void free_typed(const clout_graph *G, GrB_Matrix **AR, GrB_Matrix **AT)
+{
+    for (int a = 0; a < G->nactions; a++) {
+        if (*AR) FREE_GRB((*AR)[a]);
+        if (*AT) FREE_GRB((*AT)[a]);
+    }
+    free(*AR);
+    free(*AT);
+    *AR = *AT = NULL;
+}
+
+/* G's interactions replaced by *R2, *T2 and, unless AR is NULL, each behaviour type's AR[a],
+ * AT[a] (all taken: the pointers are set to NULL); the caches dropped */
+static void replace_interactions(clout_graph *G, GrB_Matrix *R2, GrB_Matrix *T2, GrB_Matrix *AR, GrB_Matrix *AT)
+{
+    clout_graph_drop_cache(G);
+    FREE_GRB(G->R);
+    FREE_GRB(G->T);
+    G->R = *R2;
+    G->T = *T2;
+    *R2 = *T2 = NULL;
+    for (int a = 0; AR && a < G->nactions; a++) {
+        FREE_GRB(G->action_count[a]);
+        FREE_GRB(G->action_time[a]);
+        G->action_count[a] = AR[a];
+        G->action_time[a] = AT[a];
+        AR[a] = AT[a] = NULL;
+    }
+}
+
 #undef FREE_ALL
 #define FREE_ALL                                                                          \
     do {                                                                                  \
         FREE_GRB(R2);                                                                     \
         FREE_GRB(T2);                                                                     \
-        for (int a_ = 0; a_ < G->nactions; a_++) {                                        \
-            if (AR) FREE_GRB(AR[a_]);                                                     \
-            if (AT) FREE_GRB(AT[a_]);                                                     \
-        }                                                                                 \
-        free(AR);                                                                         \
-        free(AT);                                                                         \
+        free_typed(G, &AR, &AT);                                                          \
     } while (0)
 
 int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untimed, char msg[CLOUT_MSG_LEN])
@@ -416,19 +442,7 @@ int clout_graph_keep_times(clout_graph *G, double lo, double hi, bool keep_untim
             TRY(slice(G->action_count[a], G->action_time[a], lo, hi, keep_untimed, &AR[a], &AT[a], msg));
     }
     /* all made: replace */
-    clout_graph_drop_cache(G);
-    FREE_GRB(G->R);
-    FREE_GRB(G->T);
-    G->R = R2;
-    G->T = T2;
-    R2 = T2 = NULL;
-    for (int a = 0; a < G->nactions; a++) {
-        FREE_GRB(G->action_count[a]);
-        FREE_GRB(G->action_time[a]);
-        G->action_count[a] = AR[a];
-        G->action_time[a] = AT[a];
-        AR[a] = AT[a] = NULL;
-    }
+    replace_interactions(G, &R2, &T2, AR, AT);
     FREE_ALL;
     return CLOUT_OK;
 }
@@ -453,12 +467,7 @@ int clout_graph_min_weight(clout_graph *G, double w, char msg[CLOUT_MSG_LEN])
     GRB_TRY(GrB_Matrix_apply(T2, R2, NULL, GrB_IDENTITY_FP64, G->T, GrB_DESC_S));
     GRB_TRY(GrB_Matrix_wait(T2, GrB_MATERIALIZE));
     GRB_TRY(GrB_Matrix_wait(R2, GrB_MATERIALIZE));
-    clout_graph_drop_cache(G);
-    FREE_GRB(G->R);
-    FREE_GRB(G->T);
-    G->R = R2;
-    G->T = T2;
-    R2 = T2 = NULL;
+    replace_interactions(G, &R2, &T2, NULL, NULL);
     FREE_ALL;
     return CLOUT_OK;
 }
@@ -491,12 +500,7 @@ static int keep_cols(GrB_Matrix A, GrB_Matrix D, GrB_Semiring first, GrB_Type ty
         FREE_PTR(one);                                                                    \
         FREE_GRB(R2);                                                                     \
         FREE_GRB(T2);                                                                     \
-        for (int a_ = 0; a_ < G->nactions; a_++) {                                        \
-            if (AR) FREE_GRB(AR[a_]);                                                     \
-            if (AT) FREE_GRB(AT[a_]);                                                     \
-        }                                                                                 \
-        free(AR);                                                                         \
-        free(AT);                                                                         \
+        free_typed(G, &AR, &AT);                                                          \
     } while (0)
 
 int clout_graph_keep_items(clout_graph *G, const uint8_t *keep, char msg[CLOUT_MSG_LEN])
@@ -527,19 +531,7 @@ int clout_graph_keep_items(clout_graph *G, const uint8_t *keep, char msg[CLOUT_M
         }
     }
     /* all made: replace */
-    clout_graph_drop_cache(G);
-    FREE_GRB(G->R);
-    FREE_GRB(G->T);
-    G->R = R2;
-    G->T = T2;
-    R2 = T2 = NULL;
-    for (int a = 0; a < G->nactions; a++) {
-        FREE_GRB(G->action_count[a]);
-        FREE_GRB(G->action_time[a]);
-        G->action_count[a] = AR[a];
-        G->action_time[a] = AT[a];
-        AR[a] = AT[a] = NULL;
-    }
+    replace_interactions(G, &R2, &T2, AR, AT);
     FREE_ALL;
     return CLOUT_OK;
 }

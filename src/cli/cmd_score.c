@@ -623,6 +623,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
     learner L = {0};
     int ls = a->learn ? learner_open(&L, a, msg) : CLOUT_OK;
     if (s >= 0) s = ls;
+    if (a->split_items) cli_phase("learn from halves");
     for (int r = 0; s >= 0 && r < a->split_items; r++) s = split_fit(path, a, dif, &fo, r, &L, quiet, msg);
     cli_phase("features");
     if (s >= 0) s = cli_design_build(*G, &a->dz, &fo, d, msg);

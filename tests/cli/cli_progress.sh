@@ -41,6 +41,12 @@ eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" \
 timed score "$G" --features out_degree,pagerank
 eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" "timings: load, features, score, formula, write" \
   "score's phases"
+printf 'a b\nb c\nc a\n' >"$T/ring.txt"
+printf 'user,item,time\na,x,1\nb,x,2\nc,x,3\nb,y,1\nc,y,2\na,y,3\nc,z,1\na,z,2\nb,w,1\nc,w,2\n' >"$T/ring.csv"
+"$CLOUT" ingest -q --edges "$T/ring.txt" --interactions "$T/ring.csv" -o "$T/ring.clout"
+timed score "$T/ring.clout" --features out_degree,adoptions --learn ridge --split-items 3 --folds 0
+eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" \
+  "timings: load, learn from halves, features, learn, score, formula, write" "score --split-items's phases"
 timed pairwise "$G" --edges --features out_degree
 eq "$(grep '^timings:' "$T/err" | sed 's/ [0-9.]* s//g')" "timings: load, features, score, formula, write" \
   "pairwise's phases"

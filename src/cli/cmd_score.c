@@ -615,8 +615,15 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
         s = cli_load_graph(path, dif, quiet, G, msg);
         if (s >= 0 && a->target) s = target_from_file(*G, a->target, a->target_col, &t, msg);
         if (s >= 0 && a->split_items && clout_graph_items(*G) < 2) {
-            snprintf(msg, CLOUT_MSG_LEN, "--split-items: %s has %lld items; halves need at least 2", path,
-                     (long long)clout_graph_items(*G));
+            snprintf(msg, CLOUT_MSG_LEN, "--split-items: %s has %lld item%s; halves need at least 2", path,
+                     (long long)clout_graph_items(*G), clout_graph_items(*G) == 1 ? "" : "s");
+            s = CLOUT_ERR_DATA;
+        }
+        double lo = NAN, hi = NAN;
+        if (s >= 0 && a->split_items) s = clout_graph_time_span(*G, &lo, &hi, msg);
+        if (s >= 0 && a->split_items && isnan(lo)) {
+            snprintf(msg, CLOUT_MSG_LEN,
+                     "--split-items learns from conversions, which need times: %s has no timed interaction", path);
             s = CLOUT_ERR_DATA;
         }
     }

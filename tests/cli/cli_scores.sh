@@ -457,6 +457,11 @@ rm -f "$T/none.csv"
 expect_err 65 "split 1 of 2: the target is 0 for all 3 users: nothing to learn (no follower adopted an item of the other half after the user)" \
   "$CLOUT" score "$T/nc.clout" --features out_degree,adoptions --learn ridge --split-items 2 -o "$T/none.csv"
 [ ! -e "$T/none.csv" ] && ok || bad "a failed --split-items fit left an output"
+printf 'user,item\na,x\nb,x\nc,y\n' >"$T/nc_untimed.csv"
+"$CLOUT" ingest -q --edges "$T/nc_ties.txt" --interactions "$T/nc_untimed.csv" -o "$T/nc_untimed.clout"
+expect_err 65 "--split-items learns from conversions, which need times: $T/nc_untimed.clout has no timed interaction" \
+  "$CLOUT" score "$T/nc_untimed.clout" --features out_degree --learn ridge --split-items 2 -o "$T/none.csv"
+[ ! -e "$T/none.csv" ] && ok || bad "--split-items on an untimed log left an output"
 # keyusers learns the same way; the table records it
 expect 0 "$CLOUT" keyusers "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-items 2 --folds 3 \
   -k 5 --cv-report "$T/cv_si.csv" -o "$T/ku_si.csv"

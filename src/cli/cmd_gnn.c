@@ -463,6 +463,13 @@ static int gcn_train(int argc, char **argv)
         s = clout_gcn_train(G, &o, X, nf, labels ? lab : NULL, nclasses, (const char *const *)names,
                             labels ? NULL : pc.target, gcn_epoch, &lc, &model, &rep, msg);
     if (s >= 0) s = clout_model_save(model, c.out, msg);
+    /* a split asked for that came out empty (too few users with a label): its row says 0 users and
+     * NaN, and stderr says why */
+    for (int k = 1; s >= 0 && k < 3; k++)
+        if (o.split[k] > 0 && rep.n[k] == 0)
+            fprintf(stderr, "clout: warning: the %s split is empty: %lld users have a %s, too few for --split's %g; "
+                            "its figures are NaN\n", k == 1 ? "validation" : "test",
+                    (long long)(rep.n[0] + rep.n[1] + rep.n[2]), labels ? "label" : "target", o.split[k]);
     clout_outfile so = {0};
     if (s >= 0) s = clout_outfile_open(&so, NULL, msg);
     if (s >= 0) {

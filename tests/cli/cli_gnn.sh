@@ -96,6 +96,12 @@ printf '0 abc\n' >"$T/nan_target.txt"
 expect_err 65 "nan_target.txt:1: expected a finite number" "$CLOUT" gcn train "$T/email.clout" --target "$T/nan_target.txt" -o "$T/x.model" -q
 expect_err 66 "nope.txt" "$CLOUT" gcn train "$T/email.clout" --labels "$T/nope.txt" -o "$T/x.model" -q
 expect_err 2 "--split" "$CLOUT" gcn train "$T/email.clout" --labels "$EM/email-Eu-core-department-labels.txt" --split 0.5,0.5 -o "$T/x.model"
+# three labelled users: no room for a test split; said on stderr, the row shows 0 users and NaN
+printf '0 1\n1 2\n2 1\n' >"$T/three.txt"
+expect_err 0 "warning: the test split is empty: 3 users have a label, too few for --split's 0.1" \
+  "$CLOUT" gcn train "$T/email.clout" --labels "$T/three.txt" --split 0.6,0.3,0.1 --epochs 3 -o "$T/three.model"
+awk -F, '$1 == "test" && $2 == 0 && $3 == "nan" { f = 1 } END { exit !f }' "$T/out" && ok || bad "the empty test split's row: $(cat "$T/out")"
+rm -f "$T/three.model"
 expect_err 2 "--dropout" "$CLOUT" gcn train "$T/email.clout" --labels "$EM/email-Eu-core-department-labels.txt" --dropout 1 -o "$T/x.model"
 expect_err 2 "usage" "$CLOUT" gcn train "$T/email.clout" --labels "$EM/email-Eu-core-department-labels.txt"
 expect_err 2 "standard output" "$CLOUT" gcn train "$T/email.clout" --labels "$EM/email-Eu-core-department-labels.txt" -o -

@@ -630,6 +630,9 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
     learner L = {0};
     int ls = a->learn ? learner_open(&L, a, msg) : CLOUT_OK;
     if (s >= 0) s = ls;
+    if (s >= 0 && a->split_items && a->dz.normalize && strcmp(a->dz.normalize, "none") == 0 && !quiet)
+        fprintf(stderr, "clout: warning: --split-items with --normalize none: the weights are learned on counts over "
+                        "half the items and applied to counts over all of them\n");
     if (a->split_items) cli_phase("learn from halves");
     for (int r = 0; s >= 0 && r < a->split_items; r++) s = split_fit(path, a, dif, &fo, r, &L, quiet, msg);
     cli_phase("features");

@@ -462,6 +462,8 @@ printf 'user,item\na,x\nb,x\nc,y\n' >"$T/nc_untimed.csv"
 expect_err 65 "--split-items learns from conversions, which need times: $T/nc_untimed.clout has no timed interaction" \
   "$CLOUT" score "$T/nc_untimed.clout" --features out_degree --learn ridge --split-items 2 -o "$T/none.csv"
 [ ! -e "$T/none.csv" ] && ok || bad "--split-items on an untimed log left an output"
+expect_err 0 "warning: --split-items with --normalize none" "$CLOUT" score "$T/lt.clout" --features out_degree,conversions \
+  --normalize none --learn ridge --split-items 1 --folds 0 -o "$T/si_none.csv"
 # keyusers learns the same way; the table records it
 expect 0 "$CLOUT" keyusers "$T/lt.clout" --features out_degree,pagerank,conversions --learn ridge --split-items 2 --folds 3 \
   -k 5 --cv-report "$T/cv_si.csv" -o "$T/ku_si.csv"

@@ -494,50 +494,57 @@ static void score_params(const clout_graph *G, const score_args *a, const cli_di
 #undef PADD
 }
 
-/* --split-items: split r's fit. The snapshot loaded twice: the rows on one random half of its
- * items give the features (and the behaviour graph, built again from them with --graph
- * behaviour|both), the conversions on the other half, along the same ties, the target. */
+/* --split-items: split r's fit. The snapshot loaded twice, one copy at a time: the rows on one
+ * random half of its items give the features (and the behaviour graph, built again from them with
+ * --graph behaviour|both), the conversions on the other half, along the same ties, the target. */
 static int split_fit(const char *path, const score_args *a, const cli_diffusion *dif, clout_features_opts *fo, int r,
                      learner *L, bool quiet, char msg[CLOUT_MSG_LEN])
 {
-    clout_graph *GA = NULL, *GB = NULL;
+    clout_graph *GH = NULL;
     cli_design dA = {0};
     target t = {0};
     uint8_t *half = NULL;
-    GrB_Matrix B = NULL, B2 = NULL;
+    GrB_Matrix B = NULL;
+    char desc[256] = "";
     cli_diffusion social = *dif;
     social.graph = "social";
-    int s = cli_load_graph(path, &social, true, &GA, msg);
-    if (s >= 0) s = cli_load_graph(path, &social, true, &GB, msg);
+    /* the first half: the features */
+    int s = cli_load_graph(path, &social, true, &GH, msg);
     clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
     if (s >= 0 && dif->graph) clout_graph_kind_parse(dif->graph, &kind);
-    else if (s >= 0 && clout_graph_social_edges(GA) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
-    int64_t ni = s >= 0 ? clout_graph_items(GA) : 0;
+    else if (s >= 0 && clout_graph_social_edges(GH) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
+    int64_t ni = s >= 0 ? clout_graph_items(GH) : 0;
     if (s >= 0 && (half = malloc((size_t)ni + 1)) == NULL) {
         snprintf(msg, CLOUT_MSG_LEN, "out of memory");
         s = CLOUT_ERR_NOMEM;
     }
     if (s >= 0) s = clout_item_halves(ni, r, (uint64_t)a->seed, half, msg);
-    if (s >= 0) s = clout_graph_keep_items(GA, half, msg);
-    for (int64_t i = 0; s >= 0 && i < ni; i++) half[i] = !half[i];
-    if (s >= 0) s = clout_graph_keep_items(GB, half, msg);
+    if (s >= 0) s = clout_graph_keep_items(GH, half, msg);
     if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) {
-        char desc[256];
+        /* built from the first half's rows; a copy kept for the second half's ties */
+        GrB_Matrix B1 = NULL;
         clout_behaviour_opts bo;
-        cli_behaviour_opts(GA, dif, &bo);
+        cli_behaviour_opts(GH, dif, &bo);
         clout_behaviour_describe(&bo, desc, sizeof desc);
-        s = clout_behaviour_graph(GA, &bo, &B, NULL, msg);
-        if (s >= 0 && GrB_Matrix_dup(&B2, B) != GrB_SUCCESS) {
+        s = clout_behaviour_graph(GH, &bo, &B, NULL, msg);
+        if (s >= 0 && GrB_Matrix_dup(&B1, B) != GrB_SUCCESS) {
             snprintf(msg, CLOUT_MSG_LEN, "out of memory");
             s = CLOUT_ERR_NOMEM;
         }
-        if (s >= 0) s = clout_graph_set_behaviour(GA, &B, desc, msg);
-        if (s >= 0) s = clout_graph_set_behaviour(GB, &B2, desc, msg);
-        if (s >= 0) s = clout_graph_use(GA, kind, msg);
-        if (s >= 0) s = clout_graph_use(GB, kind, msg);
+        if (s >= 0) s = clout_graph_set_behaviour(GH, &B1, desc, msg);
+        if (B1) GrB_free(&B1);
+        if (s >= 0) s = clout_graph_use(GH, kind, msg);
     }
-    if (s >= 0) s = target_conversions(GB, dif->window, -INFINITY, &t, msg);
-    if (s >= 0) s = cli_design_build(GA, &a->dz, fo, &dA, msg);
+    if (s >= 0) s = cli_design_build(GH, &a->dz, fo, &dA, msg);
+    clout_graph_free(&GH);
+    /* the other half: the target */
+    if (s >= 0) s = cli_load_graph(path, &social, true, &GH, msg);
+    for (int64_t i = 0; s >= 0 && i < ni; i++) half[i] = !half[i];
+    if (s >= 0) s = clout_graph_keep_items(GH, half, msg);
+    if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) s = clout_graph_set_behaviour(GH, &B, desc, msg);
+    if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) s = clout_graph_use(GH, kind, msg);
+    if (s >= 0) s = target_conversions(GH, dif->window, -INFINITY, &t, msg);
+    clout_graph_free(&GH);
     int g = -1;
     if (s >= 0 && a->gate) s = gate_index(&dA, a->gate, &g, msg);
     if (s >= 0 && g >= 0) s = gate_target(&dA, g, a->gate, &t, msg);
@@ -548,12 +555,9 @@ static int split_fit(const char *path, const score_args *a, const cli_diffusion 
         memcpy(msg, m2, CLOUT_MSG_LEN);
     }
     if (B) GrB_free(&B);
-    if (B2) GrB_free(&B2);
     free(half);
     target_free(&t);
     cli_design_free(&dA);
-    clout_graph_free(&GA);
-    clout_graph_free(&GB);
     return s;
 }
 

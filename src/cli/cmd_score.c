@@ -221,7 +221,7 @@ static double predict(const cli_design *d, int64_t u, const double *coef)
  * its own design and target: learner_open, learner_fit per fit, learner_close. */
 typedef struct {
     bool logistic;
-    int nfits, nsplits;     /* nsplits: --split-items R (0: one fit) */
+    int nfits;
     int64_t users;          /* rows fitted, summed over the fits */
     double *coef, *se;      /* summed over the fits: nf + 1 each (the intercept last) */
     clout_outfile co;
@@ -232,13 +232,12 @@ static int learner_open(learner *L, const score_args *a, char msg[CLOUT_MSG_LEN]
 {
     memset(L, 0, sizeof *L);
     L->logistic = strcmp(a->learn, "logistic") == 0;
-    L->nsplits = (int)a->split_items;
     int s = CLOUT_OK;
     if (a->cv_report) {
         s = clout_outfile_open(&L->co, a->cv_report, msg);
         static const char *cn[] = {"split", "fold", "train", "test", "spearman", "kendall", "rmse", "auc"};
         /* the split column only when there are splits */
-        int first = L->nsplits ? 0 : 1;
+        int first = a->split_items ? 0 : 1;
         if (s >= 0) s = clout_table_begin(&L->ct, L->co.f, CLOUT_FMT_CSV, 8 - first, cn + first, false, msg);
     }
     return s;
@@ -319,11 +318,11 @@ static int learner_cv(learner *L, const cli_design *d, const target *t, const sc
         if (s >= 0) s = clout_eval_auc(pred, obs, m, &auc, msg);
         if (s < 0) break;
         mean_rho += rho / folds;
-        if (!quiet && !L->nsplits)
+        if (!quiet && !a->split_items)
             fprintf(stderr, "clout: fold %d of %d: %lld users held out, spearman %.4f, %s %.4f\n", f + 1, folds,
                     (long long)m, rho, L->logistic ? "auc" : "rmse", L->logistic ? auc : rmse);
         if (L->ct) {
-            if (L->nsplits) clout_table_int(L->ct, L->nfits + 1);
+            if (a->split_items) clout_table_int(L->ct, L->nfits + 1);
             clout_table_int(L->ct, f + 1);
             clout_table_int(L->ct, t->nrows - m);
             clout_table_int(L->ct, m);
@@ -335,7 +334,7 @@ static int learner_cv(learner *L, const cli_design *d, const target *t, const sc
         }
     }
     if (s >= 0 && !quiet) {
-        if (L->nsplits) fprintf(stderr, "clout: split %d of %d: ", L->nfits + 1, L->nsplits);
+        if (a->split_items) fprintf(stderr, "clout: split %d of %lld: ", L->nfits + 1, (long long)a->split_items);
         else fprintf(stderr, "clout: ");
         fprintf(stderr, "%d-fold cross-validation: mean spearman %.4f\n", folds, mean_rho);
     }
@@ -367,12 +366,6 @@ static int learner_fit(learner *L, const cli_design *d, target *t, const score_a
         L->users += t->nrows;
         L->nfits++;
     }
-    if (s < 0 && L->nsplits && strncmp(msg, "split ", 6) != 0) {
-        /* say which split failed */
-        char m2[CLOUT_MSG_LEN];
-        snprintf(m2, sizeof m2, "split %d of %d: %s", L->nfits + 1, L->nsplits, msg);
-        memcpy(msg, m2, CLOUT_MSG_LEN);
-    }
     free(coef);
     free(se);
     return s;
@@ -399,7 +392,7 @@ static int learner_close(learner *L, cli_design *d, const score_args *a, bool qu
         if (!quiet) {
             fprintf(stderr, "clout: learned %s weights (l2 %g, %lld users, %s features", a->learn, a->l2,
                     (long long)users, a->dz.normalize ? a->dz.normalize : "zscore");
-            if (L->nsplits) fprintf(stderr, ", the mean of %d splits", L->nfits);
+            if (a->split_items) fprintf(stderr, ", the mean of %d splits", L->nfits);
             fprintf(stderr, "):");
             for (int j = 0; j < nf; j++) fprintf(stderr, " %s %.4g (se %.2g)", d->names[j], L->coef[j], L->se[j]);
             fprintf(stderr, "\n");
@@ -494,6 +487,48 @@ static void score_params(const clout_graph *G, const score_args *a, const cli_di
 #undef PADD
 }
 
+/* The ties a fit on part of the log reads: --graph's, else the social ties when the snapshot has
+ * any, else the behaviour graph */
+static clout_graph_kind part_kind(const cli_diffusion *dif, const clout_graph *G)
+{
+    clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
+    if (dif->graph) clout_graph_kind_parse(dif->graph, &kind);
+    else if (clout_graph_social_edges(G) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
+    return kind;
+}
+
+/* G, a part of the log, set to read kind: unless social, its behaviour graph built again from its
+ * own rows (with the options of the snapshot's own, or --window); *copy receives the same matrix
+ * and desc its description, for the graph the target is counted on (attach_behaviour) */
+static int part_behaviour(clout_graph *G, const cli_diffusion *dif, clout_graph_kind kind, GrB_Matrix *copy,
+                          char desc[256], char msg[CLOUT_MSG_LEN])
+{
+    if (kind == CLOUT_GRAPH_SOCIAL) return CLOUT_OK;
+    GrB_Matrix B = NULL;
+    clout_behaviour_opts bo;
+    cli_behaviour_opts(G, dif, &bo);
+    clout_behaviour_describe(&bo, desc, 256);
+    int s = clout_behaviour_graph(G, &bo, &B, NULL, msg);
+    if (s >= 0 && GrB_Matrix_dup(copy, B) != GrB_SUCCESS) {
+        snprintf(msg, CLOUT_MSG_LEN, "out of memory");
+        s = CLOUT_ERR_NOMEM;
+    }
+    if (s >= 0) s = clout_graph_set_behaviour(G, &B, desc, msg);
+    if (s >= 0) s = clout_graph_use(G, kind, msg);
+    if (B) GrB_free(&B);
+    return s;
+}
+
+/* the graph the target is counted on reads the same ties: *B (moved in) as its behaviour graph */
+static int attach_behaviour(clout_graph *G, clout_graph_kind kind, GrB_Matrix *B, const char *desc,
+                            char msg[CLOUT_MSG_LEN])
+{
+    if (kind == CLOUT_GRAPH_SOCIAL) return CLOUT_OK;
+    int s = clout_graph_set_behaviour(G, B, desc, msg);
+    if (s >= 0) s = clout_graph_use(G, kind, msg);
+    return s;
+}
+
 /* --split-items: split r's fit. The snapshot loaded twice, one copy at a time: the rows on one
  * random half of its items give the features (and the behaviour graph, built again from them with
  * --graph behaviour|both), the conversions on the other half, along the same ties, the target. */
@@ -510,9 +545,7 @@ static int split_fit(const char *path, const score_args *a, const cli_diffusion 
     social.graph = "social";
     /* the first half: the features */
     int s = cli_load_graph(path, &social, true, &GH, msg);
-    clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
-    if (s >= 0 && dif->graph) clout_graph_kind_parse(dif->graph, &kind);
-    else if (s >= 0 && clout_graph_social_edges(GH) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
+    clout_graph_kind kind = s >= 0 ? part_kind(dif, GH) : CLOUT_GRAPH_SOCIAL;
     int64_t ni = s >= 0 ? clout_graph_items(GH) : 0;
     if (s >= 0 && (half = malloc((size_t)ni + 1)) == NULL) {
         snprintf(msg, CLOUT_MSG_LEN, "out of memory");
@@ -520,36 +553,21 @@ static int split_fit(const char *path, const score_args *a, const cli_diffusion 
     }
     if (s >= 0) s = clout_item_halves(ni, r, (uint64_t)a->seed, half, msg);
     if (s >= 0) s = clout_graph_keep_items(GH, half, msg);
-    if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) {
-        /* built from the first half's rows; a copy kept for the second half's ties */
-        GrB_Matrix B1 = NULL;
-        clout_behaviour_opts bo;
-        cli_behaviour_opts(GH, dif, &bo);
-        clout_behaviour_describe(&bo, desc, sizeof desc);
-        s = clout_behaviour_graph(GH, &bo, &B, NULL, msg);
-        if (s >= 0 && GrB_Matrix_dup(&B1, B) != GrB_SUCCESS) {
-            snprintf(msg, CLOUT_MSG_LEN, "out of memory");
-            s = CLOUT_ERR_NOMEM;
-        }
-        if (s >= 0) s = clout_graph_set_behaviour(GH, &B1, desc, msg);
-        if (B1) GrB_free(&B1);
-        if (s >= 0) s = clout_graph_use(GH, kind, msg);
-    }
+    if (s >= 0) s = part_behaviour(GH, dif, kind, &B, desc, msg);
     if (s >= 0) s = cli_design_build(GH, &a->dz, fo, &dA, msg);
     clout_graph_free(&GH);
     /* the other half: the target */
     if (s >= 0) s = cli_load_graph(path, &social, true, &GH, msg);
     for (int64_t i = 0; s >= 0 && i < ni; i++) half[i] = !half[i];
     if (s >= 0) s = clout_graph_keep_items(GH, half, msg);
-    if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) s = clout_graph_set_behaviour(GH, &B, desc, msg);
-    if (s >= 0 && kind != CLOUT_GRAPH_SOCIAL) s = clout_graph_use(GH, kind, msg);
+    if (s >= 0) s = attach_behaviour(GH, kind, &B, desc, msg);
     if (s >= 0) s = target_conversions(GH, dif->window, -INFINITY, &t, msg);
     clout_graph_free(&GH);
     int g = -1;
     if (s >= 0 && a->gate) s = gate_index(&dA, a->gate, &g, msg);
     if (s >= 0 && g >= 0) s = gate_target(&dA, g, a->gate, &t, msg);
     if (s >= 0) s = learner_fit(L, &dA, &t, a, quiet, msg);
-    if (s < 0 && strncmp(msg, "split ", 6) != 0) {
+    if (s < 0) { /* say which split failed */
         char m2[CLOUT_MSG_LEN];
         snprintf(m2, sizeof m2, "split %d of %lld: %s", r + 1, (long long)a->split_items, msg);
         memcpy(msg, m2, CLOUT_MSG_LEN);
@@ -585,9 +603,7 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
         cli_diffusion social = *dif;
         social.graph = "social";
         s = cli_load_graph(path, &social, quiet, G, msg);
-        clout_graph_kind kind = CLOUT_GRAPH_SOCIAL;
-        if (s >= 0 && dif->graph) clout_graph_kind_parse(dif->graph, &kind);
-        else if (s >= 0 && clout_graph_social_edges(*G) == 0) kind = CLOUT_GRAPH_BEHAVIOUR;
+        clout_graph_kind kind = s >= 0 ? part_kind(dif, *G) : CLOUT_GRAPH_SOCIAL;
         /* social ties: the target from the whole log, then the cut, on one graph */
         if (s >= 0 && kind == CLOUT_GRAPH_SOCIAL) s = target_conversions(*G, dif->window, a->split_time, &t, msg);
         if (s >= 0) s = clout_graph_keep_times(*G, -INFINITY, a->split_time, true, msg);
@@ -595,25 +611,14 @@ static int prepare(const char *cmd, const char *path, const score_args *a, const
             /* the behaviour graph of the part up to the split, with the options of the snapshot's
              * own when it has one; then the whole log again, along the same ties, for the target */
             clout_graph *whole = NULL;
-            GrB_Matrix B = NULL, B2 = NULL;
+            GrB_Matrix B = NULL;
             char desc[256];
-            clout_behaviour_opts bo;
-            cli_behaviour_opts(*G, dif, &bo);
-            clout_behaviour_describe(&bo, desc, sizeof desc);
-            s = clout_behaviour_graph(*G, &bo, &B, NULL, msg);
-            if (s >= 0 && GrB_Matrix_dup(&B2, B) != GrB_SUCCESS) {
-                snprintf(msg, CLOUT_MSG_LEN, "out of memory");
-                s = CLOUT_ERR_NOMEM;
-            }
-            if (s >= 0) s = clout_graph_set_behaviour(*G, &B, desc, msg);
-            if (s >= 0) s = clout_graph_use(*G, kind, msg);
+            s = part_behaviour(*G, dif, kind, &B, desc, msg);
             if (s >= 0) s = cli_load_graph(path, &social, true, &whole, msg);
-            if (s >= 0) s = clout_graph_set_behaviour(whole, &B2, desc, msg);
-            if (s >= 0) s = clout_graph_use(whole, kind, msg);
+            if (s >= 0) s = attach_behaviour(whole, kind, &B, desc, msg);
             if (s >= 0) s = target_conversions(whole, dif->window, a->split_time, &t, msg);
             clout_graph_free(&whole);
             if (B) GrB_free(&B);
-            if (B2) GrB_free(&B2);
         }
     } else if (s >= 0) {
         s = cli_load_graph(path, dif, quiet, G, msg);

@@ -760,6 +760,19 @@ static double entry(GrB_Matrix A, int64_t i, int64_t j)
     return info == GrB_SUCCESS ? x : NAN;
 }
 static bool same_entry(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+/* the index in map `to` of the id at index x of map `from` (-1: absent) */
+static int64_t same_id(const clout_idmap *from, int64_t x, const clout_idmap *to)
+{
+    size_t len;
+    const char *name = clout_idmap_name(from, x, &len);
+    return clout_idmap_find(to, name, len);
+}
+/* one row `user,item,action,time,weight` (time empty from 100 up: untimed) appended to buf */
+static size_t put_row(char *buf, size_t at, size_t size, int u, int i, const char *action, int t, int w)
+{
+    if (t < 100) return at + (size_t)snprintf(buf + at, size - at, "u%d,i%d,%s,%d,%d\n", u, i, action, t, w);
+    return at + (size_t)snprintf(buf + at, size - at, "u%d,i%d,%s,,%d\n", u, i, action, w);
+}
 
 /* clout_graph_keep_items against the graph of the kept items' rows alone: random logs of two
  * behaviour types (weights, repeated and untimed rows) on random ties, halves from
@@ -786,11 +799,7 @@ static void check_keep_items_random(void)
         }
         /* the full log: its item order decides the halves */
         ll = (size_t)snprintf(l, sizeof l, "user,item,action,time,weight\n");
-        for (int r = 0; r < ROWS; r++) {
-            ll += (size_t)snprintf(l + ll, sizeof l - ll, "u%d,i%d,%s,", ru[r], ri[r], act[ra[r]]);
-            if (rt[r] < 100) ll += (size_t)snprintf(l + ll, sizeof l - ll, "%d", rt[r]);
-            ll += (size_t)snprintf(l + ll, sizeof l - ll, ",%d\n", rw[r]);
-        }
+        for (int r = 0; r < ROWS; r++) ll = put_row(l, ll, sizeof l, ru[r], ri[r], act[ra[r]], rt[r], rw[r]);
         clout_graph *G = conversion_log(e, l);
         int64_t ni = clout_graph_items(G), n = clout_graph_users(G);
         uint8_t *half = malloc((size_t)ni);
@@ -800,10 +809,8 @@ static void check_keep_items_random(void)
         for (int r = 0; r < ROWS; r++) {
             char name[16];
             int len = snprintf(name, sizeof name, "i%d", ri[r]);
-            if (!half[clout_idmap_find(G->items, name, (size_t)len)]) continue;
-            lkl += (size_t)snprintf(lk + lkl, sizeof lk - lkl, "u%d,i%d,%s,", ru[r], ri[r], act[ra[r]]);
-            if (rt[r] < 100) lkl += (size_t)snprintf(lk + lkl, sizeof lk - lkl, "%d", rt[r]);
-            lkl += (size_t)snprintf(lk + lkl, sizeof lk - lkl, ",%d\n", rw[r]);
+            if (half[clout_idmap_find(G->items, name, (size_t)len)])
+                lkl = put_row(lk, lkl, sizeof lk, ru[r], ri[r], act[ra[r]], rt[r], rw[r]);
         }
         clout_graph *P = conversion_log(e, lk);
         CHECK(clout_graph_keep_items(G, half, msg) == 0, "%s", msg);
@@ -812,13 +819,9 @@ static void check_keep_items_random(void)
         int bad = 0;
         int64_t kept = 0;
         for (int64_t x = 0; x < n; x++) {
-            size_t len;
-            const char *un = clout_idmap_name(G->users, x, &len);
-            int64_t px = clout_idmap_find(P->users, un, len);
+            int64_t px = same_id(G->users, x, P->users);
             for (int64_t i = 0; i < ni; i++) {
-                size_t il;
-                const char *in = clout_idmap_name(G->items, i, &il);
-                int64_t pi = clout_idmap_find(P->items, in, il);
+                int64_t pi = same_id(G->items, i, P->items);
                 double r = entry(G->R, x, i);
                 kept += !isnan(r);
                 bad += !same_entry(r, entry(P->R, px, pi)) || !same_entry(entry(G->T, x, i), entry(P->T, px, pi));
@@ -839,9 +842,7 @@ static void check_keep_items_random(void)
         int badc = 0;
         int64_t total = 0;
         for (int64_t x = 0; x < n; x++) {
-            size_t len;
-            const char *un = clout_idmap_name(G->users, x, &len);
-            int64_t px = clout_idmap_find(P->users, un, len);
+            int64_t px = same_id(G->users, x, P->users);
             badc += cg[x] != (px < 0 ? 0 : cp[px]);
             total += cg[x];
         }
